@@ -1,0 +1,204 @@
+//! Server-side sessions, stored in the database so that several app instances share them.
+//! The cookie holds a random token; the table holds only its SHA-256, so a leaked database
+//! dump signs nobody in.
+
+use crate::accounts::model::Role;
+use crate::db::{now, Db};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+
+pub const SESSION_COOKIE: &str = "pc_session";
+/// Signed out after this long without a request…
+pub const IDLE_TIMEOUT_SECS: i64 = 8 * 3600;
+/// …and after this long in any case.
+pub const ABSOLUTE_TIMEOUT_SECS: i64 = 7 * 24 * 3600;
+/// `last_seen_at` is written at most this often, so reads stay reads.
+const TOUCH_INTERVAL_SECS: i64 = 60;
+
+/// The signed-in user of a request, resolved once by the server's middleware and read by
+/// pages and server functions from the request's extensions.
+#[derive(Debug, Clone)]
+pub struct AuthContext {
+    pub session_id: String,
+    pub user_id: i64,
+    pub email: String,
+    pub name: String,
+    pub is_operator: bool,
+    /// The provider selected in this session, while the membership is active.
+    pub provider: Option<CurrentProvider>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CurrentProvider {
+    pub provider_id: i64,
+    pub role: Role,
+}
+
+pub fn cookie_value(headers: &http::HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value.to_owned())
+}
+
+fn hash_token(token: &str) -> String {
+    let digest = Sha256::digest(token.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+pub fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+pub fn set_cookie(token: &str, secure: bool) -> String {
+    format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={ABSOLUTE_TIMEOUT_SECS}{}",
+        if secure { "; Secure" } else { "" }
+    )
+}
+
+pub fn clear_cookie(secure: bool) -> String {
+    format!(
+        "{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
+        if secure { "; Secure" } else { "" }
+    )
+}
+
+/// Starts a session; returns the token for the cookie.
+pub async fn create(
+    db: &Db,
+    user_id: i64,
+    provider_id: Option<i64>,
+    ip: &str,
+    user_agent: &str,
+) -> Result<String, sqlx::Error> {
+    let token = new_token();
+    let at = now();
+    sqlx::query(
+        "INSERT INTO sessions (id, user_id, provider_id, created_at, last_seen_at, expires_at, ip, user_agent)
+         VALUES ($1, $2, $3, $4, $4, $5, $6, $7)",
+    )
+    .bind(hash_token(&token))
+    .bind(user_id)
+    .bind(provider_id)
+    .bind(at)
+    .bind(at + ABSOLUTE_TIMEOUT_SECS)
+    .bind(ip)
+    .bind(user_agent.chars().take(300).collect::<String>())
+    .execute(db.pool())
+    .await?;
+    Ok(token)
+}
+
+/// Ends the session a cookie token names, if any.
+pub async fn delete_by_token(db: &Db, token: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM sessions WHERE id = $1")
+        .bind(hash_token(token))
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+pub async fn delete(db: &Db, session_id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM sessions WHERE id = $1")
+        .bind(session_id)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+pub async fn set_provider(db: &Db, session_id: &str, provider_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE sessions SET provider_id = $1 WHERE id = $2")
+        .bind(provider_id)
+        .bind(session_id)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+/// Looks up the session a request's cookie names. Expired or idle sessions are deleted and
+/// resolve to nobody; a membership that is no longer active leaves no current provider.
+pub async fn resolve(
+    db: &Db,
+    headers: &http::HeaderMap,
+) -> Result<Option<AuthContext>, sqlx::Error> {
+    let Some(token) = cookie_value(headers, SESSION_COOKIE) else {
+        return Ok(None);
+    };
+    let session_id = hash_token(&token);
+    let row = sqlx::query(
+        "SELECT s.user_id, s.provider_id, s.last_seen_at, s.expires_at,
+                u.email, u.name, u.platform_role, m.role
+         FROM sessions s
+         JOIN users u ON u.id = s.user_id
+         LEFT JOIN memberships m
+                ON m.user_id = s.user_id AND m.provider_id = s.provider_id AND m.status = 'active'
+         WHERE s.id = $1",
+    )
+    .bind(&session_id)
+    .fetch_optional(db.pool())
+    .await?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let at = now();
+    let last_seen: i64 = row.try_get("last_seen_at")?;
+    let expires: i64 = row.try_get("expires_at")?;
+    if at >= expires || at - last_seen >= IDLE_TIMEOUT_SECS {
+        delete(db, &session_id).await?;
+        return Ok(None);
+    }
+    if at - last_seen >= TOUCH_INTERVAL_SECS {
+        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id = $2")
+            .bind(at)
+            .bind(&session_id)
+            .execute(db.pool())
+            .await?;
+    }
+    let provider_id: Option<i64> = row.try_get("provider_id")?;
+    let role: Option<String> = row.try_get("role")?;
+    let provider = match (provider_id, role.as_deref().and_then(Role::from_db)) {
+        (Some(provider_id), Some(role)) => Some(CurrentProvider { provider_id, role }),
+        _ => None,
+    };
+    let platform_role: Option<String> = row.try_get("platform_role")?;
+    Ok(Some(AuthContext {
+        session_id,
+        user_id: row.try_get("user_id")?,
+        email: row.try_get("email")?,
+        name: row.try_get("name")?,
+        is_operator: platform_role.as_deref() == Some("operator"),
+        provider,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_a_cookie_among_several_headers() {
+        let mut headers = http::HeaderMap::new();
+        headers.append(http::header::COOKIE, "a=1; pc_lang=en".parse().unwrap());
+        headers.append(http::header::COOKIE, "pc_session=abc".parse().unwrap());
+        assert_eq!(cookie_value(&headers, "pc_session").as_deref(), Some("abc"));
+        assert_eq!(cookie_value(&headers, "pc_lang").as_deref(), Some("en"));
+        assert_eq!(cookie_value(&headers, "missing"), None);
+    }
+
+    #[test]
+    fn tokens_are_random_and_stored_hashed() {
+        let (a, b) = (new_token(), new_token());
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 64);
+        assert_ne!(hash_token(&a), a);
+        assert_eq!(hash_token(&a), hash_token(&a));
+    }
+}

@@ -1,0 +1,85 @@
+//! Provider Center: the pages, server functions and domain rules, shared by the server
+//! (feature `ssr`) and the hydrated browser bundle (feature `hydrate`).
+#![recursion_limit = "256"]
+
+pub mod accounts;
+pub mod audit;
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
+pub mod demo;
+pub mod error;
+pub mod home;
+pub mod i18n;
+pub mod money;
+pub mod platform;
+pub mod scope;
+pub mod shell;
+#[cfg(feature = "ssr")]
+pub mod time_fmt;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Title};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+use shell::{ComingSoon, NotFoundPage, Realm, RealmLayout};
+
+/// The HTML document around the app; rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let locale = i18n::provide_locale();
+    view! {
+        <!DOCTYPE html>
+        <html lang=locale.tag()>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <link rel="icon" href="data:," />
+                <link rel="stylesheet" href="/pkg/main.css" />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let locale = i18n::provide_locale();
+    // Every page waits for its data before the first byte, so status codes (404, 403) and
+    // titles are right and the page is complete without JavaScript.
+    let soon =
+        |title: &'static str, summary: &'static str| move || view! { <ComingSoon title summary /> };
+    view! {
+        <Title formatter=move |text: String| format!("{text} · {}", locale.t("app.name")) />
+        <Router>
+            <Routes fallback=NotFoundPage>
+                <Route path=path!("/login") view=accounts::LoginPage ssr=SsrMode::Async />
+                <ParentRoute path=path!("/platform") view=|| view! { <RealmLayout realm=Realm::Platform /> } ssr=SsrMode::Async>
+                    <Route path=path!("") view=platform::PlatformHomePage ssr=SsrMode::Async />
+                    <Route path=path!("registrations") view=soon("nav.platform.registrations", "soon.registrations") ssr=SsrMode::Async />
+                    <Route path=path!("orders") view=soon("nav.platform.orders", "soon.platform_orders") ssr=SsrMode::Async />
+                    <Route path=path!("services") view=soon("nav.platform.services", "soon.platform_services") ssr=SsrMode::Async />
+                    <Route path=path!("bills") view=soon("nav.platform.bills", "soon.platform_bills") ssr=SsrMode::Async />
+                    <Route path=path!("tiers") view=soon("nav.platform.tiers", "soon.platform_tiers") ssr=SsrMode::Async />
+                    <Route path=path!("tickets") view=soon("nav.platform.tickets", "soon.platform_tickets") ssr=SsrMode::Async />
+                    <Route path=path!("tutorials") view=soon("nav.platform.tutorials", "soon.platform_tutorials") ssr=SsrMode::Async />
+                </ParentRoute>
+                <ParentRoute path=path!("") view=|| view! { <RealmLayout realm=Realm::Provider /> } ssr=SsrMode::Async>
+                    <Route path=path!("") view=home::HomePage ssr=SsrMode::Async />
+                    <Route path=path!("orders") view=soon("nav.work_orders", "soon.orders") ssr=SsrMode::Async />
+                    <Route path=path!("services") view=soon("nav.service_items", "soon.services") ssr=SsrMode::Async />
+                    <Route path=path!("users") view=soon("nav.users", "soon.users") ssr=SsrMode::Async />
+                    <Route path=path!("bills") view=soon("nav.bills", "soon.bills") ssr=SsrMode::Async />
+                    <Route path=path!("tiers") view=soon("nav.tiers", "soon.tiers") ssr=SsrMode::Async />
+                    <Route path=path!("tutorials") view=soon("nav.tutorials", "soon.tutorials") ssr=SsrMode::Async />
+                    <Route path=path!("tickets") view=soon("nav.contact", "soon.tickets") ssr=SsrMode::Async />
+                    <Route path=path!("account/password") view=soon("menu.change_password", "soon.password") ssr=SsrMode::Async />
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}

@@ -1,0 +1,335 @@
+//! The portal frame (§2.5): logo, collapsible left navigation, user menu, footer; and the
+//! pages every realm shares: coming soon, not found, forbidden.
+
+use crate::accounts::model::ShellInfo;
+use crate::accounts::{error_text, get_shell_info};
+use crate::error::AppError;
+use crate::i18n::{use_locale, Locale};
+use leptos::prelude::*;
+use leptos_router::components::{Outlet, Redirect, A};
+use leptos_router::hooks::use_location;
+
+/// Which side of the portal a layout frames.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Realm {
+    Provider,
+    Platform,
+}
+
+struct NavItem {
+    href: &'static str,
+    key: &'static str,
+    icon: &'static str,
+}
+
+struct NavGroup {
+    key: Option<&'static str>,
+    items: &'static [NavItem],
+}
+
+const PROVIDER_NAV: &[NavGroup] = &[
+    NavGroup {
+        key: None,
+        items: &[NavItem {
+            href: "/",
+            key: "nav.home",
+            icon: "⌂",
+        }],
+    },
+    NavGroup {
+        key: Some("nav.orders"),
+        items: &[NavItem {
+            href: "/orders",
+            key: "nav.work_orders",
+            icon: "☰",
+        }],
+    },
+    NavGroup {
+        key: Some("nav.services"),
+        items: &[NavItem {
+            href: "/services",
+            key: "nav.service_items",
+            icon: "▦",
+        }],
+    },
+    NavGroup {
+        key: None,
+        items: &[
+            NavItem {
+                href: "/users",
+                key: "nav.users",
+                icon: "☺",
+            },
+            NavItem {
+                href: "/bills",
+                key: "nav.bills",
+                icon: "¥",
+            },
+            NavItem {
+                href: "/tiers",
+                key: "nav.tiers",
+                icon: "★",
+            },
+            NavItem {
+                href: "/tutorials",
+                key: "nav.tutorials",
+                icon: "▶",
+            },
+            NavItem {
+                href: "/tickets",
+                key: "nav.contact",
+                icon: "✉",
+            },
+        ],
+    },
+];
+
+const PLATFORM_NAV: &[NavGroup] = &[NavGroup {
+    key: None,
+    items: &[
+        NavItem {
+            href: "/platform",
+            key: "nav.platform.home",
+            icon: "⌂",
+        },
+        NavItem {
+            href: "/platform/registrations",
+            key: "nav.platform.registrations",
+            icon: "✓",
+        },
+        NavItem {
+            href: "/platform/orders",
+            key: "nav.platform.orders",
+            icon: "☰",
+        },
+        NavItem {
+            href: "/platform/services",
+            key: "nav.platform.services",
+            icon: "▦",
+        },
+        NavItem {
+            href: "/platform/bills",
+            key: "nav.platform.bills",
+            icon: "¥",
+        },
+        NavItem {
+            href: "/platform/tiers",
+            key: "nav.platform.tiers",
+            icon: "★",
+        },
+        NavItem {
+            href: "/platform/tickets",
+            key: "nav.platform.tickets",
+            icon: "✉",
+        },
+        NavItem {
+            href: "/platform/tutorials",
+            key: "nav.platform.tutorials",
+            icon: "▶",
+        },
+    ],
+}];
+
+/// Frames the pages of one realm. The user's data is loaded once per full page load; a user
+/// without access to the realm sees 403, a visitor without a session goes to the login page.
+#[component]
+pub fn RealmLayout(realm: Realm) -> impl IntoView {
+    let locale = use_locale();
+    let info = Resource::new_blocking(|| (), |_| get_shell_info());
+    view! {
+        <Suspense fallback=move || view! { <p class="loading">{locale.t("common.loading")}</p> }>
+            {move || Suspend::new(async move {
+                match info.await {
+                    Ok(info) => {
+                        let allowed = match realm {
+                            Realm::Provider => info.current.is_some(),
+                            Realm::Platform => info.is_operator,
+                        };
+                        if allowed {
+                            view! { <Frame realm info /> }.into_any()
+                        } else {
+                            view! { <ForbiddenPage /> }.into_any()
+                        }
+                    }
+                    Err(AppError::Unauthorized) => view! { <Redirect path="/login" /> }.into_any(),
+                    Err(error) => view! { <ErrorPage error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Frame(realm: Realm, info: ShellInfo) -> impl IntoView {
+    let locale = use_locale();
+    let nav = match realm {
+        Realm::Provider => PROVIDER_NAV,
+        Realm::Platform => PLATFORM_NAV,
+    };
+    let logo_href = match realm {
+        Realm::Provider => "/",
+        Realm::Platform => "/platform",
+    };
+    let context = match (&info.current, realm) {
+        (Some(current), Realm::Provider) => current.provider_name.clone(),
+        _ => locale.t("realm.platform").to_owned(),
+    };
+    view! {
+        <div class="app">
+            // The checkbox carries the collapsed state, so the hamburger works without JavaScript.
+            <input type="checkbox" id="nav-toggle" class="nav-toggle" />
+            <header class="topbar">
+                <label for="nav-toggle" class="hamburger" title=locale.t("nav.toggle") aria-label=locale.t("nav.toggle")>
+                    <span></span><span></span><span></span>
+                </label>
+                <a href=logo_href class="logo" title=locale.t("nav.home")>
+                    <span class="logo-mark">"PC"</span>
+                    <span class="logo-text">{locale.t("app.name")}</span>
+                </a>
+                <span class="topbar-context" data-testid="current-provider">{context}</span>
+                <span class="spacer"></span>
+                <a rel="external" class="lang-switch" href=format!("/lang/{}", locale.other().tag())>
+                    {locale.t("lang.switch")}
+                </a>
+                <UserMenu info realm />
+            </header>
+            <div class="body">
+                <nav class="sidenav" aria-label=locale.t("nav.label")>
+                    {nav.iter().map(|group| view! {
+                        <div class="nav-group">
+                            {group.key.map(|key| view! { <div class="nav-group-title">{locale.t(key)}</div> })}
+                            <ul>
+                                {group.items.iter().map(|item| view! {
+                                    <li>
+                                        <A href=item.href exact=true>
+                                            <span class="nav-icon" aria-hidden="true">{item.icon}</span>
+                                            <span class="nav-text">{locale.t(item.key)}</span>
+                                        </A>
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        </div>
+                    }).collect_view()}
+                </nav>
+                <main class="content">
+                    <Outlet />
+                </main>
+            </div>
+            <footer class="footer">{locale.t("app.footer")}</footer>
+        </div>
+    }
+}
+
+/// The user menu (§2.3): switch provider, change password, sign out. A `<details>` element,
+/// so it opens without JavaScript; its forms are plain posts that reload the page, which is
+/// what a change of session should do.
+#[component]
+fn UserMenu(info: ShellInfo, realm: Realm) -> impl IntoView {
+    let locale = use_locale();
+    let current_id = info.current.as_ref().map(|c| c.provider_id);
+    let role = info.current.as_ref().map(|c| locale.t(c.role.label_key()));
+    let can_switch = !info.memberships.is_empty();
+    let platform_link = (info.is_operator && realm == Realm::Provider).then_some("/platform");
+    let provider_link = (realm == Realm::Platform && current_id.is_some()).then_some("/");
+    view! {
+        <details class="user-menu">
+            <summary data-testid="user-menu">
+                <span class="avatar" aria-hidden="true">{info.display_name().chars().next().unwrap_or('?').to_string()}</span>
+                <span class="user-name">{info.display_name().to_owned()}</span>
+            </summary>
+            <div class="menu">
+                <div class="menu-head">
+                    <strong>{info.display_name().to_owned()}</strong>
+                    <span class="muted">{info.email.clone()}</span>
+                    {role.map(|r| view! { <span class="badge">{r}</span> })}
+                </div>
+                {can_switch.then(|| view! {
+                    <form method="post" action="/api/switch_provider" class="switch-form">
+                        <label class="field">
+                            <span>{locale.t("menu.provider")}</span>
+                            <select name="provider_id">
+                                {info.memberships.iter().map(|m| view! {
+                                    <option value=m.provider_id.to_string() selected=Some(m.provider_id) == current_id>
+                                        {m.provider_name.clone()}
+                                    </option>
+                                }).collect_view()}
+                            </select>
+                        </label>
+                        <button type="submit" class="button">{locale.t("menu.switch")}</button>
+                    </form>
+                })}
+                {platform_link.map(|href| view! { <a class="menu-link" href=href>{locale.t("menu.platform")}</a> })}
+                {provider_link.map(|href| view! { <a class="menu-link" href=href>{locale.t("menu.provider_portal")}</a> })}
+                <a class="menu-link" href="/account/password">{locale.t("menu.change_password")}</a>
+                <form method="post" action="/api/logout">
+                    <button type="submit" class="button danger wide">{locale.t("menu.logout")}</button>
+                </form>
+            </div>
+        </details>
+    }
+}
+
+/// An honest placeholder for a module that is not built yet: what it will do, no fake data.
+#[component]
+pub fn ComingSoon(title: &'static str, summary: &'static str) -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <leptos_meta::Title text=locale.t(title) />
+        <section class="page">
+            <h1>{locale.t(title)}</h1>
+            <div class="empty-state coming-soon">
+                <p class="empty-title">{locale.t("common.coming_soon")}</p>
+                <p>{locale.t(summary)}</p>
+            </div>
+        </section>
+    }
+}
+
+fn set_status(status: http::StatusCode) {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(status);
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = status;
+}
+
+#[component]
+pub fn NotFoundPage() -> impl IntoView {
+    set_status(http::StatusCode::NOT_FOUND);
+    status_page(use_locale(), "404", "error.not_found")
+}
+
+#[component]
+pub fn ForbiddenPage() -> impl IntoView {
+    set_status(http::StatusCode::FORBIDDEN);
+    status_page(use_locale(), "403", "error.forbidden")
+}
+
+#[component]
+pub fn ErrorPage(error: AppError) -> impl IntoView {
+    set_status(error.status());
+    let locale = use_locale();
+    let code = error.status().as_u16().to_string();
+    let message = error_text(locale, &error);
+    view! {
+        <section class="status-page">
+            <p class="status-code">{code}</p>
+            <p>{message}</p>
+            <a class="button" href="/">{locale.t("nav.home")}</a>
+        </section>
+    }
+}
+
+fn status_page(locale: Locale, code: &'static str, key: &'static str) -> impl IntoView {
+    let path = use_location().pathname.get_untracked();
+    view! {
+        <leptos_meta::Title text=locale.t(key) />
+        <section class="status-page">
+            <p class="status-code">{code}</p>
+            <p>{locale.t(key)}</p>
+            <p class="muted">{path}</p>
+            <a class="button" href="/">{locale.t("nav.home")}</a>
+        </section>
+    }
+}

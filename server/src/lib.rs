@@ -1,0 +1,193 @@
+//! The axum server: configuration, state, routes and middleware around the Leptos app.
+#![recursion_limit = "256"]
+
+pub mod config;
+mod middleware;
+
+use app::db::Db;
+use app::i18n::{Locale, LOCALE_COOKIE};
+use app::scope::Settings;
+use app::{shell, App};
+use axum::extract::{FromRef, Path, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::Router;
+use config::Config;
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::sync::Arc;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub db: Db,
+    pub public_url: Arc<str>,
+    pub trust_proxy: bool,
+}
+
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Connects and migrates the database, loads the demo data if asked, and builds the router.
+pub async fn build(config: &Config) -> Result<(Router, Db), BoxError> {
+    let db = Db::connect(&config.database_url).await?;
+    db.migrate().await?;
+    if config.demo && app::demo::seed(&db).await? {
+        tracing::info!("demo data loaded");
+    }
+    let public_url = config.public_url();
+    let settings = Settings {
+        secure_cookies: public_url.starts_with("https://"),
+        public_url: public_url.clone(),
+    };
+    let leptos_options = LeptosOptions::builder()
+        .output_name("frontend")
+        .site_root(config.site_root.as_str())
+        .site_pkg_dir("pkg")
+        .site_addr(config.bind)
+        .env(leptos::config::Env::PROD)
+        .build();
+    let state = AppState {
+        leptos_options: leptos_options.clone(),
+        db: db.clone(),
+        public_url: public_url.into(),
+        trust_proxy: config.trust_proxy,
+    };
+    let context = {
+        let db = db.clone();
+        move || {
+            provide_context(db.clone());
+            provide_context(settings.clone());
+        }
+    };
+    let pkg_dir = std::path::Path::new(&config.site_root).join("pkg");
+    let router = Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readyz))
+        .route("/lang/{tag}", get(set_language))
+        .nest_service(
+            "/pkg",
+            ServeDir::new(pkg_dir)
+                .precompressed_br()
+                .precompressed_gzip(),
+        )
+        .leptos_routes_with_context(&state, generate_route_list(App), context.clone(), {
+            let options = leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(context, shell))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::session,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::csrf,
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|req: &axum::http::Request<_>| {
+                    let request_id = req
+                        .headers()
+                        .get("x-request-id")
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or_default();
+                    tracing::info_span!(
+                        "request",
+                        request_id,
+                        method = %req.method(),
+                        path = %req.uri().path(),
+                    )
+                })
+                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
+        )
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .with_state(state);
+    Ok((router, db))
+}
+
+/// Ready when the database answers: what a load balancer should ask before sending traffic.
+async fn readyz(State(db): State<Db>) -> Response {
+    if db.ping().await {
+        (StatusCode::OK, "ready").into_response()
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response()
+    }
+}
+
+/// The language switch: a plain link, so it works without JavaScript. Remembers the choice in
+/// a cookie and returns to the page it was clicked on.
+async fn set_language(Path(tag): Path<String>, headers: HeaderMap) -> Response {
+    let Some(locale) = Locale::from_tag(&tag) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let back = headers
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|referer| same_host_path(referer, &headers))
+        .unwrap_or_else(|| "/".to_owned());
+    let cookie = format!(
+        "{LOCALE_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+        locale.tag()
+    );
+    let mut response = Redirect::to(&back).into_response();
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
+    response
+}
+
+/// The path of a Referer on this same host, so the switch never redirects elsewhere.
+fn same_host_path(referer: &str, headers: &HeaderMap) -> Option<String> {
+    let host = headers.get(header::HOST)?.to_str().ok()?;
+    let (_, rest) = referer.split_once("://")?;
+    let (referer_host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    (referer_host == host).then(|| {
+        if path.is_empty() {
+            "/".into()
+        } else {
+            path.into()
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn language_switch_returns_only_to_this_host() {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::HOST, HeaderValue::from_static("127.0.0.1:3000"));
+        assert_eq!(
+            same_host_path("http://127.0.0.1:3000/bills?page=2", &headers).as_deref(),
+            Some("/bills?page=2")
+        );
+        assert_eq!(
+            same_host_path("http://127.0.0.1:3000", &headers).as_deref(),
+            Some("/")
+        );
+        assert_eq!(same_host_path("http://evil.example/", &headers), None);
+    }
+}

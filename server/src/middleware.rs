@@ -1,0 +1,114 @@
+//! Request middleware: CSRF origin check, session resolution and the sign-in guard.
+
+use crate::AppState;
+use app::accounts::{home_path, session};
+use app::scope::ClientIp;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{header, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use std::net::SocketAddr;
+
+/// Server functions accept plain form posts, so a cross-site form could ride on a user's
+/// cookies. Browsers say where a request comes from; anything not from this origin is refused.
+pub async fn csrf(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(req).await;
+    }
+    let headers = req.headers();
+    let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
+    if let Some(site) = fetch_site {
+        if site != "same-origin" && site != "none" {
+            return (StatusCode::FORBIDDEN, "cross-site request refused").into_response();
+        }
+    }
+    if let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+        let host = headers
+            .get(header::HOST)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        let same_host = origin
+            .split_once("://")
+            .is_some_and(|(_, rest)| rest == host);
+        if origin != &*state.public_url && !same_host {
+            return (StatusCode::FORBIDDEN, "cross-origin request refused").into_response();
+        }
+    }
+    next.run(req).await
+}
+
+fn is_page(path: &str) -> bool {
+    !["/api/", "/pkg/", "/lang/"]
+        .iter()
+        .any(|p| path.starts_with(p))
+        && !matches!(path, "/healthz" | "/readyz")
+}
+
+/// Resolves the session cookie once per request and puts the signed-in user (and the client
+/// address) into the request's extensions, where pages and server functions read them.
+/// Pages other than the login page need a session; the login page is skipped when signed in.
+pub async fn session(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let forwarded = state
+        .trust_proxy
+        .then(|| req.headers().get("x-forwarded-for"))
+        .flatten()
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(',').next())
+        .map(|v| v.trim().to_owned());
+    let ip = forwarded
+        .or_else(|| {
+            req.extensions()
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|c| c.0.ip().to_string())
+        })
+        .unwrap_or_default();
+    req.extensions_mut().insert(ClientIp(ip));
+
+    let auth = match session::resolve(&state.db, req.headers()).await {
+        Ok(auth) => auth,
+        Err(error) => {
+            tracing::error!(%error, "resolving the session failed");
+            return StatusCode::SERVICE_UNAVAILABLE.into_response();
+        }
+    };
+    let path = req.uri().path().to_owned();
+    if req.method() == Method::GET && is_page(&path) {
+        match (&auth, path.as_str()) {
+            (Some(auth), "/login") => {
+                return Redirect::to(home_path(auth.is_operator, auth.provider.is_some()))
+                    .into_response();
+            }
+            (None, "/login") => {}
+            (None, _) => {
+                let wanted = req
+                    .uri()
+                    .path_and_query()
+                    .map(|p| p.as_str())
+                    .unwrap_or("/");
+                let target = if wanted == "/" {
+                    "/login".to_owned()
+                } else {
+                    format!("/login?next={}", app::accounts::encode_query(wanted))
+                };
+                return Redirect::to(&target).into_response();
+            }
+            _ => {}
+        }
+    }
+    if let Some(auth) = auth {
+        req.extensions_mut().insert(auth);
+    }
+    next.run(req).await
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn pages_are_everything_but_api_assets_and_probes() {
+        assert!(super::is_page("/"));
+        assert!(super::is_page("/platform/bills"));
+        assert!(!super::is_page("/api/login"));
+        assert!(!super::is_page("/pkg/frontend.js"));
+        assert!(!super::is_page("/healthz"));
+    }
+}
