@@ -13,6 +13,9 @@ pub enum AppError {
     Forbidden,
     #[error("not found")]
     NotFound,
+    /// The request itself was malformed (arguments that do not decode).
+    #[error("bad request")]
+    BadRequest,
     /// A field failed validation; `code` is a translation key shown next to the field.
     #[error("invalid {field}: {code}")]
     Invalid { field: String, code: String },
@@ -37,6 +40,7 @@ impl AppError {
             AppError::Unauthorized => S::UNAUTHORIZED,
             AppError::Forbidden => S::FORBIDDEN,
             AppError::NotFound => S::NOT_FOUND,
+            AppError::BadRequest => S::BAD_REQUEST,
             AppError::Invalid { .. } => S::UNPROCESSABLE_ENTITY,
             AppError::Internal => S::INTERNAL_SERVER_ERROR,
             AppError::Transport(_) => S::BAD_GATEWAY,
@@ -49,6 +53,7 @@ impl AppError {
             AppError::Unauthorized => "error.unauthorized",
             AppError::Forbidden => "error.forbidden",
             AppError::NotFound => "error.not_found",
+            AppError::BadRequest => "error.bad_request",
             AppError::Invalid { code, .. } => code,
             AppError::Internal => "error.internal",
             AppError::Transport(_) => "error.transport",
@@ -60,7 +65,13 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        AppError::Transport(value.to_string())
+        match value {
+            ServerFnErrorErr::Args(_)
+            | ServerFnErrorErr::MissingArg(_)
+            | ServerFnErrorErr::Deserialization(_)
+            | ServerFnErrorErr::UnsupportedRequestMethod(_) => AppError::BadRequest,
+            other => AppError::Transport(other.to_string()),
+        }
     }
 }
 

@@ -191,7 +191,7 @@ fn Frame(realm: Realm, info: ShellInfo) -> impl IntoView {
                 <a rel="external" class="lang-switch" href=format!("/lang/{}", locale.other().tag())>
                     {locale.t("lang.switch")}
                 </a>
-                <UserMenu info realm />
+                {view! { <UserMenu info realm /> }.into_any()}
             </header>
             <div class="body">
                 <nav class="sidenav" aria-label=locale.t("nav.label")>
@@ -209,7 +209,7 @@ fn Frame(realm: Realm, info: ShellInfo) -> impl IntoView {
                                 }).collect_view()}
                             </ul>
                         </div>
-                    }).collect_view()}
+                    }).collect_view().into_any()}
                 </nav>
                 <main class="content">
                     <Outlet />
@@ -329,7 +329,13 @@ fn status_page(locale: Locale, code: &'static str, key: &'static str) -> impl In
             <p class="status-code">{code}</p>
             <p>{locale.t(key)}</p>
             <p class="muted">{path}</p>
-            <a class="button" href="/">{locale.t("nav.home")}</a>
+            <p>
+                <a class="button" href="/">{locale.t("nav.home")}</a>
+                " "
+                <a class="button" rel="external" href=format!("/lang/{}", locale.other().tag())>
+                    {locale.t("lang.switch")}
+                </a>
+            </p>
         </section>
     }
 }

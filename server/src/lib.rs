@@ -84,6 +84,7 @@ pub async fn build(config: &Config) -> Result<(Router, Db), BoxError> {
             AppState,
             _,
         >(context, shell))
+        .layer(axum::middleware::from_fn(middleware::server_fn_status))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             middleware::session,

@@ -2,6 +2,7 @@
 
 use crate::AppState;
 use app::accounts::{home_path, session};
+use app::error::AppError;
 use app::scope::ClientIp;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, Method, StatusCode};
@@ -35,6 +36,25 @@ pub async fn csrf(State(state): State<AppState>, req: Request, next: Next) -> Re
         }
     }
     next.run(req).await
+}
+
+/// Server functions answer every error with 500, also arguments that do not decode, which
+/// are the client's fault: those become 400, so bad input never reads as a server failure.
+pub async fn server_fn_status(req: Request, next: Next) -> Response {
+    let response = next.run(req).await;
+    if response.status() != StatusCode::INTERNAL_SERVER_ERROR
+        || !response.headers().contains_key("serverfnerror")
+    {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    if serde_json::from_slice::<AppError>(&bytes).is_ok_and(|e| e == AppError::BadRequest) {
+        parts.status = StatusCode::BAD_REQUEST;
+    }
+    Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
 fn is_page(path: &str) -> bool {

@@ -1,0 +1,38 @@
+import { defineConfig } from "@playwright/test";
+
+// Debian's Chromium, never a downloaded one; the flags keep it off this machine's closed network.
+const chromium = {
+  executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+  args: [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+  ],
+};
+
+const database = process.env.DATABASE_LABEL ?? "sqlite";
+
+export default defineConfig({
+  testDir: "./tests",
+  outputDir: `test-results/${database}`,
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  // One server and one demo data set per database: tests run in order.
+  workers: 1,
+  forbidOnly: !!process.env.CI,
+  reporter: [["list"]],
+  use: {
+    baseURL: process.env.BASE_URL ?? "http://127.0.0.1:3000",
+    locale: "zh-CN",
+    launchOptions: chromium,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+  },
+  projects: [
+    // The same specs with the browser hydrating the page and as a client without JavaScript.
+    { name: `hydrate-${database}`, use: { javaScriptEnabled: true } },
+    { name: `ssr-${database}`, use: { javaScriptEnabled: false } },
+  ],
+});

@@ -1,0 +1,86 @@
+import { expect, test } from "@playwright/test";
+import { settled, signIn, watchConsole } from "./support";
+
+test("sign in, home, collapse the navigation, switch provider, sign out", async ({ page }, testInfo) => {
+  const problems = watchConsole(page);
+
+  await page.goto("/");
+  await expect(page).toHaveURL(/\/login$/);
+
+  await signIn(page, testInfo, "aku@example.com");
+  await expect(page).toHaveURL(/\/$/);
+  await settled(page, testInfo);
+  await expect(page.getByTestId("home-provider")).toHaveText("MSP-A_TEST1");
+  await expect(page.getByRole("heading", { name: "后台首页" })).toBeVisible();
+  const shot = testInfo.outputPath("home.png");
+  await page.screenshot({ path: shot, fullPage: true });
+  await testInfo.attach("home", { path: shot, contentType: "image/png" });
+
+  // The hamburger collapses the left navigation to its icons (§2.5.2).
+  const nav = page.locator("nav.sidenav");
+  const wide = (await nav.boundingBox())!.width;
+  await page.locator("label.hamburger").click();
+  await expect.poll(async () => (await nav.boundingBox())!.width).toBeLessThan(wide / 2);
+  await expect(nav.getByText("服务工单")).toBeHidden();
+  await page.locator("label.hamburger").click();
+  await expect(nav.getByText("服务工单")).toBeVisible();
+
+  // The logo leads home from anywhere (§2.5.1).
+  await nav.getByRole("link", { name: "分账管理" }).click();
+  await expect(page).toHaveURL(/\/bills$/);
+  await expect(page.getByRole("heading", { name: "分账管理" })).toBeVisible();
+  await page.locator("a.logo").click();
+  await expect(page.getByTestId("home-provider")).toHaveText("MSP-A_TEST1");
+
+  // User menu → 服务提供商 → pick → 切换 (§2.3.1).
+  await page.getByTestId("user-menu").click();
+  await page.getByLabel("服务提供商").selectOption({ label: "蓝云" });
+  await page.getByRole("button", { name: "切换" }).click();
+  await expect(page.getByTestId("home-provider")).toHaveText("蓝云");
+  await expect(page.getByTestId("current-provider")).toHaveText("蓝云");
+  await settled(page, testInfo);
+
+  // 注销 returns to the login page, and the session is gone (§2.3.2).
+  await page.getByTestId("user-menu").click();
+  await page.getByRole("button", { name: "注销" }).click();
+  await expect(page).toHaveURL(/\/login$/);
+  await page.goto("/");
+  await expect(page).toHaveURL(/\/login$/);
+
+  expect(problems).toEqual([]);
+});
+
+test("a wrong password is refused with the email kept", async ({ page }, testInfo) => {
+  await signIn(page, testInfo, "aku@example.com", "wrong-password");
+  await expect(page.getByRole("alert")).toHaveText("邮箱或密码错误");
+  await expect(page.getByLabel("邮箱", { exact: true })).toHaveValue("aku@example.com");
+  await expect(page.getByLabel("密码", { exact: true })).toHaveValue("");
+});
+
+test("English on switch, and provider users are kept out of the platform", async ({ page }, testInfo) => {
+  await signIn(page, testInfo, "305102247@example.com");
+  await expect(page.getByTestId("home-provider")).toHaveText("MSP-A_TEST1");
+  await settled(page, testInfo);
+  await page.getByRole("link", { name: "English" }).click();
+  await expect(page.getByRole("heading", { name: "Home" })).toBeVisible();
+  await expect(page.getByText("My role")).toBeVisible();
+
+  const forbidden = await page.goto("/platform");
+  expect(forbidden?.status()).toBe(403);
+  await expect(page.getByText("You do not have access to this page")).toBeVisible();
+  const missing = await page.goto("/no-such-page");
+  expect(missing?.status()).toBe(404);
+  await expect(page.getByText("Page not found")).toBeVisible();
+
+  await page.getByRole("link", { name: "中文" }).click();
+  await expect(page.getByText("页面不存在")).toBeVisible();
+});
+
+test("the platform operator lands in the platform realm", async ({ page }, testInfo) => {
+  await signIn(page, testInfo, "operator@example.com");
+  await expect(page).toHaveURL(/\/platform$/);
+  await expect(page.getByRole("cell", { name: "MSP-A_TEST1" })).toBeVisible();
+  await expect(page.getByRole("cell", { name: "蓝云" })).toBeVisible();
+  const forbidden = await page.goto("/");
+  expect(forbidden?.status()).toBe(403);
+});

@@ -1,0 +1,30 @@
+import { expect, type Page, type TestInfo } from "@playwright/test";
+
+export const PASSWORD = "ProviderCenter#2019";
+
+/** Collects page errors and console errors/warnings, to assert a clean hydration. */
+export function watchConsole(page: Page): string[] {
+  const problems: string[] = [];
+  page.on("pageerror", (error) => problems.push(`pageerror: ${error.message}`));
+  page.on("console", (message) => {
+    if (message.type() === "error" || message.type() === "warning") {
+      problems.push(`${message.type()}: ${message.text()}`);
+    }
+  });
+  return problems;
+}
+
+/** With JavaScript on, waits until the bundle has hydrated the page. */
+export async function settled(page: Page, testInfo: TestInfo) {
+  if (testInfo.project.use.javaScriptEnabled !== false) {
+    await expect(page.locator("body[data-hydrated]")).toHaveCount(1);
+  }
+}
+
+export async function signIn(page: Page, testInfo: TestInfo, email: string, password = PASSWORD) {
+  await page.goto("/login");
+  await settled(page, testInfo);
+  await page.getByLabel("邮箱", { exact: true }).fill(email);
+  await page.getByLabel("密码", { exact: true }).fill(password);
+  await page.getByRole("button", { name: "登录", exact: true }).click();
+}

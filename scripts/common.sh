@@ -1,0 +1,73 @@
+# Shared by run.sh and test.sh: installs the pinned build tools where missing and builds the
+# release portal. Sourced, not run.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export PATH="$ROOT/scripts/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
+TRUNK_VERSION=0.21.14
+
+log() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+die() { printf '\033[31merror:\033[0m %s\n' "$*" >&2; exit 1; }
+
+is_root() { [ "$(id -u)" -eq 0 ]; }
+
+# Installs Debian packages that are missing; only root can, anyone else is told what to do.
+apt_install() {
+  local missing=()
+  for pkg in "$@"; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  is_root || die "missing Debian packages: ${missing[*]} (run: sudo apt-get install ${missing[*]})"
+  log "Installing ${missing[*]} (apt)"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+# The wasm-bindgen version Cargo.lock resolved; the CLI must be exactly that.
+wasm_bindgen_version() {
+  awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print $3; exit }' Cargo.lock
+}
+
+# npm packages of a folder, installed from its lockfile when missing or changed.
+npm_install() {
+  local dir=$1
+  if [ ! -f "$dir/node_modules/.package-lock.json" ] ||
+     [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+    log "Installing npm packages in $dir"
+    (cd "$dir" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}
+
+ensure_build_tools() {
+  command -v cargo >/dev/null || die "Rust (cargo) is required: https://rustup.rs"
+  command -v npm >/dev/null || die "Node.js with npm is required"
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    log "Adding the wasm32-unknown-unknown target"
+    rustup target add wasm32-unknown-unknown
+  fi
+  if ! trunk --version 2>/dev/null | grep -q " $TRUNK_VERSION\$"; then
+    log "Installing trunk $TRUNK_VERSION (a few minutes, once)"
+    cargo install --locked trunk --version "$TRUNK_VERSION"
+  fi
+  local wbv
+  wbv=$(wasm_bindgen_version)
+  [ -n "$wbv" ] || die "wasm-bindgen not found in Cargo.lock"
+  if ! wasm-bindgen --version 2>/dev/null | grep -q " $wbv\$"; then
+    log "Installing wasm-bindgen-cli $wbv"
+    # Not --locked: its lockfile names a crate the registry no longer serves.
+    cargo install wasm-bindgen-cli --version "$wbv"
+  fi
+  npm_install scripts # wasm-opt (binaryen), which Trunk runs
+}
+
+# The hydrate bundle and stylesheet (Trunk, into target/site/pkg) and the server binary,
+# from the same checkout so that server-function URLs match.
+build_release() {
+  ensure_build_tools
+  log "Building the browser bundle (Trunk, release)"
+  trunk build --release
+  node scripts/bundle-size.mjs target/site/pkg
+  log "Building the server (release)"
+  cargo build -p server --release
+}

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Builds Provider Center and serves it on SQLite with the demo data (the manual's records).
+source "$(dirname "$0")/common.sh"
+build_release
+export DATABASE_URL="${DATABASE_URL:-sqlite://data/provider-center.db}"
+log "Starting on $DATABASE_URL"
+exec target/release/server --demo

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Every test: formatting and lints per package, unit tests, integration tests on SQLite and on
+# a throwaway PostgreSQL cluster, and the Playwright suite in Debian Chromium (JavaScript on
+# and off) against the release build on both databases. A missing piece is a failure.
+source "$(dirname "$0")/common.sh"
+
+WORK=$(mktemp -d /tmp/provider-center-test.XXXXXX)
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  if [ -n "${PGDATA_DIR:-}" ] && [ -d "$PGDATA_DIR" ]; then
+    as_postgres "$PGBIN/pg_ctl" -D "$PGDATA_DIR" -m immediate stop >/dev/null 2>&1 || true
+  fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# initdb refuses to run as root: as root the cluster belongs to the postgres user.
+as_postgres() { if is_root; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
+start_postgres() {
+  apt_install postgresql
+  PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+  local port=${TEST_PG_PORT:-55439}
+  PGDATA_DIR="$WORK/pg/data"
+  mkdir -p "$WORK/pg"
+  is_root && chown -R postgres "$WORK/pg"
+  log "Starting a throwaway PostgreSQL cluster on port $port"
+  as_postgres "$PGBIN/initdb" -D "$PGDATA_DIR" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+  as_postgres "$PGBIN/pg_ctl" -D "$PGDATA_DIR" -l "$WORK/pg/log" -w -o \
+    "-p $port -k $WORK/pg -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
+    start >/dev/null
+  export TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$port/postgres"
+}
+
+# Starts the release server on a fresh database and waits until it is ready.
+start_server() {
+  local database_url=$1 port=$2
+  DATABASE_URL="$database_url" BIND="127.0.0.1:$port" RUST_LOG=warn \
+    target/release/server --demo >"$WORK/server-$port.log" 2>&1 &
+  PIDS+=($!)
+  for _ in $(seq 1 100); do
+    curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && return 0
+    sleep 0.2
+  done
+  cat "$WORK/server-$port.log"
+  die "the server on port $port did not become ready"
+}
+
+apt_install chromium curl fonts-wqy-microhei
+start_postgres
+
+log "Formatting"
+cargo fmt --all -- --check
+
+log "Lints (clippy, per package and feature set)"
+cargo clippy -p app --features ssr --all-targets -- -D warnings
+cargo clippy -p server --all-targets -- -D warnings
+ensure_build_tools
+cargo clippy -p app --features hydrate --target wasm32-unknown-unknown -- -D warnings
+cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+
+log "Unit tests and integration tests (SQLite and PostgreSQL)"
+cargo test -p app --features ssr
+cargo test -p server
+
+build_release
+
+log "End-to-end tests (Playwright, Debian Chromium)"
+npm_install end2end
+start_server "sqlite://$WORK/e2e/provider-center.db" 3101
+as_postgres "$PGBIN/createdb" -h 127.0.0.1 -p "${TEST_PG_PORT:-55439}" -U postgres provider_center_e2e
+start_server "postgres://postgres@127.0.0.1:${TEST_PG_PORT:-55439}/provider_center_e2e" 3102
+(
+  cd end2end
+  BASE_URL=http://127.0.0.1:3101 DATABASE_LABEL=sqlite npx playwright test
+  BASE_URL=http://127.0.0.1:3102 DATABASE_LABEL=postgres npx playwright test
+)
+log "All tests passed"
