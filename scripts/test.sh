@@ -5,6 +5,7 @@
 source "$(dirname "$0")/common.sh"
 
 WORK=$(mktemp -d /tmp/provider-center-test.XXXXXX)
+chmod 711 "$WORK" # the postgres user needs to reach its cluster inside
 PIDS=()
 cleanup() {
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
