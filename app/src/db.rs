@@ -20,12 +20,20 @@ pub struct Db {
 }
 
 /// Forward-only migrations, embedded in the binary; a new module appends its file here.
-const MIGRATIONS: &[(i64, &str, &str, &str)] = &[(
-    1,
-    "foundation",
-    include_str!("../../migrations/sqlite/0001_foundation.sql"),
-    include_str!("../../migrations/postgres/0001_foundation.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
+    (
+        1,
+        "foundation",
+        include_str!("../../migrations/sqlite/0001_foundation.sql"),
+        include_str!("../../migrations/postgres/0001_foundation.sql"),
+    ),
+    (
+        2,
+        "orders",
+        include_str!("../../migrations/sqlite/0002_orders.sql"),
+        include_str!("../../migrations/postgres/0002_orders.sql"),
+    ),
+];
 
 pub fn now() -> i64 {
     std::time::SystemTime::now()

@@ -195,6 +195,358 @@ pub async fn seed(db: &Db) -> Result<bool, sqlx::Error> {
             .await?;
         }
     }
+    seed_orders(&mut tx, &provider_ids).await?;
     tx.commit().await?;
     Ok(true)
+}
+
+/// A demo work order: (服务工单号, 服务项, unit price, tax rate, status, created, currency).
+type DemoWorkOrder = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    OffsetDateTime,
+    &'static str,
+);
+
+/// The 14 work orders of manual §3.1.1, in its order.
+const MSP_A_WORK_ORDERS: &[DemoWorkOrder] = &[
+    (
+        "20191206030252180",
+        "heonor测试服务项",
+        "110.00",
+        "0",
+        "partially_accepted",
+        datetime!(2019-12-06 11:02:52 +8),
+        "CNY",
+    ),
+    (
+        "20190929101934401",
+        "MSP绑定测试",
+        "200.00",
+        "0",
+        "partially_accepted",
+        datetime!(2019-09-29 18:19:34 +8),
+        "CNY",
+    ),
+    (
+        "20190929101934120",
+        "MSP绑定测试",
+        "100.00",
+        "0",
+        "partially_accepted",
+        datetime!(2019-09-29 18:19:34 +8),
+        "CNY",
+    ),
+    (
+        "20190927083159546",
+        "MSP绑定测试",
+        "200.00",
+        "0",
+        "partially_accepted",
+        datetime!(2019-09-27 16:31:59 +8),
+        "CNY",
+    ),
+    (
+        "20190927083159108",
+        "MSP绑定测试",
+        "100.00",
+        "0",
+        "rejected",
+        datetime!(2019-09-27 16:31:59 +8),
+        "CNY",
+    ),
+    (
+        "20190927070759188",
+        "MSP绑定测试",
+        "220.00",
+        "0",
+        "in_progress",
+        datetime!(2019-09-27 15:07:59 +8),
+        "CNY",
+    ),
+    (
+        "20190927070759816",
+        "MSP绑定测试",
+        "110.00",
+        "0",
+        "completed",
+        datetime!(2019-09-27 15:07:59 +8),
+        "CNY",
+    ),
+    (
+        "20190927065256141",
+        "MSP绑定测试",
+        "20.00",
+        "0",
+        "awaiting_acceptance",
+        datetime!(2019-09-27 14:52:56 +8),
+        "CNY",
+    ),
+    (
+        "20190927064519381",
+        "MSP绑定测试",
+        "220.00",
+        "0",
+        "awaiting_acceptance",
+        datetime!(2019-09-27 14:45:19 +8),
+        "CNY",
+    ),
+    (
+        "20190927055659889",
+        "MSP绑定测试",
+        "220.00",
+        "0",
+        "partially_accepted",
+        datetime!(2019-09-27 13:56:59 +8),
+        "CNY",
+    ),
+    (
+        "20190722033531375",
+        "",
+        "1.00",
+        "0",
+        "awaiting_payment",
+        datetime!(2019-07-22 11:35:31 +8),
+        "CNY",
+    ),
+    (
+        "20190626034033280",
+        "",
+        "1.00",
+        "0",
+        "completed",
+        datetime!(2019-06-26 11:40:33 +8),
+        "CNY",
+    ),
+    (
+        "2019062603314338",
+        "",
+        "4888888888888889.00",
+        "0",
+        "in_progress",
+        datetime!(2019-06-26 11:33:14 +8),
+        "CNY",
+    ),
+    (
+        "20190620073718417",
+        "",
+        "10.00",
+        "0",
+        "completed",
+        datetime!(2019-06-20 15:37:18 +8),
+        "CNY",
+    ),
+];
+
+/// The second provider's work orders: foreign data MSP-A_TEST1 must never see.
+const BLUE_CLOUD_WORK_ORDERS: &[DemoWorkOrder] = &[
+    (
+        "20191101090000001",
+        "云迁移服务",
+        "5000.00",
+        "0.06",
+        "awaiting_acceptance",
+        datetime!(2019-11-01 09:00:00 +8),
+        "CNY",
+    ),
+    (
+        "20191102090000002",
+        "Office 365 部署",
+        "800.00",
+        "0",
+        "in_progress",
+        datetime!(2019-11-02 09:00:00 +8),
+        "USD",
+    ),
+];
+
+/// Stages: (阶段, start, end, 交付标准, 备注, status).
+type DemoStage<'a> = (i64, &'a str, Option<&'a str>, &'a str, &'a str, &'a str);
+
+async fn insert_work_order(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    provider_id: i64,
+    order_no: &str,
+    solution: &str,
+    wo: &DemoWorkOrder,
+    stages: &[DemoStage<'_>],
+) -> Result<(), sqlx::Error> {
+    use crate::money::{tax_inclusive, Currency, Money};
+    use rust_decimal::Decimal;
+    use std::str::FromStr;
+    let (no, item, price, rate, status, created, currency) = *wo;
+    let currency = Currency::from_code(currency).expect("a demo currency");
+    let price = Decimal::from_str(price).expect("a demo price");
+    let incl = tax_inclusive(price, Decimal::from_str(rate).expect("a demo rate"));
+    let minor = |amount: Decimal| {
+        Money::new(amount, currency)
+            .to_minor()
+            .map_err(|e| sqlx::Error::Protocol(e.to_string()))
+    };
+    let at = created.unix_timestamp();
+    let order_id: i64 = sqlx::query(
+        "INSERT INTO orders (order_no, buyer_company, contact_name, contact_email, solution_name,
+                             solution_quantity, created_at)
+         VALUES ($1, 'TestCompany-A', '', 'buyer@example.com', $2, 1, $3) RETURNING id",
+    )
+    .bind(order_no)
+    .bind(solution)
+    .bind(at)
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get("id")?;
+    let work_order_id: i64 = sqlx::query(
+        "INSERT INTO work_orders (order_id, work_order_no, provider_id, service_item_name, currency,
+                                 unit_price_minor, tax_rate, unit_price_incl_minor, quantity,
+                                 total_incl_minor, status, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $8, $9, $10, $10) RETURNING id",
+    )
+    .bind(order_id)
+    .bind(no)
+    .bind(provider_id)
+    .bind(item)
+    .bind(currency.code())
+    .bind(minor(price)?)
+    .bind(rate)
+    .bind(minor(incl)?)
+    .bind(status)
+    .bind(at)
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get("id")?;
+    if status == "rejected" {
+        sqlx::query("UPDATE work_orders SET decline_reason = '实施资源不足' WHERE id = $1")
+            .bind(work_order_id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    for (position, start, end, standard, remarks, stage_status) in stages {
+        sqlx::query(
+            "INSERT INTO milestones (work_order_id, position, period_start, period_end, standard,
+                                     remarks, status, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
+        )
+        .bind(work_order_id)
+        .bind(*position)
+        .bind(*start)
+        .bind(*end)
+        .bind(*standard)
+        .bind(*remarks)
+        .bind(*stage_status)
+        .bind(at)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Stages consistent with a listed work order's status (the list shows no stages).
+fn stages_for<'a>(status: &str, day: &'a str) -> Vec<DemoStage<'a>> {
+    match status {
+        "partially_accepted" => vec![
+            (1, day, Some(day), "交付1", "", "accepted"),
+            (2, day, None, "交付2", "", "in_progress"),
+        ],
+        "completed" => vec![(1, day, Some(day), "交付1", "", "accepted")],
+        "in_progress" => vec![(1, day, None, "交付1", "", "in_progress")],
+        _ => vec![],
+    }
+}
+
+async fn seed_orders(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    provider_ids: &[i64],
+) -> Result<(), sqlx::Error> {
+    let day_of = |wo: &DemoWorkOrder| {
+        let date = wo.5.date();
+        format!(
+            "{:04}-{:02}-{:02}",
+            date.year(),
+            date.month() as u8,
+            date.day()
+        )
+    };
+    for (i, wo) in MSP_A_WORK_ORDERS.iter().enumerate() {
+        let order_no = format!("{}{:04}", &wo.0[..14], 1400 + i);
+        insert_work_order(
+            tx,
+            provider_ids[0],
+            &order_no,
+            "Product_X",
+            wo,
+            &stages_for(wo.4, &day_of(wo)),
+        )
+        .await?;
+    }
+    // The two detail screens of §3.1.3.
+    let installments: DemoWorkOrder = (
+        "20190925063614217",
+        "MSP-A_TEST1",
+        "300.00",
+        "0",
+        "in_progress",
+        datetime!(2019-09-25 14:36:14 +8),
+        "CNY",
+    );
+    insert_work_order(
+        tx,
+        provider_ids[0],
+        "201909250636131436",
+        "分期测试",
+        &installments,
+        &[(
+            1,
+            "2019-09-01",
+            Some("2019-09-20"),
+            "",
+            "交付分期1",
+            "awaiting_acceptance",
+        )],
+    )
+    .await?;
+    let product_x: DemoWorkOrder = (
+        "20191205071325781",
+        "MSP-A_TEST1",
+        "200.00",
+        "0",
+        "partially_accepted",
+        datetime!(2019-12-05 15:13:25 +8),
+        "CNY",
+    );
+    // 部分验收 needs an accepted stage beside the manual's stage 1 awaiting acceptance.
+    insert_work_order(
+        tx,
+        provider_ids[0],
+        "201912050713251962",
+        "Product_X",
+        &product_x,
+        &[
+            (
+                1,
+                "2019-12-05",
+                None,
+                "交付1",
+                "备注1",
+                "awaiting_acceptance",
+            ),
+            (2, "2019-12-05", Some("2019-12-06"), "交付2", "", "accepted"),
+        ],
+    )
+    .await?;
+    for (i, wo) in BLUE_CLOUD_WORK_ORDERS.iter().enumerate() {
+        let order_no = format!("{}{:04}", &wo.0[..14], 2000 + i);
+        insert_work_order(
+            tx,
+            provider_ids[1],
+            &order_no,
+            "云迁移方案",
+            wo,
+            &stages_for(wo.4, &day_of(wo)),
+        )
+        .await?;
+    }
+    Ok(())
 }

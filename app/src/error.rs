@@ -5,6 +5,13 @@ use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
+/// One field's validation failure.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub code: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum AppError {
     #[error("not signed in")]
@@ -16,9 +23,13 @@ pub enum AppError {
     /// The request itself was malformed (arguments that do not decode).
     #[error("bad request")]
     BadRequest,
-    /// A field failed validation; `code` is a translation key shown next to the field.
-    #[error("invalid {field}: {code}")]
-    Invalid { field: String, code: String },
+    /// Fields failed validation; each code is a translation key shown next to its field.
+    #[error("invalid input: {0:?}")]
+    Invalid(Vec<FieldError>),
+    /// The record is not in a state that allows this (another user or a double click
+    /// got there first); the code is a translation key.
+    #[error("conflict: {0}")]
+    Conflict(String),
     #[error("internal error")]
     Internal,
     /// The request never reached our code or its answer could not be read.
@@ -27,11 +38,16 @@ pub enum AppError {
 }
 
 impl AppError {
-    pub fn invalid(field: &str, code: &str) -> Self {
-        AppError::Invalid {
-            field: field.to_owned(),
-            code: code.to_owned(),
-        }
+    pub fn invalid(errors: &[(&str, &str)]) -> Self {
+        AppError::Invalid(
+            errors
+                .iter()
+                .map(|(field, code)| FieldError {
+                    field: (*field).to_owned(),
+                    code: (*code).to_owned(),
+                })
+                .collect(),
+        )
     }
 
     pub fn status(&self) -> http::StatusCode {
@@ -41,7 +57,8 @@ impl AppError {
             AppError::Forbidden => S::FORBIDDEN,
             AppError::NotFound => S::NOT_FOUND,
             AppError::BadRequest => S::BAD_REQUEST,
-            AppError::Invalid { .. } => S::UNPROCESSABLE_ENTITY,
+            AppError::Invalid(_) => S::UNPROCESSABLE_ENTITY,
+            AppError::Conflict(_) => S::CONFLICT,
             AppError::Internal => S::INTERNAL_SERVER_ERROR,
             AppError::Transport(_) => S::BAD_GATEWAY,
         }
@@ -54,7 +71,8 @@ impl AppError {
             AppError::Forbidden => "error.forbidden",
             AppError::NotFound => "error.not_found",
             AppError::BadRequest => "error.bad_request",
-            AppError::Invalid { code, .. } => code,
+            AppError::Invalid(_) => "form.invalid",
+            AppError::Conflict(code) => code,
             AppError::Internal => "error.internal",
             AppError::Transport(_) => "error.transport",
         }
@@ -86,16 +104,4 @@ impl From<sqlx::Error> for AppError {
             }
         }
     }
-}
-
-/// Ends a server function: an error also sets the HTTP status it stands for, since
-/// server functions otherwise answer every error with 500.
-#[cfg(feature = "ssr")]
-pub fn finish<T>(result: Result<T, AppError>) -> Result<T, AppError> {
-    if let Err(error) = &result {
-        if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-            response.set_status(error.status());
-        }
-    }
-    result
 }

@@ -47,7 +47,7 @@ pub async fn get_home() -> Result<HomeData, AppError> {
         })
     }
     .await;
-    crate::error::finish(result)
+    crate::forms::finish("", result)
 }
 
 #[component]

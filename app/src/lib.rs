@@ -9,9 +9,11 @@ pub mod db;
 #[cfg(feature = "ssr")]
 pub mod demo;
 pub mod error;
+pub mod forms;
 pub mod home;
 pub mod i18n;
 pub mod money;
+pub mod orders;
 pub mod platform;
 pub mod scope;
 pub mod shell;
@@ -70,7 +72,8 @@ pub fn App() -> impl IntoView {
                 </ParentRoute>
                 <ParentRoute path=path!("") view=|| view! { <RealmLayout realm=Realm::Provider /> } ssr=SsrMode::Async>
                     <Route path=path!("") view=home::HomePage ssr=SsrMode::Async />
-                    <Route path=path!("orders") view=soon("nav.work_orders", "soon.orders") ssr=SsrMode::Async />
+                    <Route path=path!("orders") view=orders::WorkOrderListPage ssr=SsrMode::Async />
+                    <Route path=path!("orders/:no") view=orders::WorkOrderDetailPage ssr=SsrMode::Async />
                     <Route path=path!("services") view=soon("nav.service_items", "soon.services") ssr=SsrMode::Async />
                     <Route path=path!("users") view=soon("nav.users", "soon.users") ssr=SsrMode::Async />
                     <Route path=path!("bills") view=soon("nav.bills", "soon.bills") ssr=SsrMode::Async />

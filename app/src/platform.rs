@@ -44,7 +44,7 @@ pub async fn platform_providers() -> Result<Vec<ProviderRow>, AppError> {
             .map_err(AppError::from)
     }
     .await;
-    crate::error::finish(result)
+    crate::forms::finish("", result)
 }
 
 #[component]

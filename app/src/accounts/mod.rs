@@ -179,7 +179,7 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
         Ok(())
     }
     .await;
-    crate::error::finish(result)
+    crate::forms::finish("", result)
 }
 
 /// Ends the session and returns to the login page (manual §2.3.2).
@@ -219,7 +219,7 @@ pub async fn logout() -> Result<(), AppError> {
         Ok(())
     }
     .await;
-    crate::error::finish(result)
+    crate::forms::finish("", result)
 }
 
 /// Switches the session to another provider the user is an active member of (§2.3.1).
@@ -261,7 +261,7 @@ pub async fn switch_provider(provider_id: i64) -> Result<(), AppError> {
         Ok(())
     }
     .await;
-    crate::error::finish(result)
+    crate::forms::finish("", result)
 }
 
 /// The frame's data: who is signed in, the current provider and the others to switch to.
@@ -288,7 +288,7 @@ pub async fn get_shell_info() -> Result<ShellInfo, AppError> {
         })
     }
     .await;
-    crate::error::finish(result)
+    crate::forms::finish("", result)
 }
 
 /// 登录 (§2.2): the password tab signs in; the AAD tab is reached without JavaScript too.

@@ -2,6 +2,9 @@
 //! (a new SQLite file, or a new database in the PostgreSQL cluster of TEST_POSTGRES_URL),
 //! loaded with the demo data, driven in-process with HTTP requests.
 
+// Each test crate uses its own part of the harness.
+#![allow(dead_code)]
+
 use app::db::Db;
 use axum::body::Body;
 use axum::http::{header, HeaderMap, Request, StatusCode};

@@ -1,0 +1,236 @@
+//! Forms that work with and without JavaScript.
+//!
+//! With JavaScript, an `<ActionForm>` calls the server function and shows its error next to
+//! the fields, keeping what was typed. Without it, the browser posts the form; the server
+//! function then answers with a redirect back to the form's page, carrying the errors
+//! (`e.<field>=<code>`, `e._` for the whole form) and what was typed (`v.<field>`) in the
+//! query, which the page reads to render the same feedback. Success returns to the page
+//! without them.
+
+use crate::error::{AppError, FieldError};
+use crate::i18n::use_locale;
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+/// What a form shows: errors per field, an error for the whole form, typed values.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Feedback {
+    pub errors: Vec<FieldError>,
+    pub general: Option<String>,
+    pub values: Vec<(String, String)>,
+}
+
+impl Feedback {
+    pub fn error(&self, field: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.code.as_str())
+    }
+
+    /// What the user typed in `field`, when the page was reloaded with an error.
+    pub fn value(&self, field: &str) -> String {
+        self.values
+            .iter()
+            .find(|(k, _)| k == field)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    }
+
+    fn from_error(error: &AppError) -> Feedback {
+        match error {
+            AppError::Invalid(errors) => Feedback {
+                errors: errors.clone(),
+                ..Feedback::default()
+            },
+            other => Feedback {
+                general: Some(other.message_key().to_owned()),
+                ..Feedback::default()
+            },
+        }
+    }
+}
+
+/// The feedback of form `form`: from the action's last answer (JavaScript) or from the
+/// query of a page the server sent the browser back to (no JavaScript).
+pub fn feedback<O>(
+    form: impl Into<String>,
+    value: impl Get<Value = Option<Result<O, AppError>>> + Send + Sync + 'static,
+) -> Memo<Feedback>
+where
+    O: Clone + Send + Sync + 'static,
+{
+    let form: String = form.into();
+    let query = use_query_map();
+    Memo::new(move |_| {
+        match value.get() {
+            Some(Err(error)) => return Feedback::from_error(&error),
+            Some(Ok(_)) => return Feedback::default(),
+            None => {}
+        }
+        query.with(|q| {
+            if q.get_str("form") != Some(form.as_str()) {
+                return Feedback::default();
+            }
+            let mut feedback = Feedback::default();
+            for (key, val) in q.clone().into_iter() {
+                if key == "e._" {
+                    feedback.general = Some(val);
+                } else if let Some(field) = key.strip_prefix("e.") {
+                    feedback.errors.push(FieldError {
+                        field: field.to_owned(),
+                        code: val,
+                    });
+                } else if let Some(field) = key.strip_prefix("v.") {
+                    feedback.values.push((field.to_owned(), val));
+                }
+            }
+            feedback
+        })
+    })
+}
+
+/// The message next to a field, if it has one.
+#[component]
+pub fn FieldMessage(feedback: Memo<Feedback>, field: &'static str) -> impl IntoView {
+    let locale = use_locale();
+    move || {
+        feedback.with(|f| {
+            f.error(field).map(|code| {
+                view! { <span class="field-error" role="alert">{locale.t_dyn(code)}</span> }
+            })
+        })
+    }
+}
+
+/// The message for the whole form, if any.
+#[component]
+pub fn FormMessage(feedback: Memo<Feedback>) -> impl IntoView {
+    let locale = use_locale();
+    move || {
+        feedback.with(|f| {
+            f.general.as_ref().map(|code| {
+                view! { <p class="form-error" role="alert">{locale.t_dyn(code)}</p> }
+            })
+        })
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub use ssr::*;
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use super::*;
+    use crate::accounts::encode_query;
+    use leptos_axum::ResponseOptions;
+
+    fn parts() -> Option<http::request::Parts> {
+        use_context::<http::request::Parts>()
+    }
+
+    /// A form posted to a server function by a browser without JavaScript (it accepts HTML,
+    /// not JSON). Not a page render, which calls server functions in-process.
+    pub fn is_form_post() -> bool {
+        parts().is_some_and(|p| {
+            p.method == http::Method::POST
+                && p.uri.path().starts_with("/api/")
+                && p.headers
+                    .get(http::header::ACCEPT)
+                    .and_then(|v| v.to_str().ok())
+                    .is_some_and(|v| v.contains("text/html"))
+        })
+    }
+
+    fn redirected() -> bool {
+        use_context::<ResponseOptions>().is_some_and(|r| {
+            r.0.read()
+                .map(|parts| parts.headers.contains_key(http::header::LOCATION))
+                .unwrap_or(false)
+        })
+    }
+
+    /// The page the form was posted from (same host only), without earlier feedback.
+    fn form_page() -> String {
+        let Some(parts) = parts() else {
+            return "/".into();
+        };
+        let host = parts
+            .headers
+            .get(http::header::HOST)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        let referer = parts
+            .headers
+            .get(http::header::REFERER)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        let path = referer
+            .split_once("://")
+            .and_then(|(_, rest)| {
+                let (h, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+                (h == host && !path.is_empty()).then_some(path)
+            })
+            .unwrap_or("/");
+        let (path, query) = path.split_once('?').unwrap_or((path, ""));
+        let kept: Vec<&str> = query
+            .split('&')
+            .filter(|p| !p.is_empty())
+            .filter(|p| !(p.starts_with("e.") || p.starts_with("v.") || p.starts_with("form=")))
+            .collect();
+        if kept.is_empty() {
+            path.to_owned()
+        } else {
+            format!("{path}?{}", kept.join("&"))
+        }
+    }
+
+    fn back(form: &str, pairs: Vec<(String, String)>) {
+        let page = form_page();
+        let mut url = page.clone();
+        url.push(if page.contains('?') { '&' } else { '?' });
+        url.push_str(&format!("form={}", encode_query(form)));
+        for (key, value) in pairs {
+            url.push_str(&format!("&{}={}", encode_query(&key), encode_query(&value)));
+        }
+        leptos_axum::redirect(&url);
+    }
+
+    /// Refuses a form's input: for a browser without JavaScript, back to the form with the
+    /// errors and the typed values (`values`, never passwords); the error for the caller.
+    pub fn invalid(form: &str, errors: &[(&str, &str)], values: &[(&str, &str)]) -> AppError {
+        if is_form_post() {
+            let mut pairs: Vec<(String, String)> = errors
+                .iter()
+                .map(|(f, c)| (format!("e.{f}"), (*c).to_owned()))
+                .collect();
+            pairs.extend(
+                values
+                    .iter()
+                    .map(|(f, v)| (format!("v.{f}"), (*v).to_owned())),
+            );
+            back(form, pairs);
+        }
+        AppError::invalid(errors)
+    }
+
+    /// Ends a server function. For JavaScript callers an error sets the HTTP status it
+    /// stands for (server functions otherwise answer 500). For plain form posts the browser
+    /// goes back to the form's page: with the error, or clean after success.
+    pub fn finish<T>(form: &str, result: Result<T, AppError>) -> Result<T, AppError> {
+        let plain = is_form_post();
+        match &result {
+            Err(error) if !plain => {
+                if let Some(response) = use_context::<ResponseOptions>() {
+                    response.set_status(error.status());
+                }
+            }
+            Err(error) if !redirected() => {
+                back(form, vec![("e._".into(), error.message_key().to_owned())]);
+            }
+            Ok(_) if plain && !redirected() => leptos_axum::redirect(&form_page()),
+            _ => {}
+        }
+        result
+    }
+}

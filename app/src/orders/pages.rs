@@ -1,0 +1,575 @@
+//! 服务工单 list and detail pages. Filters are a GET form and links, actions are ActionForms:
+//! all of it works without JavaScript.
+
+use super::model::{MilestoneStatus, WorkOrderStatus};
+use super::*;
+use crate::forms::{feedback, FieldMessage, FormMessage};
+use crate::i18n::{use_locale, Locale};
+use crate::shell::ErrorPage;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+fn status_badge(locale: Locale, status: WorkOrderStatus) -> impl IntoView {
+    view! {
+        <span class=format!("status status-{}", status.as_db())>{locale.t(status.label_key())}</span>
+    }
+}
+
+/// The list's query string with `key` set to `value` (and the page cursor dropped).
+fn with_param(current: &[(String, String)], key: &str, value: &str) -> String {
+    let mut pairs: Vec<String> = current
+        .iter()
+        .filter(|(k, v)| k != key && k != "after" && !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", crate::accounts::encode_query(v)))
+        .collect();
+    if !value.is_empty() {
+        pairs.push(format!("{key}={}", crate::accounts::encode_query(value)));
+    }
+    if pairs.is_empty() {
+        "/orders".into()
+    } else {
+        format!("/orders?{}", pairs.join("&"))
+    }
+}
+
+#[component]
+pub fn WorkOrderListPage() -> impl IntoView {
+    let locale = use_locale();
+    let query = use_query_map();
+    let param = move |key: &str| query.read().get(key).unwrap_or_default();
+    let page = Resource::new_blocking(
+        move || {
+            (
+                param("status"),
+                param("from"),
+                param("to"),
+                param("q"),
+                param("sort"),
+                param("after"),
+            )
+        },
+        |(status, from, to, q, sort, after)| list_work_orders(status, from, to, q, sort, after),
+    );
+    let current = move || {
+        ["status", "from", "to", "q", "sort"]
+            .iter()
+            .map(|k| (k.to_string(), param(k)))
+            .collect::<Vec<_>>()
+    };
+    let sorts = [
+        ("created_desc", "wo.sort.created_desc"),
+        ("created_asc", "wo.sort.created_asc"),
+        ("total_desc", "wo.sort.total_desc"),
+        ("total_asc", "wo.sort.total_asc"),
+    ];
+    view! {
+        <leptos_meta::Title text=locale.t("nav.work_orders") />
+        <section class="page">
+            <h1>{locale.t("nav.work_orders")}</h1>
+            <form method="get" action="/orders" class="filters" role="search">
+                <input type="hidden" name="status" value=param("status") />
+                <label class="field">
+                    <span>{locale.t("wo.filter.from")}</span>
+                    <input type="date" name="from" value=param("from") />
+                </label>
+                <label class="field">
+                    <span>{locale.t("wo.filter.to")}</span>
+                    <input type="date" name="to" value=param("to") />
+                </label>
+                <label class="field grow">
+                    <span>{locale.t("wo.filter.keyword")}</span>
+                    <input type="search" name="q" value=param("q") maxlength="100"
+                        placeholder=locale.t("wo.filter.keyword_hint") />
+                </label>
+                <label class="field">
+                    <span>{locale.t("wo.filter.sort")}</span>
+                    <select name="sort">
+                        {sorts.into_iter().map(|(value, key)| {
+                            let selected = param("sort") == value || (param("sort").is_empty() && value == "created_desc");
+                            view! { <option value=value selected=selected>{locale.t(key)}</option> }
+                        }).collect_view()}
+                    </select>
+                </label>
+                <button type="submit" class="button primary">{locale.t("common.search")}</button>
+                <a class="button" href="/orders">{locale.t("common.clear")}</a>
+            </form>
+            <Suspense fallback=move || view! { <p class="loading">{locale.t("common.loading")}</p> }>
+                {move || Suspend::new(async move {
+                    match page.await {
+                        Ok(page) => {
+                            let current = current();
+                            let status = param("status");
+                            let all: i64 = page.counts.iter().map(|(_, n)| n).sum();
+                            view! {
+                                <nav class="status-tabs" aria-label=locale.t("wo.column.status")>
+                                    <a href=with_param(&current, "status", "") class:active=status.is_empty()>
+                                        {locale.t("common.all")} " " <span class="count">{all}</span>
+                                    </a>
+                                    {page.counts.iter().map(|(s, n)| view! {
+                                        <a href=with_param(&current, "status", s.as_db()) class:active=status == s.as_db()>
+                                            {locale.t(s.label_key())} " " <span class="count">{*n}</span>
+                                        </a>
+                                    }).collect_view()}
+                                </nav>
+                                <WorkOrderTable rows=page.rows.clone() />
+                                <nav class="pager" aria-label=locale.t("common.pages")>
+                                    {(!param("after").is_empty()).then(|| view! {
+                                        <a class="button" href=with_param(&current, "after", "")>{locale.t("common.first_page")}</a>
+                                    })}
+                                    {page.next.clone().map(|cursor| {
+                                        let href = format!("{}{}after={cursor}", with_param(&current, "after", ""),
+                                            if current.iter().any(|(_, v)| !v.is_empty()) { "&" } else { "?" });
+                                        view! { <a class="button" href=href rel="next">{locale.t("common.next_page")}</a> }
+                                    })}
+                                </nav>
+                            }.into_any()
+                        }
+                        Err(error) => view! { <ErrorPage error /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn WorkOrderTable(rows: Vec<WorkOrderRow>) -> impl IntoView {
+    let locale = use_locale();
+    if rows.is_empty() {
+        return view! {
+            <div class="empty-state"><p>{locale.t("wo.empty")}</p></div>
+        }
+        .into_any();
+    }
+    view! {
+        <div class="table-wrap">
+            <table class="table" data-testid="work-orders">
+                <thead>
+                    <tr>
+                        <th>{locale.t("wo.column.no")}</th>
+                        <th>{locale.t("wo.column.item")}</th>
+                        <th>{locale.t("wo.column.implementation")}</th>
+                        <th class="num">{locale.t("wo.column.unit_price")}</th>
+                        <th class="num">{locale.t("wo.column.quantity")}</th>
+                        <th class="num">{locale.t("wo.column.total")}</th>
+                        <th>{locale.t("wo.column.created")}</th>
+                        <th>{locale.t("wo.column.status")}</th>
+                        <th>{locale.t("common.actions")}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {rows.into_iter().map(|row| {
+                        let href = format!("/orders/{}", row.work_order_no);
+                        view! {
+                            <tr>
+                                <td class="mono">{row.work_order_no.clone()}</td>
+                                <td>{dash(row.service_item_name)}</td>
+                                <td>{dash(row.implementation)}</td>
+                                <td class="num">{row.unit_price_incl}</td>
+                                <td class="num">{row.quantity}</td>
+                                <td class="num">{row.total_incl}</td>
+                                <td>{row.created}</td>
+                                <td>{status_badge(locale, row.status)}</td>
+                                <td><A href=href>{locale.t("common.details")}</A></td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
+
+fn dash(text: String) -> String {
+    if text.trim().is_empty() {
+        "—".into()
+    } else {
+        text
+    }
+}
+
+#[component]
+pub fn WorkOrderDetailPage() -> impl IntoView {
+    let locale = use_locale();
+    let params = use_params_map();
+    let no = move || params.read().get("no").unwrap_or_default();
+    let detail = Resource::new_blocking(no, get_work_order);
+    view! {
+        <section class="page">
+            <p class="breadcrumb"><A href="/orders">{locale.t("nav.work_orders")}</A> " / " {no}</p>
+            <Suspense fallback=move || view! { <p class="loading">{locale.t("common.loading")}</p> }>
+                {move || Suspend::new(async move {
+                    match detail.await {
+                        Ok(d) => view! { <Detail d detail /> }.into_any(),
+                        Err(error) => view! { <ErrorPage error /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+/// Refetches the page's data after each answer of `action`.
+fn reload_after<I, O>(action: ServerAction<I>, detail: Resource<Result<WorkOrderDetail, AppError>>)
+where
+    I: leptos::server_fn::ServerFn<Output = O> + Clone + Send + Sync + 'static,
+    O: Clone + Send + Sync + 'static,
+    ServerAction<I>: Copy,
+{
+    Effect::new(move |_| {
+        if action.version().get() > 0 {
+            detail.refetch();
+        }
+    });
+}
+
+#[component]
+fn Detail(
+    d: WorkOrderDetail,
+    detail: Resource<Result<WorkOrderDetail, AppError>>,
+) -> impl IntoView {
+    let locale = use_locale();
+    let no = d.work_order_no.clone();
+    let can_answer = d.status == WorkOrderStatus::AwaitingAcceptance;
+    let editable = d.status.milestones_editable();
+    view! {
+        <leptos_meta::Title text=format!("{} {}", locale.t("wo.detail"), d.work_order_no) />
+        <div class="detail-head">
+            <h1>{locale.t("wo.detail")} " " <span class="mono">{d.work_order_no.clone()}</span></h1>
+            <span data-testid="work-order-status">{status_badge(locale, d.status)}</span>
+        </div>
+        {can_answer.then(|| view! { <AnswerActions no=no.clone() detail /> })}
+        {(!d.decline_reason.is_empty()).then(|| view! {
+            <p class="notice">{locale.t("wo.decline_reason")} ": " {d.decline_reason.clone()}</p>
+        })}
+        <h2>{locale.t("wo.section.order")}</h2>
+        <dl class="facts">
+            <dt>{locale.t("wo.column.no")}</dt><dd class="mono">{d.work_order_no.clone()}</dd>
+            <dt>{locale.t("wo.order_no")}</dt><dd class="mono">{d.order_no.clone()}</dd>
+            <dt>{locale.t("wo.column.created")}</dt><dd>{d.created.clone()}</dd>
+        </dl>
+        <h2>{locale.t("wo.section.solution")}</h2>
+        <table class="table">
+            <thead><tr>
+                <th>{locale.t("wo.picture")}</th><th>{locale.t("wo.solution")}</th>
+                <th class="num">{locale.t("wo.solution_quantity")}</th><th>{locale.t("wo.contact")}</th>
+                <th>{locale.t("wo.buyer")}</th>
+            </tr></thead>
+            <tbody><tr>
+                <td>{if d.picture_url.is_empty() {
+                    view! { <span class="muted">"—"</span> }.into_any()
+                } else {
+                    view! { <img class="thumb" src=d.picture_url.clone() alt=d.solution_name.clone() /> }.into_any()
+                }}</td>
+                <td>{d.solution_name.clone()}</td>
+                <td class="num">{d.solution_quantity}</td>
+                <td>{d.contact.clone()}</td>
+                <td>{d.buyer_company.clone()}</td>
+            </tr></tbody>
+        </table>
+        <h2>{locale.t("wo.section.item")}</h2>
+        <table class="table">
+            <thead><tr>
+                <th>{locale.t("wo.item")}</th><th>{locale.t("wo.implementer")}</th>
+                <th class="num">{locale.t("wo.price")}</th><th class="num">{locale.t("wo.tax_rate")}</th>
+                <th class="num">{locale.t("wo.price_incl")}</th><th class="num">{locale.t("wo.column.quantity")}</th>
+                <th class="num">{locale.t("wo.column.total")}</th><th>{locale.t("wo.status")}</th>
+            </tr></thead>
+            <tbody><tr>
+                <td>{dash(d.service_item_name.clone())}</td>
+                <td>{dash(d.implementer.clone())}</td>
+                <td class="num">{d.unit_price.clone()}</td>
+                <td class="num">{d.tax_rate.clone()}</td>
+                <td class="num">{d.unit_price_incl.clone()}</td>
+                <td class="num">{d.quantity}</td>
+                <td class="num" data-testid="work-order-total">{d.total_incl.clone()}</td>
+                <td>{status_badge(locale, d.status)}</td>
+            </tr></tbody>
+        </table>
+        <h2>{locale.t("ms.title")}</h2>
+        <Milestones no=no.clone() milestones=d.milestones.clone() editable detail />
+        <h2>{locale.t("wo.history")}</h2>
+        <History events=d.history.clone() />
+    }
+}
+
+/// 接单, or decline with a reason.
+#[component]
+fn AnswerActions(no: String, detail: Resource<Result<WorkOrderDetail, AppError>>) -> impl IntoView {
+    let locale = use_locale();
+    let accept = ServerAction::<AcceptWorkOrder>::new();
+    let decline = ServerAction::<DeclineWorkOrder>::new();
+    reload_after(accept, detail);
+    reload_after(decline, detail);
+    let accept_feedback = feedback("accept", accept.value());
+    let decline_feedback = feedback("decline", decline.value());
+    let open = move || decline_feedback.with(|f| f.error("reason").is_some());
+    let no_for_decline = no.clone();
+    view! {
+        <div class="actions-bar">
+            <FormMessage feedback=accept_feedback />
+            <ActionForm action=accept attr:class="inline">
+                <input type="hidden" name="no" value=no />
+                <button type="submit" class="button primary" disabled=move || accept.pending().get()>
+                    {locale.t("wo.accept")}
+                </button>
+            </ActionForm>
+            <details class="inline-details" open=open>
+                <summary class="button danger">{locale.t("wo.decline")}</summary>
+                <ActionForm action=decline attr:class="form card">
+                    <FormMessage feedback=decline_feedback />
+                    <input type="hidden" name="no" value=no_for_decline />
+                    <label class="field">
+                        <span>{locale.t("wo.decline_reason")} " *"</span>
+                        <textarea name="reason" rows="3" maxlength="2000">
+                            {move || decline_feedback.with(|f| f.value("reason"))}
+                        </textarea>
+                        <FieldMessage feedback=decline_feedback field="reason" />
+                    </label>
+                    <button type="submit" class="button danger" disabled=move || decline.pending().get()>
+                        {locale.t("wo.decline_confirm")}
+                    </button>
+                </ActionForm>
+            </details>
+        </div>
+    }
+}
+
+/// Whether the page was reloaded to show `form`'s errors, so its folded editor opens.
+fn reopened(form: String) -> bool {
+    use_query_map().read_untracked().get("form") == Some(form)
+}
+
+/// 交付里程碑: the stages, their moves, and the editor (§3.1.3).
+#[component]
+fn Milestones(
+    no: String,
+    milestones: Vec<MilestoneView>,
+    editable: bool,
+    detail: Resource<Result<WorkOrderDetail, AppError>>,
+) -> impl IntoView {
+    let locale = use_locale();
+    let command = ServerAction::<RunMilestoneCommand>::new();
+    reload_after(command, detail);
+    let command_feedback = feedback("milestones", command.value());
+    let count = milestones.len() as i64;
+    view! {
+        <FormMessage feedback=command_feedback />
+        {if milestones.is_empty() {
+            view! { <div class="empty-state"><p>{locale.t("ms.empty")}</p></div> }.into_any()
+        } else {
+            view! {
+                <table class="table" data-testid="milestones">
+                    <thead><tr>
+                        <th>{locale.t("ms.stage")}</th><th>{locale.t("ms.period")}</th>
+                        <th>{locale.t("ms.standard")}</th><th>{locale.t("ms.remarks")}</th>
+                        <th>{locale.t("ms.status")}</th><th>{locale.t("common.actions")}</th>
+                    </tr></thead>
+                    <tbody>
+                        {milestones.into_iter().map(|m| view! {
+                            <MilestoneRow no=no.clone() m editable last=count command detail />
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            }.into_any()
+        }}
+        {editable.then(|| view! {
+            <details class="editor" open=reopened("milestone-new".to_owned())>
+                <summary class="button">{locale.t("ms.add")}</summary>
+                <MilestoneForm no=no.clone() m=None detail />
+            </details>
+        })}
+    }
+}
+
+#[component]
+fn MilestoneRow(
+    no: String,
+    m: MilestoneView,
+    editable: bool,
+    last: i64,
+    command: ServerAction<RunMilestoneCommand>,
+    detail: Resource<Result<WorkOrderDetail, AppError>>,
+) -> impl IntoView {
+    let locale = use_locale();
+    let can_edit = editable && m.status.editable();
+    let next = match m.status {
+        MilestoneStatus::NotStarted => Some("ms.start"),
+        MilestoneStatus::InProgress => Some("ms.submit"),
+        _ => None,
+    };
+    let no_for_form = no.clone();
+    let button = move |cmd: &'static str, label: &'static str, class: &'static str| {
+        let no = no.clone();
+        view! {
+            <ActionForm action=command attr:class="inline">
+                <input type="hidden" name="no" value=no />
+                <input type="hidden" name="id" value=m.id.to_string() />
+                <input type="hidden" name="command" value=cmd />
+                <button type="submit" class=class disabled=move || command.pending().get()>{locale.t(label)}</button>
+            </ActionForm>
+        }
+    };
+    view! {
+        <tr data-stage=m.position.to_string()>
+            <td>{m.position}</td>
+            <td>{m.period.clone()}</td>
+            <td>{m.standard.clone()}</td>
+            <td>{m.remarks.clone()}
+                {(!m.reject_reason.is_empty()).then(|| view! {
+                    <p class="field-error">{locale.t("ms.rejected_because")} ": " {m.reject_reason.clone()}</p>
+                })}
+            </td>
+            <td><span class=format!("status ms-{}", m.status.as_db())>{locale.t(m.status.label_key())}</span></td>
+            <td class="row-actions">
+                {if editable {
+                    view! {
+                        {next.map(|label| button("Advance", label, "button small primary"))}
+                        {(can_edit && m.position > 1).then(|| button("Up", "ms.up", "button small"))}
+                        {(can_edit && m.position < last).then(|| button("Down", "ms.down", "button small"))}
+                        {can_edit.then(|| view! {
+                            <details class="inline-details" open=reopened(format!("milestone-{}", m.id))>
+                                <summary class="button small">{locale.t("common.edit")}</summary>
+                                <MilestoneForm no=no_for_form.clone() m=Some(m.clone()) detail />
+                            </details>
+                            <details class="inline-details">
+                                <summary class="button small danger">{locale.t("common.delete")}</summary>
+                                <div class="card confirm">
+                                    <p>{locale.t("ms.delete_confirm")}</p>
+                                    {button("Delete", "common.delete_confirm", "button small danger")}
+                                </div>
+                            </details>
+                        })}
+                    }.into_any()
+                } else {
+                    view! { <span class="muted">{locale.t("common.none")}</span> }.into_any()
+                }}
+            </td>
+        </tr>
+    }
+}
+
+/// Adds a stage (`m` = None) or edits one; field errors next to the fields, input kept.
+#[component]
+fn MilestoneForm(
+    no: String,
+    m: Option<MilestoneView>,
+    detail: Resource<Result<WorkOrderDetail, AppError>>,
+) -> impl IntoView {
+    let locale = use_locale();
+    let save = ServerAction::<SaveMilestone>::new();
+    reload_after(save, detail);
+    let id = m.as_ref().map(|m| m.id).unwrap_or(0);
+    let form = if id > 0 {
+        format!("milestone-{id}")
+    } else {
+        "milestone-new".to_owned()
+    };
+    let fb = feedback(form.clone(), save.value());
+    let reloaded = move || fb.with(|f| !f.values.is_empty());
+    let initial = move |field: &str, current: &str| {
+        if reloaded() {
+            fb.with(|f| f.value(field))
+        } else {
+            current.to_owned()
+        }
+    };
+    let m = m.unwrap_or(MilestoneView {
+        id: 0,
+        position: 0,
+        period: String::new(),
+        period_start: String::new(),
+        period_end: String::new(),
+        standard: String::new(),
+        remarks: String::new(),
+        status: MilestoneStatus::NotStarted,
+        reject_reason: String::new(),
+    });
+    let form_ref = NodeRef::<leptos::html::Form>::new();
+    // With JavaScript, a successfully added stage leaves an empty form for the next one.
+    Effect::new(move |_| {
+        if id == 0 && matches!(save.value().get(), Some(Ok(()))) {
+            if let Some(form) = form_ref.get() {
+                form.reset();
+            }
+        }
+    });
+    view! {
+        <ActionForm action=save node_ref=form_ref attr:class="form card milestone-form" attr:data-form=form>
+            <FormMessage feedback=fb />
+            <input type="hidden" name="no" value=no />
+            <input type="hidden" name="id" value=id.to_string() />
+            <div class="row">
+                <label class="field">
+                    <span>{locale.t("ms.period_start")} " *"</span>
+                    <input type="date" name="period_start" value=initial("period_start", &m.period_start) />
+                    <FieldMessage feedback=fb field="period_start" />
+                </label>
+                <label class="field">
+                    <span>{locale.t("ms.period_end")}</span>
+                    <input type="date" name="period_end" value=initial("period_end", &m.period_end) />
+                    <FieldMessage feedback=fb field="period_end" />
+                </label>
+            </div>
+            <label class="field">
+                <span>{locale.t("ms.standard")} " *"</span>
+                <textarea name="standard" rows="2" maxlength="2000">{initial("standard", &m.standard)}</textarea>
+                <FieldMessage feedback=fb field="standard" />
+            </label>
+            <label class="field">
+                <span>{locale.t("ms.remarks")}</span>
+                <textarea name="remarks" rows="2" maxlength="2000">{initial("remarks", &m.remarks)}</textarea>
+                <FieldMessage feedback=fb field="remarks" />
+            </label>
+            <button type="submit" class="button primary" disabled=move || save.pending().get()>
+                {locale.t("common.save")}
+            </button>
+        </ActionForm>
+    }
+}
+
+#[component]
+fn History(events: Vec<EventView>) -> impl IntoView {
+    let locale = use_locale();
+    if events.is_empty() {
+        return view! { <div class="empty-state"><p>{locale.t("wo.history.empty")}</p></div> }
+            .into_any();
+    }
+    let status_text = move |value: &str| {
+        WorkOrderStatus::from_db(value)
+            .map(|s| locale.t(s.label_key()))
+            .or_else(|| MilestoneStatus::from_db(value).map(|s| locale.t(s.label_key())))
+            .unwrap_or("")
+    };
+    view! {
+        <table class="table" data-testid="history">
+            <thead><tr>
+                <th>{locale.t("home.activity.at")}</th><th>{locale.t("home.activity.actor")}</th>
+                <th>{locale.t("home.activity.action")}</th><th>{locale.t("ms.stage")}</th>
+                <th>{locale.t("wo.history.change")}</th><th>{locale.t("wo.history.reason")}</th>
+            </tr></thead>
+            <tbody>
+                {events.into_iter().map(|e| {
+                    let change = if e.from_status.is_empty() && e.to_status.is_empty() {
+                        String::new()
+                    } else {
+                        format!("{} → {}", status_text(&e.from_status), status_text(&e.to_status))
+                    };
+                    view! {
+                        <tr>
+                            <td>{e.at}</td>
+                            <td>{e.actor}</td>
+                            <td>{locale.t_dyn(&format!("wo.event.{}", e.action))}</td>
+                            <td>{e.milestone_no.map(|n| n.to_string()).unwrap_or_default()}</td>
+                            <td>{change}</td>
+                            <td>{e.reason}</td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+    .into_any()
+}

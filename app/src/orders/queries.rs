@@ -1,0 +1,764 @@
+//! Work order queries. Every one takes the caller's `ProviderScope` and filters by it, so a
+//! work order of another provider is not found, whatever its number.
+
+use super::model::{
+    parse_date, MilestoneAction, MilestoneFields, MilestoneStatus, WorkOrderAction, WorkOrderStatus,
+};
+use super::{
+    EventView, MilestoneCommand, MilestoneView, WorkOrderDetail, WorkOrderPage, WorkOrderRow,
+    PAGE_SIZE,
+};
+use crate::db::{now, Db};
+use crate::error::AppError;
+use crate::money::{Currency, Money};
+use crate::scope::ProviderScope;
+use crate::time_fmt::format_datetime;
+use rust_decimal::Decimal;
+use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
+use std::str::FromStr;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sort {
+    CreatedDesc,
+    CreatedAsc,
+    TotalDesc,
+    TotalAsc,
+}
+
+impl Sort {
+    fn parse(value: &str) -> Option<Sort> {
+        match value {
+            "" | "created_desc" => Some(Sort::CreatedDesc),
+            "created_asc" => Some(Sort::CreatedAsc),
+            "total_desc" => Some(Sort::TotalDesc),
+            "total_asc" => Some(Sort::TotalAsc),
+            _ => None,
+        }
+    }
+
+    fn column(self) -> &'static str {
+        match self {
+            Sort::CreatedDesc | Sort::CreatedAsc => "wo.created_at",
+            Sort::TotalDesc | Sort::TotalAsc => "wo.total_incl_minor",
+        }
+    }
+
+    fn descending(self) -> bool {
+        matches!(self, Sort::CreatedDesc | Sort::TotalDesc)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListFilter {
+    pub status: Option<WorkOrderStatus>,
+    /// Creation time range, Unix seconds, end exclusive.
+    pub from: Option<i64>,
+    pub to: Option<i64>,
+    pub keyword: Option<String>,
+    pub sort: Sort,
+    /// Keyset cursor: the sort value and id of the last row shown.
+    pub after: Option<(i64, i64)>,
+}
+
+/// Midnight of a calendar day in China Standard Time, as Unix seconds.
+fn day_start(date: &str) -> Option<i64> {
+    let date = parse_date(date)?;
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    let day = time::Date::parse(&date, &format).ok()?;
+    Some(
+        day.midnight()
+            .assume_offset(time::macros::offset!(+8))
+            .unix_timestamp(),
+    )
+}
+
+impl ListFilter {
+    /// Reads the list's query; anything malformed is the client's mistake.
+    pub fn parse(
+        status: &str,
+        from: &str,
+        to: &str,
+        q: &str,
+        sort: &str,
+        after: &str,
+    ) -> Result<ListFilter, AppError> {
+        let bad = |field: &str| AppError::invalid(&[(field, "form.invalid_value")]);
+        let status = match status {
+            "" => None,
+            s => Some(WorkOrderStatus::from_db(s).ok_or_else(|| bad("status"))?),
+        };
+        let day = |value: &str, field: &str| match value.trim() {
+            "" => Ok(None),
+            v => day_start(v).map(Some).ok_or_else(|| bad(field)),
+        };
+        let from = day(from, "from")?;
+        let to = day(to, "to")?.map(|t| t + 86_400);
+        let keyword = q.trim();
+        if keyword.chars().count() > 100 {
+            return Err(bad("q"));
+        }
+        let sort = Sort::parse(sort).ok_or_else(|| bad("sort"))?;
+        let after = match after {
+            "" => None,
+            cursor => {
+                let (value, id) = cursor.split_once('_').ok_or_else(|| bad("after"))?;
+                Some((
+                    value.parse().map_err(|_| bad("after"))?,
+                    id.parse().map_err(|_| bad("after"))?,
+                ))
+            }
+        };
+        Ok(ListFilter {
+            status,
+            from,
+            to,
+            keyword: (!keyword.is_empty()).then(|| keyword.to_lowercase()),
+            sort,
+            after,
+        })
+    }
+}
+
+/// Builds SQL with `$n` placeholders and their values, in order.
+#[derive(Default)]
+struct Sql {
+    text: String,
+    binds: Vec<Bind>,
+}
+
+enum Bind {
+    Int(i64),
+    Text(String),
+}
+
+impl Sql {
+    fn push(&mut self, text: &str) -> &mut Self {
+        self.text.push_str(text);
+        self
+    }
+
+    fn bind(&mut self, value: Bind) -> &mut Self {
+        self.binds.push(value);
+        let n = self.binds.len();
+        self.text.push_str(&format!("${n}"));
+        self
+    }
+
+    async fn fetch_all(&self, db: &Db) -> Result<Vec<AnyRow>, sqlx::Error> {
+        let mut query = sqlx::query(&self.text);
+        for bind in &self.binds {
+            query = match bind {
+                Bind::Int(v) => query.bind(*v),
+                Bind::Text(v) => query.bind(v.clone()),
+            };
+        }
+        query.fetch_all(db.pool()).await
+    }
+}
+
+/// The WHERE clause shared by the list and its per-status counts.
+fn filters(sql: &mut Sql, scope: &ProviderScope, filter: &ListFilter) {
+    sql.push(" WHERE wo.provider_id = ")
+        .bind(Bind::Int(scope.provider_id));
+    if let Some(from) = filter.from {
+        sql.push(" AND wo.created_at >= ").bind(Bind::Int(from));
+    }
+    if let Some(to) = filter.to {
+        sql.push(" AND wo.created_at < ").bind(Bind::Int(to));
+    }
+    if let Some(keyword) = &filter.keyword {
+        let escaped = keyword
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        let pattern = format!("%{escaped}%");
+        sql.push(" AND (wo.work_order_no LIKE ")
+            .bind(Bind::Text(pattern.clone()))
+            .push(" ESCAPE '\\' OR o.order_no LIKE ")
+            .bind(Bind::Text(pattern.clone()))
+            .push(" ESCAPE '\\' OR LOWER(wo.service_item_name) LIKE ")
+            .bind(Bind::Text(pattern.clone()))
+            .push(" ESCAPE '\\' OR LOWER(wo.implementation) LIKE ")
+            .bind(Bind::Text(pattern))
+            .push(" ESCAPE '\\')");
+    }
+}
+
+fn money(row: &AnyRow, column: &str) -> Result<String, sqlx::Error> {
+    let currency: String = row.try_get("currency")?;
+    let currency = Currency::from_code(&currency)
+        .ok_or_else(|| sqlx::Error::Decode(format!("unknown currency {currency}").into()))?;
+    Ok(Money::from_minor(row.try_get(column)?, currency).to_string())
+}
+
+fn status(row: &AnyRow) -> Result<WorkOrderStatus, sqlx::Error> {
+    let value: String = row.try_get("status")?;
+    WorkOrderStatus::from_db(&value)
+        .ok_or_else(|| sqlx::Error::Decode(format!("unknown status {value}").into()))
+}
+
+pub async fn list(
+    db: &Db,
+    scope: &ProviderScope,
+    filter: &ListFilter,
+) -> Result<WorkOrderPage, sqlx::Error> {
+    let column = filter.sort.column();
+    let mut sql = Sql::default();
+    sql.push(&format!(
+        "SELECT wo.id, wo.work_order_no, wo.service_item_name, wo.implementation, wo.currency,
+                wo.unit_price_incl_minor, wo.quantity, wo.total_incl_minor, wo.created_at,
+                wo.status, {column} AS sort_value
+         FROM work_orders wo JOIN orders o ON o.id = wo.order_id"
+    ));
+    filters(&mut sql, scope, filter);
+    if let Some(status) = filter.status {
+        sql.push(" AND wo.status = ")
+            .bind(Bind::Text(status.as_db().to_owned()));
+    }
+    let (cmp, dir) = if filter.sort.descending() {
+        ("<", "DESC")
+    } else {
+        (">", "ASC")
+    };
+    if let Some((value, id)) = filter.after {
+        sql.push(&format!(" AND ({column} {cmp} "))
+            .bind(Bind::Int(value))
+            .push(&format!(" OR ({column} = "))
+            .bind(Bind::Int(value))
+            .push(&format!(" AND wo.id {cmp} "))
+            .bind(Bind::Int(id))
+            .push("))");
+    }
+    sql.push(&format!(" ORDER BY {column} {dir}, wo.id {dir} LIMIT "))
+        .bind(Bind::Int(PAGE_SIZE + 1));
+    let mut rows = sql.fetch_all(db).await?;
+    let next = if rows.len() as i64 > PAGE_SIZE {
+        rows.truncate(PAGE_SIZE as usize);
+        let last = rows.last().expect("a full page");
+        Some(format!(
+            "{}_{}",
+            last.try_get::<i64, _>("sort_value")?,
+            last.try_get::<i64, _>("id")?
+        ))
+    } else {
+        None
+    };
+    let rows = rows
+        .iter()
+        .map(|row| {
+            Ok(WorkOrderRow {
+                work_order_no: row.try_get("work_order_no")?,
+                service_item_name: row.try_get("service_item_name")?,
+                implementation: row.try_get("implementation")?,
+                unit_price_incl: money(row, "unit_price_incl_minor")?,
+                quantity: row.try_get("quantity")?,
+                total_incl: money(row, "total_incl_minor")?,
+                created: format_datetime(row.try_get("created_at")?),
+                status: status(row)?,
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+
+    let mut counts_sql = Sql::default();
+    counts_sql.push(
+        "SELECT wo.status, COUNT(*) AS n FROM work_orders wo JOIN orders o ON o.id = wo.order_id",
+    );
+    filters(&mut counts_sql, scope, filter);
+    counts_sql.push(" GROUP BY wo.status");
+    let counted = counts_sql.fetch_all(db).await?;
+    let mut counts = Vec::new();
+    for s in WorkOrderStatus::ALL {
+        let mut n = 0;
+        for row in &counted {
+            if status(row)? == s {
+                n = row.try_get("n")?;
+            }
+        }
+        counts.push((s, n));
+    }
+    Ok(WorkOrderPage { rows, next, counts })
+}
+
+fn actor_name(row: &AnyRow) -> Result<String, sqlx::Error> {
+    let name: Option<String> = row.try_get("actor_name")?;
+    let email: Option<String> = row.try_get("actor_email")?;
+    let label: String = row.try_get("actor_label")?;
+    Ok(match (name, email) {
+        (Some(n), _) if !n.is_empty() => n,
+        (_, Some(e)) => e,
+        _ => label,
+    })
+}
+
+pub fn period(start: &str, end: Option<&str>) -> String {
+    match end {
+        Some(end) => format!("{start} ~ {end}"),
+        None => format!("{start} ~"),
+    }
+}
+
+fn percent(rate: &str) -> String {
+    Decimal::from_str(rate)
+        .map(|r| format!("{}%", (r * Decimal::ONE_HUNDRED).normalize()))
+        .unwrap_or_else(|_| rate.to_owned())
+}
+
+pub async fn detail(db: &Db, scope: &ProviderScope, no: &str) -> Result<WorkOrderDetail, AppError> {
+    let row = sqlx::query(
+        "SELECT wo.id, wo.work_order_no, wo.created_at, wo.service_item_name, wo.implementer,
+                wo.currency, wo.unit_price_minor, wo.tax_rate, wo.unit_price_incl_minor,
+                wo.quantity, wo.total_incl_minor, wo.status, wo.decline_reason,
+                o.order_no, o.picture_url, o.solution_name, o.solution_quantity,
+                o.contact_name, o.contact_email, o.buyer_company
+         FROM work_orders wo JOIN orders o ON o.id = wo.order_id
+         WHERE wo.provider_id = $1 AND wo.work_order_no = $2",
+    )
+    .bind(scope.provider_id)
+    .bind(no)
+    .fetch_optional(db.pool())
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let id: i64 = row.try_get("id")?;
+    let milestones = milestones(db, id).await?;
+    let history = sqlx::query(
+        "SELECT e.action, e.milestone_no, e.from_status, e.to_status, e.reason, e.created_at,
+                e.actor_label, u.name AS actor_name, u.email AS actor_email
+         FROM work_order_events e LEFT JOIN users u ON u.id = e.actor_id
+         WHERE e.work_order_id = $1 ORDER BY e.created_at DESC, e.id DESC",
+    )
+    .bind(id)
+    .fetch_all(db.pool())
+    .await?
+    .iter()
+    .map(|e| {
+        Ok(EventView {
+            at: format_datetime(e.try_get("created_at")?),
+            actor: actor_name(e)?,
+            action: e.try_get("action")?,
+            milestone_no: e.try_get("milestone_no")?,
+            from_status: e.try_get("from_status")?,
+            to_status: e.try_get("to_status")?,
+            reason: e.try_get("reason")?,
+        })
+    })
+    .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let contact_name: String = row.try_get("contact_name")?;
+    let contact_email: String = row.try_get("contact_email")?;
+    Ok(WorkOrderDetail {
+        work_order_no: row.try_get("work_order_no")?,
+        order_no: row.try_get("order_no")?,
+        created: format_datetime(row.try_get("created_at")?),
+        picture_url: row.try_get("picture_url")?,
+        solution_name: row.try_get("solution_name")?,
+        solution_quantity: row.try_get("solution_quantity")?,
+        contact: if contact_name.is_empty() {
+            contact_email
+        } else {
+            format!("{contact_name} <{contact_email}>")
+        },
+        buyer_company: row.try_get("buyer_company")?,
+        service_item_name: row.try_get("service_item_name")?,
+        implementer: row.try_get("implementer")?,
+        unit_price: money(&row, "unit_price_minor")?,
+        tax_rate: percent(&row.try_get::<String, _>("tax_rate")?),
+        unit_price_incl: money(&row, "unit_price_incl_minor")?,
+        quantity: row.try_get("quantity")?,
+        total_incl: money(&row, "total_incl_minor")?,
+        status: status(&row)?,
+        decline_reason: row.try_get("decline_reason")?,
+        milestones,
+        history,
+    })
+}
+
+async fn milestones(db: &Db, work_order_id: i64) -> Result<Vec<MilestoneView>, sqlx::Error> {
+    sqlx::query(
+        "SELECT id, position, period_start, period_end, standard, remarks, status, reject_reason
+         FROM milestones WHERE work_order_id = $1 ORDER BY position",
+    )
+    .bind(work_order_id)
+    .fetch_all(db.pool())
+    .await?
+    .iter()
+    .map(|m| {
+        let start: String = m.try_get("period_start")?;
+        let end: Option<String> = m.try_get("period_end")?;
+        let value: String = m.try_get("status")?;
+        Ok(MilestoneView {
+            id: m.try_get("id")?,
+            position: m.try_get("position")?,
+            period: period(&start, end.as_deref()),
+            period_start: start,
+            period_end: end.unwrap_or_default(),
+            standard: m.try_get("standard")?,
+            remarks: m.try_get("remarks")?,
+            status: MilestoneStatus::from_db(&value)
+                .ok_or_else(|| sqlx::Error::Decode(format!("unknown status {value}").into()))?,
+            reject_reason: m.try_get("reject_reason")?,
+        })
+    })
+    .collect()
+}
+
+/// One line of a work order's history.
+pub struct Event<'a> {
+    pub work_order_id: i64,
+    pub milestone_no: Option<i64>,
+    pub actor_id: Option<i64>,
+    pub actor_label: &'a str,
+    pub action: &'a str,
+    pub from_status: &'a str,
+    pub to_status: &'a str,
+    pub reason: &'a str,
+}
+
+pub async fn record(
+    tx: &mut Transaction<'static, Any>,
+    event: Event<'_>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO work_order_events (work_order_id, milestone_no, actor_id, actor_label, action,
+                                        from_status, to_status, reason, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(event.work_order_id)
+    .bind(event.milestone_no)
+    .bind(event.actor_id)
+    .bind(event.actor_label)
+    .bind(event.action)
+    .bind(event.from_status)
+    .bind(event.to_status)
+    .bind(event.reason)
+    .bind(now())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// The work order `no` of the scope's provider, locked for this write transaction (SQLite:
+/// the transaction holds the write lock; PostgreSQL: the row lock of a no-op update).
+async fn lock_work_order(
+    tx: &mut Transaction<'static, Any>,
+    scope: &ProviderScope,
+    no: &str,
+) -> Result<(i64, WorkOrderStatus), AppError> {
+    let row = sqlx::query(
+        "UPDATE work_orders SET updated_at = updated_at
+         WHERE provider_id = $1 AND work_order_no = $2 RETURNING id, status",
+    )
+    .bind(scope.provider_id)
+    .bind(no)
+    .fetch_optional(&mut **tx)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    Ok((row.try_get("id")?, status(&row)?))
+}
+
+/// Accept or decline: one transaction, applied once. A repeat of a move that already
+/// happened (a double click) succeeds without a second history line.
+pub async fn transition(
+    db: &Db,
+    scope: &ProviderScope,
+    no: &str,
+    action: WorkOrderAction,
+    reason: &str,
+) -> Result<(), AppError> {
+    let mut tx = db.begin().await?;
+    let (id, from) = lock_work_order(&mut tx, scope, no).await?;
+    let already = match action {
+        WorkOrderAction::MarkPaid => WorkOrderStatus::AwaitingAcceptance,
+        WorkOrderAction::Accept => WorkOrderStatus::InProgress,
+        WorkOrderAction::Decline => WorkOrderStatus::Rejected,
+    };
+    let to = match from.apply(action) {
+        Ok(to) => to,
+        Err(_) if from == already => return Ok(()),
+        Err(_) => return Err(AppError::Conflict("wo.error.state".into())),
+    };
+    sqlx::query(
+        "UPDATE work_orders SET status = $1, decline_reason = $2, updated_at = $3 WHERE id = $4",
+    )
+    .bind(to.as_db())
+    .bind(reason)
+    .bind(now())
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    let name = match action {
+        WorkOrderAction::Accept => "accept",
+        WorkOrderAction::Decline => "decline",
+        WorkOrderAction::MarkPaid => "mark_paid",
+    };
+    record(
+        &mut tx,
+        Event {
+            work_order_id: id,
+            milestone_no: None,
+            actor_id: Some(scope.user_id),
+            actor_label: "",
+            action: name,
+            from_status: from.as_db(),
+            to_status: to.as_db(),
+            reason,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn editable_work_order(
+    tx: &mut Transaction<'static, Any>,
+    scope: &ProviderScope,
+    no: &str,
+) -> Result<i64, AppError> {
+    let (id, status) = lock_work_order(tx, scope, no).await?;
+    if !status.milestones_editable() {
+        return Err(AppError::Conflict("ms.error.not_editable".into()));
+    }
+    Ok(id)
+}
+
+/// A stage of the work order, with its position and status.
+async fn milestone_of(
+    tx: &mut Transaction<'static, Any>,
+    work_order_id: i64,
+    milestone_id: i64,
+) -> Result<(i64, MilestoneStatus), AppError> {
+    let row =
+        sqlx::query("SELECT position, status FROM milestones WHERE id = $1 AND work_order_id = $2")
+            .bind(milestone_id)
+            .bind(work_order_id)
+            .fetch_optional(&mut **tx)
+            .await?
+            .ok_or(AppError::NotFound)?;
+    let value: String = row.try_get("status")?;
+    Ok((
+        row.try_get("position")?,
+        MilestoneStatus::from_db(&value).ok_or(AppError::Internal)?,
+    ))
+}
+
+pub async fn save_milestone(
+    db: &Db,
+    scope: &ProviderScope,
+    no: &str,
+    milestone_id: i64,
+    fields: &MilestoneFields,
+) -> Result<(), AppError> {
+    let mut tx = db.begin().await?;
+    let work_order_id = editable_work_order(&mut tx, scope, no).await?;
+    let at = now();
+    let position = if milestone_id > 0 {
+        let (position, status) = milestone_of(&mut tx, work_order_id, milestone_id).await?;
+        if !status.editable() {
+            return Err(AppError::Conflict("ms.error.locked".into()));
+        }
+        sqlx::query(
+            "UPDATE milestones SET period_start = $1, period_end = $2, standard = $3, remarks = $4,
+                    updated_at = $5 WHERE id = $6",
+        )
+        .bind(&fields.period_start)
+        .bind(fields.period_end.as_deref())
+        .bind(&fields.standard)
+        .bind(&fields.remarks)
+        .bind(at)
+        .bind(milestone_id)
+        .execute(&mut *tx)
+        .await?;
+        position
+    } else {
+        let position: i64 = sqlx::query(
+            "SELECT COALESCE(MAX(position), 0) + 1 AS next FROM milestones WHERE work_order_id = $1",
+        )
+        .bind(work_order_id)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("next")?;
+        sqlx::query(
+            "INSERT INTO milestones (work_order_id, position, period_start, period_end, standard,
+                                     remarks, status, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, 'not_started', $7, $7)",
+        )
+        .bind(work_order_id)
+        .bind(position)
+        .bind(&fields.period_start)
+        .bind(fields.period_end.as_deref())
+        .bind(&fields.standard)
+        .bind(&fields.remarks)
+        .bind(at)
+        .execute(&mut *tx)
+        .await?;
+        position
+    };
+    record(
+        &mut tx,
+        Event {
+            work_order_id,
+            milestone_no: Some(position),
+            actor_id: Some(scope.user_id),
+            actor_label: "",
+            action: if milestone_id > 0 {
+                "milestone_edit"
+            } else {
+                "milestone_add"
+            },
+            from_status: "",
+            to_status: "",
+            reason: "",
+        },
+    )
+    .await?;
+    sync_work_order_status(&mut tx, work_order_id, Some(scope.user_id), "").await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn milestone_command(
+    db: &Db,
+    scope: &ProviderScope,
+    no: &str,
+    milestone_id: i64,
+    command: MilestoneCommand,
+) -> Result<(), AppError> {
+    let mut tx = db.begin().await?;
+    let work_order_id = editable_work_order(&mut tx, scope, no).await?;
+    let (position, status) = milestone_of(&mut tx, work_order_id, milestone_id).await?;
+    let at = now();
+    let (action, from, to) = match command {
+        MilestoneCommand::Advance => {
+            let next = status
+                .provider_next()
+                .ok_or_else(|| AppError::Conflict("ms.error.locked".into()))?;
+            let to = status
+                .apply(next)
+                .map_err(|_| AppError::Conflict("ms.error.locked".into()))?;
+            sqlx::query("UPDATE milestones SET status = $1, reject_reason = '', updated_at = $2 WHERE id = $3")
+                .bind(to.as_db())
+                .bind(at)
+                .bind(milestone_id)
+                .execute(&mut *tx)
+                .await?;
+            let name = if next == MilestoneAction::Start {
+                "milestone_start"
+            } else {
+                "milestone_submit"
+            };
+            (name, status.as_db(), to.as_db())
+        }
+        MilestoneCommand::Delete => {
+            if !status.editable() {
+                return Err(AppError::Conflict("ms.error.locked".into()));
+            }
+            sqlx::query("DELETE FROM milestones WHERE id = $1")
+                .bind(milestone_id)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(
+                "UPDATE milestones SET position = position - 1 WHERE work_order_id = $1 AND position > $2",
+            )
+            .bind(work_order_id)
+            .bind(position)
+            .execute(&mut *tx)
+            .await?;
+            ("milestone_delete", "", "")
+        }
+        MilestoneCommand::Up | MilestoneCommand::Down => {
+            let other = if command == MilestoneCommand::Up {
+                position - 1
+            } else {
+                position + 1
+            };
+            let neighbour = sqlx::query(
+                "SELECT id, status FROM milestones WHERE work_order_id = $1 AND position = $2",
+            )
+            .bind(work_order_id)
+            .bind(other)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some(neighbour) = neighbour else {
+                return Err(AppError::Conflict("ms.error.cannot_move".into()));
+            };
+            let neighbour_status: String = neighbour.try_get("status")?;
+            let movable = MilestoneStatus::from_db(&neighbour_status).is_some_and(|s| s.editable());
+            if !status.editable() || !movable {
+                return Err(AppError::Conflict("ms.error.locked".into()));
+            }
+            let neighbour_id: i64 = neighbour.try_get("id")?;
+            for (id, to) in [(milestone_id, other), (neighbour_id, position)] {
+                sqlx::query("UPDATE milestones SET position = $1, updated_at = $2 WHERE id = $3")
+                    .bind(to)
+                    .bind(at)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            ("milestone_move", "", "")
+        }
+    };
+    record(
+        &mut tx,
+        Event {
+            work_order_id,
+            milestone_no: Some(position),
+            actor_id: Some(scope.user_id),
+            actor_label: "",
+            action,
+            from_status: from,
+            to_status: to,
+            reason: "",
+        },
+    )
+    .await?;
+    sync_work_order_status(&mut tx, work_order_id, Some(scope.user_id), "").await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Brings the work order's status in line with its accepted milestones (部分验收, 已完成),
+/// recording the change.
+pub async fn sync_work_order_status(
+    tx: &mut Transaction<'static, Any>,
+    work_order_id: i64,
+    actor_id: Option<i64>,
+    actor_label: &str,
+) -> Result<(), AppError> {
+    let row = sqlx::query(
+        "SELECT wo.status,
+                (SELECT COUNT(*) FROM milestones m WHERE m.work_order_id = wo.id) AS total,
+                (SELECT COUNT(*) FROM milestones m
+                  WHERE m.work_order_id = wo.id AND m.status = 'accepted') AS accepted
+         FROM work_orders wo WHERE wo.id = $1",
+    )
+    .bind(work_order_id)
+    .fetch_one(&mut **tx)
+    .await?;
+    let from = status(&row)?;
+    let total: i64 = row.try_get("total")?;
+    let accepted: i64 = row.try_get("accepted")?;
+    let to = from.after_acceptance(accepted as usize, total as usize);
+    if to != from {
+        sqlx::query("UPDATE work_orders SET status = $1, updated_at = $2 WHERE id = $3")
+            .bind(to.as_db())
+            .bind(now())
+            .bind(work_order_id)
+            .execute(&mut **tx)
+            .await?;
+        record(
+            tx,
+            Event {
+                work_order_id,
+                milestone_no: None,
+                actor_id,
+                actor_label,
+                action: "status",
+                from_status: from.as_db(),
+                to_status: to.as_db(),
+                reason: "",
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}
