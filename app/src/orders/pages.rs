@@ -211,15 +211,16 @@ pub fn WorkOrderDetailPage() -> impl IntoView {
     }
 }
 
-/// Refetches the page's data after each answer of `action`.
+/// Refetches the page's data after each success of `action`. Not after an error: the form
+/// stays as it is, with what was typed and the error next to the field.
 fn reload_after<I, O>(action: ServerAction<I>, detail: Resource<Result<WorkOrderDetail, AppError>>)
 where
-    I: leptos::server_fn::ServerFn<Output = O> + Clone + Send + Sync + 'static,
+    I: leptos::server_fn::ServerFn<Output = O, Error = AppError> + Clone + Send + Sync + 'static,
     O: Clone + Send + Sync + 'static,
     ServerAction<I>: Copy,
 {
     Effect::new(move |_| {
-        if action.version().get() > 0 {
+        if action.value().with(|v| matches!(v, Some(Ok(_)))) {
             detail.refetch();
         }
     });
@@ -487,17 +488,8 @@ fn MilestoneForm(
         status: MilestoneStatus::NotStarted,
         reject_reason: String::new(),
     });
-    let form_ref = NodeRef::<leptos::html::Form>::new();
-    // With JavaScript, a successfully added stage leaves an empty form for the next one.
-    Effect::new(move |_| {
-        if id == 0 && matches!(save.value().get(), Some(Ok(()))) {
-            if let Some(form) = form_ref.get() {
-                form.reset();
-            }
-        }
-    });
     view! {
-        <ActionForm action=save node_ref=form_ref attr:class="form card milestone-form" attr:data-form=form>
+        <ActionForm action=save attr:class="form card milestone-form" attr:data-form=form>
             <FormMessage feedback=fb />
             <input type="hidden" name="no" value=no />
             <input type="hidden" name="id" value=id.to_string() />

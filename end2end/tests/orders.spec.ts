@@ -1,0 +1,87 @@
+import { expect, test } from "@playwright/test";
+import { settled, signIn, watchConsole } from "./support";
+
+// Each project works on its own dispatched work order, so the runs do not meet.
+const target = (project: string) =>
+  project.startsWith("hydrate") ? "20190927065256141" : "20190927064519381";
+
+test("list, filter, accept a work order and plan its milestones", async ({ page }, testInfo) => {
+  const problems = watchConsole(page);
+  const no = target(testInfo.project.name);
+  await signIn(page, testInfo, "aku@example.com");
+  await settled(page, testInfo);
+
+  await page.locator("nav.sidenav").getByRole("link", { name: "服务工单" }).click();
+  await expect(page.getByRole("heading", { name: "服务工单" })).toBeVisible();
+  const rows = page.getByTestId("work-orders").locator("tbody tr");
+  await expect(rows).toHaveCount(15);
+  await expect(page.getByRole("link", { name: "下一页" })).toBeVisible();
+
+  // The manual's huge order shows exactly.
+  await page.getByLabel("关键字").fill("2019062603314338");
+  await page.getByRole("button", { name: "搜索" }).click();
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText("¥4888888888888889.00");
+
+  await page.getByRole("link", { name: "清除" }).click();
+  await page.getByRole("link", { name: /待接单/ }).click();
+  await expect(page).toHaveURL(/status=awaiting_acceptance/);
+  await expect(rows.filter({ hasText: no })).toHaveCount(1);
+  await expect(page.getByTestId("work-orders")).not.toContainText("已完成");
+  await settled(page, testInfo);
+  await rows.filter({ hasText: no }).getByRole("link", { name: "详情" }).click();
+
+  await expect(page.getByRole("heading", { name: new RegExp(no) })).toBeVisible();
+  await settled(page, testInfo);
+  await expect(page.getByTestId("work-order-status")).toHaveText("待接单");
+  await page.getByRole("button", { name: "接单", exact: true }).click();
+  await expect(page.getByTestId("work-order-status")).toHaveText("实施中");
+  await expect(page.getByTestId("history")).toContainText("接单");
+  await expect(page.getByText("尚未规划交付阶段")).toBeVisible();
+
+  // A stage with an end before its start and no delivery standard is refused, field by field,
+  // and what was typed stays.
+  await page.getByText("新增阶段", { exact: true }).click();
+  const form = page.locator('form[data-form="milestone-new"]');
+  await form.locator("input[name=period_start]").fill("2019-10-05");
+  await form.locator("input[name=period_end]").fill("2019-10-01");
+  await form.locator("textarea[name=remarks]").fill("首期交付");
+  await form.getByRole("button", { name: "保存" }).click();
+  await expect(form.getByText("结束日期不能早于开始日期")).toBeVisible();
+  await expect(form.getByText("此项为必填项")).toBeVisible();
+  await expect(form.locator("input[name=period_start]")).toHaveValue("2019-10-05");
+  await expect(form.locator("textarea[name=remarks]")).toHaveValue("首期交付");
+
+  await form.locator("input[name=period_end]").fill("2019-10-31");
+  await form.locator("textarea[name=standard]").fill("完成部署并交付验收报告");
+  await form.getByRole("button", { name: "保存" }).click();
+  const stage = page.getByTestId("milestones").locator("tbody tr").first();
+  await expect(stage).toContainText("完成部署并交付验收报告");
+  await expect(stage).toContainText("2019-10-05 ~ 2019-10-31");
+  await expect(stage).toContainText("未开始");
+
+  await stage.getByRole("button", { name: "开始" }).click();
+  await expect(stage).toContainText("进行中");
+  await stage.getByRole("button", { name: "提交验收" }).click();
+  await expect(stage).toContainText("待验收");
+  await expect(page.getByTestId("history")).toContainText("提交验收");
+
+  // Back to the filtered list: with JavaScript the actions leave history alone, so the
+  // browser's back button gets there; without, every post is a page of its own.
+  if (testInfo.project.use.javaScriptEnabled !== false) {
+    await page.goBack();
+  } else {
+    await page.locator(".breadcrumb").getByRole("link", { name: "服务工单" }).click();
+  }
+  await expect(page).toHaveURL(/\/orders/);
+  await expect(page.getByRole("heading", { name: "服务工单" })).toBeVisible();
+  expect(problems).toEqual([]);
+});
+
+test("another provider's work order is not found", async ({ page }, testInfo) => {
+  await signIn(page, testInfo, "aku@example.com");
+  await expect(page.getByTestId("home-provider")).toHaveText("MSP-A_TEST1");
+  const response = await page.goto("/orders/20191101090000001");
+  expect(response?.status()).toBe(404);
+  await expect(page.getByText("页面不存在")).toBeVisible();
+});
