@@ -33,6 +33,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0002_orders.sql"),
         include_str!("../../migrations/postgres/0002_orders.sql"),
     ),
+    (
+        3,
+        "mail_and_acceptance",
+        include_str!("../../migrations/sqlite/0003_mail_and_acceptance.sql"),
+        include_str!("../../migrations/postgres/0003_mail_and_acceptance.sql"),
+    ),
 ];
 
 pub fn now() -> i64 {

@@ -12,6 +12,8 @@ pub mod error;
 pub mod forms;
 pub mod home;
 pub mod i18n;
+#[cfg(feature = "ssr")]
+pub mod mail;
 pub mod money;
 pub mod orders;
 pub mod platform;
@@ -60,6 +62,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=NotFoundPage>
                 <Route path=path!("/login") view=accounts::LoginPage ssr=SsrMode::Async />
+                <Route path=path!("/accept/:token") view=orders::acceptance::AcceptancePage ssr=SsrMode::Async />
                 <ParentRoute path=path!("/platform") view=|| view! { <RealmLayout realm=Realm::Platform /> } ssr=SsrMode::Async>
                     <Route path=path!("") view=platform::PlatformHomePage ssr=SsrMode::Async />
                     <Route path=path!("registrations") view=soon("nav.platform.registrations", "soon.registrations") ssr=SsrMode::Async />

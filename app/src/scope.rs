@@ -21,6 +21,8 @@ pub struct Settings {
     pub public_url: String,
     /// Cookies get `Secure` when the portal is served over HTTPS.
     pub secure_cookies: bool,
+    /// Days the customer has to answer a stage submitted for acceptance.
+    pub acceptance_days: i64,
 }
 
 #[cfg(feature = "ssr")]

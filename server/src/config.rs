@@ -40,6 +40,35 @@ pub struct Config {
     /// Take the client address from X-Forwarded-For (only behind a trusted reverse proxy).
     #[arg(long, env = "TRUST_PROXY")]
     pub trust_proxy: bool,
+
+    /// Days a customer has to answer a stage submitted for acceptance.
+    #[arg(long, env = "ACCEPTANCE_DAYS", default_value_t = 7, value_parser = clap::value_parser!(i64).range(1..=365))]
+    pub acceptance_days: i64,
+
+    /// SMTP server for outgoing mail. Without it mail stays in the outbox (platform mail log).
+    #[arg(long, env = "SMTP_HOST")]
+    pub smtp_host: Option<String>,
+
+    #[arg(long, env = "SMTP_PORT", default_value_t = 587)]
+    pub smtp_port: u16,
+
+    /// none (plain, e.g. a local relay), starttls, or tls (implicit TLS, usually port 465).
+    #[arg(long, env = "SMTP_TLS", default_value = "starttls", value_parser = ["none", "starttls", "tls"])]
+    pub smtp_tls: String,
+
+    #[arg(long, env = "SMTP_USERNAME")]
+    pub smtp_username: Option<String>,
+
+    #[arg(long, env = "SMTP_PASSWORD", hide_env_values = true)]
+    pub smtp_password: Option<String>,
+
+    /// Sender of every mail, e.g. "Provider Center <no-reply@example.com>".
+    #[arg(
+        long,
+        env = "MAIL_FROM",
+        default_value = "Provider Center <no-reply@localhost>"
+    )]
+    pub mail_from: String,
 }
 
 impl Config {
@@ -49,6 +78,23 @@ impl Config {
             .unwrap_or_else(|| format!("http://{}", self.bind))
             .trim_end_matches('/')
             .to_owned()
+    }
+
+    /// The SMTP settings, when an SMTP host is configured.
+    pub fn mail(&self) -> Option<app::mail::MailConfig> {
+        use app::mail::{MailConfig, SmtpTls};
+        let host = self.smtp_host.clone().filter(|h| !h.is_empty())?;
+        Some(MailConfig {
+            host,
+            port: self.smtp_port,
+            tls: match self.smtp_tls.as_str() {
+                "none" => SmtpTls::None,
+                "tls" => SmtpTls::Tls,
+                _ => SmtpTls::StartTls,
+            },
+            credentials: self.smtp_username.clone().zip(self.smtp_password.clone()),
+            from: self.mail_from.clone(),
+        })
     }
 
     /// Defaults for tests and embedding: SQLite at `database_url`, demo off.

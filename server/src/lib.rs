@@ -35,6 +35,12 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// Connects and migrates the database, loads the demo data if asked, and builds the router.
 pub async fn build(config: &Config) -> Result<(Router, Db), BoxError> {
+    let (router, db, _) = build_with_settings(config).await?;
+    Ok((router, db))
+}
+
+/// `build`, also returning the settings the background jobs need.
+pub async fn build_with_settings(config: &Config) -> Result<(Router, Db, Settings), BoxError> {
     let db = Db::connect(&config.database_url).await?;
     db.migrate().await?;
     if config.demo && app::demo::seed(&db).await? {
@@ -44,6 +50,7 @@ pub async fn build(config: &Config) -> Result<(Router, Db), BoxError> {
     let settings = Settings {
         secure_cookies: public_url.starts_with("https://"),
         public_url: public_url.clone(),
+        acceptance_days: config.acceptance_days,
     };
     let leptos_options = LeptosOptions::builder()
         .output_name("frontend")
@@ -60,6 +67,7 @@ pub async fn build(config: &Config) -> Result<(Router, Db), BoxError> {
     };
     let context = {
         let db = db.clone();
+        let settings = settings.clone();
         move || {
             provide_context(db.clone());
             provide_context(settings.clone());
@@ -125,7 +133,27 @@ pub async fn build(config: &Config) -> Result<(Router, Db), BoxError> {
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state);
-    Ok((router, db))
+    Ok((router, db, settings))
+}
+
+/// The background jobs of an instance: the mail sender (with SMTP configured) and the
+/// acceptance deadline watch. Safe to run on every instance at once.
+pub fn spawn_jobs(config: &Config, db: Db, settings: Settings) {
+    match config.mail() {
+        Some(mail) => {
+            tokio::spawn(app::mail::run_sender(db.clone(), mail));
+        }
+        None => tracing::info!("SMTP_HOST not set: mail stays in the outbox (platform mail log)"),
+    }
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            if let Err(error) = app::orders::acceptance::deadlines(&db, &settings).await {
+                tracing::error!(?error, "acceptance deadline watch");
+            }
+        }
+    });
 }
 
 /// Ready when the database answers: what a load balancer should ask before sending traffic.

@@ -15,7 +15,7 @@ async fn main() -> ExitCode {
         )
         .init();
 
-    let (router, _db) = match server::build(&config).await {
+    let (router, db, settings) = match server::build_with_settings(&config).await {
         Ok(built) => built,
         Err(error) => {
             tracing::error!(%error, "start-up failed");
@@ -29,6 +29,7 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    server::spawn_jobs(&config, db, settings);
     println!("Provider Center is running at {}", config.public_url());
     if config.demo {
         println!("Demo logins (role, email, password):");

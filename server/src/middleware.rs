@@ -57,8 +57,10 @@ pub async fn server_fn_status(req: Request, next: Next) -> Response {
     Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
+/// Pages behind the sign-in: all but the probes, assets, API and the customer's acceptance
+/// page (the buyer has no account; the link itself is the credential).
 fn is_page(path: &str) -> bool {
-    !["/api/", "/pkg/", "/lang/"]
+    !["/api/", "/pkg/", "/lang/", "/accept/"]
         .iter()
         .any(|p| path.starts_with(p))
         && !matches!(path, "/healthz" | "/readyz")
@@ -130,5 +132,6 @@ mod tests {
         assert!(!super::is_page("/api/login"));
         assert!(!super::is_page("/pkg/frontend.js"));
         assert!(!super::is_page("/healthz"));
+        assert!(!super::is_page("/accept/0123abcd"));
     }
 }

@@ -1,6 +1,7 @@
 //! Orders (§3): the provider's service work orders — list, detail, 接单 or decline, and the
 //! delivery milestones (交付里程碑) — with the history of every change.
 
+pub mod acceptance;
 pub mod model;
 mod pages;
 #[cfg(feature = "ssr")]
@@ -45,6 +46,9 @@ pub struct MilestoneView {
     pub remarks: String,
     pub status: MilestoneStatus,
     pub reject_reason: String,
+    /// While awaiting acceptance: the answer deadline and the seconds left to it.
+    pub due: String,
+    pub seconds_left: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -211,10 +215,10 @@ pub async fn run_milestone_command(
     id: i64,
     command: MilestoneCommand,
 ) -> Result<(), AppError> {
-    use crate::scope::{db, provider_scope};
+    use crate::scope::{db, provider_scope, settings};
     let result = async {
         let (_, scope) = provider_scope()?;
-        queries::milestone_command(&db()?, &scope, &no, id, command).await
+        queries::milestone_command(&db()?, &settings()?, &scope, &no, id, command).await
     }
     .await;
     crate::forms::finish("milestones", result)

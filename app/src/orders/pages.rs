@@ -423,7 +423,14 @@ fn MilestoneRow(
                     <p class="field-error">{locale.t("ms.rejected_because")} ": " {m.reject_reason.clone()}</p>
                 })}
             </td>
-            <td><span class=format!("status ms-{}", m.status.as_db())>{locale.t(m.status.label_key())}</span></td>
+            <td>
+                <span class=format!("status ms-{}", m.status.as_db())>{locale.t(m.status.label_key())}</span>
+                {m.seconds_left.map(|left| view! {
+                    <p class="muted small" data-testid="stage-deadline">
+                        {locale.t("acc.deadline")} " " {m.due.clone()} " · " {super::acceptance::remaining(locale, left)}
+                    </p>
+                })}
+            </td>
             <td class="row-actions">
                 {if editable {
                     view! {
@@ -487,6 +494,8 @@ fn MilestoneForm(
         remarks: String::new(),
         status: MilestoneStatus::NotStarted,
         reject_reason: String::new(),
+        due: String::new(),
+        seconds_left: None,
     });
     view! {
         <ActionForm action=save attr:class="form card milestone-form" attr:data-form=form>

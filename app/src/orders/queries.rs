@@ -374,7 +374,8 @@ pub async fn detail(db: &Db, scope: &ProviderScope, no: &str) -> Result<WorkOrde
 
 async fn milestones(db: &Db, work_order_id: i64) -> Result<Vec<MilestoneView>, sqlx::Error> {
     sqlx::query(
-        "SELECT id, position, period_start, period_end, standard, remarks, status, reject_reason
+        "SELECT id, position, period_start, period_end, standard, remarks, status, reject_reason,
+                due_at
          FROM milestones WHERE work_order_id = $1 ORDER BY position",
     )
     .bind(work_order_id)
@@ -382,6 +383,7 @@ async fn milestones(db: &Db, work_order_id: i64) -> Result<Vec<MilestoneView>, s
     .await?
     .iter()
     .map(|m| {
+        let due: Option<i64> = m.try_get("due_at")?;
         let start: String = m.try_get("period_start")?;
         let end: Option<String> = m.try_get("period_end")?;
         let value: String = m.try_get("status")?;
@@ -396,6 +398,8 @@ async fn milestones(db: &Db, work_order_id: i64) -> Result<Vec<MilestoneView>, s
             status: MilestoneStatus::from_db(&value)
                 .ok_or_else(|| sqlx::Error::Decode(format!("unknown status {value}").into()))?,
             reject_reason: m.try_get("reject_reason")?,
+            due: due.map(format_datetime).unwrap_or_default(),
+            seconds_left: due.map(|d| d - now()),
         })
     })
     .collect()
@@ -617,6 +621,7 @@ pub async fn save_milestone(
 
 pub async fn milestone_command(
     db: &Db,
+    settings: &crate::scope::Settings,
     scope: &ProviderScope,
     no: &str,
     milestone_id: i64,
@@ -643,6 +648,7 @@ pub async fn milestone_command(
             let name = if next == MilestoneAction::Start {
                 "milestone_start"
             } else {
+                super::acceptance::issue(&mut tx, settings, milestone_id, false).await?;
                 "milestone_submit"
             };
             (name, status.as_db(), to.as_db())

@@ -1,0 +1,289 @@
+//! Email. Every mail is written to the `outbox` table in the same transaction as the change
+//! it tells about, and a background sender delivers it over SMTP with retries and backoff:
+//! an SMTP outage loses nothing and blocks no request. Without SMTP configured, mails stay
+//! in the outbox, readable in the platform's mail log.
+
+use crate::db::{now, Db};
+use lettre::message::{header::ContentType, Mailbox, MultiPart, SinglePart};
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use sqlx::{Any, Executor, Row};
+use std::time::Duration;
+
+/// A mail to send: the bodies are complete documents, built by `render`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mail {
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+/// Puts a mail in the outbox; pass the transaction of the change it belongs to.
+pub async fn enqueue<'e, E>(executor: E, mail: &Mail) -> Result<(), sqlx::Error>
+where
+    E: Executor<'e, Database = Any>,
+{
+    let at = now();
+    sqlx::query(
+        "INSERT INTO outbox (to_address, subject, body_text, body_html, created_at, next_attempt_at)
+         VALUES ($1, $2, $3, $4, $5, $5)",
+    )
+    .bind(&mail.to)
+    .bind(&mail.subject)
+    .bind(&mail.text)
+    .bind(&mail.html)
+    .bind(at)
+    .execute(executor)
+    .await?;
+    Ok(())
+}
+
+pub fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+/// Builds a mail in the portal's layout: a heading, paragraphs (plain text, escaped here), an
+/// optional button, and the same content as plain text.
+pub fn render(
+    to: &str,
+    subject: &str,
+    paragraphs: &[String],
+    button: Option<(&str, &str)>,
+) -> Mail {
+    let mut html = String::new();
+    html.push_str(
+        "<!DOCTYPE html><html><body style=\"margin:0;background:#f3f5f8;font-family:-apple-system,'PingFang SC','Microsoft YaHei',Arial,sans-serif;color:#1f2933\">\
+         <table role=\"presentation\" width=\"100%\" cellpadding=\"0\" cellspacing=\"0\"><tr><td align=\"center\" style=\"padding:24px\">\
+         <table role=\"presentation\" width=\"560\" cellpadding=\"0\" cellspacing=\"0\" style=\"background:#ffffff;border-radius:8px;border:1px solid #dde3ea\">\
+         <tr><td style=\"background:#1f5fbf;color:#ffffff;padding:16px 24px;font-size:18px;font-weight:600;border-radius:8px 8px 0 0\">服务提供商中心 · Provider Center</td></tr>\
+         <tr><td style=\"padding:24px\">",
+    );
+    html.push_str(&format!(
+        "<h1 style=\"font-size:18px;margin:0 0 16px\">{}</h1>",
+        escape(subject)
+    ));
+    let mut text = format!("{subject}\n\n");
+    for paragraph in paragraphs {
+        html.push_str(&format!(
+            "<p style=\"line-height:1.6;margin:0 0 12px\">{}</p>",
+            escape(paragraph).replace('\n', "<br>")
+        ));
+        text.push_str(paragraph);
+        text.push_str("\n\n");
+    }
+    if let Some((label, url)) = button {
+        html.push_str(&format!(
+            "<p style=\"margin:24px 0\"><a href=\"{}\" style=\"background:#1f5fbf;color:#ffffff;padding:10px 20px;border-radius:6px;text-decoration:none;display:inline-block\">{}</a></p>\
+             <p style=\"font-size:12px;color:#6b7785;word-break:break-all\">{}</p>",
+            escape(url),
+            escape(label),
+            escape(url)
+        ));
+        text.push_str(&format!("{label}: {url}\n\n"));
+    }
+    html.push_str(
+        "</td></tr><tr><td style=\"padding:16px 24px;font-size:12px;color:#6b7785;border-top:1px solid #dde3ea\">\
+         此邮件由系统自动发送，请勿直接回复。 This message was sent automatically; please do not reply.\
+         </td></tr></table></td></tr></table></body></html>",
+    );
+    text.push_str("此邮件由系统自动发送，请勿直接回复。 This message was sent automatically; please do not reply.\n");
+    Mail {
+        to: to.to_owned(),
+        subject: subject.to_owned(),
+        text,
+        html,
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmtpTls {
+    /// Plain SMTP (a local relay or capture server).
+    None,
+    StartTls,
+    /// TLS from the first byte (port 465).
+    Tls,
+}
+
+#[derive(Debug, Clone)]
+pub struct MailConfig {
+    pub host: String,
+    pub port: u16,
+    pub tls: SmtpTls,
+    pub credentials: Option<(String, String)>,
+    pub from: String,
+}
+
+type Transport = AsyncSmtpTransport<Tokio1Executor>;
+
+fn transport(config: &MailConfig) -> Result<Transport, lettre::transport::smtp::Error> {
+    let mut builder = match config.tls {
+        SmtpTls::None => Transport::builder_dangerous(&config.host),
+        SmtpTls::StartTls => Transport::starttls_relay(&config.host)?,
+        SmtpTls::Tls => Transport::relay(&config.host)?,
+    }
+    .port(config.port)
+    .timeout(Some(Duration::from_secs(20)));
+    if let Some((user, password)) = &config.credentials {
+        builder = builder.credentials(Credentials::new(user.clone(), password.clone()));
+    }
+    Ok(builder.build())
+}
+
+fn message(from: &Mailbox, row: &sqlx::any::AnyRow) -> Result<Message, String> {
+    let to: String = row.try_get("to_address").map_err(|e| e.to_string())?;
+    let subject: String = row.try_get("subject").map_err(|e| e.to_string())?;
+    let text: String = row.try_get("body_text").map_err(|e| e.to_string())?;
+    let html: String = row.try_get("body_html").map_err(|e| e.to_string())?;
+    // Addresses are parsed, never pasted into headers, so no input can add a header.
+    let to: Mailbox = to.parse().map_err(|e| format!("recipient: {e}"))?;
+    Message::builder()
+        .from(from.clone())
+        .to(to)
+        .subject(subject)
+        .multipart(
+            MultiPart::alternative()
+                .singlepart(
+                    SinglePart::builder()
+                        .header(ContentType::TEXT_PLAIN)
+                        .body(text),
+                )
+                .singlepart(
+                    SinglePart::builder()
+                        .header(ContentType::TEXT_HTML)
+                        .body(html),
+                ),
+        )
+        .map_err(|e| e.to_string())
+}
+
+/// Retry after 30 s, doubling up to an hour; a mail is never dropped.
+pub fn backoff(attempts: i64) -> i64 {
+    (30_i64 << attempts.clamp(0, 7)).min(3600)
+}
+
+/// How long a sender holds a claimed mail before another instance may try it.
+const LEASE_SECS: i64 = 120;
+
+/// Sends the mails that are due; returns how many were sent. Several instances may run
+/// this at once: each mail is claimed by a conditional update before it is sent.
+pub async fn send_due(db: &Db, config: &MailConfig) -> Result<usize, sqlx::Error> {
+    let from: Mailbox = match config.from.parse() {
+        Ok(from) => from,
+        Err(error) => {
+            tracing::error!(%error, from = %config.from, "MAIL_FROM is not an address");
+            return Ok(0);
+        }
+    };
+    let transport = match transport(config) {
+        Ok(transport) => transport,
+        Err(error) => {
+            tracing::error!(%error, "SMTP transport cannot be built");
+            return Ok(0);
+        }
+    };
+    let at = now();
+    let due = sqlx::query(
+        "SELECT id, next_attempt_at, attempts, to_address, subject, body_text, body_html
+         FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= $1 ORDER BY id LIMIT 20",
+    )
+    .bind(at)
+    .fetch_all(db.pool())
+    .await?;
+    let mut sent = 0;
+    for row in due {
+        let id: i64 = row.try_get("id")?;
+        let claimed = sqlx::query(
+            "UPDATE outbox SET next_attempt_at = $1
+             WHERE id = $2 AND next_attempt_at = $3 AND sent_at IS NULL",
+        )
+        .bind(at + LEASE_SECS)
+        .bind(id)
+        .bind(row.try_get::<i64, _>("next_attempt_at")?)
+        .execute(db.pool())
+        .await?
+        .rows_affected();
+        if claimed != 1 {
+            continue;
+        }
+        let result = match message(&from, &row) {
+            Ok(message) => transport
+                .send(message)
+                .await
+                .map(|_| ())
+                .map_err(|e| e.to_string()),
+            Err(error) => Err(error),
+        };
+        match result {
+            Ok(()) => {
+                sqlx::query("UPDATE outbox SET sent_at = $1, last_error = '' WHERE id = $2")
+                    .bind(now())
+                    .bind(id)
+                    .execute(db.pool())
+                    .await?;
+                sent += 1;
+            }
+            Err(error) => {
+                let attempts: i64 = row.try_get::<i64, _>("attempts")? + 1;
+                tracing::warn!(id, attempts, %error, "sending mail failed; will retry");
+                sqlx::query(
+                    "UPDATE outbox SET attempts = $1, next_attempt_at = $2, last_error = $3 WHERE id = $4",
+                )
+                .bind(attempts)
+                .bind(now() + backoff(attempts))
+                .bind(error.chars().take(500).collect::<String>())
+                .bind(id)
+                .execute(db.pool())
+                .await?;
+            }
+        }
+    }
+    Ok(sent)
+}
+
+/// The background sender: every couple of seconds, whatever is due.
+pub async fn run_sender(db: Db, config: MailConfig) {
+    let mut tick = tokio::time::interval(Duration::from_secs(2));
+    loop {
+        tick.tick().await;
+        if let Err(error) = send_due(&db, &config).await {
+            tracing::error!(%error, "mail sender");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bodies_escape_what_users_typed() {
+        let mail = render(
+            "a@example.com",
+            "阶段 <1>",
+            &["<script>alert(1)</script> & \"x\"".into()],
+            Some(("验收", "http://127.0.0.1:3000/accept/abc?x=1&y=2")),
+        );
+        assert!(!mail.html.contains("<script>"));
+        assert!(mail.html.contains("&lt;script&gt;"));
+        assert!(mail.html.contains("accept/abc?x=1&amp;y=2"));
+        assert!(
+            mail.text.contains("<script>alert(1)</script>"),
+            "plain text stays plain"
+        );
+        assert!(mail
+            .text
+            .contains("验收: http://127.0.0.1:3000/accept/abc?x=1&y=2"));
+    }
+
+    #[test]
+    fn retries_back_off_up_to_an_hour() {
+        assert_eq!(backoff(1), 60);
+        assert_eq!(backoff(3), 240);
+        assert_eq!(backoff(50), 3600);
+    }
+}
