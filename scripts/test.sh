@@ -34,10 +34,28 @@ start_postgres() {
   export TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$port/postgres"
 }
 
+MAILDEV_SMTP=${TEST_MAILDEV_SMTP:-1125}
+MAILDEV_WEB=${TEST_MAILDEV_WEB:-1180}
+
+# The SMTP capture server the end-to-end tests read mail from.
+start_maildev() {
+  (cd end2end && npx maildev --smtp "$MAILDEV_SMTP" --web "$MAILDEV_WEB" --ip 127.0.0.1 \
+    --web-ip 127.0.0.1 --mail-directory "$WORK/maildev" >"$WORK/maildev.log" 2>&1) &
+  PIDS+=($!)
+  for _ in $(seq 1 100); do
+    curl -sf "http://127.0.0.1:$MAILDEV_WEB/api/email" >/dev/null && return 0
+    sleep 0.2
+  done
+  cat "$WORK/maildev.log"
+  die "maildev did not start"
+}
+
 # Starts the release server on a fresh database and waits until it is ready.
 start_server() {
   local database_url=$1 port=$2
-  DATABASE_URL="$database_url" BIND="127.0.0.1:$port" RUST_LOG=warn \
+  DATABASE_URL="$database_url" BIND="127.0.0.1:$port" PUBLIC_URL="http://127.0.0.1:$port" \
+    SMTP_HOST=127.0.0.1 SMTP_PORT="$MAILDEV_SMTP" SMTP_TLS=none \
+    MAIL_FROM="Provider Center <no-reply@example.com>" RUST_LOG=warn \
     target/release/server --demo >"$WORK/server-$port.log" 2>&1 &
   PIDS+=($!)
   for _ in $(seq 1 100); do
@@ -69,12 +87,16 @@ build_release
 
 log "End-to-end tests (Playwright, Debian Chromium)"
 npm_install end2end
+start_maildev
 start_server "sqlite://$WORK/e2e/provider-center.db" 3101
 as_postgres "$PGBIN/createdb" -h 127.0.0.1 -p "${TEST_PG_PORT:-55439}" -U postgres provider_center_e2e
 start_server "postgres://postgres@127.0.0.1:${TEST_PG_PORT:-55439}/provider_center_e2e" 3102
 (
   cd end2end
-  BASE_URL=http://127.0.0.1:3101 DATABASE_LABEL=sqlite npx playwright test
-  BASE_URL=http://127.0.0.1:3102 DATABASE_LABEL=postgres npx playwright test
+  export MAILDEV_URL="http://127.0.0.1:$MAILDEV_WEB"
+  for run in sqlite:3101 postgres:3102; do
+    curl -sf -X DELETE "$MAILDEV_URL/api/email/all" >/dev/null
+    BASE_URL="http://127.0.0.1:${run#*:}" DATABASE_LABEL="${run%%:*}" npx playwright test
+  done
 )
 log "All tests passed"

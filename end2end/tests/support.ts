@@ -30,3 +30,29 @@ export async function signIn(page: Page, testInfo: TestInfo, email: string, pass
   await page.getByLabel("密码", { exact: true }).fill(password);
   await page.getByRole("button", { name: "登录", exact: true }).click();
 }
+
+const MAILDEV = process.env.MAILDEV_URL ?? "http://127.0.0.1:1180";
+
+/** Waits for a new acceptance link mailed to the buyer about work order `no` (read from the
+ * SMTP capture server) and returns its path; `seen` holds the links already used. */
+export async function mailedAcceptanceLink(no: string, seen: Set<string>): Promise<string> {
+  let found = "";
+  await expect
+    .poll(
+      async () => {
+        const mails: { subject: string; text?: string; to: { address: string }[] }[] = await (
+          await fetch(`${MAILDEV}/api/email`)
+        ).json();
+        for (const mail of mails) {
+          if (!mail.subject.includes(no) || mail.to[0]?.address !== "buyer@example.com") continue;
+          const link = mail.text?.match(/\/accept\/[0-9a-f]{64}/)?.[0];
+          if (link && !seen.has(link)) found = link;
+        }
+        return found;
+      },
+      { timeout: 20_000, message: `a mail about ${no} with a new acceptance link` },
+    )
+    .not.toBe("");
+  seen.add(found);
+  return found;
+}
