@@ -80,8 +80,9 @@ cargo clippy -p app --features hydrate --target wasm32-unknown-unknown -- -D war
 cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
 log "Unit tests and integration tests (SQLite and PostgreSQL)"
-cargo test -p app --features ssr
-cargo test -p server
+command -v cargo-nextest >/dev/null || cargo install --locked cargo-nextest --version 0.9.143
+cargo nextest run -p app --features ssr
+cargo nextest run -p server
 
 build_release
 

@@ -380,7 +380,8 @@ async fn insert_work_order(
     let (no, item, price, rate, status, created, currency) = *wo;
     let currency = Currency::from_code(currency).expect("a demo currency");
     let price = Decimal::from_str(price).expect("a demo price");
-    let incl = tax_inclusive(price, Decimal::from_str(rate).expect("a demo rate"));
+    let incl = tax_inclusive(price, Decimal::from_str(rate).expect("a demo rate"))
+        .expect("a demo price in range");
     let minor = |amount: Decimal| {
         Money::new(amount, currency)
             .to_minor()

@@ -66,12 +66,13 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("/platform") view=|| view! { <RealmLayout realm=Realm::Platform /> } ssr=SsrMode::Async>
                     <Route path=path!("") view=platform::PlatformHomePage ssr=SsrMode::Async />
                     <Route path=path!("registrations") view=soon("nav.platform.registrations", "soon.registrations") ssr=SsrMode::Async />
-                    <Route path=path!("orders") view=soon("nav.platform.orders", "soon.platform_orders") ssr=SsrMode::Async />
+                    <Route path=path!("orders") view=orders::dispatch::PlatformOrdersPage ssr=SsrMode::Async />
                     <Route path=path!("services") view=soon("nav.platform.services", "soon.platform_services") ssr=SsrMode::Async />
                     <Route path=path!("bills") view=soon("nav.platform.bills", "soon.platform_bills") ssr=SsrMode::Async />
                     <Route path=path!("tiers") view=soon("nav.platform.tiers", "soon.platform_tiers") ssr=SsrMode::Async />
                     <Route path=path!("tickets") view=soon("nav.platform.tickets", "soon.platform_tickets") ssr=SsrMode::Async />
                     <Route path=path!("tutorials") view=soon("nav.platform.tutorials", "soon.platform_tutorials") ssr=SsrMode::Async />
+                    <Route path=path!("mail") view=platform::MailLogPage ssr=SsrMode::Async />
                 </ParentRoute>
                 <ParentRoute path=path!("") view=|| view! { <RealmLayout realm=Realm::Provider /> } ssr=SsrMode::Async>
                     <Route path=path!("") view=home::HomePage ssr=SsrMode::Async />

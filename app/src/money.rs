@@ -87,10 +87,12 @@ impl fmt::Display for Money {
     }
 }
 
-/// Tax-inclusive price = price × (1 + tax rate), rounded half-up to 0.01 (domain.md).
-pub fn tax_inclusive(price: Decimal, tax_rate: Decimal) -> Decimal {
-    (price * (Decimal::ONE + tax_rate))
-        .round_dp_with_strategy(MINOR_SCALE, RoundingStrategy::MidpointAwayFromZero)
+/// Tax-inclusive price = price × (1 + tax rate), rounded half-up to 0.01 (domain.md);
+/// `None` where the product leaves the decimal range.
+pub fn tax_inclusive(price: Decimal, tax_rate: Decimal) -> Option<Decimal> {
+    price
+        .checked_mul(Decimal::ONE.checked_add(tax_rate)?)
+        .map(|p| p.round_dp_with_strategy(MINOR_SCALE, RoundingStrategy::MidpointAwayFromZero))
 }
 
 /// Sums amounts per currency; a bill or list shows one total per currency, never a mix.
@@ -154,16 +156,17 @@ mod tests {
 
     #[test]
     fn tax_inclusive_rounds_half_up() {
-        assert_eq!(tax_inclusive(d("300.00"), d("0")), d("300.00"));
-        assert_eq!(tax_inclusive(d("100.00"), d("0.06")), d("106.00"));
+        assert_eq!(tax_inclusive(d("300.00"), d("0")), Some(d("300.00")));
+        assert_eq!(tax_inclusive(d("100.00"), d("0.06")), Some(d("106.00")));
         // 0.25 × 1.06 = 0.265 → 0.27 (half-up), where banker's rounding would give 0.26.
-        assert_eq!(tax_inclusive(d("0.25"), d("0.06")), d("0.27"));
-        assert_eq!(tax_inclusive(d("0.1"), d("0.13")), d("0.11"));
+        assert_eq!(tax_inclusive(d("0.25"), d("0.06")), Some(d("0.27")));
+        assert_eq!(tax_inclusive(d("0.1"), d("0.13")), Some(d("0.11")));
+        assert_eq!(tax_inclusive(Decimal::MAX, d("0.5")), None);
     }
 
     #[test]
     fn totals_are_kept_per_currency() {
-        // Bill 201911010001 of the manual: ¥100 + ¥200 + ¥400... paid, with one line in USD.
+        // Two lines in yuan and one in dollars, as in bill 201911010001 of the manual.
         let totals: Totals = [
             Money::new(d("200.00"), Currency::Cny),
             Money::new(d("400.00"), Currency::Cny),

@@ -127,6 +127,11 @@ const PLATFORM_NAV: &[NavGroup] = &[NavGroup {
             key: "nav.platform.tutorials",
             icon: "▶",
         },
+        NavItem {
+            href: "/platform/mail",
+            key: "nav.platform.mail",
+            icon: "@",
+        },
     ],
 }];
 

@@ -41,6 +41,10 @@ pub struct Config {
     #[arg(long, env = "TRUST_PROXY")]
     pub trust_proxy: bool,
 
+    /// Bearer token the marketplace sends to POST /api/v1/orders; unset: the API is off.
+    #[arg(long, env = "PLATFORM_API_TOKEN", hide_env_values = true)]
+    pub platform_api_token: Option<String>,
+
     /// Days a customer has to answer a stage submitted for acceptance.
     #[arg(long, env = "ACCEPTANCE_DAYS", default_value_t = 7, value_parser = clap::value_parser!(i64).range(1..=365))]
     pub acceptance_days: i64,

@@ -2,6 +2,7 @@
 #![recursion_limit = "256"]
 
 pub mod config;
+mod intake;
 mod middleware;
 
 use app::db::Db;
@@ -29,6 +30,8 @@ pub struct AppState {
     pub db: Db,
     pub public_url: Arc<str>,
     pub trust_proxy: bool,
+    /// The bearer token of the marketplace's intake API; none: the API is off.
+    pub api_token: Option<Arc<str>>,
 }
 
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -64,6 +67,11 @@ pub async fn build_with_settings(config: &Config) -> Result<(Router, Db, Setting
         db: db.clone(),
         public_url: public_url.into(),
         trust_proxy: config.trust_proxy,
+        api_token: config
+            .platform_api_token
+            .as_deref()
+            .filter(|t| !t.is_empty())
+            .map(Arc::from),
     };
     let context = {
         let db = db.clone();
@@ -78,6 +86,7 @@ pub async fn build_with_settings(config: &Config) -> Result<(Router, Db, Setting
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/lang/{tag}", get(set_language))
+        .route("/api/v1/orders", axum::routing::post(intake::create_order))
         .nest_service(
             "/pkg",
             ServeDir::new(pkg_dir)

@@ -216,7 +216,7 @@ fn AcceptanceBody(
 }
 
 #[cfg(feature = "ssr")]
-pub use ssr::{deadlines, issue};
+pub use ssr::{deadlines, issue, notify_provider};
 
 #[cfg(feature = "ssr")]
 mod ssr {
@@ -354,7 +354,7 @@ mod ssr {
     }
 
     /// Mails the provider's admins and co-admins.
-    async fn notify_provider(
+    pub async fn notify_provider(
         tx: &mut Transaction<'static, Any>,
         provider_id: i64,
         subject: &str,

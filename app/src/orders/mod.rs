@@ -2,6 +2,8 @@
 //! delivery milestones (交付里程碑) — with the history of every change.
 
 pub mod acceptance;
+pub mod dispatch;
+pub mod intake;
 pub mod model;
 mod pages;
 #[cfg(feature = "ssr")]

@@ -92,13 +92,17 @@ impl TestApp {
     }
 
     pub async fn start(url: &str) -> TestApp {
-        let mut config = Config::for_database(url);
+        TestApp::with_config(Config::for_database(url)).await
+    }
+
+    /// The app on `config`'s database (with the demo data), e.g. with the intake API on.
+    pub async fn with_config(mut config: Config) -> TestApp {
         config.demo = true;
         let (router, db) = server::build(&config).await.expect("build the app");
         TestApp {
             router,
             db,
-            url: url.to_owned(),
+            url: config.database_url,
         }
     }
 

@@ -1,0 +1,452 @@
+//! The platform's side of orders: every work order, marking payment (待付款 → 待接单),
+//! dispatching to a provider (后台分发服务单), and entering an order by hand.
+// A server function taking a plain form has one argument per field.
+#![allow(clippy::too_many_arguments)]
+
+use super::model::WorkOrderStatus;
+use crate::error::AppError;
+use crate::forms::{feedback, FieldMessage, FormMessage};
+use crate::i18n::use_locale;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlatformRow {
+    pub work_order_no: String,
+    pub order_no: String,
+    pub buyer_company: String,
+    pub service_item_name: String,
+    pub total_incl: String,
+    pub status: WorkOrderStatus,
+    pub provider: Option<String>,
+    pub created: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlatformPage {
+    pub rows: Vec<PlatformRow>,
+    pub providers: Vec<(i64, String)>,
+}
+
+#[server(endpoint = "platform_work_orders")]
+pub async fn platform_work_orders(undispatched: bool) -> Result<PlatformPage, AppError> {
+    use crate::money::{Currency, Money};
+    use crate::scope::{db, operator};
+    use crate::time_fmt::format_datetime;
+    use sqlx::Row;
+    let result = async {
+        let db = db()?;
+        operator()?;
+        let rows =
+            sqlx::query(&format!(
+            "SELECT w.work_order_no, o.order_no, o.buyer_company, w.service_item_name, w.currency,
+                    w.total_incl_minor, w.status, p.name AS provider, w.created_at
+             FROM work_orders w JOIN orders o ON o.id = w.order_id
+             LEFT JOIN providers p ON p.id = w.provider_id
+             {} ORDER BY w.created_at DESC, w.id DESC LIMIT 100",
+            if undispatched { "WHERE w.provider_id IS NULL" } else { "" }
+        ))
+            .fetch_all(db.pool())
+            .await?
+            .iter()
+            .map(|r| {
+                let currency: String = r.try_get("currency")?;
+                let status: String = r.try_get("status")?;
+                Ok(PlatformRow {
+                    work_order_no: r.try_get("work_order_no")?,
+                    order_no: r.try_get("order_no")?,
+                    buyer_company: r.try_get("buyer_company")?,
+                    service_item_name: r.try_get("service_item_name")?,
+                    total_incl: Money::from_minor(
+                        r.try_get("total_incl_minor")?,
+                        Currency::from_code(&currency).unwrap_or(Currency::Cny),
+                    )
+                    .to_string(),
+                    status: WorkOrderStatus::from_db(&status)
+                        .ok_or_else(|| sqlx::Error::Decode("status".into()))?,
+                    provider: r.try_get("provider")?,
+                    created: format_datetime(r.try_get("created_at")?),
+                })
+            })
+            .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        let providers = sqlx::query("SELECT id, name FROM providers ORDER BY name")
+            .fetch_all(db.pool())
+            .await?
+            .iter()
+            .map(|r| Ok((r.try_get("id")?, r.try_get("name")?)))
+            .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        Ok(PlatformPage { rows, providers })
+    }
+    .await;
+    crate::forms::finish("", result)
+}
+
+/// Records the buyer's payment: 待付款 → 待接单.
+#[server(endpoint = "mark_paid")]
+pub async fn mark_paid(no: String) -> Result<(), AppError> {
+    let result = async {
+        let auth = crate::scope::operator()?;
+        ssr::mark_paid(&crate::scope::db()?, auth.user_id, &no).await
+    }
+    .await;
+    crate::forms::finish("platform-orders", result)
+}
+
+/// Hands a work order to a provider, until that provider has taken it on.
+#[server(endpoint = "dispatch_work_order")]
+pub async fn dispatch_work_order(no: String, provider_id: i64) -> Result<(), AppError> {
+    let result = async {
+        let auth = crate::scope::operator()?;
+        ssr::dispatch(
+            &crate::scope::db()?,
+            &crate::scope::settings()?,
+            auth.user_id,
+            &no,
+            provider_id,
+        )
+        .await
+    }
+    .await;
+    crate::forms::finish("platform-orders", result)
+}
+
+/// Enters an order with one work order by hand (the API takes several).
+#[server(endpoint = "enter_order")]
+pub async fn enter_order(
+    order_no: String,
+    buyer_company: String,
+    contact_email: String,
+    solution_name: String,
+    work_order_no: String,
+    service_item_name: String,
+    price: String,
+    tax_rate: String,
+    quantity: String,
+    currency: String,
+    paid: Option<String>,
+) -> Result<(), AppError> {
+    let values = [
+        ("order_no", order_no.clone()),
+        ("buyer_company", buyer_company.clone()),
+        ("contact_email", contact_email.clone()),
+        ("solution_name", solution_name.clone()),
+        ("work_order_no", work_order_no.clone()),
+        ("service_item_name", service_item_name.clone()),
+        ("price", price.clone()),
+        ("tax_rate", tax_rate.clone()),
+        ("quantity", quantity.clone()),
+        ("currency", currency.clone()),
+    ];
+    use super::intake::{OrderIn, WorkOrderIn};
+    let result = async {
+        let auth = crate::scope::operator()?;
+        let order = OrderIn {
+            order_no: order_no.trim().to_owned(),
+            buyer_company,
+            contact_name: String::new(),
+            contact_email,
+            solution_name,
+            solution_quantity: 1,
+            picture_url: String::new(),
+            paid: paid.is_some(),
+            work_orders: vec![WorkOrderIn {
+                work_order_no: work_order_no.trim().to_owned(),
+                service_item_name,
+                implementation: String::new(),
+                price,
+                tax_rate,
+                quantity: quantity.trim().parse().unwrap_or(0),
+                currency,
+            }],
+        };
+        let refuse = |errors: Vec<(String, &str)>| {
+            let errors: Vec<(String, &str)> = errors
+                .into_iter()
+                .map(|(f, c)| (f.replace("work_orders[0].", ""), c))
+                .collect();
+            let pairs: Vec<(&str, &str)> = errors.iter().map(|(f, c)| (f.as_str(), *c)).collect();
+            let typed: Vec<(&str, &str)> = values.iter().map(|(f, v)| (*f, v.as_str())).collect();
+            crate::forms::invalid("enter-order", &pairs, &typed)
+        };
+        let work_orders = super::intake::validate(&order).map_err(refuse)?;
+        match super::intake::store(
+            &crate::scope::db()?,
+            &order,
+            &work_orders,
+            Some(auth.user_id),
+        )
+        .await?
+        {
+            super::intake::Stored::Created => Ok(()),
+            super::intake::Stored::Existing => {
+                Err(refuse(vec![("order_no".into(), "intake.error.exists")]))
+            }
+        }
+    }
+    .await;
+    crate::forms::finish("enter-order", result)
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use crate::db::{now, Db};
+    use crate::error::AppError;
+    use crate::orders::queries::{record, Event};
+    use crate::scope::Settings;
+    use sqlx::Row;
+
+    pub async fn mark_paid(db: &Db, operator_id: i64, no: &str) -> Result<(), AppError> {
+        let mut tx = db.begin().await?;
+        let row = sqlx::query(
+            "UPDATE work_orders SET updated_at = updated_at WHERE work_order_no = $1 RETURNING id, status",
+        )
+        .bind(no)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(AppError::NotFound)?;
+        let status: String = row.try_get("status")?;
+        match status.as_str() {
+            "awaiting_payment" => {}
+            "awaiting_acceptance" => return Ok(()), // already paid: a repeated click
+            _ => return Err(AppError::Conflict("wo.error.state".into())),
+        }
+        let id: i64 = row.try_get("id")?;
+        sqlx::query(
+            "UPDATE work_orders SET status = 'awaiting_acceptance', updated_at = $1 WHERE id = $2",
+        )
+        .bind(now())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        record(
+            &mut tx,
+            Event {
+                work_order_id: id,
+                milestone_no: None,
+                actor_id: Some(operator_id),
+                actor_label: "",
+                action: "mark_paid",
+                from_status: "awaiting_payment",
+                to_status: "awaiting_acceptance",
+                reason: "",
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn dispatch(
+        db: &Db,
+        settings: &Settings,
+        operator_id: i64,
+        no: &str,
+        provider_id: i64,
+    ) -> Result<(), AppError> {
+        let mut tx = db.begin().await?;
+        let provider: String = sqlx::query("SELECT name FROM providers WHERE id = $1")
+            .bind(provider_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(AppError::NotFound)?
+            .try_get("name")?;
+        let row = sqlx::query(
+            "UPDATE work_orders SET updated_at = updated_at WHERE work_order_no = $1
+             RETURNING id, status, provider_id",
+        )
+        .bind(no)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(AppError::NotFound)?;
+        let status: String = row.try_get("status")?;
+        if !matches!(status.as_str(), "awaiting_payment" | "awaiting_acceptance") {
+            return Err(AppError::Conflict("wo.error.dispatched".into()));
+        }
+        if row.try_get::<Option<i64>, _>("provider_id")? == Some(provider_id) {
+            return Ok(());
+        }
+        let id: i64 = row.try_get("id")?;
+        sqlx::query("UPDATE work_orders SET provider_id = $1, updated_at = $2 WHERE id = $3")
+            .bind(provider_id)
+            .bind(now())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        record(
+            &mut tx,
+            Event {
+                work_order_id: id,
+                milestone_no: None,
+                actor_id: Some(operator_id),
+                actor_label: "",
+                action: "dispatch",
+                from_status: "",
+                to_status: "",
+                reason: &provider,
+            },
+        )
+        .await?;
+        crate::orders::acceptance::notify_provider(
+            &mut tx,
+            provider_id,
+            &format!("新的服务工单 {no} · New work order {no}"),
+            &[
+                format!("平台已向 {provider} 分发服务工单 {no}，请在付款后接单。"),
+                format!("The platform has dispatched work order {no} to {provider}."),
+            ],
+            &format!("{}/orders/{no}", settings.public_url),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+#[component]
+pub fn PlatformOrdersPage() -> impl IntoView {
+    let locale = use_locale();
+    let query = leptos_router::hooks::use_query_map();
+    let undispatched = move || query.read().get("undispatched").is_some();
+    let enter = ServerAction::<EnterOrder>::new();
+    let paid = ServerAction::<MarkPaid>::new();
+    let dispatch = ServerAction::<DispatchWorkOrder>::new();
+    let page = Resource::new_blocking(
+        move || {
+            (
+                undispatched(),
+                enter.version().get(),
+                paid.version().get(),
+                dispatch.version().get(),
+            )
+        },
+        |(undispatched, ..)| platform_work_orders(undispatched),
+    );
+    let enter_fb = feedback("enter-order", enter.value());
+    let actions_fb = feedback("platform-orders", paid.value());
+    let dispatch_fb = feedback("platform-orders", dispatch.value());
+    let reopened = query.read_untracked().get("form").as_deref() == Some("enter-order");
+    let field = move |name: &'static str,
+                      label: &'static str,
+                      kind: &'static str,
+                      initial: &'static str| {
+        let value = move || {
+            let typed = enter_fb.with(|f| f.value(name));
+            if typed.is_empty() && enter_fb.with(|f| f.values.is_empty()) {
+                initial.to_owned()
+            } else {
+                typed
+            }
+        };
+        view! {
+            <label class="field">
+                <span>{locale.t(label)}</span>
+                <input type=kind name=name value=value />
+                <FieldMessage feedback=enter_fb field=name />
+            </label>
+        }
+    };
+    view! {
+        <leptos_meta::Title text=locale.t("nav.platform.orders") />
+        <section class="page">
+            <h1>{locale.t("nav.platform.orders")}</h1>
+            <details class="editor" open=reopened>
+                <summary class="button primary">{locale.t("intake.enter")}</summary>
+                <ActionForm action=enter attr:class="form card" attr:data-form="enter-order">
+                    <FormMessage feedback=enter_fb />
+                    <div class="grid-form">
+                        {field("order_no", "wo.order_no", "text", "")}
+                        {field("buyer_company", "wo.buyer", "text", "")}
+                        {field("contact_email", "wo.contact", "email", "")}
+                        {field("solution_name", "wo.solution", "text", "")}
+                        {field("work_order_no", "wo.column.no", "text", "")}
+                        {field("service_item_name", "wo.item", "text", "")}
+                        {field("price", "wo.price", "text", "")}
+                        {field("tax_rate", "intake.tax_rate", "text", "0")}
+                        {field("quantity", "wo.column.quantity", "number", "1")}
+                        <label class="field">
+                            <span>{locale.t("intake.currency")}</span>
+                            <select name="currency">
+                                <option value="CNY">"CNY ¥"</option>
+                                <option value="USD">"USD $"</option>
+                            </select>
+                            <FieldMessage feedback=enter_fb field="currency" />
+                        </label>
+                    </div>
+                    <label class="check"><input type="checkbox" name="paid" value="on" /> {locale.t("intake.paid")}</label>
+                    <button type="submit" class="button primary" disabled=move || enter.pending().get()>{locale.t("common.save")}</button>
+                </ActionForm>
+            </details>
+            <nav class="status-tabs">
+                <a href="/platform/orders" class:active=move || !undispatched()>{locale.t("common.all")}</a>
+                <a href="/platform/orders?undispatched=1" class:active=undispatched>{locale.t("intake.undispatched")}</a>
+            </nav>
+            <FormMessage feedback=actions_fb />
+            <FormMessage feedback=dispatch_fb />
+            <Suspense fallback=move || view! { <p class="loading">{locale.t("common.loading")}</p> }>
+                {move || Suspend::new(async move {
+                    match page.await {
+                        Ok(page) if page.rows.is_empty() => view! {
+                            <div class="empty-state"><p>{locale.t("wo.empty")}</p></div>
+                        }.into_any(),
+                        Ok(page) => {
+                            let providers = page.providers.clone();
+                            view! {
+                                <div class="table-wrap">
+                                <table class="table" data-testid="platform-orders">
+                                    <thead><tr>
+                                        <th>{locale.t("wo.column.no")}</th><th>{locale.t("wo.order_no")}</th>
+                                        <th>{locale.t("wo.buyer")}</th><th>{locale.t("wo.item")}</th>
+                                        <th class="num">{locale.t("wo.column.total")}</th><th>{locale.t("wo.column.status")}</th>
+                                        <th>{locale.t("intake.provider")}</th><th>{locale.t("common.actions")}</th>
+                                    </tr></thead>
+                                    <tbody>
+                                        {page.rows.into_iter().map(|r| {
+                                            let open = matches!(r.status, WorkOrderStatus::AwaitingPayment | WorkOrderStatus::AwaitingAcceptance);
+                                            let unpaid = r.status == WorkOrderStatus::AwaitingPayment;
+                                            let providers = providers.clone();
+                                            let no = r.work_order_no.clone();
+                                            let no_dispatch = no.clone();
+                                            view! {
+                                                <tr>
+                                                    <td class="mono">{r.work_order_no.clone()}</td>
+                                                    <td class="mono">{r.order_no}</td>
+                                                    <td>{r.buyer_company}</td>
+                                                    <td>{r.service_item_name}</td>
+                                                    <td class="num">{r.total_incl}</td>
+                                                    <td><span class=format!("status status-{}", r.status.as_db())>{locale.t(r.status.label_key())}</span></td>
+                                                    <td>{r.provider.clone().unwrap_or_else(|| "—".into())}</td>
+                                                    <td class="row-actions">
+                                                        {unpaid.then(|| view! {
+                                                            <ActionForm action=paid attr:class="inline">
+                                                                <input type="hidden" name="no" value=no />
+                                                                <button type="submit" class="button small">{locale.t("intake.mark_paid")}</button>
+                                                            </ActionForm>
+                                                        })}
+                                                        {open.then(|| view! {
+                                                            <ActionForm action=dispatch attr:class="inline dispatch">
+                                                                <input type="hidden" name="no" value=no_dispatch />
+                                                                <select name="provider_id" aria-label=locale.t("intake.provider")>
+                                                                    {providers.into_iter().map(|(id, name)| {
+                                                                        let selected = r.provider.as_deref() == Some(name.as_str());
+                                                                        view! { <option value=id.to_string() selected=selected>{name}</option> }
+                                                                    }).collect_view()}
+                                                                </select>
+                                                                <button type="submit" class="button small primary">{locale.t("intake.dispatch")}</button>
+                                                            </ActionForm>
+                                                        })}
+                                                    </td>
+                                                </tr>
+                                            }
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                                </div>
+                            }.into_any()
+                        }
+                        Err(error) => view! { <crate::shell::ErrorPage error /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
