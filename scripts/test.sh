@@ -55,7 +55,7 @@ start_server() {
   local database_url=$1 port=$2
   DATABASE_URL="$database_url" BIND="127.0.0.1:$port" PUBLIC_URL="http://127.0.0.1:$port" \
     SMTP_HOST=127.0.0.1 SMTP_PORT="$MAILDEV_SMTP" SMTP_TLS=none \
-    MAIL_FROM="Provider Center <no-reply@example.com>" RUST_LOG=warn \
+    MAIL_FROM="Provider Center <no-reply@example.com>" PLATFORM_API_TOKEN=e2e-intake-token RUST_LOG=warn \
     target/release/server --demo >"$WORK/server-$port.log" 2>&1 &
   PIDS+=($!)
   for _ in $(seq 1 100); do
@@ -94,7 +94,7 @@ as_postgres "$PGBIN/createdb" -h 127.0.0.1 -p "${TEST_PG_PORT:-55439}" -U postgr
 start_server "postgres://postgres@127.0.0.1:${TEST_PG_PORT:-55439}/provider_center_e2e" 3102
 (
   cd end2end
-  export MAILDEV_URL="http://127.0.0.1:$MAILDEV_WEB"
+  export MAILDEV_URL="http://127.0.0.1:$MAILDEV_WEB" PLATFORM_API_TOKEN=e2e-intake-token
   for run in sqlite:3101 postgres:3102; do
     curl -sf -X DELETE "$MAILDEV_URL/api/email/all" >/dev/null
     BASE_URL="http://127.0.0.1:${run#*:}" DATABASE_LABEL="${run%%:*}" npx playwright test
