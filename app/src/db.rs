@@ -39,6 +39,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0003_mail_and_acceptance.sql"),
         include_str!("../../migrations/postgres/0003_mail_and_acceptance.sql"),
     ),
+    (
+        4,
+        "milestone_files",
+        include_str!("../../migrations/sqlite/0004_milestone_files.sql"),
+        include_str!("../../migrations/postgres/0004_milestone_files.sql"),
+    ),
 ];
 
 pub fn now() -> i64 {

@@ -20,6 +20,8 @@ pub mod platform;
 pub mod scope;
 pub mod shell;
 #[cfg(feature = "ssr")]
+pub mod storage;
+#[cfg(feature = "ssr")]
 pub mod time_fmt;
 
 use leptos::prelude::*;

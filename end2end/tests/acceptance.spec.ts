@@ -23,6 +23,17 @@ test("the customer accepts stages by the emailed link until the work order is co
   await form.locator("textarea[name=standard]").fill("上线验收");
   await form.getByRole("button", { name: "保存" }).click();
   await expect(stages).toHaveCount(2);
+
+  // Evidence for the first stage: a PDF, checked by its content.
+  await stages.nth(0).getByText("上传交付物", { exact: true }).first().click();
+  await stages.nth(0).locator("input[type=file]").setInputFiles({
+    name: "验收报告.pdf",
+    mimeType: "application/pdf",
+    buffer: Buffer.from("%PDF-1.7 acceptance report"),
+  });
+  await stages.nth(0).getByRole("button", { name: "上传交付物" }).click();
+  await expect(stages.nth(0).getByRole("link", { name: "验收报告.pdf" })).toBeVisible();
+  await settled(page, testInfo);
   await stages.nth(0).getByRole("button", { name: "提交验收" }).click();
   await expect(stages.nth(0)).toContainText("待验收");
   await expect(stages.nth(0).getByTestId("stage-deadline")).toContainText(/剩余 (6 天 23|7 天 0) 小时/);
@@ -32,6 +43,7 @@ test("the customer accepts stages by the emailed link until the work order is co
   await settled(page, testInfo);
   await expect(page.getByRole("heading", { name: "交付验收" })).toBeVisible();
   await expect(page.getByTestId("acceptance-remaining")).toContainText("剩余");
+  await expect(page.getByRole("link", { name: "验收报告.pdf" })).toBeVisible();
   await page.getByRole("button", { name: "验收通过" }).click();
   await expect(page.getByTestId("acceptance-state")).toHaveText("您已验收通过此阶段，谢谢！");
 

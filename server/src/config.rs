@@ -33,6 +33,10 @@ pub struct Config {
     #[arg(long, env = "SITE_ROOT", default_value = "target/site")]
     pub site_root: String,
 
+    /// Folder for uploaded files (the local-disk storage); shared by all instances.
+    #[arg(long, env = "STORAGE_DIR", default_value = "data/files")]
+    pub storage_dir: String,
+
     /// Load the demo data (the manual's sample records) into an empty database.
     #[arg(long, env = "DEMO_DATA")]
     pub demo: bool,

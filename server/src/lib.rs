@@ -2,6 +2,7 @@
 #![recursion_limit = "256"]
 
 pub mod config;
+mod evidence;
 mod intake;
 mod middleware;
 
@@ -32,6 +33,7 @@ pub struct AppState {
     pub trust_proxy: bool,
     /// The bearer token of the marketplace's intake API; none: the API is off.
     pub api_token: Option<Arc<str>>,
+    pub storage: app::storage::Storage,
 }
 
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -72,6 +74,7 @@ pub async fn build_with_settings(config: &Config) -> Result<(Router, Db, Setting
             .as_deref()
             .filter(|t| !t.is_empty())
             .map(Arc::from),
+        storage: app::storage::Storage::LocalDisk(config.storage_dir.clone().into()),
     };
     let context = {
         let db = db.clone();
@@ -87,6 +90,19 @@ pub async fn build_with_settings(config: &Config) -> Result<(Router, Db, Setting
         .route("/readyz", get(readyz))
         .route("/lang/{tag}", get(set_language))
         .route("/api/v1/orders", axum::routing::post(intake::create_order))
+        .route(
+            "/orders/{no}/milestones/{id}/files",
+            axum::routing::post(evidence::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(evidence::UPLOAD_LIMIT)),
+        )
+        .route(
+            "/orders/{no}/files/{id}",
+            get(evidence::download_for_provider),
+        )
+        .route(
+            "/accept/{token}/files/{id}",
+            get(evidence::download_for_customer),
+        )
         .nest_service(
             "/pkg",
             ServeDir::new(pkg_dir)

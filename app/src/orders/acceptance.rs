@@ -34,6 +34,7 @@ pub struct AcceptanceView {
     pub due: String,
     pub seconds_left: i64,
     pub state: LinkState,
+    pub files: Vec<super::FileView>,
 }
 
 /// "剩余 2 天 3 小时": the time left to answer, or that the deadline has passed.
@@ -178,6 +179,22 @@ fn AcceptanceBody(
             <dt>{locale.t("ms.period")}</dt><dd>{v.period.clone()}</dd>
             <dt>{locale.t("ms.standard")}</dt><dd>{v.standard.clone()}</dd>
             <dt>{locale.t("ms.remarks")}</dt><dd>{v.remarks.clone()}</dd>
+            <dt>{locale.t("ev.files")}</dt>
+            <dd>
+                {if v.files.is_empty() {
+                    view! { <span class="muted">{locale.t("common.none")}</span> }.into_any()
+                } else {
+                    let token = token.clone();
+                    view! {
+                        <ul class="files">
+                            {v.files.iter().map(|f| view! {
+                                <li><a rel="external" download href=format!("/accept/{token}/files/{}", f.id)>{f.name.clone()}</a>
+                                    " " <span class="muted">{f.size.clone()}</span></li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }}
+            </dd>
             <dt>{locale.t("acc.deadline")}</dt>
             <dd>{v.due.clone()} " · " <strong data-testid="acceptance-remaining">{remaining(locale, v.seconds_left)}</strong></dd>
         </dl>
@@ -221,7 +238,7 @@ pub use ssr::{deadlines, issue, notify_provider};
 #[cfg(feature = "ssr")]
 mod ssr {
     use super::{AcceptanceView, LinkState};
-    use crate::accounts::session::new_token;
+    use crate::accounts::session::{hash_token as hash, new_token};
     use crate::db::{now, Db};
     use crate::error::AppError;
     use crate::mail::{enqueue, render};
@@ -229,15 +246,7 @@ mod ssr {
     use crate::orders::queries::{period, record, sync_work_order_status, Event};
     use crate::scope::Settings;
     use crate::time_fmt::format_datetime;
-    use sha2::{Digest, Sha256};
     use sqlx::{Any, Row, Transaction};
-
-    fn hash(token: &str) -> String {
-        Sha256::digest(token.as_bytes())
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
-    }
 
     const STAGE: &str = "SELECT m.id AS milestone_id, m.position, m.period_start, m.period_end,
             m.standard, m.remarks, m.status, m.due_at, w.id AS work_order_id, w.work_order_no,
@@ -336,7 +345,9 @@ mod ssr {
         };
         let start: String = row.try_get("period_start")?;
         let end: Option<String> = row.try_get("period_end")?;
+        let files = crate::orders::queries::files_of(db, &[row.try_get("milestone_id")?]).await?;
         Ok(AcceptanceView {
+            files: files.into_iter().map(|(_, f)| f).collect(),
             provider_name: row.try_get("provider_name")?,
             work_order_no: row.try_get("work_order_no")?,
             order_no: row.try_get("order_no")?,

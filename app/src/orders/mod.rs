@@ -3,6 +3,8 @@
 
 pub mod acceptance;
 pub mod dispatch;
+#[cfg(feature = "ssr")]
+pub mod evidence;
 pub mod intake;
 pub mod model;
 mod pages;
@@ -37,6 +39,15 @@ pub struct WorkOrderPage {
     pub counts: Vec<(WorkOrderStatus, i64)>,
 }
 
+/// An evidence file of a stage.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileView {
+    pub id: i64,
+    pub name: String,
+    /// "12.3 KB", formatted on the server.
+    pub size: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MilestoneView {
     pub id: i64,
@@ -51,6 +62,7 @@ pub struct MilestoneView {
     /// While awaiting acceptance: the answer deadline and the seconds left to it.
     pub due: String,
     pub seconds_left: Option<i64>,
+    pub files: Vec<FileView>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -417,7 +417,10 @@ fn MilestoneRow(
         <tr data-stage=m.position.to_string()>
             <td>{m.position}</td>
             <td>{m.period.clone()}</td>
-            <td>{m.standard.clone()}</td>
+            <td>
+                {m.standard.clone()}
+                <Evidence no=no_for_form.clone() m=m.clone() can_edit />
+            </td>
             <td>{m.remarks.clone()}
                 {(!m.reject_reason.is_empty()).then(|| view! {
                     <p class="field-error">{locale.t("ms.rejected_because")} ": " {m.reject_reason.clone()}</p>
@@ -459,6 +462,46 @@ fn MilestoneRow(
     }
 }
 
+/// A stage's evidence files, and (while it is open) a plain multipart form to add one.
+#[component]
+fn Evidence(no: String, m: MilestoneView, can_edit: bool) -> impl IntoView {
+    let locale = use_locale();
+    let form = format!("evidence-{}", m.id);
+    let query = use_query_map();
+    let error = query.with_untracked(|q| {
+        (q.get_str("form") == Some(form.as_str()))
+            .then(|| q.get("e.file"))
+            .flatten()
+    });
+    let files = m.files.clone();
+    view! {
+        {(!files.is_empty()).then(|| view! {
+            <ul class="files">
+                {files.into_iter().map(|f| view! {
+                    <li>
+                        <a rel="external" download href=format!("/orders/{no}/files/{}", f.id)>{f.name}</a>
+                        " " <span class="muted">{f.size}</span>
+                    </li>
+                }).collect_view()}
+            </ul>
+        })}
+        {can_edit.then(|| view! {
+            <details class="inline-details" open=error.is_some()>
+                <summary class="button small">{locale.t("ev.upload")}</summary>
+                <form class="form card" method="post" enctype="multipart/form-data"
+                    action=format!("/orders/{no}/milestones/{}/files", m.id)>
+                    <label class="field">
+                        <span>{locale.t("ev.file")}</span>
+                        <input type="file" name="file" accept=".pdf,.png,.jpg,.jpeg,.zip,.docx,.xlsx,.pptx" />
+                        {error.clone().map(|code| view! { <span class="field-error" role="alert">{locale.t_dyn(&code)}</span> })}
+                    </label>
+                    <button type="submit" class="button small primary">{locale.t("ev.upload")}</button>
+                </form>
+            </details>
+        })}
+    }
+}
+
 /// Adds a stage (`m` = None) or edits one; field errors next to the fields, input kept.
 #[component]
 fn MilestoneForm(
@@ -496,6 +539,7 @@ fn MilestoneForm(
         reject_reason: String::new(),
         due: String::new(),
         seconds_left: None,
+        files: Vec::new(),
     });
     view! {
         <ActionForm action=save attr:class="form card milestone-form" attr:data-form=form>

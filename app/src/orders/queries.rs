@@ -5,8 +5,8 @@ use super::model::{
     parse_date, MilestoneAction, MilestoneFields, MilestoneStatus, WorkOrderAction, WorkOrderStatus,
 };
 use super::{
-    EventView, MilestoneCommand, MilestoneView, WorkOrderDetail, WorkOrderPage, WorkOrderRow,
-    PAGE_SIZE,
+    EventView, FileView, MilestoneCommand, MilestoneView, WorkOrderDetail, WorkOrderPage,
+    WorkOrderRow, PAGE_SIZE,
 };
 use crate::db::{now, Db};
 use crate::error::AppError;
@@ -372,7 +372,57 @@ pub async fn detail(db: &Db, scope: &ProviderScope, no: &str) -> Result<WorkOrde
     })
 }
 
+fn human_size(bytes: i64) -> String {
+    match bytes {
+        b if b >= 1024 * 1024 => format!("{:.1} MB", b as f64 / (1024.0 * 1024.0)),
+        b if b >= 1024 => format!("{:.1} KB", b as f64 / 1024.0),
+        b => format!("{b} B"),
+    }
+}
+
+/// The evidence files of the given stages, with the stage each belongs to.
+pub async fn files_of(db: &Db, milestone_ids: &[i64]) -> Result<Vec<(i64, FileView)>, sqlx::Error> {
+    if milestone_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let placeholders: Vec<String> = (1..=milestone_ids.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT id, milestone_id, name, size FROM milestone_files WHERE milestone_id IN ({}) ORDER BY id",
+        placeholders.join(", ")
+    );
+    let mut query = sqlx::query(&sql);
+    for id in milestone_ids {
+        query = query.bind(*id);
+    }
+    query
+        .fetch_all(db.pool())
+        .await?
+        .iter()
+        .map(|r| {
+            Ok((
+                r.try_get("milestone_id")?,
+                FileView {
+                    id: r.try_get("id")?,
+                    name: r.try_get("name")?,
+                    size: human_size(r.try_get("size")?),
+                },
+            ))
+        })
+        .collect()
+}
+
 async fn milestones(db: &Db, work_order_id: i64) -> Result<Vec<MilestoneView>, sqlx::Error> {
+    let mut stages = milestone_rows(db, work_order_id).await?;
+    let ids: Vec<i64> = stages.iter().map(|m| m.id).collect();
+    for (milestone_id, file) in files_of(db, &ids).await? {
+        if let Some(stage) = stages.iter_mut().find(|m| m.id == milestone_id) {
+            stage.files.push(file);
+        }
+    }
+    Ok(stages)
+}
+
+async fn milestone_rows(db: &Db, work_order_id: i64) -> Result<Vec<MilestoneView>, sqlx::Error> {
     sqlx::query(
         "SELECT id, position, period_start, period_end, standard, remarks, status, reject_reason,
                 due_at
@@ -400,6 +450,7 @@ async fn milestones(db: &Db, work_order_id: i64) -> Result<Vec<MilestoneView>, s
             reject_reason: m.try_get("reject_reason")?,
             due: due.map(format_datetime).unwrap_or_default(),
             seconds_left: due.map(|d| d - now()),
+            files: Vec::new(),
         })
     })
     .collect()
@@ -442,7 +493,7 @@ pub async fn record(
 
 /// The work order `no` of the scope's provider, locked for this write transaction (SQLite:
 /// the transaction holds the write lock; PostgreSQL: the row lock of a no-op update).
-async fn lock_work_order(
+pub(super) async fn lock_work_order(
     tx: &mut Transaction<'static, Any>,
     scope: &ProviderScope,
     no: &str,
@@ -525,7 +576,7 @@ async fn editable_work_order(
 }
 
 /// A stage of the work order, with its position and status.
-async fn milestone_of(
+pub(super) async fn milestone_of(
     tx: &mut Transaction<'static, Any>,
     work_order_id: i64,
     milestone_id: i64,

@@ -98,6 +98,10 @@ impl TestApp {
     /// The app on `config`'s database (with the demo data), e.g. with the intake API on.
     pub async fn with_config(mut config: Config) -> TestApp {
         config.demo = true;
+        config.storage_dir = std::env::temp_dir()
+            .join(unique_name())
+            .display()
+            .to_string();
         let (router, db) = server::build(&config).await.expect("build the app");
         TestApp {
             router,

@@ -1,0 +1,153 @@
+//! Evidence files of delivery stages: uploaded by the provider while the stage is open,
+//! downloaded by the provider and by the customer through the acceptance link.
+
+use super::queries::{lock_work_order, milestone_of, record, Event};
+use crate::accounts::session::hash_token;
+use crate::db::{now, Db};
+use crate::error::AppError;
+use crate::scope::ProviderScope;
+use crate::storage::{clean_name, sniff, Storage};
+use sqlx::Row;
+
+/// The largest evidence file taken.
+pub const MAX_BYTES: usize = 10 * 1024 * 1024;
+
+/// A file to hand out: its name, its type and its bytes' key.
+pub struct StoredFile {
+    pub name: String,
+    pub content_type: String,
+    pub storage_key: String,
+}
+
+pub async fn add(
+    db: &Db,
+    storage: &Storage,
+    scope: &ProviderScope,
+    no: &str,
+    milestone_id: i64,
+    name: &str,
+    bytes: &[u8],
+) -> Result<(), AppError> {
+    if bytes.is_empty() {
+        return Err(AppError::invalid(&[("file", "form.required")]));
+    }
+    if bytes.len() > MAX_BYTES {
+        return Err(AppError::invalid(&[("file", "ev.error.size")]));
+    }
+    let content_type =
+        sniff(bytes).ok_or_else(|| AppError::invalid(&[("file", "ev.error.type")]))?;
+    // Checked before the bytes are stored, and again in the transaction that records them.
+    check_open(db, scope, no, milestone_id).await?;
+    let key = storage.put(bytes).await.map_err(|error| {
+        tracing::error!(%error, "storing an evidence file");
+        AppError::Internal
+    })?;
+    let mut tx = db.begin().await?;
+    let (work_order_id, _) = lock_work_order(&mut tx, scope, no).await?;
+    let (position, status) = milestone_of(&mut tx, work_order_id, milestone_id).await?;
+    if !status.editable() {
+        return Err(AppError::Conflict("ms.error.locked".into()));
+    }
+    let name = clean_name(name);
+    sqlx::query(
+        "INSERT INTO milestone_files (milestone_id, name, content_type, size, storage_key, uploaded_by, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(milestone_id)
+    .bind(&name)
+    .bind(content_type)
+    .bind(bytes.len() as i64)
+    .bind(&key)
+    .bind(scope.user_id)
+    .bind(now())
+    .execute(&mut *tx)
+    .await?;
+    record(
+        &mut tx,
+        Event {
+            work_order_id,
+            milestone_no: Some(position),
+            actor_id: Some(scope.user_id),
+            actor_label: "",
+            action: "evidence_add",
+            from_status: "",
+            to_status: "",
+            reason: &name,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn check_open(
+    db: &Db,
+    scope: &ProviderScope,
+    no: &str,
+    milestone_id: i64,
+) -> Result<(), AppError> {
+    let row = sqlx::query(
+        "SELECT w.status AS wo_status, m.status FROM milestones m JOIN work_orders w ON w.id = m.work_order_id
+         WHERE w.provider_id = $1 AND w.work_order_no = $2 AND m.id = $3",
+    )
+    .bind(scope.provider_id)
+    .bind(no)
+    .bind(milestone_id)
+    .fetch_optional(db.pool())
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let stage: String = row.try_get("status")?;
+    let open = super::model::MilestoneStatus::from_db(&stage).is_some_and(|s| s.editable());
+    let wo: String = row.try_get("wo_status")?;
+    let under_way =
+        super::model::WorkOrderStatus::from_db(&wo).is_some_and(|s| s.milestones_editable());
+    if open && under_way {
+        Ok(())
+    } else {
+        Err(AppError::Conflict("ms.error.locked".into()))
+    }
+}
+
+fn stored(row: sqlx::any::AnyRow) -> Result<StoredFile, AppError> {
+    Ok(StoredFile {
+        name: row.try_get("name")?,
+        content_type: row.try_get("content_type")?,
+        storage_key: row.try_get("storage_key")?,
+    })
+}
+
+/// A file of one of the provider's work orders.
+pub async fn for_provider(
+    db: &Db,
+    scope: &ProviderScope,
+    no: &str,
+    file_id: i64,
+) -> Result<StoredFile, AppError> {
+    let row = sqlx::query(
+        "SELECT f.name, f.content_type, f.storage_key FROM milestone_files f
+         JOIN milestones m ON m.id = f.milestone_id JOIN work_orders w ON w.id = m.work_order_id
+         WHERE f.id = $1 AND w.provider_id = $2 AND w.work_order_no = $3",
+    )
+    .bind(file_id)
+    .bind(scope.provider_id)
+    .bind(no)
+    .fetch_optional(db.pool())
+    .await?
+    .ok_or(AppError::NotFound)?;
+    stored(row)
+}
+
+/// A file of the stage an acceptance link was sent for.
+pub async fn for_link(db: &Db, token: &str, file_id: i64) -> Result<StoredFile, AppError> {
+    let row = sqlx::query(
+        "SELECT f.name, f.content_type, f.storage_key FROM milestone_files f
+         JOIN acceptance_links l ON l.milestone_id = f.milestone_id
+         WHERE f.id = $1 AND l.id = $2",
+    )
+    .bind(file_id)
+    .bind(hash_token(token))
+    .fetch_optional(db.pool())
+    .await?
+    .ok_or(AppError::NotFound)?;
+    stored(row)
+}

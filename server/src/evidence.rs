@@ -1,0 +1,127 @@
+//! Evidence files over plain HTTP: a multipart upload that works as a plain form, and
+//! downloads for the provider (session) and the customer (acceptance link). Downloads are
+//! always attachments with the type the content showed, never rendered by the browser.
+
+use crate::AppState;
+use app::accounts::session::AuthContext;
+use app::error::AppError;
+use app::orders::evidence::{self, StoredFile, MAX_BYTES};
+use app::scope::ProviderScope;
+use axum::extract::{Multipart, Path, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Extension;
+
+fn scope(auth: Option<Extension<AuthContext>>) -> Result<ProviderScope, AppError> {
+    let auth = auth.ok_or(AppError::Unauthorized)?.0;
+    let current = auth.provider.ok_or(AppError::Forbidden)?;
+    Ok(ProviderScope {
+        provider_id: current.provider_id,
+        user_id: auth.user_id,
+        role: current.role,
+    })
+}
+
+pub async fn upload(
+    State(state): State<AppState>,
+    auth: Option<Extension<AuthContext>>,
+    Path((no, milestone_id)): Path<(String, i64)>,
+    mut multipart: Multipart,
+) -> Response {
+    let back = format!("/orders/{no}");
+    let result = async {
+        let scope = scope(auth)?;
+        let mut file = None;
+        while let Ok(Some(field)) = multipart.next_field().await {
+            if field.name() == Some("file") {
+                let name = field.file_name().unwrap_or("file").to_owned();
+                let bytes = field
+                    .bytes()
+                    .await
+                    .map_err(|_| AppError::invalid(&[("file", "ev.error.size")]))?;
+                file = Some((name, bytes));
+            }
+        }
+        let (name, bytes) = file.ok_or_else(|| AppError::invalid(&[("file", "form.required")]))?;
+        evidence::add(
+            &state.db,
+            &state.storage,
+            &scope,
+            &no,
+            milestone_id,
+            &name,
+            &bytes,
+        )
+        .await
+    }
+    .await;
+    match result {
+        Ok(()) => Redirect::to(&back).into_response(),
+        Err(AppError::NotFound) => StatusCode::NOT_FOUND.into_response(),
+        Err(AppError::Unauthorized) => Redirect::to("/login").into_response(),
+        Err(error) => {
+            let code = match &error {
+                AppError::Invalid(errors) => {
+                    errors.first().map(|e| e.code.clone()).unwrap_or_default()
+                }
+                other => other.message_key().to_owned(),
+            };
+            Redirect::to(&format!(
+                "{back}?form=evidence-{milestone_id}&e.file={}",
+                app::accounts::encode_query(&code)
+            ))
+            .into_response()
+        }
+    }
+}
+
+async fn send(state: &AppState, file: Result<StoredFile, AppError>) -> Response {
+    let file = match file {
+        Ok(file) => file,
+        Err(error) => return error.status().into_response(),
+    };
+    let Ok(bytes) = state.storage.get(&file.storage_key).await else {
+        tracing::error!(key = %file.storage_key, "an evidence file is missing from storage");
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let disposition = format!(
+        "attachment; filename*=UTF-8''{}",
+        app::accounts::encode_query(&file.name)
+    );
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    if let Ok(value) = HeaderValue::from_str(&file.content_type) {
+        headers.insert(header::CONTENT_TYPE, value);
+    }
+    if let Ok(value) = HeaderValue::from_str(&disposition) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    response
+}
+
+pub async fn download_for_provider(
+    State(state): State<AppState>,
+    auth: Option<Extension<AuthContext>>,
+    Path((no, file_id)): Path<(String, i64)>,
+) -> Response {
+    let file = match scope(auth) {
+        Ok(scope) => evidence::for_provider(&state.db, &scope, &no, file_id).await,
+        Err(error) => Err(error),
+    };
+    send(&state, file).await
+}
+
+pub async fn download_for_customer(
+    State(state): State<AppState>,
+    Path((token, file_id)): Path<(String, i64)>,
+) -> Response {
+    let file = evidence::for_link(&state.db, &token, file_id).await;
+    send(&state, file).await
+}
+
+/// The body limit of the upload route: the file plus the multipart framing.
+pub const UPLOAD_LIMIT: usize = MAX_BYTES + 64 * 1024;
