@@ -39,8 +39,12 @@ MAILDEV_WEB=${TEST_MAILDEV_WEB:-1180}
 
 # The SMTP capture server the end-to-end tests read mail from.
 start_maildev() {
-  (cd end2end && npx maildev --smtp "$MAILDEV_SMTP" --web "$MAILDEV_WEB" --ip 127.0.0.1 \
-    --web-ip 127.0.0.1 --mail-directory "$WORK/maildev" >"$WORK/maildev.log" 2>&1) &
+  if curl -s "http://127.0.0.1:$MAILDEV_WEB/" >/dev/null; then
+    die "port $MAILDEV_WEB is taken (a maildev left running?): stop it or set TEST_MAILDEV_WEB"
+  fi
+  # node itself, not npx, so that the PID stopped at the end is the server's own.
+  node end2end/node_modules/maildev/dist/bin/maildev.js --smtp "$MAILDEV_SMTP" --web "$MAILDEV_WEB" \
+    --ip 127.0.0.1 --web-ip 127.0.0.1 --mail-directory "$WORK/maildev" >"$WORK/maildev.log" 2>&1 &
   PIDS+=($!)
   for _ in $(seq 1 100); do
     curl -sf "http://127.0.0.1:$MAILDEV_WEB/api/email" >/dev/null && return 0
@@ -53,6 +57,9 @@ start_maildev() {
 # Starts the release server on a fresh database and waits until it is ready.
 start_server() {
   local database_url=$1 port=$2
+  if curl -s "http://127.0.0.1:$port/" >/dev/null; then
+    die "port $port is taken (a server left running?)"
+  fi
   DATABASE_URL="$database_url" BIND="127.0.0.1:$port" PUBLIC_URL="http://127.0.0.1:$port" \
     SMTP_HOST=127.0.0.1 SMTP_PORT="$MAILDEV_SMTP" SMTP_TLS=none \
     MAIL_FROM="Provider Center <no-reply@example.com>" PLATFORM_API_TOKEN=e2e-intake-token RUST_LOG=warn \

@@ -175,9 +175,9 @@ fn filters(sql: &mut Sql, scope: &ProviderScope, filter: &ListFilter) {
         let pattern = format!("%{escaped}%");
         sql.push(" AND (wo.work_order_no LIKE ")
             .bind(Bind::Text(pattern.clone()))
-            .push(" ESCAPE '\\' OR o.order_no LIKE ")
+            .push(" ESCAPE '\\' OR wo.order_id IN (SELECT id FROM orders WHERE order_no LIKE ")
             .bind(Bind::Text(pattern.clone()))
-            .push(" ESCAPE '\\' OR LOWER(wo.service_item_name) LIKE ")
+            .push(" ESCAPE '\\') OR LOWER(wo.service_item_name) LIKE ")
             .bind(Bind::Text(pattern.clone()))
             .push(" ESCAPE '\\' OR LOWER(wo.implementation) LIKE ")
             .bind(Bind::Text(pattern))
@@ -209,7 +209,7 @@ pub async fn list(
         "SELECT wo.id, wo.work_order_no, wo.service_item_name, wo.implementation, wo.currency,
                 wo.unit_price_incl_minor, wo.quantity, wo.total_incl_minor, wo.created_at,
                 wo.status, {column} AS sort_value
-         FROM work_orders wo JOIN orders o ON o.id = wo.order_id"
+         FROM work_orders wo"
     ));
     filters(&mut sql, scope, filter);
     if let Some(status) = filter.status {
@@ -222,13 +222,12 @@ pub async fn list(
         (">", "ASC")
     };
     if let Some((value, id)) = filter.after {
-        sql.push(&format!(" AND ({column} {cmp} "))
+        // A row-value comparison, which both databases answer from the index.
+        sql.push(&format!(" AND ({column}, wo.id) {cmp} ("))
             .bind(Bind::Int(value))
-            .push(&format!(" OR ({column} = "))
-            .bind(Bind::Int(value))
-            .push(&format!(" AND wo.id {cmp} "))
+            .push(", ")
             .bind(Bind::Int(id))
-            .push("))");
+            .push(")");
     }
     sql.push(&format!(" ORDER BY {column} {dir}, wo.id {dir} LIMIT "))
         .bind(Bind::Int(PAGE_SIZE + 1));
@@ -261,9 +260,7 @@ pub async fn list(
         .collect::<Result<Vec<_>, sqlx::Error>>()?;
 
     let mut counts_sql = Sql::default();
-    counts_sql.push(
-        "SELECT wo.status, COUNT(*) AS n FROM work_orders wo JOIN orders o ON o.id = wo.order_id",
-    );
+    counts_sql.push("SELECT wo.status, COUNT(*) AS n FROM work_orders wo");
     filters(&mut counts_sql, scope, filter);
     counts_sql.push(" GROUP BY wo.status");
     let counted = counts_sql.fetch_all(db).await?;
