@@ -1,7 +1,7 @@
 //! Evidence files of delivery stages: uploaded by the provider while the stage is open,
 //! downloaded by the provider and by the customer through the acceptance link.
 
-use super::queries::{lock_work_order, milestone_of, record, Event};
+use super::queries::{editable_work_order, milestone_of, record, Event};
 use crate::accounts::session::hash_token;
 use crate::db::{now, Db};
 use crate::error::AppError;
@@ -43,7 +43,7 @@ pub async fn add(
         AppError::Internal
     })?;
     let mut tx = db.begin().await?;
-    let (work_order_id, _) = lock_work_order(&mut tx, scope, no).await?;
+    let work_order_id = editable_work_order(&mut tx, scope, no).await?;
     let (position, status) = milestone_of(&mut tx, work_order_id, milestone_id).await?;
     if !status.editable() {
         return Err(AppError::Conflict("ms.error.locked".into()));

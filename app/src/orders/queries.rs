@@ -560,7 +560,8 @@ pub async fn transition(
     Ok(())
 }
 
-async fn editable_work_order(
+/// The work order, locked, if its milestones may change now.
+pub(super) async fn editable_work_order(
     tx: &mut Transaction<'static, Any>,
     scope: &ProviderScope,
     no: &str,
