@@ -169,7 +169,7 @@ fn WorkOrderTable(rows: Vec<WorkOrderRow>) -> impl IntoView {
                                 <td class="num">{row.unit_price_incl}</td>
                                 <td class="num">{row.quantity}</td>
                                 <td class="num">{row.total_incl}</td>
-                                <td>{row.created}</td>
+                                <td class="nowrap">{row.created}</td>
                                 <td>{status_badge(locale, row.status)}</td>
                                 <td><A href=href>{locale.t("common.details")}</A></td>
                             </tr>
@@ -435,7 +435,7 @@ fn MilestoneRow(
                 })}
             </td>
             <td class="row-actions">
-                {if editable {
+                {if editable && (next.is_some() || can_edit) {
                     view! {
                         {next.map(|label| button("Advance", label, "button small primary"))}
                         {(can_edit && m.position > 1).then(|| button("Up", "ms.up", "button small"))}
