@@ -90,6 +90,22 @@ where
     })
 }
 
+/// Refetches a page's data after each success of `action`. Not after an error: the form
+/// stays as it is, with what was typed and the error next to the field.
+pub fn refetch_on_success<I, O, T>(action: ServerAction<I>, data: Resource<T>)
+where
+    I: leptos::server_fn::ServerFn<Output = O, Error = AppError> + Clone + Send + Sync + 'static,
+    O: Clone + Send + Sync + 'static,
+    T: serde::Serialize + serde::de::DeserializeOwned + Send + Sync + 'static,
+    ServerAction<I>: Copy,
+{
+    Effect::new(move |_| {
+        if action.value().with(|v| matches!(v, Some(Ok(_)))) {
+            data.refetch();
+        }
+    });
+}
+
 /// The message next to a field, if it has one.
 #[component]
 pub fn FieldMessage(feedback: Memo<Feedback>, field: &'static str) -> impl IntoView {

@@ -4,7 +4,7 @@
 //! deadline, and takes one answer.
 
 use crate::error::AppError;
-use crate::forms::{feedback, FieldMessage, FormMessage};
+use crate::forms::{feedback, refetch_on_success, FieldMessage, FormMessage};
 use crate::i18n::{use_locale, Locale};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -123,11 +123,7 @@ pub fn AcceptancePage() -> impl IntoView {
     let token = move || params.read().get("token").unwrap_or_default();
     let view_data = Resource::new_blocking(token, get_acceptance);
     let answer = ServerAction::<AnswerAcceptance>::new();
-    Effect::new(move |_| {
-        if answer.value().with(|v| matches!(v, Some(Ok(_)))) {
-            view_data.refetch();
-        }
-    });
+    refetch_on_success(answer, view_data);
     view! {
         <leptos_meta::Title text=locale.t("acc.title") />
         <div class="public-page">
@@ -509,6 +505,25 @@ mod ssr {
         Ok(())
     }
 
+    /// Sets a stage's `column` (a time it was acted on) unless it is set: of several
+    /// instances running the watch, only the one that sets it acts.
+    async fn claim(
+        tx: &mut Transaction<'static, Any>,
+        column: &'static str,
+        milestone_id: i64,
+        at: i64,
+    ) -> Result<bool, AppError> {
+        let claimed = sqlx::query(&format!(
+            "UPDATE milestones SET {column} = $1 WHERE id = $2 AND {column} IS NULL"
+        ))
+        .bind(at)
+        .bind(milestone_id)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+        Ok(claimed == 1)
+    }
+
     /// The deadline watch, run every minute: a reminder to the customer a day before a
     /// stage's answer is due, and a flag to the platform (audit log) once it is overdue.
     pub async fn deadlines(db: &Db, settings: &Settings) -> Result<(), AppError> {
@@ -524,15 +539,7 @@ mod ssr {
         for row in soon {
             let id: i64 = row.try_get("id")?;
             let mut tx = db.begin().await?;
-            let claimed = sqlx::query(
-                "UPDATE milestones SET reminded_at = $1 WHERE id = $2 AND reminded_at IS NULL",
-            )
-            .bind(at)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if claimed == 1 {
+            if claim(&mut tx, "reminded_at", id, at).await? {
                 issue(&mut tx, settings, id, true).await?;
             }
             tx.commit().await?;
@@ -547,15 +554,7 @@ mod ssr {
         for stage in overdue {
             let id: i64 = stage.try_get("milestone_id")?;
             let mut tx = db.begin().await?;
-            let claimed = sqlx::query(
-                "UPDATE milestones SET overdue_flagged_at = $1 WHERE id = $2 AND overdue_flagged_at IS NULL",
-            )
-            .bind(at)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if claimed == 1 {
+            if claim(&mut tx, "overdue_flagged_at", id, at).await? {
                 let no: String = stage.try_get("work_order_no")?;
                 let position: i64 = stage.try_get("position")?;
                 crate::audit::record(

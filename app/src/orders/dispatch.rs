@@ -85,8 +85,19 @@ pub async fn platform_work_orders(undispatched: bool) -> Result<PlatformPage, Ap
 #[server(endpoint = "mark_paid")]
 pub async fn mark_paid(no: String) -> Result<(), AppError> {
     let result = async {
+        use super::model::WorkOrderAction;
+        use super::queries::{transition, Owner};
         let auth = crate::scope::operator()?;
-        ssr::mark_paid(&crate::scope::db()?, auth.user_id, &no).await
+        let db = crate::scope::db()?;
+        transition(
+            &db,
+            Owner::Platform,
+            auth.user_id,
+            &no,
+            WorkOrderAction::MarkPaid,
+            "",
+        )
+        .await
     }
     .await;
     crate::forms::finish("platform-orders", result)
@@ -194,47 +205,6 @@ mod ssr {
     use crate::orders::queries::{record, Event};
     use crate::scope::Settings;
     use sqlx::Row;
-
-    pub async fn mark_paid(db: &Db, operator_id: i64, no: &str) -> Result<(), AppError> {
-        let mut tx = db.begin().await?;
-        let row = sqlx::query(
-            "UPDATE work_orders SET updated_at = updated_at WHERE work_order_no = $1 RETURNING id, status",
-        )
-        .bind(no)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(AppError::NotFound)?;
-        let status: String = row.try_get("status")?;
-        match status.as_str() {
-            "awaiting_payment" => {}
-            "awaiting_acceptance" => return Ok(()), // already paid: a repeated click
-            _ => return Err(AppError::Conflict("wo.error.state".into())),
-        }
-        let id: i64 = row.try_get("id")?;
-        sqlx::query(
-            "UPDATE work_orders SET status = 'awaiting_acceptance', updated_at = $1 WHERE id = $2",
-        )
-        .bind(now())
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-        record(
-            &mut tx,
-            Event {
-                work_order_id: id,
-                milestone_no: None,
-                actor_id: Some(operator_id),
-                actor_label: "",
-                action: "mark_paid",
-                from_status: "awaiting_payment",
-                to_status: "awaiting_acceptance",
-                reason: "",
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
-    }
 
     pub async fn dispatch(
         db: &Db,

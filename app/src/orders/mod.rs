@@ -140,7 +140,16 @@ pub async fn accept_work_order(no: String) -> Result<(), AppError> {
     use crate::scope::{db, provider_scope};
     let result = async {
         let (_, scope) = provider_scope()?;
-        queries::transition(&db()?, &scope, &no, model::WorkOrderAction::Accept, "").await
+        let owner = queries::Owner::Provider(scope.provider_id);
+        queries::transition(
+            &db()?,
+            owner,
+            scope.user_id,
+            &no,
+            model::WorkOrderAction::Accept,
+            "",
+        )
+        .await
     }
     .await;
     crate::forms::finish("accept", result)
@@ -165,7 +174,9 @@ pub async fn decline_work_order(no: String, reason: String) -> Result<(), AppErr
                 &[("reason", reason)],
             ));
         }
-        queries::transition(&db()?, &scope, &no, model::WorkOrderAction::Decline, reason).await
+        let owner = queries::Owner::Provider(scope.provider_id);
+        let action = model::WorkOrderAction::Decline;
+        queries::transition(&db()?, owner, scope.user_id, &no, action, reason).await
     }
     .await;
     crate::forms::finish("decline", result)

@@ -3,7 +3,7 @@
 
 use super::model::{MilestoneStatus, WorkOrderStatus};
 use super::*;
-use crate::forms::{feedback, FieldMessage, FormMessage};
+use crate::forms::{feedback, refetch_on_success, FieldMessage, FormMessage};
 use crate::i18n::{use_locale, Locale};
 use crate::shell::ErrorPage;
 use leptos::prelude::*;
@@ -211,21 +211,6 @@ pub fn WorkOrderDetailPage() -> impl IntoView {
     }
 }
 
-/// Refetches the page's data after each success of `action`. Not after an error: the form
-/// stays as it is, with what was typed and the error next to the field.
-fn reload_after<I, O>(action: ServerAction<I>, detail: Resource<Result<WorkOrderDetail, AppError>>)
-where
-    I: leptos::server_fn::ServerFn<Output = O, Error = AppError> + Clone + Send + Sync + 'static,
-    O: Clone + Send + Sync + 'static,
-    ServerAction<I>: Copy,
-{
-    Effect::new(move |_| {
-        if action.value().with(|v| matches!(v, Some(Ok(_)))) {
-            detail.refetch();
-        }
-    });
-}
-
 #[component]
 fn Detail(
     d: WorkOrderDetail,
@@ -302,8 +287,8 @@ fn AnswerActions(no: String, detail: Resource<Result<WorkOrderDetail, AppError>>
     let locale = use_locale();
     let accept = ServerAction::<AcceptWorkOrder>::new();
     let decline = ServerAction::<DeclineWorkOrder>::new();
-    reload_after(accept, detail);
-    reload_after(decline, detail);
+    refetch_on_success(accept, detail);
+    refetch_on_success(decline, detail);
     let accept_feedback = feedback("accept", accept.value());
     let decline_feedback = feedback("decline", decline.value());
     let open = move || decline_feedback.with(|f| f.error("reason").is_some());
@@ -353,7 +338,7 @@ fn Milestones(
 ) -> impl IntoView {
     let locale = use_locale();
     let command = ServerAction::<RunMilestoneCommand>::new();
-    reload_after(command, detail);
+    refetch_on_success(command, detail);
     let command_feedback = feedback("milestones", command.value());
     let count = milestones.len() as i64;
     view! {
@@ -511,7 +496,7 @@ fn MilestoneForm(
 ) -> impl IntoView {
     let locale = use_locale();
     let save = ServerAction::<SaveMilestone>::new();
-    reload_after(save, detail);
+    refetch_on_success(save, detail);
     let id = m.as_ref().map(|m| m.id).unwrap_or(0);
     let form = if id > 0 {
         format!("milestone-{id}")

@@ -488,36 +488,52 @@ pub async fn record(
     Ok(())
 }
 
-/// The work order `no` of the scope's provider, locked for this write transaction (SQLite:
-/// the transaction holds the write lock; PostgreSQL: the row lock of a no-op update).
+/// Whose work orders a write may touch: one provider's, or any (the platform's own moves).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Owner {
+    Provider(i64),
+    Platform,
+}
+
+/// The work order `no` of `owner`, locked for this write transaction (SQLite: the
+/// transaction holds the write lock; PostgreSQL: the row lock of a no-op update). Another
+/// provider's work order is not found.
 pub(super) async fn lock_work_order(
     tx: &mut Transaction<'static, Any>,
-    scope: &ProviderScope,
+    owner: Owner,
     no: &str,
 ) -> Result<(i64, WorkOrderStatus), AppError> {
-    let row = sqlx::query(
-        "UPDATE work_orders SET updated_at = updated_at
-         WHERE provider_id = $1 AND work_order_no = $2 RETURNING id, status",
-    )
-    .bind(scope.provider_id)
-    .bind(no)
+    let row = match owner {
+        Owner::Provider(provider_id) => sqlx::query(
+            "UPDATE work_orders SET updated_at = updated_at
+             WHERE provider_id = $1 AND work_order_no = $2 RETURNING id, status",
+        )
+        .bind(provider_id)
+        .bind(no),
+        Owner::Platform => sqlx::query(
+            "UPDATE work_orders SET updated_at = updated_at
+             WHERE work_order_no = $1 RETURNING id, status",
+        )
+        .bind(no),
+    }
     .fetch_optional(&mut **tx)
     .await?
     .ok_or(AppError::NotFound)?;
     Ok((row.try_get("id")?, status(&row)?))
 }
 
-/// Accept or decline: one transaction, applied once. A repeat of a move that already
-/// happened (a double click) succeeds without a second history line.
+/// Accept, decline or mark paid: one transaction, applied once. A repeat of a move that
+/// already happened (a double click) succeeds without a second history line.
 pub async fn transition(
     db: &Db,
-    scope: &ProviderScope,
+    owner: Owner,
+    actor_id: i64,
     no: &str,
     action: WorkOrderAction,
     reason: &str,
 ) -> Result<(), AppError> {
     let mut tx = db.begin().await?;
-    let (id, from) = lock_work_order(&mut tx, scope, no).await?;
+    let (id, from) = lock_work_order(&mut tx, owner, no).await?;
     let already = match action {
         WorkOrderAction::MarkPaid => WorkOrderStatus::AwaitingAcceptance,
         WorkOrderAction::Accept => WorkOrderStatus::InProgress,
@@ -547,7 +563,7 @@ pub async fn transition(
         Event {
             work_order_id: id,
             milestone_no: None,
-            actor_id: Some(scope.user_id),
+            actor_id: Some(actor_id),
             actor_label: "",
             action: name,
             from_status: from.as_db(),
@@ -566,7 +582,7 @@ pub(super) async fn editable_work_order(
     scope: &ProviderScope,
     no: &str,
 ) -> Result<i64, AppError> {
-    let (id, status) = lock_work_order(tx, scope, no).await?;
+    let (id, status) = lock_work_order(tx, Owner::Provider(scope.provider_id), no).await?;
     if !status.milestones_editable() {
         return Err(AppError::Conflict("ms.error.not_editable".into()));
     }
