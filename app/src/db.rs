@@ -45,6 +45,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0004_milestone_files.sql"),
         include_str!("../../migrations/postgres/0004_milestone_files.sql"),
     ),
+    (
+        5,
+        "billing",
+        include_str!("../../migrations/sqlite/0005_billing.sql"),
+        include_str!("../../migrations/postgres/0005_billing.sql"),
+    ),
 ];
 
 pub fn now() -> i64 {

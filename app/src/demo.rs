@@ -196,6 +196,7 @@ pub async fn seed(db: &Db) -> Result<bool, sqlx::Error> {
         }
     }
     seed_orders(&mut tx, &provider_ids).await?;
+    seed_bills(&mut tx, provider_ids[0]).await?;
     tx.commit().await?;
     Ok(true)
 }
@@ -418,6 +419,15 @@ async fn insert_work_order(
     .fetch_one(&mut **tx)
     .await?
     .try_get("id")?;
+    if status != "awaiting_payment" {
+        sqlx::query(
+            "UPDATE work_orders SET paid_minor = total_incl_minor, paid_currency = currency,
+                                    paid_at = created_at WHERE id = $1",
+        )
+        .bind(work_order_id)
+        .execute(&mut **tx)
+        .await?;
+    }
     if status == "rejected" {
         sqlx::query("UPDATE work_orders SET decline_reason = '实施资源不足' WHERE id = $1")
             .bind(work_order_id)
@@ -548,6 +558,246 @@ async fn seed_orders(
             &stages_for(wo.4, &day_of(wo)),
         )
         .await?;
+    }
+    Ok(())
+}
+
+/// The work orders behind §6.1's bills: (订单编号, 服务工单号, 关联商品, 订单总金额, 实付,
+/// 实付币种, status, paid at).
+type BilledOrder = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    OffsetDateTime,
+);
+
+/// (账单号, period, status, order numbers, the day it was generated).
+type DemoBill = (
+    &'static str,
+    (&'static str, &'static str),
+    &'static str,
+    &'static [&'static str],
+    OffsetDateTime,
+);
+
+const BILLED_ORDERS: &[BilledOrder] = &[
+    (
+        "201910250405571605",
+        "20191025040557165",
+        "Product_X",
+        "200.00",
+        "100.00",
+        "USD",
+        "completed",
+        datetime!(2019-10-25 12:05:57 +8),
+    ),
+    (
+        "201910241010471585",
+        "20191024101047158",
+        "Product_X",
+        "200.00",
+        "200.00",
+        "CNY",
+        "completed",
+        datetime!(2019-10-24 18:10:47 +8),
+    ),
+    (
+        "201910080551211494",
+        "20191008055121149",
+        "测试msp服务项",
+        "400.00",
+        "400.00",
+        "CNY",
+        "partially_accepted",
+        datetime!(2019-10-08 13:51:22 +8),
+    ),
+    (
+        "201909100930001080",
+        "20190910093000108",
+        "Product_X",
+        "80.00",
+        "80.00",
+        "CNY",
+        "completed",
+        datetime!(2019-09-10 09:30:00 +8),
+    ),
+    (
+        "201906120930001200",
+        "20190612093000120",
+        "分期测试",
+        "200.00",
+        "200.00",
+        "CNY",
+        "completed",
+        datetime!(2019-06-12 09:30:00 +8),
+    ),
+];
+
+/// §6.1.1's three bills of MSP-A_TEST1: June and September settled and paid out, October's
+/// 201911010001 (the bill of §6.1.2) sent for confirmation, so that 确认账单 can be tried.
+/// Each bill's lines are the work orders above; totals are whatever those lines sum to.
+async fn seed_bills(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    provider_id: i64,
+) -> Result<(), sqlx::Error> {
+    use crate::money::{Currency, Money};
+    let operator: i64 = sqlx::query("SELECT id FROM users WHERE email = 'operator@example.com'")
+        .fetch_one(&mut **tx)
+        .await?
+        .try_get("id")?;
+    let admin: i64 = sqlx::query("SELECT id FROM users WHERE email = 'aku@example.com'")
+        .fetch_one(&mut **tx)
+        .await?
+        .try_get("id")?;
+    for (order_no, wo_no, product, total, paid, paid_currency, status, at) in BILLED_ORDERS {
+        let work_order: DemoWorkOrder = (wo_no, product, total, "0", status, *at, "CNY");
+        let stages = stages_for(status, "2019-10-01");
+        insert_work_order(tx, provider_id, order_no, product, &work_order, &stages).await?;
+        let currency = Currency::from_code(paid_currency).expect("a demo currency");
+        let paid_minor = Money::new(paid.parse().expect("a demo amount"), currency)
+            .to_minor()
+            .map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
+        sqlx::query(
+            "UPDATE work_orders SET paid_minor = $1, paid_currency = $2 WHERE work_order_no = $3",
+        )
+        .bind(paid_minor)
+        .bind(*paid_currency)
+        .bind(*wo_no)
+        .execute(&mut **tx)
+        .await?;
+    }
+    let bills: [DemoBill; 3] = [
+        (
+            "201911010001",
+            ("2019-10-01", "2019-10-31"),
+            "confirming",
+            &[
+                "201910250405571605",
+                "201910241010471585",
+                "201910080551211494",
+            ],
+            datetime!(2019-11-01 10:00:00 +8),
+        ),
+        (
+            "201910010001",
+            ("2019-09-01", "2019-09-30"),
+            "completed",
+            &["201909100930001080"],
+            datetime!(2019-10-01 10:00:00 +8),
+        ),
+        (
+            "201907010001",
+            ("2019-06-01", "2019-06-30"),
+            "completed",
+            &["201906120930001200"],
+            datetime!(2019-07-01 10:00:00 +8),
+        ),
+    ];
+    for (bill_no, (start, end), status, orders, generated) in bills {
+        let at = generated.unix_timestamp();
+        let bill_id: i64 = sqlx::query(
+            "INSERT INTO bills (bill_no, provider_id, period_start, period_end, status, version,
+                                generated_by, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $7) RETURNING id",
+        )
+        .bind(bill_no)
+        .bind(provider_id)
+        .bind(start)
+        .bind(end)
+        .bind(status)
+        .bind(operator)
+        .bind(at)
+        .fetch_one(&mut **tx)
+        .await?
+        .try_get("id")?;
+        for (position, order_no) in orders.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO bill_lines (bill_id, version, position, work_order_id, order_no,
+                                         order_status, order_total_minor, order_currency, product,
+                                         quantity, traded_at, paid_minor, paid_currency)
+                 SELECT $1, 1, $2, w.id, o.order_no, w.status, w.total_incl_minor, w.currency,
+                        o.solution_name, w.quantity, w.paid_at, w.paid_minor, w.paid_currency
+                 FROM work_orders w JOIN orders o ON o.id = w.order_id WHERE o.order_no = $3",
+            )
+            .bind(bill_id)
+            .bind(position as i64 + 1)
+            .bind(*order_no)
+            .execute(&mut **tx)
+            .await?;
+        }
+        sqlx::query(
+            "INSERT INTO bill_versions (bill_id, version, note, created_by, created_at)
+             VALUES ($1, 1, 'generated', $2, $3)",
+        )
+        .bind(bill_id)
+        .bind(operator)
+        .bind(at)
+        .execute(&mut **tx)
+        .await?;
+        let mut steps = vec![
+            ("generate", "", "unsettled", operator, at),
+            ("send", "unsettled", "confirming", operator, at + 600),
+        ];
+        if status == "completed" {
+            steps.push((
+                "confirm",
+                "confirming",
+                "awaiting_payout",
+                admin,
+                at + 86_400,
+            ));
+            steps.push((
+                "payout",
+                "awaiting_payout",
+                "completed",
+                operator,
+                at + 5 * 86_400,
+            ));
+        }
+        for (action, from, to, actor, when) in steps {
+            sqlx::query(
+                "INSERT INTO bill_events (bill_id, version, actor_id, action, from_status,
+                                          to_status, reason, created_at)
+                 VALUES ($1, 1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(bill_id)
+            .bind(actor)
+            .bind(action)
+            .bind(from)
+            .bind(to)
+            .bind(if action == "payout" { "PAY-" } else { "" })
+            .bind(when)
+            .execute(&mut **tx)
+            .await?;
+        }
+        if status == "completed" {
+            let reference = format!("PAY-{bill_no}");
+            sqlx::query("UPDATE bills SET payout_reference = $1, payout_date = $2 WHERE id = $3")
+                .bind(&reference)
+                .bind((generated + time::Duration::days(5)).date().to_string())
+                .bind(bill_id)
+                .execute(&mut **tx)
+                .await?;
+            sqlx::query(
+                "UPDATE bill_events SET reason = $1 WHERE bill_id = $2 AND action = 'payout'",
+            )
+            .bind(&reference)
+            .bind(bill_id)
+            .execute(&mut **tx)
+            .await?;
+            sqlx::query(
+                "INSERT INTO bill_payouts (bill_id, currency, amount_minor)
+                 SELECT bill_id, paid_currency, SUM(paid_minor) FROM bill_lines
+                 WHERE bill_id = $1 GROUP BY bill_id, paid_currency",
+            )
+            .bind(bill_id)
+            .execute(&mut **tx)
+            .await?;
+        }
     }
     Ok(())
 }

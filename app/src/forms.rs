@@ -108,11 +108,11 @@ where
 
 /// The message next to a field, if it has one.
 #[component]
-pub fn FieldMessage(feedback: Memo<Feedback>, field: &'static str) -> impl IntoView {
+pub fn FieldMessage(feedback: Memo<Feedback>, #[prop(into)] field: String) -> impl IntoView {
     let locale = use_locale();
     move || {
         feedback.with(|f| {
-            f.error(field).map(|code| {
+            f.error(&field).map(|code| {
                 view! { <span class="field-error" role="alert">{locale.t_dyn(code)}</span> }
             })
         })
@@ -228,6 +228,24 @@ mod ssr {
             back(form, pairs);
         }
         AppError::invalid(errors)
+    }
+
+    /// Like `invalid`, for field errors found further down (in a query): keeps what was typed.
+    pub fn keep_typed<T>(
+        form: &str,
+        values: &[(&str, &str)],
+        result: Result<T, AppError>,
+    ) -> Result<T, AppError> {
+        match result {
+            Err(AppError::Invalid(errors)) => {
+                let pairs: Vec<(&str, &str)> = errors
+                    .iter()
+                    .map(|e| (e.field.as_str(), e.code.as_str()))
+                    .collect();
+                Err(invalid(form, &pairs, values))
+            }
+            other => other,
+        }
     }
 
     /// Ends a server function. For JavaScript callers an error sets the HTTP status it

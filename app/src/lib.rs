@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod billing;
 #[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
@@ -70,7 +71,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("registrations") view=soon("nav.platform.registrations", "soon.registrations") ssr=SsrMode::Async />
                     <Route path=path!("orders") view=orders::dispatch::PlatformOrdersPage ssr=SsrMode::Async />
                     <Route path=path!("services") view=soon("nav.platform.services", "soon.platform_services") ssr=SsrMode::Async />
-                    <Route path=path!("bills") view=soon("nav.platform.bills", "soon.platform_bills") ssr=SsrMode::Async />
+                    <Route path=path!("bills") view=billing::platform_pages::PlatformBillListPage ssr=SsrMode::Async />
+                    <Route path=path!("bills/:no") view=billing::platform_pages::PlatformBillDetailPage ssr=SsrMode::Async />
                     <Route path=path!("tiers") view=soon("nav.platform.tiers", "soon.platform_tiers") ssr=SsrMode::Async />
                     <Route path=path!("tickets") view=soon("nav.platform.tickets", "soon.platform_tickets") ssr=SsrMode::Async />
                     <Route path=path!("tutorials") view=soon("nav.platform.tutorials", "soon.platform_tutorials") ssr=SsrMode::Async />
@@ -82,7 +84,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("orders/:no") view=orders::WorkOrderDetailPage ssr=SsrMode::Async />
                     <Route path=path!("services") view=soon("nav.service_items", "soon.services") ssr=SsrMode::Async />
                     <Route path=path!("users") view=soon("nav.users", "soon.users") ssr=SsrMode::Async />
-                    <Route path=path!("bills") view=soon("nav.bills", "soon.bills") ssr=SsrMode::Async />
+                    <Route path=path!("bills") view=billing::BillListRoute ssr=SsrMode::Async />
+                    <Route path=path!("bills/:no") view=billing::BillDetailPage ssr=SsrMode::Async />
                     <Route path=path!("tiers") view=soon("nav.tiers", "soon.tiers") ssr=SsrMode::Async />
                     <Route path=path!("tutorials") view=soon("nav.tutorials", "soon.tutorials") ssr=SsrMode::Async />
                     <Route path=path!("tickets") view=soon("nav.contact", "soon.tickets") ssr=SsrMode::Async />

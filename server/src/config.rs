@@ -37,6 +37,14 @@ pub struct Config {
     #[arg(long, env = "STORAGE_DIR", default_value = "data/files")]
     pub storage_dir: String,
 
+    /// A TrueType font (or collection) with Chinese glyphs, embedded in bill PDFs.
+    #[arg(
+        long,
+        env = "BILL_FONT",
+        default_value = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
+    )]
+    pub bill_font: String,
+
     /// Load the demo data (the manual's sample records) into an empty database.
     #[arg(long, env = "DEMO_DATA")]
     pub demo: bool,

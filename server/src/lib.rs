@@ -1,6 +1,7 @@
 //! The axum server: configuration, state, routes and middleware around the Leptos app.
 #![recursion_limit = "256"]
 
+mod bills;
 pub mod config;
 mod evidence;
 mod intake;
@@ -34,6 +35,7 @@ pub struct AppState {
     /// The bearer token of the marketplace's intake API; none: the API is off.
     pub api_token: Option<Arc<str>>,
     pub storage: app::storage::Storage,
+    pub bill_font: Arc<std::path::Path>,
 }
 
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -75,6 +77,7 @@ pub async fn build_with_settings(config: &Config) -> Result<(Router, Db, Setting
             .filter(|t| !t.is_empty())
             .map(Arc::from),
         storage: app::storage::Storage::LocalDisk(config.storage_dir.clone().into()),
+        bill_font: std::path::Path::new(&config.bill_font).into(),
     };
     let context = {
         let db = db.clone();
@@ -98,6 +101,28 @@ pub async fn build_with_settings(config: &Config) -> Result<(Router, Db, Setting
         .route(
             "/orders/{no}/files/{id}",
             get(evidence::download_for_provider),
+        )
+        .route("/bills/export.csv", get(bills::list_csv))
+        .route("/bills/export.xlsx", get(bills::list_xlsx))
+        .route("/bills/{no}/export.csv", get(bills::bill_csv))
+        .route("/bills/{no}/export.xlsx", get(bills::bill_xlsx))
+        .route("/bills/{no}/bill.pdf", get(bills::bill_pdf))
+        .route("/platform/bills/export.csv", get(bills::platform_list_csv))
+        .route(
+            "/platform/bills/export.xlsx",
+            get(bills::platform_list_xlsx),
+        )
+        .route(
+            "/platform/bills/{no}/export.csv",
+            get(bills::platform_bill_csv),
+        )
+        .route(
+            "/platform/bills/{no}/export.xlsx",
+            get(bills::platform_bill_xlsx),
+        )
+        .route(
+            "/platform/bills/{no}/bill.pdf",
+            get(bills::platform_bill_pdf),
         )
         .route(
             "/accept/{token}/files/{id}",

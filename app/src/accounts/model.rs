@@ -19,6 +19,11 @@ impl Role {
         }
     }
 
+    /// Admins and co-admins answer bills (确认账单, 驳回); users only read them.
+    pub fn may_settle(self) -> bool {
+        matches!(self, Role::Admin | Role::CoAdmin)
+    }
+
     pub fn from_db(value: &str) -> Option<Role> {
         match value {
             "admin" => Some(Role::Admin),

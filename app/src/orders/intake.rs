@@ -234,8 +234,10 @@ mod ssr {
             let id: i64 = sqlx::query(
                 "INSERT INTO work_orders (order_id, work_order_no, service_item_name, implementation,
                                          currency, unit_price_minor, tax_rate, unit_price_incl_minor,
-                                         quantity, total_incl_minor, status, created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id",
+                                         quantity, total_incl_minor, status, created_at, updated_at,
+                                         paid_minor, paid_currency, paid_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14, $15)
+                 RETURNING id",
             )
             .bind(order_id)
             .bind(&wo.work_order_no)
@@ -249,6 +251,9 @@ mod ssr {
             .bind(wo.total_incl_minor)
             .bind(status)
             .bind(at)
+            .bind(order.paid.then_some(wo.total_incl_minor))
+            .bind(order.paid.then_some(wo.currency.code()))
+            .bind(order.paid.then_some(at))
             .fetch_one(&mut *tx)
             .await?
             .try_get("id")?;

@@ -553,6 +553,17 @@ pub async fn transition(
     .bind(id)
     .execute(&mut *tx)
     .await?;
+    if action == WorkOrderAction::MarkPaid {
+        // What settlement bills count: the amount paid and when (交易时间).
+        sqlx::query(
+            "UPDATE work_orders SET paid_minor = total_incl_minor, paid_currency = currency,
+                                    paid_at = $1 WHERE id = $2",
+        )
+        .bind(now())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    }
     let name = match action {
         WorkOrderAction::Accept => "accept",
         WorkOrderAction::Decline => "decline",

@@ -1,0 +1,491 @@
+//! Settlement bills: their states, the only moves between them, and the arithmetic every
+//! view of a bill shares (domain.md, "Bill" and "Money"). Plain Rust, unit-tested.
+
+use crate::money::{Currency, Money, Totals};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// 账单状态.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum BillStatus {
+    /// 未分账: generated, not yet sent to the provider.
+    Unsettled,
+    /// 确认中: waiting for the provider's 确认账单 or 驳回.
+    Confirming,
+    /// 待打款: confirmed, waiting for the platform's payout.
+    AwaitingPayout,
+    /// 已完成: paid out.
+    Completed,
+    /// 已驳回: the provider disputes it; the platform revises.
+    Disputed,
+}
+
+impl BillStatus {
+    /// In the order of the list's status filter (§6.1.1).
+    pub const ALL: [BillStatus; 5] = [
+        BillStatus::Unsettled,
+        BillStatus::Confirming,
+        BillStatus::AwaitingPayout,
+        BillStatus::Completed,
+        BillStatus::Disputed,
+    ];
+
+    /// The progress bar of the detail page (§6.1.3).
+    pub const PROGRESS: [BillStatus; 4] = [
+        BillStatus::Unsettled,
+        BillStatus::Confirming,
+        BillStatus::AwaitingPayout,
+        BillStatus::Completed,
+    ];
+
+    pub fn as_db(self) -> &'static str {
+        match self {
+            BillStatus::Unsettled => "unsettled",
+            BillStatus::Confirming => "confirming",
+            BillStatus::AwaitingPayout => "awaiting_payout",
+            BillStatus::Completed => "completed",
+            BillStatus::Disputed => "disputed",
+        }
+    }
+
+    pub fn from_db(value: &str) -> Option<BillStatus> {
+        BillStatus::ALL.into_iter().find(|s| s.as_db() == value)
+    }
+
+    /// 未分账, 确认中, 待打款, 已完成, 已驳回.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            BillStatus::Unsettled => "bill.status.unsettled",
+            BillStatus::Confirming => "bill.status.confirming",
+            BillStatus::AwaitingPayout => "bill.status.awaiting_payout",
+            BillStatus::Completed => "bill.status.completed",
+            BillStatus::Disputed => "bill.status.disputed",
+        }
+    }
+
+    /// Where a bill in this state stands on the progress bar; a disputed bill is back at
+    /// the provider's confirmation step.
+    pub fn progress_step(self) -> usize {
+        match self {
+            BillStatus::Unsettled => 0,
+            BillStatus::Confirming | BillStatus::Disputed => 1,
+            BillStatus::AwaitingPayout => 2,
+            BillStatus::Completed => 3,
+        }
+    }
+
+    /// Lines may be regenerated from the work orders until the provider has a say.
+    pub fn regenerable(self) -> bool {
+        matches!(self, BillStatus::Unsettled | BillStatus::Disputed)
+    }
+}
+
+/// What the platform or the provider asks of a bill.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum BillAction {
+    /// The platform sends the bill to the provider.
+    Send,
+    /// 确认账单, by the provider's admin or co-admin.
+    Confirm,
+    /// 驳回, by the provider's admin or co-admin, with a reason.
+    Reject,
+    /// The platform sends a revised version back after a 驳回.
+    Revise,
+    /// The platform records the payout.
+    RecordPayout,
+}
+
+impl BillAction {
+    pub fn as_db(self) -> &'static str {
+        match self {
+            BillAction::Send => "send",
+            BillAction::Confirm => "confirm",
+            BillAction::Reject => "reject",
+            BillAction::Revise => "revise",
+            BillAction::RecordPayout => "payout",
+        }
+    }
+
+    /// Whether the provider side takes this action (else the platform does).
+    pub fn by_provider(self) -> bool {
+        matches!(self, BillAction::Confirm | BillAction::Reject)
+    }
+
+    /// The state the action leads to: a repeat that finds the bill already there (a double
+    /// click) is answered as done, without a second transition.
+    pub fn target(self) -> BillStatus {
+        match self {
+            BillAction::Send | BillAction::Revise => BillStatus::Confirming,
+            BillAction::Confirm => BillStatus::AwaitingPayout,
+            BillAction::Reject => BillStatus::Disputed,
+            BillAction::RecordPayout => BillStatus::Completed,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("{action:?} is not allowed in {from:?}")]
+pub struct ForbiddenMove {
+    pub from: BillStatus,
+    pub action: BillAction,
+}
+
+impl BillStatus {
+    pub fn apply(self, action: BillAction) -> Result<BillStatus, ForbiddenMove> {
+        use BillAction as A;
+        use BillStatus as S;
+        match (self, action) {
+            (S::Unsettled, A::Send)
+            | (S::Confirming, A::Confirm)
+            | (S::Confirming, A::Reject)
+            | (S::Disputed, A::Revise)
+            | (S::AwaitingPayout, A::RecordPayout) => Ok(action.target()),
+            (from, action) => Err(ForbiddenMove { from, action }),
+        }
+    }
+}
+
+/// One line of a bill (账单明细), amounts exact.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BillLine {
+    pub order_no: String,
+    pub order_total: Money,
+    pub quantity: i64,
+    pub paid: Money,
+}
+
+/// Everything a bill shows as totals; the list, the detail, the exports and the document
+/// all take it from here, so they cannot disagree.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BillTotals {
+    /// 订单总数: lines.
+    pub orders: i64,
+    /// 产品总数 / 已售服务: units sold.
+    pub units: i64,
+    /// 订单总金额 / 销售额, per currency.
+    pub order_total: Totals,
+    /// 实付金额 / 账单金额, per currency.
+    pub paid: Totals,
+}
+
+impl BillTotals {
+    pub fn of<'a>(lines: impl IntoIterator<Item = &'a BillLine>) -> BillTotals {
+        let mut totals = BillTotals::default();
+        for line in lines {
+            totals.add(line);
+        }
+        totals
+    }
+
+    pub fn add(&mut self, line: &BillLine) {
+        self.orders += 1;
+        self.units += line.quantity;
+        self.order_total.add(line.order_total);
+        self.paid.add(line.paid);
+    }
+
+    /// Sums of several bills (the list's summary cards).
+    pub fn merge(&mut self, other: &BillTotals) {
+        self.orders += other.orders;
+        self.units += other.units;
+        for money in other.order_total.iter() {
+            self.order_total.add(money);
+        }
+        for money in other.paid.iter() {
+            self.paid.add(money);
+        }
+    }
+}
+
+/// "¥800.00 / $100.00": one amount per currency, never a mix; "—" when there is none.
+pub fn format_totals(totals: &Totals) -> String {
+    let parts: Vec<String> = totals.iter().map(|m| m.to_string()).collect();
+    if parts.is_empty() {
+        "—".into()
+    } else {
+        parts.join(" / ")
+    }
+}
+
+/// How a version's lines differ from the previous version's, by 订单编号.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LineChange {
+    Added {
+        order_no: String,
+        paid: Money,
+    },
+    Removed {
+        order_no: String,
+        paid: Money,
+    },
+    Changed {
+        order_no: String,
+        before: Money,
+        after: Money,
+    },
+}
+
+pub fn diff(before: &[BillLine], after: &[BillLine]) -> Vec<LineChange> {
+    let old: BTreeMap<&str, &BillLine> = before.iter().map(|l| (l.order_no.as_str(), l)).collect();
+    let new: BTreeMap<&str, &BillLine> = after.iter().map(|l| (l.order_no.as_str(), l)).collect();
+    let mut changes = Vec::new();
+    for (no, line) in &old {
+        match new.get(no) {
+            None => changes.push(LineChange::Removed {
+                order_no: no.to_string(),
+                paid: line.paid,
+            }),
+            Some(now) if now.paid != line.paid => changes.push(LineChange::Changed {
+                order_no: no.to_string(),
+                before: line.paid,
+                after: now.paid,
+            }),
+            Some(_) => {}
+        }
+    }
+    for (no, line) in &new {
+        if !old.contains_key(no) {
+            changes.push(LineChange::Added {
+                order_no: no.to_string(),
+                paid: line.paid,
+            });
+        }
+    }
+    changes
+}
+
+/// A settlement period: whole days, both ends inclusive, as ISO dates.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Period {
+    pub start: String,
+    pub end: String,
+}
+
+impl Period {
+    /// "2019-10" → 2019-10-01 … 2019-10-31.
+    pub fn month(value: &str) -> Option<Period> {
+        let (year, month) = value.trim().split_once('-')?;
+        let year: i32 = year.parse().ok().filter(|y| (2000..=9999).contains(y))?;
+        let month: u32 = month.parse().ok().filter(|m| (1..=12).contains(m))?;
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        let last = match month {
+            2 if leap => 29,
+            2 => 28,
+            4 | 6 | 9 | 11 => 30,
+            _ => 31,
+        };
+        Some(Period {
+            start: format!("{year:04}-{month:02}-01"),
+            end: format!("{year:04}-{month:02}-{last:02}"),
+        })
+    }
+
+    /// The bill date: the day after the period ends, as the manual numbers the October
+    /// bill 20191101….
+    pub fn bill_date(&self) -> Option<String> {
+        let (year, rest) = self.end.split_once('-')?;
+        let (month, day) = rest.split_once('-')?;
+        let (mut year, mut month, day): (i32, u32, u32) =
+            (year.parse().ok()?, month.parse().ok()?, day.parse().ok()?);
+        let last = Period::month(&format!("{year:04}-{month:02}"))?;
+        let next_day = if last.end == self.end {
+            month += 1;
+            if month > 12 {
+                month = 1;
+                year += 1;
+            }
+            1
+        } else {
+            day + 1
+        };
+        Some(format!("{year:04}{month:02}{next_day:02}"))
+    }
+
+    /// "2019/10/1-2019/10/31", as the manual writes a 周期.
+    pub fn label(&self) -> String {
+        let short = |date: &str| {
+            let mut parts = date.split('-');
+            let year = parts.next().unwrap_or_default();
+            let month = parts.next().unwrap_or_default().trim_start_matches('0');
+            let day = parts.next().unwrap_or_default().trim_start_matches('0');
+            format!("{year}/{month}/{day}")
+        };
+        format!("{}-{}", short(&self.start), short(&self.end))
+    }
+}
+
+/// 账单号: the bill date and a four-digit sequence of that date, e.g. 201911010001.
+pub fn bill_no(bill_date: &str, sequence: i64) -> String {
+    format!("{bill_date}{sequence:04}")
+}
+
+/// A payout amount as typed: positive, at most two places.
+pub fn parse_amount(text: &str, currency: Currency) -> Option<Money> {
+    let amount: rust_decimal::Decimal = text.trim().parse().ok()?;
+    let money = Money::new(amount, currency);
+    (amount.is_sign_positive() && money.to_minor().is_ok()).then_some(money)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use rust_decimal::Decimal;
+
+    #[test]
+    fn the_bill_moves_only_along_the_manual_s_path() {
+        use BillAction as A;
+        use BillStatus as S;
+        assert_eq!(S::Unsettled.apply(A::Send), Ok(S::Confirming));
+        assert_eq!(S::Confirming.apply(A::Confirm), Ok(S::AwaitingPayout));
+        assert_eq!(S::Confirming.apply(A::Reject), Ok(S::Disputed));
+        assert_eq!(S::Disputed.apply(A::Revise), Ok(S::Confirming));
+        assert_eq!(S::AwaitingPayout.apply(A::RecordPayout), Ok(S::Completed));
+        let allowed = [
+            (S::Unsettled, A::Send),
+            (S::Confirming, A::Confirm),
+            (S::Confirming, A::Reject),
+            (S::Disputed, A::Revise),
+            (S::AwaitingPayout, A::RecordPayout),
+        ];
+        for from in S::ALL {
+            for action in [A::Send, A::Confirm, A::Reject, A::Revise, A::RecordPayout] {
+                if !allowed.contains(&(from, action)) {
+                    assert_eq!(from.apply(action), Err(ForbiddenMove { from, action }));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn only_confirm_and_reject_are_the_provider_s() {
+        assert!(BillAction::Confirm.by_provider());
+        assert!(BillAction::Reject.by_provider());
+        assert!(!BillAction::Send.by_provider());
+        assert!(!BillAction::Revise.by_provider());
+        assert!(!BillAction::RecordPayout.by_provider());
+    }
+
+    #[test]
+    fn statuses_round_trip_through_the_database_text() {
+        for s in BillStatus::ALL {
+            assert_eq!(BillStatus::from_db(s.as_db()), Some(s));
+        }
+        assert_eq!(BillStatus::from_db("paid"), None);
+    }
+
+    fn line(no: &str, total: &str, paid: &str, currency: Currency) -> BillLine {
+        BillLine {
+            order_no: no.into(),
+            order_total: Money::new(total.parse().unwrap(), Currency::Cny),
+            quantity: 1,
+            paid: Money::new(paid.parse().unwrap(), currency),
+        }
+    }
+
+    #[test]
+    fn the_manual_s_october_bill_adds_up() {
+        let lines = [
+            line("201910250405571605", "200.00", "100.00", Currency::Usd),
+            line("201910241010471585", "200.00", "200.00", Currency::Cny),
+            line("201910080551211494", "400.00", "400.00", Currency::Cny),
+        ];
+        let totals = BillTotals::of(&lines);
+        assert_eq!(totals.orders, 3);
+        assert_eq!(totals.units, 3);
+        assert_eq!(format_totals(&totals.order_total), "¥800.00");
+        assert_eq!(format_totals(&totals.paid), "¥600.00 / $100.00");
+    }
+
+    #[test]
+    fn diff_names_added_removed_and_changed_lines() {
+        let before = [
+            line("1", "10", "10", Currency::Cny),
+            line("2", "20", "20", Currency::Cny),
+        ];
+        let after = [
+            line("2", "20", "15", Currency::Cny),
+            line("3", "30", "30", Currency::Cny),
+        ];
+        let changes = diff(&before, &after);
+        assert_eq!(changes.len(), 3);
+        assert!(matches!(&changes[0], LineChange::Removed { order_no, .. } if order_no == "1"));
+        assert!(
+            matches!(&changes[1], LineChange::Changed { order_no, before, after }
+            if order_no == "2" && before.amount == Decimal::new(20, 0) && after.amount == Decimal::new(15, 0))
+        );
+        assert!(matches!(&changes[2], LineChange::Added { order_no, .. } if order_no == "3"));
+        assert!(diff(&after, &after).is_empty());
+    }
+
+    #[test]
+    fn periods_are_calendar_months_and_bills_are_numbered_from_the_next_day() {
+        let october = Period::month("2019-10").unwrap();
+        assert_eq!(
+            (october.start.as_str(), october.end.as_str()),
+            ("2019-10-01", "2019-10-31")
+        );
+        assert_eq!(october.label(), "2019/10/1-2019/10/31");
+        assert_eq!(october.bill_date().as_deref(), Some("20191101"));
+        assert_eq!(bill_no("20191101", 1), "201911010001");
+        assert_eq!(Period::month("2020-02").unwrap().end, "2020-02-29");
+        assert_eq!(Period::month("1900-02"), None);
+        assert_eq!(Period::month("2019-13"), None);
+        assert_eq!(Period::month("october"), None);
+        let december = Period::month("2019-12").unwrap();
+        assert_eq!(december.bill_date().as_deref(), Some("20200101"));
+    }
+
+    #[test]
+    fn payout_amounts_are_positive_with_two_places_at_most() {
+        assert!(parse_amount("600.00", Currency::Cny).is_some());
+        assert!(parse_amount("-1", Currency::Cny).is_none());
+        assert!(parse_amount("1.005", Currency::Cny).is_none());
+        assert!(parse_amount("abc", Currency::Cny).is_none());
+    }
+
+    fn arb_line() -> impl Strategy<Value = (i64, i64, i64, bool)> {
+        // Minor units up to 10^15 (the manual's 4888888888888889.00 is 4.9·10^17 fen, so
+        // larger than any sum here would still be exact in i128).
+        (
+            0..1_000_000_000_000_000i64,
+            0..1_000_000_000_000_000i64,
+            1..1000i64,
+            any::<bool>(),
+        )
+    }
+
+    proptest! {
+        #[test]
+        fn totals_are_exact_per_currency_and_independent_of_order(
+            raw in proptest::collection::vec(arb_line(), 0..60)
+        ) {
+            let lines: Vec<BillLine> = raw.iter().enumerate().map(|(i, (total, paid, qty, usd))| BillLine {
+                order_no: i.to_string(),
+                order_total: Money::from_minor(*total, Currency::Cny),
+                quantity: *qty,
+                paid: Money::from_minor(*paid, if *usd { Currency::Usd } else { Currency::Cny }),
+            }).collect();
+            let totals = BillTotals::of(&lines);
+            // Reference sums in integer minor units.
+            let mut cny: i128 = 0;
+            let mut usd: i128 = 0;
+            for (_, paid, _, is_usd) in &raw {
+                if *is_usd { usd += *paid as i128 } else { cny += *paid as i128 }
+            }
+            let minor = |d: Decimal| (d * Decimal::new(100, 0)).normalize().to_string().parse::<i128>().unwrap();
+            prop_assert_eq!(minor(totals.paid.get(Currency::Cny)), cny);
+            prop_assert_eq!(minor(totals.paid.get(Currency::Usd)), usd);
+            prop_assert_eq!(totals.orders, lines.len() as i64);
+            let mut reversed = lines.clone();
+            reversed.reverse();
+            prop_assert_eq!(&BillTotals::of(&reversed), &totals);
+            // Summing bills of split lines gives the bill of all lines (list = detail).
+            let (a, b) = lines.split_at(lines.len() / 2);
+            let mut merged = BillTotals::of(a);
+            merged.merge(&BillTotals::of(b));
+            prop_assert_eq!(format_totals(&merged.paid), format_totals(&totals.paid));
+            prop_assert_eq!(merged, totals);
+        }
+    }
+}

@@ -1,0 +1,725 @@
+//! 分账管理 pages: the list with its summary cards (§6.1.1) and the bill (§6.1.2–6.1.3), for
+//! the provider and the platform. Filters are GET forms, moves are ActionForms, exports and
+//! the document are plain downloads: all of it works without JavaScript.
+
+use super::model::BillStatus;
+use super::platform::*;
+use super::*;
+use crate::forms::{feedback, refetch_on_success, FieldMessage, FormMessage};
+use crate::i18n::{use_locale, Locale};
+use crate::shell::ErrorPage;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+
+fn status_badge(locale: Locale, status: BillStatus) -> impl IntoView {
+    view! {
+        <span class=format!("status bill-{}", status.as_db())>{locale.t(status.label_key())}</span>
+    }
+}
+
+/// `base` with the non-empty `pairs` as its query.
+fn href(base: &str, pairs: &[(&str, String)]) -> String {
+    let query: Vec<String> = pairs
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", crate::accounts::encode_query(v)))
+        .collect();
+    if query.is_empty() {
+        base.to_owned()
+    } else {
+        format!("{base}?{}", query.join("&"))
+    }
+}
+
+/// Amounts one per line, as the manual's cards show ¥ and $ apart.
+fn amounts(values: Vec<String>) -> impl IntoView {
+    if values.is_empty() {
+        return view! { <span class="muted">"—"</span> }.into_any();
+    }
+    values
+        .into_iter()
+        .map(|v| view! { <span class="amount">{v}</span> })
+        .collect_view()
+        .into_any()
+}
+
+#[component]
+fn SummaryCards(summary: TotalsView) -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <div class="cards" data-testid="bill-summary">
+            <div class="card"><p class="card-label">{locale.t("bill.card.orders")}</p>
+                <p class="card-value">{summary.orders} " " {locale.t("bill.unit.orders")}</p></div>
+            <div class="card"><p class="card-label">{locale.t("bill.card.units")}</p>
+                <p class="card-value">{summary.units} " " {locale.t("bill.unit.orders")}</p></div>
+            <div class="card"><p class="card-label">{locale.t("bill.card.sales")}</p>
+                <p class="card-value amounts">{amounts(summary.order_total)}</p></div>
+            <div class="card"><p class="card-label">{locale.t("bill.card.paid")}</p>
+                <p class="card-value amounts" data-testid="summary-paid">{amounts(summary.paid)}</p></div>
+        </div>
+    }
+}
+
+/// Filters, cards, table and pager; `base` is `/bills` or `/platform/bills`.
+#[component]
+fn BillList(
+    base: &'static str,
+    page: BillListPage,
+    providers: Option<Vec<(i64, String)>>,
+) -> impl IntoView {
+    let locale = use_locale();
+    let query = use_query_map();
+    let param = move |key: &str| query.read_untracked().get(key).unwrap_or_default();
+    let filters = move |page: i64| {
+        let mut pairs = vec![
+            ("provider", param("provider")),
+            ("status", param("status")),
+            ("from", param("from")),
+            ("to", param("to")),
+        ];
+        if page > 1 {
+            pairs.push(("page", page.to_string()));
+        }
+        pairs
+    };
+    let export_pairs = filters(1);
+    let status = param("status");
+    view! {
+        <SummaryCards summary=page.summary.clone() />
+        <form method="get" action=base class="filters" role="search">
+            {providers.map(|providers| {
+                let chosen = param("provider");
+                view! {
+                    <label class="field">
+                        <span>{locale.t("bill.provider")}</span>
+                        <select name="provider">
+                            <option value="">{locale.t("common.all")}</option>
+                            {providers.into_iter().map(|(id, name)| {
+                                let selected = chosen == id.to_string();
+                                view! { <option value=id.to_string() selected=selected>{name}</option> }
+                            }).collect_view()}
+                        </select>
+                    </label>
+                }
+            })}
+            <label class="field">
+                <span>{locale.t("bill.filter.from")}</span>
+                <input type="date" name="from" value=param("from") />
+            </label>
+            <label class="field">
+                <span>{locale.t("bill.filter.to")}</span>
+                <input type="date" name="to" value=param("to") />
+            </label>
+            <label class="field">
+                <span>{locale.t("bill.column.status")}</span>
+                <select name="status">
+                    <option value="">{locale.t("common.all")}</option>
+                    {BillStatus::ALL.into_iter().map(|s| {
+                        let selected = status == s.as_db();
+                        view! { <option value=s.as_db() selected=selected>{locale.t(s.label_key())}</option> }
+                    }).collect_view()}
+                </select>
+            </label>
+            <button type="submit" class="button primary">{locale.t("common.search")}</button>
+            <a class="button" href=base>{locale.t("common.clear")}</a>
+            <span class="spacer"></span>
+            <a class="button" rel="external" download href=href(&format!("{base}/export.csv"), &export_pairs)>
+                {locale.t("bill.export_csv")}
+            </a>
+            <a class="button" rel="external" download href=href(&format!("{base}/export.xlsx"), &export_pairs)>
+                {locale.t("bill.export_xlsx")}
+            </a>
+        </form>
+        {if page.rows.is_empty() {
+            view! { <div class="empty-state"><p>{locale.t("bill.empty")}</p></div> }.into_any()
+        } else {
+            view! {
+                <div class="table-wrap">
+                    <table class="table" data-testid="bills">
+                        <thead><tr>
+                            <th>{locale.t("bill.column.company")}</th>
+                            <th>{locale.t("bill.column.no")}</th>
+                            <th>{locale.t("bill.column.period")}</th>
+                            <th class="num">{locale.t("bill.column.orders")}</th>
+                            <th class="num">{locale.t("bill.column.total")}</th>
+                            <th class="num">{locale.t("bill.column.paid")}</th>
+                            <th>{locale.t("bill.column.status")}</th>
+                            <th>{locale.t("common.actions")}</th>
+                        </tr></thead>
+                        <tbody>
+                            {page.rows.into_iter().map(|row| {
+                                let detail = format!("{base}/{}", row.bill_no);
+                                let pdf = format!("{base}/{}/bill.pdf", row.bill_no);
+                                view! {
+                                    <tr data-bill=row.bill_no.clone()>
+                                        <td>{row.provider}</td>
+                                        <td class="mono">{row.bill_no.clone()}</td>
+                                        <td class="nowrap">{row.period}</td>
+                                        <td class="num">{row.orders}</td>
+                                        <td class="num nowrap" data-testid="row-total">{row.order_total}</td>
+                                        <td class="num nowrap" data-testid="row-paid">{row.paid}</td>
+                                        <td>{status_badge(locale, row.status)}</td>
+                                        <td class="nowrap">
+                                            <A href=detail>{locale.t("bill.view")}</A>
+                                            " · "
+                                            <a href=pdf rel="external" download>{locale.t("bill.download")}</a>
+                                        </td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            }.into_any()
+        }}
+        <nav class="pager" aria-label=locale.t("common.pages")>
+            <span class="muted">{locale.tf("bill.pager", &[("count", &page.count.to_string()), ("size", &PAGE_SIZE.to_string())])}</span>
+            {(page.page > 1).then(|| view! {
+                <a class="button" href=href(base, &filters(page.page - 1)) rel="prev">{locale.t("common.prev_page")}</a>
+            })}
+            <span>{format!("{} / {}", page.page, page.pages)}</span>
+            {(page.page < page.pages).then(|| view! {
+                <a class="button" href=href(base, &filters(page.page + 1)) rel="next">{locale.t("common.next_page")}</a>
+            })}
+        </nav>
+    }
+}
+
+/// The provider's 分账管理 list.
+#[component]
+pub fn BillListPage() -> impl IntoView {
+    let locale = use_locale();
+    let query = use_query_map();
+    let param = move |key: &str| query.read().get(key).unwrap_or_default();
+    let data = Resource::new_blocking(
+        move || (param("status"), param("from"), param("to"), param("page")),
+        |(status, from, to, page)| list_bills(status, from, to, page),
+    );
+    view! {
+        <leptos_meta::Title text=locale.t("nav.bills") />
+        <section class="page">
+            <h1>{locale.t("bill.title")}</h1>
+            <Suspense fallback=move || view! { <p class="loading">{locale.t("common.loading")}</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(page) => view! { <BillList base="/bills" page providers=None /> }.into_any(),
+                        Err(error) => view! { <ErrorPage error /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+/// The platform's bills, with the form that generates one.
+#[component]
+pub fn PlatformBillListPage() -> impl IntoView {
+    let locale = use_locale();
+    let query = use_query_map();
+    let param = move |key: &str| query.read().get(key).unwrap_or_default();
+    let generate = ServerAction::<GenerateBill>::new();
+    let data = Resource::new_blocking(
+        move || {
+            (
+                param("provider"),
+                param("status"),
+                param("from"),
+                param("to"),
+                param("page"),
+                generate.version().get(),
+            )
+        },
+        |(provider, status, from, to, page, _)| {
+            list_platform_bills(provider, status, from, to, page)
+        },
+    );
+    let generated = feedback("generate-bill", generate.value());
+    // With JavaScript, go straight to the new bill.
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(no)) = generate.value().get() {
+            navigate(&format!("/platform/bills/{no}"), Default::default());
+        }
+    });
+    view! {
+        <leptos_meta::Title text=locale.t("nav.platform.bills") />
+        <section class="page">
+            <h1>{locale.t("nav.platform.bills")}</h1>
+            <Suspense fallback=move || view! { <p class="loading">{locale.t("common.loading")}</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(list) => {
+                            let providers = list.providers.clone();
+                            view! {
+                                <ActionForm action=generate attr:class="filters" attr:data-testid="generate-bill">
+                                    <FormMessage feedback=generated />
+                                    <label class="field">
+                                        <span>{locale.t("bill.provider")} " *"</span>
+                                        <select name="provider_id" required>
+                                            <option value="">{locale.t("bill.choose_provider")}</option>
+                                            {providers.iter().map(|(id, name)| {
+                                                let id = id.to_string();
+                                                let selected = generated.with_untracked(|f| f.value("provider_id")) == id;
+                                                view! { <option value=id selected=selected>{name.clone()}</option> }
+                                            }).collect_view()}
+                                        </select>
+                                        <FieldMessage feedback=generated field="provider_id" />
+                                    </label>
+                                    <label class="field">
+                                        <span>{locale.t("bill.month")} " *"</span>
+                                        <input type="month" name="month" required placeholder="2019-10"
+                                            value=move || generated.with(|f| f.value("month")) />
+                                        <FieldMessage feedback=generated field="month" />
+                                    </label>
+                                    <button type="submit" class="button primary" disabled=move || generate.pending().get()>
+                                        {locale.t("bill.generate")}
+                                    </button>
+                                    <span class="muted small">{locale.t("bill.generate_hint")}</span>
+                                </ActionForm>
+                                <BillList base="/platform/bills" page=list.page providers=Some(list.providers) />
+                            }.into_any()
+                        }
+                        Err(error) => view! { <ErrorPage error /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+pub fn BillDetailPage() -> impl IntoView {
+    detail_page(false)
+}
+
+#[component]
+pub fn PlatformBillDetailPage() -> impl IntoView {
+    detail_page(true)
+}
+
+fn detail_page(platform: bool) -> impl IntoView {
+    let locale = use_locale();
+    let params = use_params_map();
+    let no = move || params.read().get("no").unwrap_or_default();
+    let detail = Resource::new_blocking(no, move |no| async move {
+        if platform {
+            get_platform_bill(no).await
+        } else {
+            get_bill(no).await
+        }
+    });
+    let base = if platform {
+        "/platform/bills"
+    } else {
+        "/bills"
+    };
+    let list_title = if platform {
+        "nav.platform.bills"
+    } else {
+        "nav.bills"
+    };
+    view! {
+        <section class="page">
+            <p class="breadcrumb"><A href=base>{locale.t(list_title)}</A> " / " {no}</p>
+            <Suspense fallback=move || view! { <p class="loading">{locale.t("common.loading")}</p> }>
+                {move || Suspend::new(async move {
+                    match detail.await {
+                        Ok(d) => view! { <Bill d detail platform base /> }.into_any(),
+                        Err(error) => view! { <ErrorPage error /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn Bill(
+    d: BillDetail,
+    detail: Resource<Result<BillDetail, AppError>>,
+    platform: bool,
+    base: &'static str,
+) -> impl IntoView {
+    let locale = use_locale();
+    let no = d.bill_no.clone();
+    let exports = format!("{base}/{no}");
+    view! {
+        <leptos_meta::Title text=format!("{} {}", locale.t("bill.detail"), d.bill_no) />
+        <div class="detail-head">
+            <h1>{locale.t("bill.detail")}</h1>
+            <span data-testid="bill-status">{status_badge(locale, d.status)}</span>
+            <span class="spacer"></span>
+            <a class="button" rel="external" download href=format!("{exports}/export.csv")>{locale.t("bill.export_csv")}</a>
+            <a class="button" rel="external" download href=format!("{exports}/export.xlsx")>{locale.t("bill.export_xlsx")}</a>
+            <a class="button" rel="external" download href=format!("{exports}/bill.pdf")>{locale.t("bill.download")}</a>
+        </div>
+        <Progress steps=d.steps.clone() status=d.status />
+        {d.dispute.clone().map(|dispute| view! {
+            <div class="notice warn" data-testid="bill-dispute">
+                <strong>{locale.t("bill.dispute")}</strong> " · " {dispute.actor} " · " {dispute.at}
+                <p>{dispute.reason}</p>
+                {(!dispute.lines.is_empty()).then(|| view! {
+                    <p class="small">{locale.t("bill.disputed_lines")} ": " <span class="mono">{dispute.lines.join(", ")}</span></p>
+                })}
+            </div>
+        })}
+        {d.payout.clone().map(|payout| view! {
+            <div class="notice ok" data-testid="bill-payout">
+                {locale.t("bill.payout_done")} ": " {payout.amounts.join(" / ")} " · "
+                {locale.t("bill.payout_reference")} " " <span class="mono">{payout.reference}</span> " · " {payout.date}
+            </div>
+        })}
+        {d.can_answer.then(|| view! { <AnswerActions d=d.clone() detail /> })}
+        {platform.then(|| view! { <PlatformActions d=d.clone() detail /> })}
+        <article class="bill-document">
+            <header class="bill-head">
+                <div>
+                    <p class="bill-brand">{locale.t("bill.document_title")}</p>
+                    <p class="muted small">{locale.t("bill.printed_at")} ": " {d.printed_at.clone()}</p>
+                    <p>{locale.t("bill.column.no")} ": " <span class="mono" data-testid="bill-no">{d.bill_no.clone()}</span>
+                        {(d.version > 1).then(|| view! { <span class="muted small">" · v" {d.version}</span> })}</p>
+                </div>
+                <div class="bill-amounts" data-testid="bill-amounts">{amounts(d.totals.paid.clone())}</div>
+            </header>
+            <p class="small">
+                {locale.t("bill.receiver")} ": " {d.provider.clone()} "　"
+                {locale.t("bill.payer")} ": " {locale.t("bill.payer_name")} "　"
+                {locale.t("bill.contact")} ": " {locale.t("bill.payer_contact")}
+            </p>
+            <h2>{locale.t("bill.statistics")}</h2>
+            <dl class="facts two">
+                <dt>{locale.t("bill.provider")}</dt><dd>{d.provider.clone()}</dd>
+                <dt>{locale.t("bill.column.period")}</dt><dd>{d.period.clone()}</dd>
+                <dt>{locale.t("bill.admin")}</dt><dd>{dash(d.admin_name.clone())}</dd>
+                <dt>{locale.t("bill.amount")}</dt><dd>{amounts(d.totals.paid.clone())}</dd>
+                <dt>{locale.t("bill.tier")}</dt><dd>"—"</dd>
+                <dt>{locale.t("bill.card.orders")}</dt><dd>{d.totals.orders}</dd>
+                <dt>{locale.t("bill.business_owner")}</dt><dd>{dash(d.business_owner.clone())}</dd>
+                <dt>{locale.t("bill.units")}</dt><dd>{d.totals.units}</dd>
+                <dt>{locale.t("bill.address")}</dt><dd>{dash(d.provider_address.clone())}</dd>
+                <dt>{locale.t("bill.card.sales")}</dt><dd>{amounts(d.totals.order_total.clone())}</dd>
+            </dl>
+            <h2>{locale.t("bill.lines")}</h2>
+            <LineTable d=d.clone() />
+        </article>
+        {(!d.revisions.is_empty()).then(|| view! { <Revisions revisions=d.revisions.clone() /> })}
+        <h2>{locale.t("bill.history")}</h2>
+        <History events=d.history.clone() />
+    }
+}
+
+fn dash(text: String) -> String {
+    if text.trim().is_empty() {
+        "—".into()
+    } else {
+        text
+    }
+}
+
+#[component]
+fn LineTable(d: BillDetail) -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <div class="table-wrap">
+            <table class="table" data-testid="bill-lines">
+                <thead><tr>
+                    <th>{locale.t("bill.line.order_no")}</th>
+                    <th>{locale.t("bill.line.order_status")}</th>
+                    <th class="num">{locale.t("bill.line.order_total")}</th>
+                    <th>{locale.t("bill.line.product")}</th>
+                    <th class="num">{locale.t("bill.line.quantity")}</th>
+                    <th>{locale.t("bill.line.traded_at")}</th>
+                    <th class="num">{locale.t("bill.line.paid")}</th>
+                </tr></thead>
+                <tbody>
+                    {d.lines.into_iter().map(|line| view! {
+                        <tr class:disputed=line.disputed>
+                            <td class="mono">{line.order_no}</td>
+                            <td>{line.order_status.map(|s| locale.t(s.label_key())).unwrap_or("—")}</td>
+                            <td class="num nowrap">{line.order_total}</td>
+                            <td>{line.product}</td>
+                            <td class="num">{line.quantity}</td>
+                            <td class="nowrap">{line.traded_at}</td>
+                            <td class="num nowrap">{line.paid}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+                <tfoot>
+                    <tr>
+                        <th colspan="2">{locale.t("bill.line.totals")}</th>
+                        <th class="num nowrap" data-testid="total-order">{amounts(d.totals.order_total)}</th>
+                        <th></th>
+                        <th class="num">{d.totals.units}</th>
+                        <th></th>
+                        <th class="num nowrap" data-testid="total-paid">{amounts(d.totals.paid)}</th>
+                    </tr>
+                </tfoot>
+            </table>
+        </div>
+    }
+}
+
+/// 未分账 → 确认中 → 待打款 → 已完成, each step with who and when.
+#[component]
+fn Progress(steps: Vec<StepView>, status: BillStatus) -> impl IntoView {
+    let locale = use_locale();
+    let current = status.progress_step();
+    view! {
+        <ol class="progress" data-testid="bill-progress">
+            {steps.into_iter().enumerate().map(|(i, step)| {
+                let label = if i == 1 && status == BillStatus::Disputed {
+                    locale.t(BillStatus::Disputed.label_key())
+                } else {
+                    locale.t(step.status.label_key())
+                };
+                view! {
+                    <li class:done=i < current || (i == current && status == BillStatus::Completed)
+                        class:current=i == current
+                        class:disputed=i == 1 && status == BillStatus::Disputed>
+                        <span class="step-label">{label}</span>
+                        <span class="step-meta">{step.actor} " " {step.at}</span>
+                    </li>
+                }
+            }).collect_view()}
+        </ol>
+    }
+}
+
+#[component]
+fn Revisions(revisions: Vec<RevisionView>) -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <h2>{locale.t("bill.revisions")}</h2>
+        <div data-testid="bill-revisions">
+            {revisions.into_iter().map(|r| view! {
+                <section class="card revision">
+                    <p><strong>"v" {r.version}</strong> " · " {r.actor} " · " {r.at}</p>
+                    {(!r.note.is_empty()).then(|| view! { <p>{r.note.clone()}</p> })}
+                    {if r.changes.is_empty() {
+                        view! { <p class="muted">{locale.t("bill.change.none")}</p> }.into_any()
+                    } else {
+                        view! {
+                            <ul class="changes">
+                                {r.changes.into_iter().map(|c| view! {
+                                    <li>
+                                        {locale.t_dyn(&c.kind)} " " <span class="mono">{c.order_no}</span> " "
+                                        {(!c.before.is_empty()).then(|| view! { <del>{c.before.clone()}</del> })}
+                                        {(!c.before.is_empty() && !c.after.is_empty()).then_some(" → ")}
+                                        {(!c.after.is_empty()).then(|| view! { <ins>{c.after.clone()}</ins> })}
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    }}
+                </section>
+            }).collect_view()}
+        </div>
+    }
+}
+
+#[component]
+fn History(events: Vec<BillEventView>) -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <div class="table-wrap">
+            <table class="table" data-testid="bill-history">
+                <thead><tr>
+                    <th>{locale.t("home.activity.at")}</th><th>{locale.t("home.activity.actor")}</th>
+                    <th>{locale.t("home.activity.action")}</th><th>{locale.t("bill.version")}</th>
+                    <th>{locale.t("wo.history.reason")}</th>
+                </tr></thead>
+                <tbody>
+                    {events.into_iter().map(|e| view! {
+                        <tr>
+                            <td class="nowrap">{e.at}</td>
+                            <td>{e.actor}</td>
+                            <td>{locale.t_dyn(&e.action)}</td>
+                            <td>"v" {e.version}</td>
+                            <td>{e.reason}
+                                {(!e.disputed_lines.is_empty()).then(|| view! {
+                                    <span class="muted small">" (" <span class="mono">{e.disputed_lines.clone()}</span> ")"</span>
+                                })}
+                            </td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+/// 确认账单, or 驳回 with a reason and the lines in dispute.
+#[component]
+fn AnswerActions(d: BillDetail, detail: Resource<Result<BillDetail, AppError>>) -> impl IntoView {
+    let locale = use_locale();
+    let confirm = ServerAction::<ConfirmBill>::new();
+    let reject = ServerAction::<RejectBill>::new();
+    refetch_on_success(confirm, detail);
+    refetch_on_success(reject, detail);
+    let confirm_feedback = feedback("confirm-bill", confirm.value());
+    let reject_feedback = feedback("reject-bill", reject.value());
+    let open = move || reject_feedback.with(|f| f.error("reason").is_some());
+    let no = d.bill_no.clone();
+    let no_for_reject = d.bill_no.clone();
+    let choices = d
+        .lines
+        .iter()
+        .map(|line| {
+            view! {
+                <label class="check">
+                    <input type="checkbox" name=format!("disputed[{}]", line.order_no) value="on" />
+                    <span class="mono">{line.order_no.clone()}</span> " " {line.paid.clone()}
+                </label>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="actions-bar">
+            <FormMessage feedback=confirm_feedback />
+            <ActionForm action=confirm attr:class="inline">
+                <input type="hidden" name="no" value=no />
+                <button type="submit" class="button primary" disabled=move || confirm.pending().get()>
+                    {locale.t("bill.confirm")}
+                </button>
+            </ActionForm>
+            <details class="inline-details" open=open>
+                <summary class="button danger">{locale.t("bill.reject")}</summary>
+                <ActionForm action=reject attr:class="form card">
+                    <FormMessage feedback=reject_feedback />
+                    <input type="hidden" name="no" value=no_for_reject />
+                    <label class="field">
+                        <span>{locale.t("bill.reject_reason")} " *"</span>
+                        <textarea name="reason" rows="3" maxlength="2000">
+                            {move || reject_feedback.with(|f| f.value("reason"))}
+                        </textarea>
+                        <FieldMessage feedback=reject_feedback field="reason" />
+                    </label>
+                    <fieldset class="field">
+                        <legend class="muted small">{locale.t("bill.disputed_lines_hint")}</legend>
+                        {choices}
+                    </fieldset>
+                    <button type="submit" class="button danger" disabled=move || reject.pending().get()>
+                        {locale.t("bill.reject_confirm")}
+                    </button>
+                </ActionForm>
+            </details>
+        </div>
+    }
+}
+
+/// The platform's moves: send, revise after a 驳回, record the payout.
+#[component]
+fn PlatformActions(d: BillDetail, detail: Resource<Result<BillDetail, AppError>>) -> impl IntoView {
+    let locale = use_locale();
+    let send = ServerAction::<SendBill>::new();
+    let revise = ServerAction::<ReviseBill>::new();
+    let payout = ServerAction::<RecordPayout>::new();
+    refetch_on_success(send, detail);
+    refetch_on_success(revise, detail);
+    refetch_on_success(payout, detail);
+    let send_feedback = feedback("send-bill", send.value());
+    let revise_feedback = feedback("revise-bill", revise.value());
+    let payout_feedback = feedback("record-payout", payout.value());
+    let no = d.bill_no.clone();
+    match d.status {
+        BillStatus::Unsettled => view! {
+            <div class="actions-bar">
+                <FormMessage feedback=send_feedback />
+                <ActionForm action=send attr:class="inline">
+                    <input type="hidden" name="no" value=no />
+                    <button type="submit" class="button primary" disabled=move || send.pending().get()>
+                        {locale.t("bill.send")}
+                    </button>
+                </ActionForm>
+            </div>
+        }
+        .into_any(),
+        BillStatus::Disputed => view! {
+            <ActionForm action=revise attr:class="form card" attr:data-testid="revise-bill">
+                <h2>{locale.t("bill.revise")}</h2>
+                <FormMessage feedback=revise_feedback />
+                <input type="hidden" name="no" value=no />
+                <table class="table">
+                    <thead><tr>
+                        <th>{locale.t("bill.line.order_no")}</th>
+                        <th class="num">{locale.t("bill.line.paid")}</th>
+                        <th>{locale.t("bill.revise_amount")}</th>
+                        <th>{locale.t("bill.revise_remove")}</th>
+                    </tr></thead>
+                    <tbody>
+                        {d.lines.iter().map(|line| {
+                            let field = format!("amount_{}", line.id);
+                            let typed = revise_feedback.with_untracked(|f| f.value(&field));
+                            let current = line.paid.trim_start_matches(['¥', '$']).to_owned();
+                            let value = if typed.is_empty() { current } else { typed };
+                            view! {
+                                <tr class:disputed=line.disputed>
+                                    <td class="mono">{line.order_no.clone()}</td>
+                                    <td class="num nowrap">{line.paid.clone()}</td>
+                                    <td>
+                                        <input type="text" inputmode="decimal" name=format!("amount[l{}]", line.id)
+                                            value=value aria-label=format!("{} {}", locale.t("bill.revise_amount"), line.order_no) />
+                                        <FieldMessage feedback=revise_feedback field=field />
+                                    </td>
+                                    <td><input type="checkbox" name=format!("remove[l{}]", line.id) value="on"
+                                        aria-label=format!("{} {}", locale.t("bill.revise_remove"), line.order_no) /></td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+                <label class="field">
+                    <span>{locale.t("bill.revise_note")} " *"</span>
+                    <textarea name="reason" rows="2" maxlength="2000">
+                        {move || revise_feedback.with(|f| f.value("reason"))}
+                    </textarea>
+                    <FieldMessage feedback=revise_feedback field="reason" />
+                </label>
+                <button type="submit" class="button primary" disabled=move || revise.pending().get()>
+                    {locale.t("bill.revise_send")}
+                </button>
+            </ActionForm>
+        }
+        .into_any(),
+        BillStatus::AwaitingPayout => {
+            let due = d.payout_due.clone();
+            view! {
+                <ActionForm action=payout attr:class="form card grid-form" attr:data-testid="record-payout">
+                    <h2>{locale.t("bill.record_payout")}</h2>
+                    <FormMessage feedback=payout_feedback />
+                    <input type="hidden" name="no" value=no />
+                    <label class="field">
+                        <span>{locale.t("bill.payout_reference")} " *"</span>
+                        <input type="text" name="payout_reference" maxlength="100"
+                            value=move || payout_feedback.with(|f| f.value("payout_reference")) />
+                        <FieldMessage feedback=payout_feedback field="payout_reference" />
+                    </label>
+                    <label class="field">
+                        <span>{locale.t("bill.payout_date")} " *"</span>
+                        <input type="date" name="payout_date"
+                            value=move || payout_feedback.with(|f| f.value("payout_date")) />
+                        <FieldMessage feedback=payout_feedback field="payout_date" />
+                    </label>
+                    {due.into_iter().map(|(code, amount)| {
+                        let field: &'static str = if code == "USD" { "payout_usd" } else { "payout_cny" };
+                        let typed = payout_feedback.with_untracked(|f| f.value(field));
+                        let value = if typed.is_empty() { amount } else { typed };
+                        view! {
+                            <label class="field">
+                                <span>{locale.t("bill.payout_amount")} " (" {code} ") *"</span>
+                                <input type="text" inputmode="decimal" name=field value=value />
+                                <FieldMessage feedback=payout_feedback field=field />
+                            </label>
+                        }
+                    }).collect_view()}
+                    <button type="submit" class="button primary" disabled=move || payout.pending().get()>
+                        {locale.t("bill.record_payout")}
+                    </button>
+                </ActionForm>
+            }
+            .into_any()
+        }
+        _ => ().into_any(),
+    }
+}

@@ -1,0 +1,290 @@
+//! Bill exports and the bill document over plain HTTP (§6.1.4–6.1.5): CSV streamed as it is
+//! read, XLSX streamed from a temporary file, the PDF drawn on request. The provider gets
+//! its own bills (a foreign number is 404); the platform any.
+
+use crate::AppState;
+use app::accounts::session::AuthContext;
+use app::billing::export::{self, Target};
+use app::billing::queries::{ListFilter, Owner};
+use app::error::AppError;
+use app::i18n::{locale_of_headers, Locale};
+use axum::body::{Body, Bytes};
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Extension;
+use std::collections::HashMap;
+use std::sync::OnceLock;
+use tokio_stream::wrappers::ReceiverStream;
+use tokio_stream::StreamExt;
+
+type Auth = Option<Extension<AuthContext>>;
+
+fn provider(auth: Auth) -> Result<Owner, AppError> {
+    let auth = auth.ok_or(AppError::Unauthorized)?.0;
+    let current = auth.provider.ok_or(AppError::Forbidden)?;
+    Ok(Owner::Provider(current.provider_id))
+}
+
+fn platform(auth: Auth) -> Result<Owner, AppError> {
+    let auth = auth.ok_or(AppError::Unauthorized)?.0;
+    if auth.is_operator {
+        Ok(Owner::Platform)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+fn refuse(error: AppError) -> Response {
+    match error {
+        AppError::Unauthorized => Redirect::to("/login").into_response(),
+        other => other.status().into_response(),
+    }
+}
+
+fn list_target(owner: Owner, query: &HashMap<String, String>) -> Result<Target, AppError> {
+    let get = |k: &str| query.get(k).map(String::as_str).unwrap_or("");
+    let mut filter = ListFilter::parse(get("status"), get("from"), get("to"), "")?;
+    if owner == Owner::Platform && !get("provider").is_empty() {
+        filter.provider_id = Some(get("provider").parse().map_err(|_| AppError::BadRequest)?);
+    }
+    Ok(Target::List(filter))
+}
+
+fn attachment(mut response: Response, file_name: &str, content_type: &'static str) -> Response {
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(value) = HeaderValue::from_str(&format!(
+        "attachment; filename*=UTF-8''{}",
+        app::accounts::encode_query(file_name)
+    )) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    response
+}
+
+async fn csv(
+    state: AppState,
+    owner: Result<Owner, AppError>,
+    target: Result<Target, AppError>,
+    locale: Locale,
+) -> Response {
+    let (owner, target) = match (owner, target) {
+        (Ok(owner), Ok(target)) => (owner, target),
+        (Err(error), _) | (_, Err(error)) => return refuse(error),
+    };
+    let stem = match export::file_stem(&state.db, owner, &target).await {
+        Ok(stem) => stem,
+        Err(error) => return refuse(error),
+    };
+    let chunks = export::spawn_csv(state.db.clone(), owner, target, locale);
+    // A failure after the first bytes can only cut the download short, visibly.
+    let body = Body::from_stream(ReceiverStream::new(chunks).map(|chunk| {
+        chunk.map(Bytes::from).map_err(|error| {
+            tracing::error!(?error, "a CSV export failed midway");
+            std::io::Error::other("export failed")
+        })
+    }));
+    attachment(
+        Response::new(body),
+        &format!("{stem}.csv"),
+        "text/csv; charset=utf-8",
+    )
+}
+
+async fn xlsx(
+    state: AppState,
+    owner: Result<Owner, AppError>,
+    target: Result<Target, AppError>,
+    locale: Locale,
+) -> Response {
+    let (owner, target) = match (owner, target) {
+        (Ok(owner), Ok(target)) => (owner, target),
+        (Err(error), _) | (_, Err(error)) => return refuse(error),
+    };
+    let stem = match export::file_stem(&state.db, owner, &target).await {
+        Ok(stem) => stem,
+        Err(error) => return refuse(error),
+    };
+    let file = match export::xlsx(state.db.clone(), owner, target, locale).await {
+        Ok(file) => tokio::fs::File::from_std(file),
+        Err(error) => return refuse(error),
+    };
+    let body = Body::from_stream(tokio_util::io::ReaderStream::new(file));
+    attachment(
+        Response::new(body),
+        &format!("{stem}.xlsx"),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+}
+
+/// The font, read once: a CJK font is several megabytes.
+async fn font(path: &std::path::Path) -> Result<&'static [u8], AppError> {
+    static FONT: OnceLock<Vec<u8>> = OnceLock::new();
+    if let Some(bytes) = FONT.get() {
+        return Ok(bytes);
+    }
+    let bytes = tokio::fs::read(path).await.map_err(|error| {
+        tracing::error!(path = %path.display(), %error, "the bill font (BILL_FONT) cannot be read");
+        AppError::Internal
+    })?;
+    Ok(FONT.get_or_init(|| bytes))
+}
+
+async fn pdf(
+    state: AppState,
+    owner: Result<Owner, AppError>,
+    no: String,
+    locale: Locale,
+) -> Response {
+    let result = async {
+        let owner = owner?;
+        let doc = export::document(&state.db, owner, &no).await?;
+        let stem = export::file_stem(&state.db, owner, &Target::Bill(no)).await?;
+        let font = font(&state.bill_font).await?;
+        let bytes = tokio::task::spawn_blocking(move || export::pdf(&doc, locale, font))
+            .await
+            .map_err(|_| AppError::Internal)??;
+        Ok::<_, AppError>((stem, bytes))
+    }
+    .await;
+    match result {
+        Ok((stem, bytes)) => attachment(
+            Response::new(Body::from(bytes)),
+            &format!("{stem}.pdf"),
+            "application/pdf",
+        ),
+        Err(AppError::Internal) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the bill document cannot be drawn now",
+        )
+            .into_response(),
+        Err(error) => refuse(error),
+    }
+}
+
+pub async fn list_csv(
+    State(state): State<AppState>,
+    auth: Auth,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let owner = provider(auth);
+    let target = owner.clone().and_then(|o| list_target(o, &q));
+    csv(state, owner, target, locale_of_headers(&headers)).await
+}
+
+pub async fn list_xlsx(
+    State(state): State<AppState>,
+    auth: Auth,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let owner = provider(auth);
+    let target = owner.clone().and_then(|o| list_target(o, &q));
+    xlsx(state, owner, target, locale_of_headers(&headers)).await
+}
+
+pub async fn bill_csv(
+    State(state): State<AppState>,
+    auth: Auth,
+    headers: HeaderMap,
+    Path(no): Path<String>,
+) -> Response {
+    csv(
+        state,
+        provider(auth),
+        Ok(Target::Bill(no)),
+        locale_of_headers(&headers),
+    )
+    .await
+}
+
+pub async fn bill_xlsx(
+    State(state): State<AppState>,
+    auth: Auth,
+    headers: HeaderMap,
+    Path(no): Path<String>,
+) -> Response {
+    xlsx(
+        state,
+        provider(auth),
+        Ok(Target::Bill(no)),
+        locale_of_headers(&headers),
+    )
+    .await
+}
+
+pub async fn bill_pdf(
+    State(state): State<AppState>,
+    auth: Auth,
+    headers: HeaderMap,
+    Path(no): Path<String>,
+) -> Response {
+    pdf(state, provider(auth), no, locale_of_headers(&headers)).await
+}
+
+pub async fn platform_list_csv(
+    State(state): State<AppState>,
+    auth: Auth,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let owner = platform(auth);
+    let target = owner.clone().and_then(|o| list_target(o, &q));
+    csv(state, owner, target, locale_of_headers(&headers)).await
+}
+
+pub async fn platform_list_xlsx(
+    State(state): State<AppState>,
+    auth: Auth,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let owner = platform(auth);
+    let target = owner.clone().and_then(|o| list_target(o, &q));
+    xlsx(state, owner, target, locale_of_headers(&headers)).await
+}
+
+pub async fn platform_bill_csv(
+    State(state): State<AppState>,
+    auth: Auth,
+    headers: HeaderMap,
+    Path(no): Path<String>,
+) -> Response {
+    csv(
+        state,
+        platform(auth),
+        Ok(Target::Bill(no)),
+        locale_of_headers(&headers),
+    )
+    .await
+}
+
+pub async fn platform_bill_xlsx(
+    State(state): State<AppState>,
+    auth: Auth,
+    headers: HeaderMap,
+    Path(no): Path<String>,
+) -> Response {
+    xlsx(
+        state,
+        platform(auth),
+        Ok(Target::Bill(no)),
+        locale_of_headers(&headers),
+    )
+    .await
+}
+
+pub async fn platform_bill_pdf(
+    State(state): State<AppState>,
+    auth: Auth,
+    headers: HeaderMap,
+    Path(no): Path<String>,
+) -> Response {
+    pdf(state, platform(auth), no, locale_of_headers(&headers)).await
+}
