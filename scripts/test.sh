@@ -73,7 +73,8 @@ start_server() {
   die "the server on port $port did not become ready"
 }
 
-apt_install chromium curl fonts-wqy-microhei
+# The CJK font bill PDFs embed, and pdftotext to read them back.
+apt_install chromium curl fonts-wqy-microhei poppler-utils
 start_postgres
 
 log "Formatting"

@@ -28,7 +28,7 @@ test("sign in, home, collapse the navigation, switch provider, sign out", async 
   // The logo leads home from anywhere (§2.5.1).
   await nav.getByRole("link", { name: "分账管理" }).click();
   await expect(page).toHaveURL(/\/bills$/);
-  await expect(page.getByRole("heading", { name: "分账管理" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "平台账单" })).toBeVisible();
   await page.locator("a.logo").click();
   await expect(page.getByTestId("home-provider")).toHaveText("MSP-A_TEST1");
 
