@@ -198,7 +198,9 @@ async fn a_bill_goes_from_generation_to_payout_through_a_dispute(app: TestApp) {
         .call(
             "/api/reject_bill",
             Some(&admin),
-            &format!("no={no}&reason=%E9%87%91%E9%A2%9D%E6%9C%89%E8%AF%AF&disputed[{disputed}]=on"),
+            &format!(
+                "no={no}&reason=%E9%87%91%E9%A2%9D%E6%9C%89%E8%AF%AF&disputed[o{disputed}]=on"
+            ),
         )
         .await;
     assert_eq!(rejected.status, StatusCode::OK, "{}", rejected.body);

@@ -241,7 +241,12 @@ pub async fn reject_bill(
                 &[("reason", &reason)],
             ));
         }
-        let mut disputed: Vec<String> = disputed.unwrap_or_default().into_keys().collect();
+        // Keys are `o<订单编号>`: a bare number would read as a list index.
+        let mut disputed: Vec<String> = disputed
+            .unwrap_or_default()
+            .into_keys()
+            .map(|k| k.trim_start_matches('o').to_owned())
+            .collect();
         disputed.sort();
         provider_move(
             &no,

@@ -568,7 +568,7 @@ fn AnswerActions(d: BillDetail, detail: Resource<Result<BillDetail, AppError>>) 
         .map(|line| {
             view! {
                 <label class="check">
-                    <input type="checkbox" name=format!("disputed[{}]", line.order_no) value="on" />
+                    <input type="checkbox" name=format!("disputed[o{}]", line.order_no) value="on" />
                     <span class="mono">{line.order_no.clone()}</span> " " {line.paid.clone()}
                 </label>
             }
