@@ -197,6 +197,18 @@ pub struct ProviderRow {
     pub created: String,
 }
 
+/// Every provider by name, for the platform's pickers (dispatch, bill generation).
+#[cfg(feature = "ssr")]
+pub async fn provider_choices(db: &crate::db::Db) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    use sqlx::Row;
+    sqlx::query("SELECT id, name FROM providers ORDER BY name")
+        .fetch_all(db.pool())
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get("id")?, r.try_get("name")?)))
+        .collect()
+}
+
 #[server(endpoint = "platform_providers")]
 pub async fn platform_providers() -> Result<Vec<ProviderRow>, AppError> {
     use crate::scope::{db, operator};

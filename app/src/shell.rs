@@ -344,3 +344,12 @@ fn status_page(locale: Locale, code: &'static str, key: &'static str) -> impl In
         </section>
     }
 }
+
+/// An empty text as "—", as the manual's tables show a missing value.
+pub fn dash(text: String) -> String {
+    if text.trim().is_empty() {
+        "—".into()
+    } else {
+        text
+    }
+}

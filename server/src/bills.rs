@@ -67,59 +67,60 @@ fn attachment(mut response: Response, file_name: &str, content_type: &'static st
     response
 }
 
-async fn csv(
-    state: AppState,
-    owner: Result<Owner, AppError>,
-    target: Result<Target, AppError>,
-    locale: Locale,
-) -> Response {
-    let (owner, target) = match (owner, target) {
-        (Ok(owner), Ok(target)) => (owner, target),
-        (Err(error), _) | (_, Err(error)) => return refuse(error),
-    };
-    let stem = match export::file_stem(&state.db, owner, &target).await {
-        Ok(stem) => stem,
-        Err(error) => return refuse(error),
-    };
-    let chunks = export::spawn_csv(state.db.clone(), owner, target, locale);
-    // A failure after the first bytes can only cut the download short, visibly.
-    let body = Body::from_stream(ReceiverStream::new(chunks).map(|chunk| {
-        chunk.map(Bytes::from).map_err(|error| {
-            tracing::error!(?error, "a CSV export failed midway");
-            std::io::Error::other("export failed")
-        })
-    }));
-    attachment(
-        Response::new(body),
-        &format!("{stem}.csv"),
-        "text/csv; charset=utf-8",
-    )
+#[derive(Clone, Copy)]
+enum Format {
+    Csv,
+    Xlsx,
 }
 
-async fn xlsx(
+/// A CSV or XLSX export of `target` as `owner` sees it.
+async fn export(
     state: AppState,
     owner: Result<Owner, AppError>,
-    target: Result<Target, AppError>,
+    target: impl FnOnce(Owner) -> Result<Target, AppError>,
+    format: Format,
     locale: Locale,
 ) -> Response {
-    let (owner, target) = match (owner, target) {
-        (Ok(owner), Ok(target)) => (owner, target),
-        (Err(error), _) | (_, Err(error)) => return refuse(error),
-    };
-    let stem = match export::file_stem(&state.db, owner, &target).await {
-        Ok(stem) => stem,
+    let prepared = async {
+        let owner = owner?;
+        let target = target(owner)?;
+        let stem = export::file_stem(&state.db, owner, &target).await?;
+        Ok::<_, AppError>((owner, target, stem))
+    }
+    .await;
+    let (owner, target, stem) = match prepared {
+        Ok(prepared) => prepared,
         Err(error) => return refuse(error),
     };
-    let file = match export::xlsx(state.db.clone(), owner, target, locale).await {
-        Ok(file) => tokio::fs::File::from_std(file),
-        Err(error) => return refuse(error),
-    };
-    let body = Body::from_stream(tokio_util::io::ReaderStream::new(file));
-    attachment(
-        Response::new(body),
-        &format!("{stem}.xlsx"),
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    match format {
+        Format::Csv => {
+            let chunks = export::spawn_csv(state.db.clone(), owner, target, locale);
+            // A failure after the first bytes can only cut the download short, visibly.
+            let body = Body::from_stream(ReceiverStream::new(chunks).map(|chunk| {
+                chunk.map(Bytes::from).map_err(|error| {
+                    tracing::error!(?error, "a CSV export failed midway");
+                    std::io::Error::other("export failed")
+                })
+            }));
+            attachment(
+                Response::new(body),
+                &format!("{stem}.csv"),
+                "text/csv; charset=utf-8",
+            )
+        }
+        Format::Xlsx => {
+            let file = match export::xlsx(state.db.clone(), owner, target, locale).await {
+                Ok(file) => tokio::fs::File::from_std(file),
+                Err(error) => return refuse(error),
+            };
+            let body = Body::from_stream(tokio_util::io::ReaderStream::new(file));
+            attachment(
+                Response::new(body),
+                &format!("{stem}.xlsx"),
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+        }
+    }
 }
 
 /// The font, read once: a CJK font is several megabytes.
@@ -144,12 +145,12 @@ async fn pdf(
     let result = async {
         let owner = owner?;
         let doc = export::document(&state.db, owner, &no).await?;
-        let stem = export::file_stem(&state.db, owner, &Target::Bill(no)).await?;
         let font = font(&state.bill_font).await?;
-        let bytes = tokio::task::spawn_blocking(move || export::pdf(&doc, locale, font))
-            .await
-            .map_err(|_| AppError::Internal)??;
-        Ok::<_, AppError>((stem, bytes))
+        tokio::task::spawn_blocking(move || {
+            export::pdf(&doc, locale, font).map(|bytes| (doc.file_stem, bytes))
+        })
+        .await
+        .map_err(|_| AppError::Internal)?
     }
     .await;
     match result {
@@ -167,124 +168,72 @@ async fn pdf(
     }
 }
 
-pub async fn list_csv(
+/// The caller as the route's realm wants it: `PLATFORM` routes live under /platform.
+fn owner<const PLATFORM: bool>(auth: Auth) -> Result<Owner, AppError> {
+    if PLATFORM {
+        platform(auth)
+    } else {
+        provider(auth)
+    }
+}
+
+type ListQuery = Query<HashMap<String, String>>;
+
+pub async fn list_csv<const PLATFORM: bool>(
     State(state): State<AppState>,
     auth: Auth,
     headers: HeaderMap,
-    Query(q): Query<HashMap<String, String>>,
+    Query(q): ListQuery,
 ) -> Response {
-    let owner = provider(auth);
-    let target = owner.clone().and_then(|o| list_target(o, &q));
-    csv(state, owner, target, locale_of_headers(&headers)).await
+    let target = |o| list_target(o, &q);
+    let locale = locale_of_headers(&headers);
+    export(state, owner::<PLATFORM>(auth), target, Format::Csv, locale).await
 }
 
-pub async fn list_xlsx(
+pub async fn list_xlsx<const PLATFORM: bool>(
     State(state): State<AppState>,
     auth: Auth,
     headers: HeaderMap,
-    Query(q): Query<HashMap<String, String>>,
+    Query(q): ListQuery,
 ) -> Response {
-    let owner = provider(auth);
-    let target = owner.clone().and_then(|o| list_target(o, &q));
-    xlsx(state, owner, target, locale_of_headers(&headers)).await
+    let target = |o| list_target(o, &q);
+    let locale = locale_of_headers(&headers);
+    export(state, owner::<PLATFORM>(auth), target, Format::Xlsx, locale).await
 }
 
-pub async fn bill_csv(
+pub async fn bill_csv<const PLATFORM: bool>(
     State(state): State<AppState>,
     auth: Auth,
     headers: HeaderMap,
     Path(no): Path<String>,
 ) -> Response {
-    csv(
+    let target = |_| Ok(Target::Bill(no));
+    let locale = locale_of_headers(&headers);
+    export(state, owner::<PLATFORM>(auth), target, Format::Csv, locale).await
+}
+
+pub async fn bill_xlsx<const PLATFORM: bool>(
+    State(state): State<AppState>,
+    auth: Auth,
+    headers: HeaderMap,
+    Path(no): Path<String>,
+) -> Response {
+    let target = |_| Ok(Target::Bill(no));
+    let locale = locale_of_headers(&headers);
+    export(state, owner::<PLATFORM>(auth), target, Format::Xlsx, locale).await
+}
+
+pub async fn bill_pdf<const PLATFORM: bool>(
+    State(state): State<AppState>,
+    auth: Auth,
+    headers: HeaderMap,
+    Path(no): Path<String>,
+) -> Response {
+    pdf(
         state,
-        provider(auth),
-        Ok(Target::Bill(no)),
+        owner::<PLATFORM>(auth),
+        no,
         locale_of_headers(&headers),
     )
     .await
-}
-
-pub async fn bill_xlsx(
-    State(state): State<AppState>,
-    auth: Auth,
-    headers: HeaderMap,
-    Path(no): Path<String>,
-) -> Response {
-    xlsx(
-        state,
-        provider(auth),
-        Ok(Target::Bill(no)),
-        locale_of_headers(&headers),
-    )
-    .await
-}
-
-pub async fn bill_pdf(
-    State(state): State<AppState>,
-    auth: Auth,
-    headers: HeaderMap,
-    Path(no): Path<String>,
-) -> Response {
-    pdf(state, provider(auth), no, locale_of_headers(&headers)).await
-}
-
-pub async fn platform_list_csv(
-    State(state): State<AppState>,
-    auth: Auth,
-    headers: HeaderMap,
-    Query(q): Query<HashMap<String, String>>,
-) -> Response {
-    let owner = platform(auth);
-    let target = owner.clone().and_then(|o| list_target(o, &q));
-    csv(state, owner, target, locale_of_headers(&headers)).await
-}
-
-pub async fn platform_list_xlsx(
-    State(state): State<AppState>,
-    auth: Auth,
-    headers: HeaderMap,
-    Query(q): Query<HashMap<String, String>>,
-) -> Response {
-    let owner = platform(auth);
-    let target = owner.clone().and_then(|o| list_target(o, &q));
-    xlsx(state, owner, target, locale_of_headers(&headers)).await
-}
-
-pub async fn platform_bill_csv(
-    State(state): State<AppState>,
-    auth: Auth,
-    headers: HeaderMap,
-    Path(no): Path<String>,
-) -> Response {
-    csv(
-        state,
-        platform(auth),
-        Ok(Target::Bill(no)),
-        locale_of_headers(&headers),
-    )
-    .await
-}
-
-pub async fn platform_bill_xlsx(
-    State(state): State<AppState>,
-    auth: Auth,
-    headers: HeaderMap,
-    Path(no): Path<String>,
-) -> Response {
-    xlsx(
-        state,
-        platform(auth),
-        Ok(Target::Bill(no)),
-        locale_of_headers(&headers),
-    )
-    .await
-}
-
-pub async fn platform_bill_pdf(
-    State(state): State<AppState>,
-    auth: Auth,
-    headers: HeaderMap,
-    Path(no): Path<String>,
-) -> Response {
-    pdf(state, platform(auth), no, locale_of_headers(&headers)).await
 }

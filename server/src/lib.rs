@@ -102,27 +102,24 @@ pub async fn build_with_settings(config: &Config) -> Result<(Router, Db, Setting
             "/orders/{no}/files/{id}",
             get(evidence::download_for_provider),
         )
-        .route("/bills/export.csv", get(bills::list_csv))
-        .route("/bills/export.xlsx", get(bills::list_xlsx))
-        .route("/bills/{no}/export.csv", get(bills::bill_csv))
-        .route("/bills/{no}/export.xlsx", get(bills::bill_xlsx))
-        .route("/bills/{no}/bill.pdf", get(bills::bill_pdf))
-        .route("/platform/bills/export.csv", get(bills::platform_list_csv))
-        .route(
-            "/platform/bills/export.xlsx",
-            get(bills::platform_list_xlsx),
-        )
+        .route("/bills/export.csv", get(bills::list_csv::<false>))
+        .route("/bills/export.xlsx", get(bills::list_xlsx::<false>))
+        .route("/bills/{no}/export.csv", get(bills::bill_csv::<false>))
+        .route("/bills/{no}/export.xlsx", get(bills::bill_xlsx::<false>))
+        .route("/bills/{no}/bill.pdf", get(bills::bill_pdf::<false>))
+        .route("/platform/bills/export.csv", get(bills::list_csv::<true>))
+        .route("/platform/bills/export.xlsx", get(bills::list_xlsx::<true>))
         .route(
             "/platform/bills/{no}/export.csv",
-            get(bills::platform_bill_csv),
+            get(bills::bill_csv::<true>),
         )
         .route(
             "/platform/bills/{no}/export.xlsx",
-            get(bills::platform_bill_xlsx),
+            get(bills::bill_xlsx::<true>),
         )
         .route(
             "/platform/bills/{no}/bill.pdf",
-            get(bills::platform_bill_pdf),
+            get(bills::bill_pdf::<true>),
         )
         .route(
             "/accept/{token}/files/{id}",

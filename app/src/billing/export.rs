@@ -30,30 +30,33 @@ pub struct ExportRow {
     pub line: StoredLine,
 }
 
+fn clean(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// A bill's file name without extension: provider, period and number.
+fn bill_stem(head: &queries::Head) -> String {
+    format!(
+        "{}_{}_{}_{}",
+        clean(&head.provider_name),
+        head.period.start,
+        head.period.end,
+        head.bill_no
+    )
+}
+
 /// The file name without extension: provider and period for a bill, the filter for a list.
 pub async fn file_stem(db: &Db, owner: Owner, target: &Target) -> Result<String, AppError> {
-    let clean = |s: &str| -> String {
-        s.chars()
-            .map(|c| {
-                if c.is_alphanumeric() || c == '-' || c == '_' {
-                    c
-                } else {
-                    '_'
-                }
-            })
-            .collect()
-    };
     Ok(match target {
-        Target::Bill(no) => {
-            let head = head(db, owner, no).await?;
-            format!(
-                "{}_{}_{}_{}",
-                clean(&head.provider_name),
-                head.period.start,
-                head.period.end,
-                head.bill_no
-            )
-        }
+        Target::Bill(no) => bill_stem(&head(db, owner, no).await?),
         Target::List(filter) => {
             let provider = match owner {
                 Owner::Provider(id) => Some(id),
@@ -98,7 +101,7 @@ pub fn spawn_rows(
         }
         let sql = format!(
             "SELECT b.bill_no, b.period_start, b.period_end, b.status, p.name AS provider,
-                    l.id, l.order_no, l.order_status, l.order_total_minor, l.order_currency,
+                    l.id, l.work_order_id, l.order_no, l.order_status, l.order_total_minor, l.order_currency,
                     l.product, l.quantity, l.traded_at, l.paid_minor, l.paid_currency
              FROM bills b JOIN providers p ON p.id = b.provider_id
              JOIN bill_lines l ON l.bill_id = b.id AND l.version = b.version
@@ -342,6 +345,8 @@ pub struct Document {
     pub status: BillStatus,
     pub lines: Vec<StoredLine>,
     pub totals: BillTotals,
+    /// The download's file name without extension.
+    pub file_stem: String,
 }
 
 pub async fn document(db: &Db, owner: Owner, no: &str) -> Result<Document, AppError> {
@@ -349,6 +354,7 @@ pub async fn document(db: &Db, owner: Owner, no: &str) -> Result<Document, AppEr
     let lines = lines_of(db.pool(), head.id, head.version).await?;
     let totals = BillTotals::of(lines.iter().map(|l| &l.line));
     Ok(Document {
+        file_stem: bill_stem(&head),
         bill_no: head.bill_no,
         printed_at: format_datetime_seconds(crate::db::now()),
         provider: head.provider_name,
@@ -512,13 +518,7 @@ pub fn pdf(doc: &Document, locale: Locale, font: &[u8]) -> Result<Vec<u8>, AppEr
             y += 8.0;
             rule(&mut surface, y, grey);
             y += 18.0;
-            let dash = |s: &str| {
-                if s.trim().is_empty() {
-                    "—".to_owned()
-                } else {
-                    s.to_owned()
-                }
-            };
+            let dash = |s: &str| crate::shell::dash(s.to_owned());
             let stats = [
                 (locale.t("bill.provider"), doc.provider.clone()),
                 (locale.t("bill.column.period"), doc.period.clone()),

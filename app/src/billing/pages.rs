@@ -7,7 +7,7 @@ use super::platform::*;
 use super::*;
 use crate::forms::{feedback, refetch_on_success, FieldMessage, FormMessage};
 use crate::i18n::{use_locale, Locale};
-use crate::shell::ErrorPage;
+use crate::shell::{dash, ErrorPage};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
@@ -406,14 +406,6 @@ fn Bill(
         {(!d.revisions.is_empty()).then(|| view! { <Revisions revisions=d.revisions.clone() /> })}
         <h2>{locale.t("bill.history")}</h2>
         <History events=d.history.clone() />
-    }
-}
-
-fn dash(text: String) -> String {
-    if text.trim().is_empty() {
-        "—".into()
-    } else {
-        text
     }
 }
 

@@ -29,7 +29,7 @@ pub async fn list_platform_bills(
         };
         Ok(PlatformBillList {
             page: queries::list(&db, queries::Owner::Platform, &filter).await?,
-            providers: queries::providers(&db).await?,
+            providers: crate::platform::provider_choices(&db).await?,
         })
     }
     .await;
@@ -71,21 +71,6 @@ pub async fn generate_bill(provider_id: String, month: String) -> Result<String,
         };
         let generated =
             queries::generate(&db()?, auth.user_id, provider, &period, &client_ip()).await;
-        // The field errors of the query name `period`; the form's field is `month`.
-        let generated = match generated {
-            Err(AppError::Invalid(errors)) => Err(AppError::Invalid(
-                errors
-                    .into_iter()
-                    .map(|mut e| {
-                        if e.field == "period" {
-                            e.field = "month".into();
-                        }
-                        e
-                    })
-                    .collect(),
-            )),
-            other => other,
-        };
         crate::forms::keep_typed("generate-bill", &typed, generated)
     }
     .await;

@@ -32,6 +32,8 @@ fn bill_status(row: &AnyRow) -> Result<BillStatus, sqlx::Error> {
 #[derive(Debug, Clone)]
 pub struct StoredLine {
     pub id: i64,
+    /// The work order the line bills, while it exists.
+    pub work_order_id: Option<i64>,
     pub line: BillLine,
     pub order_status: String,
     pub product: String,
@@ -42,6 +44,7 @@ impl StoredLine {
     pub fn from_row(row: &AnyRow) -> Result<StoredLine, sqlx::Error> {
         Ok(StoredLine {
             id: row.try_get("id")?,
+            work_order_id: row.try_get("work_order_id")?,
             line: BillLine {
                 order_no: row.try_get("order_no")?,
                 order_total: Money::from_minor(
@@ -81,8 +84,8 @@ pub async fn lines_of(
     version: i64,
 ) -> Result<Vec<StoredLine>, sqlx::Error> {
     sqlx::query(
-        "SELECT id, order_no, order_status, order_total_minor, order_currency, product, quantity,
-                traded_at, paid_minor, paid_currency
+        "SELECT id, work_order_id, order_no, order_status, order_total_minor, order_currency,
+                product, quantity, traded_at, paid_minor, paid_currency
          FROM bill_lines WHERE bill_id = $1 AND version = $2 ORDER BY position, id",
     )
     .bind(bill_id)
@@ -100,9 +103,9 @@ async fn billable_lines(
     tx: &mut Transaction<'static, Any>,
     provider_id: i64,
     period: &Period,
-) -> Result<Vec<(Option<i64>, StoredLine)>, AppError> {
+) -> Result<Vec<StoredLine>, AppError> {
     let (Some(from), Some(to)) = (day_start(&period.start), day_start(&period.end)) else {
-        return Err(AppError::invalid(&[("period", "bill.error.period")]));
+        return Err(AppError::invalid(&[("month", "bill.error.period")]));
     };
     let rows = sqlx::query(
         "SELECT w.id AS work_order_id, o.order_no, w.status AS order_status,
@@ -121,12 +124,7 @@ async fn billable_lines(
     .fetch_all(&mut **tx)
     .await?;
     rows.iter()
-        .map(|row| {
-            Ok((
-                Some(row.try_get::<i64, _>("work_order_id")?),
-                StoredLine::from_row(row)?,
-            ))
-        })
+        .map(StoredLine::from_row)
         .collect::<Result<_, sqlx::Error>>()
         .map_err(AppError::from)
 }
@@ -135,9 +133,9 @@ async fn insert_lines(
     tx: &mut Transaction<'static, Any>,
     bill_id: i64,
     version: i64,
-    lines: &[(Option<i64>, StoredLine)],
+    lines: &[StoredLine],
 ) -> Result<(), AppError> {
-    for (position, (work_order_id, stored)) in lines.iter().enumerate() {
+    for (position, stored) in lines.iter().enumerate() {
         let minor = |money: Money| {
             money
                 .to_minor()
@@ -152,7 +150,7 @@ async fn insert_lines(
         .bind(bill_id)
         .bind(version)
         .bind(position as i64 + 1)
-        .bind(*work_order_id)
+        .bind(stored.work_order_id)
         .bind(&stored.line.order_no)
         .bind(&stored.order_status)
         .bind(minor(stored.line.order_total)?)
@@ -246,20 +244,27 @@ pub async fn generate(
     .bind(&period.start)
     .fetch_all(&mut *tx)
     .await?;
+    // The same period again may regenerate; any other overlap is refused.
+    let existing = match overlapping.first() {
+        Some(existing) => {
+            let same = existing.try_get::<String, _>("period_start")? == period.start
+                && existing.try_get::<String, _>("period_end")? == period.end;
+            if !same || overlapping.len() > 1 {
+                return Err(AppError::invalid(&[("month", "bill.error.overlap")]));
+            }
+            let status = bill_status(existing)?;
+            if !status.regenerable() {
+                return Err(AppError::Conflict("bill.error.state".into()));
+            }
+            Some((status, existing))
+        }
+        None => None,
+    };
     let lines = billable_lines(&mut tx, provider_id, period).await?;
-    if let Some(existing) = overlapping.first() {
-        let same = existing.try_get::<String, _>("period_start")? == period.start
-            && existing.try_get::<String, _>("period_end")? == period.end;
-        if !same || overlapping.len() > 1 {
-            return Err(AppError::invalid(&[("period", "bill.error.overlap")]));
-        }
-        let status = bill_status(existing)?;
-        if !status.regenerable() {
-            return Err(AppError::Conflict("bill.error.state".into()));
-        }
-        if lines.is_empty() {
-            return Err(AppError::invalid(&[("period", "bill.error.empty")]));
-        }
+    if lines.is_empty() {
+        return Err(AppError::invalid(&[("month", "bill.error.empty")]));
+    }
+    if let Some((status, existing)) = existing {
         let bill_id: i64 = existing.try_get("id")?;
         let bill_no: String = existing.try_get("bill_no")?;
         let version = existing.try_get::<i64, _>("version")? + 1;
@@ -297,12 +302,9 @@ pub async fn generate(
         tx.commit().await?;
         return Ok(bill_no);
     }
-    if lines.is_empty() {
-        return Err(AppError::invalid(&[("period", "bill.error.empty")]));
-    }
     let bill_date = period
         .bill_date()
-        .ok_or_else(|| AppError::invalid(&[("period", "bill.error.period")]))?;
+        .ok_or_else(|| AppError::invalid(&[("month", "bill.error.period")]))?;
     let taken: i64 = sqlx::query("SELECT COUNT(*) AS n FROM bills WHERE bill_no LIKE $1")
         .bind(format!("{bill_date}%"))
         .fetch_one(&mut *tx)
@@ -594,13 +596,7 @@ async fn revise_lines(
                 None => errors.push(format!("amount_{}", stored.id)),
             }
         }
-        let work_order_id: Option<i64> =
-            sqlx::query("SELECT work_order_id FROM bill_lines WHERE id = $1")
-                .bind(stored.id)
-                .fetch_one(&mut **tx)
-                .await?
-                .try_get("work_order_id")?;
-        next.push((work_order_id, revised));
+        next.push(revised);
     }
     if !errors.is_empty() {
         let fields: Vec<(&str, &str)> = errors
@@ -1136,14 +1132,4 @@ async fn revisions(db: &Db, bill_id: i64, current: i64) -> Result<Vec<RevisionVi
         });
     }
     Ok(out)
-}
-
-/// Providers for the platform's generate form.
-pub async fn providers(db: &Db) -> Result<Vec<(i64, String)>, sqlx::Error> {
-    sqlx::query("SELECT id, name FROM providers ORDER BY name")
-        .fetch_all(db.pool())
-        .await?
-        .iter()
-        .map(|r| Ok((r.try_get("id")?, r.try_get("name")?)))
-        .collect()
 }

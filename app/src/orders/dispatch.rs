@@ -69,12 +69,7 @@ pub async fn platform_work_orders(undispatched: bool) -> Result<PlatformPage, Ap
                 })
             })
             .collect::<Result<Vec<_>, sqlx::Error>>()?;
-        let providers = sqlx::query("SELECT id, name FROM providers ORDER BY name")
-            .fetch_all(db.pool())
-            .await?
-            .iter()
-            .map(|r| Ok((r.try_get("id")?, r.try_get("name")?)))
-            .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        let providers = crate::platform::provider_choices(&db).await?;
         Ok(PlatformPage { rows, providers })
     }
     .await;

@@ -5,7 +5,7 @@ use super::model::{MilestoneStatus, WorkOrderStatus};
 use super::*;
 use crate::forms::{feedback, refetch_on_success, FieldMessage, FormMessage};
 use crate::i18n::{use_locale, Locale};
-use crate::shell::ErrorPage;
+use crate::shell::{dash, ErrorPage};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -180,14 +180,6 @@ fn WorkOrderTable(rows: Vec<WorkOrderRow>) -> impl IntoView {
         </div>
     }
     .into_any()
-}
-
-fn dash(text: String) -> String {
-    if text.trim().is_empty() {
-        "—".into()
-    } else {
-        text
-    }
 }
 
 #[component]
