@@ -51,6 +51,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0005_billing.sql"),
         include_str!("../../migrations/postgres/0005_billing.sql"),
     ),
+    (
+        6,
+        "accounts",
+        include_str!("../../migrations/sqlite/0006_accounts.sql"),
+        include_str!("../../migrations/postgres/0006_accounts.sql"),
+    ),
 ];
 
 pub fn now() -> i64 {

@@ -65,10 +65,22 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=NotFoundPage>
                 <Route path=path!("/login") view=accounts::LoginPage ssr=SsrMode::Async />
+                <Route path=path!("/login/verify") view=accounts::login::VerifyPage ssr=SsrMode::Async />
+                <Route path=path!("/register") view=accounts::registration::RegisterPage ssr=SsrMode::Async />
+                <Route path=path!("/register/:token") view=accounts::registration::RegisterAdminPage ssr=SsrMode::Async />
+                <Route path=path!("/register/:token/done") view=accounts::registration::RegisterDonePage ssr=SsrMode::Async />
+                <Route path=path!("/activate/:token") view=accounts::activation::ActivatePage ssr=SsrMode::Async />
+                <Route path=path!("/forgot") view=accounts::activation::ForgotPage ssr=SsrMode::Async />
+                <Route path=path!("/reset/:token") view=accounts::activation::ResetPage ssr=SsrMode::Async />
+                <ParentRoute path=path!("/account") view=|| view! { <RealmLayout realm=Realm::Account /> } ssr=SsrMode::Async>
+                    <Route path=path!("password") view=accounts::security::ChangePasswordPage ssr=SsrMode::Async />
+                    <Route path=path!("security") view=accounts::security::SecurityPage ssr=SsrMode::Async />
+                </ParentRoute>
                 <Route path=path!("/accept/:token") view=orders::acceptance::AcceptancePage ssr=SsrMode::Async />
                 <ParentRoute path=path!("/platform") view=|| view! { <RealmLayout realm=Realm::Platform /> } ssr=SsrMode::Async>
                     <Route path=path!("") view=platform::PlatformHomePage ssr=SsrMode::Async />
-                    <Route path=path!("registrations") view=soon("nav.platform.registrations", "soon.registrations") ssr=SsrMode::Async />
+                    <Route path=path!("registrations") view=accounts::registration::PlatformRegistrationsPage ssr=SsrMode::Async />
+                    <Route path=path!("registrations/:id") view=accounts::registration::PlatformRegistrationPage ssr=SsrMode::Async />
                     <Route path=path!("orders") view=orders::dispatch::PlatformOrdersPage ssr=SsrMode::Async />
                     <Route path=path!("services") view=soon("nav.platform.services", "soon.platform_services") ssr=SsrMode::Async />
                     <Route path=path!("bills") view=billing::platform_pages::PlatformBillListPage ssr=SsrMode::Async />
@@ -89,7 +101,6 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("tiers") view=soon("nav.tiers", "soon.tiers") ssr=SsrMode::Async />
                     <Route path=path!("tutorials") view=soon("nav.tutorials", "soon.tutorials") ssr=SsrMode::Async />
                     <Route path=path!("tickets") view=soon("nav.contact", "soon.tickets") ssr=SsrMode::Async />
-                    <Route path=path!("account/password") view=soon("menu.change_password", "soon.password") ssr=SsrMode::Async />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -23,6 +23,8 @@ pub struct Settings {
     pub secure_cookies: bool,
     /// Days the customer has to answer a stage submitted for acceptance.
     pub acceptance_days: i64,
+    /// Whether an OIDC identity provider (Azure AD) is configured: the AAD tab signs in.
+    pub oidc_enabled: bool,
 }
 
 #[cfg(feature = "ssr")]

@@ -14,6 +14,9 @@ use leptos_router::hooks::use_location;
 pub enum Realm {
     Provider,
     Platform,
+    /// The signed-in user's own pages (/account): open to anyone signed in, with the
+    /// navigation of the side they came from.
+    Account,
 }
 
 struct NavItem {
@@ -149,8 +152,11 @@ pub fn RealmLayout(realm: Realm) -> impl IntoView {
                         let allowed = match realm {
                             Realm::Provider => info.current.is_some(),
                             Realm::Platform => info.is_operator,
+                            Realm::Account => true,
                         };
-                        if allowed {
+                        if realm == Realm::Provider && info.two_factor_required {
+                            view! { <Redirect path="/account/security?required=1" /> }.into_any()
+                        } else if allowed {
                             view! { <Frame realm info /> }.into_any()
                         } else {
                             view! { <ForbiddenPage /> }.into_any()
@@ -170,13 +176,17 @@ fn Frame(realm: Realm, info: ShellInfo) -> impl IntoView {
     let nav = match realm {
         Realm::Provider => PROVIDER_NAV,
         Realm::Platform => PLATFORM_NAV,
+        Realm::Account if info.current.is_some() => PROVIDER_NAV,
+        Realm::Account if info.is_operator => PLATFORM_NAV,
+        Realm::Account => &[],
     };
     let logo_href = match realm {
-        Realm::Provider => "/",
         Realm::Platform => "/platform",
+        Realm::Account if info.current.is_none() && info.is_operator => "/platform",
+        _ => "/",
     };
     let context = match (&info.current, realm) {
-        (Some(current), Realm::Provider) => current.provider_name.clone(),
+        (Some(current), Realm::Provider | Realm::Account) => current.provider_name.clone(),
         _ => locale.t("realm.platform").to_owned(),
     };
     view! {
@@ -266,6 +276,7 @@ fn UserMenu(info: ShellInfo, realm: Realm) -> impl IntoView {
                 {platform_link.map(|href| view! { <a class="menu-link" href=href>{locale.t("menu.platform")}</a> })}
                 {provider_link.map(|href| view! { <a class="menu-link" href=href>{locale.t("menu.provider_portal")}</a> })}
                 <a class="menu-link" href="/account/password">{locale.t("menu.change_password")}</a>
+                <a class="menu-link" href="/account/security">{locale.t("menu.security")}</a>
                 <form method="post" action="/api/logout">
                     <button type="submit" class="button danger wide">{locale.t("menu.logout")}</button>
                 </form>

@@ -85,6 +85,23 @@ pub struct Config {
         default_value = "Provider Center <no-reply@localhost>"
     )]
     pub mail_from: String,
+
+    /// OpenID Connect issuer for AAD 快捷登录, e.g.
+    /// https://login.microsoftonline.com/<tenant>/v2.0 (Azure global),
+    /// https://login.partner.microsoftonline.cn/<tenant>/v2.0 (Azure China), or any OIDC
+    /// provider. Unset: the AAD tab says it is not configured.
+    #[arg(long, env = "OIDC_ISSUER")]
+    pub oidc_issuer: Option<String>,
+
+    #[arg(long, env = "OIDC_CLIENT_ID")]
+    pub oidc_client_id: Option<String>,
+
+    #[arg(long, env = "OIDC_CLIENT_SECRET", hide_env_values = true)]
+    pub oidc_client_secret: Option<String>,
+
+    /// Comma-separated tenant ids (the `tid` claim) allowed to sign in; empty: any.
+    #[arg(long, env = "OIDC_TENANTS", default_value = "")]
+    pub oidc_tenants: String,
 }
 
 impl Config {
@@ -111,6 +128,25 @@ impl Config {
             credentials: self.smtp_username.clone().zip(self.smtp_password.clone()),
             from: self.mail_from.clone(),
         })
+    }
+
+    /// The OIDC settings, when issuer and client id are configured.
+    pub fn oidc(&self) -> Option<(String, String, String, Vec<String>)> {
+        let issuer = self.oidc_issuer.clone().filter(|v| !v.is_empty())?;
+        let client_id = self.oidc_client_id.clone().filter(|v| !v.is_empty())?;
+        let tenants = self
+            .oidc_tenants
+            .split(',')
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned)
+            .collect();
+        Some((
+            issuer,
+            client_id,
+            self.oidc_client_secret.clone().unwrap_or_default(),
+            tenants,
+        ))
     }
 
     /// Defaults for tests and embedding: SQLite at `database_url`, demo off.

@@ -6,6 +6,8 @@ pub mod config;
 mod evidence;
 mod intake;
 mod middleware;
+mod oidc;
+mod registration;
 
 use app::db::Db;
 use app::i18n::{Locale, LOCALE_COOKIE};
@@ -36,6 +38,8 @@ pub struct AppState {
     pub api_token: Option<Arc<str>>,
     pub storage: app::storage::Storage,
     pub bill_font: Arc<std::path::Path>,
+    /// AAD 快捷登录, when an OIDC issuer is configured.
+    pub oidc: Option<oidc::Shared>,
 }
 
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -54,10 +58,21 @@ pub async fn build_with_settings(config: &Config) -> Result<(Router, Db, Setting
         tracing::info!("demo data loaded");
     }
     let public_url = config.public_url();
+    let oidc = match config.oidc() {
+        Some((issuer, client_id, secret, tenants)) => Some(Arc::new(oidc::Oidc::new(
+            issuer,
+            client_id,
+            secret,
+            tenants,
+            &public_url,
+        )?)),
+        None => None,
+    };
     let settings = Settings {
         secure_cookies: public_url.starts_with("https://"),
         public_url: public_url.clone(),
         acceptance_days: config.acceptance_days,
+        oidc_enabled: oidc.is_some(),
     };
     let leptos_options = LeptosOptions::builder()
         .output_name("frontend")
@@ -78,6 +93,7 @@ pub async fn build_with_settings(config: &Config) -> Result<(Router, Db, Setting
             .map(Arc::from),
         storage: app::storage::Storage::LocalDisk(config.storage_dir.clone().into()),
         bill_font: std::path::Path::new(&config.bill_font).into(),
+        oidc,
     };
     let context = {
         let db = db.clone();
@@ -93,6 +109,18 @@ pub async fn build_with_settings(config: &Config) -> Result<(Router, Db, Setting
         .route("/readyz", get(readyz))
         .route("/lang/{tag}", get(set_language))
         .route("/api/v1/orders", axum::routing::post(intake::create_order))
+        .route(
+            "/register",
+            axum::routing::post(registration::upload).layer(axum::extract::DefaultBodyLimit::max(
+                app::accounts::registration::UPLOAD_LIMIT,
+            )),
+        )
+        .route(
+            "/platform/registrations/{id}/files/{file_id}",
+            get(registration::download),
+        )
+        .route("/auth/oidc/start", get(oidc::start))
+        .route("/auth/oidc/callback", get(oidc::callback))
         .route(
             "/orders/{no}/milestones/{id}/files",
             axum::routing::post(evidence::upload)

@@ -66,6 +66,17 @@ fn is_page(path: &str) -> bool {
         && !matches!(path, "/healthz" | "/readyz")
 }
 
+/// Pages a visitor without a session may open: signing in, registering, and the links
+/// that come by mail.
+fn is_public(path: &str) -> bool {
+    path == "/login"
+        || path == "/register"
+        || path == "/forgot"
+        || ["/login/", "/register/", "/activate/", "/reset/", "/auth/"]
+            .iter()
+            .any(|p| path.starts_with(p))
+}
+
 /// Resolves the session cookie once per request and puts the signed-in user (and the client
 /// address) into the request's extensions, where pages and server functions read them.
 /// Pages other than the login page need a session; the login page is skipped when signed in.
@@ -100,7 +111,7 @@ pub async fn session(State(state): State<AppState>, mut req: Request, next: Next
                 return Redirect::to(home_path(auth.is_operator, auth.provider.is_some()))
                     .into_response();
             }
-            (None, "/login") => {}
+            (None, path) if is_public(path) => {}
             (None, _) => {
                 let wanted = req
                     .uri()
@@ -133,5 +144,30 @@ mod tests {
         assert!(!super::is_page("/pkg/frontend.js"));
         assert!(!super::is_page("/healthz"));
         assert!(!super::is_page("/accept/0123abcd"));
+    }
+
+    #[test]
+    fn only_sign_in_registration_and_mailed_links_are_public() {
+        for path in [
+            "/login",
+            "/login/verify",
+            "/register",
+            "/register/abc/done",
+            "/activate/abc",
+            "/forgot",
+            "/reset/abc",
+            "/auth/oidc/callback",
+        ] {
+            assert!(super::is_public(path), "{path}");
+        }
+        for path in [
+            "/",
+            "/orders",
+            "/platform/registrations",
+            "/registering",
+            "/account/security",
+        ] {
+            assert!(!super::is_public(path), "{path}");
+        }
     }
 }

@@ -337,6 +337,7 @@ async fn deadlines_remind_and_flag(app: TestApp) {
         public_url: "http://127.0.0.1:3000".into(),
         secure_cookies: false,
         acceptance_days: 7,
+        oidc_enabled: false,
     };
     // Twelve hours left: one reminder with a fresh link, however often the watch runs.
     sqlx::query("UPDATE milestones SET due_at = $1 WHERE id = $2")

@@ -51,8 +51,9 @@ async fn signing_in_starts_a_fresh_session_and_lands_home(app: TestApp) {
                 .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
                 .header(header::COOKIE, &cookie)
                 .body(Body::from(format!(
-                    "email=aku%40example.com&password={}&next=%2Fbills",
-                    app::accounts::encode_query(PASSWORD)
+                    "email=aku%40example.com&password={}&challenge={}&slider=100&next=%2Fbills",
+                    app::accounts::encode_query(PASSWORD),
+                    app.challenge().await
                 )))
                 .unwrap(),
         )

@@ -96,6 +96,8 @@ pub struct ShellInfo {
     pub current: Option<MembershipView>,
     /// Every provider this user may switch to (active memberships).
     pub memberships: Vec<MembershipView>,
+    /// The current provider requires a second factor this user has not set up yet.
+    pub two_factor_required: bool,
 }
 
 impl ShellInfo {

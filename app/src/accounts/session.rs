@@ -25,8 +25,11 @@ pub struct AuthContext {
     pub email: String,
     pub name: String,
     pub is_operator: bool,
-    /// The provider selected in this session, while the membership is active.
+    /// The provider selected in this session, while the membership is active (and, where
+    /// the provider requires a second factor, while the user has one).
     pub provider: Option<CurrentProvider>,
+    /// The selected provider requires two-factor sign-in and this user has not set it up.
+    pub two_factor_required: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -115,6 +118,20 @@ pub async fn delete(db: &Db, session_id: &str) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
+/// Ends every session of a user but `except` (the one making the change, if any).
+pub async fn delete_for_user(
+    db: &Db,
+    user_id: i64,
+    except: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id <> $2")
+        .bind(user_id)
+        .bind(except.unwrap_or(""))
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
 pub async fn set_provider(db: &Db, session_id: &str, provider_id: i64) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE sessions SET provider_id = $1 WHERE id = $2")
         .bind(provider_id)
@@ -136,11 +153,12 @@ pub async fn resolve(
     let session_id = hash_token(&token);
     let row = sqlx::query(
         "SELECT s.user_id, s.provider_id, s.last_seen_at, s.expires_at,
-                u.email, u.name, u.platform_role, m.role
+                u.email, u.name, u.platform_role, u.totp_enabled_at, m.role, p.require_two_factor
          FROM sessions s
          JOIN users u ON u.id = s.user_id
          LEFT JOIN memberships m
                 ON m.user_id = s.user_id AND m.provider_id = s.provider_id AND m.status = 'active'
+         LEFT JOIN providers p ON p.id = m.provider_id
          WHERE s.id = $1",
     )
     .bind(&session_id)
@@ -169,6 +187,13 @@ pub async fn resolve(
         (Some(provider_id), Some(role)) => Some(CurrentProvider { provider_id, role }),
         _ => None,
     };
+    let required = row
+        .try_get::<Option<i64>, _>("require_two_factor")?
+        .unwrap_or(0)
+        != 0;
+    let enrolled = row.try_get::<Option<i64>, _>("totp_enabled_at")?.is_some();
+    let two_factor_required = provider.is_some() && required && !enrolled;
+    let provider = if two_factor_required { None } else { provider };
     let platform_role: Option<String> = row.try_get("platform_role")?;
     Ok(Some(AuthContext {
         session_id,
@@ -177,6 +202,7 @@ pub async fn resolve(
         name: row.try_get("name")?,
         is_operator: platform_role.as_deref() == Some("operator"),
         provider,
+        two_factor_required,
     }))
 }
 

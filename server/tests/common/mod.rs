@@ -159,11 +159,20 @@ impl TestApp {
             .await
     }
 
+    /// A slider challenge, as the login page gets one.
+    pub async fn challenge(&self) -> String {
+        let answer = self.call("/api/login_challenge", None, "").await;
+        assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+        serde_json::from_str(&answer.body).expect("the challenge token")
+    }
+
+    /// The login form posted with the slider dragged to the end.
     pub async fn try_login(&self, email: &str, password: &str) -> Answer {
         let body = format!(
-            "email={}&password={}&next=",
+            "email={}&password={}&challenge={}&slider=100&next=",
             app::accounts::encode_query(email),
-            app::accounts::encode_query(password)
+            app::accounts::encode_query(password),
+            self.challenge().await
         );
         self.post_form("/api/login", None, &body).await
     }

@@ -1,0 +1,144 @@
+//! The rules of signing in, as plain functions: the password policy (OWASP ASVS L2) and the
+//! brute-force backoff. No database, no clock of their own: callers pass `now`.
+
+use zxcvbn::Score;
+
+pub const PASSWORD_MIN_CHARS: usize = 12;
+pub const PASSWORD_MAX_CHARS: usize = 128;
+
+/// Checks a new password; the error is the translation key shown next to the field.
+/// Length counts characters, not bytes (ASVS 2.1.1–2.1.2); common and easily guessed
+/// passwords, and ones built from the user's own email or name, are refused (2.1.7).
+pub fn check_password(password: &str, user_inputs: &[&str]) -> Result<(), &'static str> {
+    let chars = password.chars().count();
+    if chars < PASSWORD_MIN_CHARS {
+        return Err("password.too_short");
+    }
+    if chars > PASSWORD_MAX_CHARS {
+        return Err("password.too_long");
+    }
+    let mut inputs: Vec<&str> = user_inputs
+        .iter()
+        .copied()
+        .filter(|s| !s.is_empty())
+        .collect();
+    inputs.extend(["provider", "center", "providercenter"]);
+    if zxcvbn::zxcvbn(password, &inputs).score() < Score::Three {
+        return Err("password.weak");
+    }
+    Ok(())
+}
+
+/// Failures an account may have in the window before each further attempt waits.
+const FREE_ACCOUNT_FAILURES: usize = 5;
+/// Failures from one address in the window before it waits (shared offices: generous).
+const FREE_IP_FAILURES: usize = 30;
+/// The window failures are counted in.
+pub const WINDOW_SECS: i64 = 3600;
+
+/// How long before the next sign-in attempt may be tried, given the times of the failures
+/// in the last hour (any order). After the free attempts the wait doubles from one minute
+/// per failure up to an hour, which keeps an account far below ASVS 2.2.1's limit of 100
+/// failed attempts an hour (see the test that attacks as fast as allowed).
+pub fn wait_secs(failures: &[i64], free: usize, now: i64) -> i64 {
+    let recent: Vec<i64> = failures
+        .iter()
+        .copied()
+        .filter(|&at| now - at < WINDOW_SECS)
+        .collect();
+    if recent.len() < free {
+        return 0;
+    }
+    let latest = recent.iter().copied().max().unwrap_or(now);
+    let over = (recent.len() - free).min(6) as u32;
+    let backoff = (60_i64 << over).min(WINDOW_SECS);
+    (latest + backoff - now).max(0)
+}
+
+/// The wait for an attempt on `account_failures` from an address with `ip_failures`.
+pub fn sign_in_wait(account_failures: &[i64], ip_failures: &[i64], now: i64) -> i64 {
+    wait_secs(account_failures, FREE_ACCOUNT_FAILURES, now).max(wait_secs(
+        ip_failures,
+        FREE_IP_FAILURES,
+        now,
+    ))
+}
+
+/// Whole minutes to tell the user, never 0.
+pub fn minutes(wait_secs: i64) -> i64 {
+    ((wait_secs + 59) / 60).max(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_long_and_common_passwords_are_refused() {
+        assert_eq!(
+            check_password("Ab1!Ab1!Ab1", &[]),
+            Err("password.too_short")
+        );
+        assert_eq!(
+            check_password(&"x".repeat(129), &[]),
+            Err("password.too_long")
+        );
+        assert_eq!(check_password("password1234", &[]), Err("password.weak"));
+        assert_eq!(check_password("123456789012", &[]), Err("password.weak"));
+        assert_eq!(check_password("qwertyuiopasdf", &[]), Err("password.weak"));
+        assert_eq!(
+            check_password("zhangwei@example.com", &["zhangwei@example.com"]),
+            Err("password.weak")
+        );
+        assert!(check_password("Kx9#mPq2vL!w7Rt", &[]).is_ok());
+        assert!(check_password("蓝色 云朵 飘过 山顶 的 早晨", &[]).is_ok());
+        // 12 characters, not 12 bytes: four Chinese characters are 12 bytes but too short.
+        assert_eq!(check_password("蓝云服务", &[]), Err("password.too_short"));
+    }
+
+    #[test]
+    fn five_failures_are_free_then_the_wait_doubles() {
+        let now = 10_000;
+        assert_eq!(wait_secs(&[now - 10; 4], 5, now), 0);
+        assert_eq!(wait_secs(&[now - 10; 5], 5, now), 50);
+        assert_eq!(wait_secs(&[now - 10; 6], 5, now), 110);
+        assert_eq!(wait_secs(&[now - 10; 7], 5, now), 230);
+        assert_eq!(wait_secs(&[now; 30], 5, now), 3600);
+        // Failures older than the window no longer count.
+        assert_eq!(wait_secs(&[now - 3600; 50], 5, now), 0);
+    }
+
+    #[test]
+    fn an_attacker_as_fast_as_allowed_stays_far_below_a_hundred_failures_an_hour() {
+        let mut failures: Vec<i64> = Vec::new();
+        let mut now = 0;
+        while now < 4 * WINDOW_SECS {
+            let wait = wait_secs(&failures, FREE_ACCOUNT_FAILURES, now);
+            now += wait.max(1);
+            failures.push(now);
+        }
+        let worst_hour = failures
+            .iter()
+            .map(|&start| {
+                failures
+                    .iter()
+                    .filter(|&&t| t >= start && t < start + WINDOW_SECS)
+                    .count()
+            })
+            .max()
+            .unwrap_or(0);
+        assert!(worst_hour <= 12, "{worst_hour} failures in one hour");
+        assert!(worst_hour > FREE_ACCOUNT_FAILURES);
+    }
+
+    #[test]
+    fn the_address_limit_is_separate_and_higher() {
+        let now = 5_000;
+        assert_eq!(sign_in_wait(&[], &[now - 5; 29], now), 0);
+        assert!(sign_in_wait(&[], &[now - 5; 30], now) > 0);
+        assert!(sign_in_wait(&[now - 5; 5], &[], now) > 0);
+        assert_eq!(minutes(1), 1);
+        assert_eq!(minutes(60), 1);
+        assert_eq!(minutes(61), 2);
+    }
+}

@@ -1,0 +1,127 @@
+//! 注册 step 1 over plain HTTP (a multipart form with the qualification files, no
+//! JavaScript needed) and the platform's download of those files.
+
+use crate::AppState;
+use app::accounts::registration::ssr::{start, Upload};
+use app::accounts::registration::MAX_FILES;
+use app::accounts::session::AuthContext;
+use app::error::AppError;
+use axum::extract::{Multipart, Path, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Extension;
+
+pub async fn upload(State(state): State<AppState>, mut multipart: Multipart) -> Response {
+    let mut company_name = String::new();
+    let mut responsible_person = String::new();
+    let mut files = Vec::new();
+    let mut too_large = false;
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            // The body limit was hit, or the client sent broken framing.
+            Err(_) => {
+                too_large = true;
+                break;
+            }
+        };
+        match field.name() {
+            Some("company_name") => company_name = field.text().await.unwrap_or_default(),
+            Some("responsible_person") => {
+                responsible_person = field.text().await.unwrap_or_default()
+            }
+            Some("files") if files.len() <= MAX_FILES => {
+                let name = field.file_name().unwrap_or("file").to_owned();
+                match field.bytes().await {
+                    Ok(bytes) => files.push(Upload {
+                        name,
+                        bytes: bytes.to_vec(),
+                    }),
+                    Err(_) => too_large = true,
+                }
+            }
+            _ => {}
+        }
+    }
+    let result = if too_large {
+        Err(AppError::invalid(&[(
+            "files",
+            "registration.error.file_size",
+        )]))
+    } else {
+        start(
+            &state.db,
+            &state.storage,
+            &company_name,
+            &responsible_person,
+            files,
+        )
+        .await
+    };
+    match result {
+        Ok(token) => Redirect::to(&format!("/register/{token}")).into_response(),
+        Err(error) => {
+            let mut url = String::from("/register?form=company");
+            match &error {
+                AppError::Invalid(errors) => {
+                    for e in errors {
+                        url.push_str(&format!(
+                            "&e.{}={}",
+                            e.field,
+                            app::accounts::encode_query(&e.code)
+                        ));
+                    }
+                }
+                other => url.push_str(&format!("&e._={}", other.message_key())),
+            }
+            for (field, value) in [
+                ("company_name", &company_name),
+                ("responsible_person", &responsible_person),
+            ] {
+                let value: String = value.chars().take(200).collect();
+                url.push_str(&format!(
+                    "&v.{field}={}",
+                    app::accounts::encode_query(&value)
+                ));
+            }
+            Redirect::to(&url).into_response()
+        }
+    }
+}
+
+/// A qualification file, for platform operators only; always an attachment.
+pub async fn download(
+    State(state): State<AppState>,
+    auth: Option<Extension<AuthContext>>,
+    Path((id, file_id)): Path<(i64, i64)>,
+) -> Response {
+    if !auth.is_some_and(|a| a.is_operator) {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    let (name, content_type, key) =
+        match app::accounts::registration::ssr::file(&state.db, id, file_id).await {
+            Ok(file) => file,
+            Err(error) => return error.status().into_response(),
+        };
+    let Ok(bytes) = state.storage.get(&key).await else {
+        tracing::error!(%key, "a qualification file is missing from storage");
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    if let Ok(value) = HeaderValue::from_str(&content_type) {
+        headers.insert(header::CONTENT_TYPE, value);
+    }
+    if let Ok(value) = HeaderValue::from_str(&format!(
+        "attachment; filename*=UTF-8''{}",
+        app::accounts::encode_query(&name)
+    )) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    response
+}
