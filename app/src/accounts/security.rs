@@ -322,6 +322,15 @@ pub async fn require_two_factor(required: Option<String>) -> Result<(), AppError
             return Err(AppError::Forbidden);
         }
         let required = required.is_some();
+        // Otherwise the admin would lock themselves out of the provider with this very click.
+        let own: Option<i64> = sqlx::query("SELECT totp_enabled_at FROM users WHERE id = $1")
+            .bind(scope.user_id)
+            .fetch_one(db.pool())
+            .await
+            .and_then(|row| sqlx::Row::try_get(&row, "totp_enabled_at"))?;
+        if required && own.is_none() {
+            return Err(AppError::Conflict("two_factor.rule.yourself_first".into()));
+        }
         let mut tx = db.begin().await?;
         sqlx::query("UPDATE providers SET require_two_factor = $1 WHERE id = $2")
             .bind(i64::from(required))
