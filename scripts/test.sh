@@ -54,6 +54,25 @@ start_maildev() {
   die "maildev did not start"
 }
 
+OIDC_PORT=${TEST_OIDC_PORT:-1190}
+
+# The OpenID Connect provider standing in for Azure AD (npm oidc-provider).
+start_oidc() {
+  if curl -s "http://127.0.0.1:$OIDC_PORT/" >/dev/null; then
+    die "port $OIDC_PORT is taken (an identity provider left running?): stop it or set TEST_OIDC_PORT"
+  fi
+  OIDC_PORT=$OIDC_PORT OIDC_CLIENT_ID=provider-center OIDC_CLIENT_SECRET=e2e-oidc-secret OIDC_TENANT=tenant-e2e \
+    OIDC_REDIRECT_URIS="http://127.0.0.1:3101/auth/oidc/callback,http://127.0.0.1:3102/auth/oidc/callback" \
+    node end2end/servers/oidc-idp.mjs >"$WORK/oidc.log" 2>&1 &
+  PIDS+=($!)
+  for _ in $(seq 1 100); do
+    curl -sf "http://127.0.0.1:$OIDC_PORT/.well-known/openid-configuration" >/dev/null && return 0
+    sleep 0.2
+  done
+  cat "$WORK/oidc.log"
+  die "the OIDC stand-in did not start"
+}
+
 # Starts the release server on a fresh database and waits until it is ready.
 start_server() {
   local database_url=$1 port=$2
@@ -63,6 +82,8 @@ start_server() {
   DATABASE_URL="$database_url" BIND="127.0.0.1:$port" PUBLIC_URL="http://127.0.0.1:$port" \
     SMTP_HOST=127.0.0.1 SMTP_PORT="$MAILDEV_SMTP" SMTP_TLS=none \
     MAIL_FROM="Provider Center <no-reply@example.com>" PLATFORM_API_TOKEN=e2e-intake-token RUST_LOG=warn \
+    OIDC_ISSUER="http://127.0.0.1:$OIDC_PORT" OIDC_CLIENT_ID=provider-center OIDC_CLIENT_SECRET=e2e-oidc-secret \
+    OIDC_TENANTS=tenant-e2e \
     target/release/server --demo >"$WORK/server-$port.log" 2>&1 &
   PIDS+=($!)
   for _ in $(seq 1 100); do
@@ -97,12 +118,14 @@ build_release
 log "End-to-end tests (Playwright, Debian Chromium)"
 npm_install end2end
 start_maildev
+start_oidc
 start_server "sqlite://$WORK/e2e/provider-center.db" 3101
 as_postgres "$PGBIN/createdb" -h 127.0.0.1 -p "${TEST_PG_PORT:-55439}" -U postgres provider_center_e2e
 start_server "postgres://postgres@127.0.0.1:${TEST_PG_PORT:-55439}/provider_center_e2e" 3102
 (
   cd end2end
-  export MAILDEV_URL="http://127.0.0.1:$MAILDEV_WEB" PLATFORM_API_TOKEN=e2e-intake-token
+  export MAILDEV_URL="http://127.0.0.1:$MAILDEV_WEB" PLATFORM_API_TOKEN=e2e-intake-token \
+    OIDC_URL="http://127.0.0.1:$OIDC_PORT"
   for run in sqlite:3101 postgres:3102; do
     curl -sf -X DELETE "$MAILDEV_URL/api/email/all" >/dev/null
     BASE_URL="http://127.0.0.1:${run#*:}" DATABASE_LABEL="${run%%:*}" npx playwright test

@@ -28,7 +28,38 @@ export async function signIn(page: Page, testInfo: TestInfo, email: string, pass
   await settled(page, testInfo);
   await page.getByLabel("邮箱", { exact: true }).fill(email);
   await page.getByLabel("密码", { exact: true }).fill(password);
+  await dragSlider(page);
   await page.getByRole("button", { name: "登录", exact: true }).click();
+}
+
+/** The login slider, dragged to the right end (a range input: `fill` sets it and fires the
+ * input and change events a drag would). */
+export async function dragSlider(page: Page) {
+  await page.getByTestId("slider").fill("100");
+}
+
+/** Waits for a new mail to `to` with a link to `pathPrefix` + token; returns the path. */
+export async function mailedLink(to: string, pathPrefix: string, seen: Set<string>): Promise<string> {
+  const pattern = new RegExp(`${pathPrefix}[0-9a-f]{64}`);
+  let found = "";
+  await expect
+    .poll(
+      async () => {
+        const mails: { text?: string; to: { address: string }[] }[] = await (
+          await fetch(`${MAILDEV}/api/email`)
+        ).json();
+        for (const mail of mails) {
+          if (mail.to[0]?.address !== to) continue;
+          const link = mail.text?.match(pattern)?.[0];
+          if (link && !seen.has(link)) found = link;
+        }
+        return found;
+      },
+      { timeout: 20_000, message: `a mail to ${to} with a link to ${pathPrefix}` },
+    )
+    .not.toBe("");
+  seen.add(found);
+  return found;
 }
 
 const MAILDEV = process.env.MAILDEV_URL ?? "http://127.0.0.1:1180";
