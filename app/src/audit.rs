@@ -56,6 +56,33 @@ mod ssr {
         Ok(())
     }
 
+    /// Records what a user did to their own account (sign-in, password, second factor).
+    pub async fn user_event<'e, E>(
+        executor: E,
+        provider_id: Option<i64>,
+        user_id: i64,
+        action: &str,
+        detail: &str,
+        ip: &str,
+    ) -> Result<(), sqlx::Error>
+    where
+        E: Executor<'e, Database = Any>,
+    {
+        record(
+            executor,
+            Entry {
+                provider_id,
+                actor_id: Some(user_id),
+                action,
+                target_type: "user",
+                target_id: &user_id.to_string(),
+                detail,
+                ip,
+            },
+        )
+        .await
+    }
+
     /// The newest entries of the scope's provider, newest first.
     pub async fn recent(
         db: &crate::db::Db,

@@ -55,6 +55,9 @@ pub fn render(
     paragraphs: &[String],
     button: Option<(&str, &str)>,
 ) -> Mail {
+    // A subject carries names users typed: no line breaks or other controls reach a header.
+    let subject: String = subject.chars().filter(|c| !c.is_control()).collect();
+    let subject = subject.as_str();
     let mut html = String::new();
     html.push_str(
         "<!DOCTYPE html><html><body style=\"margin:0;background:#f3f5f8;font-family:-apple-system,'PingFang SC','Microsoft YaHei',Arial,sans-serif;color:#1f2933\">\
@@ -278,6 +281,12 @@ mod tests {
         assert!(mail
             .text
             .contains("验收: http://127.0.0.1:3000/accept/abc?x=1&y=2"));
+    }
+
+    #[test]
+    fn subjects_lose_line_breaks() {
+        let mail = render("a@example.com", "公司\r\nBcc: x@evil.example", &[], None);
+        assert_eq!(mail.subject, "公司Bcc: x@evil.example");
     }
 
     #[test]

@@ -515,19 +515,7 @@ pub async fn reset_password(
             .bind(&email)
             .execute(&mut *tx)
             .await?;
-        crate::audit::record(
-            &mut *tx,
-            crate::audit::Entry {
-                provider_id: None,
-                actor_id: Some(user_id),
-                action: "password_reset",
-                target_type: "user",
-                target_id: &user_id.to_string(),
-                detail: "",
-                ip: &crate::scope::client_ip(),
-            },
-        )
-        .await?;
+        crate::audit::user_event(&mut *tx, None, user_id, "password_reset", "", &crate::scope::client_ip()).await?;
         ssr::enqueue_password_changed(&mut tx, &email).await?;
         tx.commit().await?;
         leptos_axum::redirect(&format!(

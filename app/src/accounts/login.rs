@@ -325,19 +325,7 @@ pub async fn login(
         if !password::verify(password, stored).await {
             ssr::record_failure(&db, &email, &ip).await?;
             if let Some(user_id) = user_id {
-                crate::audit::record(
-                    db.pool(),
-                    crate::audit::Entry {
-                        provider_id: None,
-                        actor_id: Some(user_id),
-                        action: "login_failed",
-                        target_type: "user",
-                        target_id: &user_id.to_string(),
-                        detail: "",
-                        ip: &ip,
-                    },
-                )
-                .await?;
+                crate::audit::user_event(db.pool(), None, user_id, "login_failed", "", &ip).await?;
             }
             back("credentials", "");
             return Ok(());
@@ -456,17 +444,13 @@ pub async fn logout() -> Result<(), AppError> {
         let settings = settings()?;
         if let Ok(auth) = auth() {
             super::session::delete(&db, &auth.session_id).await?;
-            audit::record(
+            audit::user_event(
                 db.pool(),
-                audit::Entry {
-                    provider_id: auth.provider.map(|p| p.provider_id),
-                    actor_id: Some(auth.user_id),
-                    action: "logout",
-                    target_type: "user",
-                    target_id: &auth.user_id.to_string(),
-                    detail: "",
-                    ip: &client_ip(),
-                },
+                auth.provider.map(|p| p.provider_id),
+                auth.user_id,
+                "logout",
+                "",
+                &client_ip(),
             )
             .await?;
         }

@@ -70,17 +70,13 @@ pub async fn change_password(
             .bind(auth.user_id)
             .execute(&mut *tx)
             .await?;
-        crate::audit::record(
+        crate::audit::user_event(
             &mut *tx,
-            crate::audit::Entry {
-                provider_id: auth.provider.map(|p| p.provider_id),
-                actor_id: Some(auth.user_id),
-                action: "password_changed",
-                target_type: "user",
-                target_id: &auth.user_id.to_string(),
-                detail: "",
-                ip: &client_ip(),
-            },
+            auth.provider.map(|p| p.provider_id),
+            auth.user_id,
+            "password_changed",
+            "",
+            &client_ip(),
         )
         .await?;
         super::activation::ssr::enqueue_password_changed(&mut tx, &auth.email).await?;
@@ -237,19 +233,7 @@ pub async fn confirm_two_factor(code: String) -> Result<(), AppError> {
                 .execute(&mut *tx)
                 .await?;
         }
-        crate::audit::record(
-            &mut *tx,
-            crate::audit::Entry {
-                provider_id: auth.provider.map(|p| p.provider_id),
-                actor_id: Some(auth.user_id),
-                action: "two_factor_enabled",
-                target_type: "user",
-                target_id: &auth.user_id.to_string(),
-                detail: "",
-                ip: &client_ip(),
-            },
-        )
-        .await?;
+        crate::audit::user_event(&mut *tx, auth.provider.map(|p| p.provider_id), auth.user_id, "two_factor_enabled", "", &client_ip()).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -289,19 +273,7 @@ pub async fn disable_two_factor(password: String) -> Result<(), AppError> {
             .bind(auth.user_id)
             .execute(&mut *tx)
             .await?;
-        crate::audit::record(
-            &mut *tx,
-            crate::audit::Entry {
-                provider_id: auth.provider.map(|p| p.provider_id),
-                actor_id: Some(auth.user_id),
-                action: "two_factor_disabled",
-                target_type: "user",
-                target_id: &auth.user_id.to_string(),
-                detail: "",
-                ip: &client_ip(),
-            },
-        )
-        .await?;
+        crate::audit::user_event(&mut *tx, auth.provider.map(|p| p.provider_id), auth.user_id, "two_factor_disabled", "", &client_ip()).await?;
         tx.commit().await?;
         Ok(())
     }
