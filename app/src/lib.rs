@@ -24,6 +24,7 @@ pub mod shell;
 pub mod storage;
 #[cfg(feature = "ssr")]
 pub mod time_fmt;
+pub mod users;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
@@ -75,6 +76,7 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("/account") view=|| view! { <RealmLayout realm=Realm::Account /> } ssr=SsrMode::Async>
                     <Route path=path!("password") view=accounts::security::ChangePasswordPage ssr=SsrMode::Async />
                     <Route path=path!("security") view=accounts::security::SecurityPage ssr=SsrMode::Async />
+                    <Route path=path!("sessions") view=users::activity::SessionsPage ssr=SsrMode::Async />
                 </ParentRoute>
                 <Route path=path!("/accept/:token") view=orders::acceptance::AcceptancePage ssr=SsrMode::Async />
                 <ParentRoute path=path!("/platform") view=|| view! { <RealmLayout realm=Realm::Platform /> } ssr=SsrMode::Async>
@@ -89,13 +91,16 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("tickets") view=soon("nav.platform.tickets", "soon.platform_tickets") ssr=SsrMode::Async />
                     <Route path=path!("tutorials") view=soon("nav.platform.tutorials", "soon.platform_tutorials") ssr=SsrMode::Async />
                     <Route path=path!("mail") view=platform::MailLogPage ssr=SsrMode::Async />
+                    <Route path=path!("audit") view=users::activity::PlatformAuditLogPage ssr=SsrMode::Async />
                 </ParentRoute>
                 <ParentRoute path=path!("") view=|| view! { <RealmLayout realm=Realm::Provider /> } ssr=SsrMode::Async>
                     <Route path=path!("") view=home::HomePage ssr=SsrMode::Async />
                     <Route path=path!("orders") view=orders::WorkOrderListPage ssr=SsrMode::Async />
                     <Route path=path!("orders/:no") view=orders::WorkOrderDetailPage ssr=SsrMode::Async />
                     <Route path=path!("services") view=soon("nav.service_items", "soon.services") ssr=SsrMode::Async />
-                    <Route path=path!("users") view=soon("nav.users", "soon.users") ssr=SsrMode::Async />
+                    <Route path=path!("users") view=users::pages::UsersPage ssr=SsrMode::Async />
+                    <Route path=path!("users/:id") view=users::pages::MemberDetailPage ssr=SsrMode::Async />
+                    <Route path=path!("audit") view=|| view! { <users::activity::AuditLogPage /> } ssr=SsrMode::Async />
                     <Route path=path!("bills") view=billing::BillListRoute ssr=SsrMode::Async />
                     <Route path=path!("bills/:no") view=billing::BillDetailPage ssr=SsrMode::Async />
                     <Route path=path!("tiers") view=soon("nav.tiers", "soon.tiers") ssr=SsrMode::Async />

@@ -64,6 +64,11 @@ const PROVIDER_NAV: &[NavGroup] = &[
                 icon: "☺",
             },
             NavItem {
+                href: "/audit",
+                key: "nav.audit",
+                icon: "≡",
+            },
+            NavItem {
                 href: "/bills",
                 key: "nav.bills",
                 icon: "¥",
@@ -134,6 +139,11 @@ const PLATFORM_NAV: &[NavGroup] = &[NavGroup {
             href: "/platform/mail",
             key: "nav.platform.mail",
             icon: "@",
+        },
+        NavItem {
+            href: "/platform/audit",
+            key: "nav.audit",
+            icon: "≡",
         },
     ],
 }];
@@ -277,6 +287,7 @@ fn UserMenu(info: ShellInfo, realm: Realm) -> impl IntoView {
                 {provider_link.map(|href| view! { <a class="menu-link" href=href>{locale.t("menu.provider_portal")}</a> })}
                 <a class="menu-link" href="/account/password">{locale.t("menu.change_password")}</a>
                 <a class="menu-link" href="/account/security">{locale.t("menu.security")}</a>
+                <a class="menu-link" href="/account/sessions">{locale.t("menu.sessions")}</a>
                 <form method="post" action="/api/logout">
                     <button type="submit" class="button danger wide">{locale.t("menu.logout")}</button>
                 </form>

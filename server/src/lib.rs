@@ -1,6 +1,7 @@
 //! The axum server: configuration, state, routes and middleware around the Leptos app.
 #![recursion_limit = "256"]
 
+mod audit;
 mod bills;
 pub mod config;
 mod evidence;
@@ -119,6 +120,8 @@ pub async fn build_with_settings(config: &Config) -> Result<(Router, Db, Setting
             "/platform/registrations/{id}/files/{file_id}",
             get(registration::download),
         )
+        .route("/audit/export.csv", get(audit::csv::<false>))
+        .route("/platform/audit/export.csv", get(audit::csv::<true>))
         .route("/auth/oidc/start", get(oidc::start))
         .route("/auth/oidc/callback", get(oidc::callback))
         .route(

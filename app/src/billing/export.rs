@@ -216,7 +216,8 @@ fn csv_field(out: &mut String, value: &str) {
     }
 }
 
-fn csv_record(out: &mut String, fields: &[impl AsRef<str>]) {
+/// One CSV line (CRLF), fields escaped as `csv_field` does.
+pub fn csv_record(out: &mut String, fields: &[impl AsRef<str>]) {
     for (i, field) in fields.iter().enumerate() {
         if i > 0 {
             out.push(',');

@@ -485,6 +485,23 @@ pub async fn record(
     .bind(now())
     .execute(&mut **tx)
     .await?;
+    // The provider's 操作日志 shows work order moves beside sign-ins and bill actions.
+    let detail = match (event.from_status, event.to_status, event.reason) {
+        ("", "", reason) => reason.to_owned(),
+        (from, to, "") => format!("{from} → {to}"),
+        (from, to, reason) => format!("{from} → {to}: {reason}"),
+    };
+    sqlx::query(
+        "INSERT INTO audit_log (provider_id, actor_id, action, target_type, target_id, detail, ip, created_at)
+         SELECT provider_id, $1, $2, 'work_order', work_order_no, $3, '', $4 FROM work_orders WHERE id = $5",
+    )
+    .bind(event.actor_id)
+    .bind(format!("wo_{}", event.action))
+    .bind(detail.chars().take(500).collect::<String>())
+    .bind(now())
+    .bind(event.work_order_id)
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 

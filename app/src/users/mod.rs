@@ -1,0 +1,305 @@
+//! 用户管理 (§5): the provider's team. List and search, invitations (§5.1.3), 禁用/启用,
+//! editing, 转移管理员 (§5.1.4); and the audit log and session pages beside it.
+//! Every action checks the caller's role on the server (domain.md's roles table).
+
+pub mod activity;
+pub mod pages;
+
+use crate::accounts::model::Role;
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// A member's state in this provider, as the list shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MemberState {
+    Invited,
+    Active,
+    Disabled,
+}
+
+impl MemberState {
+    pub fn as_db(self) -> &'static str {
+        match self {
+            Self::Invited => "invited",
+            Self::Active => "active",
+            Self::Disabled => "disabled",
+        }
+    }
+
+    pub fn from_db(value: &str) -> Option<Self> {
+        [Self::Invited, Self::Active, Self::Disabled]
+            .into_iter()
+            .find(|s| s.as_db() == value)
+    }
+
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Self::Invited => "users.state.invited",
+            Self::Active => "users.state.active",
+            Self::Disabled => "users.state.disabled",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberRow {
+    pub user_id: i64,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub phone: String,
+    /// 负责人: who invited them (the manual shows the admin's address).
+    pub inviter: String,
+    pub state: MemberState,
+    /// 激活 ✔/✘: the account has a password (activated at least once).
+    pub activated: bool,
+    /// An invitation whose links have all expired.
+    pub invitation_expired: bool,
+    pub created: String,
+    pub last_login: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberPage {
+    pub rows: Vec<MemberRow>,
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+    /// The caller's role and id, so that the page offers only what the server allows.
+    pub my_role: Role,
+    pub me: i64,
+}
+
+/// Page sizes offered by the list.
+pub const PAGE_SIZES: [i64; 3] = [15, 30, 50];
+
+/// Who may do what to whom: plain rules, tested without a server.
+pub mod rules {
+    use super::*;
+
+    /// Whether `actor` (role) may change the name, phone or role of a member with `target` role.
+    pub fn may_edit(actor: Role, actor_id: i64, target: Role, target_id: i64) -> bool {
+        match actor {
+            Role::Admin => true,
+            Role::CoAdmin => target != Role::Admin || actor_id == target_id,
+            Role::User => false,
+        }
+    }
+
+    /// The role a member may be given by `actor`: never admin (that changes hands by
+    /// transfer), never the admin's own role, and only by someone who manages users.
+    pub fn may_set_role(actor: Role, target: Role, new_role: Role) -> bool {
+        actor.grantable_roles().contains(&new_role) && target != Role::Admin
+    }
+
+    /// 禁用/启用: not oneself, never the admin.
+    pub fn may_set_state(actor: Role, actor_id: i64, target: Role, target_id: i64) -> bool {
+        actor_id != target_id && actor.may_disable(target)
+    }
+}
+
+/// The selected rows of a bulk form: checkbox keys `u<user id>`.
+pub fn selected_ids(selected: &Option<HashMap<String, String>>) -> Vec<i64> {
+    let mut ids: Vec<i64> = selected
+        .iter()
+        .flatten()
+        .filter_map(|(key, _)| key.strip_prefix('u').and_then(|id| id.parse().ok()))
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
+#[cfg(feature = "ssr")]
+pub mod queries;
+
+#[server(endpoint = "members")]
+pub async fn list_members(
+    q: String,
+    role: String,
+    state: String,
+    sort: String,
+    page: String,
+    per: String,
+) -> Result<MemberPage, AppError> {
+    let result = async {
+        let (_, scope) = crate::scope::provider_scope()?;
+        let filter = queries::Filter::parse(&q, &role, &state, &sort, &page, &per);
+        queries::list(&crate::scope::db()?, &scope, &filter).await
+    }
+    .await;
+    crate::forms::finish("", result)
+}
+
+#[server(endpoint = "member")]
+pub async fn get_member(user_id: i64) -> Result<MemberPage, AppError> {
+    let result = async {
+        let (_, scope) = crate::scope::provider_scope()?;
+        let row = queries::member(&crate::scope::db()?, &scope, user_id).await?;
+        Ok(MemberPage {
+            rows: vec![row],
+            total: 1,
+            page: 1,
+            per_page: 1,
+            my_role: scope.role,
+            me: scope.user_id,
+        })
+    }
+    .await;
+    crate::forms::finish("", result)
+}
+
+/// 邀请用户 (§5.1.3): 邮箱 and 角色; sends the invitation mail.
+#[server(endpoint = "invite_member")]
+pub async fn invite_member(email: String, role: String) -> Result<(), AppError> {
+    let typed = [("email", email.as_str()), ("role", role.as_str())];
+    let result = async {
+        let (auth, scope) = crate::scope::provider_scope()?;
+        let result = queries::invite(
+            &crate::scope::db()?,
+            &crate::scope::settings()?,
+            &auth,
+            &scope,
+            &email,
+            &role,
+        )
+        .await;
+        crate::forms::keep_typed("invite", &typed, result)
+    }
+    .await;
+    crate::forms::finish("invite", result)
+}
+
+/// A new invitation mail (a fresh link) for a member who has not activated yet.
+#[server(endpoint = "resend_invitation")]
+pub async fn resend_invitation(user_id: i64) -> Result<(), AppError> {
+    let result = async {
+        let (auth, scope) = crate::scope::provider_scope()?;
+        queries::resend(
+            &crate::scope::db()?,
+            &crate::scope::settings()?,
+            &auth,
+            &scope,
+            user_id,
+        )
+        .await
+    }
+    .await;
+    crate::forms::finish("member", result)
+}
+
+/// Withdraws an invitation that was not activated: the membership and its links go.
+#[server(endpoint = "revoke_invitation")]
+pub async fn revoke_invitation(user_id: i64) -> Result<(), AppError> {
+    let result = async {
+        let (_, scope) = crate::scope::provider_scope()?;
+        queries::revoke(&crate::scope::db()?, &scope, user_id).await?;
+        leptos_axum::redirect("/users");
+        Ok(())
+    }
+    .await;
+    crate::forms::finish("member", result)
+}
+
+/// 禁用 or 启用 the selected members (`enable` = "1" to enable).
+#[server(endpoint = "set_members_state")]
+pub async fn set_members_state(
+    enable: String,
+    selected: Option<HashMap<String, String>>,
+) -> Result<usize, AppError> {
+    let result = async {
+        let (_, scope) = crate::scope::provider_scope()?;
+        let ids = selected_ids(&selected);
+        if ids.is_empty() {
+            return Err(crate::forms::invalid(
+                "bulk",
+                &[("selected", "users.error.none_selected")],
+                &[],
+            ));
+        }
+        queries::set_state(&crate::scope::db()?, &scope, &ids, enable == "1").await
+    }
+    .await;
+    crate::forms::finish("bulk", result)
+}
+
+/// 编辑: name, phone and role.
+#[server(endpoint = "edit_member")]
+pub async fn edit_member(
+    user_id: i64,
+    name: String,
+    phone: String,
+    role: Option<String>,
+) -> Result<(), AppError> {
+    let typed = [("name", name.as_str()), ("phone", phone.as_str())];
+    let result = async {
+        let (_, scope) = crate::scope::provider_scope()?;
+        let result = queries::edit(
+            &crate::scope::db()?,
+            &scope,
+            user_id,
+            &name,
+            &phone,
+            role.as_deref(),
+        )
+        .await;
+        crate::forms::keep_typed("edit", &typed, result)
+    }
+    .await;
+    crate::forms::finish("edit", result)
+}
+
+/// 转移管理员 (§5.1.4): the admin names an active member and confirms with their password.
+#[server(endpoint = "transfer_admin")]
+pub async fn transfer_admin(user_id: i64, password: String) -> Result<(), AppError> {
+    let result = async {
+        let (auth, scope) = crate::scope::provider_scope()?;
+        queries::transfer(&crate::scope::db()?, &auth, &scope, user_id, password).await
+    }
+    .await;
+    crate::forms::finish("transfer", result)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rules::*;
+    use super::*;
+
+    #[test]
+    fn nobody_but_the_admin_edits_the_admin_and_nobody_grants_admin() {
+        assert!(may_edit(Role::Admin, 1, Role::CoAdmin, 2));
+        assert!(may_edit(Role::CoAdmin, 2, Role::User, 3));
+        assert!(!may_edit(Role::CoAdmin, 2, Role::Admin, 1));
+        assert!(!may_edit(Role::User, 3, Role::User, 4));
+        assert!(!may_set_role(Role::Admin, Role::User, Role::Admin));
+        assert!(
+            !may_set_role(Role::Admin, Role::Admin, Role::CoAdmin),
+            "the admin's role changes by transfer only"
+        );
+        assert!(may_set_role(Role::CoAdmin, Role::User, Role::CoAdmin));
+        assert!(!may_set_role(Role::User, Role::User, Role::CoAdmin));
+    }
+
+    #[test]
+    fn nobody_disables_themselves_or_the_admin() {
+        assert!(may_set_state(Role::Admin, 1, Role::User, 2));
+        assert!(may_set_state(Role::CoAdmin, 2, Role::CoAdmin, 3));
+        assert!(!may_set_state(Role::CoAdmin, 2, Role::CoAdmin, 2));
+        assert!(!may_set_state(Role::Admin, 1, Role::Admin, 1));
+        assert!(!may_set_state(Role::CoAdmin, 2, Role::Admin, 1));
+        assert!(!may_set_state(Role::User, 3, Role::User, 4));
+    }
+
+    #[test]
+    fn bulk_keys_name_users() {
+        let mut form = HashMap::new();
+        form.insert("u12".to_owned(), "on".to_owned());
+        form.insert("u3".to_owned(), "on".to_owned());
+        form.insert("x9".to_owned(), "on".to_owned());
+        form.insert("uabc".to_owned(), "on".to_owned());
+        assert_eq!(selected_ids(&Some(form)), vec![3, 12]);
+        assert!(selected_ids(&None).is_empty());
+    }
+}

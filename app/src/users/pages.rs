@@ -1,0 +1,351 @@
+//! 用户管理 pages: the list (search, filters, sort, page size, bulk 禁用/启用, 邀请用户,
+//! 转移管理员) and one member's page (编辑, invitation). Filters are a GET form; actions are
+//! ActionForms; the dialogs are `<details>`: all of it works without JavaScript.
+
+use super::*;
+use crate::forms::{feedback, FieldMessage, FormMessage};
+use crate::i18n::use_locale;
+use crate::shell::{dash, ErrorPage};
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+fn role_options(locale: crate::i18n::Locale, roles: &[Role], chosen: Role) -> impl IntoView {
+    roles
+        .iter()
+        .map(|r| view! { <option value=r.as_db() selected=*r == chosen>{locale.t(r.label_key())}</option> })
+        .collect_view()
+}
+
+#[component]
+pub fn UsersPage() -> impl IntoView {
+    let locale = use_locale();
+    let query = use_query_map();
+    let param = move |key: &str| query.read().get(key).unwrap_or_default();
+    let invite = ServerAction::<InviteMember>::new();
+    let bulk = ServerAction::<SetMembersState>::new();
+    let transfer = ServerAction::<TransferAdmin>::new();
+    let page = Resource::new_blocking(
+        move || {
+            (
+                (
+                    param("q"),
+                    param("role"),
+                    param("state"),
+                    param("sort"),
+                    param("page"),
+                    param("per"),
+                ),
+                (
+                    invite.version().get(),
+                    bulk.version().get(),
+                    transfer.version().get(),
+                ),
+            )
+        },
+        |((q, role, state, sort, page, per), _)| list_members(q, role, state, sort, page, per),
+    );
+    let invite_fb = feedback("invite", invite.value());
+    let bulk_fb = feedback("bulk", bulk.value());
+    let transfer_fb = feedback("transfer", transfer.value());
+    let reopen = move |form: &str| query.read_untracked().get("form").as_deref() == Some(form);
+    let link = move |page: i64| {
+        let mut pairs: Vec<String> = ["q", "role", "state", "sort", "per"]
+            .iter()
+            .filter_map(|k| {
+                let v = param(k);
+                (!v.is_empty()).then(|| format!("{k}={}", crate::accounts::encode_query(&v)))
+            })
+            .collect();
+        if page > 1 {
+            pairs.push(format!("page={page}"));
+        }
+        if pairs.is_empty() {
+            "/users".to_owned()
+        } else {
+            format!("/users?{}", pairs.join("&"))
+        }
+    };
+    view! {
+        <leptos_meta::Title text=locale.t("nav.users") />
+        <section class="page">
+            <h1>{locale.t("nav.users")}</h1>
+            <form method="get" action="/users" class="filters" role="search">
+                <label class="field grow">
+                    <span>{locale.t("users.search")}</span>
+                    <input type="search" name="q" value=param("q") maxlength="100" placeholder=locale.t("users.search_hint") />
+                </label>
+                <label class="field">
+                    <span>{locale.t("users.role")}</span>
+                    <select name="role">
+                        <option value="">{locale.t("common.all")}</option>
+                        {[Role::Admin, Role::CoAdmin, Role::User].into_iter().map(|r| view! {
+                            <option value=r.as_db() selected=param("role") == r.as_db()>{locale.t(r.label_key())}</option>
+                        }).collect_view()}
+                    </select>
+                </label>
+                <label class="field">
+                    <span>{locale.t("users.state")}</span>
+                    <select name="state">
+                        <option value="">{locale.t("common.all")}</option>
+                        {[MemberState::Active, MemberState::Invited, MemberState::Disabled].into_iter().map(|s| view! {
+                            <option value=s.as_db() selected=param("state") == s.as_db()>{locale.t(s.label_key())}</option>
+                        }).collect_view()}
+                    </select>
+                </label>
+                <label class="field">
+                    <span>{locale.t("wo.filter.sort")}</span>
+                    <select name="sort">
+                        {[("", "users.sort.created_desc"), ("created_asc", "users.sort.created_asc"), ("email", "users.sort.email"),
+                          ("name", "users.sort.name"), ("last_login", "users.sort.last_login")].into_iter().map(|(v, k)| view! {
+                            <option value=v selected=param("sort") == v>{locale.t(k)}</option>
+                        }).collect_view()}
+                    </select>
+                </label>
+                <input type="hidden" name="per" value=param("per") />
+                <button type="submit" class="button primary">{locale.t("common.search")}</button>
+                <a class="button" href="/users">{locale.t("common.clear")}</a>
+            </form>
+            <Suspense fallback=move || view! { <p class="loading">{locale.t("common.loading")}</p> }>
+                {move || Suspend::new(async move {
+                    match page.await {
+                        Ok(data) => {
+                            let manage = data.my_role.may_manage_users();
+                            let admin = data.my_role.may_transfer_admin();
+                            let me = data.me;
+                            let pages = ((data.total + data.per_page - 1) / data.per_page).max(1);
+                            let candidates: Vec<(i64, String)> = data.rows.iter()
+                                .filter(|r| r.state == MemberState::Active && r.user_id != me)
+                                .map(|r| (r.user_id, format!("{} {}", r.email, r.name)))
+                                .collect();
+                            view! {
+                                {manage.then(|| view! {
+                                    <div class="toolbar">
+                                        <details class="inline-details" open=reopen("invite")>
+                                            <summary class="button primary">{locale.t("users.invite")}</summary>
+                                            <ActionForm action=invite attr:class="form card">
+                                                <h2>{locale.t("users.invite")}</h2>
+                                                <FormMessage feedback=invite_fb />
+                                                <label class="field">
+                                                    <span>{locale.t("login.email")}</span>
+                                                    <input type="email" name="email" required value=move || invite_fb.with(|f| f.value("email")) />
+                                                    <FieldMessage feedback=invite_fb field="email" />
+                                                </label>
+                                                <label class="field">
+                                                    <span>{locale.t("users.role")}</span>
+                                                    <select name="role">{role_options(locale, data.my_role.grantable_roles(), Role::User)}</select>
+                                                    <FieldMessage feedback=invite_fb field="role" />
+                                                </label>
+                                                <button type="submit" class="button primary" disabled=move || invite.pending().get()>{locale.t("users.send_invitation")}</button>
+                                                {move || matches!(invite.value().get(), Some(Ok(()))).then(|| view! {
+                                                    <p class="notice ok" role="status">{locale.t("users.invited")}</p>
+                                                })}
+                                            </ActionForm>
+                                        </details>
+                                        {admin.then(|| view! {
+                                            <details class="inline-details" open=reopen("transfer")>
+                                                <summary class="button">{locale.t("users.transfer")}</summary>
+                                                <ActionForm action=transfer attr:class="form card">
+                                                    <h2>{locale.t("users.transfer")}</h2>
+                                                    <p class="muted">{locale.t("users.transfer_hint")}</p>
+                                                    <FormMessage feedback=transfer_fb />
+                                                    <label class="field">
+                                                        <span>{locale.t("users.new_admin")}</span>
+                                                        <select name="user_id">
+                                                            {candidates.iter().map(|(id, label)| view! { <option value=id.to_string()>{label.clone()}</option> }).collect_view()}
+                                                        </select>
+                                                        <FieldMessage feedback=transfer_fb field="user_id" />
+                                                    </label>
+                                                    <label class="field">
+                                                        <span>{locale.t("users.your_password")}</span>
+                                                        <input type="password" name="password" autocomplete="current-password" required />
+                                                        <FieldMessage feedback=transfer_fb field="password" />
+                                                    </label>
+                                                    <button type="submit" class="button danger">{locale.t("common.save")}</button>
+                                                </ActionForm>
+                                            </details>
+                                        })}
+                                    </div>
+                                })}
+                                <ActionForm action=bulk attr:class="bulk-form">
+                                    <FormMessage feedback=bulk_fb />
+                                    <FieldMessage feedback=bulk_fb field="selected" />
+                                    {manage.then(|| view! {
+                                        <div class="toolbar">
+                                            <button type="submit" name="enable" value="0" class="button danger">{locale.t("users.disable")}</button>
+                                            <button type="submit" name="enable" value="1" class="button">{locale.t("users.enable")}</button>
+                                        </div>
+                                    })}
+                                    {if data.rows.is_empty() {
+                                        view! { <div class="empty-state"><p>{locale.t("users.empty")}</p></div> }.into_any()
+                                    } else {
+                                        view! {
+                                            <div class="table-wrap">
+                                                <table class="table" data-testid="members">
+                                                    <thead><tr>
+                                                        {manage.then(|| view! { <th><span class="sr-only">{locale.t("users.select")}</span></th> })}
+                                                        <th>{locale.t("login.email")}</th><th>{locale.t("users.name")}</th>
+                                                        <th>{locale.t("users.type")}</th><th>{locale.t("users.role")}</th>
+                                                        <th>{locale.t("activate.phone")}</th><th>{locale.t("users.inviter")}</th>
+                                                        <th>{locale.t("users.activated")}</th><th>{locale.t("users.created")}</th>
+                                                        <th>{locale.t("users.last_login")}</th><th>{locale.t("common.actions")}</th>
+                                                    </tr></thead>
+                                                    <tbody>
+                                                        {data.rows.into_iter().map(|r| {
+                                                            let selectable = rules::may_set_state(data.my_role, me, r.role, r.user_id);
+                                                            let state_note = match r.state {
+                                                                MemberState::Disabled => Some(locale.t("users.state.disabled")),
+                                                                MemberState::Invited if r.invitation_expired => Some(locale.t("users.invitation_expired")),
+                                                                MemberState::Invited => Some(locale.t("users.state.invited")),
+                                                                MemberState::Active => None,
+                                                            };
+                                                            view! {
+                                                                <tr class:disabled=r.state == MemberState::Disabled>
+                                                                    {manage.then(|| view! {
+                                                                        <td>{selectable.then(|| view! {
+                                                                            <input type="checkbox" name=format!("selected[u{}]", r.user_id) aria-label=r.email.clone() />
+                                                                        })}</td>
+                                                                    })}
+                                                                    <td>{r.email.clone()}</td>
+                                                                    <td>{dash(r.name.clone())}</td>
+                                                                    <td>{locale.t("users.type.regular")}</td>
+                                                                    <td>{locale.t(r.role.label_key())}</td>
+                                                                    <td>{dash(r.phone.clone())}</td>
+                                                                    <td>{dash(r.inviter.clone())}</td>
+                                                                    <td>
+                                                                        {if r.activated && r.state != MemberState::Invited { "✔" } else { "✘" }}
+                                                                        {state_note.map(|n| view! { " " <span class="muted">{n}</span> })}
+                                                                    </td>
+                                                                    <td>{r.created.clone()}</td>
+                                                                    <td>{dash(r.last_login.clone())}</td>
+                                                                    <td><a href=format!("/users/{}", r.user_id)>{locale.t("common.edit")}</a></td>
+                                                                </tr>
+                                                            }
+                                                        }).collect_view()}
+                                                    </tbody>
+                                                </table>
+                                            </div>
+                                        }.into_any()
+                                    }}
+                                </ActionForm>
+                                <nav class="pager" aria-label=locale.t("common.pages")>
+                                    <span class="muted">{locale.tf("users.total", &[("count", &data.total.to_string())])}</span>
+                                    {(data.page > 1).then(|| view! { <a class="button" href=link(data.page - 1)>{locale.t("common.prev_page")}</a> })}
+                                    <span>{format!("{} / {}", data.page, pages)}</span>
+                                    {(data.page < pages).then(|| view! { <a class="button" rel="next" href=link(data.page + 1)>{locale.t("common.next_page")}</a> })}
+                                    <form method="get" action="/users" class="inline">
+                                        {["q", "role", "state", "sort"].into_iter().map(|k| view! { <input type="hidden" name=k value=param(k) /> }).collect_view()}
+                                        <select name="per" aria-label=locale.t("users.per_page")>
+                                            {PAGE_SIZES.into_iter().map(|n| view! {
+                                                <option value=n.to_string() selected=n == data.per_page>{locale.tf("users.per_page_n", &[("n", &n.to_string())])}</option>
+                                            }).collect_view()}
+                                        </select>
+                                        <button type="submit" class="button small">{locale.t("users.apply")}</button>
+                                    </form>
+                                </nav>
+                            }.into_any()
+                        }
+                        Err(error) => view! { <ErrorPage error /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+/// One member: 编辑 (name, phone, role) and, while invited, resend or revoke.
+#[component]
+pub fn MemberDetailPage() -> impl IntoView {
+    let locale = use_locale();
+    let params = use_params_map();
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|v| v.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
+    let edit = ServerAction::<EditMember>::new();
+    let resend = ServerAction::<ResendInvitation>::new();
+    let revoke = ServerAction::<RevokeInvitation>::new();
+    let data = Resource::new_blocking(
+        move || (id(), edit.version().get(), resend.version().get()),
+        |(id, ..)| get_member(id),
+    );
+    let edit_fb = feedback("edit", edit.value());
+    let member_fb = feedback("member", resend.value());
+    let revoke_fb = feedback("member", revoke.value());
+    view! {
+        <leptos_meta::Title text=locale.t("nav.users") />
+        <section class="page narrow">
+            <p><a href="/users">"← "{locale.t("nav.users")}</a></p>
+            <Suspense fallback=move || view! { <p class="loading">{locale.t("common.loading")}</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(page) => {
+                            let Some(m) = page.rows.into_iter().next() else {
+                                return view! { <ErrorPage error=AppError::NotFound /> }.into_any();
+                            };
+                            let editable = rules::may_edit(page.my_role, page.me, m.role, m.user_id);
+                            let roles: Vec<Role> = if m.role == Role::Admin { vec![Role::Admin] } else { page.my_role.grantable_roles().to_vec() };
+                            let typed = move |field: &'static str, initial: String| move || {
+                                let v = edit_fb.with(|f| f.value(field));
+                                if v.is_empty() && edit_fb.with(|f| f.values.is_empty()) { initial.clone() } else { v }
+                            };
+                            view! {
+                                <h1>{m.email.clone()}</h1>
+                                <dl class="facts">
+                                    <dt>{locale.t("users.role")}</dt><dd>{locale.t(m.role.label_key())}</dd>
+                                    <dt>{locale.t("users.state")}</dt><dd data-testid="member-state">{locale.t(m.state.label_key())}</dd>
+                                    <dt>{locale.t("users.created")}</dt><dd>{m.created.clone()}</dd>
+                                    <dt>{locale.t("users.last_login")}</dt><dd>{dash(m.last_login.clone())}</dd>
+                                </dl>
+                                {editable.then(|| view! {
+                                    <ActionForm action=edit attr:class="form card">
+                                        <h2>{locale.t("common.edit")}</h2>
+                                        <FormMessage feedback=edit_fb />
+                                        <input type="hidden" name="user_id" value=m.user_id.to_string() />
+                                        <label class="field">
+                                            <span>{locale.t("users.name")}</span>
+                                            <input type="text" name="name" maxlength="50" value=typed("name", m.name.clone()) />
+                                            <FieldMessage feedback=edit_fb field="name" />
+                                        </label>
+                                        <label class="field">
+                                            <span>{locale.t("activate.phone")}</span>
+                                            <input type="tel" name="phone" maxlength="40" value=typed("phone", m.phone.clone()) />
+                                            <FieldMessage feedback=edit_fb field="phone" />
+                                        </label>
+                                        <label class="field">
+                                            <span>{locale.t("users.role")}</span>
+                                            <select name="role" disabled=m.role == Role::Admin>{role_options(locale, &roles, m.role)}</select>
+                                            <FieldMessage feedback=edit_fb field="role" />
+                                        </label>
+                                        <button type="submit" class="button primary" disabled=move || edit.pending().get()>{locale.t("common.save")}</button>
+                                        {move || matches!(edit.value().get(), Some(Ok(()))).then(|| view! { <p class="notice ok" role="status">{locale.t("common.saved")}</p> })}
+                                    </ActionForm>
+                                })}
+                                {(m.state == MemberState::Invited && page.my_role.may_manage_users()).then(|| view! {
+                                    <div class="card">
+                                        <h2>{locale.t("users.invitation")}</h2>
+                                        <FormMessage feedback=member_fb />
+                                        <FormMessage feedback=revoke_fb />
+                                        {move || matches!(resend.value().get(), Some(Ok(()))).then(|| view! { <p class="notice ok" role="status">{locale.t("users.invited")}</p> })}
+                                        <div class="toolbar">
+                                            <ActionForm action=resend attr:class="inline">
+                                                <input type="hidden" name="user_id" value=m.user_id.to_string() />
+                                                <button type="submit" class="button">{locale.t("users.resend")}</button>
+                                            </ActionForm>
+                                            <ActionForm action=revoke attr:class="inline">
+                                                <input type="hidden" name="user_id" value=m.user_id.to_string() />
+                                                <button type="submit" class="button danger">{locale.t("users.revoke")}</button>
+                                            </ActionForm>
+                                        </div>
+                                    </div>
+                                })}
+                            }.into_any()
+                        }
+                        Err(error) => view! { <ErrorPage error /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}

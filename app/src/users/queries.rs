@@ -1,0 +1,628 @@
+//! The team's queries, each scoped to the session's provider. A member of another provider
+//! answers as if it did not exist.
+
+use super::rules;
+use super::{MemberPage, MemberRow, MemberState, PAGE_SIZES};
+use crate::accounts::activation::{ssr as links, ACTIVATION_SECS};
+use crate::accounts::model::Role;
+use crate::accounts::session::AuthContext;
+use crate::db::{now, Db};
+use crate::error::AppError;
+use crate::scope::{ProviderScope, Settings};
+use crate::time_fmt::format_datetime;
+use sqlx::Row;
+
+/// The list's query, checked: unknown values fall back to the defaults.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Filter {
+    pub q: String,
+    pub role: Option<Role>,
+    pub state: Option<MemberState>,
+    pub sort: &'static str,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+impl Filter {
+    pub fn parse(q: &str, role: &str, state: &str, sort: &str, page: &str, per: &str) -> Filter {
+        let sort = match sort {
+            "email" => "u.email ASC",
+            "name" => "u.name ASC, u.email ASC",
+            "last_login" => "u.last_login_at DESC, u.email ASC",
+            "created_asc" => "m.created_at ASC, u.email ASC",
+            _ => "m.created_at DESC, u.email ASC",
+        };
+        Filter {
+            q: q.trim().chars().take(100).collect(),
+            role: Role::from_db(role),
+            state: MemberState::from_db(state),
+            sort,
+            page: page.parse::<i64>().ok().filter(|p| *p >= 1).unwrap_or(1),
+            per_page: per
+                .parse::<i64>()
+                .ok()
+                .filter(|p| PAGE_SIZES.contains(p))
+                .unwrap_or(PAGE_SIZES[0]),
+        }
+    }
+}
+
+const SELECT: &str = "SELECT u.id, u.email, u.name, u.phone, u.password_hash IS NOT NULL AS activated,
+        u.last_login_at, m.role, m.status, m.created_at, COALESCE(i.email, '') AS inviter,
+        (SELECT MAX(t.expires_at) FROM account_tokens t
+          WHERE t.user_id = m.user_id AND t.provider_id = m.provider_id AND t.purpose = 'activate' AND t.used_at IS NULL) AS link_expires
+     FROM memberships m
+     JOIN users u ON u.id = m.user_id
+     LEFT JOIN users i ON i.id = m.invited_by";
+
+fn row_to_member(row: &sqlx::any::AnyRow) -> Result<MemberRow, sqlx::Error> {
+    let role: String = row.try_get("role")?;
+    let status: String = row.try_get("status")?;
+    let state = MemberState::from_db(&status)
+        .ok_or_else(|| sqlx::Error::Decode(format!("member status {status}").into()))?;
+    let link_expires: Option<i64> = row.try_get("link_expires")?;
+    Ok(MemberRow {
+        user_id: row.try_get("id")?,
+        email: row.try_get("email")?,
+        name: row.try_get("name")?,
+        role: Role::from_db(&role)
+            .ok_or_else(|| sqlx::Error::Decode(format!("role {role}").into()))?,
+        phone: row.try_get("phone")?,
+        inviter: row.try_get("inviter")?,
+        state,
+        activated: row
+            .try_get::<bool, _>("activated")
+            .or_else(|_| row.try_get::<i64, _>("activated").map(|v| v != 0))?,
+        invitation_expired: state == MemberState::Invited
+            && link_expires.is_none_or(|at| at <= now()),
+        created: format_datetime(row.try_get("created_at")?),
+        last_login: row
+            .try_get::<Option<i64>, _>("last_login_at")?
+            .map(format_datetime)
+            .unwrap_or_default(),
+    })
+}
+
+pub async fn list(db: &Db, scope: &ProviderScope, filter: &Filter) -> Result<MemberPage, AppError> {
+    let mut conditions = vec!["m.provider_id = $1".to_owned()];
+    let mut binds: Vec<String> = Vec::new();
+    if !filter.q.is_empty() {
+        binds.push(format!(
+            "%{}%",
+            filter
+                .q
+                .to_lowercase()
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        ));
+        let n = binds.len() + 1;
+        conditions.push(format!(
+            "(LOWER(u.email) LIKE ${n} ESCAPE '\\' OR LOWER(u.name) LIKE ${n} ESCAPE '\\')"
+        ));
+    }
+    if let Some(role) = filter.role {
+        binds.push(role.as_db().to_owned());
+        conditions.push(format!("m.role = ${}", binds.len() + 1));
+    }
+    if let Some(state) = filter.state {
+        binds.push(state.as_db().to_owned());
+        conditions.push(format!("m.status = ${}", binds.len() + 1));
+    }
+    let condition = conditions.join(" AND ");
+    let count_sql = format!(
+        "SELECT COUNT(*) AS n FROM memberships m JOIN users u ON u.id = m.user_id WHERE {condition}"
+    );
+    let mut count = sqlx::query(&count_sql).bind(scope.provider_id);
+    for value in &binds {
+        count = count.bind(value);
+    }
+    let total: i64 = count.fetch_one(db.pool()).await?.try_get("n")?;
+    let list_sql = format!(
+        "{SELECT} WHERE {condition} ORDER BY {} LIMIT {} OFFSET {}",
+        filter.sort,
+        filter.per_page,
+        (filter.page - 1) * filter.per_page
+    );
+    let mut list = sqlx::query(&list_sql).bind(scope.provider_id);
+    for value in &binds {
+        list = list.bind(value);
+    }
+    let rows = list
+        .fetch_all(db.pool())
+        .await?
+        .iter()
+        .map(row_to_member)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(MemberPage {
+        rows,
+        total,
+        page: filter.page,
+        per_page: filter.per_page,
+        my_role: scope.role,
+        me: scope.user_id,
+    })
+}
+
+pub async fn member(db: &Db, scope: &ProviderScope, user_id: i64) -> Result<MemberRow, AppError> {
+    let row = sqlx::query(&format!(
+        "{SELECT} WHERE m.provider_id = $1 AND m.user_id = $2"
+    ))
+    .bind(scope.provider_id)
+    .bind(user_id)
+    .fetch_optional(db.pool())
+    .await?
+    .ok_or(AppError::NotFound)?;
+    Ok(row_to_member(&row)?)
+}
+
+fn audit<'a>(
+    scope: &ProviderScope,
+    action: &'a str,
+    target: &'a str,
+    detail: &'a str,
+    ip: &'a str,
+) -> crate::audit::Entry<'a> {
+    crate::audit::Entry {
+        provider_id: Some(scope.provider_id),
+        actor_id: Some(scope.user_id),
+        action,
+        target_type: "user",
+        target_id: target,
+        detail,
+        ip,
+    }
+}
+
+async fn provider_name(db: &Db, provider_id: i64) -> Result<String, sqlx::Error> {
+    sqlx::query("SELECT name FROM providers WHERE id = $1")
+        .bind(provider_id)
+        .fetch_one(db.pool())
+        .await?
+        .try_get("name")
+}
+
+fn inviter_label(auth: &AuthContext) -> String {
+    if auth.name.is_empty() {
+        auth.email.clone()
+    } else {
+        auth.name.clone()
+    }
+}
+
+pub async fn invite(
+    db: &Db,
+    settings: &Settings,
+    auth: &AuthContext,
+    scope: &ProviderScope,
+    email: &str,
+    role: &str,
+) -> Result<(), AppError> {
+    if !scope.role.may_manage_users() {
+        return Err(AppError::Forbidden);
+    }
+    let email = email.trim().to_lowercase();
+    let mut errors = Vec::new();
+    if email.is_empty() {
+        errors.push(("email", "form.required"));
+    } else if !crate::accounts::registration::plausible_email(&email) {
+        errors.push(("email", "form.email_invalid"));
+    }
+    let role = Role::from_db(role).filter(|r| scope.role.grantable_roles().contains(r));
+    if role.is_none() {
+        errors.push(("role", "users.error.role"));
+    }
+    if !errors.is_empty() {
+        return Err(AppError::invalid(&errors));
+    }
+    let role = role.ok_or(AppError::Internal)?;
+    let mut tx = db.begin().await?;
+    let existing = sqlx::query("SELECT id FROM users WHERE email = $1")
+        .bind(&email)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let at = now();
+    let user_id: i64 = match existing {
+        Some(row) => {
+            let id: i64 = row.try_get("id")?;
+            let member = sqlx::query(
+                "SELECT status FROM memberships WHERE user_id = $1 AND provider_id = $2",
+            )
+            .bind(id)
+            .bind(scope.provider_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some(member) = member {
+                let code = if member.try_get::<String, _>("status")? == "invited" {
+                    "users.error.already_invited"
+                } else {
+                    "users.error.already_member"
+                };
+                return Err(AppError::invalid(&[("email", code)]));
+            }
+            id
+        }
+        None => sqlx::query("INSERT INTO users (email, created_at) VALUES ($1, $2) RETURNING id")
+            .bind(&email)
+            .bind(at)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get("id")?,
+    };
+    sqlx::query(
+        "INSERT INTO memberships (user_id, provider_id, role, status, invited_by, created_at)
+         VALUES ($1, $2, $3, 'invited', $4, $5)",
+    )
+    .bind(user_id)
+    .bind(scope.provider_id)
+    .bind(role.as_db())
+    .bind(scope.user_id)
+    .bind(at)
+    .execute(&mut *tx)
+    .await?;
+    let token = links::issue_token(
+        &mut tx,
+        "activate",
+        user_id,
+        Some(scope.provider_id),
+        ACTIVATION_SECS,
+    )
+    .await?;
+    let provider = provider_name(db, scope.provider_id).await?;
+    links::enqueue_invitation(
+        &mut tx,
+        &settings.public_url,
+        &email,
+        &provider,
+        &inviter_label(auth),
+        &token,
+    )
+    .await?;
+    let target = user_id.to_string();
+    crate::audit::record(
+        &mut *tx,
+        audit(
+            scope,
+            "member_invited",
+            &target,
+            &email,
+            &crate::scope::client_ip(),
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The member, if this caller may manage them; `NotFound` outside the provider.
+async fn managed(db: &Db, scope: &ProviderScope, user_id: i64) -> Result<MemberRow, AppError> {
+    let member = member(db, scope, user_id).await?;
+    if !scope.role.may_manage_users() {
+        return Err(AppError::Forbidden);
+    }
+    Ok(member)
+}
+
+pub async fn resend(
+    db: &Db,
+    settings: &Settings,
+    auth: &AuthContext,
+    scope: &ProviderScope,
+    user_id: i64,
+) -> Result<(), AppError> {
+    let member = managed(db, scope, user_id).await?;
+    if member.state != MemberState::Invited {
+        return Err(AppError::Conflict("users.error.not_invited".into()));
+    }
+    let mut tx = db.begin().await?;
+    // The old links stop working: only the newest mail counts.
+    sqlx::query(
+        "UPDATE account_tokens SET used_at = $1
+         WHERE user_id = $2 AND provider_id = $3 AND purpose = 'activate' AND used_at IS NULL",
+    )
+    .bind(now())
+    .bind(user_id)
+    .bind(scope.provider_id)
+    .execute(&mut *tx)
+    .await?;
+    let token = links::issue_token(
+        &mut tx,
+        "activate",
+        user_id,
+        Some(scope.provider_id),
+        ACTIVATION_SECS,
+    )
+    .await?;
+    let provider = provider_name(db, scope.provider_id).await?;
+    links::enqueue_invitation(
+        &mut tx,
+        &settings.public_url,
+        &member.email,
+        &provider,
+        &inviter_label(auth),
+        &token,
+    )
+    .await?;
+    let target = user_id.to_string();
+    crate::audit::record(
+        &mut *tx,
+        audit(
+            scope,
+            "invitation_resent",
+            &target,
+            &member.email,
+            &crate::scope::client_ip(),
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn revoke(db: &Db, scope: &ProviderScope, user_id: i64) -> Result<(), AppError> {
+    let member = managed(db, scope, user_id).await?;
+    let mut tx = db.begin().await?;
+    let removed = sqlx::query(
+        "DELETE FROM memberships WHERE user_id = $1 AND provider_id = $2 AND status = 'invited'",
+    )
+    .bind(user_id)
+    .bind(scope.provider_id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if removed != 1 {
+        return Err(AppError::Conflict("users.error.not_invited".into()));
+    }
+    sqlx::query(
+        "UPDATE account_tokens SET used_at = $1
+         WHERE user_id = $2 AND provider_id = $3 AND purpose = 'activate' AND used_at IS NULL",
+    )
+    .bind(now())
+    .bind(user_id)
+    .bind(scope.provider_id)
+    .execute(&mut *tx)
+    .await?;
+    let target = user_id.to_string();
+    crate::audit::record(
+        &mut *tx,
+        audit(
+            scope,
+            "invitation_revoked",
+            &target,
+            &member.email,
+            &crate::scope::client_ip(),
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// 禁用/启用 each selected member the caller may; returns how many changed. A disabled
+/// member's sessions end at once.
+pub async fn set_state(
+    db: &Db,
+    scope: &ProviderScope,
+    ids: &[i64],
+    enable: bool,
+) -> Result<usize, AppError> {
+    if !scope.role.may_manage_users() {
+        return Err(AppError::Forbidden);
+    }
+    let (from, to, action) = if enable {
+        ("disabled", "active", "member_enabled")
+    } else {
+        ("active", "disabled", "member_disabled")
+    };
+    let ip = crate::scope::client_ip();
+    let mut tx = db.begin().await?;
+    let mut changed = 0;
+    for &user_id in ids {
+        let row =
+            sqlx::query("SELECT role FROM memberships WHERE user_id = $1 AND provider_id = $2")
+                .bind(user_id)
+                .bind(scope.provider_id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or(AppError::NotFound)?;
+        let role: String = row.try_get("role")?;
+        let role = Role::from_db(&role).ok_or(AppError::Internal)?;
+        if !rules::may_set_state(scope.role, scope.user_id, role, user_id) {
+            return Err(AppError::Conflict(if user_id == scope.user_id {
+                "users.error.self".into()
+            } else {
+                "users.error.admin".into()
+            }));
+        }
+        let updated = sqlx::query(
+            "UPDATE memberships SET status = $1 WHERE user_id = $2 AND provider_id = $3 AND status = $4",
+        )
+        .bind(to)
+        .bind(user_id)
+        .bind(scope.provider_id)
+        .bind(from)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if updated == 1 {
+            changed += 1;
+            if !enable {
+                sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND provider_id = $2")
+                    .bind(user_id)
+                    .bind(scope.provider_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            let target = user_id.to_string();
+            crate::audit::record(&mut *tx, audit(scope, action, &target, "", &ip)).await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(changed)
+}
+
+pub async fn edit(
+    db: &Db,
+    scope: &ProviderScope,
+    user_id: i64,
+    name: &str,
+    phone: &str,
+    role: Option<&str>,
+) -> Result<(), AppError> {
+    let member = member(db, scope, user_id).await?;
+    if !rules::may_edit(scope.role, scope.user_id, member.role, user_id) {
+        return Err(AppError::Forbidden);
+    }
+    let name = name.trim();
+    let phone = phone.trim();
+    let mut errors = Vec::new();
+    if name.chars().count() > 50 {
+        errors.push(("name", "form.too_long_short"));
+    }
+    if phone.chars().count() > 40 {
+        errors.push(("phone", "form.too_long_short"));
+    }
+    let new_role = match role.filter(|r| !r.is_empty()) {
+        None => member.role,
+        Some(value) => match Role::from_db(value) {
+            Some(r) if r == member.role => r,
+            Some(r) if rules::may_set_role(scope.role, member.role, r) => r,
+            _ => {
+                errors.push(("role", "users.error.role"));
+                member.role
+            }
+        },
+    };
+    if !errors.is_empty() {
+        return Err(AppError::invalid(&errors));
+    }
+    let mut tx = db.begin().await?;
+    sqlx::query("UPDATE users SET name = $1, phone = $2 WHERE id = $3")
+        .bind(name)
+        .bind(phone)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("UPDATE memberships SET role = $1 WHERE user_id = $2 AND provider_id = $3 AND role <> 'admin'")
+        .bind(new_role.as_db())
+        .bind(user_id)
+        .bind(scope.provider_id)
+        .execute(&mut *tx)
+        .await?;
+    let target = user_id.to_string();
+    let detail = if new_role != member.role {
+        format!("{} → {}", member.role.as_db(), new_role.as_db())
+    } else {
+        String::new()
+    };
+    crate::audit::record(
+        &mut *tx,
+        audit(
+            scope,
+            "member_edited",
+            &target,
+            &detail,
+            &crate::scope::client_ip(),
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Hands the admin role to an active member in one transaction: exactly one admin before
+/// and after (the unique index backs this), the old admin becomes 协同管理员.
+pub async fn transfer(
+    db: &Db,
+    auth: &AuthContext,
+    scope: &ProviderScope,
+    user_id: i64,
+    password: String,
+) -> Result<(), AppError> {
+    if !scope.role.may_transfer_admin() {
+        return Err(AppError::Forbidden);
+    }
+    let target = member(db, scope, user_id).await?;
+    if user_id == scope.user_id || target.state != MemberState::Active {
+        return Err(AppError::invalid(&[(
+            "user_id",
+            "users.error.transfer_target",
+        )]));
+    }
+    let stored: Option<String> = sqlx::query("SELECT password_hash FROM users WHERE id = $1")
+        .bind(scope.user_id)
+        .fetch_one(db.pool())
+        .await?
+        .try_get("password_hash")?;
+    if !crate::accounts::password::verify(password, stored).await {
+        return Err(AppError::invalid(&[("password", "password.wrong_current")]));
+    }
+    let mut tx = db.begin().await?;
+    let stepped_down = sqlx::query(
+        "UPDATE memberships SET role = 'co_admin' WHERE provider_id = $1 AND user_id = $2 AND role = 'admin'",
+    )
+    .bind(scope.provider_id)
+    .bind(scope.user_id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if stepped_down != 1 {
+        return Err(AppError::Conflict("users.error.transfer_raced".into()));
+    }
+    let promoted = sqlx::query(
+        "UPDATE memberships SET role = 'admin' WHERE provider_id = $1 AND user_id = $2 AND status = 'active'",
+    )
+    .bind(scope.provider_id)
+    .bind(user_id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if promoted != 1 {
+        return Err(AppError::Conflict("users.error.transfer_raced".into()));
+    }
+    let provider = provider_name(db, scope.provider_id).await?;
+    let new_admin = if target.name.is_empty() {
+        target.email.clone()
+    } else {
+        target.name.clone()
+    };
+    for (to, text) in [
+        (
+            target.email.as_str(),
+            format!(
+                "{} 已将服务提供商（{provider}）的管理员转移给您。",
+                inviter_label(auth)
+            ),
+        ),
+        (
+            auth.email.as_str(),
+            format!(
+                "您已将服务提供商（{provider}）的管理员转移给 {new_admin}，您现在是协同管理员。"
+            ),
+        ),
+    ] {
+        let mail = crate::mail::render(
+            to,
+            &format!("管理员已转移 · Administrator of {provider} changed"),
+            &[
+                text,
+                format!("The administrator role of {provider} on Provider Center passed from {} to {new_admin}.", inviter_label(auth)),
+            ],
+            None,
+        );
+        crate::mail::enqueue(&mut *tx, &mail).await?;
+    }
+    let target_id = user_id.to_string();
+    crate::audit::record(
+        &mut *tx,
+        audit(
+            scope,
+            "admin_transferred",
+            &target_id,
+            &target.email,
+            &crate::scope::client_ip(),
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
