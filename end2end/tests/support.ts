@@ -9,6 +9,8 @@ export function watchConsole(page: Page): string[] {
   page.on("pageerror", (error) => problems.push(`pageerror: ${error.message}`));
   page.on("console", (message) => {
     if (message.text().includes("responded with a status of 422")) return;
+    // With JavaScript off the preloaded bundle is never used, and Chromium says so.
+    if (message.text().includes("was preloaded using link preload but not used")) return;
     if (message.type() === "error" || message.type() === "warning") {
       problems.push(`${message.type()}: ${message.text()}`);
     }

@@ -256,7 +256,9 @@ pub async fn edit_member(
 pub async fn transfer_admin(user_id: i64, password: String) -> Result<(), AppError> {
     let result = async {
         let (auth, scope) = crate::scope::provider_scope()?;
-        queries::transfer(&crate::scope::db()?, &auth, &scope, user_id, password).await
+        let result =
+            queries::transfer(&crate::scope::db()?, &auth, &scope, user_id, password).await;
+        crate::forms::keep_typed("transfer", &[], result)
     }
     .await;
     crate::forms::finish("transfer", result)

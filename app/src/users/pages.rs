@@ -198,7 +198,7 @@ pub fn UsersPage() -> impl IntoView {
                                                                 MemberState::Active => None,
                                                             };
                                                             view! {
-                                                                <tr class:disabled=r.state == MemberState::Disabled>
+                                                                <tr class:disabled=r.state == MemberState::Disabled data-email=r.email.clone()>
                                                                     {manage.then(|| view! {
                                                                         <td>{selectable.then(|| view! {
                                                                             <input type="checkbox" name=format!("selected[u{}]", r.user_id) aria-label=r.email.clone() />
