@@ -900,10 +900,9 @@ pub fn PlatformRegistrationPage() -> impl IntoView {
     };
     let approve = ServerAction::<ApproveRegistration>::new();
     let reject = ServerAction::<RejectRegistration>::new();
-    let registration = Resource::new(
-        move || (id(), approve.version().get(), reject.version().get()),
-        |(id, ..)| platform_registration(id),
-    );
+    let registration = Resource::new(id, platform_registration);
+    crate::forms::refetch_on_success(approve, registration);
+    crate::forms::refetch_on_success(reject, registration);
     let approve_fb = feedback("decide", approve.value());
     let reject_fb = feedback("reject", reject.value());
     view! {

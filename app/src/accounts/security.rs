@@ -377,17 +377,11 @@ pub fn SecurityPage() -> impl IntoView {
     let confirm = ServerAction::<ConfirmTwoFactor>::new();
     let disable = ServerAction::<DisableTwoFactor>::new();
     let rule = ServerAction::<RequireTwoFactor>::new();
-    let status = Resource::new(
-        move || {
-            (
-                start.version().get(),
-                confirm.version().get(),
-                disable.version().get(),
-                rule.version().get(),
-            )
-        },
-        |_| get_security_status(),
-    );
+    let status = Resource::new(|| (), |_| get_security_status());
+    crate::forms::refetch_on_success(start, status);
+    crate::forms::refetch_on_success(confirm, status);
+    crate::forms::refetch_on_success(disable, status);
+    crate::forms::refetch_on_success(rule, status);
     let confirm_fb = feedback("two-factor", confirm.value());
     let disable_fb = feedback("two-factor-off", disable.value());
     let rule_fb = feedback("two-factor-rule", rule.value());

@@ -3,7 +3,7 @@
 //! ActionForms; the dialogs are `<details>`: all of it works without JavaScript.
 
 use super::*;
-use crate::forms::{feedback, FieldMessage, FormMessage};
+use crate::forms::{feedback, refetch_on_success, FieldMessage, FormMessage};
 use crate::i18n::use_locale;
 use crate::shell::{dash, ErrorPage};
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -26,23 +26,20 @@ pub fn UsersPage() -> impl IntoView {
     let page = Resource::new_blocking(
         move || {
             (
-                (
-                    param("q"),
-                    param("role"),
-                    param("state"),
-                    param("sort"),
-                    param("page"),
-                    param("per"),
-                ),
-                (
-                    invite.version().get(),
-                    bulk.version().get(),
-                    transfer.version().get(),
-                ),
+                param("q"),
+                param("role"),
+                param("state"),
+                param("sort"),
+                param("page"),
+                param("per"),
             )
         },
-        |((q, role, state, sort, page, per), _)| list_members(q, role, state, sort, page, per),
+        |(q, role, state, sort, page, per)| list_members(q, role, state, sort, page, per),
     );
+    // Only after a success: a refused form stays open with what was typed.
+    refetch_on_success(invite, page);
+    refetch_on_success(bulk, page);
+    refetch_on_success(transfer, page);
     let invite_fb = feedback("invite", invite.value());
     let bulk_fb = feedback("bulk", bulk.value());
     let transfer_fb = feedback("transfer", transfer.value());
@@ -266,10 +263,9 @@ pub fn MemberDetailPage() -> impl IntoView {
     let edit = ServerAction::<EditMember>::new();
     let resend = ServerAction::<ResendInvitation>::new();
     let revoke = ServerAction::<RevokeInvitation>::new();
-    let data = Resource::new_blocking(
-        move || (id(), edit.version().get(), resend.version().get()),
-        |(id, ..)| get_member(id),
-    );
+    let data = Resource::new_blocking(id, get_member);
+    refetch_on_success(edit, data);
+    refetch_on_success(resend, data);
     let edit_fb = feedback("edit", edit.value());
     let member_fb = feedback("member", resend.value());
     let revoke_fb = feedback("member", revoke.value());
