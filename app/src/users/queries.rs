@@ -302,6 +302,24 @@ async fn managed(db: &Db, scope: &ProviderScope, user_id: i64) -> Result<MemberR
     Ok(member)
 }
 
+/// Ends the open activation links of a member's invitation.
+async fn expire_links(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    user_id: i64,
+    provider_id: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE account_tokens SET used_at = $1
+         WHERE user_id = $2 AND provider_id = $3 AND purpose = 'activate' AND used_at IS NULL",
+    )
+    .bind(now())
+    .bind(user_id)
+    .bind(provider_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 pub async fn resend(
     db: &Db,
     settings: &Settings,
@@ -315,15 +333,7 @@ pub async fn resend(
     }
     let mut tx = db.begin().await?;
     // The old links stop working: only the newest mail counts.
-    sqlx::query(
-        "UPDATE account_tokens SET used_at = $1
-         WHERE user_id = $2 AND provider_id = $3 AND purpose = 'activate' AND used_at IS NULL",
-    )
-    .bind(now())
-    .bind(user_id)
-    .bind(scope.provider_id)
-    .execute(&mut *tx)
-    .await?;
+    expire_links(&mut tx, user_id, scope.provider_id).await?;
     let token = links::issue_token(
         &mut tx,
         "activate",
@@ -372,15 +382,7 @@ pub async fn revoke(db: &Db, scope: &ProviderScope, user_id: i64) -> Result<(), 
     if removed != 1 {
         return Err(AppError::Conflict("users.error.not_invited".into()));
     }
-    sqlx::query(
-        "UPDATE account_tokens SET used_at = $1
-         WHERE user_id = $2 AND provider_id = $3 AND purpose = 'activate' AND used_at IS NULL",
-    )
-    .bind(now())
-    .bind(user_id)
-    .bind(scope.provider_id)
-    .execute(&mut *tx)
-    .await?;
+    expire_links(&mut tx, user_id, scope.provider_id).await?;
     let target = user_id.to_string();
     crate::audit::record(
         &mut *tx,
