@@ -155,22 +155,27 @@ pub async fn member(db: &Db, scope: &ProviderScope, user_id: i64) -> Result<Memb
     Ok(row_to_member(&row)?)
 }
 
-fn audit<'a>(
+/// Records what the caller did to member `user_id`, in the change's transaction.
+async fn audit_member(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     scope: &ProviderScope,
-    action: &'a str,
-    target: &'a str,
-    detail: &'a str,
-    ip: &'a str,
-) -> crate::audit::Entry<'a> {
-    crate::audit::Entry {
-        provider_id: Some(scope.provider_id),
-        actor_id: Some(scope.user_id),
-        action,
-        target_type: "user",
-        target_id: target,
-        detail,
-        ip,
-    }
+    action: &str,
+    user_id: i64,
+    detail: &str,
+) -> Result<(), sqlx::Error> {
+    crate::audit::record(
+        &mut **tx,
+        crate::audit::Entry {
+            provider_id: Some(scope.provider_id),
+            actor_id: Some(scope.user_id),
+            action,
+            target_type: "user",
+            target_id: &user_id.to_string(),
+            detail,
+            ip: &crate::scope::client_ip(),
+        },
+    )
+    .await
 }
 
 async fn provider_name(db: &Db, provider_id: i64) -> Result<String, sqlx::Error> {
@@ -259,8 +264,24 @@ pub async fn invite(
     .bind(at)
     .execute(&mut *tx)
     .await?;
+    send_invitation(&mut tx, db, settings, auth, scope, user_id, &email).await?;
+    audit_member(&mut tx, scope, "member_invited", user_id, &email).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A fresh activation link for `user_id`'s membership, mailed with the §5.1.3 wording.
+async fn send_invitation(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    db: &Db,
+    settings: &Settings,
+    auth: &AuthContext,
+    scope: &ProviderScope,
+    user_id: i64,
+    email: &str,
+) -> Result<(), sqlx::Error> {
     let token = links::issue_token(
-        &mut tx,
+        tx,
         "activate",
         user_id,
         Some(scope.provider_id),
@@ -269,28 +290,14 @@ pub async fn invite(
     .await?;
     let provider = provider_name(db, scope.provider_id).await?;
     links::enqueue_invitation(
-        &mut tx,
+        tx,
         &settings.public_url,
-        &email,
+        email,
         &provider,
         &inviter_label(auth),
         &token,
     )
-    .await?;
-    let target = user_id.to_string();
-    crate::audit::record(
-        &mut *tx,
-        audit(
-            scope,
-            "member_invited",
-            &target,
-            &email,
-            &crate::scope::client_ip(),
-        ),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    .await
 }
 
 /// The member, if this caller may manage them; `NotFound` outside the provider.
@@ -334,36 +341,8 @@ pub async fn resend(
     let mut tx = db.begin().await?;
     // The old links stop working: only the newest mail counts.
     expire_links(&mut tx, user_id, scope.provider_id).await?;
-    let token = links::issue_token(
-        &mut tx,
-        "activate",
-        user_id,
-        Some(scope.provider_id),
-        ACTIVATION_SECS,
-    )
-    .await?;
-    let provider = provider_name(db, scope.provider_id).await?;
-    links::enqueue_invitation(
-        &mut tx,
-        &settings.public_url,
-        &member.email,
-        &provider,
-        &inviter_label(auth),
-        &token,
-    )
-    .await?;
-    let target = user_id.to_string();
-    crate::audit::record(
-        &mut *tx,
-        audit(
-            scope,
-            "invitation_resent",
-            &target,
-            &member.email,
-            &crate::scope::client_ip(),
-        ),
-    )
-    .await?;
+    send_invitation(&mut tx, db, settings, auth, scope, user_id, &member.email).await?;
+    audit_member(&mut tx, scope, "invitation_resent", user_id, &member.email).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -383,18 +362,7 @@ pub async fn revoke(db: &Db, scope: &ProviderScope, user_id: i64) -> Result<(), 
         return Err(AppError::Conflict("users.error.not_invited".into()));
     }
     expire_links(&mut tx, user_id, scope.provider_id).await?;
-    let target = user_id.to_string();
-    crate::audit::record(
-        &mut *tx,
-        audit(
-            scope,
-            "invitation_revoked",
-            &target,
-            &member.email,
-            &crate::scope::client_ip(),
-        ),
-    )
-    .await?;
+    audit_member(&mut tx, scope, "invitation_revoked", user_id, &member.email).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -415,7 +383,6 @@ pub async fn set_state(
     } else {
         ("active", "disabled", "member_disabled")
     };
-    let ip = crate::scope::client_ip();
     let mut tx = db.begin().await?;
     let mut changed = 0;
     for &user_id in ids {
@@ -454,8 +421,7 @@ pub async fn set_state(
                     .execute(&mut *tx)
                     .await?;
             }
-            let target = user_id.to_string();
-            crate::audit::record(&mut *tx, audit(scope, action, &target, "", &ip)).await?;
+            audit_member(&mut tx, scope, action, user_id, "").await?;
         }
     }
     tx.commit().await?;
@@ -510,23 +476,12 @@ pub async fn edit(
         .bind(scope.provider_id)
         .execute(&mut *tx)
         .await?;
-    let target = user_id.to_string();
     let detail = if new_role != member.role {
         format!("{} → {}", member.role.as_db(), new_role.as_db())
     } else {
         String::new()
     };
-    crate::audit::record(
-        &mut *tx,
-        audit(
-            scope,
-            "member_edited",
-            &target,
-            &detail,
-            &crate::scope::client_ip(),
-        ),
-    )
-    .await?;
+    audit_member(&mut tx, scope, "member_edited", user_id, &detail).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -613,18 +568,7 @@ pub async fn transfer(
         );
         crate::mail::enqueue(&mut *tx, &mail).await?;
     }
-    let target_id = user_id.to_string();
-    crate::audit::record(
-        &mut *tx,
-        audit(
-            scope,
-            "admin_transferred",
-            &target_id,
-            &target.email,
-            &crate::scope::client_ip(),
-        ),
-    )
-    .await?;
+    audit_member(&mut tx, scope, "admin_transferred", user_id, &target.email).await?;
     tx.commit().await?;
     Ok(())
 }
