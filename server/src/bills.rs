@@ -2,7 +2,7 @@
 //! read, XLSX streamed from a temporary file, the PDF drawn on request. The provider gets
 //! its own bills (a foreign number is 404); the platform any.
 
-use crate::AppState;
+use crate::{attachment, AppState};
 use app::accounts::session::AuthContext;
 use app::billing::export::{self, Target};
 use app::billing::queries::{ListFilter, Owner};
@@ -10,7 +10,7 @@ use app::error::AppError;
 use app::i18n::{locale_of_headers, Locale};
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
 use std::collections::HashMap;
@@ -49,22 +49,6 @@ fn list_target(owner: Owner, query: &HashMap<String, String>) -> Result<Target, 
         filter.provider_id = Some(get("provider").parse().map_err(|_| AppError::BadRequest)?);
     }
     Ok(Target::List(filter))
-}
-
-fn attachment(mut response: Response, file_name: &str, content_type: &'static str) -> Response {
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    if let Ok(value) = HeaderValue::from_str(&format!(
-        "attachment; filename*=UTF-8''{}",
-        app::accounts::encode_query(file_name)
-    )) {
-        headers.insert(header::CONTENT_DISPOSITION, value);
-    }
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    response
 }
 
 #[derive(Clone, Copy)]

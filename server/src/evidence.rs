@@ -8,7 +8,7 @@ use app::error::AppError;
 use app::orders::evidence::{self, StoredFile, MAX_BYTES};
 use app::scope::ProviderScope;
 use axum::extract::{Multipart, Path, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
 
@@ -84,23 +84,7 @@ async fn send(state: &AppState, file: Result<StoredFile, AppError>) -> Response 
         tracing::error!(key = %file.storage_key, "an evidence file is missing from storage");
         return StatusCode::NOT_FOUND.into_response();
     };
-    let disposition = format!(
-        "attachment; filename*=UTF-8''{}",
-        app::accounts::encode_query(&file.name)
-    );
-    let mut response = bytes.into_response();
-    let headers = response.headers_mut();
-    if let Ok(value) = HeaderValue::from_str(&file.content_type) {
-        headers.insert(header::CONTENT_TYPE, value);
-    }
-    if let Ok(value) = HeaderValue::from_str(&disposition) {
-        headers.insert(header::CONTENT_DISPOSITION, value);
-    }
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    response
+    crate::attachment(bytes.into_response(), &file.name, &file.content_type)
 }
 
 pub async fn download_for_provider(

@@ -234,6 +234,26 @@ pub fn spawn_jobs(config: &Config, db: Db, settings: Settings) {
     });
 }
 
+/// A download: always an attachment (never rendered by the browser), with the type the
+/// content showed, a UTF-8 file name, and not cached.
+pub(crate) fn attachment(mut response: Response, file_name: &str, content_type: &str) -> Response {
+    let headers = response.headers_mut();
+    if let Ok(value) = HeaderValue::from_str(content_type) {
+        headers.insert(header::CONTENT_TYPE, value);
+    }
+    if let Ok(value) = HeaderValue::from_str(&format!(
+        "attachment; filename*=UTF-8''{}",
+        app::accounts::encode_query(file_name)
+    )) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    response
+}
+
 /// Ready when the database answers: what a load balancer should ask before sending traffic.
 async fn readyz(State(db): State<Db>) -> Response {
     if db.ping().await {

@@ -7,7 +7,7 @@ use app::accounts::registration::MAX_FILES;
 use app::accounts::session::AuthContext;
 use app::error::AppError;
 use axum::extract::{Multipart, Path, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
 
@@ -108,20 +108,5 @@ pub async fn download(
         tracing::error!(%key, "a qualification file is missing from storage");
         return StatusCode::NOT_FOUND.into_response();
     };
-    let mut response = bytes.into_response();
-    let headers = response.headers_mut();
-    if let Ok(value) = HeaderValue::from_str(&content_type) {
-        headers.insert(header::CONTENT_TYPE, value);
-    }
-    if let Ok(value) = HeaderValue::from_str(&format!(
-        "attachment; filename*=UTF-8''{}",
-        app::accounts::encode_query(&name)
-    )) {
-        headers.insert(header::CONTENT_DISPOSITION, value);
-    }
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    response
+    crate::attachment(bytes.into_response(), &name, &content_type)
 }

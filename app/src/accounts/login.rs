@@ -25,6 +25,7 @@ pub const PENDING_ATTEMPTS: i64 = 5;
 #[cfg(feature = "ssr")]
 pub mod ssr {
     use crate::accounts::session;
+    pub use crate::accounts::session::cookie;
     use crate::db::{now, Db};
     use crate::error::AppError;
     use sqlx::Row;
@@ -229,13 +230,6 @@ pub mod ssr {
         .await?
         .rows_affected();
         Ok(used == 1)
-    }
-
-    pub fn cookie(name: &str, value: &str, max_age: i64, secure: bool) -> String {
-        format!(
-            "{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{}",
-            if secure { "; Secure" } else { "" }
-        )
     }
 }
 

@@ -61,18 +61,20 @@ pub fn new_token() -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-pub fn set_cookie(token: &str, secure: bool) -> String {
+/// An HttpOnly, same-site cookie for the whole site (`Secure` under HTTPS).
+pub fn cookie(name: &str, value: &str, max_age: i64, secure: bool) -> String {
     format!(
-        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={ABSOLUTE_TIMEOUT_SECS}{}",
+        "{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{}",
         if secure { "; Secure" } else { "" }
     )
 }
 
+pub fn set_cookie(token: &str, secure: bool) -> String {
+    cookie(SESSION_COOKIE, token, ABSOLUTE_TIMEOUT_SECS, secure)
+}
+
 pub fn clear_cookie(secure: bool) -> String {
-    format!(
-        "{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
-        if secure { "; Secure" } else { "" }
-    )
+    cookie(SESSION_COOKIE, "", 0, secure)
 }
 
 /// Starts a session; returns the token for the cookie.
