@@ -57,6 +57,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0006_accounts.sql"),
         include_str!("../../migrations/postgres/0006_accounts.sql"),
     ),
+    (
+        7,
+        "services",
+        include_str!("../../migrations/sqlite/0007_services.sql"),
+        include_str!("../../migrations/postgres/0007_services.sql"),
+    ),
 ];
 
 pub fn now() -> i64 {

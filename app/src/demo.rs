@@ -197,6 +197,7 @@ pub async fn seed(db: &Db) -> Result<bool, sqlx::Error> {
     }
     seed_orders(&mut tx, &provider_ids).await?;
     seed_bills(&mut tx, provider_ids[0]).await?;
+    seed_service_items(&mut tx, provider_ids[0]).await?;
     tx.commit().await?;
     Ok(true)
 }
@@ -798,6 +799,227 @@ async fn seed_bills(
             .execute(&mut **tx)
             .await?;
         }
+    }
+    Ok(())
+}
+
+/// A demo service item: (服务名称, 服务对象, 创建时间, 审核状态, plan: mode, price, currency).
+type DemoServiceItem = (
+    &'static str,
+    &'static str,
+    OffsetDateTime,
+    &'static str,
+    (&'static str, &'static str, &'static str),
+);
+
+/// The service items of manual §4.1.1, in its order, each with a SKU and a plan.
+const SERVICE_ITEMS: &[DemoServiceItem] = &[
+    (
+        "部署服务",
+        "heenor测试服务项",
+        datetime!(2019-09-30 10:21:00 +8),
+        "approved",
+        ("one_time", "110.00", "CNY"),
+    ),
+    (
+        "test45678",
+        "MSP绑定测试",
+        datetime!(2019-09-27 16:44:00 +8),
+        "approved",
+        ("one_time", "200.00", "CNY"),
+    ),
+    (
+        "xixuan test 5",
+        "MSP绑定测试",
+        datetime!(2019-09-27 16:19:00 +8),
+        "approved",
+        ("monthly", "100.00", "CNY"),
+    ),
+    (
+        "xixuan测试服务",
+        "MSP绑定测试",
+        datetime!(2019-09-27 13:48:00 +8),
+        "approved",
+        ("one_time", "300.00", "CNY"),
+    ),
+    (
+        "heenor测试服务项3",
+        "MSP绑定测试",
+        datetime!(2019-09-27 10:49:00 +8),
+        "approved",
+        ("one_time", "100.00", "CNY"),
+    ),
+    (
+        "heenor测试服务项",
+        "heenor测试服务项",
+        datetime!(2019-09-27 10:01:00 +8),
+        "rejected",
+        ("one_time", "110.00", "CNY"),
+    ),
+    (
+        "xixuan test",
+        "Office 365",
+        datetime!(2019-09-11 15:24:00 +8),
+        "approved",
+        ("monthly", "20.00", "USD"),
+    ),
+    (
+        "test004",
+        "Test Product",
+        datetime!(2019-08-02 14:40:00 +8),
+        "approved",
+        ("one_time", "400.00", "CNY"),
+    ),
+    (
+        "BITian服务项",
+        "aaa-X",
+        datetime!(2019-07-02 15:45:00 +8),
+        "approved",
+        ("installments", "1200.00", "CNY"),
+    ),
+    (
+        "Leolinin",
+        "买买买_SkyAudit_SaaSaaSMe Transport",
+        datetime!(2019-06-28 11:08:00 +8),
+        "approved",
+        ("one_time", "600.00", "CNY"),
+    ),
+    (
+        "EP",
+        "SKYAUDIT",
+        datetime!(2019-06-06 11:48:00 +8),
+        "pending_review",
+        ("one_time", "100.00", "USD"),
+    ),
+    (
+        "SafeIN China",
+        "SkyAudit",
+        datetime!(2019-06-06 11:01:00 +8),
+        "pending_review",
+        ("monthly", "50.00", "USD"),
+    ),
+    (
+        "服务BinaryTree",
+        "邮箱迁移package",
+        datetime!(2019-06-05 11:33:00 +8),
+        "draft",
+        ("one_time", "800.00", "CNY"),
+    ),
+];
+
+async fn seed_service_items(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    provider_id: i64,
+) -> Result<(), sqlx::Error> {
+    use crate::money::{Currency, Money};
+    let mut ids = Vec::new();
+    for email in ["aku@example.com", "operator@example.com"] {
+        let id: i64 = sqlx::query("SELECT id FROM users WHERE email = $1")
+            .bind(email)
+            .fetch_one(&mut **tx)
+            .await?
+            .try_get("id")?;
+        ids.push(id);
+    }
+    let (admin, operator) = (ids[0], ids[1]);
+    let fail = |e: crate::error::AppError| sqlx::Error::Protocol(format!("demo service item: {e}"));
+    for (name, product, created, status, (mode, price, currency)) in SERVICE_ITEMS {
+        let at = created.unix_timestamp();
+        let description = format!(
+            "<h3>{name}</h3><p>为「{product}」提供的托管服务：<b>部署</b>、配置与上线后的运维支持。</p>\
+             <ul><li>需求沟通与方案设计</li><li>部署实施与验收</li><li>7×24 小时工单支持</li></ul>",
+        );
+        let id: i64 = sqlx::query(
+            "INSERT INTO service_items (provider_id, name, product, owner_name, owner_contact, description_html,
+                                        status, version, created_by, created_at, updated_at)
+             VALUES ($1, $2, $3, 'AKU', '13653612334', $4, 'draft', 0, $5, $6, $6) RETURNING id",
+        )
+        .bind(provider_id)
+        .bind(*name)
+        .bind(*product)
+        .bind(&description)
+        .bind(admin)
+        .bind(at)
+        .fetch_one(&mut **tx)
+        .await?
+        .try_get("id")?;
+        let sku: i64 = sqlx::query(
+            "INSERT INTO service_skus (service_item_id, name, specification, region, created_at)
+             VALUES ($1, '标准版', '1 次部署，含 30 天支持', '华东', $2) RETURNING id",
+        )
+        .bind(id)
+        .bind(at)
+        .fetch_one(&mut **tx)
+        .await?
+        .try_get("id")?;
+        let currency = Currency::from_code(currency).expect("a demo currency");
+        let price = Money::new(price.parse().expect("a demo price"), currency)
+            .to_minor()
+            .map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
+        let installments = if *mode == "installments" { 3 } else { 1 };
+        sqlx::query(
+            "INSERT INTO service_plans (sku_id, name, billing_mode, price_minor, currency, tax_rate,
+                                        installments, interval_months, created_at)
+             VALUES ($1, '基本计划', $2, $3, $4, '0.06', $5, 1, $6)",
+        )
+        .bind(sku)
+        .bind(*mode)
+        .bind(price)
+        .bind(currency.code())
+        .bind(installments)
+        .bind(at)
+        .execute(&mut **tx)
+        .await?;
+        crate::services::queries::new_version(tx, id, 1, admin, &[("created", (*name).to_owned())])
+            .await
+            .map_err(fail)?;
+        // The review moves that led to the manual's status, a day apart.
+        let moves: &[(&str, &str, &str, i64, &str)] = match *status {
+            "approved" => &[
+                ("submit", "draft", "pending_review", 0, ""),
+                ("approve", "pending_review", "approved", 1, ""),
+            ],
+            "rejected" => &[
+                ("submit", "draft", "pending_review", 0, ""),
+                (
+                    "reject",
+                    "pending_review",
+                    "rejected",
+                    1,
+                    "服务描述过于简单，请补充服务范围与交付标准。",
+                ),
+            ],
+            "pending_review" => &[("submit", "draft", "pending_review", 0, "")],
+            _ => &[],
+        };
+        for (action, from, to, actor, reason) in moves {
+            let when = at + 3600 + 86_400 * i64::from(*actor == 1);
+            sqlx::query(
+                "INSERT INTO service_item_events (service_item_id, actor_id, action, from_status, to_status, version, reason, created_at)
+                 VALUES ($1, $2, $3, $4, $5, 1, $6, $7)",
+            )
+            .bind(id)
+            .bind(if *actor == 1 { operator } else { admin })
+            .bind(*action)
+            .bind(*from)
+            .bind(*to)
+            .bind(*reason)
+            .bind(when)
+            .execute(&mut **tx)
+            .await?;
+        }
+        let reason = moves.last().map(|m| m.4).unwrap_or_default();
+        sqlx::query(
+            "UPDATE service_items SET status = $1, review_version = $2, decision_reason = $3, submitted_at = $4
+             WHERE id = $5",
+        )
+        .bind(*status)
+        .bind((!moves.is_empty()).then_some(1_i64))
+        .bind(reason)
+        .bind((!moves.is_empty()).then_some(at + 3600))
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
     }
     Ok(())
 }

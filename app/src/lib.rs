@@ -19,6 +19,7 @@ pub mod money;
 pub mod orders;
 pub mod platform;
 pub mod scope;
+pub mod services;
 pub mod shell;
 #[cfg(feature = "ssr")]
 pub mod storage;
@@ -84,7 +85,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("registrations") view=accounts::registration::PlatformRegistrationsPage ssr=SsrMode::Async />
                     <Route path=path!("registrations/:id") view=accounts::registration::PlatformRegistrationPage ssr=SsrMode::Async />
                     <Route path=path!("orders") view=orders::dispatch::PlatformOrdersPage ssr=SsrMode::Async />
-                    <Route path=path!("services") view=soon("nav.platform.services", "soon.platform_services") ssr=SsrMode::Async />
+                    <Route path=path!("services") view=services::PlatformServiceQueuePage ssr=SsrMode::Async />
+                    <Route path=path!("services/:id") view=services::PlatformServiceReviewPage ssr=SsrMode::Async />
                     <Route path=path!("bills") view=billing::platform_pages::PlatformBillListPage ssr=SsrMode::Async />
                     <Route path=path!("bills/:no") view=billing::platform_pages::PlatformBillDetailPage ssr=SsrMode::Async />
                     <Route path=path!("tiers") view=soon("nav.platform.tiers", "soon.platform_tiers") ssr=SsrMode::Async />
@@ -97,7 +99,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=home::HomePage ssr=SsrMode::Async />
                     <Route path=path!("orders") view=orders::WorkOrderListPage ssr=SsrMode::Async />
                     <Route path=path!("orders/:no") view=orders::WorkOrderDetailPage ssr=SsrMode::Async />
-                    <Route path=path!("services") view=soon("nav.service_items", "soon.services") ssr=SsrMode::Async />
+                    <Route path=path!("services") view=services::ServiceListPage ssr=SsrMode::Async />
+                    <Route path=path!("services/new") view=services::ServiceNewPage ssr=SsrMode::Async />
+                    <Route path=path!("services/:id") view=services::ServiceItemPage ssr=SsrMode::Async />
                     <Route path=path!("users") view=users::pages::UsersPage ssr=SsrMode::Async />
                     <Route path=path!("users/:id") view=users::pages::MemberDetailPage ssr=SsrMode::Async />
                     <Route path=path!("audit") view=|| view! { <users::activity::AuditLogPage /> } ssr=SsrMode::Async />

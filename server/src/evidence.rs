@@ -12,7 +12,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
 
-fn scope(auth: Option<Extension<AuthContext>>) -> Result<ProviderScope, AppError> {
+pub(crate) fn scope(auth: Option<Extension<AuthContext>>) -> Result<ProviderScope, AppError> {
     let auth = auth.ok_or(AppError::Unauthorized)?.0;
     let current = auth.provider.ok_or(AppError::Forbidden)?;
     Ok(ProviderScope {

@@ -9,6 +9,7 @@ mod intake;
 mod middleware;
 mod oidc;
 mod registration;
+mod services;
 
 use app::db::Db;
 use app::i18n::{Locale, LOCALE_COOKIE};
@@ -132,6 +133,20 @@ pub async fn build_with_settings(config: &Config) -> Result<(Router, Db, Setting
         .route(
             "/orders/{no}/files/{id}",
             get(evidence::download_for_provider),
+        )
+        .route(
+            "/services/{id}/files",
+            axum::routing::post(services::upload).layer(axum::extract::DefaultBodyLimit::max(
+                app::services::UPLOAD_LIMIT,
+            )),
+        )
+        .route(
+            "/services/{id}/files/{file_id}",
+            get(services::download_for_provider),
+        )
+        .route(
+            "/platform/services/{id}/files/{file_id}",
+            get(services::download_for_platform),
         )
         .route("/bills/export.csv", get(bills::list_csv::<false>))
         .route("/bills/export.xlsx", get(bills::list_xlsx::<false>))

@@ -1,0 +1,426 @@
+//! Services (§4, 服务管理 › 服务项): the provider's service items with their rich-text
+//! description, attachments, SKUs and plans; every saved change is a version; 提交审核 sends
+//! one version to the platform, which approves or refuses it, and decides delisting (下架).
+
+mod editor;
+pub mod model;
+mod pages;
+#[cfg(feature = "ssr")]
+pub mod queries;
+mod review;
+#[cfg(feature = "ssr")]
+pub mod sanitize;
+
+pub use pages::{ServiceItemPage, ServiceListPage, ServiceNewPage};
+pub use review::{PlatformServiceQueuePage, PlatformServiceReviewPage};
+
+use crate::error::AppError;
+use model::{BillingMode, ServiceStatus};
+use serde::{Deserialize, Serialize};
+
+pub const PAGE_SIZE: i64 = 15;
+/// Attachments per item, and the largest one.
+pub const MAX_FILES: i64 = 10;
+pub const MAX_FILE_BYTES: usize = 10 * 1024 * 1024;
+pub const UPLOAD_LIMIT: usize = MAX_FILE_BYTES + 64 * 1024;
+
+/// A row of 服务项 (§4.1.1).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServiceRow {
+    pub id: i64,
+    pub name: String,
+    pub product: String,
+    pub creator: String,
+    pub created: String,
+    pub status: ServiceStatus,
+    /// The platform's queue shows whose item it is and since when it waits.
+    pub provider: String,
+    pub submitted: String,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServiceListPage {
+    pub rows: Vec<ServiceRow>,
+    pub page: i64,
+    pub pages: i64,
+    pub count: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanView {
+    pub id: i64,
+    pub name: String,
+    pub mode: BillingMode,
+    /// As typed back into the edit form: 100.00, CNY, 6.
+    pub price_input: String,
+    pub currency: String,
+    pub tax_percent: String,
+    /// Formatted: ¥100.00, ¥106.00.
+    pub price: String,
+    pub price_with_tax: String,
+    pub installments: i64,
+    pub interval_months: i64,
+    /// The payments of a 分期 plan, formatted; one entry otherwise.
+    pub schedule: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SkuView {
+    pub id: i64,
+    pub name: String,
+    pub specification: String,
+    pub region: String,
+    pub plans: Vec<PlanView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileView {
+    pub id: i64,
+    pub name: String,
+    pub size: String,
+}
+
+/// What one version of an item says, as buyers will see it; stored with each version.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Snapshot {
+    pub name: String,
+    pub product: String,
+    pub owner_name: String,
+    pub owner_contact: String,
+    pub description_html: String,
+    pub skus: Vec<SkuView>,
+    pub files: Vec<FileView>,
+}
+
+/// One change of a version: a translation key (`svc.change.<key>`) and what it touched.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeView {
+    pub key: String,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VersionView {
+    pub version: i64,
+    pub at: String,
+    pub actor: String,
+    pub changes: Vec<ChangeView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventView {
+    pub at: String,
+    pub actor: String,
+    /// Translation key `svc.action.<action>`.
+    pub action: String,
+    pub to: Option<ServiceStatus>,
+    pub version: i64,
+    pub reason: String,
+}
+
+/// Everything the item's page shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServiceDetail {
+    pub id: i64,
+    pub provider: String,
+    pub status: ServiceStatus,
+    pub version: i64,
+    /// The version submitted for review, or last decided.
+    pub review_version: Option<i64>,
+    /// The platform's last refusal (rejection or refused delisting).
+    pub decision_reason: String,
+    pub creator: String,
+    pub created: String,
+    /// The working copy (provider) or the version under review (platform).
+    pub content: Snapshot,
+    pub versions: Vec<VersionView>,
+    pub events: Vec<EventView>,
+    /// 服务对象 suggestions: the products of the provider's work orders.
+    pub products: Vec<String>,
+}
+
+/// 服务项 list (§4.1.1): 截止日期 range, 服务名称 search, 审核状态, sort, page.
+#[leptos::server(endpoint = "service_items")]
+pub async fn list_service_items(
+    from: String,
+    to: String,
+    q: String,
+    status: String,
+    sort: String,
+    page: String,
+) -> Result<ServiceListPage, AppError> {
+    let result = async {
+        use crate::scope::{db, provider_scope};
+        let (_, scope) = provider_scope()?;
+        let filter = queries::Filter::parse(&from, &to, &q, &status, &sort, &page);
+        queries::list(&db()?, queries::Owner::Provider(scope.provider_id), &filter).await
+    }
+    .await;
+    crate::forms::finish("", result)
+}
+
+/// The working copy of one of the provider's items; another provider's id is 404.
+#[leptos::server(endpoint = "service_item")]
+pub async fn get_service_item(id: i64) -> Result<ServiceDetail, AppError> {
+    let result = async {
+        use crate::scope::{db, provider_scope};
+        let (_, scope) = provider_scope()?;
+        queries::detail(&db()?, queries::Owner::Provider(scope.provider_id), id).await
+    }
+    .await;
+    crate::forms::finish("", result)
+}
+
+/// 服务对象 suggestions for the new item's form.
+#[leptos::server(endpoint = "service_products")]
+pub async fn service_products() -> Result<Vec<String>, AppError> {
+    let result = async {
+        use crate::scope::{db, provider_scope};
+        let (_, scope) = provider_scope()?;
+        queries::products(&db()?, scope.provider_id).await
+    }
+    .await;
+    crate::forms::finish("", result)
+}
+
+/// 保存 of 基本信息: creates the item (empty `id`) or saves a new version of it.
+#[leptos::server(endpoint = "save_service_item")]
+pub async fn save_service_item(
+    id: String,
+    name: String,
+    product: String,
+    owner_name: String,
+    owner_contact: String,
+    description: String,
+) -> Result<i64, AppError> {
+    let form = "service-basic";
+    let result = async {
+        use crate::scope::{db, provider_scope};
+        let (_, scope) = provider_scope()?;
+        let input = queries::BasicInput {
+            name: name.trim().to_owned(),
+            product: product.trim().to_owned(),
+            owner_name: owner_name.trim().to_owned(),
+            owner_contact: owner_contact.trim().to_owned(),
+            description_html: sanitize::description(&description),
+        };
+        let typed = [
+            ("name", name.as_str()),
+            ("product", product.as_str()),
+            ("owner_name", owner_name.as_str()),
+            ("owner_contact", owner_contact.as_str()),
+            ("description", input.description_html.as_str()),
+        ];
+        // The description can be long: without JavaScript it is kept only where it fits a URL.
+        let typed: Vec<(&str, &str)> = typed.into_iter().filter(|(_, v)| v.len() <= 4000).collect();
+        let errors = input.check();
+        if !errors.is_empty() {
+            return Err(crate::forms::invalid(form, &errors, &typed));
+        }
+        let id = match id.trim() {
+            "" => queries::create(&db()?, &scope, &input).await?,
+            existing => {
+                let id = existing.parse::<i64>().map_err(|_| AppError::NotFound)?;
+                crate::forms::keep_typed(
+                    form,
+                    &typed,
+                    queries::save_basic(&db()?, &scope, id, &input).await,
+                )?;
+                id
+            }
+        };
+        if crate::forms::is_form_post() {
+            leptos_axum::redirect(&format!("/services/{id}?tab=sku&saved=1"));
+        }
+        Ok(id)
+    }
+    .await;
+    crate::forms::finish(form, result)
+}
+
+/// Adds a SKU (empty `sku_id`) or changes one.
+#[leptos::server(endpoint = "save_sku")]
+pub async fn save_sku(
+    item_id: i64,
+    sku_id: String,
+    name: String,
+    specification: String,
+    region: String,
+) -> Result<(), AppError> {
+    let form = if sku_id.is_empty() {
+        "sku-new".to_owned()
+    } else {
+        format!("sku-{sku_id}")
+    };
+    let result = async {
+        use crate::scope::{db, provider_scope};
+        let (_, scope) = provider_scope()?;
+        let input = queries::SkuInput {
+            name: name.trim().to_owned(),
+            specification: specification.trim().to_owned(),
+            region: region.trim().to_owned(),
+        };
+        let typed = [
+            ("name", name.as_str()),
+            ("specification", specification.as_str()),
+            ("region", region.as_str()),
+        ];
+        let errors = input.check();
+        if !errors.is_empty() {
+            return Err(crate::forms::invalid(&form, &errors, &typed));
+        }
+        let sku_id = match sku_id.trim() {
+            "" => None,
+            id => Some(id.parse::<i64>().map_err(|_| AppError::NotFound)?),
+        };
+        crate::forms::keep_typed(
+            &form,
+            &typed,
+            queries::save_sku(&db()?, &scope, item_id, sku_id, &input).await,
+        )
+    }
+    .await;
+    crate::forms::finish(&form, result)
+}
+
+#[leptos::server(endpoint = "delete_sku")]
+pub async fn delete_sku(item_id: i64, sku_id: i64) -> Result<(), AppError> {
+    let result = async {
+        use crate::scope::{db, provider_scope};
+        let (_, scope) = provider_scope()?;
+        queries::delete_sku(&db()?, &scope, item_id, sku_id).await
+    }
+    .await;
+    crate::forms::finish(&format!("sku-{sku_id}"), result)
+}
+
+pub use plan_fn::*;
+
+mod plan_fn {
+    // A plan's form has that many fields, and each is an argument of its server function.
+    #![allow(clippy::too_many_arguments)]
+    use super::*;
+
+    /// Adds a plan to a SKU (empty `plan_id`) or changes one.
+    #[leptos::server(endpoint = "save_plan")]
+    pub async fn save_plan(
+        item_id: i64,
+        sku_id: i64,
+        plan_id: String,
+        name: String,
+        billing_mode: String,
+        price: String,
+        currency: String,
+        tax_percent: String,
+        installments: Option<String>,
+        interval_months: Option<String>,
+    ) -> Result<(), AppError> {
+        let form = if plan_id.is_empty() {
+            format!("plan-new-{sku_id}")
+        } else {
+            format!("plan-{plan_id}")
+        };
+        let result = async {
+            use crate::scope::{db, provider_scope};
+            let (_, scope) = provider_scope()?;
+            let input = model::PlanForm {
+                name,
+                billing_mode,
+                price,
+                currency,
+                tax_percent,
+                installments: installments.unwrap_or_default(),
+                interval_months: interval_months.unwrap_or_default(),
+            };
+            let typed = [
+                ("name", input.name.as_str()),
+                ("billing_mode", input.billing_mode.as_str()),
+                ("price", input.price.as_str()),
+                ("currency", input.currency.as_str()),
+                ("tax_percent", input.tax_percent.as_str()),
+                ("installments", input.installments.as_str()),
+                ("interval_months", input.interval_months.as_str()),
+            ];
+            let plan = input
+                .check()
+                .map_err(|errors| crate::forms::invalid(&form, &errors, &typed))?;
+            let plan_id = match plan_id.trim() {
+                "" => None,
+                id => Some(id.parse::<i64>().map_err(|_| AppError::NotFound)?),
+            };
+            crate::forms::keep_typed(
+                &form,
+                &typed,
+                queries::save_plan(&db()?, &scope, item_id, sku_id, plan_id, &plan).await,
+            )
+        }
+        .await;
+        crate::forms::finish(&form, result)
+    }
+}
+
+#[leptos::server(endpoint = "delete_plan")]
+pub async fn delete_plan(item_id: i64, plan_id: i64) -> Result<(), AppError> {
+    let result = async {
+        use crate::scope::{db, provider_scope};
+        let (_, scope) = provider_scope()?;
+        queries::delete_plan(&db()?, &scope, item_id, plan_id).await
+    }
+    .await;
+    crate::forms::finish(&format!("plan-{plan_id}"), result)
+}
+
+#[leptos::server(endpoint = "delete_service_file")]
+pub async fn delete_service_file(item_id: i64, file_id: i64) -> Result<(), AppError> {
+    let result = async {
+        use crate::scope::{db, provider_scope};
+        let (_, scope) = provider_scope()?;
+        queries::delete_file(&db()?, &scope, item_id, file_id).await
+    }
+    .await;
+    crate::forms::finish("files", result)
+}
+
+/// 提交审核, and 下架 on a listed item (with an optional note for the platform).
+#[leptos::server(endpoint = "move_service_item")]
+pub async fn move_service_item(
+    item_id: i64,
+    action: String,
+    note: Option<String>,
+) -> Result<(), AppError> {
+    let form = "review";
+    let result = async {
+        use crate::scope::{client_ip, db, provider_scope, settings};
+        let (_, scope) = provider_scope()?;
+        let action = match action.as_str() {
+            "submit" => model::ReviewAction::Submit,
+            "request_delisting" => model::ReviewAction::RequestDelisting,
+            _ => return Err(AppError::BadRequest),
+        };
+        let note = note.unwrap_or_default().trim().to_owned();
+        if note.chars().count() > 1000 {
+            return Err(crate::forms::invalid(
+                form,
+                &[("note", "form.too_long_short")],
+                &[("note", &note)],
+            ));
+        }
+        queries::apply(
+            &db()?,
+            &settings()?,
+            queries::Actor {
+                owner: queries::Owner::Provider(scope.provider_id),
+                user_id: scope.user_id,
+                ip: &client_ip(),
+            },
+            item_id,
+            action,
+            None,
+            &note,
+        )
+        .await
+    }
+    .await;
+    crate::forms::finish(form, result)
+}

@@ -1,0 +1,275 @@
+//! The platform's review of service items: the queue (what waits for a decision first), the
+//! item under review exactly as buyers will see it, and the decision with its reason.
+
+use super::model::ServiceStatus;
+use super::pages::{href, status_badge, History, Preview};
+use super::*;
+use crate::forms::{feedback, refetch_on_success, FieldMessage, FormMessage};
+use crate::i18n::use_locale;
+use crate::shell::{dash, ErrorPage};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+/// The review queue: by default what waits for the platform, oldest submission first.
+#[leptos::server(endpoint = "platform_service_items")]
+pub async fn list_service_reviews(
+    q: String,
+    status: String,
+    page: String,
+) -> Result<ServiceListPage, AppError> {
+    let result = async {
+        use crate::scope::{db, operator};
+        operator()?;
+        let status = if status.is_empty() {
+            "waiting"
+        } else {
+            status.as_str()
+        };
+        let sort = if status == "waiting" { "submitted" } else { "" };
+        let filter = queries::Filter::parse("", "", &q, status, sort, &page);
+        queries::list(&db()?, queries::Owner::Platform, &filter).await
+    }
+    .await;
+    crate::forms::finish("", result)
+}
+
+#[leptos::server(endpoint = "platform_service_item")]
+pub async fn get_service_review(id: i64) -> Result<ServiceDetail, AppError> {
+    let result = async {
+        use crate::scope::{db, operator};
+        operator()?;
+        queries::detail(&db()?, queries::Owner::Platform, id).await
+    }
+    .await;
+    crate::forms::finish("", result)
+}
+
+/// 通过 / 驳回 a submitted version, or decide a delisting request, on the version seen.
+#[leptos::server(endpoint = "decide_service_item")]
+pub async fn decide_service_item(
+    item_id: i64,
+    version: i64,
+    decision: String,
+    reason: Option<String>,
+) -> Result<(), AppError> {
+    let form = "decide";
+    let result = async {
+        use crate::scope::{client_ip, db, operator, settings};
+        let auth = operator()?;
+        use super::model::ReviewAction;
+        let action = match decision.as_str() {
+            "approve" => ReviewAction::Approve,
+            "reject" => ReviewAction::Reject,
+            "approve_delisting" => ReviewAction::ApproveDelisting,
+            "refuse_delisting" => ReviewAction::RefuseDelisting,
+            _ => return Err(AppError::BadRequest),
+        };
+        let reason = reason.unwrap_or_default().trim().to_owned();
+        if action.needs_reason() && reason.is_empty() {
+            return Err(crate::forms::invalid(
+                form,
+                &[("reason", "svc.error.reason")],
+                &[],
+            ));
+        }
+        if reason.chars().count() > 1000 {
+            return Err(crate::forms::invalid(
+                form,
+                &[("reason", "form.too_long_short")],
+                &[("reason", &reason)],
+            ));
+        }
+        queries::apply(
+            &db()?,
+            &settings()?,
+            queries::Actor {
+                owner: queries::Owner::Platform,
+                user_id: auth.user_id,
+                ip: &client_ip(),
+            },
+            item_id,
+            action,
+            Some(version),
+            &reason,
+        )
+        .await
+    }
+    .await;
+    crate::forms::finish(form, result)
+}
+
+#[component]
+pub fn PlatformServiceQueuePage() -> impl IntoView {
+    let locale = use_locale();
+    let query = use_query_map();
+    let param = move |key: &str| query.read().get(key).unwrap_or_default();
+    let data = Resource::new_blocking(
+        move || (param("q"), param("status"), param("page")),
+        |(q, status, page)| list_service_reviews(q, status, page),
+    );
+    let status = move || {
+        let s = param("status");
+        if s.is_empty() {
+            "waiting".to_owned()
+        } else {
+            s
+        }
+    };
+    let link = move |page: i64| {
+        let mut pairs = vec![("q", param("q")), ("status", param("status"))];
+        if page > 1 {
+            pairs.push(("page", page.to_string()));
+        }
+        href("/platform/services", &pairs)
+    };
+    view! {
+        <leptos_meta::Title text=locale.t("nav.platform.services") />
+        <section class="page">
+            <h1>{locale.t("nav.platform.services")}</h1>
+            <nav class="status-tabs" aria-label=locale.t("svc.status")>
+                {std::iter::once(("waiting", "svc.queue.waiting"))
+                    .chain(std::iter::once(("all", "common.all")))
+                    .chain(ServiceStatus::ALL.into_iter().map(|s| (s.as_db(), s.label_key())))
+                    .map(|(value, key)| {
+                        let target = href("/platform/services", &[("status", value.to_owned()), ("q", param("q"))]);
+                        view! { <a href=target class:active=move || status() == value>{locale.t(key)}</a> }
+                    }).collect_view()}
+            </nav>
+            <form method="get" action="/platform/services" class="filters" role="search">
+                <input type="hidden" name="status" value=param("status") />
+                <label class="field grow">
+                    <span>{locale.t("svc.name")}</span>
+                    <input type="search" name="q" value=param("q") maxlength="100" placeholder=locale.t("svc.search_hint") />
+                </label>
+                <button type="submit" class="button primary">{locale.t("common.search")}</button>
+            </form>
+            <Suspense fallback=move || view! { <p class="loading">{locale.t("common.loading")}</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(list) => view! {
+                            {if list.rows.is_empty() {
+                                view! { <div class="empty-state"><p>{locale.t("svc.queue.empty")}</p></div> }.into_any()
+                            } else {
+                                view! {
+                                    <div class="table-wrap">
+                                        <table class="table" data-testid="review-queue">
+                                            <thead><tr>
+                                                <th>{locale.t("bill.provider")}</th><th>{locale.t("svc.name")}</th><th>{locale.t("svc.product")}</th>
+                                                <th>{locale.t("svc.version")}</th><th>{locale.t("svc.submitted")}</th>
+                                                <th>{locale.t("svc.status")}</th><th>{locale.t("common.actions")}</th>
+                                            </tr></thead>
+                                            <tbody>
+                                                {list.rows.into_iter().map(|r| { let key = r.name.clone(); view! {
+                                                    <tr data-name=key>
+                                                        <td>{r.provider}</td><td>{r.name}</td><td>{r.product}</td>
+                                                        <td>"v" {r.version}</td><td class="nowrap">{dash(r.submitted)}</td>
+                                                        <td>{status_badge(locale, r.status)}</td>
+                                                        <td><A href=format!("/platform/services/{}", r.id)>{locale.t("svc.review")}</A></td>
+                                                    </tr>
+                                                }}).collect_view()}
+                                            </tbody>
+                                        </table>
+                                    </div>
+                                }.into_any()
+                            }}
+                            <nav class="pager" aria-label=locale.t("common.pages")>
+                                <span class="muted">{locale.tf("svc.pager", &[("count", &list.count.to_string())])}</span>
+                                {(list.page > 1).then(|| view! { <a class="button" href=link(list.page - 1) rel="prev">{locale.t("common.prev_page")}</a> })}
+                                <span>{format!("{} / {}", list.page, list.pages)}</span>
+                                {(list.page < list.pages).then(|| view! { <a class="button" href=link(list.page + 1) rel="next">{locale.t("common.next_page")}</a> })}
+                            </nav>
+                        }.into_any(),
+                        Err(error) => view! { <ErrorPage error /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+pub fn PlatformServiceReviewPage() -> impl IntoView {
+    let locale = use_locale();
+    let params = use_params_map();
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|v| v.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
+    let detail = Resource::new_blocking(id, get_service_review);
+    view! {
+        <section class="page">
+            <p class="breadcrumb"><A href="/platform/services">{locale.t("nav.platform.services")}</A> " / " {move || id().to_string()}</p>
+            <Suspense fallback=move || view! { <p class="loading">{locale.t("common.loading")}</p> }>
+                {move || Suspend::new(async move {
+                    match detail.await {
+                        Ok(d) => view! { <Review d detail /> }.into_any(),
+                        Err(error) => view! { <ErrorPage error /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn Review(d: ServiceDetail, detail: Resource<Result<ServiceDetail, AppError>>) -> impl IntoView {
+    let locale = use_locale();
+    let decide = ServerAction::<DecideServiceItem>::new();
+    refetch_on_success(decide, detail);
+    let fb = feedback("decide", decide.value());
+    let id = d.id;
+    let version = d.review_version.unwrap_or(d.version);
+    let (yes, no, yes_label, no_label) = match d.status {
+        ServiceStatus::PendingReview => {
+            (Some("approve"), Some("reject"), "svc.approve", "svc.reject")
+        }
+        ServiceStatus::DelistRequested => (
+            Some("approve_delisting"),
+            Some("refuse_delisting"),
+            "svc.approve_delisting",
+            "svc.refuse_delisting",
+        ),
+        _ => (None, None, "", ""),
+    };
+    let note = d
+        .events
+        .iter()
+        .find(|e| e.action == "request_delisting")
+        .filter(|_| d.status == ServiceStatus::DelistRequested)
+        .map(|e| e.reason.clone())
+        .filter(|r| !r.is_empty());
+    view! {
+        <leptos_meta::Title text=format!("{} · {}", locale.t("svc.review"), d.content.name) />
+        <div class="detail-head">
+            <h1>{d.content.name.clone()}</h1>
+            <span data-testid="service-status">{status_badge(locale, d.status)}</span>
+            <span class="muted">{d.provider.clone()} " · v" {version}</span>
+        </div>
+        {note.map(|note| view! { <p class="notice" data-testid="delisting-note">{locale.t("svc.delist_note")} ": " {note}</p> })}
+        {(!d.decision_reason.is_empty()).then(|| view! { <p class="notice warn">{d.decision_reason.clone()}</p> })}
+        {yes.map(|yes| view! {
+            <ActionForm action=decide attr:class="form card" attr:data-testid="decide">
+                <h2>{locale.t("svc.decision")}</h2>
+                <FormMessage feedback=fb />
+                <input type="hidden" name="item_id" value=id.to_string() />
+                <input type="hidden" name="version" value=version.to_string() />
+                <label class="field">
+                    <span>{locale.t("svc.reason")}</span>
+                    <textarea name="reason" rows="3" maxlength="1000" placeholder=locale.t("svc.reason_hint")>{move || fb.with(|f| f.value("reason"))}</textarea>
+                    <FieldMessage feedback=fb field="reason" />
+                </label>
+                <div class="toolbar">
+                    <button type="submit" name="decision" value=yes class="button primary">{locale.t(yes_label)}</button>
+                    <button type="submit" name="decision" value=no.unwrap_or_default() class="button danger">{locale.t(no_label)}</button>
+                </div>
+            </ActionForm>
+        })}
+        <h2>{locale.t("svc.buyer_preview")}</h2>
+        <Preview content=d.content.clone() provider=d.provider.clone() files_base=format!("/platform/services/{id}/files") />
+        <History versions=d.versions.clone() events=d.events.clone() />
+    }
+}

@@ -1,0 +1,127 @@
+//! The rich-text description is HTML from a browser editor, shown to other users (the
+//! platform's reviewers, buyers). Only an allow-list of formatting survives: no script,
+//! style, event handler, form, frame or `javascript:` link ever reaches another user.
+
+use std::collections::HashSet;
+
+/// The longest description kept, in bytes of sanitized HTML.
+pub const MAX_DESCRIPTION_BYTES: usize = 100_000;
+
+pub fn description(html: &str) -> String {
+    let tags: HashSet<&str> = [
+        "h2",
+        "h3",
+        "h4",
+        "p",
+        "br",
+        "hr",
+        "div",
+        "span",
+        "strong",
+        "b",
+        "em",
+        "i",
+        "u",
+        "s",
+        "blockquote",
+        "pre",
+        "code",
+        "ul",
+        "ol",
+        "li",
+        "a",
+        "img",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+    ]
+    .into_iter()
+    .collect();
+    ammonia::Builder::default()
+        .tags(tags)
+        .tag_attributes(
+            [
+                ("a", ["href", "title"].into_iter().collect()),
+                (
+                    "img",
+                    ["src", "alt", "width", "height"].into_iter().collect(),
+                ),
+                ("td", ["colspan", "rowspan"].into_iter().collect()),
+                ("th", ["colspan", "rowspan"].into_iter().collect()),
+            ]
+            .into_iter()
+            .collect(),
+        )
+        .generic_attributes(HashSet::new())
+        .url_schemes(["http", "https", "mailto"].into_iter().collect())
+        // A relative link or image would make a reader's browser call this portal.
+        .url_relative(ammonia::UrlRelative::Deny)
+        .link_rel(Some("noopener noreferrer nofollow"))
+        .clean(html)
+        .to_string()
+}
+
+/// Whether a description has any text or image: an editor's empty `<p><br></p>` is not one.
+pub fn is_blank(html: &str) -> bool {
+    !html.contains("<img") && {
+        let text = ammonia::Builder::empty().clean(html).to_string();
+        text.replace("&nbsp;", "").trim().is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hostile_html_comes_out_inert() {
+        let hostile = r#"<h2 onclick="steal()">标题</h2><script>alert(1)</script>
+            <img src=x onerror=alert(1)><img src="javascript:alert(1)">
+            <a href="javascript:alert(1)">a</a><a href="/logout">b</a>
+            <iframe src="https://evil.example"></iframe><style>body{display:none}</style>
+            <svg><script>alert(1)</script></svg><form action="https://evil.example"><input></form>
+            <p style="background:url(javascript:alert(1))">x</p>"#;
+        let clean = description(hostile);
+        for banned in [
+            "script",
+            "onerror",
+            "onclick",
+            "javascript",
+            "iframe",
+            "style",
+            "svg",
+            "form",
+            "input",
+            "/logout",
+        ] {
+            assert!(!clean.contains(banned), "{banned} in {clean}");
+        }
+        assert!(clean.contains("<h2>标题</h2>"));
+    }
+
+    #[test]
+    fn formatting_survives() {
+        let html = r#"<h3>服务内容</h3><p><b>部署</b> and <em>迁移</em></p><ul><li>一</li></ul>
+            <a href="https://example.com/doc">文档</a><img src="https://example.com/a.png" alt="图">
+            <table><tbody><tr><td colspan="2">¥110.00</td></tr></tbody></table>"#;
+        let clean = description(html);
+        assert!(clean.contains("<h3>服务内容</h3>"));
+        assert!(clean.contains("<b>部署</b>"));
+        assert!(clean.contains(
+            r#"<a href="https://example.com/doc" rel="noopener noreferrer nofollow">文档</a>"#
+        ));
+        assert!(clean.contains(r#"<img src="https://example.com/a.png" alt="图">"#));
+        assert!(clean.contains(r#"<td colspan="2">¥110.00</td>"#));
+    }
+
+    #[test]
+    fn blank_descriptions_are_recognized() {
+        assert!(is_blank("<p><br></p>"));
+        assert!(is_blank("  <p>&nbsp;</p> "));
+        assert!(!is_blank("<p>x</p>"));
+        assert!(!is_blank(r#"<img src="https://example.com/a.png">"#));
+    }
+}

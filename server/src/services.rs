@@ -1,0 +1,98 @@
+//! Service item attachments over plain HTTP: a multipart upload that works as a plain form,
+//! and downloads for the provider and the platform's reviewers, always as attachments.
+
+use crate::AppState;
+use app::accounts::session::AuthContext;
+use app::error::AppError;
+use app::services::queries::{self, Owner};
+use axum::extract::{Multipart, Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Extension;
+
+pub async fn upload(
+    State(state): State<AppState>,
+    auth: Option<Extension<AuthContext>>,
+    Path(item_id): Path<i64>,
+    mut multipart: Multipart,
+) -> Response {
+    let back = format!("/services/{item_id}");
+    let result = async {
+        let scope = crate::evidence::scope(auth)?;
+        let mut file = None;
+        while let Ok(Some(field)) = multipart.next_field().await {
+            if field.name() == Some("file") {
+                let name = field.file_name().unwrap_or("file").to_owned();
+                let bytes = field
+                    .bytes()
+                    .await
+                    .map_err(|_| AppError::invalid(&[("file", "ev.error.size")]))?;
+                file = Some((name, bytes));
+            }
+        }
+        let (name, bytes) = file.ok_or_else(|| AppError::invalid(&[("file", "form.required")]))?;
+        queries::add_file(&state.db, &state.storage, &scope, item_id, &name, &bytes).await
+    }
+    .await;
+    match result {
+        Ok(()) => Redirect::to(&back).into_response(),
+        Err(AppError::NotFound) => StatusCode::NOT_FOUND.into_response(),
+        Err(AppError::Unauthorized) => Redirect::to("/login").into_response(),
+        Err(error) => {
+            let code = match &error {
+                AppError::Invalid(errors) => {
+                    errors.first().map(|e| e.code.clone()).unwrap_or_default()
+                }
+                other => other.message_key().to_owned(),
+            };
+            Redirect::to(&format!(
+                "{back}?form=files&e.file={}",
+                app::accounts::encode_query(&code)
+            ))
+            .into_response()
+        }
+    }
+}
+
+async fn send(
+    state: &AppState,
+    owner: Result<Owner, AppError>,
+    item_id: i64,
+    file_id: i64,
+) -> Response {
+    let file = match owner {
+        Ok(owner) => queries::file(&state.db, owner, item_id, file_id).await,
+        Err(error) => Err(error),
+    };
+    let file = match file {
+        Ok(file) => file,
+        Err(error) => return error.status().into_response(),
+    };
+    let Ok(bytes) = state.storage.get(&file.storage_key).await else {
+        tracing::error!(key = %file.storage_key, "a service item attachment is missing from storage");
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    crate::attachment(bytes.into_response(), &file.name, &file.content_type)
+}
+
+pub async fn download_for_provider(
+    State(state): State<AppState>,
+    auth: Option<Extension<AuthContext>>,
+    Path((item_id, file_id)): Path<(i64, i64)>,
+) -> Response {
+    let owner = crate::evidence::scope(auth).map(|s| Owner::Provider(s.provider_id));
+    send(&state, owner, item_id, file_id).await
+}
+
+pub async fn download_for_platform(
+    State(state): State<AppState>,
+    auth: Option<Extension<AuthContext>>,
+    Path((item_id, file_id)): Path<(i64, i64)>,
+) -> Response {
+    let owner = match auth {
+        None => Err(AppError::Unauthorized),
+        Some(auth) if auth.0.is_operator => Ok(Owner::Platform),
+        Some(_) => Err(AppError::Forbidden),
+    };
+    send(&state, owner, item_id, file_id).await
+}
