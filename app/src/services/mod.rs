@@ -218,6 +218,7 @@ pub async fn save_service_item(
         if !errors.is_empty() {
             return Err(crate::forms::invalid(form, &errors, &typed));
         }
+        let created = id.trim().is_empty();
         let id = match id.trim() {
             "" => queries::create(&db()?, &scope, &input).await?,
             existing => {
@@ -230,8 +231,13 @@ pub async fn save_service_item(
                 id
             }
         };
+        // Without JavaScript: a new item continues on its SKU&计划 tab, a saved one says so.
         if crate::forms::is_form_post() {
-            leptos_axum::redirect(&format!("/services/{id}?tab=sku&saved=1"));
+            leptos_axum::redirect(&if created {
+                format!("/services/{id}?tab=sku&saved=1")
+            } else {
+                format!("/services/{id}?saved=1")
+            });
         }
         Ok(id)
     }

@@ -183,16 +183,16 @@ fn BasicForm(
     if let Some(detail) = detail {
         refetch_on_success(save, detail);
     }
-    // A new item continues on its SKU&计划 tab.
+    // As without JavaScript: a new item continues on its SKU&计划 tab, a saved one says so.
     let navigate = use_navigate();
     Effect::new(move |_| {
-        if let Some(Ok(new_id)) = save.value().get() {
-            if id.is_none() {
-                navigate(
-                    &format!("/services/{new_id}?tab=sku&saved=1"),
-                    Default::default(),
-                );
-            }
+        if let Some(Ok(saved_id)) = save.value().get() {
+            let next = if id.is_none() {
+                format!("/services/{saved_id}?tab=sku&saved=1")
+            } else {
+                format!("/services/{saved_id}?saved=1")
+            };
+            navigate(&next, Default::default());
         }
     });
     // After a refused plain post the typed values come back; otherwise the saved ones.
@@ -244,9 +244,6 @@ fn BasicForm(
             </div>
             <div class="toolbar">
                 <button type="submit" class="button primary" disabled=move || save.pending().get()>{locale.t("common.save")}</button>
-                {move || matches!(save.value().get(), Some(Ok(_))).then(|| view! {
-                    <span class="notice ok" role="status">{locale.t("common.saved")}</span>
-                })}
             </div>
         </ActionForm>
     }
@@ -321,7 +318,9 @@ fn Item(
             <span data-testid="service-status">{status_badge(locale, d.status)}</span>
             <span class="muted small">"v" {d.version}</span>
         </div>
-        {saved.then(|| view! { <p class="notice ok" role="status">{locale.t("svc.saved_continue")}</p> })}
+        {saved.then(|| view! {
+            <p class="notice ok" role="status">{locale.t(if tab == "sku" { "svc.saved_continue" } else { "common.saved" })}</p>
+        })}
         {(!d.decision_reason.is_empty()).then(|| view! {
             <div class="notice warn" data-testid="decision-reason">
                 <strong>{locale.t(if d.status == ServiceStatus::Rejected { "svc.rejected_because" } else { "svc.delisting_refused_because" })}</strong>
