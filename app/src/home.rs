@@ -1,11 +1,29 @@
-//! 后台首页: the provider's home. Until the modules that feed it exist, it shows the current
-//! provider, the user's role and the provider's recent activity.
+//! 后台首页: what needs the provider's attention now, each a link to the list it counts, the
+//! month's headline figures with the six months before as a small chart, and recent activity.
 
 use crate::audit::ActivityView;
 use crate::error::AppError;
 use crate::i18n::use_locale;
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
+
+/// One thing waiting for the provider: a translation key, how many, and the filtered list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attention {
+    pub key: String,
+    pub count: i64,
+    pub href: String,
+}
+
+/// A month of sales: work orders sold (paid, not declined) and their amounts per currency.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MonthFigures {
+    /// 2019-12
+    pub month: String,
+    pub orders: i64,
+    pub sales: Vec<String>,
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HomeData {
@@ -13,12 +31,135 @@ pub struct HomeData {
     pub provider_name: String,
     pub role_key: String,
     pub active_members: i64,
+    pub attention: Vec<Attention>,
+    /// The chosen month (the current one unless asked) and the five before it, oldest first.
+    pub months: Vec<MonthFigures>,
     pub activity: Vec<ActivityView>,
 }
 
-/// Home page data, scoped to the session's current provider.
+#[cfg(feature = "ssr")]
+mod ssr {
+    use super::*;
+    use crate::db::Db;
+    use crate::money::{Currency, Money};
+    use crate::scope::ProviderScope;
+    use sqlx::Row;
+
+    /// (year, month) of `2019-12`.
+    pub fn parse_month(text: &str) -> Option<(i32, u8)> {
+        let (y, m) = text.trim().split_once('-')?;
+        let (y, m) = (y.parse::<i32>().ok()?, m.parse::<u8>().ok()?);
+        ((2000..=2100).contains(&y) && (1..=12).contains(&m)).then_some((y, m))
+    }
+
+    /// The month `back` months before (y, m).
+    pub fn months_before((y, m): (i32, u8), back: i32) -> (i32, u8) {
+        let index = y * 12 + i32::from(m) - 1 - back;
+        (index.div_euclid(12), (index.rem_euclid(12) + 1) as u8)
+    }
+
+    /// The first second of a month in UTC+8.
+    fn month_start((y, m): (i32, u8)) -> i64 {
+        crate::time_fmt::day_start(&format!("{y:04}-{m:02}-01")).unwrap_or_default()
+    }
+
+    async fn count(db: &Db, sql: &str, provider_id: i64) -> Result<i64, sqlx::Error> {
+        sqlx::query(sql)
+            .bind(provider_id)
+            .fetch_one(db.pool())
+            .await?
+            .try_get("n")
+    }
+
+    /// Each count is answered from an index on (provider, status) or on the few rows in a
+    /// waiting state, so the page stays quick at a million work orders.
+    pub async fn attention(db: &Db, scope: &ProviderScope) -> Result<Vec<Attention>, sqlx::Error> {
+        let items: [(&str, &str, &str); 7] = [
+            (
+                "home.attention.to_accept",
+                "SELECT COUNT(*) AS n FROM work_orders WHERE provider_id = $1 AND status = 'awaiting_acceptance'",
+                "/orders?status=awaiting_acceptance",
+            ),
+            (
+                "home.attention.stages",
+                "SELECT COUNT(*) AS n FROM work_orders wo WHERE wo.provider_id = $1 AND wo.id IN
+                   (SELECT m.work_order_id FROM milestones m WHERE m.status = 'awaiting_acceptance')",
+                "/orders?stage=awaiting_acceptance",
+            ),
+            (
+                "home.attention.bills_confirming",
+                "SELECT COUNT(*) AS n FROM bills WHERE provider_id = $1 AND status = 'confirming'",
+                "/bills?status=confirming",
+            ),
+            (
+                "home.attention.bills_disputed",
+                "SELECT COUNT(*) AS n FROM bills WHERE provider_id = $1 AND status = 'disputed'",
+                "/bills?status=disputed",
+            ),
+            (
+                "home.attention.services_pending",
+                "SELECT COUNT(*) AS n FROM service_items WHERE provider_id = $1 AND status = 'pending_review'",
+                "/services?status=pending_review",
+            ),
+            (
+                "home.attention.services_rejected",
+                "SELECT COUNT(*) AS n FROM service_items WHERE provider_id = $1 AND status = 'rejected'",
+                "/services?status=rejected",
+            ),
+            (
+                "home.attention.services_delisting",
+                "SELECT COUNT(*) AS n FROM service_items WHERE provider_id = $1 AND status = 'delist_requested'",
+                "/services?status=delist_requested",
+            ),
+        ];
+        let mut attention = Vec::new();
+        for (key, sql, href) in items {
+            attention.push(Attention {
+                key: key.to_owned(),
+                count: count(db, sql, scope.provider_id).await?,
+                href: href.to_owned(),
+            });
+        }
+        Ok(attention)
+    }
+
+    /// Orders sold in a month (paid: neither 待付款 nor declined) and their totals.
+    pub async fn month(
+        db: &Db,
+        scope: &ProviderScope,
+        month: (i32, u8),
+    ) -> Result<MonthFigures, sqlx::Error> {
+        let rows = sqlx::query(
+            "SELECT currency, COUNT(*) AS n, CAST(SUM(total_incl_minor) AS BIGINT) AS total FROM work_orders
+             WHERE provider_id = $1 AND created_at >= $2 AND created_at < $3
+               AND status NOT IN ('awaiting_payment', 'rejected')
+             GROUP BY currency ORDER BY currency",
+        )
+        .bind(scope.provider_id)
+        .bind(month_start(month))
+        .bind(month_start(months_before(month, -1)))
+        .fetch_all(db.pool())
+        .await?;
+        let mut orders = 0;
+        let mut sales = Vec::new();
+        for row in rows {
+            orders += row.try_get::<i64, _>("n")?;
+            let code: String = row.try_get("currency")?;
+            let currency = Currency::from_code(&code)
+                .ok_or_else(|| sqlx::Error::Decode(format!("currency {code}").into()))?;
+            sales.push(Money::from_minor(row.try_get("total")?, currency).to_string());
+        }
+        Ok(MonthFigures {
+            month: format!("{:04}-{:02}", month.0, month.1),
+            orders,
+            sales,
+        })
+    }
+}
+
+/// Home page data, scoped to the session's current provider; `month` as 2019-12.
 #[server(endpoint = "home")]
-pub async fn get_home() -> Result<HomeData, AppError> {
+pub async fn get_home(month: Option<String>) -> Result<HomeData, AppError> {
     use crate::scope::{db, provider_scope};
     use sqlx::Row;
 
@@ -34,6 +175,15 @@ pub async fn get_home() -> Result<HomeData, AppError> {
         .bind(scope.provider_id)
         .fetch_one(db.pool())
         .await?;
+        let chosen = month
+            .as_deref()
+            .and_then(ssr::parse_month)
+            .or_else(|| ssr::parse_month(&crate::time_fmt::today()[..7]))
+            .unwrap_or((2019, 12));
+        let mut months = Vec::new();
+        for back in (0..6).rev() {
+            months.push(ssr::month(&db, &scope, ssr::months_before(chosen, back)).await?);
+        }
         Ok(HomeData {
             user_name: if auth.name.is_empty() {
                 auth.email
@@ -43,6 +193,8 @@ pub async fn get_home() -> Result<HomeData, AppError> {
             provider_name: row.try_get("name")?,
             role_key: scope.role.label_key().to_owned(),
             active_members: row.try_get("members")?,
+            attention: ssr::attention(&db, &scope).await?,
+            months,
             activity: crate::audit::recent(&db, &scope, 10).await?,
         })
     }
@@ -53,7 +205,8 @@ pub async fn get_home() -> Result<HomeData, AppError> {
 #[component]
 pub fn HomePage() -> impl IntoView {
     let locale = use_locale();
-    let data = Resource::new_blocking(|| (), |_| get_home());
+    let query = use_query_map();
+    let data = Resource::new_blocking(move || query.read().get("month"), get_home);
     view! {
         <leptos_meta::Title text=locale.t("nav.home") />
         <section class="page">
@@ -70,10 +223,36 @@ pub fn HomePage() -> impl IntoView {
     }
 }
 
+/// Orders per month as bars: counts only (the amounts are listed beside), so no money is
+/// ever scaled.
+#[component]
+fn MonthChart(months: Vec<MonthFigures>) -> impl IntoView {
+    let locale = use_locale();
+    let highest = months.iter().map(|m| m.orders).max().unwrap_or(0).max(1);
+    let (width, height, bar) = (300_i64, 100_i64, 36_i64);
+    view! {
+        <svg class="chart" viewBox=format!("0 0 {width} {}", height + 20) role="img"
+            aria-label=locale.t("home.chart") data-testid="month-chart">
+            {months.iter().enumerate().map(|(i, m)| {
+                let h = m.orders * height / highest;
+                let x = i as i64 * (width / 6) + 7;
+                view! {
+                    <g>
+                        <title>{format!("{}: {}", m.month, m.orders)}</title>
+                        <rect x=x y=height - h width=bar height=h class=if i == 5 { "bar current" } else { "bar" } />
+                        <text x=x + bar / 2 y=height + 14 text-anchor="middle">{m.month[5..].to_owned()}</text>
+                    </g>
+                }
+            }).collect_view()}
+        </svg>
+    }
+}
+
 #[component]
 fn HomeBody(home: HomeData) -> impl IntoView {
     let locale = use_locale();
     let empty = home.activity.is_empty();
+    let current = home.months.last().cloned();
     view! {
         <p class="lead">{locale.tf("home.welcome", &[("name", &home.user_name)])}</p>
         <div class="cards">
@@ -90,6 +269,50 @@ fn HomeBody(home: HomeData) -> impl IntoView {
                 <strong class="card-value">{home.active_members}</strong>
             </div>
         </div>
+        <h2>{locale.t("home.attention")}</h2>
+        <ul class="attention" data-testid="attention">
+            {home.attention.into_iter().map(|a| view! {
+                <li class:quiet=a.count == 0>
+                    <a href=a.href.clone() data-key=a.key.clone()>
+                        <span class="attention-count">{a.count}</span>
+                        <span>{locale.t_dyn(&a.key)}</span>
+                    </a>
+                </li>
+            }).collect_view()}
+        </ul>
+        {current.map(|now| view! {
+            <div class="detail-head">
+                <h2>{locale.tf("home.month_title", &[("month", &now.month)])}</h2>
+                <span class="spacer"></span>
+                <form method="get" action="/" class="inline-form">
+                    <label class="field inline">
+                        <span class="sr-only">{locale.t("home.month")}</span>
+                        <input type="month" name="month" value=now.month.clone() />
+                    </label>
+                    <button type="submit" class="button small">{locale.t("common.search")}</button>
+                </form>
+            </div>
+            <div class="cards">
+                <div class="card">
+                    <span class="card-label">{locale.t("home.month_orders")}</span>
+                    <strong class="card-value" data-testid="month-orders">{now.orders}</strong>
+                </div>
+                <div class="card">
+                    <span class="card-label">{locale.t("home.month_sales")}</span>
+                    <strong class="card-value amounts" data-testid="month-sales">
+                        {if now.sales.is_empty() {
+                            view! { <span>"—"</span> }.into_any()
+                        } else {
+                            now.sales.iter().map(|s| view! { <span class="amount">{s.clone()}</span> }).collect_view().into_any()
+                        }}
+                    </strong>
+                </div>
+                <div class="card chart-card">
+                    <span class="card-label">{locale.t("home.chart")}</span>
+                    <MonthChart months=home.months.clone() />
+                </div>
+            </div>
+        })}
         <h2>{locale.t("home.activity")}</h2>
         {if empty {
             view! { <div class="empty-state"><p>{locale.t("home.activity.empty")}</p></div> }.into_any()
@@ -108,7 +331,7 @@ fn HomeBody(home: HomeData) -> impl IntoView {
                             <tr>
                                 <td>{entry.at}</td>
                                 <td>{entry.actor}</td>
-                                <td>{locale.t_dyn(&format!("audit.{}", entry.action))}</td>
+                                <td>{crate::users::activity::action_label(locale, &entry.action)}</td>
                             </tr>
                         }).collect_view()}
                     </tbody>
@@ -116,5 +339,20 @@ fn HomeBody(home: HomeData) -> impl IntoView {
             }
             .into_any()
         }}
+    }
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::ssr::{months_before, parse_month};
+
+    #[test]
+    fn months_step_across_years() {
+        assert_eq!(parse_month("2019-12"), Some((2019, 12)));
+        assert_eq!(parse_month("2019-13"), None);
+        assert_eq!(parse_month("x"), None);
+        assert_eq!(months_before((2019, 2), 5), (2018, 9));
+        assert_eq!(months_before((2019, 12), -1), (2020, 1));
+        assert_eq!(months_before((2019, 1), 0), (2019, 1));
     }
 }

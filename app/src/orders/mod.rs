@@ -112,11 +112,13 @@ pub async fn list_work_orders(
     q: String,
     sort: String,
     after: String,
+    stage: Option<String>,
 ) -> Result<WorkOrderPage, AppError> {
     use crate::scope::{db, provider_scope};
     let result = async {
         let (_, scope) = provider_scope()?;
-        let filter = queries::ListFilter::parse(&status, &from, &to, &q, &sort, &after)?;
+        let mut filter = queries::ListFilter::parse(&status, &from, &to, &q, &sort, &after)?;
+        filter.awaiting_stage = stage.as_deref() == Some("awaiting_acceptance");
         Ok(queries::list(&db()?, &scope, &filter).await?)
     }
     .await;

@@ -47,12 +47,15 @@ pub fn WorkOrderListPage() -> impl IntoView {
                 param("q"),
                 param("sort"),
                 param("after"),
+                param("stage"),
             )
         },
-        |(status, from, to, q, sort, after)| list_work_orders(status, from, to, q, sort, after),
+        |(status, from, to, q, sort, after, stage)| {
+            list_work_orders(status, from, to, q, sort, after, Some(stage))
+        },
     );
     let current = move || {
-        ["status", "from", "to", "q", "sort"]
+        ["status", "from", "to", "q", "sort", "stage"]
             .iter()
             .map(|k| (k.to_string(), param(k)))
             .collect::<Vec<_>>()
@@ -69,6 +72,7 @@ pub fn WorkOrderListPage() -> impl IntoView {
             <h1>{locale.t("nav.work_orders")}</h1>
             <form method="get" action="/orders" class="filters" role="search">
                 <input type="hidden" name="status" value=param("status") />
+                <input type="hidden" name="stage" value=param("stage") />
                 <label class="field">
                     <span>{locale.t("wo.filter.from")}</span>
                     <input type="date" name="from" value=param("from") />
@@ -101,7 +105,12 @@ pub fn WorkOrderListPage() -> impl IntoView {
                             let current = current();
                             let status = param("status");
                             let all: i64 = page.counts.iter().map(|(_, n)| n).sum();
+                            let staged = param("stage") == "awaiting_acceptance";
                             view! {
+                                {staged.then(|| view! {
+                                    <p class="notice" data-testid="stage-filter">{locale.t("wo.filter.awaiting_stage")} " · "
+                                        <a href=with_param(&current, "stage", "")>{locale.t("common.clear")}</a></p>
+                                })}
                                 <nav class="status-tabs" aria-label=locale.t("wo.column.status")>
                                     <a href=with_param(&current, "status", "") class:active=status.is_empty()>
                                         {locale.t("common.all")} " " <span class="count">{all}</span>

@@ -56,6 +56,8 @@ pub struct ListFilter {
     pub from: Option<i64>,
     pub to: Option<i64>,
     pub keyword: Option<String>,
+    /// Only work orders with a stage waiting for the customer's acceptance (后台首页's link).
+    pub awaiting_stage: bool,
     pub sort: Sort,
     /// Keyset cursor: the sort value and id of the last row shown.
     pub after: Option<(i64, i64)>,
@@ -114,6 +116,7 @@ impl ListFilter {
             from,
             to,
             keyword: (!keyword.is_empty()).then(|| keyword.to_lowercase()),
+            awaiting_stage: false,
             sort,
             after,
         })
@@ -166,6 +169,11 @@ fn filters(sql: &mut Sql, scope: &ProviderScope, filter: &ListFilter) {
     }
     if let Some(to) = filter.to {
         sql.push(" AND wo.created_at < ").bind(Bind::Int(to));
+    }
+    if filter.awaiting_stage {
+        sql.push(
+            " AND wo.id IN (SELECT m.work_order_id FROM milestones m WHERE m.status = 'awaiting_acceptance')",
+        );
     }
     if let Some(keyword) = &filter.keyword {
         let escaped = keyword
