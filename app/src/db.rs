@@ -63,6 +63,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0007_services.sql"),
         include_str!("../../migrations/postgres/0007_services.sql"),
     ),
+    (
+        8,
+        "tiers",
+        include_str!("../../migrations/sqlite/0008_tiers.sql"),
+        include_str!("../../migrations/postgres/0008_tiers.sql"),
+    ),
 ];
 
 pub fn now() -> i64 {

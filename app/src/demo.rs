@@ -198,6 +198,7 @@ pub async fn seed(db: &Db) -> Result<bool, sqlx::Error> {
     seed_orders(&mut tx, &provider_ids).await?;
     seed_bills(&mut tx, provider_ids[0]).await?;
     seed_service_items(&mut tx, provider_ids[0]).await?;
+    seed_tier(&mut tx, provider_ids[0]).await?;
     tx.commit().await?;
     Ok(true)
 }
@@ -1021,5 +1022,35 @@ async fn seed_service_items(
         .execute(&mut **tx)
         .await?;
     }
+    Ok(())
+}
+
+/// MSP-A_TEST1 holds 银牌, granted on an application of 2019; 蓝云 stays at 注册.
+async fn seed_tier(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    provider_id: i64,
+) -> Result<(), sqlx::Error> {
+    let silver: i64 = sqlx::query("SELECT id FROM tiers WHERE rank = 2")
+        .fetch_one(&mut **tx)
+        .await?
+        .try_get("id")?;
+    sqlx::query(
+        "INSERT INTO tier_applications (provider_id, tier_id, reason, contact_name, contact_phone, contact_email,
+                                        status, decision_reason, applicant_id, decided_by, created_at, decided_at)
+         SELECT $1, $2, '已上架 10 个服务项，近一年完成服务工单 14 个。', 'AKU', '13653612334', 'aku@example.com',
+                'approved', '', a.id, o.id, $3, $4
+         FROM users a, users o WHERE a.email = 'aku@example.com' AND o.email = 'operator@example.com'",
+    )
+    .bind(provider_id)
+    .bind(silver)
+    .bind(datetime!(2019-10-08 10:00:00 +8).unix_timestamp())
+    .bind(datetime!(2019-10-09 15:30:00 +8).unix_timestamp())
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query("UPDATE providers SET tier_id = $1 WHERE id = $2")
+        .bind(silver)
+        .bind(provider_id)
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }

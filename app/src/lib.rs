@@ -23,6 +23,7 @@ pub mod services;
 pub mod shell;
 #[cfg(feature = "ssr")]
 pub mod storage;
+pub mod tiers;
 #[cfg(feature = "ssr")]
 pub mod time_fmt;
 pub mod users;
@@ -89,7 +90,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("services/:id") view=services::PlatformServiceReviewPage ssr=SsrMode::Async />
                     <Route path=path!("bills") view=billing::platform_pages::PlatformBillListPage ssr=SsrMode::Async />
                     <Route path=path!("bills/:no") view=billing::platform_pages::PlatformBillDetailPage ssr=SsrMode::Async />
-                    <Route path=path!("tiers") view=soon("nav.platform.tiers", "soon.platform_tiers") ssr=SsrMode::Async />
+                    <Route path=path!("tiers") view=tiers::PlatformTiersPage ssr=SsrMode::Async />
+                    <Route path=path!("tiers/applications/:id") view=tiers::PlatformTierApplicationPage ssr=SsrMode::Async />
                     <Route path=path!("tickets") view=soon("nav.platform.tickets", "soon.platform_tickets") ssr=SsrMode::Async />
                     <Route path=path!("tutorials") view=soon("nav.platform.tutorials", "soon.platform_tutorials") ssr=SsrMode::Async />
                     <Route path=path!("mail") view=platform::MailLogPage ssr=SsrMode::Async />
@@ -107,7 +109,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("audit") view=|| view! { <users::activity::AuditLogPage /> } ssr=SsrMode::Async />
                     <Route path=path!("bills") view=billing::BillListRoute ssr=SsrMode::Async />
                     <Route path=path!("bills/:no") view=billing::BillDetailPage ssr=SsrMode::Async />
-                    <Route path=path!("tiers") view=soon("nav.tiers", "soon.tiers") ssr=SsrMode::Async />
+                    <Route path=path!("tiers") view=tiers::TiersPage ssr=SsrMode::Async />
                     <Route path=path!("tutorials") view=soon("nav.tutorials", "soon.tutorials") ssr=SsrMode::Async />
                     <Route path=path!("tickets") view=soon("nav.contact", "soon.tickets") ssr=SsrMode::Async />
                 </ParentRoute>

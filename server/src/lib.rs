@@ -10,6 +10,7 @@ mod middleware;
 mod oidc;
 mod registration;
 mod services;
+mod tiers;
 
 use app::db::Db;
 use app::i18n::{Locale, LOCALE_COOKIE};
@@ -147,6 +148,16 @@ pub async fn build_with_settings(config: &Config) -> Result<(Router, Db, Setting
         .route(
             "/platform/services/{id}/files/{file_id}",
             get(services::download_for_platform),
+        )
+        .route(
+            "/tiers/apply",
+            axum::routing::post(tiers::apply).layer(axum::extract::DefaultBodyLimit::max(
+                app::tiers::UPLOAD_LIMIT,
+            )),
+        )
+        .route(
+            "/platform/tiers/applications/{id}/files/{file_id}",
+            get(tiers::download_for_platform),
         )
         .route("/bills/export.csv", get(bills::list_csv::<false>))
         .route("/bills/export.xlsx", get(bills::list_xlsx::<false>))

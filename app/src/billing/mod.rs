@@ -133,6 +133,8 @@ pub struct BillDetail {
     pub provider_address: String,
     pub admin_name: String,
     pub business_owner: String,
+    /// The provider's tier (等级).
+    pub tier: String,
     pub period: String,
     pub lines: Vec<BillLineView>,
     pub totals: TotalsView,

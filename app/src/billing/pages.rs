@@ -393,7 +393,7 @@ fn Bill(
                 <dt>{locale.t("bill.column.period")}</dt><dd>{d.period.clone()}</dd>
                 <dt>{locale.t("bill.admin")}</dt><dd>{dash(d.admin_name.clone())}</dd>
                 <dt>{locale.t("bill.amount")}</dt><dd>{amounts(d.totals.paid.clone())}</dd>
-                <dt>{locale.t("bill.tier")}</dt><dd>"—"</dd>
+                <dt>{locale.t("bill.tier")}</dt><dd data-testid="bill-tier">{dash(d.tier.clone())}</dd>
                 <dt>{locale.t("bill.card.orders")}</dt><dd>{d.totals.orders}</dd>
                 <dt>{locale.t("bill.business_owner")}</dt><dd>{dash(d.business_owner.clone())}</dd>
                 <dt>{locale.t("bill.units")}</dt><dd>{d.totals.units}</dd>

@@ -906,6 +906,8 @@ pub struct Head {
     pub provider_address: String,
     pub admin_name: String,
     pub business_owner: String,
+    /// The provider's tier now (等级).
+    pub tier: String,
     pub payout_reference: String,
     pub payout_date: Option<String>,
 }
@@ -916,7 +918,9 @@ pub async fn head(db: &Db, owner: Owner, no: &str) -> Result<Head, AppError> {
                 b.payout_reference, b.payout_date, p.name AS provider_name,
                 p.address AS provider_address, g.name AS generated_by_name,
                 (SELECT u.name FROM memberships m JOIN users u ON u.id = m.user_id
-                  WHERE m.provider_id = b.provider_id AND m.role = 'admin') AS admin_name
+                  WHERE m.provider_id = b.provider_id AND m.role = 'admin') AS admin_name,
+                COALESCE((SELECT t.name FROM tiers t WHERE t.id = p.tier_id),
+                         (SELECT t.name FROM tiers t ORDER BY t.rank LIMIT 1), '') AS tier_name
          FROM bills b JOIN providers p ON p.id = b.provider_id
          LEFT JOIN users g ON g.id = b.generated_by
          WHERE b.bill_no = $1",
@@ -949,6 +953,7 @@ pub async fn head(db: &Db, owner: Owner, no: &str) -> Result<Head, AppError> {
         business_owner: row
             .try_get::<Option<String>, _>("generated_by_name")?
             .unwrap_or_default(),
+        tier: row.try_get("tier_name")?,
         payout_reference: row.try_get("payout_reference")?,
         payout_date: row.try_get("payout_date")?,
     })
@@ -1052,6 +1057,7 @@ pub async fn detail(
         provider_address: head.provider_address.clone(),
         admin_name: head.admin_name.clone(),
         business_owner: head.business_owner.clone(),
+        tier: head.tier.clone(),
         period: head.period.label(),
         lines: lines.iter().map(|l| l.view(&disputed_nos)).collect(),
         totals: totals_view(&totals),

@@ -1,0 +1,346 @@
+//! The platform's 等级申请: the applications (pending first), one application with its files
+//! and the decision, and the tiers themselves with their benefits.
+
+use super::pages::ApplicationTable;
+use super::*;
+use crate::forms::{feedback, refetch_on_success, FieldMessage, FormMessage};
+use crate::i18n::use_locale;
+use crate::shell::{dash, ErrorPage};
+use leptos::prelude::*;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlatformTiersData {
+    pub applications: Vec<ApplicationView>,
+    pub tiers: Vec<TierView>,
+}
+
+#[leptos::server(endpoint = "platform_tiers")]
+pub async fn list_tier_applications(status: String) -> Result<PlatformTiersData, AppError> {
+    let result = async {
+        use crate::scope::{db, operator};
+        operator()?;
+        let db = db()?;
+        let status = match status.as_str() {
+            "" => Some(ApplicationStatus::Pending),
+            "all" => None,
+            other => Some(ApplicationStatus::from_db(other).ok_or(AppError::BadRequest)?),
+        };
+        Ok(PlatformTiersData {
+            applications: queries::queue(&db, status).await?,
+            tiers: queries::tiers(&db).await?,
+        })
+    }
+    .await;
+    crate::forms::finish("", result)
+}
+
+#[leptos::server(endpoint = "platform_tier_application")]
+pub async fn get_tier_application(id: i64) -> Result<ApplicationView, AppError> {
+    let result = async {
+        use crate::scope::{db, operator};
+        operator()?;
+        queries::application(&db()?, id).await
+    }
+    .await;
+    crate::forms::finish("", result)
+}
+
+#[leptos::server(endpoint = "decide_tier_application")]
+pub async fn decide_tier_application(
+    id: i64,
+    decision: String,
+    reason: Option<String>,
+) -> Result<(), AppError> {
+    let form = "tier-decide";
+    let result = async {
+        use crate::scope::{client_ip, db, operator, settings};
+        let auth = operator()?;
+        let approve = match decision.as_str() {
+            "approve" => true,
+            "reject" => false,
+            _ => return Err(AppError::BadRequest),
+        };
+        let reason = reason.unwrap_or_default();
+        if reason.chars().count() > 1000 {
+            return Err(crate::forms::invalid(
+                form,
+                &[("reason", "form.too_long_short")],
+                &[],
+            ));
+        }
+        crate::forms::keep_typed(
+            form,
+            &[("reason", &reason)],
+            queries::decide(
+                &db()?,
+                &settings()?,
+                auth.user_id,
+                &client_ip(),
+                id,
+                approve,
+                &reason,
+            )
+            .await,
+        )
+    }
+    .await;
+    crate::forms::finish(form, result)
+}
+
+/// Adds a tier above the others (empty `id`) or changes one.
+#[leptos::server(endpoint = "save_tier")]
+pub async fn save_tier(id: String, name: String, requirement: String) -> Result<(), AppError> {
+    let form = if id.is_empty() {
+        "tier-new".to_owned()
+    } else {
+        format!("tier-{id}")
+    };
+    let result = async {
+        use crate::scope::{db, operator};
+        operator()?;
+        let (name, requirement) = (name.trim(), requirement.trim());
+        let mut errors = Vec::new();
+        if name.is_empty() {
+            errors.push(("name", "form.required"));
+        } else if name.chars().count() > 30 {
+            errors.push(("name", "form.too_long_short"));
+        }
+        if requirement.chars().count() > 500 {
+            errors.push(("requirement", "form.too_long_short"));
+        }
+        let typed = [("name", name), ("requirement", requirement)];
+        if !errors.is_empty() {
+            return Err(crate::forms::invalid(&form, &errors, &typed));
+        }
+        let id = match id.trim() {
+            "" => None,
+            id => Some(id.parse::<i64>().map_err(|_| AppError::NotFound)?),
+        };
+        crate::forms::keep_typed(
+            &form,
+            &typed,
+            queries::save_tier(&db()?, id, name, requirement).await,
+        )
+    }
+    .await;
+    crate::forms::finish(&form, result)
+}
+
+#[leptos::server(endpoint = "add_tier_benefit")]
+pub async fn add_tier_benefit(
+    tier_id: i64,
+    title: String,
+    description: String,
+    icon: String,
+) -> Result<(), AppError> {
+    let form = format!("benefit-{tier_id}");
+    let result = async {
+        use crate::scope::{db, operator};
+        operator()?;
+        let (title, description) = (title.trim(), description.trim());
+        let mut errors = Vec::new();
+        if title.is_empty() {
+            errors.push(("title", "form.required"));
+        } else if title.chars().count() > 50 {
+            errors.push(("title", "form.too_long_short"));
+        }
+        if description.chars().count() > 300 {
+            errors.push(("description", "form.too_long_short"));
+        }
+        if !ICONS.iter().any(|(n, _)| *n == icon) {
+            errors.push(("icon", "form.invalid_value"));
+        }
+        if !errors.is_empty() {
+            return Err(crate::forms::invalid(
+                &form,
+                &errors,
+                &[("title", title), ("description", description)],
+            ));
+        }
+        queries::add_benefit(&db()?, tier_id, title, description, &icon).await
+    }
+    .await;
+    crate::forms::finish(&form, result)
+}
+
+#[leptos::server(endpoint = "delete_tier_benefit")]
+pub async fn delete_tier_benefit(id: i64) -> Result<(), AppError> {
+    let result = async {
+        use crate::scope::{db, operator};
+        operator()?;
+        queries::delete_benefit(&db()?, id).await
+    }
+    .await;
+    crate::forms::finish("", result)
+}
+
+#[component]
+pub fn PlatformTiersPage() -> impl IntoView {
+    let locale = use_locale();
+    let query = use_query_map();
+    let status = move || query.read().get("status").unwrap_or_default();
+    let data = Resource::new_blocking(status, list_tier_applications);
+    let save = ServerAction::<SaveTier>::new();
+    let add = ServerAction::<AddTierBenefit>::new();
+    let remove = ServerAction::<DeleteTierBenefit>::new();
+    refetch_on_success(save, data);
+    refetch_on_success(add, data);
+    refetch_on_success(remove, data);
+    let new_fb = feedback("tier-new", save.value());
+    view! {
+        <leptos_meta::Title text=locale.t("nav.platform.tiers") />
+        <section class="page">
+            <h1>{locale.t("nav.platform.tiers")}</h1>
+            <nav class="status-tabs" aria-label=locale.t("tier.status")>
+                {[("", "tier.app.pending"), ("approved", "tier.app.approved"), ("rejected", "tier.app.rejected"), ("all", "common.all")]
+                    .into_iter().map(|(value, key)| {
+                        let href = if value.is_empty() { "/platform/tiers".to_owned() } else { format!("/platform/tiers?status={value}") };
+                        view! { <a href=href class:active=move || status() == value>{locale.t(key)}</a> }
+                    }).collect_view()}
+            </nav>
+            <Suspense fallback=move || view! { <p class="loading">{locale.t("common.loading")}</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(d) => view! {
+                            {if d.applications.is_empty() {
+                                view! { <div class="empty-state"><p>{locale.t("tier.no_applications")}</p></div> }.into_any()
+                            } else {
+                                view! { <ApplicationTable applications=d.applications.clone() platform=true /> }.into_any()
+                            }}
+                            <h2>{locale.t("tier.manage")}</h2>
+                            <div class="tier-grid">
+                                {d.tiers.into_iter().map(|t| {
+                                    let tier_form = format!("tier-{}", t.id);
+                                    let benefit_form = format!("benefit-{}", t.id);
+                                    let fb = feedback(tier_form, save.value());
+                                    let bfb = feedback(benefit_form, add.value());
+                                    let key = t.name.clone();
+                                    view! {
+                                        <section class="card tier" data-tier=key>
+                                            <ActionForm action=save attr:class="form">
+                                                <FormMessage feedback=fb />
+                                                <input type="hidden" name="id" value=t.id.to_string() />
+                                                <label class="field"><span>{locale.t("tier.name")} " · " {t.rank}</span>
+                                                    <input type="text" name="name" value=t.name.clone() maxlength="30" required />
+                                                    <FieldMessage feedback=fb field="name" /></label>
+                                                <label class="field"><span>{locale.t("tier.requirement")}</span>
+                                                    <textarea name="requirement" rows="2" maxlength="500">{t.requirement.clone()}</textarea></label>
+                                                <button type="submit" class="button small">{locale.t("common.save")}</button>
+                                            </ActionForm>
+                                            <ul class="benefits">
+                                                {t.benefits.into_iter().map(|b| view! {
+                                                    <li class="benefit">
+                                                        <span class="benefit-icon" aria-hidden="true">{icon(&b.icon)}</span>
+                                                        <span class="grow"><strong>{b.title}</strong><br /><span class="small muted">{dash(b.description)}</span></span>
+                                                        <ActionForm action=remove>
+                                                            <input type="hidden" name="id" value=b.id.to_string() />
+                                                            <button type="submit" class="button small danger">{locale.t("common.delete")}</button>
+                                                        </ActionForm>
+                                                    </li>
+                                                }).collect_view()}
+                                            </ul>
+                                            <ActionForm action=add attr:class="form">
+                                                <FormMessage feedback=bfb />
+                                                <input type="hidden" name="tier_id" value=t.id.to_string() />
+                                                <label class="field"><span>{locale.t("tier.benefit_title")}</span>
+                                                    <input type="text" name="title" maxlength="50" required />
+                                                    <FieldMessage feedback=bfb field="title" /></label>
+                                                <label class="field"><span>{locale.t("tier.benefit_description")}</span>
+                                                    <input type="text" name="description" maxlength="300" /></label>
+                                                <label class="field"><span>{locale.t("tier.benefit_icon")}</span>
+                                                    <select name="icon">{ICONS.iter().map(|(n, g)| view! { <option value=*n>{format!("{g} {n}")}</option> }).collect_view()}</select></label>
+                                                <button type="submit" class="button small primary">{locale.t("tier.add_benefit")}</button>
+                                            </ActionForm>
+                                        </section>
+                                    }
+                                }).collect_view()}
+                            </div>
+                            <ActionForm action=save attr:class="form card narrow-form">
+                                <h2>{locale.t("tier.add_tier")}</h2>
+                                <FormMessage feedback=new_fb />
+                                <input type="hidden" name="id" value="" />
+                                <label class="field"><span>{locale.t("tier.name")} " *"</span>
+                                    <input type="text" name="name" maxlength="30" required />
+                                    <FieldMessage feedback=new_fb field="name" /></label>
+                                <label class="field"><span>{locale.t("tier.requirement")}</span>
+                                    <textarea name="requirement" rows="2" maxlength="500"></textarea></label>
+                                <button type="submit" class="button primary">{locale.t("tier.add_tier")}</button>
+                            </ActionForm>
+                        }.into_any(),
+                        Err(error) => view! { <ErrorPage error /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+pub fn PlatformTierApplicationPage() -> impl IntoView {
+    let locale = use_locale();
+    let params = use_params_map();
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|v| v.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
+    let data = Resource::new_blocking(id, get_tier_application);
+    let decide = ServerAction::<DecideTierApplication>::new();
+    refetch_on_success(decide, data);
+    let fb = feedback("tier-decide", decide.value());
+    view! {
+        <section class="page">
+            <p class="breadcrumb"><a href="/platform/tiers">{locale.t("nav.platform.tiers")}</a> " / " {move || id().to_string()}</p>
+            <Suspense fallback=move || view! { <p class="loading">{locale.t("common.loading")}</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(a) => view! {
+                            <leptos_meta::Title text=format!("{} · {}", locale.t("nav.platform.tiers"), a.provider) />
+                            <div class="detail-head">
+                                <h1>{a.provider.clone()} " → " {a.tier.clone()}</h1>
+                                <span class="status" data-testid="application-status">{locale.t(a.status.label_key())}</span>
+                            </div>
+                            <dl class="facts two">
+                                <dt>{locale.t("tier.from")}</dt><dd>{dash(a.from_tier.clone())}</dd>
+                                <dt>{locale.t("tier.applied_at")}</dt><dd>{a.created.clone()}</dd>
+                                <dt>{locale.t("tier.contact_name")}</dt><dd>{a.contact_name.clone()}</dd>
+                                <dt>{locale.t("activate.phone")}</dt><dd>{dash(a.contact_phone.clone())}</dd>
+                                <dt>{locale.t("login.email")}</dt><dd>{a.contact_email.clone()}</dd>
+                                <dt>{locale.t("tier.applicant")}</dt><dd>{dash(a.applicant.clone())}</dd>
+                            </dl>
+                            <h2>{locale.t("tier.reason")}</h2>
+                            <p class="prewrap">{a.reason.clone()}</p>
+                            <h2>{locale.t("tier.files")}</h2>
+                            {if a.files.is_empty() {
+                                view! { <p class="muted">{locale.t("svc.no_attachments")}</p> }.into_any()
+                            } else {
+                                view! { <ul class="file-list">{a.files.iter().map(|f| view! {
+                                    <li><a href=format!("/platform/tiers/applications/{}/files/{}", a.id, f.id) rel="external" download>{f.name.clone()}</a></li>
+                                }).collect_view()}</ul> }.into_any()
+                            }}
+                            {(a.status == ApplicationStatus::Pending).then(|| view! {
+                                <ActionForm action=decide attr:class="form card narrow-form" attr:data-testid="tier-decide">
+                                    <h2>{locale.t("svc.decision")}</h2>
+                                    <FormMessage feedback=fb />
+                                    <input type="hidden" name="id" value=a.id.to_string() />
+                                    <label class="field"><span>{locale.t("svc.reason")}</span>
+                                        <textarea name="reason" rows="3" maxlength="1000" placeholder=locale.t("tier.reason_hint")>{move || fb.with(|f| f.value("reason"))}</textarea>
+                                        <FieldMessage feedback=fb field="reason" /></label>
+                                    <div class="toolbar">
+                                        <button type="submit" name="decision" value="approve" class="button primary">{locale.t("svc.approve")}</button>
+                                        <button type="submit" name="decision" value="reject" class="button danger">{locale.t("svc.reject")}</button>
+                                    </div>
+                                </ActionForm>
+                            })}
+                            {(!a.decision_reason.is_empty()).then(|| view! { <p class="notice">{a.decision_reason.clone()}</p> })}
+                        }.into_any(),
+                        Err(error) => view! { <ErrorPage error /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
