@@ -69,6 +69,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0008_tiers.sql"),
         include_str!("../../migrations/postgres/0008_tiers.sql"),
     ),
+    (
+        9,
+        "tickets",
+        include_str!("../../migrations/sqlite/0009_tickets.sql"),
+        include_str!("../../migrations/postgres/0009_tickets.sql"),
+    ),
 ];
 
 pub fn now() -> i64 {

@@ -199,6 +199,7 @@ pub async fn seed(db: &Db) -> Result<bool, sqlx::Error> {
     seed_bills(&mut tx, provider_ids[0]).await?;
     seed_service_items(&mut tx, provider_ids[0]).await?;
     seed_tier(&mut tx, provider_ids[0]).await?;
+    seed_tickets(&mut tx, provider_ids[0]).await?;
     tx.commit().await?;
     Ok(true)
 }
@@ -1052,5 +1053,81 @@ async fn seed_tier(
         .bind(provider_id)
         .execute(&mut **tx)
         .await?;
+    Ok(())
+}
+
+/// (工单编号, subject, details, status, channel, the platform's answer, created, answered, unread).
+type DemoTicket = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    OffsetDateTime,
+    OffsetDateTime,
+    i64,
+);
+
+/// §8.2's ticket 1908023 (closed, filed through the help center client) and a ticket of
+/// December with an unread reply from the platform.
+async fn seed_tickets(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    provider_id: i64,
+) -> Result<(), sqlx::Error> {
+    let tickets: [DemoTicket; 2] = [
+        (
+            "1908023",
+            "Hi",
+            "想了解服务上架需要准备哪些资料。",
+            "closed",
+            "ewei",
+            "您好，上架需要服务说明、SKU 与计划及报价，详见操作手册「服务管理」一章。",
+            datetime!(2019-08-02 11:36:03 +8),
+            datetime!(2019-08-02 15:12:21 +8),
+            0,
+        ),
+        (
+            "1912001",
+            "账单 201911010001 金额核对",
+            "账单中 201910080551211494 的实付金额与我们的记录不一致，请协助核对。",
+            "pending",
+            "builtin",
+            "已收到，请提供贵方记录的实付金额与付款凭证截图，我们会在两个工作日内核对。",
+            datetime!(2019-12-10 09:20:00 +8),
+            datetime!(2019-12-10 14:05:00 +8),
+            1,
+        ),
+    ];
+    for (no, subject, details, status, channel, answer, created, answered, unread) in tickets {
+        let id: i64 = sqlx::query(
+            "INSERT INTO tickets (provider_id, ticket_no, service_type, support_category, subject, details,
+                                  contact_name, contact_phone, contact_email, company, status, channel, unread,
+                                  created_by, created_at, updated_at)
+             SELECT $1, $2, 'aftersales', 'other', $3, $4, 'AKU', '13653612334', 'aku@example.com', 'MSP-A_TEST1',
+                    $5, $6, $7, u.id, $8, $9 FROM users u WHERE u.email = 'aku@example.com' RETURNING id",
+        )
+        .bind(provider_id)
+        .bind(no)
+        .bind(subject)
+        .bind(details)
+        .bind(status)
+        .bind(channel)
+        .bind(unread)
+        .bind(created.unix_timestamp())
+        .bind(answered.unix_timestamp())
+        .fetch_one(&mut **tx)
+        .await?
+        .try_get("id")?;
+        sqlx::query(
+            "INSERT INTO ticket_messages (ticket_id, author_id, author_label, from_platform, body, created_at)
+             SELECT $1, u.id, '平台运营', 1, $2, $3 FROM users u WHERE u.email = 'operator@example.com'",
+        )
+        .bind(id)
+        .bind(answer)
+        .bind(answered.unix_timestamp())
+        .execute(&mut **tx)
+        .await?;
+    }
     Ok(())
 }

@@ -74,7 +74,7 @@ mod ssr {
     /// Each count is answered from an index on (provider, status) or on the few rows in a
     /// waiting state, so the page stays quick at a million work orders.
     pub async fn attention(db: &Db, scope: &ProviderScope) -> Result<Vec<Attention>, sqlx::Error> {
-        let items: [(&str, &str, &str); 7] = [
+        let items: [(&str, &str, &str); 8] = [
             (
                 "home.attention.to_accept",
                 "SELECT COUNT(*) AS n FROM work_orders WHERE provider_id = $1 AND status = 'awaiting_acceptance'",
@@ -110,6 +110,11 @@ mod ssr {
                 "home.attention.services_delisting",
                 "SELECT COUNT(*) AS n FROM service_items WHERE provider_id = $1 AND status = 'delist_requested'",
                 "/services?status=delist_requested",
+            ),
+            (
+                "home.attention.tickets",
+                "SELECT COUNT(*) AS n FROM tickets WHERE provider_id = $1 AND unread > 0 AND status <> 'closed'",
+                "/tickets?tab=history&unread=1",
             ),
         ];
         let mut attention = Vec::new();

@@ -23,6 +23,7 @@ pub mod services;
 pub mod shell;
 #[cfg(feature = "ssr")]
 pub mod storage;
+pub mod tickets;
 pub mod tiers;
 #[cfg(feature = "ssr")]
 pub mod time_fmt;
@@ -92,7 +93,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("bills/:no") view=billing::platform_pages::PlatformBillDetailPage ssr=SsrMode::Async />
                     <Route path=path!("tiers") view=tiers::PlatformTiersPage ssr=SsrMode::Async />
                     <Route path=path!("tiers/applications/:id") view=tiers::PlatformTierApplicationPage ssr=SsrMode::Async />
-                    <Route path=path!("tickets") view=soon("nav.platform.tickets", "soon.platform_tickets") ssr=SsrMode::Async />
+                    <Route path=path!("tickets") view=tickets::PlatformTicketsPage ssr=SsrMode::Async />
+                    <Route path=path!("tickets/:no") view=tickets::PlatformTicketPage ssr=SsrMode::Async />
                     <Route path=path!("tutorials") view=soon("nav.platform.tutorials", "soon.platform_tutorials") ssr=SsrMode::Async />
                     <Route path=path!("mail") view=platform::MailLogPage ssr=SsrMode::Async />
                     <Route path=path!("audit") view=users::activity::PlatformAuditLogPage ssr=SsrMode::Async />
@@ -111,7 +113,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("bills/:no") view=billing::BillDetailPage ssr=SsrMode::Async />
                     <Route path=path!("tiers") view=tiers::TiersPage ssr=SsrMode::Async />
                     <Route path=path!("tutorials") view=soon("nav.tutorials", "soon.tutorials") ssr=SsrMode::Async />
-                    <Route path=path!("tickets") view=soon("nav.contact", "soon.tickets") ssr=SsrMode::Async />
+                    <Route path=path!("tickets") view=tickets::TicketsPage ssr=SsrMode::Async />
+                    <Route path=path!("tickets/:no") view=tickets::TicketPage ssr=SsrMode::Async />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -375,3 +375,17 @@ pub fn dash(text: String) -> String {
         text
     }
 }
+
+/// `base` with the non-empty `pairs` as its query: the links of filtered, paged lists.
+pub fn href(base: &str, pairs: &[(&str, String)]) -> String {
+    let query: Vec<String> = pairs
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", crate::accounts::encode_query(v)))
+        .collect();
+    if query.is_empty() {
+        base.to_owned()
+    } else {
+        format!("{base}?{}", query.join("&"))
+    }
+}

@@ -102,6 +102,19 @@ pub struct Config {
     /// Comma-separated tenant ids (the `tid` claim) allowed to sign in; empty: any.
     #[arg(long, env = "OIDC_TENANTS", default_value = "")]
     pub oidc_tenants: String,
+
+    /// Base URL of an external helpdesk (ewei or one speaking the same API) that 联系我们
+    /// tickets are filed with. Unset: the built-in helpdesk (平台 › 咨询工单).
+    #[arg(long, env = "HELPDESK_URL")]
+    pub helpdesk_url: Option<String>,
+
+    /// Bearer token for the external helpdesk's API.
+    #[arg(long, env = "HELPDESK_TOKEN", hide_env_values = true)]
+    pub helpdesk_token: Option<String>,
+
+    /// Secret the external helpdesk signs its webhook (POST /helpdesk/webhook) with.
+    #[arg(long, env = "HELPDESK_WEBHOOK_SECRET", hide_env_values = true)]
+    pub helpdesk_webhook_secret: Option<String>,
 }
 
 impl Config {
@@ -128,6 +141,16 @@ impl Config {
             credentials: self.smtp_username.clone().zip(self.smtp_password.clone()),
             from: self.mail_from.clone(),
         })
+    }
+
+    /// The external helpdesk (URL, token, webhook secret), when a URL is configured.
+    pub fn helpdesk(&self) -> Option<(String, String, String)> {
+        let url = self.helpdesk_url.clone().filter(|v| !v.is_empty())?;
+        Some((
+            url,
+            self.helpdesk_token.clone().unwrap_or_default(),
+            self.helpdesk_webhook_secret.clone().unwrap_or_default(),
+        ))
     }
 
     /// The OIDC settings, when issuer and client id are configured.

@@ -10,6 +10,7 @@ mod middleware;
 mod oidc;
 mod registration;
 mod services;
+mod tickets;
 mod tiers;
 
 use app::db::Db;
@@ -43,6 +44,8 @@ pub struct AppState {
     pub bill_font: Arc<std::path::Path>,
     /// AAD 快捷登录, when an OIDC issuer is configured.
     pub oidc: Option<oidc::Shared>,
+    /// Where 联系我们 tickets go: the built-in helpdesk or an external one.
+    pub helpdesk: app::tickets::helpdesk::Helpdesk,
 }
 
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -71,6 +74,13 @@ pub async fn build_with_settings(config: &Config) -> Result<(Router, Db, Setting
         )?)),
         None => None,
     };
+    let helpdesk = match config.helpdesk() {
+        Some((url, token, secret)) => app::tickets::helpdesk::Helpdesk::Http(
+            Arc::new(app::tickets::helpdesk::HttpHelpdesk::new(&url, &token)?),
+            secret.into(),
+        ),
+        None => app::tickets::helpdesk::Helpdesk::BuiltIn,
+    };
     let settings = Settings {
         secure_cookies: public_url.starts_with("https://"),
         public_url: public_url.clone(),
@@ -97,6 +107,7 @@ pub async fn build_with_settings(config: &Config) -> Result<(Router, Db, Setting
         storage: app::storage::Storage::LocalDisk(config.storage_dir.clone().into()),
         bill_font: std::path::Path::new(&config.bill_font).into(),
         oidc,
+        helpdesk: helpdesk.clone(),
     };
     let context = {
         let db = db.clone();
@@ -104,6 +115,7 @@ pub async fn build_with_settings(config: &Config) -> Result<(Router, Db, Setting
         move || {
             provide_context(db.clone());
             provide_context(settings.clone());
+            provide_context(helpdesk.clone());
         }
     };
     let pkg_dir = std::path::Path::new(&config.site_root).join("pkg");
@@ -159,6 +171,21 @@ pub async fn build_with_settings(config: &Config) -> Result<(Router, Db, Setting
             "/platform/tiers/applications/{id}/files/{file_id}",
             get(tiers::download_for_platform),
         )
+        .route(
+            "/tickets",
+            axum::routing::post(tickets::create).layer(axum::extract::DefaultBodyLimit::max(
+                app::tickets::UPLOAD_LIMIT,
+            )),
+        )
+        .route(
+            "/tickets/{no}/files/{file_id}",
+            get(tickets::download_for_provider),
+        )
+        .route(
+            "/platform/tickets/{no}/files/{file_id}",
+            get(tickets::download_for_platform),
+        )
+        .route("/helpdesk/webhook", axum::routing::post(tickets::webhook))
         .route("/bills/export.csv", get(bills::list_csv::<false>))
         .route("/bills/export.xlsx", get(bills::list_xlsx::<false>))
         .route("/bills/{no}/export.csv", get(bills::bill_csv::<false>))

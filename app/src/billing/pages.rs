@@ -7,7 +7,7 @@ use super::platform::*;
 use super::*;
 use crate::forms::{feedback, refetch_on_success, FieldMessage, FormMessage};
 use crate::i18n::{use_locale, Locale};
-use crate::shell::{dash, ErrorPage};
+use crate::shell::{dash, href, ErrorPage};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
@@ -15,20 +15,6 @@ use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 fn status_badge(locale: Locale, status: BillStatus) -> impl IntoView {
     view! {
         <span class=format!("status bill-{}", status.as_db())>{locale.t(status.label_key())}</span>
-    }
-}
-
-/// `base` with the non-empty `pairs` as its query.
-fn href(base: &str, pairs: &[(&str, String)]) -> String {
-    let query: Vec<String> = pairs
-        .iter()
-        .filter(|(_, v)| !v.is_empty())
-        .map(|(k, v)| format!("{k}={}", crate::accounts::encode_query(v)))
-        .collect();
-    if query.is_empty() {
-        base.to_owned()
-    } else {
-        format!("{base}?{}", query.join("&"))
     }
 }
 

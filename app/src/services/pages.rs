@@ -7,27 +7,13 @@ use super::model::{BillingMode, ReviewAction, ServiceStatus};
 use super::*;
 use crate::forms::{feedback, refetch_on_success, FieldMessage, FormMessage};
 use crate::i18n::{use_locale, Locale};
-use crate::shell::{dash, ErrorPage};
+use crate::shell::{dash, href, ErrorPage};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
 pub(super) fn status_badge(locale: Locale, status: ServiceStatus) -> impl IntoView {
     view! { <span class=format!("status svc-{}", status.as_db())>{locale.t(status.label_key())}</span> }
-}
-
-/// `base` with the non-empty `pairs` as its query.
-pub(super) fn href(base: &str, pairs: &[(&str, String)]) -> String {
-    let query: Vec<String> = pairs
-        .iter()
-        .filter(|(_, v)| !v.is_empty())
-        .map(|(k, v)| format!("{k}={}", crate::accounts::encode_query(v)))
-        .collect();
-    if query.is_empty() {
-        base.to_owned()
-    } else {
-        format!("{base}?{}", query.join("&"))
-    }
 }
 
 #[component]

@@ -2,11 +2,11 @@
 //! item under review exactly as buyers will see it, and the decision with its reason.
 
 use super::model::ServiceStatus;
-use super::pages::{href, status_badge, History, Preview};
+use super::pages::{status_badge, History, Preview};
 use super::*;
 use crate::forms::{feedback, refetch_on_success, FieldMessage, FormMessage};
 use crate::i18n::use_locale;
-use crate::shell::{dash, ErrorPage};
+use crate::shell::{dash, href, ErrorPage};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};

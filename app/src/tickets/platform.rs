@@ -1,0 +1,149 @@
+//! The platform's 咨询工单: the built-in helpdesk's queue and a ticket with the operator's
+//! answer and status. Tickets filed with an external helpdesk are answered there.
+
+use super::pages::{Conversation, TicketTable};
+use super::*;
+use crate::forms::{feedback, refetch_on_success, FieldMessage, FormMessage};
+use crate::i18n::use_locale;
+use crate::shell::ErrorPage;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+#[leptos::server(endpoint = "platform_tickets")]
+pub async fn list_platform_tickets(status: String, page: String) -> Result<TicketList, AppError> {
+    let result = async {
+        use crate::scope::{db, operator};
+        operator()?;
+        let filter = queries::Filter::parse(&status, false, &page);
+        queries::list(&db()?, queries::Owner::Platform, &filter).await
+    }
+    .await;
+    crate::forms::finish("", result)
+}
+
+#[leptos::server(endpoint = "platform_ticket")]
+pub async fn get_platform_ticket(no: String) -> Result<TicketDetail, AppError> {
+    let result = async {
+        use crate::scope::{db, operator};
+        operator()?;
+        let helpdesk =
+            leptos::prelude::use_context::<helpdesk::Helpdesk>().ok_or(AppError::Internal)?;
+        queries::detail(&db()?, &helpdesk, queries::Owner::Platform, &no).await
+    }
+    .await;
+    crate::forms::finish("", result)
+}
+
+/// The operator's answer (optional) and the ticket's new status.
+#[leptos::server(endpoint = "answer_ticket")]
+pub async fn answer_ticket(no: String, body: String, status: String) -> Result<(), AppError> {
+    let form = "ticket-answer";
+    let result = async {
+        use crate::scope::{db, operator, settings};
+        let auth = operator()?;
+        let body = body.trim().to_owned();
+        let status = TicketStatus::from_db(&status).ok_or(AppError::BadRequest)?;
+        if body.chars().count() > 5000 {
+            return Err(crate::forms::invalid(
+                form,
+                &[("body", "form.too_long_short")],
+                &[],
+            ));
+        }
+        queries::answer(&db()?, &settings()?, auth.user_id, &no, &body, status).await
+    }
+    .await;
+    crate::forms::finish(form, result)
+}
+
+#[component]
+pub fn PlatformTicketsPage() -> impl IntoView {
+    let locale = use_locale();
+    let query = use_query_map();
+    let status = move || query.read().get("status").unwrap_or_default();
+    let page = move || query.read().get("page").unwrap_or_default();
+    let data = Resource::new_blocking(
+        move || (status(), page()),
+        |(s, p)| list_platform_tickets(s, p),
+    );
+    view! {
+        <leptos_meta::Title text=locale.t("nav.platform.tickets") />
+        <section class="page">
+            <h1>{locale.t("nav.platform.tickets")}</h1>
+            <nav class="status-tabs" aria-label=locale.t("ticket.status")>
+                <a href="/platform/tickets" class:active=move || status().is_empty()>{locale.t("common.all")}</a>
+                {TicketStatus::ALL.into_iter().map(|s| view! {
+                    <a href=format!("/platform/tickets?status={}", s.as_db()) class:active=move || status() == s.as_db()>{locale.t(s.label_key())}</a>
+                }).collect_view()}
+            </nav>
+            <Suspense fallback=move || view! { <p class="loading">{locale.t("common.loading")}</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(list) => view! { <TicketTable list base="/platform/tickets" platform=true /> }.into_any(),
+                        Err(error) => view! { <ErrorPage error /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+pub fn PlatformTicketPage() -> impl IntoView {
+    let locale = use_locale();
+    let params = use_params_map();
+    let no = move || params.read().get("no").unwrap_or_default();
+    let detail = Resource::new_blocking(no, get_platform_ticket);
+    let answer = ServerAction::<AnswerTicket>::new();
+    refetch_on_success(answer, detail);
+    let fb = feedback("ticket-answer", answer.value());
+    view! {
+        <section class="page">
+            <p class="breadcrumb"><A href="/platform/tickets">{locale.t("nav.platform.tickets")}</A> " / " {no}</p>
+            <Suspense fallback=move || view! { <p class="loading">{locale.t("common.loading")}</p> }>
+                {move || Suspend::new(async move {
+                    match detail.await {
+                        Ok(t) => {
+                            let no = t.no.clone();
+                            let builtin = t.channel == "builtin";
+                            let current = t.status;
+                            view! {
+                                <leptos_meta::Title text=t.subject.clone() />
+                                <p class="muted">{t.provider.clone()}</p>
+                                <Conversation t=t.clone() files_base=format!("/platform/tickets/{no}/files") />
+                                {if builtin {
+                                    view! {
+                                        <ActionForm action=answer attr:class="form card wide-form" attr:data-testid="ticket-answer">
+                                            <FormMessage feedback=fb />
+                                            <input type="hidden" name="no" value=no.clone() />
+                                            <label class="field">
+                                                <span>{locale.t("ticket.reply")}</span>
+                                                <textarea name="body" rows="4" maxlength="5000"></textarea>
+                                                <FieldMessage feedback=fb field="body" />
+                                            </label>
+                                            <label class="field">
+                                                <span>{locale.t("ticket.status")}</span>
+                                                <select name="status">
+                                                    {TicketStatus::ALL.into_iter().map(|s| {
+                                                        // Answering usually waits for the provider.
+                                                        let chosen = if current == TicketStatus::Open { TicketStatus::Pending } else { current };
+                                                        view! { <option value=s.as_db() selected=s == chosen>{locale.t(s.label_key())}</option> }
+                                                    }).collect_view()}
+                                                </select>
+                                            </label>
+                                            <button type="submit" class="button primary">{locale.t("ticket.send_reply")}</button>
+                                        </ActionForm>
+                                    }.into_any()
+                                } else {
+                                    view! { <p class="notice">{locale.t("ticket.answer_elsewhere")}</p> }.into_any()
+                                }}
+                            }.into_any()
+                        }
+                        Err(error) => view! { <ErrorPage error /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}

@@ -1,0 +1,196 @@
+//! 在线创建工单 over plain HTTP (a multipart form with attachments, no JavaScript needed), the
+//! tickets' attachments, and the external helpdesk's webhook.
+
+use crate::AppState;
+use app::accounts::session::AuthContext;
+use app::error::AppError;
+use app::tickets::helpdesk::signature_valid;
+use app::tickets::queries::{self, Owner, TicketInput, Upload};
+use app::tickets::MAX_FILES;
+use axum::body::Bytes;
+use axum::extract::{Multipart, Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Extension;
+
+pub async fn create(
+    State(state): State<AppState>,
+    auth: Option<Extension<AuthContext>>,
+    ip: Option<Extension<app::scope::ClientIp>>,
+    mut multipart: Multipart,
+) -> Response {
+    let scope = match crate::evidence::scope(auth) {
+        Ok(scope) => scope,
+        Err(AppError::Unauthorized) => return Redirect::to("/login").into_response(),
+        Err(error) => return error.status().into_response(),
+    };
+    let mut input = TicketInput::default();
+    let mut files = Vec::new();
+    let mut too_large = false;
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(_) => {
+                too_large = true;
+                break;
+            }
+        };
+        let name = field.name().unwrap_or_default().to_owned();
+        if name == "files" {
+            if files.len() > MAX_FILES {
+                continue;
+            }
+            let file_name = field.file_name().unwrap_or("file").to_owned();
+            match field.bytes().await {
+                Ok(bytes) => files.push(Upload {
+                    name: file_name,
+                    bytes: bytes.to_vec(),
+                }),
+                Err(_) => too_large = true,
+            }
+            continue;
+        }
+        let text = field.text().await.unwrap_or_default();
+        match name.as_str() {
+            "service_type" => input.service_type = text,
+            "support_category" => input.support_category = text,
+            "subject" => input.subject = text,
+            "details" => input.details = text,
+            "contact_name" => input.contact_name = text,
+            "contact_phone" => input.contact_phone = text,
+            "contact_email" => input.contact_email = text,
+            "company" => input.company = text,
+            _ => {}
+        }
+    }
+    let ip = ip.map(|Extension(ip)| ip.0).unwrap_or_default();
+    let result = if too_large {
+        Err(AppError::invalid(&[("files", "ev.error.size")]))
+    } else {
+        queries::create(
+            &state.db,
+            &state.storage,
+            &state.helpdesk,
+            &scope,
+            &ip,
+            &input,
+            files,
+        )
+        .await
+    };
+    match result {
+        Ok(no) => Redirect::to(&format!("/tickets/{no}?created=1")).into_response(),
+        Err(error) => {
+            let mut url = String::from("/tickets?form=ticket-new");
+            match &error {
+                AppError::Invalid(errors) => {
+                    for e in errors {
+                        url.push_str(&format!(
+                            "&e.{}={}",
+                            e.field,
+                            app::accounts::encode_query(&e.code)
+                        ));
+                    }
+                }
+                other => url.push_str(&format!(
+                    "&e._={}",
+                    app::accounts::encode_query(other.message_key())
+                )),
+            }
+            for (field, value) in [
+                ("service_type", &input.service_type),
+                ("support_category", &input.support_category),
+                ("subject", &input.subject),
+                ("details", &input.details),
+                ("contact_name", &input.contact_name),
+                ("contact_phone", &input.contact_phone),
+                ("contact_email", &input.contact_email),
+                ("company", &input.company),
+            ] {
+                let value: String = value.chars().take(1500).collect();
+                url.push_str(&format!(
+                    "&v.{field}={}",
+                    app::accounts::encode_query(&value)
+                ));
+            }
+            Redirect::to(&url).into_response()
+        }
+    }
+}
+
+async fn send(
+    state: &AppState,
+    owner: Result<Owner, AppError>,
+    no: &str,
+    file_id: i64,
+) -> Response {
+    let file = match owner {
+        Ok(owner) => queries::file(&state.db, owner, no, file_id).await,
+        Err(error) => Err(error),
+    };
+    let file = match file {
+        Ok(file) => file,
+        Err(error) => return error.status().into_response(),
+    };
+    let Ok(bytes) = state.storage.get(&file.storage_key).await else {
+        tracing::error!(key = %file.storage_key, "a ticket attachment is missing from storage");
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    crate::attachment(bytes.into_response(), &file.name, &file.content_type)
+}
+
+pub async fn download_for_provider(
+    State(state): State<AppState>,
+    auth: Option<Extension<AuthContext>>,
+    Path((no, file_id)): Path<(String, i64)>,
+) -> Response {
+    let owner = crate::evidence::scope(auth).map(|s| Owner::Provider(s.provider_id));
+    send(&state, owner, &no, file_id).await
+}
+
+pub async fn download_for_platform(
+    State(state): State<AppState>,
+    auth: Option<Extension<AuthContext>>,
+    Path((no, file_id)): Path<(String, i64)>,
+) -> Response {
+    let owner = match auth {
+        Some(auth) if auth.0.is_operator => Ok(Owner::Platform),
+        Some(_) => Err(AppError::Forbidden),
+        None => Err(AppError::Unauthorized),
+    };
+    send(&state, owner, &no, file_id).await
+}
+
+/// The external helpdesk says a ticket changed: a signed `{ticket_id}`; the ticket is then
+/// read from the helpdesk itself.
+pub async fn webhook(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    let Some(secret) = state.helpdesk.webhook_secret() else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let signature = headers
+        .get("x-helpdesk-signature")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    if !signature_valid(secret, &body, signature) {
+        return StatusCode::UNAUTHORIZED.into_response();
+    }
+    #[derive(serde::Deserialize)]
+    struct Notice {
+        ticket_id: serde_json::Value,
+    }
+    let Ok(notice) = serde_json::from_slice::<Notice>(&body) else {
+        return StatusCode::BAD_REQUEST.into_response();
+    };
+    let id = match notice.ticket_id {
+        serde_json::Value::String(s) => s,
+        serde_json::Value::Number(n) => n.to_string(),
+        _ => return StatusCode::BAD_REQUEST.into_response(),
+    };
+    match queries::refresh_external(&state.db, &state.helpdesk, &id).await {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(AppError::NotFound) => StatusCode::NOT_FOUND.into_response(),
+        // Tell the helpdesk to try again later.
+        Err(_) => StatusCode::SERVICE_UNAVAILABLE.into_response(),
+    }
+}
