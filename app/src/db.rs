@@ -75,6 +75,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0009_tickets.sql"),
         include_str!("../../migrations/postgres/0009_tickets.sql"),
     ),
+    (
+        10,
+        "tutorials",
+        include_str!("../../migrations/sqlite/0010_tutorials.sql"),
+        include_str!("../../migrations/postgres/0010_tutorials.sql"),
+    ),
 ];
 
 pub fn now() -> i64 {

@@ -27,13 +27,14 @@ pub mod tickets;
 pub mod tiers;
 #[cfg(feature = "ssr")]
 pub mod time_fmt;
+pub mod tutorials;
 pub mod users;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
-use shell::{ComingSoon, NotFoundPage, Realm, RealmLayout};
+use shell::{NotFoundPage, Realm, RealmLayout};
 
 /// The HTML document around the app; rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -62,8 +63,6 @@ pub fn App() -> impl IntoView {
     let locale = i18n::provide_locale();
     // Every page waits for its data before the first byte, so status codes (404, 403) and
     // titles are right and the page is complete without JavaScript.
-    let soon =
-        |title: &'static str, summary: &'static str| move || view! { <ComingSoon title summary /> };
     view! {
         <Title formatter=move |text: String| format!("{text} · {}", locale.t("app.name")) />
         <Router>
@@ -95,7 +94,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("tiers/applications/:id") view=tiers::PlatformTierApplicationPage ssr=SsrMode::Async />
                     <Route path=path!("tickets") view=tickets::PlatformTicketsPage ssr=SsrMode::Async />
                     <Route path=path!("tickets/:no") view=tickets::PlatformTicketPage ssr=SsrMode::Async />
-                    <Route path=path!("tutorials") view=soon("nav.platform.tutorials", "soon.platform_tutorials") ssr=SsrMode::Async />
+                    <Route path=path!("tutorials") view=tutorials::PlatformTutorialsPage ssr=SsrMode::Async />
                     <Route path=path!("mail") view=platform::MailLogPage ssr=SsrMode::Async />
                     <Route path=path!("audit") view=users::activity::PlatformAuditLogPage ssr=SsrMode::Async />
                 </ParentRoute>
@@ -112,7 +111,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("bills") view=billing::BillListRoute ssr=SsrMode::Async />
                     <Route path=path!("bills/:no") view=billing::BillDetailPage ssr=SsrMode::Async />
                     <Route path=path!("tiers") view=tiers::TiersPage ssr=SsrMode::Async />
-                    <Route path=path!("tutorials") view=soon("nav.tutorials", "soon.tutorials") ssr=SsrMode::Async />
+                    <Route path=path!("tutorials") view=tutorials::TutorialsPage ssr=SsrMode::Async />
                     <Route path=path!("tickets") view=tickets::TicketsPage ssr=SsrMode::Async />
                     <Route path=path!("tickets/:no") view=tickets::TicketPage ssr=SsrMode::Async />
                 </ParentRoute>

@@ -296,22 +296,6 @@ fn UserMenu(info: ShellInfo, realm: Realm) -> impl IntoView {
     }
 }
 
-/// An honest placeholder for a module that is not built yet: what it will do, no fake data.
-#[component]
-pub fn ComingSoon(title: &'static str, summary: &'static str) -> impl IntoView {
-    let locale = use_locale();
-    view! {
-        <leptos_meta::Title text=locale.t(title) />
-        <section class="page">
-            <h1>{locale.t(title)}</h1>
-            <div class="empty-state coming-soon">
-                <p class="empty-title">{locale.t("common.coming_soon")}</p>
-                <p>{locale.t(summary)}</p>
-            </div>
-        </section>
-    }
-}
-
 fn set_status(status: http::StatusCode) {
     #[cfg(feature = "ssr")]
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {

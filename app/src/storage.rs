@@ -25,6 +25,16 @@ impl Storage {
         Ok(key)
     }
 
+    /// Where a key's bytes lie on disk, for serving them with range requests.
+    pub fn path(&self, key: &str) -> Option<PathBuf> {
+        if key.len() != 64 || !key.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return None;
+        }
+        match self {
+            Storage::LocalDisk(root) => Some(root.join(&key[..2]).join(key)),
+        }
+    }
+
     pub async fn get(&self, key: &str) -> std::io::Result<Vec<u8>> {
         if key.len() != 64 || !key.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Err(std::io::Error::new(
@@ -54,6 +64,21 @@ pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
     }
 }
 
+/// A video's type by its first bytes: MP4 (an `ftyp` box) or WebM (EBML with the webm doctype).
+pub fn sniff_video(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.len() >= 12 && &bytes[4..8] == b"ftyp" {
+        Some("video/mp4")
+    } else if bytes.starts_with(b"\x1A\x45\xDF\xA3")
+        && bytes[..bytes.len().min(64)]
+            .windows(4)
+            .any(|w| w == b"webm")
+    {
+        Some("video/webm")
+    } else {
+        None
+    }
+}
+
 /// A file name safe to store and show: no path, no control characters, at most 120 chars.
 pub fn clean_name(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or_default();
@@ -72,6 +97,20 @@ pub fn clean_name(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn videos_are_known_by_content() {
+        assert_eq!(
+            sniff_video(b"\0\0\0\x20ftypisom\0\0\x02\0"),
+            Some("video/mp4")
+        );
+        assert_eq!(
+            sniff_video(b"\x1A\x45\xDF\xA3\x01\0\0\0\0\0\0\x1fB\x86\x81\x01B\x82\x84webm"),
+            Some("video/webm")
+        );
+        assert_eq!(sniff_video(b"\x1A\x45\xDF\xA3 matroska"), None);
+        assert_eq!(sniff_video(b"<html>ftyp"), None);
+    }
 
     #[test]
     fn types_come_from_content() {

@@ -12,6 +12,7 @@ mod registration;
 mod services;
 mod tickets;
 mod tiers;
+mod tutorials;
 
 use app::db::Db;
 use app::i18n::{Locale, LOCALE_COOKIE};
@@ -186,6 +187,14 @@ pub async fn build_with_settings(config: &Config) -> Result<(Router, Db, Setting
             get(tickets::download_for_platform),
         )
         .route("/helpdesk/webhook", axum::routing::post(tickets::webhook))
+        .route(
+            "/platform/tutorials",
+            axum::routing::post(tutorials::upload).layer(axum::extract::DefaultBodyLimit::max(
+                app::tutorials::UPLOAD_LIMIT,
+            )),
+        )
+        .route("/tutorials/{id}/video", get(tutorials::video))
+        .route("/tutorials/{id}/poster", get(tutorials::poster))
         .route("/bills/export.csv", get(bills::list_csv::<false>))
         .route("/bills/export.xlsx", get(bills::list_xlsx::<false>))
         .route("/bills/{no}/export.csv", get(bills::bill_csv::<false>))

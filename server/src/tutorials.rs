@@ -1,0 +1,158 @@
+//! Tutorial videos: the platform's upload (plain multipart) and the serving of videos with
+//! HTTP range requests, so a player can seek without loading the whole file.
+
+use crate::AppState;
+use app::accounts::session::AuthContext;
+use app::error::AppError;
+use app::tutorials::ssr::{self, TutorialInput};
+use axum::extract::{Multipart, Path, Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Extension;
+use tower::ServiceExt;
+
+pub async fn upload(
+    State(state): State<AppState>,
+    auth: Option<Extension<AuthContext>>,
+    mut multipart: Multipart,
+) -> Response {
+    let operator = match auth {
+        Some(Extension(auth)) if auth.is_operator => auth.user_id,
+        Some(_) => return StatusCode::FORBIDDEN.into_response(),
+        None => return Redirect::to("/login").into_response(),
+    };
+    let mut input = TutorialInput::default();
+    let mut too_large = false;
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(_) => {
+                too_large = true;
+                break;
+            }
+        };
+        let name = field.name().unwrap_or_default().to_owned();
+        match name.as_str() {
+            "video" | "poster" => {
+                let file_name = field.file_name().unwrap_or_default().to_owned();
+                match field.bytes().await {
+                    Ok(bytes) if name == "video" => input.video = Some((file_name, bytes.to_vec())),
+                    Ok(bytes) => input.poster = Some(bytes.to_vec()),
+                    Err(_) => too_large = true,
+                }
+            }
+            _ => {
+                let text = field.text().await.unwrap_or_default();
+                match name.as_str() {
+                    "topic" => input.topic = text,
+                    "title" => input.title = text,
+                    "description" => input.description = text,
+                    "external_url" => input.external_url = text,
+                    "duration" => input.duration = text,
+                    _ => {}
+                }
+            }
+        }
+    }
+    let typed = [
+        ("topic", input.topic.clone()),
+        ("title", input.title.clone()),
+        ("description", input.description.clone()),
+        ("external_url", input.external_url.clone()),
+        ("duration", input.duration.clone()),
+    ];
+    let result = if too_large {
+        Err(AppError::invalid(&[("video", "tutorial.error.video_size")]))
+    } else {
+        ssr::add(&state.db, &state.storage, operator, input).await
+    };
+    match result {
+        Ok(()) => Redirect::to("/platform/tutorials").into_response(),
+        Err(error) => {
+            let mut url = String::from("/platform/tutorials?form=tutorial");
+            match &error {
+                AppError::Invalid(errors) => {
+                    for e in errors {
+                        url.push_str(&format!(
+                            "&e.{}={}",
+                            e.field,
+                            app::accounts::encode_query(&e.code)
+                        ));
+                    }
+                }
+                other => url.push_str(&format!(
+                    "&e._={}",
+                    app::accounts::encode_query(other.message_key())
+                )),
+            }
+            for (field, value) in typed {
+                let value: String = value.chars().take(500).collect();
+                url.push_str(&format!(
+                    "&v.{field}={}",
+                    app::accounts::encode_query(&value)
+                ));
+            }
+            Redirect::to(&url).into_response()
+        }
+    }
+}
+
+/// A tutorial's video or poster for any signed-in user, with range requests and its type
+/// as its content showed; played inline, never sniffed.
+async fn serve(
+    state: AppState,
+    signed_in: bool,
+    id: i64,
+    poster: bool,
+    request: Request,
+) -> Response {
+    if !signed_in {
+        return StatusCode::UNAUTHORIZED.into_response();
+    }
+    let (key, content_type) = match ssr::media(&state.db, id, poster).await {
+        Ok(media) => media,
+        Err(error) => return error.status().into_response(),
+    };
+    let Some(path) = state.storage.path(&key) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let mut response = match tower_http::services::ServeFile::new(path)
+        .oneshot(request)
+        .await
+    {
+        Ok(response) => response.map(axum::body::Body::new),
+        Err(error) => {
+            tracing::error!(%error, "serving a tutorial");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    if response.status().is_success() {
+        if let Ok(value) = HeaderValue::from_str(&content_type) {
+            response.headers_mut().insert(header::CONTENT_TYPE, value);
+        }
+        response.headers_mut().insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, max-age=3600"),
+        );
+    }
+    response
+}
+
+pub async fn video(
+    State(state): State<AppState>,
+    auth: Option<Extension<AuthContext>>,
+    Path(id): Path<i64>,
+    request: Request,
+) -> Response {
+    serve(state, auth.is_some(), id, false, request).await
+}
+
+pub async fn poster(
+    State(state): State<AppState>,
+    auth: Option<Extension<AuthContext>>,
+    Path(id): Path<i64>,
+    request: Request,
+) -> Response {
+    serve(state, auth.is_some(), id, true, request).await
+}
