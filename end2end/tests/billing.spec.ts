@@ -1,7 +1,7 @@
-import { expect, test, type Browser, type Page, type TestInfo } from "@playwright/test";
+import { expect, test, type Page, type TestInfo } from "@playwright/test";
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { settled, signIn, watchConsole } from "./support";
+import { session, settled, signIn, watchConsole } from "./support";
 
 // Each project bills its own provider and month: MSP-A_TEST1's December 2019 (its two
 // 部分验收 work orders) with JavaScript, 蓝云's November 2019 without.
@@ -9,18 +9,6 @@ const target = (project: string) =>
   project.startsWith("hydrate")
     ? { provider: "MSP-A_TEST1", month: "2019-12", period: "2019/12/1-2019/12/31", admin: "aku@example.com" }
     : { provider: "蓝云", month: "2019-11", period: "2019/11/1-2019/11/30", admin: "enjian@example.com" };
-
-async function session(browser: Browser, testInfo: TestInfo, email: string): Promise<Page> {
-  const context = await browser.newContext({
-    baseURL: testInfo.project.use.baseURL,
-    javaScriptEnabled: testInfo.project.use.javaScriptEnabled,
-    locale: "zh-CN",
-  });
-  const page = await context.newPage();
-  await signIn(page, testInfo, email);
-  await expect(page).not.toHaveURL(/\/login/);
-  return page;
-}
 
 async function open(page: Page, testInfo: TestInfo, path: string) {
   await page.goto(path);

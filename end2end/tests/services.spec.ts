@@ -1,24 +1,17 @@
 import { expect, test, type Browser, type Page, type TestInfo } from "@playwright/test";
-import { settled, signIn, watchConsole } from "./support";
+import { session, settled, watchConsole } from "./support";
 
 // Markup a hostile user might paste into the description: none of it may run for a reader.
 const HOSTILE =
   `<h2>迁移范围</h2><p>邮箱与文件迁移</p><img src="x" onerror="window.__xss = 'img'">` +
   `<script>window.__xss = 'script'</script><a href="javascript:window.__xss='link'">详情</a>`;
 
-async function session(browser: Browser, testInfo: TestInfo, email: string): Promise<Page> {
-  const context = await browser.newContext({
-    baseURL: testInfo.project.use.baseURL,
-    javaScriptEnabled: testInfo.project.use.javaScriptEnabled,
-    locale: "zh-CN",
-  });
-  const page = await context.newPage();
-  // A script that ran would most likely open a dialog: none may.
+/** A signed-in page on which no dialog may open: a script that ran would most likely open one. */
+async function guarded(browser: Browser, testInfo: TestInfo, email: string): Promise<Page> {
+  const page = await session(browser, testInfo, email);
   page.on("dialog", (dialog) => {
     throw new Error(`a dialog opened: ${dialog.message()}`);
   });
-  await signIn(page, testInfo, email);
-  await expect(page).not.toHaveURL(/\/login/);
   return page;
 }
 
@@ -40,7 +33,7 @@ test("a service item is created, reviewed, delisted, edited and submitted again"
   test.setTimeout(120_000);
   const js = testInfo.project.use.javaScriptEnabled !== false;
   const name = `邮箱迁移服务 ${testInfo.project.name} ${Date.now()}`;
-  const member = await session(browser, testInfo, "aku@example.com");
+  const member = await guarded(browser, testInfo, "aku@example.com");
   const problems = watchConsole(member);
 
   // 新建: 基本信息 with a rich description; SKU&计划 waits for the first 保存.
@@ -121,7 +114,7 @@ test("a service item is created, reviewed, delisted, edited and submitted again"
   await expect(member.getByTestId("service-status")).toHaveText("待审核");
 
   // The platform reviews the version it was sent and approves it.
-  const platform = await session(browser, testInfo, "operator@example.com");
+  const platform = await guarded(browser, testInfo, "operator@example.com");
   await open(platform, testInfo, "/platform/services");
   await platform.getByRole("row", { name }).getByRole("link", { name: "审核" }).click();
   await settled(platform, testInfo);

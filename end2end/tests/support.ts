@@ -1,4 +1,4 @@
-import { expect, type Page, type TestInfo } from "@playwright/test";
+import { expect, type Browser, type Page, type TestInfo } from "@playwright/test";
 
 export const PASSWORD = "ProviderCenter#2019";
 
@@ -32,6 +32,19 @@ export async function signIn(page: Page, testInfo: TestInfo, email: string, pass
   await page.getByLabel("密码", { exact: true }).fill(password);
   await dragSlider(page);
   await page.getByRole("button", { name: "登录", exact: true }).click();
+}
+
+/** A signed-in page in a browser context of its own, with the project's JavaScript setting. */
+export async function session(browser: Browser, testInfo: TestInfo, email: string): Promise<Page> {
+  const context = await browser.newContext({
+    baseURL: testInfo.project.use.baseURL,
+    javaScriptEnabled: testInfo.project.use.javaScriptEnabled,
+    locale: "zh-CN",
+  });
+  const page = await context.newPage();
+  await signIn(page, testInfo, email);
+  await expect(page).not.toHaveURL(/\/login/);
+  return page;
 }
 
 /** The login slider, dragged to the right end (a range input: `fill` sets it and fires the

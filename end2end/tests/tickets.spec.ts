@@ -1,0 +1,61 @@
+import { expect, test } from "@playwright/test";
+import { session, settled, watchConsole } from "./support";
+
+test("a ticket with an attachment is answered by the platform and the reply shows in 历史工单", async ({ browser }, testInfo) => {
+  const subject = `阶段验收咨询 ${testInfo.project.name} ${Date.now()}`;
+  const member = await session(browser, testInfo, "aku@example.com");
+  const problems = watchConsole(member);
+
+  // 联系我们 from the navigation; the contact fields come prefilled.
+  await member.getByRole("link", { name: "联系我们" }).click();
+  await expect(member).toHaveURL(/\/tickets$/);
+  await settled(member, testInfo);
+  const form = member.getByTestId("ticket-form");
+  await expect(form.locator("input[name=company]")).toHaveValue("MSP-A_TEST1");
+  await expect(form.locator("input[name=contact_email]")).toHaveValue("aku@example.com");
+  await form.locator("select[name=service_type]").selectOption({ label: "售后支持" });
+  await form.locator("select[name=support_category]").selectOption({ label: "订单与工单" });
+  await form.locator("input[name=subject]").fill(subject);
+  // 服务详情 only blanks: refused next to the field, the subject kept.
+  await form.locator("textarea[name=details]").fill("   ");
+  await form.getByRole("button", { name: "提交" }).click();
+  await expect(member.getByTestId("ticket-form").getByRole("alert").filter({ hasText: "此项为必填项" })).toBeVisible();
+  const retry = member.getByTestId("ticket-form");
+  await expect(retry.locator("input[name=subject]")).toHaveValue(subject);
+  await retry.locator("textarea[name=details]").fill("客户三天未验收阶段 1，请问如何处理？");
+  await retry.locator("input[type=file]").setInputFiles({
+    name: "截图.png",
+    mimeType: "image/png",
+    buffer: Buffer.from("\x89PNG\r\n\x1a\n screenshot", "latin1"),
+  });
+  await retry.getByRole("button", { name: "提交" }).click();
+  await expect(member).toHaveURL(/\/tickets\/\d{8}\?created=1$/);
+  await settled(member, testInfo);
+  const no = new URL(member.url()).pathname.split("/").pop()!;
+  await expect(member.getByTestId("ticket-status")).toHaveText("处理中");
+  await expect(member.getByRole("link", { name: "截图.png" })).toBeVisible();
+
+  // The operator answers in the built-in helpdesk.
+  const platform = await session(browser, testInfo, "operator@example.com");
+  await platform.goto(`/platform/tickets/${no}`);
+  await settled(platform, testInfo);
+  await expect(platform.getByTestId("conversation")).toContainText("客户三天未验收");
+  await platform.getByTestId("ticket-answer").locator("textarea[name=body]").fill("可在工单详情中重新发送验收链接。");
+  await platform.getByRole("button", { name: "发送回复" }).click();
+  await expect(platform.getByTestId("ticket-status")).toHaveText("待您回复");
+
+  // The provider sees the new reply in 历史工单 and answers it.
+  await member.goto("/tickets?tab=history");
+  await settled(member, testInfo);
+  const row = member.getByTestId("tickets").locator(`[data-ticket='${no}']`);
+  await expect(row).toContainText("新回复");
+  await expect(row).toContainText("待您回复");
+  await row.getByRole("link", { name: subject }).click();
+  await settled(member, testInfo);
+  await expect(member.getByTestId("conversation")).toContainText("可在工单详情中重新发送验收链接。");
+  await member.getByTestId("ticket-reply").locator("textarea[name=body]").fill("好的，已重新发送。");
+  await member.getByRole("button", { name: "发送回复" }).click();
+  await expect(member.getByTestId("conversation")).toContainText("好的，已重新发送。");
+  await expect(member.getByTestId("ticket-status")).toHaveText("处理中");
+  expect(problems).toEqual([]);
+});
