@@ -81,6 +81,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0010_tutorials.sql"),
         include_str!("../../migrations/postgres/0010_tutorials.sql"),
     ),
+    (
+        11,
+        "home_figures",
+        include_str!("../../migrations/sqlite/0011_home_figures.sql"),
+        include_str!("../../migrations/postgres/0011_home_figures.sql"),
+    ),
 ];
 
 pub fn now() -> i64 {

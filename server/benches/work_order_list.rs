@@ -1,6 +1,7 @@
-//! How the 服务工单 list holds up as a provider's work orders grow: the first page, a page
-//! deep in the keyset, and a filtered search, over the real router on SQLite (or on
-//! PostgreSQL with BENCH_DATABASE_URL pointing at an empty database).
+//! How the 服务工单 list and 后台首页 hold up as a provider's work orders grow: the first page,
+//! a page deep in the keyset, a filtered search, and the home page's counts and month
+//! figures, over the real router on SQLite (or on PostgreSQL with BENCH_DATABASE_URL
+//! pointing at an empty database).
 //!
 //! `cargo bench -p server --bench work_order_list -- 1000000` (default 200000 rows).
 #![recursion_limit = "256"]
@@ -12,10 +13,14 @@ use std::time::{Duration, Instant};
 use tower::ServiceExt;
 
 async fn call(router: &axum::Router, cookie: &str, body: String) -> (u16, String) {
+    post(router, "/api/work_orders", cookie, body).await
+}
+
+async fn post(router: &axum::Router, path: &str, cookie: &str, body: String) -> (u16, String) {
     let response = router
         .clone()
         .oneshot(
-            Request::post("/api/work_orders")
+            Request::post(path)
                 .header(header::COOKIE, cookie)
                 .header(header::ACCEPT, "application/json")
                 .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
@@ -103,9 +108,22 @@ async fn main() {
         .await
         .unwrap();
     }
+    // Every thousandth work order has a stage waiting for the customer (后台首页 counts them).
+    sqlx::query(
+        "INSERT INTO milestones (work_order_id, position, period_start, status, created_at, updated_at)
+         SELECT id, 1, '2019-12-01', 'awaiting_acceptance', 0, 0 FROM work_orders
+         WHERE provider_id = $1 AND work_order_no LIKE '9%' AND id % 1000 = 0",
+    )
+    .bind(provider)
+    .execute(&mut *tx)
+    .await
+    .unwrap();
     tx.commit().await.unwrap();
     println!("seeded {rows} work orders in {:.1?}", started.elapsed());
 
+    // Signing in takes the slider challenge, as the login page does.
+    let (_, challenge) = post(&router, "/api/login_challenge", "", String::new()).await;
+    let challenge: String = serde_json::from_str(&challenge).expect("a challenge token");
     let login = router
         .clone()
         .oneshot(
@@ -113,19 +131,21 @@ async fn main() {
                 .header(header::ACCEPT, "text/html")
                 .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
                 .body(Body::from(format!(
-                    "email=aku%40example.com&password={}&next=",
+                    "email=aku%40example.com&password={}&challenge={challenge}&slider=100&next=",
                     app::accounts::encode_query(app::demo::DEMO_PASSWORD)
                 )))
                 .unwrap(),
         )
         .await
         .unwrap();
-    let cookie = login.headers()[header::SET_COOKIE]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
+    let cookie = login
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|v| v.split(';').next())
+        .find(|c| c.starts_with("pc_session=") && c.len() > "pc_session=".len())
+        .expect("signed in")
         .to_owned();
 
     let empty = |extra: &str| format!("status=&from=&to=&q=&sort=&after=&{extra}");
@@ -174,5 +194,21 @@ async fn main() {
         }
         println!("{name:<28} median {:>9.1?}", median(samples));
     }
+    // 后台首页: eight attention counts and six months of figures in one request.
+    // The month of the newest seeded work order, so its six months hold the most rows.
+    let newest = app::time_fmt::format_datetime(1_500_000_000 + rows * 60);
+    let home = format!("month={}", &newest[..7]);
+    let mut samples = Vec::new();
+    for _ in 0..9 {
+        let started = Instant::now();
+        let (status, body) = post(&router, "/api/home", &cookie, home.clone()).await;
+        assert_eq!(status, 200, "{body}");
+        samples.push(started.elapsed());
+    }
+    println!(
+        "{:<28} median {:>9.1?}",
+        "home (counts, six months)",
+        median(samples)
+    );
     let _ = std::fs::remove_dir_all(dir);
 }

@@ -8,6 +8,7 @@
 //! - `POST {base}/tickets/{id}/comments` {author, body} → 201
 //! - `GET {base}/tickets/{id}` → {id, status: open|pending|solved|closed,
 //!   comments: [{id, author, body, from_agent, created_at (Unix seconds)}]}
+//! - `GET {base}/tickets?ids=a,b` → {tickets: [{id, status}]} (the history list's statuses)
 //! - webhook: `POST /helpdesk/webhook` {ticket_id} signed `X-Helpdesk-Signature:
 //!   sha256=<hex HMAC-SHA256 of the body with HELPDESK_WEBHOOK_SECRET>`; the portal then reads
 //!   the ticket itself, so a webhook can only ask for a refresh.
@@ -60,6 +61,13 @@ impl RemoteTicket {
     }
 }
 
+/// A ticket's line in a list: its status only.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct RemoteSummary {
+    pub id: String,
+    pub status: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum HelpdeskError {
     #[error("helpdesk unreachable: {0}")]
@@ -91,6 +99,11 @@ pub trait Connector {
         &self,
         external_id: &str,
     ) -> impl Future<Output = Result<RemoteTicket, HelpdeskError>> + Send;
+    /// The statuses of several tickets at once.
+    fn list(
+        &self,
+        external_ids: &[String],
+    ) -> impl Future<Output = Result<Vec<RemoteSummary>, HelpdeskError>> + Send;
 }
 
 /// The portal is the helpdesk: nothing leaves it.
@@ -118,6 +131,10 @@ impl Connector for BuiltIn {
         Err(HelpdeskError::Unreadable(format!(
             "no external ticket {external_id}"
         )))
+    }
+
+    async fn list(&self, _external_ids: &[String]) -> Result<Vec<RemoteSummary>, HelpdeskError> {
+        Ok(Vec::new())
     }
 }
 
@@ -228,6 +245,28 @@ impl Connector for HttpHelpdesk {
             .await
             .map_err(|e| HelpdeskError::Unreadable(e.to_string()))
     }
+
+    async fn list(&self, external_ids: &[String]) -> Result<Vec<RemoteSummary>, HelpdeskError> {
+        #[derive(Deserialize)]
+        struct Listed {
+            tickets: Vec<RemoteSummary>,
+        }
+        let ids: Vec<&str> = external_ids
+            .iter()
+            .map(|id| plain_id(id))
+            .collect::<Result<_, _>>()?;
+        let request = self
+            .client
+            .get(self.url("/tickets"))
+            .query(&[("ids", ids.join(","))]);
+        let listed: Listed = self
+            .send(request)
+            .await?
+            .json()
+            .await
+            .map_err(|e| HelpdeskError::Unreadable(e.to_string()))?;
+        Ok(listed.tickets)
+    }
 }
 
 /// The configured helpdesk, shared by every request.
@@ -278,6 +317,13 @@ impl Connector for Helpdesk {
         match self {
             Helpdesk::BuiltIn => BuiltIn.fetch(external_id).await,
             Helpdesk::Http(http, _) => http.fetch(external_id).await,
+        }
+    }
+
+    async fn list(&self, external_ids: &[String]) -> Result<Vec<RemoteSummary>, HelpdeskError> {
+        match self {
+            Helpdesk::BuiltIn => BuiltIn.list(external_ids).await,
+            Helpdesk::Http(http, _) => http.list(external_ids).await,
         }
     }
 }

@@ -113,6 +113,8 @@ pub struct TicketList {
     pub page: i64,
     pub pages: i64,
     pub count: i64,
+    /// The external helpdesk could not be asked: statuses may be behind.
+    pub stale: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -176,7 +178,15 @@ pub async fn list_tickets(
         use crate::scope::{db, provider_scope};
         let (_, scope) = provider_scope()?;
         let filter = queries::Filter::parse(&status, unread.as_deref() == Some("1"), &page);
-        queries::list(&db()?, queries::Owner::Provider(scope.provider_id), &filter).await
+        let helpdesk =
+            leptos::prelude::use_context::<helpdesk::Helpdesk>().ok_or(AppError::Internal)?;
+        queries::list(
+            &db()?,
+            &helpdesk,
+            queries::Owner::Provider(scope.provider_id),
+            &filter,
+        )
+        .await
     }
     .await;
     crate::forms::finish("", result)

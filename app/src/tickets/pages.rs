@@ -174,7 +174,9 @@ fn History() -> impl IntoView {
         <Suspense fallback=move || view! { <p class="loading">{locale.t("common.loading")}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(list) => view! { <TicketTable list=list.clone() base="/tickets" platform=false />
+                    Ok(list) => view! {
+                        {list.stale.then(|| view! { <p class="notice warn">{locale.t("ticket.stale")}</p> })}
+                        <TicketTable list=list.clone() base="/tickets" platform=false />
                         <nav class="pager" aria-label=locale.t("common.pages")>
                             <span class="muted">{locale.tf("svc.pager", &[("count", &list.count.to_string())])}</span>
                             {(list.page > 1).then(|| view! { <a class="button" href=link(list.page - 1) rel="prev">{locale.t("common.prev_page")}</a> })}

@@ -16,7 +16,9 @@ pub async fn list_platform_tickets(status: String, page: String) -> Result<Ticke
         use crate::scope::{db, operator};
         operator()?;
         let filter = queries::Filter::parse(&status, false, &page);
-        queries::list(&db()?, queries::Owner::Platform, &filter).await
+        let helpdesk =
+            leptos::prelude::use_context::<helpdesk::Helpdesk>().ok_or(AppError::Internal)?;
+        queries::list(&db()?, &helpdesk, queries::Owner::Platform, &filter).await
     }
     .await;
     crate::forms::finish("", result)

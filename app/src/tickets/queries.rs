@@ -50,7 +50,70 @@ impl Filter {
     }
 }
 
-pub async fn list(db: &Db, owner: Owner, filter: &Filter) -> Result<TicketList, AppError> {
+/// The provider's open tickets on this page that live in an external helpdesk get their
+/// status from it first (one request), so the list is current even if a webhook was missed.
+/// Returns whether the helpdesk could not be asked.
+async fn refresh_statuses(
+    db: &Db,
+    helpdesk: &Helpdesk,
+    provider_id: i64,
+    page: i64,
+) -> Result<bool, AppError> {
+    let rows = sqlx::query(&format!(
+        "SELECT id, external_id, status FROM tickets
+         WHERE provider_id = $1 AND channel = $2 AND external_id IS NOT NULL AND status <> 'closed'
+         ORDER BY updated_at DESC, id DESC LIMIT {PAGE_SIZE} OFFSET {}",
+        (page - 1) * PAGE_SIZE
+    ))
+    .bind(provider_id)
+    .bind(helpdesk.channel())
+    .fetch_all(db.pool())
+    .await?;
+    if rows.is_empty() {
+        return Ok(false);
+    }
+    let mut ids = Vec::new();
+    for row in &rows {
+        ids.push(row.try_get::<String, _>("external_id")?);
+    }
+    let listed = match helpdesk.list(&ids).await {
+        Ok(listed) => listed,
+        Err(error) => {
+            tracing::warn!(%error, "listing tickets at the helpdesk");
+            return Ok(true);
+        }
+    };
+    for summary in listed {
+        let Some(status) = TicketStatus::from_db(&summary.status) else {
+            continue;
+        };
+        sqlx::query(
+            "UPDATE tickets SET status = $1, updated_at = $2
+             WHERE provider_id = $3 AND channel = $4 AND external_id = $5 AND status <> $1",
+        )
+        .bind(status.as_db())
+        .bind(now())
+        .bind(provider_id)
+        .bind(helpdesk.channel())
+        .bind(&summary.id)
+        .execute(db.pool())
+        .await?;
+    }
+    Ok(false)
+}
+
+pub async fn list(
+    db: &Db,
+    helpdesk: &Helpdesk,
+    owner: Owner,
+    filter: &Filter,
+) -> Result<TicketList, AppError> {
+    let stale = match owner {
+        Owner::Provider(provider_id) => {
+            refresh_statuses(db, helpdesk, provider_id, filter.page).await?
+        }
+        Owner::Platform => false,
+    };
     let mut conditions = vec!["1 = 1".to_owned()];
     let mut ints = Vec::new();
     if let Owner::Provider(provider_id) = owner {
@@ -113,6 +176,7 @@ pub async fn list(db: &Db, owner: Owner, filter: &Filter) -> Result<TicketList, 
         page,
         pages,
         count: total,
+        stale,
     })
 }
 
