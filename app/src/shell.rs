@@ -195,6 +195,7 @@ fn Frame(realm: Realm, info: ShellInfo) -> impl IntoView {
         Realm::Account if info.current.is_none() && info.is_operator => "/platform",
         _ => "/",
     };
+    let contact = RwSignal::new(false);
     let context = match (&info.current, realm) {
         (Some(current), Realm::Provider | Realm::Account) => current.provider_name.clone(),
         _ => locale.t("realm.platform").to_owned(),
@@ -224,13 +225,31 @@ fn Frame(realm: Realm, info: ShellInfo) -> impl IntoView {
                         <div class="nav-group">
                             {group.key.map(|key| view! { <div class="nav-group-title">{locale.t(key)}</div> })}
                             <ul>
-                                {group.items.iter().map(|item| view! {
-                                    <li>
-                                        <A href=item.href exact=true>
-                                            <span class="nav-icon" aria-hidden="true">{item.icon}</span>
-                                            <span class="nav-text">{locale.t(item.key)}</span>
-                                        </A>
-                                    </li>
+                                {group.items.iter().map(|item| if item.href == "/tickets" {
+                                    // 联系我们 opens as a dialog once the page is hydrated; a plain
+                                    // click without JavaScript (or a new-tab click) opens the page.
+                                    view! {
+                                        <li>
+                                            <a href=item.href on:click=move |ev: leptos::ev::MouseEvent| {
+                                                if !(ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.button() != 0) {
+                                                    ev.prevent_default();
+                                                    contact.set(true);
+                                                }
+                                            }>
+                                                <span class="nav-icon" aria-hidden="true">{item.icon}</span>
+                                                <span class="nav-text">{locale.t(item.key)}</span>
+                                            </a>
+                                        </li>
+                                    }.into_any()
+                                } else {
+                                    view! {
+                                        <li>
+                                            <A href=item.href exact=true>
+                                                <span class="nav-icon" aria-hidden="true">{item.icon}</span>
+                                                <span class="nav-text">{locale.t(item.key)}</span>
+                                            </A>
+                                        </li>
+                                    }.into_any()
                                 }).collect_view()}
                             </ul>
                         </div>
@@ -239,6 +258,7 @@ fn Frame(realm: Realm, info: ShellInfo) -> impl IntoView {
                 <main class="content">
                     <Outlet />
                 </main>
+                {move || contact.get().then(|| view! { <crate::tickets::ContactDialog open=contact /> })}
             </div>
             <footer class="footer">{locale.t("app.footer")}</footer>
         </div>

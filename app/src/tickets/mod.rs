@@ -9,7 +9,7 @@ mod platform;
 #[cfg(feature = "ssr")]
 pub mod queries;
 
-pub use pages::{TicketPage, TicketsPage};
+pub use pages::{ContactDialog, TicketPage, TicketsPage};
 pub use platform::{PlatformTicketPage, PlatformTicketsPage};
 
 use crate::error::AppError;

@@ -135,6 +135,58 @@ fn NewTicket() -> impl IntoView {
     }
 }
 
+/// 联系我们 as a dialog over any provider page (with JavaScript; without it the navigation's
+/// link opens the page): the same form, and the latest tickets.
+#[component]
+pub fn ContactDialog(open: RwSignal<bool>) -> impl IntoView {
+    let locale = use_locale();
+    let history = RwSignal::new(false);
+    let recent = Resource::new(
+        move || history.get(),
+        |shown| async move {
+            if shown {
+                list_tickets(String::new(), None, "1".into())
+                    .await
+                    .map(Some)
+            } else {
+                Ok(None)
+            }
+        },
+    );
+    let close = move |_| open.set(false);
+    view! {
+        <div class="modal-backdrop" on:click=close>
+            <div class="modal" role="dialog" aria-modal="true" aria-label=locale.t("nav.contact")
+                on:click=|ev| ev.stop_propagation()
+                on:keydown=move |ev| if ev.key() == "Escape" { open.set(false) }>
+                <div class="detail-head">
+                    <h2>{locale.t("nav.contact")}</h2>
+                    <span class="spacer"></span>
+                    <button type="button" class="button small" aria-label=locale.t("ticket.close") on:click=close>"×"</button>
+                </div>
+                <nav class="tabs">
+                    <button type="button" class=move || if history.get() { "tab" } else { "tab active" } on:click=move |_| history.set(false)>{locale.t("ticket.tab.new")}</button>
+                    <button type="button" class=move || if history.get() { "tab active" } else { "tab" } on:click=move |_| history.set(true)>{locale.t("ticket.tab.history")}</button>
+                </nav>
+                <Show when=move || history.get() fallback=|| view! { <NewTicket /> }>
+                    <Suspense fallback=move || view! { <p class="loading">{locale.t("common.loading")}</p> }>
+                        {move || Suspend::new(async move {
+                            match recent.await {
+                                Ok(Some(list)) => view! {
+                                    <TicketTable list base="/tickets" platform=false />
+                                    <p><a href="/tickets?tab=history">{locale.t("ticket.all")}</a></p>
+                                }.into_any(),
+                                Ok(None) => ().into_any(),
+                                Err(error) => view! { <ErrorPage error /> }.into_any(),
+                            }
+                        })}
+                    </Suspense>
+                </Show>
+            </div>
+        </div>
+    }
+}
+
 #[component]
 fn History() -> impl IntoView {
     let locale = use_locale();
