@@ -48,6 +48,55 @@ impl Storage {
     }
 }
 
+/// An uploaded file as it arrived.
+pub struct Upload {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// A file put in storage: its cleaned name, its type by content, its size and key.
+pub struct Kept {
+    pub name: String,
+    pub content_type: &'static str,
+    pub size: i64,
+    pub key: String,
+}
+
+/// Checks optional attachments: at most `max_files`, each at most `max_bytes` and of a type
+/// `sniff` knows. The error code for the form's `files` field, if any.
+pub fn check_attachments(
+    files: &[Upload],
+    max_files: usize,
+    max_bytes: usize,
+    too_many: &'static str,
+) -> Option<&'static str> {
+    if files.len() > max_files {
+        Some(too_many)
+    } else if files.iter().any(|f| f.bytes.len() > max_bytes) {
+        Some("ev.error.size")
+    } else if files.iter().any(|f| sniff(&f.bytes).is_none()) {
+        Some("ev.error.type")
+    } else {
+        None
+    }
+}
+
+impl Storage {
+    /// Puts checked attachments in storage; their rows are the caller's to write.
+    pub async fn keep(&self, files: &[Upload]) -> std::io::Result<Vec<Kept>> {
+        let mut kept = Vec::new();
+        for file in files {
+            kept.push(Kept {
+                name: clean_name(&file.name),
+                content_type: sniff(&file.bytes).unwrap_or("application/octet-stream"),
+                size: file.bytes.len() as i64,
+                key: self.put(&file.bytes).await?,
+            });
+        }
+        Ok(kept)
+    }
+}
+
 /// What a file is, judged by its first bytes, never by its name or the browser's word.
 pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
     if bytes.starts_with(b"%PDF-") {

@@ -75,13 +75,13 @@ pub async fn upload(
     }
 }
 
-async fn send(state: &AppState, file: Result<StoredFile, AppError>) -> Response {
+pub(crate) async fn send(state: &AppState, file: Result<StoredFile, AppError>) -> Response {
     let file = match file {
         Ok(file) => file,
         Err(error) => return error.status().into_response(),
     };
     let Ok(bytes) = state.storage.get(&file.storage_key).await else {
-        tracing::error!(key = %file.storage_key, "an evidence file is missing from storage");
+        tracing::error!(key = %file.storage_key, "a stored file is missing from storage");
         return StatusCode::NOT_FOUND.into_response();
     };
     crate::attachment(bytes.into_response(), &file.name, &file.content_type)

@@ -296,6 +296,32 @@ pub fn spawn_jobs(config: &Config, db: Db, settings: Settings) {
     });
 }
 
+/// A plain multipart form's way back after a refusal: `page?form=<form>` with each error
+/// (`e.<field>`, `e._` for the whole form) and what was typed (`v.<field>`), which the page
+/// reads to show the errors next to the fields and keep the input.
+pub(crate) fn back_to_form(
+    page: &str,
+    form: &str,
+    error: &app::error::AppError,
+    typed: &[(&str, &str)],
+) -> Response {
+    use app::accounts::encode_query;
+    let mut url = format!("{page}?form={form}");
+    match error {
+        app::error::AppError::Invalid(errors) => {
+            for e in errors {
+                url.push_str(&format!("&e.{}={}", e.field, encode_query(&e.code)));
+            }
+        }
+        other => url.push_str(&format!("&e._={}", encode_query(other.message_key()))),
+    }
+    for (field, value) in typed {
+        let value: String = value.chars().take(1000).collect();
+        url.push_str(&format!("&v.{field}={}", encode_query(&value)));
+    }
+    Redirect::to(&url).into_response()
+}
+
 /// A download: always an attachment (never rendered by the browser), with the type the
 /// content showed, a UTF-8 file name, and not cached.
 pub(crate) fn attachment(mut response: Response, file_name: &str, content_type: &str) -> Response {

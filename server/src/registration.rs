@@ -61,32 +61,15 @@ pub async fn upload(State(state): State<AppState>, mut multipart: Multipart) -> 
     };
     match result {
         Ok(token) => Redirect::to(&format!("/register/{token}")).into_response(),
-        Err(error) => {
-            let mut url = String::from("/register?form=company");
-            match &error {
-                AppError::Invalid(errors) => {
-                    for e in errors {
-                        url.push_str(&format!(
-                            "&e.{}={}",
-                            e.field,
-                            app::accounts::encode_query(&e.code)
-                        ));
-                    }
-                }
-                other => url.push_str(&format!("&e._={}", other.message_key())),
-            }
-            for (field, value) in [
+        Err(error) => crate::back_to_form(
+            "/register",
+            "company",
+            &error,
+            &[
                 ("company_name", &company_name),
                 ("responsible_person", &responsible_person),
-            ] {
-                let value: String = value.chars().take(200).collect();
-                url.push_str(&format!(
-                    "&v.{field}={}",
-                    app::accounts::encode_query(&value)
-                ));
-            }
-            Redirect::to(&url).into_response()
-        }
+            ],
+        ),
     }
 }
 

@@ -64,15 +64,7 @@ async fn send(
         Ok(owner) => queries::file(&state.db, owner, item_id, file_id).await,
         Err(error) => Err(error),
     };
-    let file = match file {
-        Ok(file) => file,
-        Err(error) => return error.status().into_response(),
-    };
-    let Ok(bytes) = state.storage.get(&file.storage_key).await else {
-        tracing::error!(key = %file.storage_key, "a service item attachment is missing from storage");
-        return StatusCode::NOT_FOUND.into_response();
-    };
-    crate::attachment(bytes.into_response(), &file.name, &file.content_type)
+    crate::evidence::send(state, file).await
 }
 
 pub async fn download_for_provider(

@@ -81,24 +81,11 @@ pub async fn create(
     };
     match result {
         Ok(no) => Redirect::to(&format!("/tickets/{no}?created=1")).into_response(),
-        Err(error) => {
-            let mut url = String::from("/tickets?form=ticket-new");
-            match &error {
-                AppError::Invalid(errors) => {
-                    for e in errors {
-                        url.push_str(&format!(
-                            "&e.{}={}",
-                            e.field,
-                            app::accounts::encode_query(&e.code)
-                        ));
-                    }
-                }
-                other => url.push_str(&format!(
-                    "&e._={}",
-                    app::accounts::encode_query(other.message_key())
-                )),
-            }
-            for (field, value) in [
+        Err(error) => crate::back_to_form(
+            "/tickets",
+            "ticket-new",
+            &error,
+            &[
                 ("service_type", &input.service_type),
                 ("support_category", &input.support_category),
                 ("subject", &input.subject),
@@ -107,15 +94,8 @@ pub async fn create(
                 ("contact_phone", &input.contact_phone),
                 ("contact_email", &input.contact_email),
                 ("company", &input.company),
-            ] {
-                let value: String = value.chars().take(1500).collect();
-                url.push_str(&format!(
-                    "&v.{field}={}",
-                    app::accounts::encode_query(&value)
-                ));
-            }
-            Redirect::to(&url).into_response()
-        }
+            ],
+        ),
     }
 }
 
@@ -129,15 +109,7 @@ async fn send(
         Ok(owner) => queries::file(&state.db, owner, no, file_id).await,
         Err(error) => Err(error),
     };
-    let file = match file {
-        Ok(file) => file,
-        Err(error) => return error.status().into_response(),
-    };
-    let Ok(bytes) = state.storage.get(&file.storage_key).await else {
-        tracing::error!(key = %file.storage_key, "a ticket attachment is missing from storage");
-        return StatusCode::NOT_FOUND.into_response();
-    };
-    crate::attachment(bytes.into_response(), &file.name, &file.content_type)
+    crate::evidence::send(state, file).await
 }
 
 pub async fn download_for_provider(

@@ -68,55 +68,19 @@ pub async fn apply(
     match result {
         Ok(()) => Redirect::to("/tiers?applied=1").into_response(),
         Err(AppError::Forbidden) => StatusCode::FORBIDDEN.into_response(),
-        Err(error) => {
-            let mut url = String::from("/tiers?form=tier-apply");
-            match &error {
-                AppError::Invalid(errors) => {
-                    for e in errors {
-                        url.push_str(&format!(
-                            "&e.{}={}",
-                            e.field,
-                            app::accounts::encode_query(&e.code)
-                        ));
-                    }
-                }
-                other => url.push_str(&format!(
-                    "&e._={}",
-                    app::accounts::encode_query(other.message_key())
-                )),
-            }
-            for (field, value) in [
+        Err(error) => crate::back_to_form(
+            "/tiers",
+            "tier-apply",
+            &error,
+            &[
                 ("tier_id", &input.tier_id),
                 ("reason", &input.reason),
                 ("contact_name", &input.contact_name),
                 ("contact_phone", &input.contact_phone),
                 ("contact_email", &input.contact_email),
-            ] {
-                let value: String = value.chars().take(1000).collect();
-                url.push_str(&format!(
-                    "&v.{field}={}",
-                    app::accounts::encode_query(&value)
-                ));
-            }
-            Redirect::to(&url).into_response()
-        }
+            ],
+        ),
     }
-}
-
-async fn send(state: &AppState, owner: Result<Owner, AppError>, id: i64, file_id: i64) -> Response {
-    let file = match owner {
-        Ok(owner) => queries::file(&state.db, owner, id, file_id).await,
-        Err(error) => Err(error),
-    };
-    let file = match file {
-        Ok(file) => file,
-        Err(error) => return error.status().into_response(),
-    };
-    let Ok(bytes) = state.storage.get(&file.storage_key).await else {
-        tracing::error!(key = %file.storage_key, "a tier application file is missing from storage");
-        return StatusCode::NOT_FOUND.into_response();
-    };
-    crate::attachment(bytes.into_response(), &file.name, &file.content_type)
 }
 
 pub async fn download_for_platform(
@@ -129,5 +93,9 @@ pub async fn download_for_platform(
         Some(_) => Err(AppError::Forbidden),
         None => Err(AppError::Unauthorized),
     };
-    send(&state, owner, id, file_id).await
+    let file = match owner {
+        Ok(owner) => queries::file(&state.db, owner, id, file_id).await,
+        Err(error) => Err(error),
+    };
+    crate::evidence::send(&state, file).await
 }

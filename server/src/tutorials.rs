@@ -70,30 +70,8 @@ pub async fn upload(
     match result {
         Ok(()) => Redirect::to("/platform/tutorials").into_response(),
         Err(error) => {
-            let mut url = String::from("/platform/tutorials?form=tutorial");
-            match &error {
-                AppError::Invalid(errors) => {
-                    for e in errors {
-                        url.push_str(&format!(
-                            "&e.{}={}",
-                            e.field,
-                            app::accounts::encode_query(&e.code)
-                        ));
-                    }
-                }
-                other => url.push_str(&format!(
-                    "&e._={}",
-                    app::accounts::encode_query(other.message_key())
-                )),
-            }
-            for (field, value) in typed {
-                let value: String = value.chars().take(500).collect();
-                url.push_str(&format!(
-                    "&v.{field}={}",
-                    app::accounts::encode_query(&value)
-                ));
-            }
-            Redirect::to(&url).into_response()
+            let typed: Vec<(&str, &str)> = typed.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            crate::back_to_form("/platform/tutorials", "tutorial", &error, &typed)
         }
     }
 }

@@ -117,10 +117,7 @@ pub mod ssr {
     use crate::storage::{clean_name, sniff, Storage};
     use sqlx::Row;
 
-    pub struct Upload {
-        pub name: String,
-        pub bytes: Vec<u8>,
-    }
+    pub use crate::storage::Upload;
 
     /// Step 1: checks the company and its files, stores them, and returns the token of the
     /// link that continues with step 2.

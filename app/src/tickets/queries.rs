@@ -13,7 +13,8 @@ use crate::mail::{enqueue, render};
 use crate::orders::evidence::StoredFile;
 pub use crate::orders::queries::Owner;
 use crate::scope::{ProviderScope, Settings};
-use crate::storage::{clean_name, sniff, Storage};
+pub use crate::storage::Upload;
+use crate::storage::{check_attachments, Storage};
 use crate::time_fmt::format_datetime;
 use sqlx::Row;
 
@@ -193,11 +194,6 @@ pub struct TicketInput {
     pub company: String,
 }
 
-pub struct Upload {
-    pub name: String,
-    pub bytes: Vec<u8>,
-}
-
 impl TicketInput {
     pub fn check(&self) -> Vec<(&'static str, &'static str)> {
         let mut errors = Vec::new();
@@ -257,29 +253,21 @@ pub async fn create(
 ) -> Result<String, AppError> {
     let mut errors = input.check();
     let files: Vec<Upload> = files.into_iter().filter(|f| !f.bytes.is_empty()).collect();
-    if files.len() > MAX_FILES {
-        errors.push(("files", "ticket.error.too_many_files"));
-    } else if files.iter().any(|f| f.bytes.len() > MAX_FILE_BYTES) {
-        errors.push(("files", "ev.error.size"));
-    } else if files.iter().any(|f| sniff(&f.bytes).is_none()) {
-        errors.push(("files", "ev.error.type"));
+    if let Some(code) = check_attachments(
+        &files,
+        MAX_FILES,
+        MAX_FILE_BYTES,
+        "ticket.error.too_many_files",
+    ) {
+        errors.push(("files", code));
     }
     if !errors.is_empty() {
         return Err(AppError::invalid(&errors));
     }
-    let mut stored = Vec::new();
-    for file in &files {
-        let key = storage.put(&file.bytes).await.map_err(|error| {
-            tracing::error!(%error, "storing a ticket attachment");
-            AppError::Internal
-        })?;
-        stored.push((
-            clean_name(&file.name),
-            sniff(&file.bytes).unwrap_or_default(),
-            file.bytes.len() as i64,
-            key,
-        ));
-    }
+    let stored = storage.keep(&files).await.map_err(|error| {
+        tracing::error!(%error, "storing a ticket attachment");
+        AppError::Internal
+    })?;
     let at = now();
     // Kept here first (so the number is taken), then filed with the helpdesk outside any
     // transaction; if the helpdesk refuses, the ticket is taken back.
@@ -314,16 +302,16 @@ pub async fn create(
             Err(sqlx::Error::Database(e)) if e.is_unique_violation() && attempt < 2 => continue,
             Err(other) => return Err(other.into()),
         };
-        for (name, content_type, size, key) in &stored {
+        for file in &stored {
             sqlx::query(
                 "INSERT INTO ticket_files (ticket_id, name, content_type, size, storage_key, created_at)
                  VALUES ($1, $2, $3, $4, $5, $6)",
             )
             .bind(id)
-            .bind(name)
-            .bind(*content_type)
-            .bind(*size)
-            .bind(key)
+            .bind(&file.name)
+            .bind(file.content_type)
+            .bind(file.size)
+            .bind(&file.key)
             .bind(at)
             .execute(&mut *tx)
             .await?;
@@ -335,7 +323,7 @@ pub async fn create(
     let (id, no) = kept.ok_or_else(|| AppError::Conflict("svc.error.state".into()))?;
     let mut description = input.details.trim().to_owned();
     if !stored.is_empty() {
-        let names: Vec<&str> = stored.iter().map(|(n, ..)| n.as_str()).collect();
+        let names: Vec<&str> = stored.iter().map(|f| f.name.as_str()).collect();
         description.push_str(&format!("\n\n附件 / Attachments: {}", names.join(", ")));
     }
     let filed = helpdesk

@@ -13,7 +13,8 @@ use crate::mail::{enqueue, render};
 use crate::orders::evidence::StoredFile;
 pub use crate::orders::queries::Owner;
 use crate::scope::{ProviderScope, Settings};
-use crate::storage::{clean_name, sniff, Storage};
+pub use crate::storage::Upload;
+use crate::storage::{check_attachments, Storage};
 use crate::time_fmt::format_datetime;
 use sqlx::Row;
 
@@ -167,11 +168,6 @@ pub struct ApplicationInput {
     pub contact_email: String,
 }
 
-pub struct Upload {
-    pub name: String,
-    pub bytes: Vec<u8>,
-}
-
 fn check(input: &ApplicationInput) -> Vec<(&'static str, &'static str)> {
     let mut errors = Vec::new();
     let mut required = |field: &'static str, value: &str, max: usize| {
@@ -220,12 +216,13 @@ pub async fn apply(
         errors.push(("tier_id", "form.required"));
     }
     let files: Vec<Upload> = files.into_iter().filter(|f| !f.bytes.is_empty()).collect();
-    if files.len() > MAX_FILES {
-        errors.push(("files", "tier.error.too_many_files"));
-    } else if files.iter().any(|f| f.bytes.len() > MAX_FILE_BYTES) {
-        errors.push(("files", "ev.error.size"));
-    } else if files.iter().any(|f| sniff(&f.bytes).is_none()) {
-        errors.push(("files", "ev.error.type"));
+    if let Some(code) = check_attachments(
+        &files,
+        MAX_FILES,
+        MAX_FILE_BYTES,
+        "tier.error.too_many_files",
+    ) {
+        errors.push(("files", code));
     }
     if !errors.is_empty() {
         return Err(AppError::invalid(&errors));
@@ -243,19 +240,10 @@ pub async fn apply(
         "tier.error.not_higher" => AppError::invalid(&[("tier_id", code)]),
         other => AppError::Conflict(other.into()),
     })?;
-    let mut stored = Vec::new();
-    for file in &files {
-        let key = storage.put(&file.bytes).await.map_err(|error| {
-            tracing::error!(%error, "storing a tier application file");
-            AppError::Internal
-        })?;
-        stored.push((
-            clean_name(&file.name),
-            sniff(&file.bytes).unwrap_or_default(),
-            file.bytes.len() as i64,
-            key,
-        ));
-    }
+    let stored = storage.keep(&files).await.map_err(|error| {
+        tracing::error!(%error, "storing a tier application file");
+        AppError::Internal
+    })?;
     let mut tx = db.begin().await?;
     let at = now();
     let inserted = sqlx::query(
@@ -282,16 +270,16 @@ pub async fn apply(
         }
         Err(other) => return Err(other.into()),
     };
-    for (name, content_type, size, key) in &stored {
+    for file in &stored {
         sqlx::query(
             "INSERT INTO tier_application_files (application_id, name, content_type, size, storage_key, created_at)
              VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(id)
-        .bind(name)
-        .bind(*content_type)
-        .bind(*size)
-        .bind(key)
+        .bind(&file.name)
+        .bind(file.content_type)
+        .bind(file.size)
+        .bind(&file.key)
         .bind(at)
         .execute(&mut *tx)
         .await?;
