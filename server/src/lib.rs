@@ -296,6 +296,72 @@ pub fn spawn_jobs(config: &Config, db: Db, settings: Settings) {
     });
 }
 
+/// A plain multipart form, read whole: its text fields and its files.
+pub(crate) struct FormPost {
+    pub fields: std::collections::HashMap<String, String>,
+    /// (field name, file); at most `keep` of them.
+    pub files: Vec<(String, app::storage::Upload)>,
+    /// The body limit was hit or the framing was broken: what was read so far is here.
+    pub broken: bool,
+}
+
+impl FormPost {
+    /// Reads `multipart`; fields named in `file_fields` are files, of which the first `keep`
+    /// are kept (one more than a form allows, so that "too many" can be told).
+    pub async fn read(
+        mut multipart: axum::extract::Multipart,
+        file_fields: &[&str],
+        keep: usize,
+    ) -> FormPost {
+        let mut form = FormPost {
+            fields: Default::default(),
+            files: Vec::new(),
+            broken: false,
+        };
+        loop {
+            let field = match multipart.next_field().await {
+                Ok(Some(field)) => field,
+                Ok(None) => break,
+                Err(_) => {
+                    form.broken = true;
+                    break;
+                }
+            };
+            let name = field.name().unwrap_or_default().to_owned();
+            if file_fields.contains(&name.as_str()) {
+                if form.files.len() >= keep {
+                    continue;
+                }
+                let file_name = field.file_name().unwrap_or("file").to_owned();
+                match field.bytes().await {
+                    Ok(bytes) => form.files.push((
+                        name,
+                        app::storage::Upload {
+                            name: file_name,
+                            bytes: bytes.to_vec(),
+                        },
+                    )),
+                    Err(_) => form.broken = true,
+                }
+            } else {
+                let text = field.text().await.unwrap_or_default();
+                form.fields.insert(name, text);
+            }
+        }
+        form
+    }
+
+    /// A text field, empty when absent.
+    pub fn field(&self, name: &str) -> String {
+        self.fields.get(name).cloned().unwrap_or_default()
+    }
+
+    /// The files of the form, without their field names.
+    pub fn uploads(self) -> Vec<app::storage::Upload> {
+        self.files.into_iter().map(|(_, file)| file).collect()
+    }
+}
+
 /// A plain multipart form's way back after a refusal: `page?form=<form>` with each error
 /// (`e.<field>`, `e._` for the whole form) and what was typed (`v.<field>`), which the page
 /// reads to show the errors next to the fields and keep the input.

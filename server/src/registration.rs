@@ -2,7 +2,7 @@
 //! JavaScript needed) and the platform's download of those files.
 
 use crate::AppState;
-use app::accounts::registration::ssr::{start, Upload};
+use app::accounts::registration::ssr::start;
 use app::accounts::registration::MAX_FILES;
 use app::accounts::session::AuthContext;
 use app::error::AppError;
@@ -11,39 +11,12 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
 
-pub async fn upload(State(state): State<AppState>, mut multipart: Multipart) -> Response {
-    let mut company_name = String::new();
-    let mut responsible_person = String::new();
-    let mut files = Vec::new();
-    let mut too_large = false;
-    loop {
-        let field = match multipart.next_field().await {
-            Ok(Some(field)) => field,
-            Ok(None) => break,
-            // The body limit was hit, or the client sent broken framing.
-            Err(_) => {
-                too_large = true;
-                break;
-            }
-        };
-        match field.name() {
-            Some("company_name") => company_name = field.text().await.unwrap_or_default(),
-            Some("responsible_person") => {
-                responsible_person = field.text().await.unwrap_or_default()
-            }
-            Some("files") if files.len() <= MAX_FILES => {
-                let name = field.file_name().unwrap_or("file").to_owned();
-                match field.bytes().await {
-                    Ok(bytes) => files.push(Upload {
-                        name,
-                        bytes: bytes.to_vec(),
-                    }),
-                    Err(_) => too_large = true,
-                }
-            }
-            _ => {}
-        }
-    }
+pub async fn upload(State(state): State<AppState>, multipart: Multipart) -> Response {
+    let form = crate::FormPost::read(multipart, &["files"], MAX_FILES + 1).await;
+    let too_large = form.broken;
+    let company_name = form.field("company_name");
+    let responsible_person = form.field("responsible_person");
+    let files = form.uploads();
     let result = if too_large {
         Err(AppError::invalid(&[(
             "files",

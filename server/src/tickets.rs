@@ -5,7 +5,7 @@ use crate::AppState;
 use app::accounts::session::AuthContext;
 use app::error::AppError;
 use app::tickets::helpdesk::signature_valid;
-use app::tickets::queries::{self, Owner, TicketInput, Upload};
+use app::tickets::queries::{self, Owner, TicketInput};
 use app::tickets::MAX_FILES;
 use axum::body::Bytes;
 use axum::extract::{Multipart, Path, State};
@@ -17,53 +17,26 @@ pub async fn create(
     State(state): State<AppState>,
     auth: Option<Extension<AuthContext>>,
     ip: Option<Extension<app::scope::ClientIp>>,
-    mut multipart: Multipart,
+    multipart: Multipart,
 ) -> Response {
     let scope = match crate::evidence::scope(auth) {
         Ok(scope) => scope,
         Err(AppError::Unauthorized) => return Redirect::to("/login").into_response(),
         Err(error) => return error.status().into_response(),
     };
-    let mut input = TicketInput::default();
-    let mut files = Vec::new();
-    let mut too_large = false;
-    loop {
-        let field = match multipart.next_field().await {
-            Ok(Some(field)) => field,
-            Ok(None) => break,
-            Err(_) => {
-                too_large = true;
-                break;
-            }
-        };
-        let name = field.name().unwrap_or_default().to_owned();
-        if name == "files" {
-            if files.len() > MAX_FILES {
-                continue;
-            }
-            let file_name = field.file_name().unwrap_or("file").to_owned();
-            match field.bytes().await {
-                Ok(bytes) => files.push(Upload {
-                    name: file_name,
-                    bytes: bytes.to_vec(),
-                }),
-                Err(_) => too_large = true,
-            }
-            continue;
-        }
-        let text = field.text().await.unwrap_or_default();
-        match name.as_str() {
-            "service_type" => input.service_type = text,
-            "support_category" => input.support_category = text,
-            "subject" => input.subject = text,
-            "details" => input.details = text,
-            "contact_name" => input.contact_name = text,
-            "contact_phone" => input.contact_phone = text,
-            "contact_email" => input.contact_email = text,
-            "company" => input.company = text,
-            _ => {}
-        }
-    }
+    let form = crate::FormPost::read(multipart, &["files"], MAX_FILES + 1).await;
+    let too_large = form.broken;
+    let input = TicketInput {
+        service_type: form.field("service_type"),
+        support_category: form.field("support_category"),
+        subject: form.field("subject"),
+        details: form.field("details"),
+        contact_name: form.field("contact_name"),
+        contact_phone: form.field("contact_phone"),
+        contact_email: form.field("contact_email"),
+        company: form.field("company"),
+    };
+    let files = form.uploads();
     let ip = ip.map(|Extension(ip)| ip.0).unwrap_or_default();
     let result = if too_large {
         Err(AppError::invalid(&[("files", "ev.error.size")]))

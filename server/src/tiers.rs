@@ -4,7 +4,7 @@
 use crate::AppState;
 use app::accounts::session::AuthContext;
 use app::error::AppError;
-use app::tiers::queries::{self, ApplicationInput, Owner, Upload};
+use app::tiers::queries::{self, ApplicationInput, Owner};
 use app::tiers::MAX_FILES;
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
@@ -15,50 +15,23 @@ pub async fn apply(
     State(state): State<AppState>,
     auth: Option<Extension<AuthContext>>,
     ip: Option<Extension<app::scope::ClientIp>>,
-    mut multipart: Multipart,
+    multipart: Multipart,
 ) -> Response {
     let scope = match crate::evidence::scope(auth) {
         Ok(scope) => scope,
         Err(AppError::Unauthorized) => return Redirect::to("/login").into_response(),
         Err(error) => return error.status().into_response(),
     };
-    let mut input = ApplicationInput::default();
-    let mut files = Vec::new();
-    let mut too_large = false;
-    loop {
-        let field = match multipart.next_field().await {
-            Ok(Some(field)) => field,
-            Ok(None) => break,
-            Err(_) => {
-                too_large = true;
-                break;
-            }
-        };
-        let name = field.name().unwrap_or_default().to_owned();
-        match name.as_str() {
-            "files" if files.len() <= MAX_FILES => {
-                let file_name = field.file_name().unwrap_or("file").to_owned();
-                match field.bytes().await {
-                    Ok(bytes) => files.push(Upload {
-                        name: file_name,
-                        bytes: bytes.to_vec(),
-                    }),
-                    Err(_) => too_large = true,
-                }
-            }
-            "tier_id" | "reason" | "contact_name" | "contact_phone" | "contact_email" => {
-                let text = field.text().await.unwrap_or_default();
-                match name.as_str() {
-                    "tier_id" => input.tier_id = text,
-                    "reason" => input.reason = text,
-                    "contact_name" => input.contact_name = text,
-                    "contact_phone" => input.contact_phone = text,
-                    _ => input.contact_email = text,
-                }
-            }
-            _ => {}
-        }
-    }
+    let form = crate::FormPost::read(multipart, &["files"], MAX_FILES + 1).await;
+    let too_large = form.broken;
+    let input = ApplicationInput {
+        tier_id: form.field("tier_id"),
+        reason: form.field("reason"),
+        contact_name: form.field("contact_name"),
+        contact_phone: form.field("contact_phone"),
+        contact_email: form.field("contact_email"),
+    };
+    let files = form.uploads();
     let ip = ip.map(|Extension(ip)| ip.0).unwrap_or_default();
     let result = if too_large {
         Err(AppError::invalid(&[("files", "ev.error.size")]))

@@ -14,45 +14,28 @@ use tower::ServiceExt;
 pub async fn upload(
     State(state): State<AppState>,
     auth: Option<Extension<AuthContext>>,
-    mut multipart: Multipart,
+    multipart: Multipart,
 ) -> Response {
     let operator = match auth {
         Some(Extension(auth)) if auth.is_operator => auth.user_id,
         Some(_) => return StatusCode::FORBIDDEN.into_response(),
         None => return Redirect::to("/login").into_response(),
     };
-    let mut input = TutorialInput::default();
-    let mut too_large = false;
-    loop {
-        let field = match multipart.next_field().await {
-            Ok(Some(field)) => field,
-            Ok(None) => break,
-            Err(_) => {
-                too_large = true;
-                break;
-            }
-        };
-        let name = field.name().unwrap_or_default().to_owned();
-        match name.as_str() {
-            "video" | "poster" => {
-                let file_name = field.file_name().unwrap_or_default().to_owned();
-                match field.bytes().await {
-                    Ok(bytes) if name == "video" => input.video = Some((file_name, bytes.to_vec())),
-                    Ok(bytes) => input.poster = Some(bytes.to_vec()),
-                    Err(_) => too_large = true,
-                }
-            }
-            _ => {
-                let text = field.text().await.unwrap_or_default();
-                match name.as_str() {
-                    "topic" => input.topic = text,
-                    "title" => input.title = text,
-                    "description" => input.description = text,
-                    "external_url" => input.external_url = text,
-                    "duration" => input.duration = text,
-                    _ => {}
-                }
-            }
+    let form = crate::FormPost::read(multipart, &["video", "poster"], 2).await;
+    let too_large = form.broken;
+    let mut input = TutorialInput {
+        topic: form.field("topic"),
+        title: form.field("title"),
+        description: form.field("description"),
+        external_url: form.field("external_url"),
+        duration: form.field("duration"),
+        ..TutorialInput::default()
+    };
+    for (field, file) in form.files {
+        if field == "video" && input.video.is_none() {
+            input.video = Some((file.name, file.bytes));
+        } else if field == "poster" && input.poster.is_none() {
+            input.poster = Some(file.bytes);
         }
     }
     let typed = [

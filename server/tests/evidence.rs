@@ -4,8 +4,7 @@
 
 mod common;
 
-use axum::body::Body;
-use axum::http::{header, Request, StatusCode};
+use axum::http::{header, StatusCode};
 use common::TestApp;
 use serde_json::Value;
 use sqlx::Row;
@@ -35,22 +34,11 @@ async fn upload(
     name: &str,
     bytes: &[u8],
 ) -> common::Answer {
-    let boundary = "XBOUNDARYX";
-    let mut body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/pdf\r\n\r\n"
-    )
-    .into_bytes();
-    body.extend_from_slice(bytes);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    app.send(
-        Request::post(format!("/orders/{no}/milestones/{stage}/files"))
-            .header(header::COOKIE, cookie)
-            .header(
-                header::CONTENT_TYPE,
-                format!("multipart/form-data; boundary={boundary}"),
-            )
-            .body(Body::from(body))
-            .unwrap(),
+    app.multipart(
+        &format!("/orders/{no}/milestones/{stage}/files"),
+        cookie,
+        &[],
+        &[("file", name, bytes)],
     )
     .await
 }

@@ -486,22 +486,11 @@ async fn hostile_html_in_the_description_is_made_inert(app: TestApp) {
 }
 
 async fn upload(app: &TestApp, cookie: &str, id: i64, name: &str, bytes: &[u8]) -> common::Answer {
-    let boundary = "XBOUNDARYX";
-    let mut body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/pdf\r\n\r\n"
-    )
-    .into_bytes();
-    body.extend_from_slice(bytes);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    app.send(
-        Request::post(format!("/services/{id}/files"))
-            .header(header::COOKIE, cookie)
-            .header(
-                header::CONTENT_TYPE,
-                format!("multipart/form-data; boundary={boundary}"),
-            )
-            .body(Body::from(body))
-            .unwrap(),
+    app.multipart(
+        &format!("/services/{id}/files"),
+        cookie,
+        &[],
+        &[("file", name, bytes)],
     )
     .await
 }

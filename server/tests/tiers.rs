@@ -5,8 +5,7 @@
 
 mod common;
 
-use axum::body::Body;
-use axum::http::{header, Request, StatusCode};
+use axum::http::{header, StatusCode};
 use common::TestApp;
 use serde_json::Value;
 use sqlx::Row;
@@ -41,34 +40,8 @@ async fn apply(
     fields: &[(&str, &str)],
     files: &[(&str, &[u8])],
 ) -> common::Answer {
-    let boundary = "XBOUNDARYX";
-    let mut body = Vec::new();
-    for (name, value) in fields {
-        body.extend_from_slice(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
-                .as_bytes(),
-        );
-    }
-    for (name, bytes) in files {
-        body.extend_from_slice(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n")
-                .as_bytes(),
-        );
-        body.extend_from_slice(bytes);
-        body.extend_from_slice(b"\r\n");
-    }
-    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-    app.send(
-        Request::post("/tiers/apply")
-            .header(header::COOKIE, cookie)
-            .header(
-                header::CONTENT_TYPE,
-                format!("multipart/form-data; boundary={boundary}"),
-            )
-            .body(Body::from(body))
-            .unwrap(),
-    )
-    .await
+    let files: Vec<(&str, &str, &[u8])> = files.iter().map(|(n, b)| ("files", *n, *b)).collect();
+    app.multipart("/tiers/apply", cookie, fields, &files).await
 }
 
 fn fields<'a>(tier: &'a str, reason: &'a str) -> Vec<(&'a str, &'a str)> {

@@ -24,33 +24,12 @@ async fn publish(
     fields: &[(&str, &str)],
     video: Option<&[u8]>,
 ) -> common::Answer {
-    let boundary = "XBOUNDARYX";
-    let mut body = Vec::new();
-    for (name, value) in fields {
-        body.extend_from_slice(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes(),
-        );
-    }
-    if let Some(bytes) = video {
-        body.extend_from_slice(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"video\"; filename=\"clip.webm\"\r\nContent-Type: video/webm\r\n\r\n")
-                .as_bytes(),
-        );
-        body.extend_from_slice(bytes);
-        body.extend_from_slice(b"\r\n");
-    }
-    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-    app.send(
-        Request::post("/platform/tutorials")
-            .header(header::COOKIE, cookie)
-            .header(
-                header::CONTENT_TYPE,
-                format!("multipart/form-data; boundary={boundary}"),
-            )
-            .body(Body::from(body))
-            .unwrap(),
-    )
-    .await
+    let files: Vec<(&str, &str, &[u8])> = video
+        .map(|v| ("video", "clip.webm", v))
+        .into_iter()
+        .collect();
+    app.multipart("/platform/tutorials", cookie, fields, &files)
+        .await
 }
 
 fn fields(title: &str) -> Vec<(&str, &str)> {

@@ -113,12 +113,7 @@ pub fn ServiceListPage() -> impl IntoView {
                                     </div>
                                 }.into_any()
                             }}
-                            <nav class="pager" aria-label=locale.t("common.pages")>
-                                <span class="muted">{locale.tf("svc.pager", &[("count", &list.count.to_string())])}</span>
-                                {(list.page > 1).then(|| view! { <a class="button" href=link(list.page - 1) rel="prev">{locale.t("common.prev_page")}</a> })}
-                                <span>{format!("{} / {}", list.page, list.pages)}</span>
-                                {(list.page < list.pages).then(|| view! { <a class="button" href=link(list.page + 1) rel="next">{locale.t("common.next_page")}</a> })}
-                            </nav>
+                            {crate::shell::pager(locale, list.count, list.page, list.pages, link)}
                         }.into_any(),
                         Err(error) => view! { <ErrorPage error /> }.into_any(),
                     }

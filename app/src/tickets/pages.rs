@@ -229,12 +229,7 @@ fn History() -> impl IntoView {
                     Ok(list) => view! {
                         {list.stale.then(|| view! { <p class="notice warn">{locale.t("ticket.stale")}</p> })}
                         <TicketTable list=list.clone() base="/tickets" platform=false />
-                        <nav class="pager" aria-label=locale.t("common.pages")>
-                            <span class="muted">{locale.tf("svc.pager", &[("count", &list.count.to_string())])}</span>
-                            {(list.page > 1).then(|| view! { <a class="button" href=link(list.page - 1) rel="prev">{locale.t("common.prev_page")}</a> })}
-                            <span>{format!("{} / {}", list.page, list.pages)}</span>
-                            {(list.page < list.pages).then(|| view! { <a class="button" href=link(list.page + 1) rel="next">{locale.t("common.next_page")}</a> })}
-                        </nav>
+                        {crate::shell::pager(locale, list.count, list.page, list.pages, link)}
                     }.into_any(),
                     Err(error) => view! { <ErrorPage error /> }.into_any(),
                 }
