@@ -60,6 +60,10 @@ async fn refresh_statuses(
     provider_id: i64,
     page: i64,
 ) -> Result<bool, AppError> {
+    // The built-in helpdesk has nothing elsewhere to ask.
+    if matches!(helpdesk, Helpdesk::BuiltIn) {
+        return Ok(false);
+    }
     let rows = sqlx::query(&format!(
         "SELECT id, external_id, status FROM tickets
          WHERE provider_id = $1 AND channel = $2 AND external_id IS NOT NULL AND status <> 'closed'
