@@ -87,6 +87,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0011_home_figures.sql"),
         include_str!("../../migrations/postgres/0011_home_figures.sql"),
     ),
+    (
+        12,
+        "security",
+        include_str!("../../migrations/sqlite/0012_security.sql"),
+        include_str!("../../migrations/postgres/0012_security.sql"),
+    ),
 ];
 
 pub fn now() -> i64 {

@@ -90,6 +90,23 @@ where
     })
 }
 
+/// A `<textarea>`'s content as HTML: text, escaped. Leptos writes a textarea's children
+/// unescaped (it treats them like a script's), so `</textarea><script>` typed into a form
+/// and echoed back would end the field and run; every textarea takes its content through
+/// this, as `inner_html`, which the browser reads back as plain text on both sides.
+pub fn text_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Refetches a page's data after each success of `action`. Not after an error: the form
 /// stays as it is, with what was typed and the error next to the field.
 pub fn refetch_on_success<I, O, T>(action: ServerAction<I>, data: Resource<T>)
@@ -266,5 +283,17 @@ mod ssr {
             _ => {}
         }
         result
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn textarea_content_cannot_end_the_textarea() {
+        assert_eq!(
+            super::text_html("</textarea><script>a&b</script>"),
+            "&lt;/textarea&gt;&lt;script&gt;a&amp;b&lt;/script&gt;"
+        );
+        assert_eq!(super::text_html("服务 \"x\""), "服务 \"x\"");
     }
 }

@@ -17,6 +17,7 @@ pub mod i18n;
 pub mod mail;
 pub mod money;
 pub mod orders;
+pub mod paging;
 pub mod platform;
 pub mod scope;
 pub mod services;
@@ -39,6 +40,8 @@ use shell::{NotFoundPage, Realm, RealmLayout};
 /// The HTML document around the app; rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let locale = i18n::provide_locale();
+    #[cfg(feature = "ssr")]
+    content_security_policy();
     view! {
         <!DOCTYPE html>
         <html lang=locale.tag()>
@@ -55,6 +58,34 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// The page's Content-Security-Policy: scripts only from this origin's bundle or inline with
+/// this response's nonce (leptos_axum makes one per render and puts it on the hydration
+/// scripts), WebAssembly compiled from them, nothing from elsewhere: a tag that slipped
+/// into a page could not run.
+#[cfg(feature = "ssr")]
+fn content_security_policy() {
+    use http::header::{HeaderValue, CONTENT_SECURITY_POLICY};
+    let (Some(nonce), Some(response)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) else {
+        return;
+    };
+    if let Ok(value) = HeaderValue::from_str(&page_policy(&nonce)) {
+        response.insert_header(CONTENT_SECURITY_POLICY, value);
+    }
+}
+
+/// The policy of a page rendered with `nonce`.
+pub fn page_policy(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' https: data:; media-src 'self' https:; \
+         connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; \
+         form-action 'self'"
+    )
 }
 
 #[component]

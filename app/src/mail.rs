@@ -17,6 +17,30 @@ pub struct Mail {
     pub subject: String,
     pub text: String,
     pub html: String,
+    /// Live credentials in the bodies (links holding a token): never shown in the mail log
+    /// when SMTP delivers mail, and blanked out of the stored copy once delivered.
+    pub secrets: Vec<String>,
+}
+
+impl Mail {
+    /// Marks `secret` (as it appears in the bodies) as a live credential.
+    pub fn secret(mut self, secret: impl Into<String>) -> Mail {
+        self.secrets.push(secret.into());
+        self
+    }
+}
+
+/// What stands in a stored or shown mail where a live link was.
+pub const REDACTED: &str = "[链接已隐藏 · link hidden]";
+
+/// `body` with every secret (one a line in `secrets`, as stored) replaced by `REDACTED`.
+pub fn redact(body: &str, secrets: &str) -> String {
+    secrets
+        .lines()
+        .filter(|s| !s.is_empty())
+        .fold(body.to_owned(), |body, secret| {
+            body.replace(secret, REDACTED)
+        })
 }
 
 /// Puts a mail in the outbox; pass the transaction of the change it belongs to.
@@ -26,17 +50,27 @@ where
 {
     let at = now();
     sqlx::query(
-        "INSERT INTO outbox (to_address, subject, body_text, body_html, created_at, next_attempt_at)
-         VALUES ($1, $2, $3, $4, $5, $5)",
+        "INSERT INTO outbox (to_address, subject, body_text, body_html, created_at, next_attempt_at, secrets)
+         VALUES ($1, $2, $3, $4, $5, $5, $6)",
     )
     .bind(&mail.to)
     .bind(&mail.subject)
     .bind(&mail.text)
     .bind(&mail.html)
     .bind(at)
+    .bind(mail.secrets.join("\n"))
     .execute(executor)
     .await?;
     Ok(())
+}
+
+/// The secrets as they stand in the HTML body: each both as typed and escaped.
+fn mail_escape_all(secrets: &str) -> String {
+    secrets
+        .lines()
+        .flat_map(|s| [s.to_owned(), escape(s)])
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 pub fn escape(text: &str) -> String {
@@ -100,6 +134,7 @@ pub fn render(
         subject: subject.to_owned(),
         text,
         html,
+        secrets: Vec::new(),
     }
 }
 
@@ -191,7 +226,7 @@ pub async fn send_due(db: &Db, config: &MailConfig) -> Result<usize, sqlx::Error
     };
     let at = now();
     let due = sqlx::query(
-        "SELECT id, next_attempt_at, attempts, to_address, subject, body_text, body_html
+        "SELECT id, next_attempt_at, attempts, to_address, subject, body_text, body_html, secrets
          FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= $1 ORDER BY id LIMIT 20",
     )
     .bind(at)
@@ -223,11 +258,20 @@ pub async fn send_due(db: &Db, config: &MailConfig) -> Result<usize, sqlx::Error
         };
         match result {
             Ok(()) => {
-                sqlx::query("UPDATE outbox SET sent_at = $1, last_error = '' WHERE id = $2")
-                    .bind(now())
-                    .bind(id)
-                    .execute(db.pool())
-                    .await?;
+                // Delivered: the stored copy keeps no working link.
+                let secrets: String = row.try_get("secrets")?;
+                let text: String = row.try_get("body_text")?;
+                let html: String = row.try_get("body_html")?;
+                sqlx::query(
+                    "UPDATE outbox SET sent_at = $1, last_error = '', body_text = $2, body_html = $3,
+                         secrets = '' WHERE id = $4",
+                )
+                .bind(now())
+                .bind(redact(&text, &secrets))
+                .bind(redact(&html, &mail_escape_all(&secrets)))
+                .bind(id)
+                .execute(db.pool())
+                .await?;
                 sent += 1;
             }
             Err(error) => {
@@ -281,6 +325,21 @@ mod tests {
         assert!(mail
             .text
             .contains("验收: http://127.0.0.1:3000/accept/abc?x=1&y=2"));
+    }
+
+    #[test]
+    fn delivered_copies_keep_no_live_link() {
+        let url = "http://127.0.0.1:3000/reset/abc123";
+        let mail = render("a@example.com", "重置", &["x".into()], Some(("重置", url))).secret(url);
+        let secrets = mail.secrets.join("\n");
+        for body in [
+            redact(&mail.text, &secrets),
+            redact(&mail.html, &mail_escape_all(&secrets)),
+        ] {
+            assert!(!body.contains("abc123"), "{body}");
+            assert!(body.contains(REDACTED));
+        }
+        assert_eq!(redact("no secrets", ""), "no secrets");
     }
 
     #[test]

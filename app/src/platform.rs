@@ -72,13 +72,15 @@ pub struct MailRow {
 pub struct MailPage {
     pub rows: Vec<MailRow>,
     pub next: Option<i64>,
+    /// No SMTP: mails stay here whole, links included (development).
+    pub development: bool,
 }
 
 /// The outbox, newest first: what was sent, what waits and why. Without SMTP configured this
 /// is where a local user finds the links that mails carry.
 #[server(endpoint = "platform_mail")]
 pub async fn platform_mail(before: Option<i64>) -> Result<MailPage, AppError> {
-    use crate::scope::{db, operator};
+    use crate::scope::{db, operator, settings};
     use crate::time_fmt::format_datetime;
     use sqlx::Row;
     const MAIL_PAGE: i64 = 20;
@@ -86,8 +88,9 @@ pub async fn platform_mail(before: Option<i64>) -> Result<MailPage, AppError> {
     let result = async {
         let db = db()?;
         operator()?;
+        let development = !settings()?.mail_delivery;
         let mut rows = sqlx::query(
-            "SELECT id, to_address, subject, created_at, sent_at, attempts, last_error, body_text
+            "SELECT id, to_address, subject, created_at, sent_at, attempts, last_error, body_text, secrets
              FROM outbox WHERE id < $1 ORDER BY id DESC LIMIT $2",
         )
         .bind(before.unwrap_or(i64::MAX))
@@ -109,7 +112,15 @@ pub async fn platform_mail(before: Option<i64>) -> Result<MailPage, AppError> {
                         .map(format_datetime),
                     attempts: row.try_get("attempts")?,
                     last_error: row.try_get("last_error")?,
-                    text: row.try_get("body_text")?,
+                    // A live link (reset, activation, acceptance) is the recipient's alone.
+                    text: if development {
+                        row.try_get("body_text")?
+                    } else {
+                        crate::mail::redact(
+                            &row.try_get::<String, _>("body_text")?,
+                            &row.try_get::<String, _>("secrets")?,
+                        )
+                    },
                 })
             })
             .collect::<Result<Vec<_>, sqlx::Error>>()?;
@@ -118,10 +129,23 @@ pub async fn platform_mail(before: Option<i64>) -> Result<MailPage, AppError> {
         } else {
             None
         };
-        Ok(MailPage { rows, next })
+        Ok(MailPage {
+            rows,
+            next,
+            development,
+        })
     }
     .await;
     crate::forms::finish("", result)
+}
+
+/// Says that links show in the log because no SMTP server delivers mail.
+#[component]
+fn DevelopmentNotice(development: bool) -> impl IntoView {
+    let locale = use_locale();
+    development.then(|| {
+        view! { <p class="notice warn" data-testid="mail-development">{locale.t("mail.development")}</p> }
+    })
 }
 
 #[component]
@@ -144,9 +168,11 @@ pub fn MailLogPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match page.await {
                         Ok(page) if page.rows.is_empty() => view! {
+                            <DevelopmentNotice development=page.development />
                             <div class="empty-state"><p>{locale.t("mail.empty")}</p></div>
                         }.into_any(),
                         Ok(page) => view! {
+                            <DevelopmentNotice development=page.development />
                             <table class="table" data-testid="mail-log">
                                 <thead><tr>
                                     <th>{locale.t("mail.created")}</th><th>{locale.t("mail.to")}</th>

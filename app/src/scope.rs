@@ -25,6 +25,9 @@ pub struct Settings {
     pub acceptance_days: i64,
     /// Whether an OIDC identity provider (Azure AD) is configured: the AAD tab signs in.
     pub oidc_enabled: bool,
+    /// Whether SMTP delivers mail. Without it (development) the mail log shows mails whole,
+    /// links included; with it, live links never show there.
+    pub mail_delivery: bool,
 }
 
 #[cfg(feature = "ssr")]

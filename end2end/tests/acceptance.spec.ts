@@ -1,5 +1,5 @@
-import { expect, test } from "@playwright/test";
-import { mailedAcceptanceLink, settled, signIn, watchConsole } from "./support";
+import { expect } from "@playwright/test";
+import { mailedAcceptanceLink, settled, signIn, watchConsole, test } from "./support";
 
 // Each project on its own work order under way (stage 1 in progress in the demo).
 const target = (project: string) =>

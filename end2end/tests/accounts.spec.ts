@@ -1,6 +1,6 @@
-import { test, expect, type Page, type TestInfo } from "@playwright/test";
+import { expect, type Page, type TestInfo } from "@playwright/test";
 import { createHmac } from "node:crypto";
-import { dragSlider, mailedLink, settled, signIn, watchConsole } from "./support";
+import { dragSlider, mailedLink, settled, signIn, watchConsole, test } from "./support";
 
 const IDP = process.env.OIDC_URL ?? "http://127.0.0.1:1190";
 const seen = new Set<string>();

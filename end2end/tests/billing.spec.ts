@@ -1,7 +1,7 @@
-import { expect, test, type Page, type TestInfo } from "@playwright/test";
+import { expect, type Page, type TestInfo } from "@playwright/test";
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { session, settled, signIn, watchConsole } from "./support";
+import { session, settled, signIn, watchConsole, test } from "./support";
 
 // Each project bills its own provider and month: MSP-A_TEST1's December 2019 (its two
 // 部分验收 work orders) with JavaScript, 蓝云's November 2019 without.

@@ -1,5 +1,5 @@
-import { expect, test } from "@playwright/test";
-import { settled, signIn, watchConsole } from "./support";
+import { expect } from "@playwright/test";
+import { settled, signIn, watchConsole, test } from "./support";
 
 test("every count on 后台首页 equals the list it links to", async ({ page }, testInfo) => {
   const problems = watchConsole(page);

@@ -1,5 +1,5 @@
-import { expect, test } from "@playwright/test";
-import { settled, signIn } from "./support";
+import { expect } from "@playwright/test";
+import { settled, signIn, test } from "./support";
 
 const TOKEN = process.env.PLATFORM_API_TOKEN ?? "e2e-intake-token";
 

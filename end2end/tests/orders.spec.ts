@@ -1,5 +1,5 @@
-import { expect, test } from "@playwright/test";
-import { settled, signIn, watchConsole } from "./support";
+import { expect } from "@playwright/test";
+import { settled, signIn, watchConsole, test } from "./support";
 
 // Each project works on its own dispatched work order, so the runs do not meet.
 const target = (project: string) =>

@@ -1,5 +1,5 @@
-import { expect, test, type Browser, type Page, type TestInfo } from "@playwright/test";
-import { session, settled, watchConsole } from "./support";
+import { expect, type Browser, type Page, type TestInfo } from "@playwright/test";
+import { session, settled, watchConsole, test } from "./support";
 
 // Markup a hostile user might paste into the description: none of it may run for a reader.
 const HOSTILE =

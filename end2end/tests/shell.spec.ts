@@ -1,5 +1,5 @@
-import { expect, test } from "@playwright/test";
-import { settled, signIn, watchConsole } from "./support";
+import { expect } from "@playwright/test";
+import { settled, signIn, watchConsole, test } from "./support";
 
 test("sign in, home, collapse the navigation, switch provider, sign out", async ({ page }, testInfo) => {
   const problems = watchConsole(page);

@@ -1,4 +1,43 @@
-import { expect, type Browser, type Page, type TestInfo } from "@playwright/test";
+import {
+  expect,
+  test as base,
+  type Browser,
+  type BrowserContext,
+  type Page,
+  type TestInfo,
+} from "@playwright/test";
+
+/** What the browser says when the Content-Security-Policy stopped something. */
+const CSP_VIOLATION = /Content Security Policy|Refused to (execute|load|apply|connect|frame|evaluate|compile)/i;
+
+/** Every spec's `test`: fails a test on any CSP violation in any page it opened (the
+ * default page and those of contexts made with `browser.newContext`, e.g. `session`). */
+export const test = base.extend<{ cspGuard: void }>({
+  cspGuard: [
+    async ({ browser, context }, use) => {
+      const violations: string[] = [];
+      const watch = (page: Page) =>
+        page.on("console", (message) => {
+          if (CSP_VIOLATION.test(message.text())) violations.push(`${page.url()}: ${message.text()}`);
+        });
+      const hook = (c: BrowserContext) => {
+        c.pages().forEach(watch);
+        c.on("page", watch);
+      };
+      hook(context);
+      const newContext = browser.newContext.bind(browser);
+      browser.newContext = async (...args: Parameters<Browser["newContext"]>) => {
+        const made = await newContext(...args);
+        hook(made);
+        return made;
+      };
+      await use();
+      browser.newContext = newContext;
+      expect(violations, "Content-Security-Policy violations").toEqual([]);
+    },
+    { auto: true },
+  ],
+});
 
 export const PASSWORD = "ProviderCenter#2019";
 

@@ -1,5 +1,5 @@
-import { expect, test } from "@playwright/test";
-import { session, settled, watchConsole } from "./support";
+import { expect } from "@playwright/test";
+import { session, settled, watchConsole, test } from "./support";
 
 test("a ticket with an attachment is answered by the platform and the reply shows in 历史工单", async ({ browser }, testInfo) => {
   const subject = `阶段验收咨询 ${testInfo.project.name} ${Date.now()}`;

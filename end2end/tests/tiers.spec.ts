@@ -1,5 +1,5 @@
-import { expect, test } from "@playwright/test";
-import { session, settled, watchConsole } from "./support";
+import { expect } from "@playwright/test";
+import { session, settled, watchConsole, test } from "./support";
 
 // Each project moves its own provider up a tier: MSP-A_TEST1 (银牌 → 金牌) with JavaScript,
 // 蓝云 (注册 → 银牌) without.

@@ -1,7 +1,7 @@
-import { expect, test } from "@playwright/test";
+import { expect } from "@playwright/test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { session, settled, watchConsole } from "./support";
+import { session, settled, watchConsole, test } from "./support";
 
 test("the platform publishes a video, a provider plays it and seeks; the manual has contents", async ({ browser }, testInfo) => {
   const title = `订单管理入门 ${testInfo.project.name} ${Date.now()}`;

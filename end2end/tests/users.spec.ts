@@ -1,5 +1,5 @@
-import { expect, test, type Page, type TestInfo } from "@playwright/test";
-import { mailedLink, settled, signIn, watchConsole, PASSWORD } from "./support";
+import { expect, type Page, type TestInfo } from "@playwright/test";
+import { mailedLink, settled, signIn, watchConsole, PASSWORD, test } from "./support";
 
 const seen = new Set<string>();
 

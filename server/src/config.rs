@@ -49,9 +49,10 @@ pub struct Config {
     #[arg(long, env = "DEMO_DATA")]
     pub demo: bool,
 
-    /// Take the client address from X-Forwarded-For (only behind a trusted reverse proxy).
-    #[arg(long, env = "TRUST_PROXY")]
-    pub trust_proxy: bool,
+    /// Reverse proxies (comma-separated addresses or CIDR ranges, e.g. 10.0.0.0/8,::1) whose
+    /// X-Forwarded-For is believed: the client is the rightmost address not in the list.
+    #[arg(long, env = "TRUSTED_PROXIES", default_value = "")]
+    pub trusted_proxies: String,
 
     /// Bearer token the marketplace sends to POST /api/v1/orders; unset: the API is off.
     #[arg(long, env = "PLATFORM_API_TOKEN", hide_env_values = true)]
@@ -143,14 +144,37 @@ impl Config {
         })
     }
 
-    /// The external helpdesk (URL, token, webhook secret), when a URL is configured.
-    pub fn helpdesk(&self) -> Option<(String, String, String)> {
-        let url = self.helpdesk_url.clone().filter(|v| !v.is_empty())?;
-        Some((
+    /// The trusted proxies, parsed; a single address counts as its own /32 or /128.
+    pub fn trusted_proxies(&self) -> Result<Vec<ipnet::IpNet>, String> {
+        self.trusted_proxies
+            .split(',')
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(|v| {
+                v.parse::<ipnet::IpNet>()
+                    .or_else(|_| v.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                    .map_err(|_| format!("TRUSTED_PROXIES: {v} is not an address or CIDR range"))
+            })
+            .collect()
+    }
+
+    /// The external helpdesk (URL, token, webhook secret), when a URL is configured. Its
+    /// webhook must be signed: a URL without a secret is a configuration error, not a
+    /// webhook that anyone may call.
+    pub fn helpdesk(&self) -> Result<Option<(String, String, String)>, String> {
+        let Some(url) = self.helpdesk_url.clone().filter(|v| !v.is_empty()) else {
+            return Ok(None);
+        };
+        let secret = self
+            .helpdesk_webhook_secret
+            .clone()
+            .filter(|s| !s.is_empty())
+            .ok_or("HELPDESK_URL is set but HELPDESK_WEBHOOK_SECRET is not: set both")?;
+        Ok(Some((
             url,
             self.helpdesk_token.clone().unwrap_or_default(),
-            self.helpdesk_webhook_secret.clone().unwrap_or_default(),
-        ))
+            secret,
+        )))
     }
 
     /// The OIDC settings, when issuer and client id are configured.

@@ -12,6 +12,21 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
 
+/// The `file` field of a one-file upload form, spooled to disk as it arrives.
+pub(crate) async fn one_file(
+    multipart: Multipart,
+    max_bytes: usize,
+) -> Result<app::storage::Upload, AppError> {
+    let form = crate::FormPost::read(multipart, &["file"], 1, max_bytes).await;
+    if form.broken {
+        return Err(AppError::invalid(&[("file", "ev.error.size")]));
+    }
+    form.uploads()
+        .into_iter()
+        .next()
+        .ok_or_else(|| AppError::invalid(&[("file", "form.required")]))
+}
+
 pub(crate) fn scope(auth: Option<Extension<AuthContext>>) -> Result<ProviderScope, AppError> {
     let auth = auth.ok_or(AppError::Unauthorized)?.0;
     let current = auth.provider.ok_or(AppError::Forbidden)?;
@@ -26,31 +41,19 @@ pub async fn upload(
     State(state): State<AppState>,
     auth: Option<Extension<AuthContext>>,
     Path((no, milestone_id)): Path<(String, i64)>,
-    mut multipart: Multipart,
+    multipart: Multipart,
 ) -> Response {
     let back = format!("/orders/{no}");
     let result = async {
         let scope = scope(auth)?;
-        let mut file = None;
-        while let Ok(Some(field)) = multipart.next_field().await {
-            if field.name() == Some("file") {
-                let name = field.file_name().unwrap_or("file").to_owned();
-                let bytes = field
-                    .bytes()
-                    .await
-                    .map_err(|_| AppError::invalid(&[("file", "ev.error.size")]))?;
-                file = Some((name, bytes));
-            }
-        }
-        let (name, bytes) = file.ok_or_else(|| AppError::invalid(&[("file", "form.required")]))?;
+        let upload = one_file(multipart, MAX_BYTES).await?;
         evidence::add(
             &state.db,
             &state.storage,
             &scope,
             &no,
             milestone_id,
-            &name,
-            &bytes,
+            &upload,
         )
         .await
     }

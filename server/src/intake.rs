@@ -24,6 +24,7 @@ fn token_matches(given: &str, expected: &str) -> bool {
 
 pub async fn create_order(
     State(state): State<AppState>,
+    client: axum::Extension<app::scope::ClientIp>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
@@ -39,6 +40,14 @@ pub async fn create_order(
         .and_then(|v| v.strip_prefix("Bearer "))
         .unwrap_or_default();
     if !token_matches(given, expected) {
+        // Guessing tokens is throttled per client address; the marketplace's own calls
+        // (right token) never are.
+        if let Err(wait) = state
+            .throttle
+            .check(crate::throttle::Class::BadToken, &client.0 .0)
+        {
+            return crate::throttle::too_many(wait);
+        }
         let mut response = error(
             StatusCode::UNAUTHORIZED,
             "a valid platform API token is required",

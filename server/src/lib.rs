@@ -10,6 +10,7 @@ mod middleware;
 mod oidc;
 mod registration;
 mod services;
+mod throttle;
 mod tickets;
 mod tiers;
 mod tutorials;
@@ -38,7 +39,10 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: Db,
     pub public_url: Arc<str>,
-    pub trust_proxy: bool,
+    /// Reverse proxies whose X-Forwarded-For is believed.
+    pub trusted_proxies: Arc<[ipnet::IpNet]>,
+    /// Per-client-address limits of the anonymous endpoints.
+    pub throttle: throttle::Throttle,
     /// The bearer token of the marketplace's intake API; none: the API is off.
     pub api_token: Option<Arc<str>>,
     pub storage: app::storage::Storage,
@@ -75,7 +79,7 @@ pub async fn build_with_settings(config: &Config) -> Result<(Router, Db, Setting
         )?)),
         None => None,
     };
-    let helpdesk = match config.helpdesk() {
+    let helpdesk = match config.helpdesk()? {
         Some((url, token, secret)) => app::tickets::helpdesk::Helpdesk::Http(
             Arc::new(app::tickets::helpdesk::HttpHelpdesk::new(&url, &token)?),
             secret.into(),
@@ -87,6 +91,7 @@ pub async fn build_with_settings(config: &Config) -> Result<(Router, Db, Setting
         public_url: public_url.clone(),
         acceptance_days: config.acceptance_days,
         oidc_enabled: oidc.is_some(),
+        mail_delivery: config.mail().is_some(),
     };
     let leptos_options = LeptosOptions::builder()
         .output_name("frontend")
@@ -99,7 +104,8 @@ pub async fn build_with_settings(config: &Config) -> Result<(Router, Db, Setting
         leptos_options: leptos_options.clone(),
         db: db.clone(),
         public_url: public_url.into(),
-        trust_proxy: config.trust_proxy,
+        trusted_proxies: config.trusted_proxies()?.into(),
+        throttle: throttle::Throttle::default(),
         api_token: config
             .platform_api_token
             .as_deref()
@@ -120,6 +126,10 @@ pub async fn build_with_settings(config: &Config) -> Result<(Router, Db, Setting
         }
     };
     let pkg_dir = std::path::Path::new(&config.site_root).join("pkg");
+    // Browsers that reached the portal over https keep to it (a year); none over http.
+    let hsts = settings
+        .secure_cookies
+        .then(|| HeaderValue::from_static("max-age=31536000; includeSubDomains"));
     let router = Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
@@ -234,12 +244,29 @@ pub async fn build_with_settings(config: &Config) -> Result<(Router, Db, Setting
         >(context, shell))
         .layer(axum::middleware::from_fn(middleware::server_fn_status))
         .layer(axum::middleware::from_fn_with_state(
+            state.throttle.clone(),
+            throttle::limit,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             middleware::session,
         ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             middleware::csrf,
+        ))
+        // Pages set their own policy with the response's script nonce; everything else
+        // (downloads, exports, API answers) may run and frame nothing.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'none'; style-src 'self'; img-src 'self' data:; media-src 'self'; \
+                 frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+            ),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::STRICT_TRANSPORT_SECURITY,
+            hsts,
         ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
@@ -279,6 +306,23 @@ pub async fn build_with_settings(config: &Config) -> Result<(Router, Db, Setting
 /// The background jobs of an instance: the mail sender (with SMTP configured) and the
 /// acceptance deadline watch. Safe to run on every instance at once.
 pub fn spawn_jobs(config: &Config, db: Db, settings: Settings) {
+    {
+        let db = db.clone();
+        let storage = app::storage::Storage::LocalDisk(config.storage_dir.clone().into());
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+            loop {
+                tick.tick().await;
+                match app::storage::sweep(&db, &storage).await {
+                    Ok((0, 0)) => {}
+                    Ok((drafts, files)) => {
+                        tracing::info!(drafts, files, "swept abandoned drafts and files")
+                    }
+                    Err(error) => tracing::error!(%error, "sweeping stored files"),
+                }
+            }
+        });
+    }
     match config.mail() {
         Some(mail) => {
             tokio::spawn(app::mail::run_sender(db.clone(), mail));
@@ -296,7 +340,10 @@ pub fn spawn_jobs(config: &Config, db: Db, settings: Settings) {
     });
 }
 
-/// A plain multipart form, read whole: its text fields and its files.
+/// A plain multipart form as it streams in: its text fields (each at most 64 KiB) and its
+/// files, each spooled to a temporary file as its chunks arrive, never held whole in memory.
+/// The route's body limit caps the request; `max_file_bytes` caps what one file may put on
+/// disk (a longer file is counted, not kept, and refused by the caller's size check).
 pub(crate) struct FormPost {
     pub fields: std::collections::HashMap<String, String>,
     /// (field name, file); at most `keep` of them.
@@ -305,6 +352,9 @@ pub(crate) struct FormPost {
     pub broken: bool,
 }
 
+/// The longest text field a plain form may send.
+const MAX_TEXT_FIELD: usize = 64 * 1024;
+
 impl FormPost {
     /// Reads `multipart`; fields named in `file_fields` are files, of which the first `keep`
     /// are kept (one more than a form allows, so that "too many" can be told).
@@ -312,6 +362,7 @@ impl FormPost {
         mut multipart: axum::extract::Multipart,
         file_fields: &[&str],
         keep: usize,
+        max_file_bytes: usize,
     ) -> FormPost {
         let mut form = FormPost {
             fields: Default::default(),
@@ -319,7 +370,7 @@ impl FormPost {
             broken: false,
         };
         loop {
-            let field = match multipart.next_field().await {
+            let mut field = match multipart.next_field().await {
                 Ok(Some(field)) => field,
                 Ok(None) => break,
                 Err(_) => {
@@ -333,19 +384,55 @@ impl FormPost {
                     continue;
                 }
                 let file_name = field.file_name().unwrap_or("file").to_owned();
-                match field.bytes().await {
-                    Ok(bytes) => form.files.push((
-                        name,
-                        app::storage::Upload {
-                            name: file_name,
-                            bytes: bytes.to_vec(),
-                        },
-                    )),
-                    Err(_) => form.broken = true,
+                let mut spool = match app::storage::Spool::new(&file_name, max_file_bytes) {
+                    Ok(spool) => spool,
+                    Err(error) => {
+                        tracing::error!(%error, "spooling an upload");
+                        form.broken = true;
+                        break;
+                    }
+                };
+                let mut failed = false;
+                loop {
+                    match field.chunk().await {
+                        Ok(Some(chunk)) => {
+                            if let Err(error) = spool.write(&chunk).await {
+                                tracing::error!(%error, "spooling an upload");
+                                failed = true;
+                                break;
+                            }
+                        }
+                        Ok(None) => break,
+                        Err(_) => {
+                            failed = true;
+                            break;
+                        }
+                    }
+                }
+                match spool.finish().await {
+                    Ok(upload) if !failed => form.files.push((name, upload)),
+                    _ => {
+                        form.broken = true;
+                        break;
+                    }
                 }
             } else {
-                let text = field.text().await.unwrap_or_default();
-                form.fields.insert(name, text);
+                let mut text = Vec::new();
+                loop {
+                    match field.chunk().await {
+                        Ok(Some(chunk)) => {
+                            let room = MAX_TEXT_FIELD.saturating_sub(text.len());
+                            text.extend_from_slice(&chunk[..room.min(chunk.len())]);
+                        }
+                        Ok(None) => break,
+                        Err(_) => {
+                            form.broken = true;
+                            break;
+                        }
+                    }
+                }
+                form.fields
+                    .insert(name, String::from_utf8_lossy(&text).into_owned());
             }
         }
         form

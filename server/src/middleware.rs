@@ -8,7 +8,8 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
-use std::net::SocketAddr;
+use ipnet::IpNet;
+use std::net::{IpAddr, SocketAddr};
 
 /// Server functions accept plain form posts, so a cross-site form could ride on a user's
 /// cookies. Browsers say where a request comes from; anything not from this origin is refused.
@@ -57,6 +58,38 @@ pub async fn server_fn_status(req: Request, next: Next) -> Response {
     Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
+/// The client's address: the peer's, unless the peer is one of `TRUSTED_PROXIES`; then the
+/// rightmost `X-Forwarded-For` entry that is not a trusted proxy (each proxy appends the
+/// address it saw; entries left of the first untrusted one are the client's to invent).
+pub fn client_address(
+    peer: Option<IpAddr>,
+    forwarded_for: &[&str],
+    trusted: &[IpNet],
+) -> Option<IpAddr> {
+    let is_trusted = |ip: &IpAddr| trusted.iter().any(|net| net.contains(ip));
+    let peer = peer?;
+    if !is_trusted(&peer) {
+        return Some(peer);
+    }
+    let mut chain = forwarded_for
+        .iter()
+        .flat_map(|header| header.split(','))
+        .map(str::trim)
+        .rev();
+    let mut last = peer;
+    for entry in chain.by_ref() {
+        let Ok(ip) = entry.parse::<IpAddr>() else {
+            // Garbage from a client: the last trusted hop's view stands.
+            return Some(last);
+        };
+        if !is_trusted(&ip) {
+            return Some(ip);
+        }
+        last = ip;
+    }
+    Some(last)
+}
+
 /// Pages behind the sign-in: all but the probes, assets, API and the customer's acceptance
 /// page (the buyer has no account; the link itself is the credential).
 fn is_page(path: &str) -> bool {
@@ -81,19 +114,18 @@ fn is_public(path: &str) -> bool {
 /// address) into the request's extensions, where pages and server functions read them.
 /// Pages other than the login page need a session; the login page is skipped when signed in.
 pub async fn session(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
-    let forwarded = state
-        .trust_proxy
-        .then(|| req.headers().get("x-forwarded-for"))
-        .flatten()
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(',').next())
-        .map(|v| v.trim().to_owned());
-    let ip = forwarded
-        .or_else(|| {
-            req.extensions()
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|c| c.0.ip().to_string())
-        })
+    let peer = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip());
+    let forwarded: Vec<&str> = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    let ip = client_address(peer, &forwarded, &state.trusted_proxies)
+        .map(|ip| ip.to_string())
         .unwrap_or_default();
     req.extensions_mut().insert(ClientIp(ip));
 
@@ -136,6 +168,51 @@ pub async fn session(State(state): State<AppState>, mut req: Request, next: Next
 
 #[cfg(test)]
 mod tests {
+    use super::client_address;
+    use ipnet::IpNet;
+
+    #[test]
+    fn the_client_is_the_rightmost_untrusted_address() {
+        let trusted: Vec<IpNet> = vec!["10.0.0.0/8".parse().unwrap(), "::1/128".parse().unwrap()];
+        let ip = |s: &str| Some(s.parse().unwrap());
+        // No proxy in front: X-Forwarded-For is the client's own invention.
+        assert_eq!(
+            client_address(ip("203.0.113.9"), &["1.2.3.4"], &trusted),
+            ip("203.0.113.9")
+        );
+        // Behind the proxy: a spoofed leftmost entry is ignored.
+        assert_eq!(
+            client_address(ip("10.0.0.2"), &["1.2.3.4, 198.51.100.7"], &trusted),
+            ip("198.51.100.7")
+        );
+        // Two proxies, two headers.
+        assert_eq!(
+            client_address(
+                ip("10.0.0.2"),
+                &["1.2.3.4, 198.51.100.7", "10.0.0.3"],
+                &trusted
+            ),
+            ip("198.51.100.7")
+        );
+        assert_eq!(
+            client_address(ip("10.0.0.2"), &[], &trusted),
+            ip("10.0.0.2")
+        );
+        assert_eq!(
+            client_address(ip("10.0.0.2"), &["nonsense, 10.0.0.5"], &trusted),
+            ip("10.0.0.5")
+        );
+        assert_eq!(
+            client_address(ip("::1"), &["2001:db8::1"], &trusted),
+            ip("2001:db8::1")
+        );
+        assert_eq!(
+            client_address(ip("10.0.0.2"), &["1.2.3.4"], &[]),
+            ip("10.0.0.2")
+        );
+        assert_eq!(client_address(None, &["1.2.3.4"], &trusted), None);
+    }
+
     #[test]
     fn pages_are_everything_but_api_assets_and_probes() {
         assert!(super::is_page("/"));

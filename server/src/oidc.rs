@@ -154,12 +154,23 @@ fn with_cookie(mut response: Response, value: &str) -> Response {
 #[derive(Deserialize)]
 pub struct StartQuery {
     next: Option<String>,
+    /// `1`: a signed-in user links an identity to their account (账号安全).
+    link: Option<String>,
 }
 
 /// GET /auth/oidc/start: off to the identity provider.
-pub async fn start(State(state): State<AppState>, Query(query): Query<StartQuery>) -> Response {
+pub async fn start(
+    State(state): State<AppState>,
+    auth: Option<axum::Extension<app::accounts::session::AuthContext>>,
+    Query(query): Query<StartQuery>,
+) -> Response {
     let Some(oidc) = state.oidc.clone() else {
         return to_login(Failure::Unavailable);
+    };
+    let link_user_id = match (query.link.as_deref(), auth) {
+        (Some("1"), Some(auth)) => Some(auth.user_id),
+        (Some("1"), None) => return Redirect::to("/login").into_response(),
+        _ => None,
     };
     let client = match oidc.client().await {
         Ok(client) => client,
@@ -183,13 +194,15 @@ pub async fn start(State(state): State<AppState>, Query(query): Query<StartQuery
             .execute(state.db.pool())
             .await?;
         sqlx::query(
-            "INSERT INTO oidc_flows (id, nonce, pkce_verifier, next, expires_at) VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO oidc_flows (id, nonce, pkce_verifier, next, expires_at, link_user_id)
+             VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(hash_token(csrf.secret()))
         .bind(nonce.secret())
         .bind(verifier.secret())
         .bind(app::accounts::safe_next(query.next.as_deref()).unwrap_or_default())
         .bind(at + FLOW_SECS)
+        .bind(link_user_id)
         .execute(state.db.pool())
         .await
     }
@@ -248,7 +261,7 @@ async fn sign_in(
     }
     // …and a live flow, used up here: a replayed callback finds nothing.
     let flow = sqlx::query(
-        "DELETE FROM oidc_flows WHERE id = $1 AND expires_at > $2 RETURNING nonce, pkce_verifier, next",
+        "DELETE FROM oidc_flows WHERE id = $1 AND expires_at > $2 RETURNING nonce, pkce_verifier, next, link_user_id",
     )
     .bind(hash_token(&returned_state))
     .bind(now())
@@ -262,6 +275,7 @@ async fn sign_in(
     let nonce: String = flow.try_get("nonce").map_err(|_| Failure::State)?;
     let verifier: String = flow.try_get("pkce_verifier").map_err(|_| Failure::State)?;
     let next: String = flow.try_get("next").map_err(|_| Failure::State)?;
+    let link_user_id: Option<i64> = flow.try_get("link_user_id").map_err(|_| Failure::State)?;
 
     let client = oidc.client().await?;
     let tokens = client
@@ -281,20 +295,23 @@ async fn sign_in(
             tracing::warn!(error = %error, "OIDC ID token refused");
             Failure::Token
         })?;
-    let extra = payload(&id_token.to_string());
-    if !oidc.tenants.is_empty() {
-        let tid = extra.tid.as_deref().unwrap_or_default();
-        if !oidc.tenants.iter().any(|t| t == tid) {
-            return Err(Failure::Tenant);
-        }
+    // Claims the library does not type are read strictly: a claim of the wrong type refuses
+    // the token rather than counting as absent.
+    let extra = payload(&id_token.to_string()).ok_or(Failure::Token)?;
+    if !tenant_allowed(&oidc.tenants, &oidc.issuer, extra.tid.as_deref()) {
+        return Err(Failure::Tenant);
     }
     let subject = format!("{} {}", claims.issuer().as_str(), claims.subject().as_str());
+    if let Some(user_id) = link_user_id {
+        return link_identity(state, user_id, &subject).await;
+    }
+    // Only an address the identity provider says it verified (literally `true`) finds an
+    // account; `preferred_username` is a display name some providers let users choose.
     let email = claims
         .email()
-        .map(|e| e.as_str().to_owned())
-        .or(extra.preferred_username)
-        .map(|e| e.trim().to_lowercase());
-    let user_id = find_user(state, &subject, email.as_deref(), extra.email_verified)
+        .map(|e| e.as_str().trim().to_lowercase())
+        .filter(|_| extra.email_verified == Some(true));
+    let user_id = find_user(state, &subject, email.as_deref())
         .await
         .map_err(|error| {
             tracing::error!(%error, "finding the user of an OIDC identity");
@@ -330,14 +347,60 @@ async fn sign_in(
     }
 }
 
+/// Whether a token's tenant may sign in: one of `OIDC_TENANTS`; without that list, a token
+/// naming a tenant must come from that tenant's own issuer (Azure's issuer URL holds the
+/// tenant id), so a tenant-specific issuer never admits guests of other tenants.
+fn tenant_allowed(tenants: &[String], issuer: &str, tid: Option<&str>) -> bool {
+    match (tenants.is_empty(), tid) {
+        (false, Some(tid)) => tenants.iter().any(|t| t == tid),
+        (false, None) => false,
+        (true, Some(tid)) => !tid.is_empty() && issuer.split('/').any(|part| part == tid),
+        (true, None) => true,
+    }
+}
+
+/// Links the identity to the signed-in user who started the flow from 账号安全 (having
+/// signed in with password and second factor); an identity linked to someone else stays so.
+async fn link_identity(state: &AppState, user_id: i64, subject: &str) -> Result<Response, Failure> {
+    let linked = async {
+        let mut tx = state.db.begin().await?;
+        let taken = sqlx::query("SELECT id FROM users WHERE oidc_subject = $1 AND id <> $2")
+            .bind(subject)
+            .bind(user_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .is_some();
+        if taken {
+            return Ok(false);
+        }
+        sqlx::query("UPDATE users SET oidc_subject = $1 WHERE id = $2")
+            .bind(subject)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        app::audit::user_event(&mut *tx, None, user_id, "oidc_linked", "", "").await?;
+        tx.commit().await?;
+        Ok::<_, sqlx::Error>(true)
+    }
+    .await
+    .map_err(|error| {
+        tracing::error!(%error, "linking an OIDC identity");
+        Failure::Unavailable
+    })?;
+    let to = if linked {
+        "/account/security?oidc=linked"
+    } else {
+        "/account/security?oidc=taken"
+    };
+    Ok(Redirect::to(to).into_response())
+}
+
 /// The user an identity signs in: the one linked to its subject, else the one whose
-/// address it carries (then linked). An address the provider says is unverified counts
-/// for nothing.
+/// verified address it carries (then linked).
 async fn find_user(
     state: &AppState,
     subject: &str,
     email: Option<&str>,
-    email_verified: Option<bool>,
 ) -> Result<Option<i64>, sqlx::Error> {
     if let Some(row) = sqlx::query("SELECT id FROM users WHERE oidc_subject = $1")
         .bind(subject)
@@ -346,7 +409,7 @@ async fn find_user(
     {
         return Ok(Some(row.try_get("id")?));
     }
-    let Some(email) = email.filter(|_| email_verified != Some(false)) else {
+    let Some(email) = email else {
         return Ok(None);
     };
     let Some(row) = sqlx::query("SELECT id FROM users WHERE email = $1 AND oidc_subject IS NULL")
@@ -366,19 +429,19 @@ async fn find_user(
 }
 
 /// Claims `openidconnect`'s core types do not carry, read from a token it has verified.
+/// A present claim of another JSON type fails the whole read.
 #[derive(Debug, Default, Deserialize)]
 struct ExtraClaims {
     tid: Option<String>,
-    preferred_username: Option<String>,
     email_verified: Option<bool>,
 }
 
-fn payload(jwt: &str) -> ExtraClaims {
-    jwt.split('.')
-        .nth(1)
-        .and_then(|part| data_encoding::BASE64URL_NOPAD.decode(part.as_bytes()).ok())
-        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-        .unwrap_or_default()
+fn payload(jwt: &str) -> Option<ExtraClaims> {
+    let part = jwt.split('.').nth(1)?;
+    let bytes = data_encoding::BASE64URL_NOPAD
+        .decode(part.as_bytes())
+        .ok()?;
+    serde_json::from_slice(&bytes).ok()
 }
 
 pub type Shared = Arc<Oidc>;
@@ -387,14 +450,44 @@ pub type Shared = Arc<Oidc>;
 mod tests {
     use super::*;
 
+    fn claims(json: &str) -> Option<ExtraClaims> {
+        let body = data_encoding::BASE64URL_NOPAD.encode(json.as_bytes());
+        payload(&format!("e30.{body}.sig"))
+    }
+
     #[test]
     fn extra_claims_come_from_the_payload() {
-        let body = data_encoding::BASE64URL_NOPAD
-            .encode(br#"{"tid":"t-1","preferred_username":"a@b.cn","email_verified":true}"#);
-        let claims = payload(&format!("e30.{body}.sig"));
-        assert_eq!(claims.tid.as_deref(), Some("t-1"));
-        assert_eq!(claims.preferred_username.as_deref(), Some("a@b.cn"));
-        assert_eq!(claims.email_verified, Some(true));
-        assert!(payload("garbage").tid.is_none());
+        let read =
+            claims(r#"{"tid":"t-1","preferred_username":"a@b.cn","email_verified":true}"#).unwrap();
+        assert_eq!(read.tid.as_deref(), Some("t-1"));
+        assert_eq!(read.email_verified, Some(true));
+        assert_eq!(claims(r#"{"sub":"x"}"#).unwrap().email_verified, None);
+        assert!(payload("garbage").is_none());
+    }
+
+    #[test]
+    fn claims_of_the_wrong_type_fail_closed() {
+        for json in [
+            r#"{"email_verified":"true"}"#,
+            r#"{"email_verified":1}"#,
+            r#"{"email_verified":[true]}"#,
+            r#"{"tid":42}"#,
+            r#"{"tid":{"id":"t"}}"#,
+        ] {
+            assert!(claims(json).is_none(), "{json}");
+        }
+    }
+
+    #[test]
+    fn tenants_come_from_the_list_or_the_issuer() {
+        let issuer = "https://login.microsoftonline.com/t-1/v2.0";
+        let list = vec!["t-2".to_owned()];
+        assert!(tenant_allowed(&list, issuer, Some("t-2")));
+        assert!(!tenant_allowed(&list, issuer, Some("t-1")));
+        assert!(!tenant_allowed(&list, issuer, None));
+        assert!(tenant_allowed(&[], issuer, Some("t-1")));
+        assert!(!tenant_allowed(&[], issuer, Some("t-9")));
+        assert!(!tenant_allowed(&[], issuer, Some("")));
+        assert!(tenant_allowed(&[], "https://idp.example", None));
     }
 }

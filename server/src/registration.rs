@@ -12,7 +12,13 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
 
 pub async fn upload(State(state): State<AppState>, multipart: Multipart) -> Response {
-    let form = crate::FormPost::read(multipart, &["files"], MAX_FILES + 1).await;
+    let form = crate::FormPost::read(
+        multipart,
+        &["files"],
+        MAX_FILES + 1,
+        app::accounts::registration::MAX_FILE_BYTES,
+    )
+    .await;
     let too_large = form.broken;
     let company_name = form.field("company_name");
     let responsible_person = form.field("responsible_person");

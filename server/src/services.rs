@@ -14,24 +14,13 @@ pub async fn upload(
     State(state): State<AppState>,
     auth: Option<Extension<AuthContext>>,
     Path(item_id): Path<i64>,
-    mut multipart: Multipart,
+    multipart: Multipart,
 ) -> Response {
     let back = format!("/services/{item_id}");
     let result = async {
         let scope = crate::evidence::scope(auth)?;
-        let mut file = None;
-        while let Ok(Some(field)) = multipart.next_field().await {
-            if field.name() == Some("file") {
-                let name = field.file_name().unwrap_or("file").to_owned();
-                let bytes = field
-                    .bytes()
-                    .await
-                    .map_err(|_| AppError::invalid(&[("file", "ev.error.size")]))?;
-                file = Some((name, bytes));
-            }
-        }
-        let (name, bytes) = file.ok_or_else(|| AppError::invalid(&[("file", "form.required")]))?;
-        queries::add_file(&state.db, &state.storage, &scope, item_id, &name, &bytes).await
+        let upload = crate::evidence::one_file(multipart, app::services::MAX_FILE_BYTES).await?;
+        queries::add_file(&state.db, &state.storage, &scope, item_id, &upload).await
     }
     .await;
     match result {

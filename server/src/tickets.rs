@@ -24,7 +24,13 @@ pub async fn create(
         Err(AppError::Unauthorized) => return Redirect::to("/login").into_response(),
         Err(error) => return error.status().into_response(),
     };
-    let form = crate::FormPost::read(multipart, &["files"], MAX_FILES + 1).await;
+    let form = crate::FormPost::read(
+        multipart,
+        &["files"],
+        MAX_FILES + 1,
+        app::tickets::MAX_FILE_BYTES,
+    )
+    .await;
     let too_large = form.broken;
     let input = TicketInput {
         service_type: form.field("service_type"),

@@ -22,7 +22,13 @@ pub async fn apply(
         Err(AppError::Unauthorized) => return Redirect::to("/login").into_response(),
         Err(error) => return error.status().into_response(),
     };
-    let form = crate::FormPost::read(multipart, &["files"], MAX_FILES + 1).await;
+    let form = crate::FormPost::read(
+        multipart,
+        &["files"],
+        MAX_FILES + 1,
+        app::tiers::MAX_FILE_BYTES,
+    )
+    .await;
     let too_large = form.broken;
     let input = ApplicationInput {
         tier_id: form.field("tier_id"),

@@ -21,7 +21,13 @@ pub async fn upload(
         Some(_) => return StatusCode::FORBIDDEN.into_response(),
         None => return Redirect::to("/login").into_response(),
     };
-    let form = crate::FormPost::read(multipart, &["video", "poster"], 2).await;
+    let form = crate::FormPost::read(
+        multipart,
+        &["video", "poster"],
+        2,
+        app::tutorials::MAX_VIDEO_BYTES,
+    )
+    .await;
     let too_large = form.broken;
     let mut input = TutorialInput {
         topic: form.field("topic"),
@@ -33,9 +39,9 @@ pub async fn upload(
     };
     for (field, file) in form.files {
         if field == "video" && input.video.is_none() {
-            input.video = Some((file.name, file.bytes));
+            input.video = Some(file);
         } else if field == "poster" && input.poster.is_none() {
-            input.poster = Some(file.bytes);
+            input.poster = Some(file);
         }
     }
     let typed = [

@@ -159,7 +159,8 @@ pub mod ssr {
                 ),
             ],
             Some(("点击此处激活 / Activate your account", &url)),
-        );
+        )
+        .secret(url.clone());
         enqueue(&mut **tx, &mail).await
     }
 
@@ -182,6 +183,50 @@ pub mod ssr {
                     .into(),
             ],
             Some(("重置密码 / Reset password", &url)),
+        )
+        .secret(url.clone());
+        enqueue(&mut **tx, &mail).await
+    }
+
+    /// A new password ends what the old one opened: reset links still unused and sign-ins
+    /// waiting for their second factor.
+    pub async fn password_replaced(
+        tx: &mut Transaction<'static, Any>,
+        user_id: i64,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "UPDATE account_tokens SET used_at = $1
+             WHERE user_id = $2 AND purpose = 'reset' AND used_at IS NULL",
+        )
+        .bind(now())
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+        sqlx::query("DELETE FROM pending_sign_ins WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&mut **tx)
+            .await?;
+        Ok(())
+    }
+
+    /// Wrong second-factor codes started to wait: someone who knows the password may be
+    /// guessing the code.
+    pub async fn enqueue_second_factor_alert(
+        tx: &mut Transaction<'static, Any>,
+        to: &str,
+    ) -> Result<(), sqlx::Error> {
+        let mail = render(
+            to,
+            "多次输入错误的验证码 · Several wrong verification codes",
+            &[
+                "有人用正确的密码登录了您的服务提供商中心账号，但多次输入了错误的两步验证码。此后每次尝试都需要等待更久。".into(),
+                "如果这不是您本人，请立即修改密码并联系平台。".into(),
+                "Someone signed in to your Provider Center account with the right password but \
+                 typed several wrong verification codes; each further try now waits longer. If \
+                 this was not you, change your password now and contact the platform."
+                    .into(),
+            ],
+            None,
         );
         enqueue(&mut **tx, &mail).await
     }
@@ -471,7 +516,8 @@ pub async fn reset_password(
 
     let result = async {
         let db = crate::scope::db()?;
-        let refuse = |field: &str, code: &str| crate::forms::invalid("reset", &[(field, code)], &[]);
+        let refuse =
+            |field: &str, code: &str| crate::forms::invalid("reset", &[(field, code)], &[]);
         let row = sqlx::query(
             "SELECT u.id, u.email, u.name FROM account_tokens t JOIN users u ON u.id = t.user_id
              WHERE t.id = $1 AND t.purpose = 'reset'",
@@ -488,7 +534,9 @@ pub async fn reset_password(
         if new_password != confirm_password {
             return Err(refuse("confirm_password", "password.mismatch"));
         }
-        let hash = pw::hash(new_password).await.map_err(|_| AppError::Internal)?;
+        let hash = pw::hash(new_password)
+            .await
+            .map_err(|_| AppError::Internal)?;
         let mut tx = db.begin().await?;
         let user_id = match ssr::claim(&mut tx, "reset", &token).await? {
             Ok((user_id, _)) => user_id,
@@ -500,13 +548,7 @@ pub async fn reset_password(
             .execute(&mut *tx)
             .await?;
         // Other reset links of this user die with this one.
-        sqlx::query(
-            "UPDATE account_tokens SET used_at = $1 WHERE user_id = $2 AND purpose = 'reset' AND used_at IS NULL",
-        )
-        .bind(crate::db::now())
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?;
+        ssr::password_replaced(&mut tx, user_id).await?;
         sqlx::query("DELETE FROM sessions WHERE user_id = $1")
             .bind(user_id)
             .execute(&mut *tx)
@@ -515,7 +557,15 @@ pub async fn reset_password(
             .bind(&email)
             .execute(&mut *tx)
             .await?;
-        crate::audit::user_event(&mut *tx, None, user_id, "password_reset", "", &crate::scope::client_ip()).await?;
+        crate::audit::user_event(
+            &mut *tx,
+            None,
+            user_id,
+            "password_reset",
+            "",
+            &crate::scope::client_ip(),
+        )
+        .await?;
         ssr::enqueue_password_changed(&mut tx, &email).await?;
         tx.commit().await?;
         leptos_axum::redirect(&format!(

@@ -183,6 +183,51 @@ pub mod ssr {
         Ok(())
     }
 
+    /// Seconds before user `user_id` may try another second-factor code.
+    pub async fn second_factor_wait(db: &Db, user_id: i64) -> Result<i64, sqlx::Error> {
+        let row = sqlx::query(
+            "SELECT second_factor_failures, second_factor_failed_at FROM users WHERE id = $1",
+        )
+        .bind(user_id)
+        .fetch_one(db.pool())
+        .await?;
+        Ok(crate::accounts::policy::second_factor_wait(
+            row.try_get("second_factor_failures")?,
+            row.try_get("second_factor_failed_at")?,
+            now(),
+        ))
+    }
+
+    /// Counts a wrong second-factor code against the account, audits it, and mails the
+    /// user when the codes start to wait (someone may hold their password).
+    pub async fn second_factor_failed(db: &Db, user_id: i64, ip: &str) -> Result<(), sqlx::Error> {
+        let mut tx = db.begin().await?;
+        let row = sqlx::query(
+            "UPDATE users SET second_factor_failures = second_factor_failures + 1,
+                 second_factor_failed_at = $1
+             WHERE id = $2 RETURNING second_factor_failures, email",
+        )
+        .bind(now())
+        .bind(user_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        let failures: i64 = row.try_get("second_factor_failures")?;
+        crate::audit::user_event(
+            &mut *tx,
+            None,
+            user_id,
+            "second_factor_failed",
+            &failures.to_string(),
+            ip,
+        )
+        .await?;
+        if failures == crate::accounts::policy::FREE_SECOND_FACTOR_FAILURES {
+            let email: String = row.try_get("email")?;
+            crate::accounts::activation::ssr::enqueue_second_factor_alert(&mut tx, &email).await?;
+        }
+        tx.commit().await
+    }
+
     /// Checks a second factor: a TOTP code (each time step once) or an unused recovery code.
     pub async fn check_second_factor(
         db: &Db,
@@ -387,7 +432,18 @@ pub async fn login_verify(code: String) -> Result<(), AppError> {
         };
         let user_id: i64 = row.try_get("user_id")?;
         let next: String = row.try_get("next")?;
+        // Wrong codes count per account, across sign-ins: a fresh password sign-in does not
+        // buy fresh guesses.
+        let wait = ssr::second_factor_wait(&db, user_id).await?;
+        if wait > 0 {
+            return Err(crate::forms::invalid(
+                "verify",
+                &[("code", "login.error.code_throttled")],
+                &[],
+            ));
+        }
         if !ssr::check_second_factor(&db, user_id, &code).await? {
+            ssr::second_factor_failed(&db, user_id, &client_ip()).await?;
             let attempts: i64 = row.try_get::<i64, _>("attempts")? + 1;
             if attempts >= PENDING_ATTEMPTS {
                 sqlx::query("DELETE FROM pending_sign_ins WHERE id = $1")
@@ -407,6 +463,10 @@ pub async fn login_verify(code: String) -> Result<(), AppError> {
         }
         sqlx::query("DELETE FROM pending_sign_ins WHERE id = $1")
             .bind(&id)
+            .execute(db.pool())
+            .await?;
+        sqlx::query("UPDATE users SET second_factor_failures = 0 WHERE id = $1")
+            .bind(user_id)
             .execute(db.pool())
             .await?;
         set_cookie(ssr::cookie(PENDING_COOKIE, "", 0, settings.secure_cookies))?;

@@ -31,9 +31,19 @@ pub fn home_path(is_operator: bool, has_provider: bool) -> &'static str {
     }
 }
 
-/// Only same-site paths are followed after sign-in, never `//host` or `https://…`.
+/// Only paths of this site are followed after sign-in: one leading slash, then no second
+/// slash or backslash, and nothing a browser drops or rewrites (tabs, newlines, spaces,
+/// backslashes, other control characters), so `/\t/evil.example` cannot become
+/// `//evil.example`.
 pub fn safe_next(next: Option<&str>) -> Option<&str> {
-    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\"))
+    next.filter(|n| {
+        let mut chars = n.chars();
+        chars.next() == Some('/')
+            && !matches!(chars.next(), Some('/' | '\\'))
+            && n.len() <= 2000
+            && n.chars()
+                .all(|c| !c.is_control() && !c.is_whitespace() && c != '\\')
+    })
 }
 
 /// Percent-encodes a query value.
@@ -166,6 +176,23 @@ mod tests {
         assert_eq!(safe_next(Some("/\\evil.example")), None);
         assert_eq!(safe_next(Some("https://evil.example")), None);
         assert_eq!(safe_next(None), None);
+        for hostile in [
+            "/\t/evil.example/x",
+            "/\n/evil.example",
+            "/\r\n/evil.example",
+            "/ /evil.example",
+            "/\u{0b}/evil.example",
+            "/x\\evil",
+            "\\\\evil.example",
+            "javascript:alert(1)",
+            "evil.example",
+            "",
+            "/\u{3000}/evil.example",
+        ] {
+            assert_eq!(safe_next(Some(hostile)), None, "{hostile:?}");
+        }
+        assert_eq!(safe_next(Some("/%2F/evil")), Some("/%2F/evil"));
+        assert_eq!(safe_next(Some("/")), Some("/"));
     }
 
     #[test]

@@ -64,6 +64,23 @@ pub fn sign_in_wait(account_failures: &[i64], ip_failures: &[i64], now: i64) -> 
     ))
 }
 
+/// Wrong second-factor codes in a row that are free; each one after doubles the wait.
+pub const FREE_SECOND_FACTOR_FAILURES: i64 = 5;
+/// The longest wait between second-factor tries: a day, so that guessing a six-digit code
+/// takes years, not hours.
+const MAX_SECOND_FACTOR_WAIT: i64 = 24 * 3600;
+
+/// How long before the next second-factor code may be tried, after `failures` wrong codes in
+/// a row (counted per account across sign-ins), the last at `last_at`.
+pub fn second_factor_wait(failures: i64, last_at: i64, now: i64) -> i64 {
+    if failures < FREE_SECOND_FACTOR_FAILURES {
+        return 0;
+    }
+    let over = (failures - FREE_SECOND_FACTOR_FAILURES).min(20) as u32;
+    let backoff = (60_i64 << over).min(MAX_SECOND_FACTOR_WAIT);
+    (last_at + backoff - now).max(0)
+}
+
 /// Whole minutes to tell the user, never 0.
 pub fn minutes(wait_secs: i64) -> i64 {
     ((wait_secs + 59) / 60).max(1)
@@ -72,6 +89,23 @@ pub fn minutes(wait_secs: i64) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn second_factor_guessing_slows_to_one_try_a_day() {
+        assert_eq!(second_factor_wait(4, 1000, 1000), 0);
+        assert_eq!(second_factor_wait(5, 1000, 1000), 60);
+        assert_eq!(second_factor_wait(6, 1000, 1000), 120);
+        assert_eq!(second_factor_wait(6, 1000, 1120), 0);
+        assert_eq!(second_factor_wait(40, 1000, 1000), 24 * 3600);
+        // An attacker trying as fast as allowed gets at most this many codes in 30 days.
+        let (mut failures, mut now, mut tries) = (0, 0_i64, 0);
+        while now < 30 * 24 * 3600 {
+            now += second_factor_wait(failures, now, now).max(1);
+            failures += 1;
+            tries += 1;
+        }
+        assert!(tries < 50, "{tries}");
+    }
 
     #[test]
     fn short_long_and_common_passwords_are_refused() {

@@ -129,17 +129,17 @@ pub mod ssr {
         files: Vec<Upload>,
     ) -> Result<String, AppError> {
         let mut errors = check_company(company_name, responsible_person);
-        let files: Vec<Upload> = files.into_iter().filter(|f| !f.bytes.is_empty()).collect();
+        let files: Vec<Upload> = files.into_iter().filter(|f| !f.is_empty()).collect();
         let mut types = Vec::new();
         if files.is_empty() {
             errors.push(("files", "registration.error.files_required"));
         } else if files.len() > MAX_FILES {
             errors.push(("files", "registration.error.too_many_files"));
-        } else if files.iter().any(|f| f.bytes.len() > MAX_FILE_BYTES) {
+        } else if files.iter().any(|f| f.len() > MAX_FILE_BYTES) {
             errors.push(("files", "registration.error.file_size"));
         } else {
             for file in &files {
-                match sniff(&file.bytes) {
+                match sniff(file.head()) {
                     Some(kind @ ("application/pdf" | "image/png" | "image/jpeg")) => {
                         types.push(kind)
                     }
@@ -158,7 +158,7 @@ pub mod ssr {
         }
         let mut keys = Vec::new();
         for file in &files {
-            keys.push(storage.put(&file.bytes).await.map_err(|error| {
+            keys.push(storage.put_upload(file).await.map_err(|error| {
                 tracing::error!(%error, "storing a qualification file");
                 AppError::Internal
             })?);
@@ -185,7 +185,7 @@ pub mod ssr {
             .bind(id)
             .bind(clean_name(&file.name))
             .bind(*kind)
-            .bind(file.bytes.len() as i64)
+            .bind(file.len() as i64)
             .bind(key)
             .bind(at)
             .execute(&mut *tx)

@@ -25,6 +25,9 @@ pub struct SecurityStatus {
     /// Whether the user is the current provider's admin (the only one who sets the rule).
     pub is_admin: bool,
     pub provider_requires: bool,
+    /// AAD 快捷登录 is configured, and whether an identity is linked to this account.
+    pub oidc_enabled: bool,
+    pub oidc_linked: bool,
 }
 
 /// 修改密码: the current password, then the new one twice. Every other session of the user
@@ -70,6 +73,7 @@ pub async fn change_password(
             .bind(auth.user_id)
             .execute(&mut *tx)
             .await?;
+        super::activation::ssr::password_replaced(&mut tx, auth.user_id).await?;
         crate::audit::user_event(
             &mut *tx,
             auth.provider.map(|p| p.provider_id),
@@ -148,12 +152,20 @@ pub async fn get_security_status() -> Result<SecurityStatus, AppError> {
             ),
             None => (false, false),
         };
+        let oidc_linked = sqlx::query("SELECT oidc_subject FROM users WHERE id = $1")
+            .bind(auth.user_id)
+            .fetch_one(db.pool())
+            .await?
+            .try_get::<Option<String>, _>("oidc_subject")?
+            .is_some();
         Ok(SecurityStatus {
             enabled,
             pending,
             recovery_codes_left: left,
             is_admin,
             provider_requires,
+            oidc_enabled: crate::scope::settings()?.oidc_enabled,
+            oidc_linked,
         })
     }
     .await;
@@ -373,6 +385,15 @@ pub fn SecurityPage() -> impl IntoView {
     let locale = use_locale();
     let query = use_query_map();
     let required = query.read_untracked().get("required").is_some();
+    // The answer of a linking round trip to the identity provider.
+    let oidc_notice = query
+        .read_untracked()
+        .get("oidc")
+        .and_then(|v| match v.as_str() {
+            "linked" => Some(("notice ok", "oidc.link.done")),
+            "taken" => Some(("notice warn", "oidc.link.taken")),
+            _ => None,
+        });
     let start = ServerAction::<StartTwoFactor>::new();
     let confirm = ServerAction::<ConfirmTwoFactor>::new();
     let disable = ServerAction::<DisableTwoFactor>::new();
@@ -390,6 +411,7 @@ pub fn SecurityPage() -> impl IntoView {
         <section class="page narrow">
             <h1>{locale.t("menu.security")}</h1>
             {required.then(|| view! { <p class="notice" role="alert">{locale.t("two_factor.required_notice")}</p> })}
+            {oidc_notice.map(|(class, key)| view! { <p class=class role="status" data-testid="oidc-notice">{locale.t(key)}</p> })}
             <Suspense fallback=move || view! { <p class="loading">{locale.t("common.loading")}</p> }>
                 {move || Suspend::new(async move {
                     match status.await {
@@ -465,7 +487,22 @@ pub fn SecurityPage() -> impl IntoView {
                                     </ActionForm>
                                 </div>
                             });
-                            view! { {state} {admin} }.into_any()
+                            // An identity provider signs in only an account linked to it, or one
+                            // whose address it verified; anyone else links it here, signed in.
+                            let aad = status.oidc_enabled.then(|| view! {
+                                <div class="card" data-testid="oidc-link">
+                                    <h2>{locale.t("oidc.link.title")}</h2>
+                                    {if status.oidc_linked {
+                                        view! { <p><span class="status status-completed">{locale.t("oidc.link.linked")}</span></p> }.into_any()
+                                    } else {
+                                        view! {
+                                            <p class="muted">{locale.t("oidc.link.explain")}</p>
+                                            <a class="button" rel="external" href="/auth/oidc/start?link=1">{locale.t("oidc.link.action")}</a>
+                                        }.into_any()
+                                    }}
+                                </div>
+                            });
+                            view! { {state} {admin} {aad} }.into_any()
                         }
                         Err(error) => view! { <crate::shell::ErrorPage error /> }.into_any(),
                     }

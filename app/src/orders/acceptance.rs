@@ -213,9 +213,7 @@ fn AcceptanceBody(
                         <input type="hidden" name="decision" value="reject" />
                         <label class="field">
                             <span>{locale.t("acc.reject_reason")} " *"</span>
-                            <textarea name="reason" rows="3" maxlength="2000">
-                                {move || reject_feedback.with(|f| f.value("reason"))}
-                            </textarea>
+                            <textarea name="reason" rows="3" maxlength="2000" inner_html=move || crate::forms::text_html(&reject_feedback.with(|f| f.value("reason")))></textarea>
                             <FieldMessage feedback=reject_feedback field="reason" />
                         </label>
                         <button type="submit" class="button danger wide" disabled=move || answer.pending().get()>
@@ -316,7 +314,8 @@ mod ssr {
                 ),
             ],
             Some(("验收 / Review", &url)),
-        );
+        )
+        .secret(url.clone());
         enqueue(&mut **tx, &mail).await?;
         Ok(())
     }

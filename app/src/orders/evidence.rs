@@ -25,20 +25,19 @@ pub async fn add(
     scope: &ProviderScope,
     no: &str,
     milestone_id: i64,
-    name: &str,
-    bytes: &[u8],
+    upload: &crate::storage::Upload,
 ) -> Result<(), AppError> {
-    if bytes.is_empty() {
+    if upload.is_empty() {
         return Err(AppError::invalid(&[("file", "form.required")]));
     }
-    if bytes.len() > MAX_BYTES {
+    if upload.len() > MAX_BYTES {
         return Err(AppError::invalid(&[("file", "ev.error.size")]));
     }
     let content_type =
-        sniff(bytes).ok_or_else(|| AppError::invalid(&[("file", "ev.error.type")]))?;
+        sniff(upload.head()).ok_or_else(|| AppError::invalid(&[("file", "ev.error.type")]))?;
     // Checked before the bytes are stored, and again in the transaction that records them.
     check_open(db, scope, no, milestone_id).await?;
-    let key = storage.put(bytes).await.map_err(|error| {
+    let key = storage.put_upload(upload).await.map_err(|error| {
         tracing::error!(%error, "storing an evidence file");
         AppError::Internal
     })?;
@@ -48,7 +47,7 @@ pub async fn add(
     if !status.editable() {
         return Err(AppError::Conflict("ms.error.locked".into()));
     }
-    let name = clean_name(name);
+    let name = clean_name(&upload.name);
     sqlx::query(
         "INSERT INTO milestone_files (milestone_id, name, content_type, size, storage_key, uploaded_by, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -56,7 +55,7 @@ pub async fn add(
     .bind(milestone_id)
     .bind(&name)
     .bind(content_type)
-    .bind(bytes.len() as i64)
+    .bind(upload.len() as i64)
     .bind(&key)
     .bind(scope.user_id)
     .bind(now())
@@ -139,13 +138,15 @@ pub async fn for_provider(
 
 /// A file of the stage an acceptance link was sent for.
 pub async fn for_link(db: &Db, token: &str, file_id: i64) -> Result<StoredFile, AppError> {
+    // The link is the customer's credential: once answered or expired it opens nothing.
     let row = sqlx::query(
         "SELECT f.name, f.content_type, f.storage_key FROM milestone_files f
          JOIN acceptance_links l ON l.milestone_id = f.milestone_id
-         WHERE f.id = $1 AND l.id = $2",
+         WHERE f.id = $1 AND l.id = $2 AND l.answered_at IS NULL AND l.expires_at > $3",
     )
     .bind(file_id)
     .bind(hash_token(token))
+    .bind(crate::db::now())
     .fetch_optional(db.pool())
     .await?
     .ok_or(AppError::NotFound)?;

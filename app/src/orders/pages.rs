@@ -310,9 +310,7 @@ fn AnswerActions(no: String, detail: Resource<Result<WorkOrderDetail, AppError>>
                     <input type="hidden" name="no" value=no_for_decline />
                     <label class="field">
                         <span>{locale.t("wo.decline_reason")} " *"</span>
-                        <textarea name="reason" rows="3" maxlength="2000">
-                            {move || decline_feedback.with(|f| f.value("reason"))}
-                        </textarea>
+                        <textarea name="reason" rows="3" maxlength="2000" inner_html=move || crate::forms::text_html(&decline_feedback.with(|f| f.value("reason")))></textarea>
                         <FieldMessage feedback=decline_feedback field="reason" />
                     </label>
                     <button type="submit" class="button danger" disabled=move || decline.pending().get()>
@@ -546,12 +544,12 @@ fn MilestoneForm(
             </div>
             <label class="field">
                 <span>{locale.t("ms.standard")} " *"</span>
-                <textarea name="standard" rows="2" maxlength="2000">{initial("standard", &m.standard)}</textarea>
+                <textarea name="standard" rows="2" maxlength="2000" inner_html=crate::forms::text_html(&initial("standard", &m.standard))></textarea>
                 <FieldMessage feedback=fb field="standard" />
             </label>
             <label class="field">
                 <span>{locale.t("ms.remarks")}</span>
-                <textarea name="remarks" rows="2" maxlength="2000">{initial("remarks", &m.remarks)}</textarea>
+                <textarea name="remarks" rows="2" maxlength="2000" inner_html=crate::forms::text_html(&initial("remarks", &m.remarks))></textarea>
                 <FieldMessage feedback=fb field="remarks" />
             </label>
             <button type="submit" class="button primary" disabled=move || save.pending().get()>

@@ -2,6 +2,10 @@
 //! form. Once hydrated, a toolbar and an editable area take its place and write their HTML
 //! back into the (hidden) textarea, so the form posts the same field either way. Whatever
 //! arrives is sanitized on the server.
+//!
+//! Only stored, sanitized HTML is ever rendered as markup (the editable area). What a refused
+//! plain post sends back through the URL goes into the textarea, as text: a crafted link can
+//! put words there, never a script.
 
 use crate::i18n::use_locale;
 use leptos::prelude::*;
@@ -38,7 +42,10 @@ fn ask(message: &str) -> Option<String> {
 pub fn RichTextEditor(
     /// The form field's name.
     name: &'static str,
-    initial: String,
+    /// The saved description, sanitized by the server when it was stored and when read.
+    saved_html: String,
+    /// What a refused plain post typed, shown as source text in the textarea.
+    typed: Option<String>,
 ) -> impl IntoView {
     let locale = use_locale();
     let enhanced = RwSignal::new(false);
@@ -101,9 +108,9 @@ pub fn RichTextEditor(
             </div>
             <div class="rte-area rich-text" contenteditable="true" role="textbox" aria-multiline="true"
                 aria-label=locale.t("svc.description") node_ref=area hidden=move || !enhanced.get()
-                inner_html=initial.clone() on:input=move |_| sync() on:blur=move |_| sync()></div>
+                inner_html=saved_html.clone() on:input=move |_| sync() on:blur=move |_| sync()></div>
             <textarea name=name node_ref=field rows="12" class="rte-source" hidden=move || enhanced.get()
-                aria-label=locale.t("svc.description")>{initial}</textarea>
+                aria-label=locale.t("svc.description") inner_html=crate::forms::text_html(&typed.unwrap_or(saved_html))></textarea>
         </div>
     }
 }

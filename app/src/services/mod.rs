@@ -153,7 +153,7 @@ pub async fn list_service_items(
     let result = async {
         use crate::scope::{db, provider_scope};
         let (_, scope) = provider_scope()?;
-        let filter = queries::Filter::parse(&from, &to, &q, &status, &sort, &page);
+        let filter = queries::Filter::parse(&from, &to, &q, &status, &sort, &page)?;
         queries::list(&db()?, queries::Owner::Provider(scope.provider_id), &filter).await
     }
     .await;

@@ -186,7 +186,12 @@ fn BasicForm(
             saved.to_owned()
         }
     };
-    let description = value("description", &content.description_html);
+    // Typed text from the URL is only ever text (the textarea), never markup.
+    let typed_description = fb.with_untracked(|f| {
+        (!f.errors.is_empty())
+            .then(|| f.value("description"))
+            .filter(|typed| !typed.is_empty())
+    });
     view! {
         <ActionForm action=save attr:class="form card wide-form" attr:data-testid="basic-form">
             <FormMessage feedback=fb />
@@ -219,7 +224,7 @@ fn BasicForm(
             </div>
             <div class="field">
                 <span>{locale.t("svc.description")}</span>
-                <RichTextEditor name="description" initial=description />
+                <RichTextEditor name="description" saved_html=content.description_html.clone() typed=typed_description />
                 <span class="muted small">{locale.t("svc.description_hint")}</span>
                 <FieldMessage feedback=fb field="description" />
             </div>

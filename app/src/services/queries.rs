@@ -41,7 +41,14 @@ pub struct Filter {
 }
 
 impl Filter {
-    pub fn parse(from: &str, to: &str, q: &str, status: &str, sort: &str, page: &str) -> Filter {
+    pub fn parse(
+        from: &str,
+        to: &str,
+        q: &str,
+        status: &str,
+        sort: &str,
+        page: &str,
+    ) -> Result<Filter, AppError> {
         let sort = match sort {
             "created_asc" => "s.created_at ASC, s.id ASC",
             "name" => "s.name ASC, s.id ASC",
@@ -49,7 +56,7 @@ impl Filter {
             "submitted" => "s.submitted_at ASC, s.id ASC",
             _ => "s.created_at DESC, s.id DESC",
         };
-        Filter {
+        Ok(Filter {
             from: day_start(from),
             // 截止日期 includes its last day.
             to: day_start(to).map(|t| t + 86_400),
@@ -57,8 +64,8 @@ impl Filter {
             status: ServiceStatus::from_db(status),
             waiting: status == "waiting",
             sort,
-            page: page.parse::<i64>().ok().filter(|p| *p >= 1).unwrap_or(1),
-        }
+            page: crate::paging::page_number(page)?,
+        })
     }
 }
 
@@ -802,44 +809,52 @@ pub async fn delete_plan(
 
 /// Attaches a file: PDF, image, ZIP or Office document judged by its content, at most
 /// `MAX_FILE_BYTES`, at most `MAX_FILES` per item.
+async fn file_count(tx: &mut Tx, item_id: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query("SELECT COUNT(*) AS n FROM service_files WHERE service_item_id = $1")
+        .bind(item_id)
+        .fetch_one(&mut **tx)
+        .await?
+        .try_get("n")
+}
+
 pub async fn add_file(
     db: &Db,
     storage: &Storage,
     scope: &ProviderScope,
     item_id: i64,
-    name: &str,
-    bytes: &[u8],
+    upload: &crate::storage::Upload,
 ) -> Result<(), AppError> {
-    if bytes.is_empty() {
+    if upload.is_empty() {
         return Err(AppError::invalid(&[("file", "form.required")]));
     }
-    if bytes.len() > MAX_FILE_BYTES {
+    if upload.len() > MAX_FILE_BYTES {
         return Err(AppError::invalid(&[("file", "ev.error.size")]));
     }
     let content_type =
-        sniff(bytes).ok_or_else(|| AppError::invalid(&[("file", "ev.error.type")]))?;
-    // Checked before the bytes are stored, and again under the lock that records them.
+        sniff(upload.head()).ok_or_else(|| AppError::invalid(&[("file", "ev.error.type")]))?;
+    // Checked before the bytes are stored (nothing is written for a refused file), and again
+    // under the lock that records them.
     {
         let mut tx = db.begin().await?;
         lock_editable(&mut tx, scope, item_id).await?;
+        if file_count(&mut tx, item_id).await? >= MAX_FILES {
+            return Err(AppError::invalid(&[("file", "svc.error.too_many_files")]));
+        }
         tx.rollback().await?;
     }
-    let key = storage.put(bytes).await.map_err(|error| {
+    let key = storage.put_upload(upload).await.map_err(|error| {
         tracing::error!(%error, "storing a service item attachment");
         AppError::Internal
     })?;
     let mut tx = db.begin().await?;
     let version = lock_editable(&mut tx, scope, item_id).await?;
-    let count: i64 =
-        sqlx::query("SELECT COUNT(*) AS n FROM service_files WHERE service_item_id = $1")
-            .bind(item_id)
-            .fetch_one(&mut *tx)
-            .await?
-            .try_get("n")?;
-    if count >= MAX_FILES {
+    if file_count(&mut tx, item_id).await? >= MAX_FILES {
+        // Raced past the first check: the stored copy goes again.
+        drop(tx);
+        let _ = storage.delete(&key).await;
         return Err(AppError::invalid(&[("file", "svc.error.too_many_files")]));
     }
-    let name = clean_name(name);
+    let name = clean_name(&upload.name);
     sqlx::query(
         "INSERT INTO service_files (service_item_id, name, content_type, size, storage_key, uploaded_by, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -847,7 +862,7 @@ pub async fn add_file(
     .bind(item_id)
     .bind(&name)
     .bind(content_type)
-    .bind(bytes.len() as i64)
+    .bind(upload.len() as i64)
     .bind(&key)
     .bind(scope.user_id)
     .bind(now())

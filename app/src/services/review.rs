@@ -27,7 +27,7 @@ pub async fn list_service_reviews(
             status.as_str()
         };
         let sort = if status == "waiting" { "submitted" } else { "" };
-        let filter = queries::Filter::parse("", "", &q, status, sort, &page);
+        let filter = queries::Filter::parse("", "", &q, status, sort, &page)?;
         queries::list(&db()?, queries::Owner::Platform, &filter).await
     }
     .await;
@@ -254,7 +254,7 @@ fn Review(d: ServiceDetail, detail: Resource<Result<ServiceDetail, AppError>>) -
                 <input type="hidden" name="version" value=version.to_string() />
                 <label class="field">
                     <span>{locale.t("svc.reason")}</span>
-                    <textarea name="reason" rows="3" maxlength="1000" placeholder=locale.t("svc.reason_hint")>{move || fb.with(|f| f.value("reason"))}</textarea>
+                    <textarea name="reason" rows="3" maxlength="1000" placeholder=locale.t("svc.reason_hint") inner_html=move || crate::forms::text_html(&fb.with(|f| f.value("reason")))></textarea>
                     <FieldMessage feedback=fb field="reason" />
                 </label>
                 <div class="toolbar">

@@ -57,6 +57,21 @@ pub fn description(html: &str) -> String {
         )
         .generic_attributes(HashSet::new())
         .url_schemes(["http", "https", "mailto"].into_iter().collect())
+        // An image loads when a reviewer opens the page: only over https (no plain-http
+        // tracking pixel or mixed content); links may still point to http sites.
+        .attribute_filter(|element, attribute, value| {
+            if element == "img"
+                && attribute == "src"
+                && !value
+                    .trim_start()
+                    .to_ascii_lowercase()
+                    .starts_with("https://")
+            {
+                None
+            } else {
+                Some(value.into())
+            }
+        })
         // A relative link or image would make a reader's browser call this portal.
         .url_relative(ammonia::UrlRelative::Deny)
         .link_rel(Some("noopener noreferrer nofollow"))
@@ -100,6 +115,16 @@ mod tests {
             assert!(!clean.contains(banned), "{banned} in {clean}");
         }
         assert!(clean.contains("<h2>标题</h2>"));
+    }
+
+    #[test]
+    fn images_load_only_over_https() {
+        let clean = description(
+            r#"<img src="http://tracker.example/p.gif"><img src="HTTPS://example.com/a.png"><a href="http://example.com">x</a>"#,
+        );
+        assert!(!clean.contains("tracker"), "{clean}");
+        assert!(clean.contains("HTTPS://example.com/a.png"), "{clean}");
+        assert!(clean.contains(r#"href="http://example.com""#), "{clean}");
     }
 
     #[test]

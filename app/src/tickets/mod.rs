@@ -177,7 +177,7 @@ pub async fn list_tickets(
     let result = async {
         use crate::scope::{db, provider_scope};
         let (_, scope) = provider_scope()?;
-        let filter = queries::Filter::parse(&status, unread.as_deref() == Some("1"), &page);
+        let filter = queries::Filter::parse(&status, unread.as_deref() == Some("1"), &page)?;
         let helpdesk =
             leptos::prelude::use_context::<helpdesk::Helpdesk>().ok_or(AppError::Internal)?;
         queries::list(

@@ -15,7 +15,7 @@ pub async fn list_platform_tickets(status: String, page: String) -> Result<Ticke
     let result = async {
         use crate::scope::{db, operator};
         operator()?;
-        let filter = queries::Filter::parse(&status, false, &page);
+        let filter = queries::Filter::parse(&status, false, &page)?;
         let helpdesk =
             leptos::prelude::use_context::<helpdesk::Helpdesk>().ok_or(AppError::Internal)?;
         queries::list(&db()?, &helpdesk, queries::Owner::Platform, &filter).await

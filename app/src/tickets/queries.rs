@@ -42,12 +42,12 @@ pub struct Filter {
 }
 
 impl Filter {
-    pub fn parse(status: &str, unread: bool, page: &str) -> Filter {
-        Filter {
+    pub fn parse(status: &str, unread: bool, page: &str) -> Result<Filter, AppError> {
+        Ok(Filter {
             status: TicketStatus::from_db(status),
             unread,
-            page: page.parse::<i64>().ok().filter(|p| *p >= 1).unwrap_or(1),
-        }
+            page: crate::paging::page_number(page)?,
+        })
     }
 }
 
@@ -256,7 +256,7 @@ pub async fn create(
     files: Vec<Upload>,
 ) -> Result<String, AppError> {
     let mut errors = input.check();
-    let files: Vec<Upload> = files.into_iter().filter(|f| !f.bytes.is_empty()).collect();
+    let files: Vec<Upload> = files.into_iter().filter(|f| !f.is_empty()).collect();
     if let Some(code) = check_attachments(
         &files,
         MAX_FILES,

@@ -180,7 +180,7 @@ fn ApplyForm(higher: Vec<TierView>, contact: (String, String, String)) -> impl I
                 </label>
                 <label class="field">
                     <span>{locale.t("tier.reason")} " *"</span>
-                    <textarea name="reason" rows="4" maxlength="2000" required>{value("reason", "")}</textarea>
+                    <textarea name="reason" rows="4" maxlength="2000" required inner_html=crate::forms::text_html(&value("reason", ""))></textarea>
                     <FieldMessage feedback=fb field="reason" />
                 </label>
                 <div class="field-row">

@@ -225,7 +225,7 @@ pub fn PlatformTiersPage() -> impl IntoView {
                                                     <input type="text" name="name" value=t.name.clone() maxlength="30" required />
                                                     <FieldMessage feedback=fb field="name" /></label>
                                                 <label class="field"><span>{locale.t("tier.requirement")}</span>
-                                                    <textarea name="requirement" rows="2" maxlength="500">{t.requirement.clone()}</textarea></label>
+                                                    <textarea name="requirement" rows="2" maxlength="500" inner_html=crate::forms::text_html(&t.requirement.clone())></textarea></label>
                                                 <button type="submit" class="button small">{locale.t("common.save")}</button>
                                             </ActionForm>
                                             <ul class="benefits">
@@ -327,7 +327,7 @@ pub fn PlatformTierApplicationPage() -> impl IntoView {
                                     <FormMessage feedback=fb />
                                     <input type="hidden" name="id" value=a.id.to_string() />
                                     <label class="field"><span>{locale.t("svc.reason")}</span>
-                                        <textarea name="reason" rows="3" maxlength="1000" placeholder=locale.t("tier.reason_hint")>{move || fb.with(|f| f.value("reason"))}</textarea>
+                                        <textarea name="reason" rows="3" maxlength="1000" placeholder=locale.t("tier.reason_hint") inner_html=move || crate::forms::text_html(&fb.with(|f| f.value("reason")))></textarea>
                                         <FieldMessage feedback=fb field="reason" /></label>
                                     <div class="toolbar">
                                         <button type="submit" name="decision" value="approve" class="button primary">{locale.t("svc.approve")}</button>

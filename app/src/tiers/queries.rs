@@ -215,7 +215,7 @@ pub async fn apply(
     if target.is_none() {
         errors.push(("tier_id", "form.required"));
     }
-    let files: Vec<Upload> = files.into_iter().filter(|f| !f.bytes.is_empty()).collect();
+    let files: Vec<Upload> = files.into_iter().filter(|f| !f.is_empty()).collect();
     if let Some(code) = check_attachments(
         &files,
         MAX_FILES,

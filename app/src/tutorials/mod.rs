@@ -134,8 +134,8 @@ pub mod ssr {
         pub description: String,
         pub external_url: String,
         pub duration: String,
-        pub video: Option<(String, Vec<u8>)>,
-        pub poster: Option<Vec<u8>>,
+        pub video: Option<crate::storage::Upload>,
+        pub poster: Option<crate::storage::Upload>,
     }
 
     pub async fn add(
@@ -161,11 +161,11 @@ pub mod ssr {
         if duration.is_none() {
             errors.push(("duration", "tutorial.error.duration"));
         }
-        let video = input.video.filter(|(_, bytes)| !bytes.is_empty());
+        let video = input.video.filter(|upload| !upload.is_empty());
         let url = input.external_url.trim();
         let video_type = match (&video, url.is_empty()) {
-            (Some((_, bytes)), _) => match sniff_video(bytes) {
-                Some(t) if bytes.len() <= MAX_VIDEO_BYTES => Some(t),
+            (Some(upload), _) => match sniff_video(upload.head()) {
+                Some(t) if upload.len() <= MAX_VIDEO_BYTES => Some(t),
                 Some(_) => {
                     errors.push(("video", "tutorial.error.video_size"));
                     None
@@ -191,8 +191,8 @@ pub mod ssr {
         };
         let poster = input.poster.filter(|p| !p.is_empty());
         let poster_type = match &poster {
-            Some(bytes) => match sniff(bytes) {
-                Some(t @ ("image/png" | "image/jpeg")) if bytes.len() <= MAX_POSTER_BYTES => {
+            Some(upload) => match sniff(upload.head()) {
+                Some(t @ ("image/png" | "image/jpeg")) if upload.len() <= MAX_POSTER_BYTES => {
                     Some(t)
                 }
                 _ => {
@@ -205,19 +205,19 @@ pub mod ssr {
         if !errors.is_empty() {
             return Err(AppError::invalid(&errors));
         }
-        let put = |bytes: Vec<u8>| async move {
-            storage.put(&bytes).await.map_err(|error| {
+        let put = |upload: crate::storage::Upload| async move {
+            storage.put_upload(&upload).await.map_err(|error| {
                 tracing::error!(%error, "storing a tutorial");
                 AppError::Internal
             })
         };
-        let video_size = video.as_ref().map(|(_, b)| b.len() as i64).unwrap_or(0);
+        let video_size = video.as_ref().map(|v| v.len() as i64).unwrap_or(0);
         let video_key = match video {
-            Some((_, bytes)) => Some(put(bytes).await?),
+            Some(upload) => Some(put(upload).await?),
             None => None,
         };
         let poster_key = match poster {
-            Some(bytes) => Some(put(bytes).await?),
+            Some(upload) => Some(put(upload).await?),
             None => None,
         };
         sqlx::query(

@@ -117,7 +117,7 @@ pub fn PlatformTutorialsPage() -> impl IntoView {
                 </div>
                 <label class="field">
                     <span>{locale.t("tutorial.description")}</span>
-                    <textarea name="description" rows="2" maxlength="1000">{typed("description")}</textarea>
+                    <textarea name="description" rows="2" maxlength="1000" inner_html=crate::forms::text_html(&typed("description"))></textarea>
                     <FieldMessage feedback=fb field="description" />
                 </label>
                 <div class="field-row">

@@ -242,10 +242,16 @@ pub async fn audit_entries(
         if realm.is_some() {
             filter.provider_id = None;
         }
-        let page = page.parse::<i64>().ok().filter(|p| *p >= 1).unwrap_or(1);
+        let page = crate::paging::page_number(&page)?;
         let scope_id = realm.or(filter.provider_id);
-        let (rows, total) =
-            ssr::entries(&db, scope_id, &filter, AUDIT_PAGE, (page - 1) * AUDIT_PAGE).await?;
+        let (rows, total) = ssr::entries(
+            &db,
+            scope_id,
+            &filter,
+            AUDIT_PAGE,
+            crate::paging::offset(page, AUDIT_PAGE),
+        )
+        .await?;
         let (people, actions) = ssr::choices(&db, scope_id).await?;
         let providers = if realm.is_none() {
             crate::platform::provider_choices(&db).await?

@@ -98,6 +98,20 @@ pub mod rules {
     pub fn may_set_state(actor: Role, actor_id: i64, target: Role, target_id: i64) -> bool {
         actor_id != target_id && actor.may_disable(target)
     }
+
+    /// Invitation mails sent in a day, at most (the first one included).
+    pub const INVITATIONS_A_DAY: usize = 5;
+
+    /// Whether another invitation mail may go, given when the links of the last 24 hours
+    /// were issued: one a minute, five a day.
+    pub fn may_resend(sent_at: &[i64], now: i64) -> bool {
+        let today: Vec<i64> = sent_at
+            .iter()
+            .copied()
+            .filter(|at| now - at < 24 * 3600)
+            .collect();
+        today.len() < INVITATIONS_A_DAY && today.iter().all(|at| now - at >= 60)
+    }
 }
 
 /// The selected rows of a bulk form: checkbox keys `u<user id>`.
@@ -126,7 +140,7 @@ pub async fn list_members(
 ) -> Result<MemberPage, AppError> {
     let result = async {
         let (_, scope) = crate::scope::provider_scope()?;
-        let filter = queries::Filter::parse(&q, &role, &state, &sort, &page, &per);
+        let filter = queries::Filter::parse(&q, &role, &state, &sort, &page, &per)?;
         queries::list(&crate::scope::db()?, &scope, &filter).await
     }
     .await;
@@ -292,6 +306,26 @@ mod tests {
         assert!(!may_set_state(Role::Admin, 1, Role::Admin, 1));
         assert!(!may_set_state(Role::CoAdmin, 2, Role::Admin, 1));
         assert!(!may_set_state(Role::User, 3, Role::User, 4));
+    }
+
+    #[test]
+    fn invitations_go_once_a_minute_and_five_a_day() {
+        let now = 100_000;
+        assert!(may_resend(&[], now));
+        assert!(!may_resend(&[now - 30], now));
+        assert!(may_resend(&[now - 61], now));
+        assert!(
+            may_resend(&[now - 90_000; 9], now),
+            "yesterday's do not count"
+        );
+        assert!(may_resend(
+            &[now - 100, now - 200, now - 300, now - 400],
+            now
+        ));
+        assert!(!may_resend(
+            &[now - 100, now - 200, now - 300, now - 400, now - 500],
+            now
+        ));
     }
 
     #[test]

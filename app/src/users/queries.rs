@@ -24,31 +24,46 @@ pub struct Filter {
 }
 
 impl Filter {
-    pub fn parse(q: &str, role: &str, state: &str, sort: &str, page: &str, per: &str) -> Filter {
+    pub fn parse(
+        q: &str,
+        role: &str,
+        state: &str,
+        sort: &str,
+        page: &str,
+        per: &str,
+    ) -> Result<Filter, AppError> {
         let sort = match sort {
             "email" => "u.email ASC",
-            "name" => "u.name ASC, u.email ASC",
-            "last_login" => "u.last_login_at DESC, u.email ASC",
+            "name" => "name ASC, u.email ASC",
+            "last_login" => "last_login_at DESC, u.email ASC",
             "created_asc" => "m.created_at ASC, u.email ASC",
             _ => "m.created_at DESC, u.email ASC",
         };
-        Filter {
+        Ok(Filter {
             q: q.trim().chars().take(100).collect(),
             role: Role::from_db(role),
             state: MemberState::from_db(state),
             sort,
-            page: page.parse::<i64>().ok().filter(|p| *p >= 1).unwrap_or(1),
+            page: crate::paging::page_number(page)?,
             per_page: per
                 .parse::<i64>()
                 .ok()
                 .filter(|p| PAGE_SIZES.contains(p))
                 .unwrap_or(PAGE_SIZES[0]),
-        }
+        })
     }
 }
 
-const SELECT: &str = "SELECT u.id, u.email, u.name, u.phone, u.password_hash IS NOT NULL AS activated,
-        u.last_login_at, m.role, m.status, m.created_at, COALESCE(i.email, '') AS inviter,
+/// A member's name as the provider shows it: what the provider set on the membership, else
+/// what the person gave their account. Nothing of the account before they accept.
+const NAME: &str =
+    "CASE WHEN m.status = 'invited' THEN '' ELSE COALESCE(NULLIF(m.name, ''), u.name) END";
+
+const SELECT: &str = "SELECT u.id, u.email,
+        CASE WHEN m.status = 'invited' THEN '' ELSE COALESCE(NULLIF(m.name, ''), u.name) END AS name,
+        CASE WHEN m.status = 'invited' THEN '' ELSE COALESCE(NULLIF(m.phone, ''), u.phone) END AS phone,
+        (m.status <> 'invited' AND u.password_hash IS NOT NULL) AS activated,
+        CASE WHEN m.status = 'invited' THEN NULL ELSE u.last_login_at END AS last_login_at, m.role, m.status, m.created_at, COALESCE(i.email, '') AS inviter,
         (SELECT MAX(t.expires_at) FROM account_tokens t
           WHERE t.user_id = m.user_id AND t.provider_id = m.provider_id AND t.purpose = 'activate' AND t.used_at IS NULL) AS link_expires
      FROM memberships m
@@ -97,7 +112,7 @@ pub async fn list(db: &Db, scope: &ProviderScope, filter: &Filter) -> Result<Mem
         ));
         let n = binds.len() + 1;
         conditions.push(format!(
-            "(LOWER(u.email) LIKE ${n} ESCAPE '\\' OR LOWER(u.name) LIKE ${n} ESCAPE '\\')"
+            "(LOWER(u.email) LIKE ${n} ESCAPE '\\' OR LOWER({NAME}) LIKE ${n} ESCAPE '\\')"
         ));
     }
     if let Some(role) = filter.role {
@@ -221,13 +236,17 @@ pub async fn invite(
     }
     let role = role.ok_or(AppError::Internal)?;
     let mut tx = db.begin().await?;
-    let existing = sqlx::query("SELECT id FROM users WHERE email = $1")
+    let existing = sqlx::query("SELECT id, platform_role FROM users WHERE email = $1")
         .bind(&email)
         .fetch_optional(&mut *tx)
         .await?;
     let at = now();
     let user_id: i64 = match existing {
         Some(row) => {
+            // The platform's operators act for the marketplace, never inside a provider.
+            if row.try_get::<Option<String>, _>("platform_role")?.is_some() {
+                return Err(AppError::invalid(&[("email", "users.error.operator")]));
+            }
             let id: i64 = row.try_get("id")?;
             let member = sqlx::query(
                 "SELECT status FROM memberships WHERE user_id = $1 AND provider_id = $2",
@@ -339,6 +358,23 @@ pub async fn resend(
         return Err(AppError::Conflict("users.error.not_invited".into()));
     }
     let mut tx = db.begin().await?;
+    // Invitations carry the provider's and inviter's names to any address: at most one a
+    // minute and five a day per invitation, so the portal is nobody's mail cannon.
+    let sent: Vec<i64> = sqlx::query(
+        "SELECT created_at FROM account_tokens
+         WHERE user_id = $1 AND provider_id = $2 AND purpose = 'activate' AND created_at > $3",
+    )
+    .bind(user_id)
+    .bind(scope.provider_id)
+    .bind(now() - 24 * 3600)
+    .fetch_all(&mut *tx)
+    .await?
+    .iter()
+    .map(|row| row.try_get("created_at"))
+    .collect::<Result<_, _>>()?;
+    if !rules::may_resend(&sent, now()) {
+        return Err(AppError::Conflict("users.error.resend_limit".into()));
+    }
     // The old links stop working: only the newest mail counts.
     expire_links(&mut tx, user_id, scope.provider_id).await?;
     send_invitation(&mut tx, db, settings, auth, scope, user_id, &member.email).await?;
@@ -463,13 +499,22 @@ pub async fn edit(
     if !errors.is_empty() {
         return Err(AppError::invalid(&errors));
     }
+    if member.state == MemberState::Invited && (!name.is_empty() || !phone.is_empty()) {
+        // Until the person accepts, the provider knows an address and nothing more.
+        return Err(AppError::Conflict("users.error.not_joined".into()));
+    }
     let mut tx = db.begin().await?;
-    sqlx::query("UPDATE users SET name = $1, phone = $2 WHERE id = $3")
-        .bind(name)
-        .bind(phone)
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?;
+    // Name and phone as this provider knows the member: on the membership. The account
+    // (seen by other providers and the platform) is the person's own.
+    sqlx::query(
+        "UPDATE memberships SET name = $1, phone = $2 WHERE user_id = $3 AND provider_id = $4",
+    )
+    .bind(name)
+    .bind(phone)
+    .bind(user_id)
+    .bind(scope.provider_id)
+    .execute(&mut *tx)
+    .await?;
     sqlx::query("UPDATE memberships SET role = $1 WHERE user_id = $2 AND provider_id = $3 AND role <> 'admin'")
         .bind(new_role.as_db())
         .bind(user_id)

@@ -1,11 +1,8 @@
 //! 后台首页 on SQLite and PostgreSQL alike: every attention count equals what the list it
 //! links to shows, and the month's figures equal the orders list of that month.
-#![recursion_limit = "256"]
 
-mod common;
-
+use crate::common::TestApp;
 use axum::http::StatusCode;
-use common::TestApp;
 use serde_json::Value;
 
 on_both_databases!(

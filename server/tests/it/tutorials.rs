@@ -1,13 +1,10 @@
 //! 使用教程 on SQLite and PostgreSQL alike: the platform publishes a video (checked by content),
 //! it is served with range requests so players can seek, and the operating manual renders in
 //! both languages.
-#![recursion_limit = "256"]
 
-mod common;
-
+use crate::common::TestApp;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use common::TestApp;
 use serde_json::Value;
 
 on_both_databases!(
@@ -16,14 +13,14 @@ on_both_databases!(
     the_manual_renders_in_both_languages,
 );
 
-const VIDEO: &[u8] = include_bytes!("../../end2end/fixtures/tutorial.webm");
+const VIDEO: &[u8] = include_bytes!("../../../end2end/fixtures/tutorial.webm");
 
 async fn publish(
     app: &TestApp,
     cookie: &str,
     fields: &[(&str, &str)],
     video: Option<&[u8]>,
-) -> common::Answer {
+) -> crate::common::Answer {
     let files: Vec<(&str, &str, &[u8])> = video
         .map(|v| ("video", "clip.webm", v))
         .into_iter()

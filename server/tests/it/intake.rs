@@ -1,12 +1,9 @@
 //! The marketplace's intake API and the platform's payment and dispatch, on SQLite and
 //! PostgreSQL alike.
-#![recursion_limit = "256"]
 
-mod common;
-
+use crate::common::{TestApp, PASSWORD};
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use common::{TestApp, PASSWORD};
 use serde_json::{json, Value};
 use server::config::Config;
 
@@ -41,7 +38,7 @@ fn order(no: &str) -> Value {
     })
 }
 
-async fn post(app: &TestApp, token: Option<&str>, body: &str) -> common::Answer {
+async fn post(app: &TestApp, token: Option<&str>, body: &str) -> crate::common::Answer {
     let mut request =
         Request::post("/api/v1/orders").header(header::CONTENT_TYPE, "application/json");
     if let Some(token) = token {

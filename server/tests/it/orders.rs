@@ -1,12 +1,9 @@
 //! Work orders: scoping, filters and paging, accept/decline, the milestone editor —
 //! on SQLite and PostgreSQL alike.
-#![recursion_limit = "256"]
 
-mod common;
-
+use crate::common::TestApp;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use common::TestApp;
 use serde_json::Value;
 use sqlx::Row;
 

@@ -1,12 +1,9 @@
 //! Settlement bills on SQLite and PostgreSQL alike: the demo bill's totals in every view,
 //! the state machine with its permissions and mails, revisions, exactly-once moves under
 //! concurrent clicks, scoping, and the exports.
-#![recursion_limit = "256"]
 
-mod common;
-
+use crate::common::TestApp;
 use axum::http::StatusCode;
-use common::TestApp;
 use serde_json::Value;
 use sqlx::Row;
 

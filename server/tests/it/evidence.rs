@@ -1,11 +1,8 @@
 //! Evidence files: upload checked by content, downloads scoped to the provider and to the
 //! acceptance link — on SQLite and PostgreSQL alike.
-#![recursion_limit = "256"]
 
-mod common;
-
+use crate::common::TestApp;
 use axum::http::{header, StatusCode};
-use common::TestApp;
 use serde_json::Value;
 use sqlx::Row;
 
@@ -33,7 +30,7 @@ async fn upload(
     stage: i64,
     name: &str,
     bytes: &[u8],
-) -> common::Answer {
+) -> crate::common::Answer {
     app.multipart(
         &format!("/orders/{no}/milestones/{stage}/files"),
         cookie,

@@ -19,6 +19,8 @@ pub struct TestApp {
     router: Router,
     pub db: Db,
     pub url: String,
+    /// The folder of its stored files.
+    pub storage_dir: String,
 }
 
 pub struct Answer {
@@ -63,8 +65,31 @@ fn unique_name() -> String {
     )
 }
 
+/// A new, empty database in the PostgreSQL cluster at `base`; its URL.
+async fn fresh_postgres(base: &str) -> String {
+    let admin = Db::connect(base)
+        .await
+        .expect("connect to the test cluster");
+    let name = unique_name();
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(admin.pool())
+        .await
+        .expect("create a test database");
+    let (server, _) = base.rsplit_once('/').expect("a database URL with a path");
+    format!("{server}/{name}")
+}
+
+/// Server logs in the test output when RUST_LOG asks for them (e.g. RUST_LOG=error).
+fn log_to_test_output() {
+    let _ = tracing_subscriber::fmt()
+        .with_test_writer()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .try_init();
+}
+
 impl TestApp {
     pub async fn sqlite() -> TestApp {
+        log_to_test_output();
         let dir = std::env::temp_dir().join(unique_name());
         let url = format!("sqlite://{}/provider-center.db", dir.display());
         TestApp::start(&url).await
@@ -73,6 +98,7 @@ impl TestApp {
     /// A fresh database in the test cluster. Without TEST_POSTGRES_URL the test fails under
     /// CI and is reported as skipped elsewhere, never passed silently.
     pub async fn postgres() -> Option<TestApp> {
+        log_to_test_output();
         let Ok(base) = std::env::var("TEST_POSTGRES_URL") else {
             assert!(
                 std::env::var("CI").is_err(),
@@ -81,16 +107,22 @@ impl TestApp {
             eprintln!("SKIPPED: TEST_POSTGRES_URL is not set");
             return None;
         };
-        let admin = Db::connect(&base)
-            .await
-            .expect("connect to the test cluster");
-        let name = unique_name();
-        sqlx::query(&format!("CREATE DATABASE {name}"))
-            .execute(admin.pool())
-            .await
-            .expect("create a test database");
-        let (server, _) = base.rsplit_once('/').expect("a database URL with a path");
-        Some(TestApp::start(&format!("{server}/{name}")).await)
+        Some(TestApp::start(&fresh_postgres(&base).await).await)
+    }
+
+    /// Another app on a fresh database of the same kind, with `configure` applied to its
+    /// configuration (e.g. SMTP or https on).
+    pub async fn another(&self, configure: impl FnOnce(&mut Config)) -> TestApp {
+        let url = if self.url.starts_with("sqlite") {
+            let dir = std::env::temp_dir().join(unique_name());
+            format!("sqlite://{}/provider-center.db", dir.display())
+        } else {
+            let base = std::env::var("TEST_POSTGRES_URL").expect("a PostgreSQL test cluster");
+            fresh_postgres(&base).await
+        };
+        let mut config = Config::for_database(&url);
+        configure(&mut config);
+        TestApp::with_config(config).await
     }
 
     pub async fn start(url: &str) -> TestApp {
@@ -109,6 +141,7 @@ impl TestApp {
             router,
             db,
             url: config.database_url,
+            storage_dir: config.storage_dir,
         }
     }
 

@@ -1,10 +1,8 @@
 //! 用户管理 on both databases: the scoped list, every action per role, invitations, 禁用
 //! ending sessions, the admin transfer under concurrent attempts, the audit log and sessions.
 
-mod common;
-
+use crate::common::{TestApp, PASSWORD};
 use axum::http::StatusCode;
-use common::{TestApp, PASSWORD};
 use sqlx::Row;
 
 on_both_databases!(
@@ -48,6 +46,16 @@ async fn membership(app: &TestApp, email: &str, provider: &str) -> Option<(Strin
 
 fn list(body: &str) -> serde_json::Value {
     serde_json::from_str(body).expect("a member page")
+}
+
+/// Moves the invitation links of `user_id` `secs` into the past.
+async fn age_invitations(app: &TestApp, user_id: i64, secs: i64) {
+    sqlx::query("UPDATE account_tokens SET created_at = created_at - $1 WHERE user_id = $2")
+        .bind(secs)
+        .bind(user_id)
+        .execute(app.db.pool())
+        .await
+        .unwrap();
 }
 
 async fn the_team_list_is_scoped_filtered_and_paged(app: TestApp) {
@@ -413,8 +421,18 @@ async fn invitations_are_mailed_resent_revoked_and_not_duplicated(app: TestApp) 
         .await;
     assert!(bad.body.contains("form.email_invalid"));
 
-    // Resending kills the old link; the new one activates.
+    // Resending kills the old link; the new one activates. At most one a minute.
     let id = user_id(&app, "new.member@example.com").await;
+    let too_soon = app
+        .call(
+            "/api/resend_invitation",
+            Some(&admin),
+            &format!("user_id={id}"),
+        )
+        .await;
+    assert_eq!(too_soon.status, StatusCode::CONFLICT);
+    assert!(too_soon.body.contains("users.error.resend_limit"));
+    age_invitations(&app, id, 120).await;
     assert_eq!(
         app.call(
             "/api/resend_invitation",

@@ -1,14 +1,11 @@
 //! Service items on SQLite and PostgreSQL alike: the demo catalogue and its filters, the whole
 //! review workflow with versions, forbidden moves, sanitized descriptions, attachments judged
 //! by content, plain form posts, and another provider's items answering 404.
-#![recursion_limit = "256"]
 
-mod common;
-
+use crate::common::TestApp;
 use app::accounts::encode_query;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use common::TestApp;
 use serde_json::Value;
 use sqlx::Row;
 
@@ -109,7 +106,7 @@ async fn save_plan(
     mode: &str,
     price: &str,
     tax: &str,
-) -> common::Answer {
+) -> crate::common::Answer {
     app.call(
         "/api/save_plan",
         Some(cookie),
@@ -129,7 +126,12 @@ async fn save_plan(
     .await
 }
 
-async fn provider_move(app: &TestApp, cookie: &str, id: i64, action: &str) -> common::Answer {
+async fn provider_move(
+    app: &TestApp,
+    cookie: &str,
+    id: i64,
+    action: &str,
+) -> crate::common::Answer {
     app.call(
         "/api/move_service_item",
         Some(cookie),
@@ -149,7 +151,7 @@ async fn decide(
     version: i64,
     decision: &str,
     reason: &str,
-) -> common::Answer {
+) -> crate::common::Answer {
     app.call(
         "/api/decide_service_item",
         Some(cookie),
@@ -163,7 +165,7 @@ async fn decide(
     .await
 }
 
-async fn save_basic(app: &TestApp, cookie: &str, id: i64, name: &str) -> common::Answer {
+async fn save_basic(app: &TestApp, cookie: &str, id: i64, name: &str) -> crate::common::Answer {
     app.call(
         "/api/save_service_item",
         Some(cookie),
@@ -179,7 +181,7 @@ async fn save_basic(app: &TestApp, cookie: &str, id: i64, name: &str) -> common:
     .await
 }
 
-fn error_key(answer: &common::Answer) -> String {
+fn error_key(answer: &crate::common::Answer) -> String {
     let value: Value = serde_json::from_str(&answer.body).unwrap();
     value["Conflict"]
         .as_str()
@@ -485,7 +487,13 @@ async fn hostile_html_in_the_description_is_made_inert(app: TestApp) {
     }
 }
 
-async fn upload(app: &TestApp, cookie: &str, id: i64, name: &str, bytes: &[u8]) -> common::Answer {
+async fn upload(
+    app: &TestApp,
+    cookie: &str,
+    id: i64,
+    name: &str,
+    bytes: &[u8],
+) -> crate::common::Answer {
     app.multipart(
         &format!("/services/{id}/files"),
         cookie,

@@ -2,11 +2,9 @@
 //! throttling, reset and change of password, two-factor sign-in, and answers that never
 //! tell whether an address is known.
 
-mod common;
-
+use crate::common::{Answer, TestApp, PASSWORD};
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use common::{Answer, TestApp, PASSWORD};
 use sqlx::Row;
 
 on_both_databases!(

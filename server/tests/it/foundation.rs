@@ -1,11 +1,8 @@
 //! Sign-in, sessions, realms and tenant scoping, on SQLite and PostgreSQL alike.
-#![recursion_limit = "256"]
 
-mod common;
-
+use crate::common::{TestApp, PASSWORD};
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use common::{TestApp, PASSWORD};
 
 on_both_databases!(
     signing_in_starts_a_fresh_session_and_lands_home,

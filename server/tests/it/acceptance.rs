@@ -1,12 +1,9 @@
 //! Customer acceptance by emailed link, the mail outbox and its sender, and the deadline
 //! watch — on SQLite and PostgreSQL alike.
-#![recursion_limit = "256"]
 
-mod common;
-
+use crate::common::TestApp;
 use app::mail::{MailConfig, SmtpTls};
 use axum::http::StatusCode;
-use common::TestApp;
 use serde_json::Value;
 use sqlx::Row;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
@@ -64,7 +61,7 @@ async fn last_link(app: &TestApp) -> String {
     token
 }
 
-async fn answer(app: &TestApp, token: &str, decision: &str, reason: &str) -> common::Answer {
+async fn answer(app: &TestApp, token: &str, decision: &str, reason: &str) -> crate::common::Answer {
     app.call(
         "/api/answer_acceptance",
         None,
@@ -231,7 +228,7 @@ async fn a_link_takes_one_answer_and_expires(app: TestApp) {
 }
 
 /// A minimal SMTP peer that accepts every message and returns what it received.
-async fn smtp_peer() -> (u16, tokio::task::JoinHandle<Vec<String>>) {
+pub(crate) async fn smtp_peer() -> (u16, tokio::task::JoinHandle<Vec<String>>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
     let handle = tokio::spawn(async move {
@@ -280,7 +277,7 @@ async fn smtp_peer() -> (u16, tokio::task::JoinHandle<Vec<String>>) {
     (port, handle)
 }
 
-fn smtp(port: u16) -> MailConfig {
+pub(crate) fn smtp(port: u16) -> MailConfig {
     MailConfig {
         host: "127.0.0.1".into(),
         port,
@@ -334,6 +331,7 @@ async fn deadlines_remind_and_flag(app: TestApp) {
     let cookie = app.login("aku@example.com").await;
     let (id, first) = submit_stage(&app, &cookie).await;
     let settings = app::scope::Settings {
+        mail_delivery: false,
         public_url: "http://127.0.0.1:3000".into(),
         secure_cookies: false,
         acceptance_days: 7,

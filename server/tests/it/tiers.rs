@@ -1,12 +1,9 @@
 //! Tier privileges on SQLite and PostgreSQL alike: the tiers and the provider's place among
 //! them, applications with files through the plain form, the one-open rule, the platform's
 //! decision changing the tier (and the bill's 等级), and tier management by the platform only.
-#![recursion_limit = "256"]
 
-mod common;
-
+use crate::common::TestApp;
 use axum::http::{header, StatusCode};
-use common::TestApp;
 use serde_json::Value;
 use sqlx::Row;
 
@@ -39,7 +36,7 @@ async fn apply(
     cookie: &str,
     fields: &[(&str, &str)],
     files: &[(&str, &[u8])],
-) -> common::Answer {
+) -> crate::common::Answer {
     let files: Vec<(&str, &str, &[u8])> = files.iter().map(|(n, b)| ("files", *n, *b)).collect();
     app.multipart("/tiers/apply", cookie, fields, &files).await
 }

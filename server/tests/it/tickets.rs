@@ -1,16 +1,13 @@
 //! 联系我们 tickets on SQLite and PostgreSQL alike: the built-in helpdesk from submission with
 //! an attachment to the operator's answer and the provider's reply, scoping, and the HTTP
 //! connector's contract against a stand-in helpdesk these tests start.
-#![recursion_limit = "256"]
 
-mod common;
-
+use crate::common::TestApp;
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, Request, StatusCode};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use common::TestApp;
 use serde_json::{json, Value};
 use sqlx::Row;
 use std::sync::{Arc, Mutex};
@@ -49,13 +46,13 @@ async fn submit(
     cookie: &str,
     fields: &[(&str, &str)],
     files: &[(&str, &[u8])],
-) -> common::Answer {
+) -> crate::common::Answer {
     let files: Vec<(&str, &str, &[u8])> = files.iter().map(|(n, b)| ("files", *n, *b)).collect();
     app.multipart("/tickets", cookie, fields, &files).await
 }
 
 /// The ticket number a successful submission redirects to.
-fn number(answer: &common::Answer) -> String {
+fn number(answer: &crate::common::Answer) -> String {
     assert_eq!(
         answer.status,
         StatusCode::SEE_OTHER,

@@ -1,0 +1,21 @@
+#![recursion_limit = "256"]
+//! The integration tests: one binary (one link on a 2-core machine), a module per area, the
+//! spawn-app harness and helpers once in `common`.
+
+#[macro_use]
+mod common;
+
+mod acceptance;
+mod accounts;
+mod billing;
+mod evidence;
+mod foundation;
+mod home;
+mod intake;
+mod orders;
+mod security;
+mod services;
+mod tickets;
+mod tiers;
+mod tutorials;
+mod users;
