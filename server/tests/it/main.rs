@@ -12,6 +12,7 @@ mod evidence;
 mod foundation;
 mod home;
 mod intake;
+mod isolation;
 mod orders;
 mod security;
 mod services;
