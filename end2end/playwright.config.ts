@@ -16,6 +16,9 @@ const database = process.env.DATABASE_LABEL ?? "sqlite";
 
 export default defineConfig({
   testDir: "./tests",
+  // The injection corpus writes hostile names into the demo data: it runs on its own, after
+  // the other specs (XSS_SUITE=1, see scripts/test.sh), so that they see the data they expect.
+  testIgnore: process.env.XSS_SUITE ? [] : ["**/xss.spec.ts"],
   outputDir: `test-results/${database}`,
   timeout: 30_000,
   expect: { timeout: 10_000 },

@@ -16,14 +16,35 @@ pub enum Storage {
 impl Storage {
     /// Stores `bytes`; returns the key to read them back with.
     pub async fn put(&self, bytes: &[u8]) -> std::io::Result<String> {
+        self.write_new(|partial| async move { tokio::fs::write(partial, bytes).await })
+            .await
+    }
+
+    /// Stores an upload's spooled file, streamed (never read into memory).
+    pub async fn put_upload(&self, upload: &Upload) -> std::io::Result<String> {
+        self.write_new(|partial| async move {
+            tokio::fs::copy(upload.path(), partial).await.map(|_| ())
+        })
+        .await
+    }
+
+    /// Writes a new key's bytes with `write` under a temporary name, then renames it: a
+    /// reader never sees half a file, and a failed write leaves nothing.
+    async fn write_new<F, Fut>(&self, write: F) -> std::io::Result<String>
+    where
+        F: FnOnce(PathBuf) -> Fut,
+        Fut: std::future::Future<Output = std::io::Result<()>>,
+    {
         let key = crate::accounts::session::new_token();
         match self {
             Storage::LocalDisk(root) => {
                 let dir = root.join(&key[..2]);
                 tokio::fs::create_dir_all(&dir).await?;
-                // Written under a temporary name and renamed: a reader never sees half a file.
                 let partial = dir.join(format!("{key}.partial"));
-                tokio::fs::write(&partial, bytes).await?;
+                if let Err(error) = write(partial.clone()).await {
+                    let _ = tokio::fs::remove_file(&partial).await;
+                    return Err(error);
+                }
                 tokio::fs::rename(&partial, dir.join(&key)).await?;
             }
         }
@@ -38,24 +59,6 @@ impl Storage {
         match self {
             Storage::LocalDisk(root) => Some(root.join(&key[..2]).join(key)),
         }
-    }
-
-    /// Stores an upload's spooled file, streamed (never read into memory).
-    pub async fn put_upload(&self, upload: &Upload) -> std::io::Result<String> {
-        let key = crate::accounts::session::new_token();
-        match self {
-            Storage::LocalDisk(root) => {
-                let dir = root.join(&key[..2]);
-                tokio::fs::create_dir_all(&dir).await?;
-                let partial = dir.join(format!("{key}.partial"));
-                if let Err(error) = tokio::fs::copy(upload.path(), &partial).await {
-                    let _ = tokio::fs::remove_file(&partial).await;
-                    return Err(error);
-                }
-                tokio::fs::rename(&partial, dir.join(&key)).await?;
-            }
-        }
-        Ok(key)
     }
 
     /// Removes a key's bytes; a key already gone is no error.

@@ -2,7 +2,7 @@
 //! throttling, reset and change of password, two-factor sign-in, and answers that never
 //! tell whether an address is known.
 
-use crate::common::{Answer, TestApp, PASSWORD};
+use crate::common::{pending_cookie, Answer, TestApp, PASSWORD};
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use sqlx::Row;
@@ -690,18 +690,6 @@ async fn changing_the_password_ends_the_other_sessions(app: TestApp) {
         .status,
         StatusCode::UNAUTHORIZED
     );
-}
-
-fn pending_cookie(answer: &Answer) -> String {
-    answer
-        .headers
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .filter_map(|v| v.split(';').next())
-        .find(|c| c.starts_with("pc_pending=") && c.len() > "pc_pending=".len())
-        .expect("a pending sign-in cookie")
-        .to_owned()
 }
 
 async fn totp_secret(app: &TestApp, email: &str) -> (String, String) {

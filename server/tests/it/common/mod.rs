@@ -292,3 +292,34 @@ macro_rules! on_both_databases {
         }
     };
 }
+
+/// The token of the `prefix` link (e.g. `/reset/`) in the newest mail to `to`.
+pub async fn mailed_token(app: &TestApp, to: &str, prefix: &str) -> String {
+    use sqlx::Row;
+    let text: String =
+        sqlx::query("SELECT body_text FROM outbox WHERE to_address = $1 ORDER BY id DESC LIMIT 1")
+            .bind(to)
+            .fetch_one(app.db.pool())
+            .await
+            .expect("a mail")
+            .try_get::<String, _>("body_text")
+            .unwrap();
+    let start = text.find(prefix).expect("a link in the mail") + prefix.len();
+    text[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_hexdigit())
+        .collect()
+}
+
+/// The pending second-factor sign-in cookie an answer sets.
+pub fn pending_cookie(answer: &Answer) -> String {
+    answer
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|v| v.split(';').next())
+        .find(|c| c.starts_with("pc_pending=") && c.len() > "pc_pending=".len())
+        .expect("a pending sign-in cookie")
+        .to_owned()
+}

@@ -1,0 +1,168 @@
+import { expect, type Page, type TestInfo } from "@playwright/test";
+import { session, settled, test } from "./support";
+
+/** The script injection corpus: tags, attributes, `javascript:` and `data:` URLs, SVG and
+ * MathML, entities, mixed case, broken markup. Each would leave an element carrying
+ * `data-xss` or open a dialog if it ever became markup or ran. */
+export const PAYLOADS = [
+  `<img src=x onerror=alert(1) data-xss>`,
+  `<svg onload=alert(1) data-xss>`,
+  `"><img src=x onerror=alert(1) data-xss>`,
+  `'><svg/onload=alert(1) data-xss>`,
+  `</textarea><img src=x onerror=alert(1) data-xss>`,
+  `</title><img src=x onerror=alert(1) data-xss>`,
+  `</script><script data-xss>alert(1)</script>`,
+  `<ScRiPt data-xss>alert(1)</sCrIpT>`,
+  `<iframe src="javascript:alert(1)" data-xss></iframe>`,
+  `<a href="javascript:alert(1)" data-xss>x</a>`,
+  `<a href="JaVaScRiPt:alert(1)" data-xss>x</a>`,
+  `<a href="data:text/html,<script>alert(1)</script>" data-xss>x</a>`,
+  `<object data="data:text/html,<script>alert(1)</script>" data-xss></object>`,
+  `<embed src="javascript:alert(1)" data-xss>`,
+  `<math><mtext><table><mglyph><style><img src=x onerror=alert(1) data-xss>`,
+  `<details open ontoggle=alert(1) data-xss>`,
+  `<body onload=alert(1) data-xss>`,
+  `<input autofocus onfocus=alert(1) data-xss>`,
+  `<video><source onerror=alert(1) data-xss></video>`,
+  `<style>@import 'javascript:alert(1)';</style><b data-xss>x</b>`,
+  `&lt;img src=x onerror=alert(1) data-xss&gt;`,
+  `&#60;img src=x onerror=alert(1) data-xss&#62;`,
+  `<img src=x onerror=&#97;lert(1) data-xss>`,
+  `<img """><script data-xss>alert(1)</script>">`,
+  `<img src=x:alert(alt) onerror=eval(src) alt=0 data-xss>`,
+  `<svg><script data-xss>alert(1)</script></svg>`,
+  `<noscript><p title="</noscript><img src=x onerror=alert(1) data-xss>">`,
+  `<form action="javascript:alert(1)" data-xss><button>x</button></form>`,
+  `<base href="javascript:alert(1)//" data-xss>`,
+  `<meta http-equiv="refresh" content="0;url=javascript:alert(1)" data-xss>`,
+  `javascript:alert(1)`,
+  `<img src=x onerror=alert(1) data-xss`,
+  `<<img src=x onerror=alert(1) data-xss>>`,
+  `<x onclick=alert(1) data-xss>click`,
+  `%3Cimg%20src%3Dx%20onerror%3Dalert(1)%20data-xss%3E`,
+  `<IMG SRC=x ONERROR=alert(1) DATA-XSS>`,
+];
+
+/** Fails the test if a dialog ever opens on `page`. */
+function watchDialogs(page: Page): string[] {
+  const dialogs: string[] = [];
+  page.on("dialog", async (dialog) => {
+    dialogs.push(`${page.url()}: ${dialog.message()}`);
+    await dialog.dismiss();
+  });
+  return dialogs;
+}
+
+async function assertInert(page: Page, context: string) {
+  await expect(page.locator("[data-xss]"), `injected markup on ${context}`).toHaveCount(0);
+}
+
+/** Query parameters that pages echo back (search boxes, refused plain forms). */
+const ECHOED: string[] = [
+  "/orders?q=P",
+  "/services?q=P",
+  "/users?q=P",
+  "/tickets?form=ticket&e.subject=form.required&v.subject=P&v.details=P&v.contact_name=P",
+  "/services/new?form=service-basic&e.name=form.required&v.name=P&v.product=P&v.owner_name=P&v.description=P",
+  "/tiers?form=tier-apply&e.reason=form.required&v.reason=P",
+  "/bills?status=P&from=P&to=P",
+  "/audit?action=P&actor=P&from=P",
+];
+
+const ANONYMOUS_ECHOED: string[] = [
+  "/login?email=P&error=credentials&next=P",
+  "/forgot?email=P&sent=P",
+  "/register?form=company&e.company_name=form.required&v.company_name=P&v.responsible_person=P",
+];
+
+test("every echoed query parameter keeps the corpus inert", async ({ browser, page }, testInfo) => {
+  test.setTimeout(600_000);
+  const signedIn = await session(browser, testInfo, "aku@example.com");
+  const dialogs = [...watchDialogs(page), ...watchDialogs(signedIn)];
+  for (const [target, urls] of [
+    [signedIn, ECHOED],
+    [page, ANONYMOUS_ECHOED],
+  ] as const) {
+    for (const url of urls) {
+      for (const payload of PAYLOADS) {
+        const path = url.replaceAll("=P", `=${encodeURIComponent(payload)}`);
+        const response = await target.goto(path);
+        expect(response!.status(), path).toBeLessThan(500);
+        await assertInert(target, path);
+      }
+    }
+  }
+  expect(dialogs).toEqual([]);
+});
+
+/** Fills every text field of the `index`-th form on `url` with payloads (each field its
+ * own, starting at `offset`), submits it, and checks the answer and the page afterwards. */
+async function injectForm(page: Page, testInfo: TestInfo, url: string, index: number, offset: number) {
+  await page.goto(url);
+  await settled(page, testInfo);
+  const form = page.locator("main form, section form").nth(index);
+  if ((await form.locator("input[type=password]").count()) > 0) return false;
+  const fields = form.locator(
+    "input[type=text]:visible, input[type=search]:visible, input:not([type]):visible, textarea:visible",
+  );
+  const count = await fields.count();
+  if (count === 0) return false;
+  for (let i = 0; i < count; i++) {
+    await fields.nth(i).fill(PAYLOADS[(offset + i) % PAYLOADS.length]);
+  }
+  const submit = form.locator("button[type=submit], button:not([type])").first();
+  if ((await submit.count()) === 0) return false;
+  await Promise.all([page.waitForLoadState("load"), submit.click({ noWaitAfter: false })]);
+  await page.waitForTimeout(200);
+  await assertInert(page, `${url} form ${index} answer`);
+  // Whatever was stored shows again on the page: still text.
+  await page.goto(url);
+  await settled(page, testInfo);
+  await assertInert(page, `${url} form ${index} after`);
+  return true;
+}
+
+test("every text field of every form keeps the corpus inert", async ({ browser }, testInfo) => {
+  test.setTimeout(600_000);
+  const provider = await session(browser, testInfo, "aku@example.com");
+  const operator = await session(browser, testInfo, "operator@example.com");
+  const dialogs = [...watchDialogs(provider), ...watchDialogs(operator)];
+  const pages: [Page, string][] = [
+    [provider, "/services/new"],
+    [provider, "/tickets"],
+    [provider, "/tiers"],
+    [provider, "/orders"],
+    [provider, "/services"],
+    [provider, "/users"],
+    [provider, "/bills"],
+    [provider, "/audit"],
+    [operator, "/platform/tiers"],
+    [operator, "/platform/tickets"],
+    [operator, "/platform/services"],
+    [operator, "/platform/bills"],
+    [operator, "/platform/orders"],
+  ];
+  let filled = 0;
+  for (const [page, url] of pages) {
+    await page.goto(url);
+    await settled(page, testInfo);
+    const forms = page.locator("main form, section form");
+    const count = await forms.count();
+    for (let index = 0; index < count; index++) {
+      const form = forms.nth(index);
+      const typed = await form
+        .locator("input[type=text]:visible, input[type=search]:visible, input:not([type]):visible, textarea:visible")
+        .count();
+      if (typed === 0 || (await form.locator("input[type=password]").count()) > 0) continue;
+      // Three rounds, so each field meets several payloads.
+      for (const offset of [0, 12, 24]) {
+        if (await injectForm(page, testInfo, url, index, offset + index)) filled++;
+      }
+    }
+  }
+  expect(filled, "forms filled with the corpus").toBeGreaterThan(10);
+  // The service list now holds items named by the corpus: listed, opened, previewed.
+  await provider.goto("/services");
+  await assertInert(provider, "/services");
+  expect(dialogs).toEqual([]);
+});
