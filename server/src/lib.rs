@@ -148,6 +148,7 @@ pub async fn build_with_settings(config: &Config) -> Result<(Router, Db, Setting
         .route("/audit/export.csv", get(audit::csv::<false>))
         .route("/platform/audit/export.csv", get(audit::csv::<true>))
         .route("/auth/oidc/start", get(oidc::start))
+        .route("/auth/oidc/link", axum::routing::post(oidc::link))
         .route("/auth/oidc/callback", get(oidc::callback))
         .route(
             "/orders/{no}/milestones/{id}/files",
@@ -352,8 +353,11 @@ pub(crate) struct FormPost {
     pub broken: bool,
 }
 
-/// The longest text field a plain form may send.
+/// The longest text field a plain form may send, all its text fields together, and how many
+/// fields it may have: a form of many small fields cannot fill memory either.
 const MAX_TEXT_FIELD: usize = 64 * 1024;
+const MAX_TEXT_TOTAL: usize = 256 * 1024;
+const MAX_FIELDS: usize = 64;
 
 impl FormPost {
     /// Reads `multipart`; fields named in `file_fields` are files, of which the first `keep`
@@ -369,6 +373,7 @@ impl FormPost {
             files: Vec::new(),
             broken: false,
         };
+        let (mut fields, mut text_total) = (0, 0);
         loop {
             let mut field = match multipart.next_field().await {
                 Ok(Some(field)) => field,
@@ -378,6 +383,11 @@ impl FormPost {
                     break;
                 }
             };
+            fields += 1;
+            if fields > MAX_FIELDS {
+                form.broken = true;
+                break;
+            }
             let name = field.name().unwrap_or_default().to_owned();
             if file_fields.contains(&name.as_str()) {
                 if form.files.len() >= keep {
@@ -421,8 +431,14 @@ impl FormPost {
                 loop {
                     match field.chunk().await {
                         Ok(Some(chunk)) => {
-                            let room = MAX_TEXT_FIELD.saturating_sub(text.len());
-                            text.extend_from_slice(&chunk[..room.min(chunk.len())]);
+                            text_total += chunk.len();
+                            if text.len() + chunk.len() > MAX_TEXT_FIELD
+                                || text_total > MAX_TEXT_TOTAL
+                            {
+                                form.broken = true;
+                                break;
+                            }
+                            text.extend_from_slice(&chunk);
                         }
                         Ok(None) => break,
                         Err(_) => {
@@ -430,6 +446,9 @@ impl FormPost {
                             break;
                         }
                     }
+                }
+                if form.broken {
+                    break;
                 }
                 form.fields
                     .insert(name, String::from_utf8_lossy(&text).into_owned());

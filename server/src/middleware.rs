@@ -67,7 +67,8 @@ pub fn client_address(
     trusted: &[IpNet],
 ) -> Option<IpAddr> {
     let is_trusted = |ip: &IpAddr| trusted.iter().any(|net| net.contains(ip));
-    let peer = peer?;
+    // An IPv4 client seen through an IPv6 socket is the IPv4 address.
+    let peer = peer?.to_canonical();
     if !is_trusted(&peer) {
         return Some(peer);
     }
@@ -78,7 +79,7 @@ pub fn client_address(
         .rev();
     let mut last = peer;
     for entry in chain.by_ref() {
-        let Ok(ip) = entry.parse::<IpAddr>() else {
+        let Some(ip) = forwarded_address(entry) else {
             // Garbage from a client: the last trusted hop's view stands.
             return Some(last);
         };
@@ -88,6 +89,15 @@ pub fn client_address(
         last = ip;
     }
     Some(last)
+}
+
+/// An `X-Forwarded-For` entry's address: bare, `1.2.3.4:port` or `[v6]:port`, canonical.
+fn forwarded_address(entry: &str) -> Option<IpAddr> {
+    let ip = entry
+        .parse::<IpAddr>()
+        .ok()
+        .or_else(|| entry.parse::<SocketAddr>().ok().map(|s| s.ip()))?;
+    Some(ip.to_canonical())
 }
 
 /// Pages behind the sign-in: all but the probes, assets, API and the customer's acceptance
@@ -211,6 +221,23 @@ mod tests {
             ip("10.0.0.2")
         );
         assert_eq!(client_address(None, &["1.2.3.4"], &trusted), None);
+        // Ports and IPv4-mapped addresses name the same client.
+        assert_eq!(
+            client_address(ip("10.0.0.2"), &["198.51.100.7:5678"], &trusted),
+            ip("198.51.100.7")
+        );
+        assert_eq!(
+            client_address(ip("10.0.0.2"), &["[2001:db8::1]:443"], &trusted),
+            ip("2001:db8::1")
+        );
+        assert_eq!(
+            client_address(ip("::ffff:10.0.0.2"), &["198.51.100.7"], &trusted),
+            ip("198.51.100.7")
+        );
+        assert_eq!(
+            client_address(ip("::ffff:203.0.113.9"), &[], &trusted),
+            ip("203.0.113.9")
+        );
     }
 
     #[test]

@@ -11,7 +11,7 @@ use app::accounts::login::ssr::{complete, cookie, Refused};
 use app::accounts::session::{self, hash_token};
 use app::db::now;
 use axum::extract::{Query, State};
-use axum::http::{header, HeaderMap, HeaderValue};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreProviderMetadata};
 use openidconnect::{
@@ -154,23 +154,50 @@ fn with_cookie(mut response: Response, value: &str) -> Response {
 #[derive(Deserialize)]
 pub struct StartQuery {
     next: Option<String>,
-    /// `1`: a signed-in user links an identity to their account (账号安全).
-    link: Option<String>,
 }
 
-/// GET /auth/oidc/start: off to the identity provider.
-pub async fn start(
+/// GET /auth/oidc/start: off to the identity provider to sign in.
+pub async fn start(State(state): State<AppState>, Query(query): Query<StartQuery>) -> Response {
+    begin(state, query.next.as_deref(), None).await
+}
+
+#[derive(Deserialize)]
+pub struct LinkForm {
+    password: String,
+}
+
+/// POST /auth/oidc/link (账号安全, a plain form): a signed-in user who confirms their
+/// password goes off to link an identity; a link is a new way in, so never from a bare GET.
+pub async fn link(
     State(state): State<AppState>,
     auth: Option<axum::Extension<app::accounts::session::AuthContext>>,
-    Query(query): Query<StartQuery>,
+    axum::Form(form): axum::Form<LinkForm>,
 ) -> Response {
+    let Some(auth) = auth else {
+        return Redirect::to("/login").into_response();
+    };
+    let stored = sqlx::query("SELECT password_hash FROM users WHERE id = $1")
+        .bind(auth.user_id)
+        .fetch_one(state.db.pool())
+        .await
+        .and_then(|row| row.try_get::<Option<String>, _>("password_hash"));
+    let stored = match stored {
+        Ok(stored) => stored,
+        Err(error) => {
+            tracing::error!(%error, "reading a password to link an identity");
+            return StatusCode::SERVICE_UNAVAILABLE.into_response();
+        }
+    };
+    if !app::accounts::password::verify(form.password, stored).await {
+        return Redirect::to("/account/security?oidc=password").into_response();
+    }
+    begin(state, None, Some(auth.user_id)).await
+}
+
+/// Starts a flow: PKCE, state bound to this browser by cookie, nonce; stored for the callback.
+async fn begin(state: AppState, next: Option<&str>, link_user_id: Option<i64>) -> Response {
     let Some(oidc) = state.oidc.clone() else {
         return to_login(Failure::Unavailable);
-    };
-    let link_user_id = match (query.link.as_deref(), auth) {
-        (Some("1"), Some(auth)) => Some(auth.user_id),
-        (Some("1"), None) => return Redirect::to("/login").into_response(),
-        _ => None,
     };
     let client = match oidc.client().await {
         Ok(client) => client,
@@ -200,7 +227,7 @@ pub async fn start(
         .bind(hash_token(csrf.secret()))
         .bind(nonce.secret())
         .bind(verifier.secret())
-        .bind(app::accounts::safe_next(query.next.as_deref()).unwrap_or_default())
+        .bind(app::accounts::safe_next(next).unwrap_or_default())
         .bind(at + FLOW_SECS)
         .bind(link_user_id)
         .execute(state.db.pool())
@@ -379,6 +406,12 @@ async fn link_identity(state: &AppState, user_id: i64, subject: &str) -> Result<
             .execute(&mut *tx)
             .await?;
         app::audit::user_event(&mut *tx, None, user_id, "oidc_linked", "", "").await?;
+        let email: String = sqlx::query("SELECT email FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get("email")?;
+        app::accounts::activation::ssr::enqueue_oidc_linked(&mut tx, &email).await?;
         tx.commit().await?;
         Ok::<_, sqlx::Error>(true)
     }

@@ -95,6 +95,7 @@ impl Default for Throttle {
 impl Throttle {
     /// Counts one request of `class` from `client`: `Err(seconds)` to wait when over.
     pub fn check(&self, class: Class, client: &str) -> Result<(), u64> {
+        let client = bucket(client);
         let Some((_, limiter)) = self.limiters.iter().find(|(c, _)| *c == class) else {
             return Ok(());
         };
@@ -104,7 +105,7 @@ impl Throttle {
         if checks % 4096 == 4095 {
             self.forget_idle();
         }
-        limiter.check_key(&client.to_owned()).map_err(|not_until| {
+        limiter.check_key(&client).map_err(|not_until| {
             not_until
                 .wait_time_from(DefaultClock::default().now())
                 .as_secs()
@@ -118,6 +119,18 @@ impl Throttle {
             limiter.retain_recent();
             limiter.shrink_to_fit();
         }
+    }
+}
+
+/// The bucket a client address counts in: an IPv6 client by its /64 (one subscriber's
+/// network), so rotating addresses within it buys no fresh limit.
+fn bucket(client: &str) -> String {
+    match client.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V6(v6)) => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+        _ => client.to_owned(),
     }
 }
 
@@ -177,5 +190,19 @@ mod tests {
         assert!((1..=30).contains(&wait), "{wait}");
         assert!(throttle.check(Class::Links, "10.0.0.2").is_ok());
         assert!(throttle.check(Class::SignIn, "10.0.0.1").is_ok());
+    }
+
+    #[test]
+    fn an_ipv6_network_shares_one_limit() {
+        let throttle = Throttle::default();
+        for n in 0..10 {
+            assert!(throttle
+                .check(Class::Links, &format!("2001:db8:1:2::{n:x}"))
+                .is_ok());
+        }
+        assert!(throttle
+            .check(Class::Links, "2001:db8:1:2:ffff::1")
+            .is_err());
+        assert!(throttle.check(Class::Links, "2001:db8:1:3::1").is_ok());
     }
 }

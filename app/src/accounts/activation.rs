@@ -209,6 +209,27 @@ pub mod ssr {
         Ok(())
     }
 
+    /// An identity provider's account was linked: it now signs in without the password.
+    pub async fn enqueue_oidc_linked(
+        tx: &mut Transaction<'static, Any>,
+        to: &str,
+    ) -> Result<(), sqlx::Error> {
+        let mail = render(
+            to,
+            "已关联 AAD 身份 · An AAD identity was linked",
+            &[
+                "您的服务提供商中心账号刚刚关联了一个 AAD 身份，今后可用它快捷登录。".into(),
+                "如果这不是您本人的操作，请立即在“账号安全”中解除关联、修改密码并联系平台。".into(),
+                "An Azure AD identity was just linked to your Provider Center account and can \
+                 now sign in to it. If this was not you, unlink it under Account security, \
+                 change your password and contact the platform."
+                    .into(),
+            ],
+            None,
+        );
+        enqueue(&mut **tx, &mail).await
+    }
+
     /// Wrong second-factor codes started to wait: someone who knows the password may be
     /// guessing the code.
     pub async fn enqueue_second_factor_alert(
@@ -547,8 +568,13 @@ pub async fn reset_password(
             .bind(user_id)
             .execute(&mut *tx)
             .await?;
-        // Other reset links of this user die with this one.
+        // Other reset links of this user die with this one; a linked identity goes too
+        // (whoever had lost the account may have linked one), to be linked again.
         ssr::password_replaced(&mut tx, user_id).await?;
+        sqlx::query("UPDATE users SET oidc_subject = NULL WHERE id = $1")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
         sqlx::query("DELETE FROM sessions WHERE user_id = $1")
             .bind(user_id)
             .execute(&mut *tx)

@@ -183,35 +183,57 @@ pub mod ssr {
         Ok(())
     }
 
-    /// Seconds before user `user_id` may try another second-factor code.
-    pub async fn second_factor_wait(db: &Db, user_id: i64) -> Result<i64, sqlx::Error> {
+    /// Reserves one second-factor try for `user_id`: counts it as a failure now (success
+    /// resets the count) if the account's wait is over. A compare-and-set on the count, so of
+    /// parallel tries only those that fit are let through. The count after this try, or
+    /// `None` when the account must wait.
+    pub async fn reserve_second_factor_try(
+        db: &Db,
+        user_id: i64,
+    ) -> Result<Option<i64>, sqlx::Error> {
         let row = sqlx::query(
             "SELECT second_factor_failures, second_factor_failed_at FROM users WHERE id = $1",
         )
         .bind(user_id)
         .fetch_one(db.pool())
         .await?;
-        Ok(crate::accounts::policy::second_factor_wait(
-            row.try_get("second_factor_failures")?,
+        let failures: i64 = row.try_get("second_factor_failures")?;
+        let at = now();
+        let wait = crate::accounts::policy::second_factor_wait(
+            failures,
             row.try_get("second_factor_failed_at")?,
-            now(),
-        ))
-    }
-
-    /// Counts a wrong second-factor code against the account, audits it, and mails the
-    /// user when the codes start to wait (someone may hold their password).
-    pub async fn second_factor_failed(db: &Db, user_id: i64, ip: &str) -> Result<(), sqlx::Error> {
-        let mut tx = db.begin().await?;
-        let row = sqlx::query(
+            at,
+        );
+        if wait > 0 {
+            return Ok(None);
+        }
+        let reserved = sqlx::query(
             "UPDATE users SET second_factor_failures = second_factor_failures + 1,
                  second_factor_failed_at = $1
-             WHERE id = $2 RETURNING second_factor_failures, email",
+             WHERE id = $2 AND second_factor_failures = $3",
         )
-        .bind(now())
+        .bind(at)
         .bind(user_id)
-        .fetch_one(&mut *tx)
-        .await?;
-        let failures: i64 = row.try_get("second_factor_failures")?;
+        .bind(failures)
+        .execute(db.pool())
+        .await?
+        .rows_affected();
+        Ok((reserved == 1).then_some(failures + 1))
+    }
+
+    /// A reserved try was a wrong code: audits it, and mails the user when the codes start
+    /// to wait (someone may hold their password).
+    pub async fn second_factor_failed(
+        db: &Db,
+        user_id: i64,
+        failures: i64,
+        ip: &str,
+    ) -> Result<(), sqlx::Error> {
+        let mut tx = db.begin().await?;
+        let row = sqlx::query("SELECT email FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_one(&mut *tx)
+            .await?;
         crate::audit::user_event(
             &mut *tx,
             None,
@@ -434,18 +456,34 @@ pub async fn login_verify(code: String) -> Result<(), AppError> {
         let next: String = row.try_get("next")?;
         // Wrong codes count per account, across sign-ins: a fresh password sign-in does not
         // buy fresh guesses.
-        let wait = ssr::second_factor_wait(&db, user_id).await?;
-        if wait > 0 {
+        // Each try is reserved before the code is looked at (counted as a failure, undone
+        // on success), so parallel requests cannot all slip through one free slot.
+        let Some(failures) = ssr::reserve_second_factor_try(&db, user_id).await? else {
             return Err(crate::forms::invalid(
                 "verify",
                 &[("code", "login.error.code_throttled")],
                 &[],
             ));
-        }
-        if !ssr::check_second_factor(&db, user_id, &code).await? {
-            ssr::second_factor_failed(&db, user_id, &client_ip()).await?;
-            let attempts: i64 = row.try_get::<i64, _>("attempts")? + 1;
-            if attempts >= PENDING_ATTEMPTS {
+        };
+        let attempt = sqlx::query(
+            "UPDATE pending_sign_ins SET attempts = attempts + 1
+             WHERE id = $1 AND attempts < $2 RETURNING attempts",
+        )
+        .bind(&id)
+        .bind(PENDING_ATTEMPTS)
+        .fetch_optional(db.pool())
+        .await?;
+        let attempts: Option<i64> = attempt.map(|row| row.try_get("attempts")).transpose()?;
+        let correct = match attempts {
+            Some(_) => ssr::check_second_factor(&db, user_id, &code).await?,
+            None => false,
+        };
+        if !correct {
+            if attempts.is_some() {
+                ssr::second_factor_failed(&db, user_id, failures, &client_ip()).await?;
+            }
+            // The pending sign-in's own tries are used up: back to the password.
+            if attempts.is_none_or(|n| n >= PENDING_ATTEMPTS) {
                 sqlx::query("DELETE FROM pending_sign_ins WHERE id = $1")
                     .bind(&id)
                     .execute(db.pool())
@@ -454,11 +492,6 @@ pub async fn login_verify(code: String) -> Result<(), AppError> {
                 redirect("/login?error=pending_expired");
                 return Ok(());
             }
-            sqlx::query("UPDATE pending_sign_ins SET attempts = $1 WHERE id = $2")
-                .bind(attempts)
-                .bind(&id)
-                .execute(db.pool())
-                .await?;
             return Err(crate::forms::invalid("verify", &[("code", "login.error.code")], &[]));
         }
         sqlx::query("DELETE FROM pending_sign_ins WHERE id = $1")
@@ -529,8 +562,20 @@ fn Slider(challenge: String) -> impl IntoView {
     let locale = use_locale();
     let position = RwSignal::new(0_u32);
     let done = move || position.get() >= 100;
+    // The fill follows the thumb through the CSSOM, never a style attribute, which the
+    // page's Content-Security-Policy (no inline styles) would refuse.
+    let slider = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        let pos = format!("{}%", position.get());
+        #[cfg(feature = "hydrate")]
+        if let Some(div) = slider.get() {
+            let _ = div.style().set_property("--pos", &pos);
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (pos, slider);
+    });
     view! {
-        <div class="slider" class:done=done style=move || format!("--pos: {}%", position.get())>
+        <div class="slider" class:done=done node_ref=slider>
             <input type="hidden" name="challenge" value=challenge />
             <input
                 type="range" name="slider" min="0" max="100" step="1" value="0"

@@ -172,6 +172,48 @@ pub async fn get_security_status() -> Result<SecurityStatus, AppError> {
     crate::forms::finish("", result)
 }
 
+/// Removes the linked identity provider account, confirmed with the password.
+#[server(endpoint = "unlink_oidc")]
+pub async fn unlink_oidc(password: String) -> Result<(), AppError> {
+    use crate::scope::{auth, client_ip, db};
+    use sqlx::Row;
+
+    let result = async {
+        let db = db()?;
+        let auth = auth()?;
+        let stored: Option<String> = sqlx::query("SELECT password_hash FROM users WHERE id = $1")
+            .bind(auth.user_id)
+            .fetch_one(db.pool())
+            .await?
+            .try_get("password_hash")?;
+        if !super::password::verify(password, stored).await {
+            return Err(crate::forms::invalid(
+                "oidc-unlink",
+                &[("password", "password.wrong_current")],
+                &[],
+            ));
+        }
+        let mut tx = db.begin().await?;
+        sqlx::query("UPDATE users SET oidc_subject = NULL WHERE id = $1")
+            .bind(auth.user_id)
+            .execute(&mut *tx)
+            .await?;
+        crate::audit::user_event(
+            &mut *tx,
+            auth.provider.map(|p| p.provider_id),
+            auth.user_id,
+            "oidc_unlinked",
+            "",
+            &client_ip(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+    .await;
+    crate::forms::finish("oidc-unlink", result)
+}
+
 /// Starts enrolment: a new secret and recovery codes, shown until the first code confirms.
 #[server(endpoint = "start_two_factor")]
 pub async fn start_two_factor() -> Result<(), AppError> {
@@ -392,8 +434,10 @@ pub fn SecurityPage() -> impl IntoView {
         .and_then(|v| match v.as_str() {
             "linked" => Some(("notice ok", "oidc.link.done")),
             "taken" => Some(("notice warn", "oidc.link.taken")),
+            "password" => Some(("notice warn", "password.wrong_current")),
             _ => None,
         });
+
     let start = ServerAction::<StartTwoFactor>::new();
     let confirm = ServerAction::<ConfirmTwoFactor>::new();
     let disable = ServerAction::<DisableTwoFactor>::new();
@@ -403,6 +447,9 @@ pub fn SecurityPage() -> impl IntoView {
     crate::forms::refetch_on_success(confirm, status);
     crate::forms::refetch_on_success(disable, status);
     crate::forms::refetch_on_success(rule, status);
+    let unlink = ServerAction::<UnlinkOidc>::new();
+    crate::forms::refetch_on_success(unlink, status);
+    let unlink_fb = feedback("oidc-unlink", unlink.value());
     let confirm_fb = feedback("two-factor", confirm.value());
     let disable_fb = feedback("two-factor-off", disable.value());
     let rule_fb = feedback("two-factor-rule", rule.value());
@@ -493,11 +540,29 @@ pub fn SecurityPage() -> impl IntoView {
                                 <div class="card" data-testid="oidc-link">
                                     <h2>{locale.t("oidc.link.title")}</h2>
                                     {if status.oidc_linked {
-                                        view! { <p><span class="status status-completed">{locale.t("oidc.link.linked")}</span></p> }.into_any()
+                                        view! {
+                                            <p><span class="status status-completed">{locale.t("oidc.link.linked")}</span></p>
+                                            <ActionForm action=unlink attr:class="form">
+                                                <FormMessage feedback=unlink_fb />
+                                                <label class="field">
+                                                    <span>{locale.t("login.password")}</span>
+                                                    <input type="password" name="password" autocomplete="current-password" required />
+                                                    <FieldMessage feedback=unlink_fb field="password" />
+                                                </label>
+                                                <button type="submit" class="button danger">{locale.t("oidc.link.remove")}</button>
+                                            </ActionForm>
+                                        }.into_any()
                                     } else {
+                                        // A plain form to a plain route: it leaves for the identity provider.
                                         view! {
                                             <p class="muted">{locale.t("oidc.link.explain")}</p>
-                                            <a class="button" rel="external" href="/auth/oidc/start?link=1">{locale.t("oidc.link.action")}</a>
+                                            <form method="post" action="/auth/oidc/link" class="form">
+                                                <label class="field">
+                                                    <span>{locale.t("login.password")}</span>
+                                                    <input type="password" name="password" autocomplete="current-password" required />
+                                                </label>
+                                                <button type="submit" class="button">{locale.t("oidc.link.action")}</button>
+                                            </form>
                                         }.into_any()
                                     }}
                                 </div>

@@ -263,6 +263,12 @@ pub async fn invite(
                 };
                 return Err(AppError::invalid(&[("email", code)]));
             }
+            if !rules::may_resend(
+                &invitations_sent(&mut tx, id, scope.provider_id).await?,
+                now(),
+            ) {
+                return Err(AppError::invalid(&[("email", "users.error.resend_limit")]));
+            }
             id
         }
         None => sqlx::query("INSERT INTO users (email, created_at) VALUES ($1, $2) RETURNING id")
@@ -319,6 +325,27 @@ async fn send_invitation(
     .await
 }
 
+/// When the invitation links of `user_id` to `provider_id` were issued in the last day
+/// (revoked and used ones too: revoking and inviting again is no way around the limit).
+async fn invitations_sent(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    user_id: i64,
+    provider_id: i64,
+) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query(
+        "SELECT created_at FROM account_tokens
+         WHERE user_id = $1 AND provider_id = $2 AND purpose = 'activate' AND created_at > $3",
+    )
+    .bind(user_id)
+    .bind(provider_id)
+    .bind(now() - 24 * 3600)
+    .fetch_all(&mut **tx)
+    .await?
+    .iter()
+    .map(|row| row.try_get("created_at"))
+    .collect()
+}
+
 /// The member, if this caller may manage them; `NotFound` outside the provider.
 async fn managed(db: &Db, scope: &ProviderScope, user_id: i64) -> Result<MemberRow, AppError> {
     let member = member(db, scope, user_id).await?;
@@ -360,19 +387,10 @@ pub async fn resend(
     let mut tx = db.begin().await?;
     // Invitations carry the provider's and inviter's names to any address: at most one a
     // minute and five a day per invitation, so the portal is nobody's mail cannon.
-    let sent: Vec<i64> = sqlx::query(
-        "SELECT created_at FROM account_tokens
-         WHERE user_id = $1 AND provider_id = $2 AND purpose = 'activate' AND created_at > $3",
-    )
-    .bind(user_id)
-    .bind(scope.provider_id)
-    .bind(now() - 24 * 3600)
-    .fetch_all(&mut *tx)
-    .await?
-    .iter()
-    .map(|row| row.try_get("created_at"))
-    .collect::<Result<_, _>>()?;
-    if !rules::may_resend(&sent, now()) {
+    if !rules::may_resend(
+        &invitations_sent(&mut tx, user_id, scope.provider_id).await?,
+        now(),
+    ) {
         return Err(AppError::Conflict("users.error.resend_limit".into()));
     }
     // The old links stop working: only the newest mail counts.

@@ -23,7 +23,138 @@ on_both_databases!(
     acceptance_downloads_end_with_the_link,
     anonymous_link_requests_are_throttled_per_client,
     abandoned_drafts_and_orphaned_files_are_swept,
+    parallel_second_factor_guesses_get_one_try,
+    revoking_and_inviting_again_is_no_way_around_the_limit,
+    a_form_of_many_fields_is_refused,
+    linking_an_identity_needs_the_password,
 );
+
+async fn parallel_second_factor_guesses_get_one_try(app: TestApp) {
+    let email = "enjian@example.com";
+    enrol(&app, email).await;
+    sqlx::query("UPDATE users SET second_factor_failures = 4 WHERE email = $1")
+        .bind(email)
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    let mut pendings = Vec::new();
+    for _ in 0..4 {
+        pendings.push(pending_cookie(&app.try_login(email, PASSWORD).await));
+    }
+    let guesses = pendings.iter().flat_map(|pending| {
+        let app = &app;
+        (0..3).map(move |_| async move {
+            app.call("/api/login_verify", Some(pending), "code=000000")
+                .await
+        })
+    });
+    let answers = futures_util::future::join_all(guesses).await;
+    let checked = answers
+        .iter()
+        .filter(|a| a.body.contains("\"login.error.code\""))
+        .count();
+    assert_eq!(checked, 1, "one guess checked, the others told to wait");
+    let failures: i64 = sqlx::query("SELECT second_factor_failures FROM users WHERE email = $1")
+        .bind(email)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap()
+        .try_get("second_factor_failures")
+        .unwrap();
+    assert_eq!(failures, 5);
+}
+
+async fn revoking_and_inviting_again_is_no_way_around_the_limit(app: TestApp) {
+    let admin = app.login("aku@example.com").await;
+    let mut invited = 0;
+    for _ in 0..8 {
+        let answer = app
+            .call(
+                "/api/invite_member",
+                Some(&admin),
+                "email=again%40example.com&role=user",
+            )
+            .await;
+        if answer.status != StatusCode::OK {
+            assert!(
+                answer.body.contains("users.error.resend_limit"),
+                "{}",
+                answer.body
+            );
+            break;
+        }
+        invited += 1;
+        let (id, _, _) = account(&app, "again@example.com").await;
+        let revoked = app
+            .call(
+                "/api/revoke_invitation",
+                Some(&admin),
+                &format!("user_id={id}"),
+            )
+            .await;
+        assert_eq!(revoked.status, StatusCode::OK, "{}", revoked.body);
+        sqlx::query("UPDATE account_tokens SET created_at = created_at - 61 WHERE user_id = $1")
+            .bind(id)
+            .execute(app.db.pool())
+            .await
+            .unwrap();
+    }
+    assert_eq!(invited, 5);
+}
+
+async fn a_form_of_many_fields_is_refused(app: TestApp) {
+    let names: Vec<String> = (0..100).map(|n| format!("f{n}")).collect();
+    let mut fields: Vec<(&str, &str)> = names.iter().map(|n| (n.as_str(), "x")).collect();
+    fields.push(("company_name", "字段公司"));
+    fields.push(("responsible_person", "王"));
+    let answer = app
+        .multipart(
+            "/register",
+            "",
+            &fields,
+            &[("files", "a.pdf", b"%PDF-1.7 a")],
+        )
+        .await;
+    assert!(
+        answer.location().starts_with("/register?form=company"),
+        "{}",
+        answer.location()
+    );
+    let big = "x".repeat(70 * 1024);
+    let answer = app
+        .multipart(
+            "/register",
+            "",
+            &[("company_name", big.as_str()), ("responsible_person", "王")],
+            &[("files", "a.pdf", b"%PDF-1.7 a")],
+        )
+        .await;
+    assert!(
+        answer.location().starts_with("/register?form=company"),
+        "{}",
+        answer.location()
+    );
+    let drafts: i64 = sqlx::query("SELECT COUNT(*) AS n FROM registrations WHERE status = 'draft'")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap()
+        .try_get("n")
+        .unwrap();
+    assert_eq!(drafts, 0);
+}
+
+async fn linking_an_identity_needs_the_password(app: TestApp) {
+    let cookie = app.login("aku@example.com").await;
+    let wrong = app
+        .post_form("/auth/oidc/link", Some(&cookie), "password=not-it")
+        .await;
+    assert_eq!(wrong.location(), "/account/security?oidc=password");
+    let anonymous = app.post_form("/auth/oidc/link", None, "password=x").await;
+    assert_eq!(anonymous.location(), "/login");
+    // The old GET link starts nothing that links.
+    let get = app.get("/auth/oidc/start?link=1", Some(&cookie)).await;
+    assert!(!get.location().contains("oidc=linked"));
+}
 
 fn enc(value: &str) -> String {
     app::accounts::encode_query(value)
