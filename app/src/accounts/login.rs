@@ -569,7 +569,7 @@ fn Slider(challenge: String) -> impl IntoView {
         let pos = format!("{}%", position.get());
         #[cfg(feature = "hydrate")]
         if let Some(div) = slider.get() {
-            let _ = div.style().set_property("--pos", &pos);
+            let _ = web_sys::HtmlElement::style(&div).set_property("--pos", &pos);
         }
         #[cfg(not(feature = "hydrate"))]
         let _ = (pos, slider);
