@@ -25,9 +25,6 @@ pub struct SecurityStatus {
     /// Whether the user is the current provider's admin (the only one who sets the rule).
     pub is_admin: bool,
     pub provider_requires: bool,
-    /// AAD 快捷登录 is configured, and whether an identity is linked to this account.
-    pub oidc_enabled: bool,
-    pub oidc_linked: bool,
 }
 
 /// 修改密码: the current password, then the new one twice. Every other session of the user
@@ -152,20 +149,13 @@ pub async fn get_security_status() -> Result<SecurityStatus, AppError> {
             ),
             None => (false, false),
         };
-        let oidc_linked = sqlx::query("SELECT oidc_subject FROM users WHERE id = $1")
-            .bind(auth.user_id)
-            .fetch_one(db.pool())
-            .await?
-            .try_get::<Option<String>, _>("oidc_subject")?
-            .is_some();
+
         Ok(SecurityStatus {
             enabled,
             pending,
             recovery_codes_left: left,
             is_admin,
             provider_requires,
-            oidc_enabled: crate::scope::settings()?.oidc_enabled,
-            oidc_linked,
         })
     }
     .await;
@@ -427,16 +417,6 @@ pub fn SecurityPage() -> impl IntoView {
     let locale = use_locale();
     let query = use_query_map();
     let required = query.read_untracked().get("required").is_some();
-    // The answer of a linking round trip to the identity provider.
-    let oidc_notice = query
-        .read_untracked()
-        .get("oidc")
-        .and_then(|v| match v.as_str() {
-            "linked" => Some(("notice ok", "oidc.link.done")),
-            "taken" => Some(("notice warn", "oidc.link.taken")),
-            "password" => Some(("notice warn", "password.wrong_current")),
-            _ => None,
-        });
 
     let start = ServerAction::<StartTwoFactor>::new();
     let confirm = ServerAction::<ConfirmTwoFactor>::new();
@@ -447,9 +427,6 @@ pub fn SecurityPage() -> impl IntoView {
     crate::forms::refetch_on_success(confirm, status);
     crate::forms::refetch_on_success(disable, status);
     crate::forms::refetch_on_success(rule, status);
-    let unlink = ServerAction::<UnlinkOidc>::new();
-    crate::forms::refetch_on_success(unlink, status);
-    let unlink_fb = feedback("oidc-unlink", unlink.value());
     let confirm_fb = feedback("two-factor", confirm.value());
     let disable_fb = feedback("two-factor-off", disable.value());
     let rule_fb = feedback("two-factor-rule", rule.value());
@@ -458,7 +435,6 @@ pub fn SecurityPage() -> impl IntoView {
         <section class="page narrow">
             <h1>{locale.t("menu.security")}</h1>
             {required.then(|| view! { <p class="notice" role="alert">{locale.t("two_factor.required_notice")}</p> })}
-            {oidc_notice.map(|(class, key)| view! { <p class=class role="status" data-testid="oidc-notice">{locale.t(key)}</p> })}
             <Suspense fallback=move || view! { <p class="loading">{locale.t("common.loading")}</p> }>
                 {move || Suspend::new(async move {
                     match status.await {
@@ -534,40 +510,7 @@ pub fn SecurityPage() -> impl IntoView {
                                     </ActionForm>
                                 </div>
                             });
-                            // An identity provider signs in only an account linked to it, or one
-                            // whose address it verified; anyone else links it here, signed in.
-                            let aad = status.oidc_enabled.then(|| view! {
-                                <div class="card" data-testid="oidc-link">
-                                    <h2>{locale.t("oidc.link.title")}</h2>
-                                    {if status.oidc_linked {
-                                        view! {
-                                            <p><span class="status status-completed">{locale.t("oidc.link.linked")}</span></p>
-                                            <ActionForm action=unlink attr:class="form">
-                                                <FormMessage feedback=unlink_fb />
-                                                <label class="field">
-                                                    <span>{locale.t("login.password")}</span>
-                                                    <input type="password" name="password" autocomplete="current-password" required />
-                                                    <FieldMessage feedback=unlink_fb field="password" />
-                                                </label>
-                                                <button type="submit" class="button danger">{locale.t("oidc.link.remove")}</button>
-                                            </ActionForm>
-                                        }.into_any()
-                                    } else {
-                                        // A plain form to a plain route: it leaves for the identity provider.
-                                        view! {
-                                            <p class="muted">{locale.t("oidc.link.explain")}</p>
-                                            <form method="post" action="/auth/oidc/link" class="form">
-                                                <label class="field">
-                                                    <span>{locale.t("login.password")}</span>
-                                                    <input type="password" name="password" autocomplete="current-password" required />
-                                                </label>
-                                                <button type="submit" class="button">{locale.t("oidc.link.action")}</button>
-                                            </form>
-                                        }.into_any()
-                                    }}
-                                </div>
-                            });
-                            view! { {state} {admin} {aad} }.into_any()
+                            view! { {state} {admin} }.into_any()
                         }
                         Err(error) => view! { <crate::shell::ErrorPage error /> }.into_any(),
                     }
