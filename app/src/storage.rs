@@ -210,8 +210,9 @@ impl Upload {
         &self.temp
     }
 
-    /// The whole file in memory, for callers that send it on (small files only).
-    pub async fn read(&self) -> std::io::Result<Vec<u8>> {
+    /// The whole file in memory (tests).
+    #[cfg(test)]
+    async fn read(&self) -> std::io::Result<Vec<u8>> {
         tokio::fs::read(self.path()).await
     }
 

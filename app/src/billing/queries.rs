@@ -719,7 +719,7 @@ impl ListFilter {
             p => p
                 .parse::<i64>()
                 .ok()
-                .filter(|p| (1..=100_000).contains(p))
+                .filter(|p| (1..=crate::paging::MAX_PAGE).contains(p))
                 .ok_or(AppError::BadRequest)?,
         };
         Ok(ListFilter {
