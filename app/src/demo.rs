@@ -3,7 +3,7 @@
 //! Loaded once, into an empty database, when the server is started with `--demo`.
 
 use crate::accounts::password;
-use crate::db::Db;
+use crate::kit::db::Db;
 use sqlx::Row;
 use time::macros::datetime;
 use time::OffsetDateTime;
@@ -378,7 +378,7 @@ async fn insert_work_order(
     wo: &DemoWorkOrder,
     stages: &[DemoStage<'_>],
 ) -> Result<(), sqlx::Error> {
-    use crate::money::{tax_inclusive, Currency, Money};
+    use crate::kit::money::{tax_inclusive, Currency, Money};
     use rust_decimal::Decimal;
     use std::str::FromStr;
     let (no, item, price, rate, status, created, currency) = *wo;
@@ -647,7 +647,7 @@ async fn seed_bills(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     provider_id: i64,
 ) -> Result<(), sqlx::Error> {
-    use crate::money::{Currency, Money};
+    use crate::kit::money::{Currency, Money};
     let operator: i64 = sqlx::query("SELECT id FROM users WHERE email = 'operator@example.com'")
         .fetch_one(&mut **tx)
         .await?
@@ -913,7 +913,7 @@ async fn seed_service_items(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     provider_id: i64,
 ) -> Result<(), sqlx::Error> {
-    use crate::money::{Currency, Money};
+    use crate::kit::money::{Currency, Money};
     let mut ids = Vec::new();
     for email in ["aku@example.com", "operator@example.com"] {
         let id: i64 = sqlx::query("SELECT id FROM users WHERE email = $1")
@@ -924,7 +924,8 @@ async fn seed_service_items(
         ids.push(id);
     }
     let (admin, operator) = (ids[0], ids[1]);
-    let fail = |e: crate::error::AppError| sqlx::Error::Protocol(format!("demo service item: {e}"));
+    let fail =
+        |e: crate::kit::error::AppError| sqlx::Error::Protocol(format!("demo service item: {e}"));
     for (name, product, created, status, (mode, price, currency)) in SERVICE_ITEMS {
         let at = created.unix_timestamp();
         let description = format!(

@@ -1,9 +1,9 @@
 //! 后台首页: what needs the provider's attention now, each a link to the list it counts, the
 //! month's headline figures with the six months before as a small chart, and recent activity.
 
-use crate::audit::ActivityView;
-use crate::error::AppError;
-use crate::i18n::use_locale;
+use crate::kit::audit::ActivityView;
+use crate::kit::error::AppError;
+use crate::kit::i18n::use_locale;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
@@ -40,9 +40,9 @@ pub struct HomeData {
 #[cfg(feature = "ssr")]
 mod ssr {
     use super::*;
-    use crate::db::Db;
-    use crate::money::{Currency, Money};
-    use crate::scope::ProviderScope;
+    use crate::kit::db::Db;
+    use crate::kit::money::{Currency, Money};
+    use crate::kit::request::ProviderScope;
     use sqlx::Row;
 
     /// (year, month) of `2019-12`.
@@ -60,7 +60,7 @@ mod ssr {
 
     /// The first second of a month in UTC+8.
     fn month_start((y, m): (i32, u8)) -> i64 {
-        crate::time_fmt::day_start(&format!("{y:04}-{m:02}-01")).unwrap_or_default()
+        crate::kit::time::day_start(&format!("{y:04}-{m:02}-01")).unwrap_or_default()
     }
 
     async fn count(db: &Db, sql: &str, provider_id: i64) -> Result<i64, sqlx::Error> {
@@ -165,7 +165,7 @@ mod ssr {
 /// Home page data, scoped to the session's current provider; `month` as 2019-12.
 #[server(endpoint = "home")]
 pub async fn get_home(month: Option<String>) -> Result<HomeData, AppError> {
-    use crate::scope::{db, provider_scope};
+    use crate::kit::request::{db, provider_scope};
     use sqlx::Row;
 
     let result = async {
@@ -183,7 +183,7 @@ pub async fn get_home(month: Option<String>) -> Result<HomeData, AppError> {
         let chosen = month
             .as_deref()
             .and_then(ssr::parse_month)
-            .or_else(|| ssr::parse_month(&crate::time_fmt::today()[..7]))
+            .or_else(|| ssr::parse_month(&crate::kit::time::today()[..7]))
             .unwrap_or((2019, 12));
         let mut months = Vec::new();
         for back in (0..6).rev() {
@@ -200,11 +200,11 @@ pub async fn get_home(month: Option<String>) -> Result<HomeData, AppError> {
             active_members: row.try_get("members")?,
             attention: ssr::attention(&db, &scope).await?,
             months,
-            activity: crate::audit::recent(&db, &scope, 10).await?,
+            activity: crate::kit::audit::recent(&db, &scope, 10).await?,
         })
     }
     .await;
-    crate::forms::finish("", result)
+    crate::kit::forms::finish("", result)
 }
 
 #[component]

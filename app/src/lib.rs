@@ -3,31 +3,19 @@
 #![recursion_limit = "256"]
 
 pub mod accounts;
-pub mod audit;
+#[cfg(test)]
+mod architecture;
 pub mod billing;
 #[cfg(feature = "ssr")]
-pub mod db;
-#[cfg(feature = "ssr")]
 pub mod demo;
-pub mod error;
-pub mod forms;
 pub mod home;
-pub mod i18n;
-#[cfg(feature = "ssr")]
-pub mod mail;
-pub mod money;
+pub mod kit;
 pub mod orders;
-pub mod paging;
 pub mod platform;
-pub mod scope;
 pub mod services;
 pub mod shell;
-#[cfg(feature = "ssr")]
-pub mod storage;
 pub mod tickets;
 pub mod tiers;
-#[cfg(feature = "ssr")]
-pub mod time_fmt;
 pub mod tutorials;
 pub mod users;
 
@@ -35,11 +23,11 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
-use shell::{NotFoundPage, Realm, RealmLayout};
+use shell::{NotFoundPage, Realm, RealmLayout, ShellParts};
 
 /// The HTML document around the app; rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    let locale = i18n::provide_locale();
+    let locale = kit::i18n::provide_locale();
     #[cfg(feature = "ssr")]
     content_security_policy();
     view! {
@@ -73,25 +61,38 @@ fn content_security_policy() {
     ) else {
         return;
     };
-    if let Ok(value) = HeaderValue::from_str(&page_policy(&nonce)) {
+    let identity_provider = use_context::<kit::request::Settings>().and_then(|s| s.oidc_origin);
+    if let Ok(value) = HeaderValue::from_str(&page_policy(&nonce, identity_provider.as_deref())) {
         response.insert_header(CONTENT_SECURITY_POLICY, value);
     }
 }
 
-/// The policy of a page rendered with `nonce`.
-pub fn page_policy(nonce: &str) -> String {
+/// The policy of a page rendered with `nonce`. Forms post to this origin only — and, where
+/// AAD sign-in is configured, may be redirected on to the identity provider (linking an
+/// identity from 账号安全 is a password-checked POST that continues there).
+pub fn page_policy(nonce: &str, identity_provider: Option<&str>) -> String {
+    let form_targets = match identity_provider {
+        Some(origin) => format!("'self' {origin}"),
+        None => "'self'".to_owned(),
+    };
     format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
          style-src 'self'; img-src 'self' https: data:; media-src 'self' https:; \
          connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; \
-         form-action 'self'"
+         form-action {form_targets}"
     )
 }
+
+/// What the frame takes from the areas: the signed-in user's data and the 联系我们 dialog.
+const SHELL: ShellParts = ShellParts {
+    info: || Box::pin(accounts::get_shell_info()),
+    contact: |open| view! { <tickets::ContactDialog open /> }.into_any(),
+};
 
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    let locale = i18n::provide_locale();
+    let locale = kit::i18n::provide_locale();
     // Every page waits for its data before the first byte, so status codes (404, 403) and
     // titles are right and the page is complete without JavaScript.
     view! {
@@ -106,13 +107,13 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/activate/:token") view=accounts::activation::ActivatePage ssr=SsrMode::Async />
                 <Route path=path!("/forgot") view=accounts::activation::ForgotPage ssr=SsrMode::Async />
                 <Route path=path!("/reset/:token") view=accounts::activation::ResetPage ssr=SsrMode::Async />
-                <ParentRoute path=path!("/account") view=|| view! { <RealmLayout realm=Realm::Account /> } ssr=SsrMode::Async>
+                <ParentRoute path=path!("/account") view=|| view! { <RealmLayout realm=Realm::Account parts=SHELL /> } ssr=SsrMode::Async>
                     <Route path=path!("password") view=accounts::security::ChangePasswordPage ssr=SsrMode::Async />
                     <Route path=path!("security") view=accounts::security::SecurityPage ssr=SsrMode::Async />
                     <Route path=path!("sessions") view=users::activity::SessionsPage ssr=SsrMode::Async />
                 </ParentRoute>
                 <Route path=path!("/accept/:token") view=orders::acceptance::AcceptancePage ssr=SsrMode::Async />
-                <ParentRoute path=path!("/platform") view=|| view! { <RealmLayout realm=Realm::Platform /> } ssr=SsrMode::Async>
+                <ParentRoute path=path!("/platform") view=|| view! { <RealmLayout realm=Realm::Platform parts=SHELL /> } ssr=SsrMode::Async>
                     <Route path=path!("") view=platform::PlatformHomePage ssr=SsrMode::Async />
                     <Route path=path!("registrations") view=accounts::registration::PlatformRegistrationsPage ssr=SsrMode::Async />
                     <Route path=path!("registrations/:id") view=accounts::registration::PlatformRegistrationPage ssr=SsrMode::Async />
@@ -129,7 +130,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("mail") view=platform::MailLogPage ssr=SsrMode::Async />
                     <Route path=path!("audit") view=users::activity::PlatformAuditLogPage ssr=SsrMode::Async />
                 </ParentRoute>
-                <ParentRoute path=path!("") view=|| view! { <RealmLayout realm=Realm::Provider /> } ssr=SsrMode::Async>
+                <ParentRoute path=path!("") view=|| view! { <RealmLayout realm=Realm::Provider parts=SHELL /> } ssr=SsrMode::Async>
                     <Route path=path!("") view=home::HomePage ssr=SsrMode::Async />
                     <Route path=path!("orders") view=orders::WorkOrderListPage ssr=SsrMode::Async />
                     <Route path=path!("orders/:no") view=orders::WorkOrderDetailPage ssr=SsrMode::Async />

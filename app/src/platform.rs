@@ -1,8 +1,8 @@
 //! The platform realm (/platform): the marketplace operator's side. Its home lists the
 //! providers; the review queues arrive with the modules that feed them.
 
-use crate::error::AppError;
-use crate::i18n::use_locale;
+use crate::kit::error::AppError;
+use crate::kit::i18n::use_locale;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -18,8 +18,8 @@ pub struct OverdueStage {
 
 #[server(endpoint = "platform_overdue")]
 pub async fn platform_overdue() -> Result<Vec<OverdueStage>, AppError> {
-    use crate::scope::{db, operator};
-    use crate::time_fmt::format_datetime;
+    use crate::kit::request::{db, operator};
+    use crate::kit::time::format_datetime;
     use sqlx::Row;
 
     let result = async {
@@ -52,7 +52,7 @@ pub async fn platform_overdue() -> Result<Vec<OverdueStage>, AppError> {
             .map_err(AppError::from)
     }
     .await;
-    crate::forms::finish("", result)
+    crate::kit::forms::finish("", result)
 }
 
 /// One mail of the outbox, as the mail log shows it.
@@ -80,8 +80,8 @@ pub struct MailPage {
 /// is where a local user finds the links that mails carry.
 #[server(endpoint = "platform_mail")]
 pub async fn platform_mail(before: Option<i64>) -> Result<MailPage, AppError> {
-    use crate::scope::{db, operator, settings};
-    use crate::time_fmt::format_datetime;
+    use crate::kit::request::{db, operator, settings};
+    use crate::kit::time::format_datetime;
     use sqlx::Row;
     const MAIL_PAGE: i64 = 20;
 
@@ -116,7 +116,7 @@ pub async fn platform_mail(before: Option<i64>) -> Result<MailPage, AppError> {
                     text: if development {
                         row.try_get("body_text")?
                     } else {
-                        crate::mail::redact(
+                        crate::kit::mail::redact(
                             &row.try_get::<String, _>("body_text")?,
                             &row.try_get::<String, _>("secrets")?,
                         )
@@ -136,7 +136,7 @@ pub async fn platform_mail(before: Option<i64>) -> Result<MailPage, AppError> {
         })
     }
     .await;
-    crate::forms::finish("", result)
+    crate::kit::forms::finish("", result)
 }
 
 /// Says that links show in the log because no SMTP server delivers mail.
@@ -225,7 +225,7 @@ pub struct ProviderRow {
 
 /// Every provider by name, for the platform's pickers (dispatch, bill generation).
 #[cfg(feature = "ssr")]
-pub async fn provider_choices(db: &crate::db::Db) -> Result<Vec<(i64, String)>, sqlx::Error> {
+pub async fn provider_choices(db: &crate::kit::db::Db) -> Result<Vec<(i64, String)>, sqlx::Error> {
     use sqlx::Row;
     sqlx::query("SELECT id, name FROM providers ORDER BY name")
         .fetch_all(db.pool())
@@ -237,8 +237,8 @@ pub async fn provider_choices(db: &crate::db::Db) -> Result<Vec<(i64, String)>, 
 
 #[server(endpoint = "platform_providers")]
 pub async fn platform_providers() -> Result<Vec<ProviderRow>, AppError> {
-    use crate::scope::{db, operator};
-    use crate::time_fmt::format_datetime;
+    use crate::kit::request::{db, operator};
+    use crate::kit::time::format_datetime;
     use sqlx::Row;
 
     let result = async {
@@ -265,7 +265,7 @@ pub async fn platform_providers() -> Result<Vec<ProviderRow>, AppError> {
             .map_err(AppError::from)
     }
     .await;
-    crate::forms::finish("", result)
+    crate::kit::forms::finish("", result)
 }
 
 #[component]

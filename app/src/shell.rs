@@ -1,13 +1,56 @@
 //! The portal frame (§2.5): logo, collapsible left navigation, user menu, footer; and the
 //! pages every realm shares: coming soon, not found, forbidden.
 
-use crate::accounts::model::ShellInfo;
-use crate::accounts::{error_text, get_shell_info};
-use crate::error::AppError;
-use crate::i18n::{use_locale, Locale};
+use crate::kit::error::AppError;
+use crate::kit::i18n::{use_locale, Locale};
+use crate::kit::request::Role;
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, Redirect, A};
 use leptos_router::hooks::use_location;
+use serde::{Deserialize, Serialize};
+
+/// One provider the signed-in user belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MembershipView {
+    pub provider_id: i64,
+    pub provider_name: String,
+    pub role: Role,
+}
+
+/// What the portal frame needs to know about the signed-in user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShellInfo {
+    pub name: String,
+    pub email: String,
+    pub is_operator: bool,
+    pub current: Option<MembershipView>,
+    /// Every provider this user may switch to (active memberships).
+    pub memberships: Vec<MembershipView>,
+    /// The current provider requires a second factor this user has not set up yet.
+    pub two_factor_required: bool,
+}
+
+impl ShellInfo {
+    /// The user menu shows the name, or the email where no name was set.
+    pub fn display_name(&self) -> &str {
+        if self.name.is_empty() {
+            &self.email
+        } else {
+            &self.name
+        }
+    }
+}
+
+/// What the frame takes from the areas, wired in `lib.rs` so that the shell imports none:
+/// the signed-in user's data and the 联系我们 dialog.
+#[derive(Clone, Copy)]
+pub struct ShellParts {
+    pub info: fn() -> ShellInfoFuture,
+    pub contact: fn(RwSignal<bool>) -> AnyView,
+}
+
+pub type ShellInfoFuture =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<ShellInfo, AppError>> + Send>>;
 
 /// Which side of the portal a layout frames.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -151,9 +194,9 @@ const PLATFORM_NAV: &[NavGroup] = &[NavGroup {
 /// Frames the pages of one realm. The user's data is loaded once per full page load; a user
 /// without access to the realm sees 403, a visitor without a session goes to the login page.
 #[component]
-pub fn RealmLayout(realm: Realm) -> impl IntoView {
+pub fn RealmLayout(realm: Realm, parts: ShellParts) -> impl IntoView {
     let locale = use_locale();
-    let info = Resource::new_blocking(|| (), |_| get_shell_info());
+    let info = Resource::new_blocking(|| (), move |_| (parts.info)());
     view! {
         <Suspense fallback=move || view! { <p class="loading">{locale.t("common.loading")}</p> }>
             {move || Suspend::new(async move {
@@ -167,7 +210,7 @@ pub fn RealmLayout(realm: Realm) -> impl IntoView {
                         if realm == Realm::Provider && info.two_factor_required {
                             view! { <Redirect path="/account/security?required=1" /> }.into_any()
                         } else if allowed {
-                            view! { <Frame realm info /> }.into_any()
+                            view! { <Frame realm info contact_dialog=parts.contact /> }.into_any()
                         } else {
                             view! { <ForbiddenPage /> }.into_any()
                         }
@@ -181,7 +224,11 @@ pub fn RealmLayout(realm: Realm) -> impl IntoView {
 }
 
 #[component]
-fn Frame(realm: Realm, info: ShellInfo) -> impl IntoView {
+fn Frame(
+    realm: Realm,
+    info: ShellInfo,
+    contact_dialog: fn(RwSignal<bool>) -> AnyView,
+) -> impl IntoView {
     let locale = use_locale();
     let nav = match realm {
         Realm::Provider => PROVIDER_NAV,
@@ -258,7 +305,7 @@ fn Frame(realm: Realm, info: ShellInfo) -> impl IntoView {
                 <main class="content">
                     <Outlet />
                 </main>
-                {move || contact.get().then(|| view! { <crate::tickets::ContactDialog open=contact /> })}
+                {move || contact.get().then(|| contact_dialog(contact))}
             </div>
             <footer class="footer">{locale.t("app.footer")}</footer>
         </div>
@@ -342,7 +389,7 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
     set_status(error.status());
     let locale = use_locale();
     let code = error.status().as_u16().to_string();
-    let message = error_text(locale, &error);
+    let message = locale.t_dyn(error.message_key());
     view! {
         <section class="status-page">
             <p class="status-code">{code}</p>
@@ -385,7 +432,7 @@ pub fn href(base: &str, pairs: &[(&str, String)]) -> String {
     let query: Vec<String> = pairs
         .iter()
         .filter(|(_, v)| !v.is_empty())
-        .map(|(k, v)| format!("{k}={}", crate::accounts::encode_query(v)))
+        .map(|(k, v)| format!("{k}={}", crate::kit::forms::encode_query(v)))
         .collect();
     if query.is_empty() {
         base.to_owned()

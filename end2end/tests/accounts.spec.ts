@@ -1,6 +1,6 @@
 import { expect, type Page, type TestInfo } from "@playwright/test";
 import { createHmac } from "node:crypto";
-import { dragSlider, mailedLink, settled, signIn, watchConsole, test } from "./support";
+import { dragSlider, mailedLink, PASSWORD, session, settled, signIn, watchConsole, test } from "./support";
 
 const IDP = process.env.OIDC_URL ?? "http://127.0.0.1:1190";
 const seen = new Set<string>();
@@ -227,6 +227,53 @@ test("AAD sign-in through a real OIDC provider, and what it refuses", async ({ p
   await aadSignIn(replay, `stranger-${mode}@example.com`);
   await expect(replay.getByRole("alert")).toContainText("没有对应的服务提供商中心账号");
   await other.close();
+});
+
+test("a signed-in user links an AAD identity from 账号安全, signs in with it and unlinks it", async ({ browser }, testInfo) => {
+  const { mode } = names(testInfo);
+  const identity = `aad-link-${mode}@example.com`;
+  const member = await session(browser, testInfo, "305102247@example.com");
+  await member.goto("/account/security");
+  await settled(member, testInfo);
+  const card = member.getByTestId("oidc-link");
+  // A wrong password links nothing and never leaves for the identity provider.
+  await card.getByLabel("密码", { exact: true }).fill("not-the-password");
+  await card.getByRole("button", { name: "关联 AAD 身份" }).click();
+  await expect(member.getByTestId("oidc-notice")).toContainText("密码不正确");
+  await settled(member, testInfo);
+  await member.getByTestId("oidc-link").getByLabel("密码", { exact: true }).fill(PASSWORD);
+  await member.getByTestId("oidc-link").getByRole("button", { name: "关联 AAD 身份" }).click();
+  await member.waitForURL((url) => !url.href.startsWith(`${IDP}/auth`));
+  if (member.url().startsWith(`${IDP}/interaction`) && (await member.locator("input[name=login]").count()) > 0) {
+    await member.locator("input[name=login]").fill(identity);
+    await member.locator("input[name=password]").fill("any");
+    await member.locator("button[type=submit]").click();
+  }
+  if (member.url().startsWith(`${IDP}/interaction`)) {
+    await member.getByRole("button", { name: "Continue" }).click();
+  }
+  await member.waitForURL(/\/account\/security/);
+  await expect(member.getByTestId("oidc-notice")).toContainText("AAD 身份已关联到您的账号");
+  await expect(member.getByTestId("oidc-link")).toContainText("已关联");
+
+  // The identity, whose address is nobody's, now signs in to this account.
+  const other = await browser.newContext({ javaScriptEnabled: testInfo.project.use.javaScriptEnabled });
+  const aad = await other.newPage();
+  await aadSignIn(aad, identity);
+  await expect(aad.getByTestId("current-provider")).toHaveText("MSP-A_TEST1");
+  await other.close();
+
+  // Unlinked with the password: the identity signs in to nothing again.
+  await settled(member, testInfo);
+  await member.getByTestId("oidc-link").getByLabel("密码", { exact: true }).fill(PASSWORD);
+  await member.getByTestId("oidc-link").getByRole("button", { name: "解除关联" }).click();
+  await expect(member.getByTestId("oidc-link").getByRole("button", { name: "关联 AAD 身份" })).toBeVisible();
+  const again = await browser.newContext({ javaScriptEnabled: testInfo.project.use.javaScriptEnabled });
+  const stranger = await again.newPage();
+  await aadSignIn(stranger, identity);
+  await expect(stranger.getByRole("alert")).toContainText("没有对应的服务提供商中心账号");
+  await again.close();
+  await member.context().close();
 });
 
 /** RFC 6238 TOTP (SHA-1, 6 digits, 30 s) of a base32 secret, as an authenticator app computes it. */

@@ -132,7 +132,7 @@ async fn main() {
                 .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
                 .body(Body::from(format!(
                     "email=aku%40example.com&password={}&challenge={challenge}&slider=100&next=",
-                    app::accounts::encode_query(app::demo::DEMO_PASSWORD)
+                    app::kit::forms::encode_query(app::demo::DEMO_PASSWORD)
                 )))
                 .unwrap(),
         )
@@ -196,7 +196,7 @@ async fn main() {
     }
     // 后台首页: eight attention counts and six months of figures in one request.
     // The month of the newest seeded work order, so its six months hold the most rows.
-    let newest = app::time_fmt::format_datetime(1_500_000_000 + rows * 60);
+    let newest = app::kit::time::format_datetime(1_500_000_000 + rows * 60);
     let home = format!("month={}", &newest[..7]);
     let mut samples = Vec::new();
     for _ in 0..9 {

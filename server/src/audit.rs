@@ -2,9 +2,9 @@
 //! read. The provider's admins and co-admins get their provider's log, the platform all.
 
 use crate::AppState;
-use app::accounts::session::AuthContext;
-use app::billing::export::csv_record;
-use app::i18n::locale_of_headers;
+use app::kit::csv::csv_record;
+use app::kit::i18n::locale_of_headers;
+use app::kit::request::AuthContext;
 use app::users::activity::{ssr::entries, AuditFilter};
 use axum::body::{Body, Bytes};
 use axum::extract::{Query, State};

@@ -3,44 +3,20 @@
 //! its own bills (a foreign number is 404); the platform any.
 
 use crate::{attachment, AppState};
-use app::accounts::session::AuthContext;
 use app::billing::export::{self, Target};
-use app::billing::queries::{ListFilter, Owner};
-use app::error::AppError;
-use app::i18n::{locale_of_headers, Locale};
+use app::billing::queries::ListFilter;
+use app::kit::db::Owner;
+use app::kit::error::AppError;
+use app::kit::i18n::{locale_of_headers, Locale};
+use app::kit::request::RealmOwner;
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
-use axum::Extension;
+use axum::response::{IntoResponse, Response};
 use std::collections::HashMap;
 use std::sync::OnceLock;
 use tokio_stream::wrappers::ReceiverStream;
 use tokio_stream::StreamExt;
-
-type Auth = Option<Extension<AuthContext>>;
-
-fn provider(auth: Auth) -> Result<Owner, AppError> {
-    let auth = auth.ok_or(AppError::Unauthorized)?.0;
-    let current = auth.provider.ok_or(AppError::Forbidden)?;
-    Ok(Owner::Provider(current.provider_id))
-}
-
-fn platform(auth: Auth) -> Result<Owner, AppError> {
-    let auth = auth.ok_or(AppError::Unauthorized)?.0;
-    if auth.is_operator {
-        Ok(Owner::Platform)
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
-
-fn refuse(error: AppError) -> Response {
-    match error {
-        AppError::Unauthorized => Redirect::to("/login").into_response(),
-        other => other.status().into_response(),
-    }
-}
 
 fn list_target(owner: Owner, query: &HashMap<String, String>) -> Result<Target, AppError> {
     let get = |k: &str| query.get(k).map(String::as_str).unwrap_or("");
@@ -60,13 +36,12 @@ enum Format {
 /// A CSV or XLSX export of `target` as `owner` sees it.
 async fn export(
     state: AppState,
-    owner: Result<Owner, AppError>,
+    owner: Owner,
     target: impl FnOnce(Owner) -> Result<Target, AppError>,
     format: Format,
     locale: Locale,
 ) -> Response {
     let prepared = async {
-        let owner = owner?;
         let target = target(owner)?;
         let stem = export::file_stem(&state.db, owner, &target).await?;
         Ok::<_, AppError>((owner, target, stem))
@@ -74,7 +49,7 @@ async fn export(
     .await;
     let (owner, target, stem) = match prepared {
         Ok(prepared) => prepared,
-        Err(error) => return refuse(error),
+        Err(error) => return error.into_response(),
     };
     match format {
         Format::Csv => {
@@ -95,7 +70,7 @@ async fn export(
         Format::Xlsx => {
             let file = match export::xlsx(state.db.clone(), owner, target, locale).await {
                 Ok(file) => tokio::fs::File::from_std(file),
-                Err(error) => return refuse(error),
+                Err(error) => return error.into_response(),
             };
             let body = Body::from_stream(tokio_util::io::ReaderStream::new(file));
             attachment(
@@ -120,14 +95,8 @@ async fn font(path: &std::path::Path) -> Result<&'static [u8], AppError> {
     Ok(FONT.get_or_init(|| bytes))
 }
 
-async fn pdf(
-    state: AppState,
-    owner: Result<Owner, AppError>,
-    no: String,
-    locale: Locale,
-) -> Response {
+async fn pdf(state: AppState, owner: Owner, no: String, locale: Locale) -> Response {
     let result = async {
-        let owner = owner?;
         let doc = export::document(&state.db, owner, &no).await?;
         let font = font(&state.bill_font).await?;
         tokio::task::spawn_blocking(move || {
@@ -148,16 +117,7 @@ async fn pdf(
             "the bill document cannot be drawn now",
         )
             .into_response(),
-        Err(error) => refuse(error),
-    }
-}
-
-/// The caller as the route's realm wants it: `PLATFORM` routes live under /platform.
-fn owner<const PLATFORM: bool>(auth: Auth) -> Result<Owner, AppError> {
-    if PLATFORM {
-        platform(auth)
-    } else {
-        provider(auth)
+        Err(error) => error.into_response(),
     }
 }
 
@@ -165,59 +125,53 @@ type ListQuery = Query<HashMap<String, String>>;
 
 pub async fn list_csv<const PLATFORM: bool>(
     State(state): State<AppState>,
-    auth: Auth,
+    RealmOwner(owner): RealmOwner<PLATFORM>,
     headers: HeaderMap,
     Query(q): ListQuery,
 ) -> Response {
     let target = |o| list_target(o, &q);
     let locale = locale_of_headers(&headers);
-    export(state, owner::<PLATFORM>(auth), target, Format::Csv, locale).await
+    export(state, owner, target, Format::Csv, locale).await
 }
 
 pub async fn list_xlsx<const PLATFORM: bool>(
     State(state): State<AppState>,
-    auth: Auth,
+    RealmOwner(owner): RealmOwner<PLATFORM>,
     headers: HeaderMap,
     Query(q): ListQuery,
 ) -> Response {
     let target = |o| list_target(o, &q);
     let locale = locale_of_headers(&headers);
-    export(state, owner::<PLATFORM>(auth), target, Format::Xlsx, locale).await
+    export(state, owner, target, Format::Xlsx, locale).await
 }
 
 pub async fn bill_csv<const PLATFORM: bool>(
     State(state): State<AppState>,
-    auth: Auth,
+    RealmOwner(owner): RealmOwner<PLATFORM>,
     headers: HeaderMap,
     Path(no): Path<String>,
 ) -> Response {
     let target = |_| Ok(Target::Bill(no));
     let locale = locale_of_headers(&headers);
-    export(state, owner::<PLATFORM>(auth), target, Format::Csv, locale).await
+    export(state, owner, target, Format::Csv, locale).await
 }
 
 pub async fn bill_xlsx<const PLATFORM: bool>(
     State(state): State<AppState>,
-    auth: Auth,
+    RealmOwner(owner): RealmOwner<PLATFORM>,
     headers: HeaderMap,
     Path(no): Path<String>,
 ) -> Response {
     let target = |_| Ok(Target::Bill(no));
     let locale = locale_of_headers(&headers);
-    export(state, owner::<PLATFORM>(auth), target, Format::Xlsx, locale).await
+    export(state, owner, target, Format::Xlsx, locale).await
 }
 
 pub async fn bill_pdf<const PLATFORM: bool>(
     State(state): State<AppState>,
-    auth: Auth,
+    RealmOwner(owner): RealmOwner<PLATFORM>,
     headers: HeaderMap,
     Path(no): Path<String>,
 ) -> Response {
-    pdf(
-        state,
-        owner::<PLATFORM>(auth),
-        no,
-        locale_of_headers(&headers),
-    )
-    .await
+    pdf(state, owner, no, locale_of_headers(&headers)).await
 }

@@ -128,8 +128,8 @@ impl Config {
     }
 
     /// The SMTP settings, when an SMTP host is configured.
-    pub fn mail(&self) -> Option<app::mail::MailConfig> {
-        use app::mail::{MailConfig, SmtpTls};
+    pub fn mail(&self) -> Option<app::kit::mail::MailConfig> {
+        use app::kit::mail::{MailConfig, SmtpTls};
         let host = self.smtp_host.clone().filter(|h| !h.is_empty())?;
         Some(MailConfig {
             host,

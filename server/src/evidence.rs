@@ -3,20 +3,19 @@
 //! always attachments with the type the content showed, never rendered by the browser.
 
 use crate::AppState;
-use app::accounts::session::AuthContext;
-use app::error::AppError;
-use app::orders::evidence::{self, StoredFile, MAX_BYTES};
-use app::scope::ProviderScope;
+use app::kit::error::AppError;
+use app::kit::files::StoredFile;
+use app::kit::request::Member;
+use app::orders::evidence::{self, MAX_BYTES};
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Extension;
 
 /// The `file` field of a one-file upload form, spooled to disk as it arrives.
 pub(crate) async fn one_file(
     multipart: Multipart,
     max_bytes: usize,
-) -> Result<app::storage::Upload, AppError> {
+) -> Result<app::kit::files::Upload, AppError> {
     let form = crate::FormPost::read(multipart, &["file"], 1, max_bytes).await;
     if form.broken {
         return Err(AppError::invalid(&[("file", "ev.error.size")]));
@@ -27,25 +26,14 @@ pub(crate) async fn one_file(
         .ok_or_else(|| AppError::invalid(&[("file", "form.required")]))
 }
 
-pub(crate) fn scope(auth: Option<Extension<AuthContext>>) -> Result<ProviderScope, AppError> {
-    let auth = auth.ok_or(AppError::Unauthorized)?.0;
-    let current = auth.provider.ok_or(AppError::Forbidden)?;
-    Ok(ProviderScope {
-        provider_id: current.provider_id,
-        user_id: auth.user_id,
-        role: current.role,
-    })
-}
-
 pub async fn upload(
     State(state): State<AppState>,
-    auth: Option<Extension<AuthContext>>,
+    Member { scope, .. }: Member,
     Path((no, milestone_id)): Path<(String, i64)>,
     multipart: Multipart,
 ) -> Response {
     let back = format!("/orders/{no}");
     let result = async {
-        let scope = scope(auth)?;
         let upload = one_file(multipart, MAX_BYTES).await?;
         evidence::add(
             &state.db,
@@ -71,7 +59,7 @@ pub async fn upload(
             };
             Redirect::to(&format!(
                 "{back}?form=evidence-{milestone_id}&e.file={}",
-                app::accounts::encode_query(&code)
+                app::kit::forms::encode_query(&code)
             ))
             .into_response()
         }
@@ -81,7 +69,7 @@ pub async fn upload(
 pub(crate) async fn send(state: &AppState, file: Result<StoredFile, AppError>) -> Response {
     let file = match file {
         Ok(file) => file,
-        Err(error) => return error.status().into_response(),
+        Err(error) => return error.into_response(),
     };
     let Ok(bytes) = state.storage.get(&file.storage_key).await else {
         tracing::error!(key = %file.storage_key, "a stored file is missing from storage");
@@ -92,14 +80,14 @@ pub(crate) async fn send(state: &AppState, file: Result<StoredFile, AppError>) -
 
 pub async fn download_for_provider(
     State(state): State<AppState>,
-    auth: Option<Extension<AuthContext>>,
+    Member { scope, .. }: Member,
     Path((no, file_id)): Path<(String, i64)>,
 ) -> Response {
-    let file = match scope(auth) {
-        Ok(scope) => evidence::for_provider(&state.db, &scope, &no, file_id).await,
-        Err(error) => Err(error),
-    };
-    send(&state, file).await
+    send(
+        &state,
+        evidence::for_provider(&state.db, &scope, &no, file_id).await,
+    )
+    .await
 }
 
 pub async fn download_for_customer(

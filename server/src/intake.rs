@@ -3,7 +3,7 @@
 //! `"created": false` and changes nothing.
 
 use crate::AppState;
-use app::error::AppError;
+use app::kit::error::AppError;
 use app::orders::intake::{self, OrderIn, Stored};
 use axum::body::Bytes;
 use axum::extract::State;
@@ -24,7 +24,7 @@ fn token_matches(given: &str, expected: &str) -> bool {
 
 pub async fn create_order(
     State(state): State<AppState>,
-    client: axum::Extension<app::scope::ClientIp>,
+    client: axum::Extension<app::kit::request::ClientIp>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {

@@ -15,9 +15,9 @@ mod tickets;
 mod tiers;
 mod tutorials;
 
-use app::db::Db;
-use app::i18n::{Locale, LOCALE_COOKIE};
-use app::scope::Settings;
+use app::kit::db::Db;
+use app::kit::i18n::{Locale, LOCALE_COOKIE};
+use app::kit::request::Settings;
 use app::{shell, App};
 use axum::extract::{FromRef, Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -45,7 +45,7 @@ pub struct AppState {
     pub throttle: throttle::Throttle,
     /// The bearer token of the marketplace's intake API; none: the API is off.
     pub api_token: Option<Arc<str>>,
-    pub storage: app::storage::Storage,
+    pub storage: app::kit::files::Storage,
     pub bill_font: Arc<std::path::Path>,
     /// AAD 快捷登录, when an OIDC issuer is configured.
     pub oidc: Option<oidc::Shared>,
@@ -91,6 +91,11 @@ pub async fn build_with_settings(config: &Config) -> Result<(Router, Db, Setting
         public_url: public_url.clone(),
         acceptance_days: config.acceptance_days,
         oidc_enabled: oidc.is_some(),
+        oidc_origin: config.oidc().and_then(|(issuer, ..)| {
+            openidconnect::url::Url::parse(&issuer)
+                .ok()
+                .map(|url| url.origin().ascii_serialization())
+        }),
         mail_delivery: config.mail().is_some(),
     };
     let leptos_options = LeptosOptions::builder()
@@ -111,7 +116,7 @@ pub async fn build_with_settings(config: &Config) -> Result<(Router, Db, Setting
             .as_deref()
             .filter(|t| !t.is_empty())
             .map(Arc::from),
-        storage: app::storage::Storage::LocalDisk(config.storage_dir.clone().into()),
+        storage: app::kit::files::Storage::LocalDisk(config.storage_dir.clone().into()),
         bill_font: std::path::Path::new(&config.bill_font).into(),
         oidc,
         helpdesk: helpdesk.clone(),
@@ -167,11 +172,11 @@ pub async fn build_with_settings(config: &Config) -> Result<(Router, Db, Setting
         )
         .route(
             "/services/{id}/files/{file_id}",
-            get(services::download_for_provider),
+            get(services::download::<false>),
         )
         .route(
             "/platform/services/{id}/files/{file_id}",
-            get(services::download_for_platform),
+            get(services::download::<true>),
         )
         .route(
             "/tiers/apply",
@@ -191,11 +196,11 @@ pub async fn build_with_settings(config: &Config) -> Result<(Router, Db, Setting
         )
         .route(
             "/tickets/{no}/files/{file_id}",
-            get(tickets::download_for_provider),
+            get(tickets::download::<false>),
         )
         .route(
             "/platform/tickets/{no}/files/{file_id}",
-            get(tickets::download_for_platform),
+            get(tickets::download::<true>),
         )
         .route("/helpdesk/webhook", axum::routing::post(tickets::webhook))
         .route(
@@ -309,12 +314,12 @@ pub async fn build_with_settings(config: &Config) -> Result<(Router, Db, Setting
 pub fn spawn_jobs(config: &Config, db: Db, settings: Settings) {
     {
         let db = db.clone();
-        let storage = app::storage::Storage::LocalDisk(config.storage_dir.clone().into());
+        let storage = app::kit::files::Storage::LocalDisk(config.storage_dir.clone().into());
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
             loop {
                 tick.tick().await;
-                match app::storage::sweep(&db, &storage).await {
+                match app::kit::files::sweep(&db, &storage).await {
                     Ok((0, 0)) => {}
                     Ok((drafts, files)) => {
                         tracing::info!(drafts, files, "swept abandoned drafts and files")
@@ -326,7 +331,7 @@ pub fn spawn_jobs(config: &Config, db: Db, settings: Settings) {
     }
     match config.mail() {
         Some(mail) => {
-            tokio::spawn(app::mail::run_sender(db.clone(), mail));
+            tokio::spawn(app::kit::mail::run_sender(db.clone(), mail));
         }
         None => tracing::info!("SMTP_HOST not set: mail stays in the outbox (platform mail log)"),
     }
@@ -348,7 +353,7 @@ pub fn spawn_jobs(config: &Config, db: Db, settings: Settings) {
 pub(crate) struct FormPost {
     pub fields: std::collections::HashMap<String, String>,
     /// (field name, file); at most `keep` of them.
-    pub files: Vec<(String, app::storage::Upload)>,
+    pub files: Vec<(String, app::kit::files::Upload)>,
     /// The body limit was hit or the framing was broken: what was read so far is here.
     pub broken: bool,
 }
@@ -394,7 +399,7 @@ impl FormPost {
                     continue;
                 }
                 let file_name = field.file_name().unwrap_or("file").to_owned();
-                let mut spool = match app::storage::Spool::new(&file_name, max_file_bytes) {
+                let mut spool = match app::kit::files::Spool::new(&file_name, max_file_bytes) {
                     Ok(spool) => spool,
                     Err(error) => {
                         tracing::error!(%error, "spooling an upload");
@@ -463,7 +468,7 @@ impl FormPost {
     }
 
     /// The files of the form, without their field names.
-    pub fn uploads(self) -> Vec<app::storage::Upload> {
+    pub fn uploads(self) -> Vec<app::kit::files::Upload> {
         self.files.into_iter().map(|(_, file)| file).collect()
     }
 }
@@ -474,13 +479,13 @@ impl FormPost {
 pub(crate) fn back_to_form(
     page: &str,
     form: &str,
-    error: &app::error::AppError,
+    error: &app::kit::error::AppError,
     typed: &[(&str, &str)],
 ) -> Response {
-    use app::accounts::encode_query;
+    use app::kit::forms::encode_query;
     let mut url = format!("{page}?form={form}");
     match error {
-        app::error::AppError::Invalid(errors) => {
+        app::kit::error::AppError::Invalid(errors) => {
             for e in errors {
                 url.push_str(&format!("&e.{}={}", e.field, encode_query(&e.code)));
             }
@@ -503,7 +508,7 @@ pub(crate) fn attachment(mut response: Response, file_name: &str, content_type: 
     }
     if let Ok(value) = HeaderValue::from_str(&format!(
         "attachment; filename*=UTF-8''{}",
-        app::accounts::encode_query(file_name)
+        app::kit::forms::encode_query(file_name)
     )) {
         headers.insert(header::CONTENT_DISPOSITION, value);
     }

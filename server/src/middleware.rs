@@ -2,8 +2,8 @@
 
 use crate::AppState;
 use app::accounts::{home_path, session};
-use app::error::AppError;
-use app::scope::ClientIp;
+use app::kit::error::AppError;
+use app::kit::request::ClientIp;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, Method, StatusCode};
 use axum::middleware::Next;
@@ -163,7 +163,7 @@ pub async fn session(State(state): State<AppState>, mut req: Request, next: Next
                 let target = if wanted == "/" {
                     "/login".to_owned()
                 } else {
-                    format!("/login?next={}", app::accounts::encode_query(wanted))
+                    format!("/login?next={}", app::kit::forms::encode_query(wanted))
                 };
                 return Redirect::to(&target).into_response();
             }

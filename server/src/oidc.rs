@@ -8,8 +8,10 @@
 
 use crate::AppState;
 use app::accounts::login::ssr::{complete, cookie, Refused};
-use app::accounts::session::{self, hash_token};
-use app::db::now;
+use app::accounts::session;
+use app::kit::db::now;
+use app::kit::request::cookie_value;
+use app::kit::token::hash_token;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -170,7 +172,7 @@ pub struct LinkForm {
 /// password goes off to link an identity; a link is a new way in, so never from a bare GET.
 pub async fn link(
     State(state): State<AppState>,
-    auth: Option<axum::Extension<app::accounts::session::AuthContext>>,
+    auth: Option<axum::Extension<app::kit::request::AuthContext>>,
     axum::Form(form): axum::Form<LinkForm>,
 ) -> Response {
     let Some(auth) = auth else {
@@ -255,7 +257,7 @@ pub struct CallbackQuery {
 pub async fn callback(
     State(state): State<AppState>,
     headers: HeaderMap,
-    client_ip: axum::Extension<app::scope::ClientIp>,
+    client_ip: axum::Extension<app::kit::request::ClientIp>,
     Query(query): Query<CallbackQuery>,
 ) -> Response {
     let Some(oidc) = state.oidc.clone() else {
@@ -283,7 +285,7 @@ async fn sign_in(
         return Err(Failure::State);
     };
     // The state must be the one this browser was sent off with…
-    if session::cookie_value(headers, FLOW_COOKIE).as_deref() != Some(returned_state.as_str()) {
+    if cookie_value(headers, FLOW_COOKIE).as_deref() != Some(returned_state.as_str()) {
         return Err(Failure::State);
     }
     // …and a live flow, used up here: a replayed callback finds nothing.
@@ -349,7 +351,7 @@ async fn sign_in(
         .get(header::USER_AGENT)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
-    let old = session::cookie_value(headers, session::SESSION_COOKIE);
+    let old = cookie_value(headers, session::SESSION_COOKIE);
     let next = (!next.is_empty()).then_some(next);
     match complete(
         &state.db,
@@ -405,7 +407,7 @@ async fn link_identity(state: &AppState, user_id: i64, subject: &str) -> Result<
             .bind(user_id)
             .execute(&mut *tx)
             .await?;
-        app::audit::user_event(&mut *tx, None, user_id, "oidc_linked", "", "").await?;
+        app::kit::audit::user_event(&mut *tx, None, user_id, "oidc_linked", "", "").await?;
         let email: String = sqlx::query("SELECT email FROM users WHERE id = $1")
             .bind(user_id)
             .fetch_one(&mut *tx)

@@ -4,8 +4,8 @@
 use crate::AppState;
 use app::accounts::registration::ssr::start;
 use app::accounts::registration::MAX_FILES;
-use app::accounts::session::AuthContext;
-use app::error::AppError;
+use app::kit::error::AppError;
+use app::kit::request::AuthContext;
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};

@@ -2,23 +2,21 @@
 //! and downloads for the provider and the platform's reviewers, always as attachments.
 
 use crate::AppState;
-use app::accounts::session::AuthContext;
-use app::error::AppError;
-use app::services::queries::{self, Owner};
+use app::kit::error::AppError;
+use app::kit::request::{Member, RealmOwner};
+use app::services::queries;
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Extension;
 
 pub async fn upload(
     State(state): State<AppState>,
-    auth: Option<Extension<AuthContext>>,
+    Member { scope, .. }: Member,
     Path(item_id): Path<i64>,
     multipart: Multipart,
 ) -> Response {
     let back = format!("/services/{item_id}");
     let result = async {
-        let scope = crate::evidence::scope(auth)?;
         let upload = crate::evidence::one_file(multipart, app::services::MAX_FILE_BYTES).await?;
         queries::add_file(&state.db, &state.storage, &scope, item_id, &upload).await
     }
@@ -36,44 +34,23 @@ pub async fn upload(
             };
             Redirect::to(&format!(
                 "{back}?form=files&e.file={}",
-                app::accounts::encode_query(&code)
+                app::kit::forms::encode_query(&code)
             ))
             .into_response()
         }
     }
 }
 
-async fn send(
-    state: &AppState,
-    owner: Result<Owner, AppError>,
-    item_id: i64,
-    file_id: i64,
-) -> Response {
-    let file = match owner {
-        Ok(owner) => queries::file(&state.db, owner, item_id, file_id).await,
-        Err(error) => Err(error),
-    };
-    crate::evidence::send(state, file).await
-}
-
-pub async fn download_for_provider(
+/// An attachment of a service item: the provider's own (`/services/…`), or any for the
+/// platform's reviewers (`PLATFORM`, `/platform/services/…`).
+pub async fn download<const PLATFORM: bool>(
     State(state): State<AppState>,
-    auth: Option<Extension<AuthContext>>,
+    RealmOwner(owner): RealmOwner<PLATFORM>,
     Path((item_id, file_id)): Path<(i64, i64)>,
 ) -> Response {
-    let owner = crate::evidence::scope(auth).map(|s| Owner::Provider(s.provider_id));
-    send(&state, owner, item_id, file_id).await
-}
-
-pub async fn download_for_platform(
-    State(state): State<AppState>,
-    auth: Option<Extension<AuthContext>>,
-    Path((item_id, file_id)): Path<(i64, i64)>,
-) -> Response {
-    let owner = match auth {
-        None => Err(AppError::Unauthorized),
-        Some(auth) if auth.0.is_operator => Ok(Owner::Platform),
-        Some(_) => Err(AppError::Forbidden),
-    };
-    send(&state, owner, item_id, file_id).await
+    crate::evidence::send(
+        &state,
+        queries::file(&state.db, owner, item_id, file_id).await,
+    )
+    .await
 }

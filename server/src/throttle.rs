@@ -4,7 +4,7 @@
 //! `Retry-After`. Limits are per instance (GCRA, `governor`): with N instances a client gets
 //! at most N times the rate, which still bounds a flood.
 
-use app::scope::ClientIp;
+use app::kit::request::ClientIp;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;

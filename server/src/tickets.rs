@@ -2,10 +2,10 @@
 //! tickets' attachments, and the external helpdesk's webhook.
 
 use crate::AppState;
-use app::accounts::session::AuthContext;
-use app::error::AppError;
+use app::kit::error::AppError;
+use app::kit::request::{Member, RealmOwner};
 use app::tickets::helpdesk::signature_valid;
-use app::tickets::queries::{self, Owner, TicketInput};
+use app::tickets::queries::{self, TicketInput};
 use app::tickets::MAX_FILES;
 use axum::body::Bytes;
 use axum::extract::{Multipart, Path, State};
@@ -15,15 +15,10 @@ use axum::Extension;
 
 pub async fn create(
     State(state): State<AppState>,
-    auth: Option<Extension<AuthContext>>,
-    ip: Option<Extension<app::scope::ClientIp>>,
+    Member { scope, .. }: Member,
+    ip: Option<Extension<app::kit::request::ClientIp>>,
     multipart: Multipart,
 ) -> Response {
-    let scope = match crate::evidence::scope(auth) {
-        Ok(scope) => scope,
-        Err(AppError::Unauthorized) => return Redirect::to("/login").into_response(),
-        Err(error) => return error.status().into_response(),
-    };
     let form = crate::FormPost::read(
         multipart,
         &["files"],
@@ -78,39 +73,14 @@ pub async fn create(
     }
 }
 
-async fn send(
-    state: &AppState,
-    owner: Result<Owner, AppError>,
-    no: &str,
-    file_id: i64,
-) -> Response {
-    let file = match owner {
-        Ok(owner) => queries::file(&state.db, owner, no, file_id).await,
-        Err(error) => Err(error),
-    };
-    crate::evidence::send(state, file).await
-}
-
-pub async fn download_for_provider(
+/// A ticket's attachment: the provider's own (`/tickets/…`), or any for the platform
+/// (`PLATFORM`, `/platform/tickets/…`).
+pub async fn download<const PLATFORM: bool>(
     State(state): State<AppState>,
-    auth: Option<Extension<AuthContext>>,
+    RealmOwner(owner): RealmOwner<PLATFORM>,
     Path((no, file_id)): Path<(String, i64)>,
 ) -> Response {
-    let owner = crate::evidence::scope(auth).map(|s| Owner::Provider(s.provider_id));
-    send(&state, owner, &no, file_id).await
-}
-
-pub async fn download_for_platform(
-    State(state): State<AppState>,
-    auth: Option<Extension<AuthContext>>,
-    Path((no, file_id)): Path<(String, i64)>,
-) -> Response {
-    let owner = match auth {
-        Some(auth) if auth.0.is_operator => Ok(Owner::Platform),
-        Some(_) => Err(AppError::Forbidden),
-        None => Err(AppError::Unauthorized),
-    };
-    send(&state, owner, &no, file_id).await
+    crate::evidence::send(&state, queries::file(&state.db, owner, &no, file_id).await).await
 }
 
 /// The external helpdesk says a ticket changed: a signed `{ticket_id}`; the ticket is then

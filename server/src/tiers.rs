@@ -2,9 +2,9 @@
 //! and the downloads of those files for the applying provider and the platform.
 
 use crate::AppState;
-use app::accounts::session::AuthContext;
-use app::error::AppError;
-use app::tiers::queries::{self, ApplicationInput, Owner};
+use app::kit::error::AppError;
+use app::kit::request::{Member, RealmOwner};
+use app::tiers::queries::{self, ApplicationInput};
 use app::tiers::MAX_FILES;
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
@@ -13,15 +13,10 @@ use axum::Extension;
 
 pub async fn apply(
     State(state): State<AppState>,
-    auth: Option<Extension<AuthContext>>,
-    ip: Option<Extension<app::scope::ClientIp>>,
+    Member { scope, .. }: Member,
+    ip: Option<Extension<app::kit::request::ClientIp>>,
     multipart: Multipart,
 ) -> Response {
-    let scope = match crate::evidence::scope(auth) {
-        Ok(scope) => scope,
-        Err(AppError::Unauthorized) => return Redirect::to("/login").into_response(),
-        Err(error) => return error.status().into_response(),
-    };
     let form = crate::FormPost::read(
         multipart,
         &["files"],
@@ -62,19 +57,11 @@ pub async fn apply(
     }
 }
 
+/// A supporting file of a tier application, for the platform's reviewers.
 pub async fn download_for_platform(
     State(state): State<AppState>,
-    auth: Option<Extension<AuthContext>>,
+    RealmOwner(owner): RealmOwner<true>,
     Path((id, file_id)): Path<(i64, i64)>,
 ) -> Response {
-    let owner = match auth {
-        Some(auth) if auth.0.is_operator => Ok(Owner::Platform),
-        Some(_) => Err(AppError::Forbidden),
-        None => Err(AppError::Unauthorized),
-    };
-    let file = match owner {
-        Ok(owner) => queries::file(&state.db, owner, id, file_id).await,
-        Err(error) => Err(error),
-    };
-    crate::evidence::send(&state, file).await
+    crate::evidence::send(&state, queries::file(&state.db, owner, id, file_id).await).await
 }

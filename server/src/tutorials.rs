@@ -2,8 +2,8 @@
 //! HTTP range requests, so a player can seek without loading the whole file.
 
 use crate::AppState;
-use app::accounts::session::AuthContext;
-use app::error::AppError;
+use app::kit::error::AppError;
+use app::kit::request::AuthContext;
 use app::tutorials::ssr::{self, TutorialInput};
 use axum::extract::{Multipart, Path, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};

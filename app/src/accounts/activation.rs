@@ -2,9 +2,9 @@
 //! Each link is single-use and expiring; the URL holds a random token, the table its
 //! SHA-256. Asking for a link answers the same whether or not the address is known.
 
-use crate::error::AppError;
-use crate::forms::{feedback, FieldMessage, FormMessage};
-use crate::i18n::use_locale;
+use crate::kit::error::AppError;
+use crate::kit::forms::{feedback, FieldMessage, FormMessage};
+use crate::kit::i18n::use_locale;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use serde::{Deserialize, Serialize};
@@ -37,9 +37,9 @@ pub struct ActivationInfo {
 #[cfg(feature = "ssr")]
 pub mod ssr {
     use super::LinkState;
-    use crate::accounts::session::{hash_token, new_token};
-    use crate::db::now;
-    use crate::mail::{enqueue, render};
+    use crate::kit::db::now;
+    use crate::kit::mail::{enqueue, render};
+    use crate::kit::token::{hash_token, new_token};
     use sqlx::{Any, Row, Transaction};
 
     pub async fn issue_token(
@@ -277,7 +277,7 @@ pub mod ssr {
 pub async fn get_activation_info(token: String) -> Result<ActivationInfo, AppError> {
     use sqlx::Row;
     let result = async {
-        let db = crate::scope::db()?;
+        let db = crate::kit::request::db()?;
         let state = ssr::state(db.pool(), "activate", &token).await?;
         let row = sqlx::query(
             "SELECT u.email, u.name, u.phone, u.password_hash, p.name AS company
@@ -285,7 +285,7 @@ pub async fn get_activation_info(token: String) -> Result<ActivationInfo, AppErr
              LEFT JOIN providers p ON p.id = t.provider_id
              WHERE t.id = $1 AND t.purpose = 'activate'",
         )
-        .bind(crate::accounts::session::hash_token(&token))
+        .bind(crate::kit::token::hash_token(&token))
         .fetch_optional(db.pool())
         .await?;
         // Nothing about the person behind a dead link.
@@ -311,7 +311,7 @@ pub async fn get_activation_info(token: String) -> Result<ActivationInfo, AppErr
         })
     }
     .await;
-    crate::forms::finish("", result)
+    crate::kit::forms::finish("", result)
 }
 
 /// 用户激活: sets name, phone and password (or, for someone who already has an account,
@@ -329,15 +329,15 @@ pub async fn activate(
 
     let typed = [("name", name.as_str()), ("phone", phone.as_str())];
     let result = async {
-        let db = crate::scope::db()?;
+        let db = crate::kit::request::db()?;
         let name = name.trim().to_owned();
         let phone = phone.trim().to_owned();
-        let refuse = |field: &str, code: &str| crate::forms::invalid("activate", &[(field, code)], &typed);
+        let refuse = |field: &str, code: &str| crate::kit::forms::invalid("activate", &[(field, code)], &typed);
         let row = sqlx::query(
             "SELECT u.id, u.email, u.password_hash FROM account_tokens t JOIN users u ON u.id = t.user_id
              WHERE t.id = $1 AND t.purpose = 'activate'",
         )
-        .bind(crate::accounts::session::hash_token(&token))
+        .bind(crate::kit::token::hash_token(&token))
         .fetch_optional(db.pool())
         .await?
         .ok_or(AppError::NotFound)?;
@@ -394,28 +394,28 @@ pub async fn activate(
             .execute(&mut *tx)
             .await?;
         }
-        crate::audit::record(
+        crate::kit::audit::record(
             &mut *tx,
-            crate::audit::Entry {
+            crate::kit::audit::Entry {
                 provider_id,
                 actor_id: Some(user_id),
                 action: "activated",
                 target_type: "user",
                 target_id: &user_id.to_string(),
                 detail: "",
-                ip: &crate::scope::client_ip(),
+                ip: &crate::kit::request::client_ip(),
             },
         )
         .await?;
         tx.commit().await?;
         leptos_axum::redirect(&format!(
             "/login?notice=activated&email={}",
-            crate::accounts::encode_query(&email)
+            crate::kit::forms::encode_query(&email)
         ));
         Ok(())
     }
     .await;
-    crate::forms::finish("activate", result)
+    crate::kit::forms::finish("activate", result)
 }
 
 /// A new activation link for each invitation still open for this address. Answers alike
@@ -424,11 +424,11 @@ pub async fn activate(
 pub async fn resend_activation(email: String) -> Result<(), AppError> {
     use sqlx::Row;
     let result = async {
-        let db = crate::scope::db()?;
-        let settings = crate::scope::settings()?;
+        let db = crate::kit::request::db()?;
+        let settings = crate::kit::request::settings()?;
         let email = email.trim().to_lowercase();
         if email.is_empty() {
-            return Err(crate::forms::invalid(
+            return Err(crate::kit::forms::invalid(
                 "resend",
                 &[("email", "form.required")],
                 &[],
@@ -473,7 +473,7 @@ pub async fn resend_activation(email: String) -> Result<(), AppError> {
         Ok(())
     }
     .await;
-    crate::forms::finish("resend", result)
+    crate::kit::forms::finish("resend", result)
 }
 
 /// 忘记密码？: mails a reset link to a known, activated address; answers alike otherwise.
@@ -481,11 +481,11 @@ pub async fn resend_activation(email: String) -> Result<(), AppError> {
 pub async fn request_reset(email: String) -> Result<(), AppError> {
     use sqlx::Row;
     let result = async {
-        let db = crate::scope::db()?;
-        let settings = crate::scope::settings()?;
+        let db = crate::kit::request::db()?;
+        let settings = crate::kit::request::settings()?;
         let email = email.trim().to_lowercase();
         if email.is_empty() || !email.contains('@') {
-            return Err(crate::forms::invalid(
+            return Err(crate::kit::forms::invalid(
                 "forgot",
                 &[(
                     "email",
@@ -516,13 +516,14 @@ pub async fn request_reset(email: String) -> Result<(), AppError> {
         Ok(())
     }
     .await;
-    crate::forms::finish("forgot", result)
+    crate::kit::forms::finish("forgot", result)
 }
 
 #[server(endpoint = "reset_state")]
 pub async fn reset_state(token: String) -> Result<LinkState, AppError> {
-    let result = async { Ok(ssr::state(crate::scope::db()?.pool(), "reset", &token).await?) }.await;
-    crate::forms::finish("", result)
+    let result =
+        async { Ok(ssr::state(crate::kit::request::db()?.pool(), "reset", &token).await?) }.await;
+    crate::kit::forms::finish("", result)
 }
 
 /// Sets a new password from a reset link; every session of the user ends.
@@ -532,18 +533,18 @@ pub async fn reset_password(
     new_password: String,
     confirm_password: String,
 ) -> Result<(), AppError> {
-    use crate::accounts::{password as pw, policy, session};
+    use crate::accounts::{password as pw, policy};
     use sqlx::Row;
 
     let result = async {
-        let db = crate::scope::db()?;
+        let db = crate::kit::request::db()?;
         let refuse =
-            |field: &str, code: &str| crate::forms::invalid("reset", &[(field, code)], &[]);
+            |field: &str, code: &str| crate::kit::forms::invalid("reset", &[(field, code)], &[]);
         let row = sqlx::query(
             "SELECT u.id, u.email, u.name FROM account_tokens t JOIN users u ON u.id = t.user_id
              WHERE t.id = $1 AND t.purpose = 'reset'",
         )
-        .bind(session::hash_token(&token))
+        .bind(crate::kit::token::hash_token(&token))
         .fetch_optional(db.pool())
         .await?
         .ok_or(AppError::NotFound)?;
@@ -583,25 +584,25 @@ pub async fn reset_password(
             .bind(&email)
             .execute(&mut *tx)
             .await?;
-        crate::audit::user_event(
+        crate::kit::audit::user_event(
             &mut *tx,
             None,
             user_id,
             "password_reset",
             "",
-            &crate::scope::client_ip(),
+            &crate::kit::request::client_ip(),
         )
         .await?;
         ssr::enqueue_password_changed(&mut tx, &email).await?;
         tx.commit().await?;
         leptos_axum::redirect(&format!(
             "/login?notice=reset&email={}",
-            crate::accounts::encode_query(&email)
+            crate::kit::forms::encode_query(&email)
         ));
         Ok(())
     }
     .await;
-    crate::forms::finish("reset", result)
+    crate::kit::forms::finish("reset", result)
 }
 
 /// The card public account pages sit in, like the login page.

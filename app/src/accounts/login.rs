@@ -5,11 +5,11 @@
 //! throttled per typed account and per client address; an unknown email answers exactly
 //! like a wrong password.
 
-use super::encode_query;
 #[cfg(feature = "ssr")]
 use super::safe_next;
-use crate::error::AppError;
-use crate::i18n::use_locale;
+use crate::kit::error::AppError;
+use crate::kit::forms::encode_query;
+use crate::kit::i18n::use_locale;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -26,8 +26,8 @@ pub const PENDING_ATTEMPTS: i64 = 5;
 pub mod ssr {
     use crate::accounts::session;
     pub use crate::accounts::session::cookie;
-    use crate::db::{now, Db};
-    use crate::error::AppError;
+    use crate::kit::db::{now, Db};
+    use crate::kit::error::AppError;
     use sqlx::Row;
 
     /// Where a completed sign-in goes, with the cookie token of its new session.
@@ -74,9 +74,9 @@ pub mod ssr {
             .bind(user_id)
             .execute(&mut *tx)
             .await?;
-        crate::audit::record(
+        crate::kit::audit::record(
             &mut *tx,
-            crate::audit::Entry {
+            crate::kit::audit::Entry {
                 provider_id,
                 actor_id: Some(user_id),
                 action: "login",
@@ -103,9 +103,9 @@ pub mod ssr {
             .bind(at)
             .execute(db.pool())
             .await?;
-        let token = session::new_token();
+        let token = crate::kit::token::new_token();
         sqlx::query("INSERT INTO login_challenges (id, expires_at) VALUES ($1, $2)")
-            .bind(session::hash_token(&token))
+            .bind(crate::kit::token::hash_token(&token))
             .bind(at + super::CHALLENGE_SECS)
             .execute(db.pool())
             .await?;
@@ -115,7 +115,7 @@ pub mod ssr {
     /// Uses up a challenge: true once for a live one, false for unknown, used or expired.
     pub async fn consume_challenge(db: &Db, token: &str) -> Result<bool, sqlx::Error> {
         let used = sqlx::query("DELETE FROM login_challenges WHERE id = $1 AND expires_at > $2")
-            .bind(session::hash_token(token))
+            .bind(crate::kit::token::hash_token(token))
             .bind(now())
             .execute(db.pool())
             .await?
@@ -234,7 +234,7 @@ pub mod ssr {
             .bind(user_id)
             .fetch_one(&mut *tx)
             .await?;
-        crate::audit::user_event(
+        crate::kit::audit::user_event(
             &mut *tx,
             None,
             user_id,
@@ -292,7 +292,7 @@ pub mod ssr {
         )
         .bind(now())
         .bind(user_id)
-        .bind(session::hash_token(&code))
+        .bind(crate::kit::token::hash_token(&code))
         .execute(db.pool())
         .await?
         .rows_affected();
@@ -314,14 +314,14 @@ fn set_cookie(value: String) -> Result<(), AppError> {
 #[cfg(feature = "ssr")]
 fn request_cookie(name: &str) -> Option<String> {
     use_context::<http::request::Parts>()
-        .and_then(|parts| super::session::cookie_value(&parts.headers, name))
+        .and_then(|parts| crate::kit::request::cookie_value(&parts.headers, name))
 }
 
 /// A fresh slider challenge for the login form.
 #[server(endpoint = "login_challenge")]
 pub async fn login_challenge() -> Result<String, AppError> {
-    let result = async { Ok(ssr::issue_challenge(&crate::scope::db()?).await?) }.await;
-    crate::forms::finish("", result)
+    let result = async { Ok(ssr::issue_challenge(&crate::kit::request::db()?).await?) }.await;
+    crate::kit::forms::finish("", result)
 }
 
 /// Signs in with email and password. On success the browser goes to `next` (or home) with
@@ -336,7 +336,7 @@ pub async fn login(
     next: Option<String>,
 ) -> Result<(), AppError> {
     use super::{password, session};
-    use crate::scope::{client_ip, db, settings, user_agent};
+    use crate::kit::request::{client_ip, db, settings, user_agent};
     use leptos_axum::redirect;
     use sqlx::Row;
 
@@ -386,7 +386,7 @@ pub async fn login(
         if !password::verify(password, stored).await {
             ssr::record_failure(&db, &email, &ip).await?;
             if let Some(user_id) = user_id {
-                crate::audit::user_event(db.pool(), None, user_id, "login_failed", "", &ip).await?;
+                crate::kit::audit::user_event(db.pool(), None, user_id, "login_failed", "", &ip).await?;
             }
             back("credentials", "");
             return Ok(());
@@ -394,14 +394,14 @@ pub async fn login(
         ssr::clear_failures(&db, &email).await?;
         let user_id = user_id.ok_or(AppError::Internal)?;
         if two_factor {
-            let token = session::new_token();
+            let token = crate::kit::token::new_token();
             sqlx::query(
                 "INSERT INTO pending_sign_ins (id, user_id, next, expires_at) VALUES ($1, $2, $3, $4)",
             )
-            .bind(session::hash_token(&token))
+            .bind(crate::kit::token::hash_token(&token))
             .bind(user_id)
             .bind(safe_next(next.as_deref()).unwrap_or_default())
-            .bind(crate::db::now() + PENDING_SECS)
+            .bind(crate::kit::db::now() + PENDING_SECS)
             .execute(db.pool())
             .await?;
             set_cookie(ssr::cookie(PENDING_COOKIE, &token, PENDING_SECS, settings.secure_cookies))?;
@@ -421,14 +421,14 @@ pub async fn login(
         Ok(())
     }
     .await;
-    crate::forms::finish("", result)
+    crate::kit::forms::finish("", result)
 }
 
 /// The second step: a code from the authenticator app, or a recovery code.
 #[server(endpoint = "login_verify")]
 pub async fn login_verify(code: String) -> Result<(), AppError> {
     use super::session;
-    use crate::scope::{client_ip, db, settings, user_agent};
+    use crate::kit::request::{client_ip, db, settings, user_agent};
     use leptos_axum::redirect;
     use sqlx::Row;
 
@@ -439,12 +439,12 @@ pub async fn login_verify(code: String) -> Result<(), AppError> {
             redirect("/login?error=pending_expired");
             return Ok(());
         };
-        let id = session::hash_token(&token);
+        let id = crate::kit::token::hash_token(&token);
         let row = sqlx::query(
             "SELECT user_id, next, attempts FROM pending_sign_ins WHERE id = $1 AND expires_at > $2",
         )
         .bind(&id)
-        .bind(crate::db::now())
+        .bind(crate::kit::db::now())
         .fetch_optional(db.pool())
         .await?;
         let Some(row) = row else {
@@ -459,7 +459,7 @@ pub async fn login_verify(code: String) -> Result<(), AppError> {
         // Each try is reserved before the code is looked at (counted as a failure, undone
         // on success), so parallel requests cannot all slip through one free slot.
         let Some(failures) = ssr::reserve_second_factor_try(&db, user_id).await? else {
-            return Err(crate::forms::invalid(
+            return Err(crate::kit::forms::invalid(
                 "verify",
                 &[("code", "login.error.code_throttled")],
                 &[],
@@ -492,7 +492,7 @@ pub async fn login_verify(code: String) -> Result<(), AppError> {
                 redirect("/login?error=pending_expired");
                 return Ok(());
             }
-            return Err(crate::forms::invalid("verify", &[("code", "login.error.code")], &[]));
+            return Err(crate::kit::forms::invalid("verify", &[("code", "login.error.code")], &[]));
         }
         sqlx::query("DELETE FROM pending_sign_ins WHERE id = $1")
             .bind(&id)
@@ -517,14 +517,14 @@ pub async fn login_verify(code: String) -> Result<(), AppError> {
         Ok(())
     }
     .await;
-    crate::forms::finish("verify", result)
+    crate::kit::forms::finish("verify", result)
 }
 
 /// Ends the session and returns to the login page (manual §2.3.2).
 #[server(endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
-    use crate::audit;
-    use crate::scope::{auth, client_ip, db, settings};
+    use crate::kit::audit;
+    use crate::kit::request::{auth, client_ip, db, settings};
 
     let result = async {
         let db = db()?;
@@ -546,13 +546,13 @@ pub async fn logout() -> Result<(), AppError> {
         Ok(())
     }
     .await;
-    crate::forms::finish("", result)
+    crate::kit::forms::finish("", result)
 }
 
 /// Whether the AAD tab has an identity provider behind it (OIDC configured on the server).
 #[server(endpoint = "aad_enabled")]
 pub async fn aad_enabled() -> Result<bool, AppError> {
-    Ok(crate::scope::settings()?.oidc_enabled)
+    Ok(crate::kit::request::settings()?.oidc_enabled)
 }
 
 /// The slider (滑块): drag to the right end. A native range input, so it works without
@@ -702,7 +702,7 @@ pub fn LoginPage() -> impl IntoView {
 /// The second step of a password sign-in with two-factor authentication.
 #[component]
 pub fn VerifyPage() -> impl IntoView {
-    use crate::forms::{feedback, FieldMessage, FormMessage};
+    use crate::kit::forms::{feedback, FieldMessage, FormMessage};
     let locale = use_locale();
     let verify = ServerAction::<LoginVerify>::new();
     let fb = feedback("verify", verify.value());

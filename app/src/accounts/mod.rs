@@ -4,7 +4,6 @@
 
 pub mod activation;
 pub mod login;
-pub mod model;
 #[cfg(feature = "ssr")]
 pub mod password;
 #[cfg(feature = "ssr")]
@@ -16,9 +15,9 @@ pub mod session;
 #[cfg(feature = "ssr")]
 pub mod two_factor;
 
-use crate::error::AppError;
+use crate::kit::error::AppError;
+use crate::shell::ShellInfo;
 use leptos::prelude::*;
-use model::ShellInfo;
 
 pub use login::LoginPage;
 
@@ -46,24 +45,11 @@ pub fn safe_next(next: Option<&str>) -> Option<&str> {
     })
 }
 
-/// Percent-encodes a query value.
-pub fn encode_query(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for byte in value.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(byte as char)
-            }
-            _ => out.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    out
-}
-
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {
-    use super::model::{MembershipView, Role};
-    use crate::db::Db;
+    use crate::kit::db::Db;
+    use crate::kit::request::Role;
+    use crate::shell::MembershipView;
     use sqlx::Row;
 
     pub async fn memberships(db: &Db, user_id: i64) -> Result<Vec<MembershipView>, sqlx::Error> {
@@ -94,8 +80,8 @@ pub(crate) mod ssr {
 /// A provider the user does not belong to is answered as if it did not exist.
 #[server(endpoint = "switch_provider")]
 pub async fn switch_provider(provider_id: i64) -> Result<(), AppError> {
-    use crate::audit;
-    use crate::scope::{auth, client_ip, db};
+    use crate::kit::audit;
+    use crate::kit::request::{auth, client_ip, db};
 
     let result = async {
         let db = db()?;
@@ -129,13 +115,13 @@ pub async fn switch_provider(provider_id: i64) -> Result<(), AppError> {
         Ok(())
     }
     .await;
-    crate::forms::finish("", result)
+    crate::kit::forms::finish("", result)
 }
 
 /// The frame's data: who is signed in, the current provider and the others to switch to.
 #[server(endpoint = "shell_info")]
 pub async fn get_shell_info() -> Result<ShellInfo, AppError> {
-    use crate::scope::{auth, db};
+    use crate::kit::request::{auth, db};
 
     let result = async {
         let db = db()?;
@@ -157,12 +143,7 @@ pub async fn get_shell_info() -> Result<ShellInfo, AppError> {
         })
     }
     .await;
-    crate::forms::finish("", result)
-}
-
-/// The localized message for an error a server function returned.
-pub fn error_text(locale: crate::i18n::Locale, error: &AppError) -> String {
-    locale.t_dyn(error.message_key())
+    crate::kit::forms::finish("", result)
 }
 
 #[cfg(test)]
@@ -193,10 +174,5 @@ mod tests {
         }
         assert_eq!(safe_next(Some("/%2F/evil")), Some("/%2F/evil"));
         assert_eq!(safe_next(Some("/")), Some("/"));
-    }
-
-    #[test]
-    fn query_values_are_percent_encoded() {
-        assert_eq!(encode_query("a b&c=d@例"), "a%20b%26c%3Dd%40%E4%BE%8B");
     }
 }

@@ -2,9 +2,9 @@
 //! binding, done) and the platform reviews: approval creates the provider and its admin
 //! membership and sends the invitation; rejection sends the reason.
 
-use crate::error::AppError;
-use crate::forms::{feedback, FieldMessage, FormMessage};
-use crate::i18n::use_locale;
+use crate::kit::error::AppError;
+use crate::kit::forms::{feedback, FieldMessage, FormMessage};
+use crate::kit::i18n::use_locale;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use serde::{Deserialize, Serialize};
@@ -112,12 +112,12 @@ pub fn plausible_email(value: &str) -> bool {
 #[cfg(feature = "ssr")]
 pub mod ssr {
     use super::*;
-    use crate::accounts::session::{hash_token, new_token};
-    use crate::db::{now, Db};
-    use crate::storage::{clean_name, sniff, Storage};
+    use crate::kit::db::{now, Db};
+    use crate::kit::files::{clean_name, sniff, Storage};
+    use crate::kit::token::{hash_token, new_token};
     use sqlx::Row;
 
-    pub use crate::storage::Upload;
+    pub use crate::kit::files::Upload;
 
     /// Step 1: checks the company and its files, stores them, and returns the token of the
     /// link that continues with step 2.
@@ -256,7 +256,7 @@ pub mod ssr {
     }
 
     pub fn from_row(row: &sqlx::any::AnyRow) -> Result<Registration, sqlx::Error> {
-        use crate::time_fmt::format_datetime;
+        use crate::kit::time::format_datetime;
         let status: String = row.try_get("status")?;
         let when = |column: &str| -> Result<String, sqlx::Error> {
             Ok(row
@@ -309,14 +309,14 @@ pub mod ssr {
 #[server(endpoint = "registration_draft")]
 pub async fn registration_draft(token: String) -> Result<Registration, AppError> {
     let result = async {
-        let db = crate::scope::db()?;
+        let db = crate::kit::request::db()?;
         let mut registration = ssr::load(&db, ssr::Key::Token(&token)).await?;
         // The applicant sees the decision, not who made it.
         registration.decided_by.clear();
         Ok(registration)
     }
     .await;
-    crate::forms::finish("", result)
+    crate::kit::forms::finish("", result)
 }
 
 /// Step 2 (绑定管理员): the admin's name, email, phone and address; sends the application to
@@ -329,7 +329,7 @@ pub async fn submit_registration(
     admin_phone: String,
     admin_address: String,
 ) -> Result<(), AppError> {
-    use crate::db::now;
+    use crate::kit::db::now;
     use sqlx::Row;
 
     let typed = [
@@ -339,8 +339,8 @@ pub async fn submit_registration(
         ("admin_address", admin_address.as_str()),
     ];
     let result = async {
-        let db = crate::scope::db()?;
-        let settings = crate::scope::settings()?;
+        let db = crate::kit::request::db()?;
+        let settings = crate::kit::request::settings()?;
         let email = admin_email.trim().to_lowercase();
         let mut errors: Vec<(&str, &str)> = Vec::new();
         for (field, value, max) in [
@@ -360,9 +360,9 @@ pub async fn submit_registration(
             errors.push(("admin_email", "form.email_invalid"));
         }
         if !errors.is_empty() {
-            return Err(crate::forms::invalid("admin", &errors, &typed));
+            return Err(crate::kit::forms::invalid("admin", &errors, &typed));
         }
-        let id_hash = crate::accounts::session::hash_token(&token);
+        let id_hash = crate::kit::token::hash_token(&token);
         let mut tx = db.begin().await?;
         let row = sqlx::query("SELECT id, company_name, status FROM registrations WHERE draft_token = $1")
             .bind(&id_hash)
@@ -388,16 +388,16 @@ pub async fn submit_registration(
         if updated != 1 {
             return Err(AppError::Conflict("registration.error.submitted".into()));
         }
-        crate::audit::record(
+        crate::kit::audit::record(
             &mut *tx,
-            crate::audit::Entry {
+            crate::kit::audit::Entry {
                 provider_id: None,
                 actor_id: None,
                 action: "registration_submitted",
                 target_type: "registration",
                 target_id: &id.to_string(),
                 detail: &company,
-                ip: &crate::scope::client_ip(),
+                ip: &crate::kit::request::client_ip(),
             },
         )
         .await?;
@@ -406,7 +406,7 @@ pub async fn submit_registration(
             .await?;
         let url = format!("{}/platform/registrations/{id}", settings.public_url);
         for operator in operators {
-            let mail = crate::mail::render(
+            let mail = crate::kit::mail::render(
                 &operator.try_get::<String, _>("email")?,
                 &format!("新的注册申请：{company} · New registration"),
                 &[
@@ -415,14 +415,14 @@ pub async fn submit_registration(
                 ],
                 Some(("审核 / Review", &url)),
             );
-            crate::mail::enqueue(&mut *tx, &mail).await?;
+            crate::kit::mail::enqueue(&mut *tx, &mail).await?;
         }
         tx.commit().await?;
         leptos_axum::redirect(&format!("/register/{token}/done"));
         Ok(())
     }
     .await;
-    crate::forms::finish("admin", result)
+    crate::kit::forms::finish("admin", result)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -441,8 +441,8 @@ pub async fn platform_registrations(
     status: Option<String>,
 ) -> Result<Vec<RegistrationRow>, AppError> {
     let result = async {
-        let db = crate::scope::db()?;
-        crate::scope::operator()?;
+        let db = crate::kit::request::db()?;
+        crate::kit::request::operator()?;
         let status = status
             .as_deref()
             .and_then(RegistrationStatus::from_db)
@@ -476,14 +476,14 @@ pub async fn platform_registrations(
             .map_err(AppError::from)
     }
     .await;
-    crate::forms::finish("", result)
+    crate::kit::forms::finish("", result)
 }
 
 #[server(endpoint = "platform_registration")]
 pub async fn platform_registration(id: i64) -> Result<Registration, AppError> {
     let result = async {
-        let db = crate::scope::db()?;
-        crate::scope::operator()?;
+        let db = crate::kit::request::db()?;
+        crate::kit::request::operator()?;
         let registration = ssr::load(&db, ssr::Key::Id(id)).await?;
         if registration.status == RegistrationStatus::Draft {
             return Err(AppError::NotFound);
@@ -491,19 +491,19 @@ pub async fn platform_registration(id: i64) -> Result<Registration, AppError> {
         Ok(registration)
     }
     .await;
-    crate::forms::finish("", result)
+    crate::kit::forms::finish("", result)
 }
 
 /// 通过: the provider, its admin (a new user, or the existing one of that address) as an
 /// invited membership, and the invitation mail; all in one transaction.
 #[server(endpoint = "approve_registration")]
 pub async fn approve_registration(id: i64) -> Result<(), AppError> {
-    use crate::db::now;
+    use crate::kit::db::now;
     use sqlx::Row;
     let result = async {
-        let db = crate::scope::db()?;
-        let settings = crate::scope::settings()?;
-        let operator = crate::scope::operator()?;
+        let db = crate::kit::request::db()?;
+        let settings = crate::kit::request::settings()?;
+        let operator = crate::kit::request::operator()?;
         let mut tx = db.begin().await?;
         let claimed = sqlx::query(
             "UPDATE registrations SET status = 'approved', decided_at = $1, decided_by = $2
@@ -596,16 +596,16 @@ pub async fn approve_registration(id: i64) -> Result<(), AppError> {
             &token,
         )
         .await?;
-        crate::audit::record(
+        crate::kit::audit::record(
             &mut *tx,
-            crate::audit::Entry {
+            crate::kit::audit::Entry {
                 provider_id: Some(provider_id),
                 actor_id: Some(operator.user_id),
                 action: "registration_approved",
                 target_type: "registration",
                 target_id: &id.to_string(),
                 detail: &company,
-                ip: &crate::scope::client_ip(),
+                ip: &crate::kit::request::client_ip(),
             },
         )
         .await?;
@@ -613,21 +613,21 @@ pub async fn approve_registration(id: i64) -> Result<(), AppError> {
         Ok(())
     }
     .await;
-    crate::forms::finish("decide", result)
+    crate::kit::forms::finish("decide", result)
 }
 
 /// 驳回 with a reason, mailed to the applicant's admin address.
 #[server(endpoint = "reject_registration")]
 pub async fn reject_registration(id: i64, reason: String) -> Result<(), AppError> {
-    use crate::db::now;
+    use crate::kit::db::now;
     use sqlx::Row;
     let result = async {
-        let db = crate::scope::db()?;
-        let operator = crate::scope::operator()?;
+        let db = crate::kit::request::db()?;
+        let operator = crate::kit::request::operator()?;
         let reason = reason.trim().to_owned();
         if reason.is_empty() || reason.chars().count() > 500 {
             let code = if reason.is_empty() { "form.required" } else { "form.too_long_short" };
-            return Err(crate::forms::invalid("reject", &[("reason", code)], &[("reason", &reason)]));
+            return Err(crate::kit::forms::invalid("reject", &[("reason", code)], &[("reason", &reason)]));
         }
         let mut tx = db.begin().await?;
         let claimed = sqlx::query(
@@ -649,7 +649,7 @@ pub async fn reject_registration(id: i64, reason: String) -> Result<(), AppError
             .fetch_one(&mut *tx)
             .await?;
         let company: String = r.try_get("company_name")?;
-        let mail = crate::mail::render(
+        let mail = crate::kit::mail::render(
             &r.try_get::<String, _>("admin_email")?,
             &format!("注册申请未通过：{company} · Registration not approved"),
             &[
@@ -660,17 +660,17 @@ pub async fn reject_registration(id: i64, reason: String) -> Result<(), AppError
             ],
             None,
         );
-        crate::mail::enqueue(&mut *tx, &mail).await?;
-        crate::audit::record(
+        crate::kit::mail::enqueue(&mut *tx, &mail).await?;
+        crate::kit::audit::record(
             &mut *tx,
-            crate::audit::Entry {
+            crate::kit::audit::Entry {
                 provider_id: None,
                 actor_id: Some(operator.user_id),
                 action: "registration_rejected",
                 target_type: "registration",
                 target_id: &id.to_string(),
                 detail: &reason,
-                ip: &crate::scope::client_ip(),
+                ip: &crate::kit::request::client_ip(),
             },
         )
         .await?;
@@ -678,7 +678,7 @@ pub async fn reject_registration(id: i64, reason: String) -> Result<(), AppError
         Ok(())
     }
     .await;
-    crate::forms::finish("reject", result)
+    crate::kit::forms::finish("reject", result)
 }
 
 /// The three steps of §2.1, as a progress line.
@@ -898,8 +898,8 @@ pub fn PlatformRegistrationPage() -> impl IntoView {
     let approve = ServerAction::<ApproveRegistration>::new();
     let reject = ServerAction::<RejectRegistration>::new();
     let registration = Resource::new(id, platform_registration);
-    crate::forms::refetch_on_success(approve, registration);
-    crate::forms::refetch_on_success(reject, registration);
+    crate::kit::forms::refetch_on_success(approve, registration);
+    crate::kit::forms::refetch_on_success(reject, registration);
     let approve_fb = feedback("decide", approve.value());
     let reject_fb = feedback("reject", reject.value());
     view! {

@@ -2,9 +2,9 @@
 //! sign-in (enrol an authenticator app, recovery codes, turn off), and for a provider admin
 //! the switch that requires a second factor of every member.
 
-use crate::error::AppError;
-use crate::forms::{feedback, FieldMessage, FormMessage};
-use crate::i18n::use_locale;
+use crate::kit::error::AppError;
+use crate::kit::forms::{feedback, FieldMessage, FormMessage};
+use crate::kit::i18n::use_locale;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
@@ -25,6 +25,9 @@ pub struct SecurityStatus {
     /// Whether the user is the current provider's admin (the only one who sets the rule).
     pub is_admin: bool,
     pub provider_requires: bool,
+    /// AAD 快捷登录 is configured, and whether an identity is linked to this account.
+    pub oidc_enabled: bool,
+    pub oidc_linked: bool,
 }
 
 /// 修改密码: the current password, then the new one twice. Every other session of the user
@@ -36,14 +39,14 @@ pub async fn change_password(
     confirm_password: String,
 ) -> Result<(), AppError> {
     use crate::accounts::{password, policy, session};
-    use crate::scope::{auth, client_ip, db};
+    use crate::kit::request::{auth, client_ip, db};
     use sqlx::Row;
 
     let result = async {
         let db = db()?;
         let auth = auth()?;
         let refuse =
-            |field: &str, code: &str| crate::forms::invalid("password", &[(field, code)], &[]);
+            |field: &str, code: &str| crate::kit::forms::invalid("password", &[(field, code)], &[]);
         if current_password.is_empty() {
             return Err(refuse("current_password", "form.required"));
         }
@@ -71,7 +74,7 @@ pub async fn change_password(
             .execute(&mut *tx)
             .await?;
         super::activation::ssr::password_replaced(&mut tx, auth.user_id).await?;
-        crate::audit::user_event(
+        crate::kit::audit::user_event(
             &mut *tx,
             auth.provider.map(|p| p.provider_id),
             auth.user_id,
@@ -87,20 +90,24 @@ pub async fn change_password(
         Ok(())
     }
     .await;
-    crate::forms::finish("password", result)
+    crate::kit::forms::finish("password", result)
 }
 
 #[server(endpoint = "security_status")]
 pub async fn get_security_status() -> Result<SecurityStatus, AppError> {
-    use crate::accounts::{model::Role, two_factor};
-    use crate::scope::{auth, db};
+    use crate::accounts::two_factor;
+    use crate::kit::request::Role;
+    use crate::kit::request::{auth, db};
     use sqlx::Row;
 
     let result = async {
+        // Contexts first: during server rendering a resource's future may be polled past an
+        // await where the reactive owner no longer answers.
         let db = db()?;
         let auth = auth()?;
+        let oidc_enabled = crate::kit::request::settings()?.oidc_enabled;
         let row = sqlx::query(
-            "SELECT totp_secret, totp_enabled_at, totp_pending_codes FROM users WHERE id = $1",
+            "SELECT totp_secret, totp_enabled_at, totp_pending_codes, oidc_subject FROM users WHERE id = $1",
         )
         .bind(auth.user_id)
         .fetch_one(db.pool())
@@ -108,6 +115,7 @@ pub async fn get_security_status() -> Result<SecurityStatus, AppError> {
         let enabled = row.try_get::<Option<i64>, _>("totp_enabled_at")?.is_some();
         let secret: Option<String> = row.try_get("totp_secret")?;
         let codes: Option<String> = row.try_get("totp_pending_codes")?;
+        let oidc_linked = row.try_get::<Option<String>, _>("oidc_subject")?.is_some();
         let pending = match (enabled, secret) {
             (false, Some(secret)) => {
                 let uri = two_factor::otpauth_uri(&secret, &auth.email);
@@ -149,23 +157,24 @@ pub async fn get_security_status() -> Result<SecurityStatus, AppError> {
             ),
             None => (false, false),
         };
-
         Ok(SecurityStatus {
             enabled,
             pending,
             recovery_codes_left: left,
             is_admin,
             provider_requires,
+            oidc_enabled,
+            oidc_linked,
         })
     }
     .await;
-    crate::forms::finish("", result)
+    crate::kit::forms::finish("", result)
 }
 
 /// Removes the linked identity provider account, confirmed with the password.
 #[server(endpoint = "unlink_oidc")]
 pub async fn unlink_oidc(password: String) -> Result<(), AppError> {
-    use crate::scope::{auth, client_ip, db};
+    use crate::kit::request::{auth, client_ip, db};
     use sqlx::Row;
 
     let result = async {
@@ -177,7 +186,7 @@ pub async fn unlink_oidc(password: String) -> Result<(), AppError> {
             .await?
             .try_get("password_hash")?;
         if !super::password::verify(password, stored).await {
-            return Err(crate::forms::invalid(
+            return Err(crate::kit::forms::invalid(
                 "oidc-unlink",
                 &[("password", "password.wrong_current")],
                 &[],
@@ -188,7 +197,7 @@ pub async fn unlink_oidc(password: String) -> Result<(), AppError> {
             .bind(auth.user_id)
             .execute(&mut *tx)
             .await?;
-        crate::audit::user_event(
+        crate::kit::audit::user_event(
             &mut *tx,
             auth.provider.map(|p| p.provider_id),
             auth.user_id,
@@ -201,14 +210,14 @@ pub async fn unlink_oidc(password: String) -> Result<(), AppError> {
         Ok(())
     }
     .await;
-    crate::forms::finish("oidc-unlink", result)
+    crate::kit::forms::finish("oidc-unlink", result)
 }
 
 /// Starts enrolment: a new secret and recovery codes, shown until the first code confirms.
 #[server(endpoint = "start_two_factor")]
 pub async fn start_two_factor() -> Result<(), AppError> {
     use crate::accounts::two_factor;
-    use crate::scope::{auth, db};
+    use crate::kit::request::{auth, db};
 
     let result = async {
         let db = db()?;
@@ -225,15 +234,15 @@ pub async fn start_two_factor() -> Result<(), AppError> {
         Ok(())
     }
     .await;
-    crate::forms::finish("two-factor", result)
+    crate::kit::forms::finish("two-factor", result)
 }
 
 /// Confirms enrolment with a code from the app; the recovery codes become valid.
 #[server(endpoint = "confirm_two_factor")]
 pub async fn confirm_two_factor(code: String) -> Result<(), AppError> {
-    use crate::accounts::{session, two_factor};
-    use crate::db::now;
-    use crate::scope::{auth, client_ip, db};
+    use crate::accounts::two_factor;
+    use crate::kit::db::now;
+    use crate::kit::request::{auth, client_ip, db};
     use sqlx::Row;
 
     let result = async {
@@ -251,7 +260,7 @@ pub async fn confirm_two_factor(code: String) -> Result<(), AppError> {
         let codes: String = row.try_get::<Option<String>, _>("totp_pending_codes")?.unwrap_or_default();
         let secret = secret.ok_or_else(|| AppError::Conflict("two_factor.error.not_pending".into()))?;
         let Some(step) = two_factor::verify(&secret, &code, now(), 0) else {
-            return Err(crate::forms::invalid("two-factor", &[("code", "login.error.code")], &[]));
+            return Err(crate::kit::forms::invalid("two-factor", &[("code", "login.error.code")], &[]));
         };
         let updated = sqlx::query(
             "UPDATE users SET totp_enabled_at = $1, totp_last_step = $2, totp_pending_codes = NULL
@@ -273,22 +282,22 @@ pub async fn confirm_two_factor(code: String) -> Result<(), AppError> {
         for code in codes.split(' ').filter(|c| !c.is_empty()) {
             sqlx::query("INSERT INTO recovery_codes (user_id, code_hash) VALUES ($1, $2)")
                 .bind(auth.user_id)
-                .bind(session::hash_token(&two_factor::normalize_recovery_code(code)))
+                .bind(crate::kit::token::hash_token(&two_factor::normalize_recovery_code(code)))
                 .execute(&mut *tx)
                 .await?;
         }
-        crate::audit::user_event(&mut *tx, auth.provider.map(|p| p.provider_id), auth.user_id, "two_factor_enabled", "", &client_ip()).await?;
+        crate::kit::audit::user_event(&mut *tx, auth.provider.map(|p| p.provider_id), auth.user_id, "two_factor_enabled", "", &client_ip()).await?;
         tx.commit().await?;
         Ok(())
     }
     .await;
-    crate::forms::finish("two-factor", result)
+    crate::kit::forms::finish("two-factor", result)
 }
 
 /// Turns two-factor sign-in off, confirmed with the password.
 #[server(endpoint = "disable_two_factor")]
 pub async fn disable_two_factor(password: String) -> Result<(), AppError> {
-    use crate::scope::{auth, client_ip, db};
+    use crate::kit::request::{auth, client_ip, db};
     use sqlx::Row;
 
     let result = async {
@@ -300,7 +309,7 @@ pub async fn disable_two_factor(password: String) -> Result<(), AppError> {
             .await?
             .try_get("password_hash")?;
         if !crate::accounts::password::verify(password, stored).await {
-            return Err(crate::forms::invalid(
+            return Err(crate::kit::forms::invalid(
                 "two-factor-off",
                 &[("password", "password.wrong_current")],
                 &[],
@@ -317,19 +326,19 @@ pub async fn disable_two_factor(password: String) -> Result<(), AppError> {
             .bind(auth.user_id)
             .execute(&mut *tx)
             .await?;
-        crate::audit::user_event(&mut *tx, auth.provider.map(|p| p.provider_id), auth.user_id, "two_factor_disabled", "", &client_ip()).await?;
+        crate::kit::audit::user_event(&mut *tx, auth.provider.map(|p| p.provider_id), auth.user_id, "two_factor_disabled", "", &client_ip()).await?;
         tx.commit().await?;
         Ok(())
     }
     .await;
-    crate::forms::finish("two-factor-off", result)
+    crate::kit::forms::finish("two-factor-off", result)
 }
 
 /// The provider admin requires (or stops requiring) a second factor of every member.
 #[server(endpoint = "require_two_factor")]
 pub async fn require_two_factor(required: Option<String>) -> Result<(), AppError> {
-    use crate::accounts::model::Role;
-    use crate::scope::{client_ip, db, provider_scope};
+    use crate::kit::request::Role;
+    use crate::kit::request::{client_ip, db, provider_scope};
 
     let result = async {
         let db = db()?;
@@ -353,9 +362,9 @@ pub async fn require_two_factor(required: Option<String>) -> Result<(), AppError
             .bind(scope.provider_id)
             .execute(&mut *tx)
             .await?;
-        crate::audit::record(
+        crate::kit::audit::record(
             &mut *tx,
-            crate::audit::Entry {
+            crate::kit::audit::Entry {
                 provider_id: Some(scope.provider_id),
                 actor_id: Some(scope.user_id),
                 action: if required {
@@ -374,7 +383,7 @@ pub async fn require_two_factor(required: Option<String>) -> Result<(), AppError
         Ok(())
     }
     .await;
-    crate::forms::finish("two-factor-rule", result)
+    crate::kit::forms::finish("two-factor-rule", result)
 }
 
 /// 修改密码 (user menu).
@@ -417,16 +426,29 @@ pub fn SecurityPage() -> impl IntoView {
     let locale = use_locale();
     let query = use_query_map();
     let required = query.read_untracked().get("required").is_some();
+    // The answer of a linking round trip to the identity provider.
+    let oidc_notice = query
+        .read_untracked()
+        .get("oidc")
+        .and_then(|v| match v.as_str() {
+            "linked" => Some(("notice ok", "oidc.link.done")),
+            "taken" => Some(("notice warn", "oidc.link.taken")),
+            "password" => Some(("notice warn", "password.wrong_current")),
+            _ => None,
+        });
 
     let start = ServerAction::<StartTwoFactor>::new();
     let confirm = ServerAction::<ConfirmTwoFactor>::new();
     let disable = ServerAction::<DisableTwoFactor>::new();
     let rule = ServerAction::<RequireTwoFactor>::new();
     let status = Resource::new(|| (), |_| get_security_status());
-    crate::forms::refetch_on_success(start, status);
-    crate::forms::refetch_on_success(confirm, status);
-    crate::forms::refetch_on_success(disable, status);
-    crate::forms::refetch_on_success(rule, status);
+    crate::kit::forms::refetch_on_success(start, status);
+    crate::kit::forms::refetch_on_success(confirm, status);
+    crate::kit::forms::refetch_on_success(disable, status);
+    crate::kit::forms::refetch_on_success(rule, status);
+    let unlink = ServerAction::<UnlinkOidc>::new();
+    crate::kit::forms::refetch_on_success(unlink, status);
+    let unlink_fb = feedback("oidc-unlink", unlink.value());
     let confirm_fb = feedback("two-factor", confirm.value());
     let disable_fb = feedback("two-factor-off", disable.value());
     let rule_fb = feedback("two-factor-rule", rule.value());
@@ -435,6 +457,7 @@ pub fn SecurityPage() -> impl IntoView {
         <section class="page narrow">
             <h1>{locale.t("menu.security")}</h1>
             {required.then(|| view! { <p class="notice" role="alert">{locale.t("two_factor.required_notice")}</p> })}
+            {oidc_notice.map(|(class, key)| view! { <p class=class role="status" data-testid="oidc-notice">{locale.t(key)}</p> })}
             <Suspense fallback=move || view! { <p class="loading">{locale.t("common.loading")}</p> }>
                 {move || Suspend::new(async move {
                     match status.await {
@@ -510,7 +533,40 @@ pub fn SecurityPage() -> impl IntoView {
                                     </ActionForm>
                                 </div>
                             });
-                            view! { {state} {admin} }.into_any()
+                            // An identity provider signs in only an account linked to it, or one
+                            // whose address it verified; anyone else links it here, signed in.
+                            let aad = status.oidc_enabled.then(|| view! {
+                                <div class="card" data-testid="oidc-link">
+                                    <h2>{locale.t("oidc.link.title")}</h2>
+                                    {if status.oidc_linked {
+                                        view! {
+                                            <p><span class="status status-completed">{locale.t("oidc.link.linked")}</span></p>
+                                            <ActionForm action=unlink attr:class="form">
+                                                <FormMessage feedback=unlink_fb />
+                                                <label class="field">
+                                                    <span>{locale.t("login.password")}</span>
+                                                    <input type="password" name="password" autocomplete="current-password" required />
+                                                    <FieldMessage feedback=unlink_fb field="password" />
+                                                </label>
+                                                <button type="submit" class="button danger">{locale.t("oidc.link.remove")}</button>
+                                            </ActionForm>
+                                        }.into_any()
+                                    } else {
+                                        // A plain form to a plain route: it leaves for the identity provider.
+                                        view! {
+                                            <p class="muted">{locale.t("oidc.link.explain")}</p>
+                                            <form method="post" action="/auth/oidc/link" class="form">
+                                                <label class="field">
+                                                    <span>{locale.t("login.password")}</span>
+                                                    <input type="password" name="password" autocomplete="current-password" required />
+                                                </label>
+                                                <button type="submit" class="button">{locale.t("oidc.link.action")}</button>
+                                            </form>
+                                        }.into_any()
+                                    }}
+                                </div>
+                            });
+                            view! { {state} {admin} {aad} }.into_any()
                         }
                         Err(error) => view! { <crate::shell::ErrorPage error /> }.into_any(),
                     }

@@ -2,10 +2,10 @@
 //! The cookie holds a random token; the table holds only its SHA-256, so a leaked database
 //! dump signs nobody in.
 
-use crate::accounts::model::Role;
-use crate::db::{now, Db};
-use rand::RngCore;
-use sha2::{Digest, Sha256};
+use crate::kit::db::{now, Db};
+use crate::kit::request::cookie_value;
+use crate::kit::request::{AuthContext, CurrentProvider, Role};
+use crate::kit::token::{hash_token, new_token};
 use sqlx::Row;
 
 pub const SESSION_COOKIE: &str = "pc_session";
@@ -15,51 +15,6 @@ pub const IDLE_TIMEOUT_SECS: i64 = 8 * 3600;
 pub const ABSOLUTE_TIMEOUT_SECS: i64 = 7 * 24 * 3600;
 /// `last_seen_at` is written at most this often, so reads stay reads.
 const TOUCH_INTERVAL_SECS: i64 = 60;
-
-/// The signed-in user of a request, resolved once by the server's middleware and read by
-/// pages and server functions from the request's extensions.
-#[derive(Debug, Clone)]
-pub struct AuthContext {
-    pub session_id: String,
-    pub user_id: i64,
-    pub email: String,
-    pub name: String,
-    pub is_operator: bool,
-    /// The provider selected in this session, while the membership is active (and, where
-    /// the provider requires a second factor, while the user has one).
-    pub provider: Option<CurrentProvider>,
-    /// The selected provider requires two-factor sign-in and this user has not set it up.
-    pub two_factor_required: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct CurrentProvider {
-    pub provider_id: i64,
-    pub role: Role,
-}
-
-pub fn cookie_value(headers: &http::HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(key, _)| *key == name)
-        .map(|(_, value)| value.to_owned())
-}
-
-/// SHA-256 of a token, hex: what the database keeps of session and link tokens.
-pub fn hash_token(token: &str) -> String {
-    let digest = Sha256::digest(token.as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-pub fn new_token() -> String {
-    let mut bytes = [0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
 
 /// An HttpOnly, same-site cookie for the whole site (`Secure` under HTTPS).
 pub fn cookie(name: &str, value: &str, max_age: i64, secure: bool) -> String {

@@ -58,10 +58,10 @@ fn constant_time_eq(a: &str, b: &str) -> bool {
 
 /// The otpauth URI an authenticator app reads from the QR code (Key Uri Format).
 pub fn otpauth_uri(secret: &str, account: &str) -> String {
-    let issuer = crate::accounts::encode_query("Provider Center");
+    let issuer = crate::kit::forms::encode_query("Provider Center");
     format!(
         "otpauth://totp/{issuer}:{}?secret={secret}&issuer={issuer}&algorithm=SHA1&digits=6&period=30",
-        crate::accounts::encode_query(account)
+        crate::kit::forms::encode_query(account)
     )
 }
 

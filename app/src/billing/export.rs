@@ -4,12 +4,14 @@
 //! as the manual's "AggreSmart 账单" with an embedded CJK font, its text extractable.
 
 use super::model::{format_totals, BillStatus, BillTotals, Period};
-use super::queries::{self, bind_all, head, lines_of, ListFilter, Owner, StoredLine};
-use crate::db::Db;
-use crate::error::AppError;
-use crate::i18n::Locale;
+use super::queries::{self, bind_all, head, lines_of, ListFilter, StoredLine};
+use crate::kit::csv::csv_record;
+use crate::kit::db::Db;
+use crate::kit::db::Owner;
+use crate::kit::error::AppError;
+use crate::kit::i18n::Locale;
+use crate::kit::time::format_datetime_seconds;
 use crate::orders::model::WorkOrderStatus;
-use crate::time_fmt::format_datetime_seconds;
 use futures_util::StreamExt;
 use sqlx::Row;
 use tokio::sync::mpsc;
@@ -200,33 +202,6 @@ fn total_rows(locale: Locale, totals: &BillTotals) -> Vec<[String; 13]> {
     rows
 }
 
-/// A CSV field: quoted when it must be, and never read as a formula by a spreadsheet.
-fn csv_field(out: &mut String, value: &str) {
-    let value = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{value}")
-    } else {
-        value.to_owned()
-    };
-    if value.contains([',', '"', '\n', '\r']) {
-        out.push('"');
-        out.push_str(&value.replace('"', "\"\""));
-        out.push('"');
-    } else {
-        out.push_str(&value);
-    }
-}
-
-/// One CSV line (CRLF), fields escaped as `csv_field` does.
-pub fn csv_record(out: &mut String, fields: &[impl AsRef<str>]) {
-    for (i, field) in fields.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        csv_field(out, field.as_ref());
-    }
-    out.push_str("\r\n");
-}
-
 /// CSV in chunks of about 64 KB: UTF-8 with a BOM so that Excel reads the Chinese right.
 pub fn spawn_csv(
     db: Db,
@@ -358,7 +333,7 @@ pub async fn document(db: &Db, owner: Owner, no: &str) -> Result<Document, AppEr
     Ok(Document {
         file_stem: bill_stem(&head),
         bill_no: head.bill_no,
-        printed_at: format_datetime_seconds(crate::db::now()),
+        printed_at: format_datetime_seconds(crate::kit::db::now()),
         provider: head.provider_name,
         address: head.provider_address,
         admin_name: head.admin_name,

@@ -17,7 +17,7 @@ pub mod platform_pages {
     pub use super::pages::{PlatformBillDetailPage, PlatformBillListPage};
 }
 
-use crate::error::AppError;
+use crate::kit::error::AppError;
 use crate::orders::model::WorkOrderStatus;
 use model::BillStatus;
 use serde::{Deserialize, Serialize};
@@ -158,30 +158,35 @@ pub async fn list_bills(
     page: String,
 ) -> Result<BillListPage, AppError> {
     let result = async {
-        use crate::scope::{db, provider_scope};
+        use crate::kit::request::{db, provider_scope};
         let (_, scope) = provider_scope()?;
         let filter = queries::ListFilter::parse(&status, &from, &to, &page)?;
-        queries::list(&db()?, queries::Owner::Provider(scope.provider_id), &filter).await
+        queries::list(
+            &db()?,
+            crate::kit::db::Owner::Provider(scope.provider_id),
+            &filter,
+        )
+        .await
     }
     .await;
-    crate::forms::finish("", result)
+    crate::kit::forms::finish("", result)
 }
 
 #[leptos::server(endpoint = "bill")]
 pub async fn get_bill(no: String) -> Result<BillDetail, AppError> {
     let result = async {
-        use crate::scope::{db, provider_scope};
+        use crate::kit::request::{db, provider_scope};
         let (_, scope) = provider_scope()?;
         queries::detail(
             &db()?,
-            queries::Owner::Provider(scope.provider_id),
+            crate::kit::db::Owner::Provider(scope.provider_id),
             &no,
             scope.role.may_settle(),
         )
         .await
     }
     .await;
-    crate::forms::finish("", result)
+    crate::kit::forms::finish("", result)
 }
 
 #[cfg(feature = "ssr")]
@@ -190,7 +195,7 @@ async fn provider_move(
     action: model::BillAction,
     input: queries::MoveInput,
 ) -> Result<(), AppError> {
-    use crate::scope::{client_ip, db, provider_scope, settings};
+    use crate::kit::request::{client_ip, db, provider_scope, settings};
     let (_, scope) = provider_scope()?;
     if !scope.role.may_settle() {
         return Err(AppError::Forbidden);
@@ -199,7 +204,7 @@ async fn provider_move(
         &db()?,
         &settings()?,
         queries::Actor {
-            owner: queries::Owner::Provider(scope.provider_id),
+            owner: crate::kit::db::Owner::Provider(scope.provider_id),
             user_id: scope.user_id,
             ip: &client_ip(),
         },
@@ -219,7 +224,7 @@ pub async fn confirm_bill(no: String) -> Result<(), AppError> {
         queries::MoveInput::default(),
     )
     .await;
-    crate::forms::finish("confirm-bill", result)
+    crate::kit::forms::finish("confirm-bill", result)
 }
 
 /// 驳回 with a reason, optionally naming the disputed lines: 确认中 → 已驳回.
@@ -237,7 +242,7 @@ pub async fn reject_bill(
             } else {
                 "form.too_long"
             };
-            return Err(crate::forms::invalid(
+            return Err(crate::kit::forms::invalid(
                 "reject-bill",
                 &[("reason", code)],
                 &[("reason", &reason)],
@@ -262,5 +267,5 @@ pub async fn reject_bill(
         .await
     }
     .await;
-    crate::forms::finish("reject-bill", result)
+    crate::kit::forms::finish("reject-bill", result)
 }

@@ -1,7 +1,7 @@
 //! Settlement bills: their states, the only moves between them, and the arithmetic every
 //! view of a bill shares (domain.md, "Bill" and "Money"). Plain Rust, unit-tested.
 
-use crate::money::{Currency, Money, Totals};
+use crate::kit::money::{Currency, Money, Totals};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 

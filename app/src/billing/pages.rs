@@ -5,8 +5,8 @@
 use super::model::BillStatus;
 use super::platform::*;
 use super::*;
-use crate::forms::{feedback, refetch_on_success, FieldMessage, FormMessage};
-use crate::i18n::{use_locale, Locale};
+use crate::kit::forms::{feedback, refetch_on_success, FieldMessage, FormMessage};
+use crate::kit::i18n::{use_locale, Locale};
 use crate::shell::{dash, href, ErrorPage};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -568,7 +568,7 @@ fn AnswerActions(d: BillDetail, detail: Resource<Result<BillDetail, AppError>>) 
                     <input type="hidden" name="no" value=no_for_reject />
                     <label class="field">
                         <span>{locale.t("bill.reject_reason")} " *"</span>
-                        <textarea name="reason" rows="3" maxlength="2000" inner_html=move || crate::forms::text_html(&reject_feedback.with(|f| f.value("reason")))></textarea>
+                        <textarea name="reason" rows="3" maxlength="2000" inner_html=move || crate::kit::forms::text_html(&reject_feedback.with(|f| f.value("reason")))></textarea>
                         <FieldMessage feedback=reject_feedback field="reason" />
                     </label>
                     <fieldset class="field">
@@ -647,7 +647,7 @@ fn PlatformActions(d: BillDetail, detail: Resource<Result<BillDetail, AppError>>
                 </table>
                 <label class="field">
                     <span>{locale.t("bill.revise_note")} " *"</span>
-                    <textarea name="reason" rows="2" maxlength="2000" inner_html=move || crate::forms::text_html(&revise_feedback.with(|f| f.value("reason")))></textarea>
+                    <textarea name="reason" rows="2" maxlength="2000" inner_html=move || crate::kit::forms::text_html(&revise_feedback.with(|f| f.value("reason")))></textarea>
                     <FieldMessage feedback=revise_feedback field="reason" />
                 </label>
                 <button type="submit" class="button primary" disabled=move || revise.pending().get()>

@@ -19,7 +19,7 @@ pub async fn list_platform_bills(
     page: String,
 ) -> Result<PlatformBillList, AppError> {
     let result = async {
-        use crate::scope::{db, operator};
+        use crate::kit::request::{db, operator};
         operator()?;
         let db = db()?;
         let mut filter = queries::ListFilter::parse(&status, &from, &to, &page)?;
@@ -28,30 +28,30 @@ pub async fn list_platform_bills(
             p => Some(p.parse().map_err(|_| AppError::BadRequest)?),
         };
         Ok(PlatformBillList {
-            page: queries::list(&db, queries::Owner::Platform, &filter).await?,
+            page: queries::list(&db, crate::kit::db::Owner::Platform, &filter).await?,
             providers: crate::platform::provider_choices(&db).await?,
         })
     }
     .await;
-    crate::forms::finish("", result)
+    crate::kit::forms::finish("", result)
 }
 
 #[leptos::server(endpoint = "platform_bill")]
 pub async fn get_platform_bill(no: String) -> Result<BillDetail, AppError> {
     let result = async {
-        use crate::scope::{db, operator};
+        use crate::kit::request::{db, operator};
         operator()?;
-        queries::detail(&db()?, queries::Owner::Platform, &no, false).await
+        queries::detail(&db()?, crate::kit::db::Owner::Platform, &no, false).await
     }
     .await;
-    crate::forms::finish("", result)
+    crate::kit::forms::finish("", result)
 }
 
 /// Generates (or, while 未分账 or 已驳回, regenerates) a provider's bill for a month.
 #[leptos::server(endpoint = "generate_bill")]
 pub async fn generate_bill(provider_id: String, month: String) -> Result<String, AppError> {
     let result = async {
-        use crate::scope::{client_ip, db, operator};
+        use crate::kit::request::{client_ip, db, operator};
         let auth = operator()?;
         let typed = [
             ("provider_id", provider_id.as_str()),
@@ -67,14 +67,14 @@ pub async fn generate_bill(provider_id: String, month: String) -> Result<String,
             errors.push(("month", "bill.error.month"));
         }
         let (Some(provider), Some(period)) = (provider, period) else {
-            return Err(crate::forms::invalid("generate-bill", &errors, &typed));
+            return Err(crate::kit::forms::invalid("generate-bill", &errors, &typed));
         };
         let generated =
             queries::generate(&db()?, auth.user_id, provider, &period, &client_ip()).await;
-        crate::forms::keep_typed("generate-bill", &typed, generated)
+        crate::kit::forms::keep_typed("generate-bill", &typed, generated)
     }
     .await;
-    crate::forms::finish("generate-bill", result)
+    crate::kit::forms::finish("generate-bill", result)
 }
 
 #[cfg(feature = "ssr")]
@@ -83,13 +83,13 @@ async fn platform_move(
     action: model::BillAction,
     input: queries::MoveInput,
 ) -> Result<(), AppError> {
-    use crate::scope::{client_ip, db, operator, settings};
+    use crate::kit::request::{client_ip, db, operator, settings};
     let auth = operator()?;
     queries::apply(
         &db()?,
         &settings()?,
         queries::Actor {
-            owner: queries::Owner::Platform,
+            owner: crate::kit::db::Owner::Platform,
             user_id: auth.user_id,
             ip: &client_ip(),
         },
@@ -104,7 +104,7 @@ async fn platform_move(
 #[leptos::server(endpoint = "send_bill")]
 pub async fn send_bill(no: String) -> Result<(), AppError> {
     let result = platform_move(&no, model::BillAction::Send, queries::MoveInput::default()).await;
-    crate::forms::finish("send-bill", result)
+    crate::kit::forms::finish("send-bill", result)
 }
 
 /// After a 驳回: a new version with corrected paid amounts or without some lines, and a
@@ -149,10 +149,10 @@ pub async fn revise_bill(
             .map(|(k, v)| (k.as_str(), v.as_str()))
             .collect();
         let moved = platform_move(&no, model::BillAction::Revise, input).await;
-        crate::forms::keep_typed("revise-bill", &typed, moved)
+        crate::kit::forms::keep_typed("revise-bill", &typed, moved)
     }
     .await;
-    crate::forms::finish("revise-bill", result)
+    crate::kit::forms::finish("revise-bill", result)
 }
 
 /// 待打款 → 已完成: the payout's reference, date and amount per currency, which must match
@@ -166,7 +166,7 @@ pub async fn record_payout(
     payout_usd: Option<String>,
 ) -> Result<(), AppError> {
     let result = async {
-        use crate::money::Currency;
+        use crate::kit::money::Currency;
         let mut payout = std::collections::BTreeMap::new();
         if let Some(cny) = &payout_cny {
             payout.insert(Currency::Cny, cny.clone());
@@ -187,8 +187,8 @@ pub async fn record_payout(
             ("payout_usd", payout_usd.as_deref().unwrap_or("")),
         ];
         let moved = platform_move(&no, model::BillAction::RecordPayout, input).await;
-        crate::forms::keep_typed("record-payout", &typed, moved)
+        crate::kit::forms::keep_typed("record-payout", &typed, moved)
     }
     .await;
-    crate::forms::finish("record-payout", result)
+    crate::kit::forms::finish("record-payout", result)
 }

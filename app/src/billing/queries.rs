@@ -6,14 +6,14 @@ use super::model::{
     diff, format_totals, BillAction, BillLine, BillStatus, BillTotals, LineChange, Period,
 };
 use super::*;
-use crate::audit::{self, Entry};
-use crate::db::{now, Db};
-use crate::mail::{enqueue, render};
-use crate::money::{Currency, Money, Totals};
+use crate::kit::audit::{self, Entry};
+use crate::kit::db::Owner;
+use crate::kit::db::{now, Db};
+use crate::kit::mail::{enqueue, render};
+use crate::kit::money::{Currency, Money, Totals};
+use crate::kit::request::Settings;
+use crate::kit::time::{day_start, format_datetime, format_datetime_seconds};
 use crate::orders::model::WorkOrderStatus;
-pub use crate::orders::queries::Owner;
-use crate::scope::Settings;
-use crate::time_fmt::{day_start, format_datetime, format_datetime_seconds};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 use std::collections::BTreeMap;
@@ -719,7 +719,7 @@ impl ListFilter {
             p => p
                 .parse::<i64>()
                 .ok()
-                .filter(|p| (1..=crate::paging::MAX_PAGE).contains(p))
+                .filter(|p| (1..=crate::kit::paging::MAX_PAGE).contains(p))
                 .ok_or(AppError::BadRequest)?,
         };
         Ok(ListFilter {

@@ -3,9 +3,9 @@
 //! The link holds a random token (the table keeps its SHA-256), expires with the answer
 //! deadline, and takes one answer.
 
-use crate::error::AppError;
-use crate::forms::{feedback, refetch_on_success, FieldMessage, FormMessage};
-use crate::i18n::{use_locale, Locale};
+use crate::kit::error::AppError;
+use crate::kit::forms::{feedback, refetch_on_success, FieldMessage, FormMessage};
+use crate::kit::i18n::{use_locale, Locale};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
@@ -65,8 +65,8 @@ pub fn remaining(locale: Locale, seconds: i64) -> String {
 
 #[server(endpoint = "acceptance")]
 pub async fn get_acceptance(token: String) -> Result<AcceptanceView, AppError> {
-    let result = async { ssr::view(&crate::scope::db()?, &token).await }.await;
-    crate::forms::finish("", result)
+    let result = async { ssr::view(&crate::kit::request::db()?, &token).await }.await;
+    crate::kit::forms::finish("", result)
 }
 
 /// The customer's answer: `decision` is `accept`, or `reject` with a reason.
@@ -89,22 +89,22 @@ pub async fn answer_acceptance(
         };
         let reason = reason.trim();
         if !accept && reason.is_empty() {
-            return Err(crate::forms::invalid(
+            return Err(crate::kit::forms::invalid(
                 form,
                 &[("reason", "form.required")],
                 &[("reason", reason)],
             ));
         }
         if reason.chars().count() > super::model::TEXT_LIMIT {
-            return Err(crate::forms::invalid(
+            return Err(crate::kit::forms::invalid(
                 form,
                 &[("reason", "form.too_long")],
                 &[("reason", reason)],
             ));
         }
         ssr::answer(
-            &crate::scope::db()?,
-            &crate::scope::settings()?,
+            &crate::kit::request::db()?,
+            &crate::kit::request::settings()?,
             &token,
             accept,
             reason,
@@ -112,7 +112,7 @@ pub async fn answer_acceptance(
         .await
     }
     .await;
-    crate::forms::finish(form, result)
+    crate::kit::forms::finish(form, result)
 }
 
 /// The public acceptance page, /accept/<token>.
@@ -213,7 +213,7 @@ fn AcceptanceBody(
                         <input type="hidden" name="decision" value="reject" />
                         <label class="field">
                             <span>{locale.t("acc.reject_reason")} " *"</span>
-                            <textarea name="reason" rows="3" maxlength="2000" inner_html=move || crate::forms::text_html(&reject_feedback.with(|f| f.value("reason")))></textarea>
+                            <textarea name="reason" rows="3" maxlength="2000" inner_html=move || crate::kit::forms::text_html(&reject_feedback.with(|f| f.value("reason")))></textarea>
                             <FieldMessage feedback=reject_feedback field="reason" />
                         </label>
                         <button type="submit" class="button danger wide" disabled=move || answer.pending().get()>
@@ -227,98 +227,20 @@ fn AcceptanceBody(
 }
 
 #[cfg(feature = "ssr")]
-pub use ssr::{deadlines, issue, notify_provider};
+pub use ssr::{deadlines, notify_provider};
 
 #[cfg(feature = "ssr")]
 mod ssr {
     use super::{AcceptanceView, LinkState};
-    use crate::accounts::session::{hash_token as hash, new_token};
-    use crate::db::{now, Db};
-    use crate::error::AppError;
-    use crate::mail::{enqueue, render};
+    use crate::kit::db::{now, Db};
+    use crate::kit::error::AppError;
+    use crate::kit::mail::{enqueue, render};
+    use crate::kit::request::Settings;
+    use crate::kit::time::format_datetime;
+    use crate::kit::token::hash_token as hash;
     use crate::orders::model::{MilestoneAction, MilestoneStatus};
-    use crate::orders::queries::{period, record, sync_work_order_status, Event};
-    use crate::scope::Settings;
-    use crate::time_fmt::format_datetime;
+    use crate::orders::queries::{issue, period, record, sync_work_order_status, Event, STAGE};
     use sqlx::{Any, Row, Transaction};
-
-    const STAGE: &str = "SELECT m.id AS milestone_id, m.position, m.period_start, m.period_end,
-            m.standard, m.remarks, m.status, m.due_at, w.id AS work_order_id, w.work_order_no,
-            w.service_item_name, w.provider_id, o.order_no, o.solution_name, o.buyer_company,
-            o.contact_email, p.name AS provider_name
-        FROM milestones m
-        JOIN work_orders w ON w.id = m.work_order_id
-        JOIN orders o ON o.id = w.order_id
-        JOIN providers p ON p.id = w.provider_id";
-
-    /// Opens a link for a stage just submitted (or a reminder of one) and mails it to the
-    /// buyer's contact, in the caller's transaction.
-    pub async fn issue(
-        tx: &mut Transaction<'static, Any>,
-        settings: &Settings,
-        milestone_id: i64,
-        reminder: bool,
-    ) -> Result<(), AppError> {
-        let at = now();
-        if !reminder {
-            sqlx::query(
-                "UPDATE milestones SET due_at = $1, reminded_at = NULL, overdue_flagged_at = NULL
-                 WHERE id = $2",
-            )
-            .bind(at + settings.acceptance_days * 86_400)
-            .bind(milestone_id)
-            .execute(&mut **tx)
-            .await?;
-        }
-        let stage = sqlx::query(&format!("{STAGE} WHERE m.id = $1"))
-            .bind(milestone_id)
-            .fetch_one(&mut **tx)
-            .await?;
-        let due: i64 = stage.try_get::<Option<i64>, _>("due_at")?.unwrap_or(at);
-        let token = new_token();
-        sqlx::query(
-            "INSERT INTO acceptance_links (id, milestone_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
-        )
-        .bind(hash(&token))
-        .bind(milestone_id)
-        .bind(at)
-        .bind(due)
-        .execute(&mut **tx)
-        .await?;
-        let provider: String = stage.try_get("provider_name")?;
-        let no: String = stage.try_get("work_order_no")?;
-        let position: i64 = stage.try_get("position")?;
-        let standard: String = stage.try_get("standard")?;
-        let url = format!("{}/accept/{token}", settings.public_url);
-        let subject = if reminder {
-            format!("提醒：请验收服务工单 {no} 第 {position} 阶段 · Reminder: acceptance of stage {position}")
-        } else {
-            format!("请验收服务工单 {no} 第 {position} 阶段 · Please review stage {position}")
-        };
-        let mail = render(
-            &stage.try_get::<String, _>("contact_email")?,
-            &subject,
-            &[
-                format!(
-                    "您好！{provider} 已完成服务工单 {no} 第 {position} 阶段的交付，请您验收。"
-                ),
-                format!("交付标准：{standard}"),
-                format!(
-                    "请在 {} 前答复：验收通过，或说明原因后驳回。",
-                    format_datetime(due)
-                ),
-                format!(
-                    "Hello, {provider} has delivered stage {position} of work order {no}. \
-                     Please accept it, or reject it with a reason, by {} (UTC+8).",
-                    format_datetime(due)
-                ),
-            ],
-            Some(("验收 / Review", &url)),
-        )
-        .secret(url.clone());
-        enqueue(&mut **tx, &mail).await?;
-        Ok(())
-    }
 
     pub async fn view(db: &Db, token: &str) -> Result<AcceptanceView, AppError> {
         let row = sqlx::query(&format!(
@@ -556,9 +478,9 @@ mod ssr {
             if claim(&mut tx, "overdue_flagged_at", id, at).await? {
                 let no: String = stage.try_get("work_order_no")?;
                 let position: i64 = stage.try_get("position")?;
-                crate::audit::record(
+                crate::kit::audit::record(
                     &mut *tx,
-                    crate::audit::Entry {
+                    crate::kit::audit::Entry {
                         provider_id: stage.try_get("provider_id")?,
                         actor_id: None,
                         action: "acceptance_overdue",

@@ -4,9 +4,9 @@
 #![allow(clippy::too_many_arguments)]
 
 use super::model::WorkOrderStatus;
-use crate::error::AppError;
-use crate::forms::{feedback, FieldMessage, FormMessage};
-use crate::i18n::use_locale;
+use crate::kit::error::AppError;
+use crate::kit::forms::{feedback, FieldMessage, FormMessage};
+use crate::kit::i18n::use_locale;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -30,9 +30,9 @@ pub struct PlatformPage {
 
 #[server(endpoint = "platform_work_orders")]
 pub async fn platform_work_orders(undispatched: bool) -> Result<PlatformPage, AppError> {
-    use crate::money::{Currency, Money};
-    use crate::scope::{db, operator};
-    use crate::time_fmt::format_datetime;
+    use crate::kit::money::{Currency, Money};
+    use crate::kit::request::{db, operator};
+    use crate::kit::time::format_datetime;
     use sqlx::Row;
     let result = async {
         let db = db()?;
@@ -73,7 +73,7 @@ pub async fn platform_work_orders(undispatched: bool) -> Result<PlatformPage, Ap
         Ok(PlatformPage { rows, providers })
     }
     .await;
-    crate::forms::finish("", result)
+    crate::kit::forms::finish("", result)
 }
 
 /// Records the buyer's payment: 待付款 → 待接单.
@@ -81,9 +81,10 @@ pub async fn platform_work_orders(undispatched: bool) -> Result<PlatformPage, Ap
 pub async fn mark_paid(no: String) -> Result<(), AppError> {
     let result = async {
         use super::model::WorkOrderAction;
-        use super::queries::{transition, Owner};
-        let auth = crate::scope::operator()?;
-        let db = crate::scope::db()?;
+        use super::queries::transition;
+        use crate::kit::db::Owner;
+        let auth = crate::kit::request::operator()?;
+        let db = crate::kit::request::db()?;
         transition(
             &db,
             Owner::Platform,
@@ -95,17 +96,17 @@ pub async fn mark_paid(no: String) -> Result<(), AppError> {
         .await
     }
     .await;
-    crate::forms::finish("platform-orders", result)
+    crate::kit::forms::finish("platform-orders", result)
 }
 
 /// Hands a work order to a provider, until that provider has taken it on.
 #[server(endpoint = "dispatch_work_order")]
 pub async fn dispatch_work_order(no: String, provider_id: i64) -> Result<(), AppError> {
     let result = async {
-        let auth = crate::scope::operator()?;
+        let auth = crate::kit::request::operator()?;
         ssr::dispatch(
-            &crate::scope::db()?,
-            &crate::scope::settings()?,
+            &crate::kit::request::db()?,
+            &crate::kit::request::settings()?,
             auth.user_id,
             &no,
             provider_id,
@@ -113,7 +114,7 @@ pub async fn dispatch_work_order(no: String, provider_id: i64) -> Result<(), App
         .await
     }
     .await;
-    crate::forms::finish("platform-orders", result)
+    crate::kit::forms::finish("platform-orders", result)
 }
 
 /// Enters an order with one work order by hand (the API takes several).
@@ -145,7 +146,7 @@ pub async fn enter_order(
     ];
     use super::intake::{OrderIn, WorkOrderIn};
     let result = async {
-        let auth = crate::scope::operator()?;
+        let auth = crate::kit::request::operator()?;
         let order = OrderIn {
             order_no: order_no.trim().to_owned(),
             buyer_company,
@@ -172,11 +173,11 @@ pub async fn enter_order(
                 .collect();
             let pairs: Vec<(&str, &str)> = errors.iter().map(|(f, c)| (f.as_str(), *c)).collect();
             let typed: Vec<(&str, &str)> = values.iter().map(|(f, v)| (*f, v.as_str())).collect();
-            crate::forms::invalid("enter-order", &pairs, &typed)
+            crate::kit::forms::invalid("enter-order", &pairs, &typed)
         };
         let work_orders = super::intake::validate(&order).map_err(refuse)?;
         match super::intake::store(
-            &crate::scope::db()?,
+            &crate::kit::request::db()?,
             &order,
             &work_orders,
             Some(auth.user_id),
@@ -190,15 +191,15 @@ pub async fn enter_order(
         }
     }
     .await;
-    crate::forms::finish("enter-order", result)
+    crate::kit::forms::finish("enter-order", result)
 }
 
 #[cfg(feature = "ssr")]
 mod ssr {
-    use crate::db::{now, Db};
-    use crate::error::AppError;
+    use crate::kit::db::{now, Db};
+    use crate::kit::error::AppError;
+    use crate::kit::request::Settings;
     use crate::orders::queries::{record, Event};
-    use crate::scope::Settings;
     use sqlx::Row;
 
     pub async fn dispatch(

@@ -2,22 +2,16 @@
 //! downloaded by the provider and by the customer through the acceptance link.
 
 use super::queries::{editable_work_order, milestone_of, record, Event};
-use crate::accounts::session::hash_token;
-use crate::db::{now, Db};
-use crate::error::AppError;
-use crate::scope::ProviderScope;
-use crate::storage::{clean_name, sniff, Storage};
+use crate::kit::db::{now, Db};
+use crate::kit::error::AppError;
+use crate::kit::files::StoredFile;
+use crate::kit::files::{clean_name, sniff, Storage};
+use crate::kit::request::ProviderScope;
+use crate::kit::token::hash_token;
 use sqlx::Row;
 
 /// The largest evidence file taken.
 pub const MAX_BYTES: usize = 10 * 1024 * 1024;
-
-/// A file to hand out: its name, its type and its bytes' key.
-pub struct StoredFile {
-    pub name: String,
-    pub content_type: String,
-    pub storage_key: String,
-}
 
 pub async fn add(
     db: &Db,
@@ -25,7 +19,7 @@ pub async fn add(
     scope: &ProviderScope,
     no: &str,
     milestone_id: i64,
-    upload: &crate::storage::Upload,
+    upload: &crate::kit::files::Upload,
 ) -> Result<(), AppError> {
     if upload.is_empty() {
         return Err(AppError::invalid(&[("file", "form.required")]));
@@ -146,7 +140,7 @@ pub async fn for_link(db: &Db, token: &str, file_id: i64) -> Result<StoredFile, 
     )
     .bind(file_id)
     .bind(hash_token(token))
-    .bind(crate::db::now())
+    .bind(crate::kit::db::now())
     .fetch_optional(db.pool())
     .await?
     .ok_or(AppError::NotFound)?;

@@ -2,7 +2,7 @@
 //! platform's form), one work order per service item. An order number is taken once: sending
 //! the same order again answers with what was stored and changes nothing.
 
-use crate::money::{tax_inclusive, Currency, Money};
+use crate::kit::money::{tax_inclusive, Currency, Money};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::str::FromStr;
@@ -176,8 +176,8 @@ pub use ssr::*;
 #[cfg(feature = "ssr")]
 mod ssr {
     use super::{OrderIn, ValidWorkOrder};
-    use crate::db::{now, Db};
-    use crate::error::AppError;
+    use crate::kit::db::{now, Db};
+    use crate::kit::error::AppError;
     use crate::orders::queries::{record, Event};
     use sqlx::Row;
 

@@ -7,13 +7,15 @@ pub mod dispatch;
 pub mod evidence;
 pub mod intake;
 pub mod model;
+#[cfg(feature = "ssr")]
+pub mod notify;
 mod pages;
 #[cfg(feature = "ssr")]
 pub mod queries;
 
 pub use pages::{WorkOrderDetailPage, WorkOrderListPage};
 
-use crate::error::AppError;
+use crate::kit::error::AppError;
 use model::{MilestoneStatus, WorkOrderStatus};
 use serde::{Deserialize, Serialize};
 
@@ -114,7 +116,7 @@ pub async fn list_work_orders(
     after: String,
     stage: Option<String>,
 ) -> Result<WorkOrderPage, AppError> {
-    use crate::scope::{db, provider_scope};
+    use crate::kit::request::{db, provider_scope};
     let result = async {
         let (_, scope) = provider_scope()?;
         let mut filter = queries::ListFilter::parse(&status, &from, &to, &q, &sort, &after)?;
@@ -122,27 +124,27 @@ pub async fn list_work_orders(
         Ok(queries::list(&db()?, &scope, &filter).await?)
     }
     .await;
-    crate::forms::finish("", result)
+    crate::kit::forms::finish("", result)
 }
 
 #[leptos::server(endpoint = "work_order")]
 pub async fn get_work_order(no: String) -> Result<WorkOrderDetail, AppError> {
-    use crate::scope::{db, provider_scope};
+    use crate::kit::request::{db, provider_scope};
     let result = async {
         let (_, scope) = provider_scope()?;
         queries::detail(&db()?, &scope, &no).await
     }
     .await;
-    crate::forms::finish("", result)
+    crate::kit::forms::finish("", result)
 }
 
 /// 接单: takes on a dispatched work order (待接单 → 实施中). Clicked twice, it accepts once.
 #[leptos::server(endpoint = "accept_work_order")]
 pub async fn accept_work_order(no: String) -> Result<(), AppError> {
-    use crate::scope::{db, provider_scope};
+    use crate::kit::request::{db, provider_scope};
     let result = async {
         let (_, scope) = provider_scope()?;
-        let owner = queries::Owner::Provider(scope.provider_id);
+        let owner = crate::kit::db::Owner::Provider(scope.provider_id);
         queries::transition(
             &db()?,
             owner,
@@ -154,13 +156,13 @@ pub async fn accept_work_order(no: String) -> Result<(), AppError> {
         .await
     }
     .await;
-    crate::forms::finish("accept", result)
+    crate::kit::forms::finish("accept", result)
 }
 
 /// Declines a dispatched work order with a reason (待接单 → 已拒绝).
 #[leptos::server(endpoint = "decline_work_order")]
 pub async fn decline_work_order(no: String, reason: String) -> Result<(), AppError> {
-    use crate::scope::{db, provider_scope};
+    use crate::kit::request::{db, provider_scope};
     let result = async {
         let (_, scope) = provider_scope()?;
         let reason = reason.trim();
@@ -170,18 +172,18 @@ pub async fn decline_work_order(no: String, reason: String) -> Result<(), AppErr
             } else {
                 "form.too_long"
             };
-            return Err(crate::forms::invalid(
+            return Err(crate::kit::forms::invalid(
                 "decline",
                 &[("reason", code)],
                 &[("reason", reason)],
             ));
         }
-        let owner = queries::Owner::Provider(scope.provider_id);
+        let owner = crate::kit::db::Owner::Provider(scope.provider_id);
         let action = model::WorkOrderAction::Decline;
         queries::transition(&db()?, owner, scope.user_id, &no, action, reason).await
     }
     .await;
-    crate::forms::finish("decline", result)
+    crate::kit::forms::finish("decline", result)
 }
 
 /// Adds a stage at the end of the plan, or saves an existing one (`id` > 0).
@@ -194,7 +196,7 @@ pub async fn save_milestone(
     standard: String,
     remarks: String,
 ) -> Result<(), AppError> {
-    use crate::scope::{db, provider_scope};
+    use crate::kit::request::{db, provider_scope};
     let form = if id > 0 {
         format!("milestone-{id}")
     } else {
@@ -209,7 +211,7 @@ pub async fn save_milestone(
             remarks,
         };
         let fields = input.validate().map_err(|errors| {
-            crate::forms::invalid(
+            crate::kit::forms::invalid(
                 &form,
                 &errors,
                 &[
@@ -223,7 +225,7 @@ pub async fn save_milestone(
         queries::save_milestone(&db()?, &scope, &no, id, &fields).await
     }
     .await;
-    crate::forms::finish(&form, result)
+    crate::kit::forms::finish(&form, result)
 }
 
 /// What the provider does to a stage from the milestone table.
@@ -242,11 +244,11 @@ pub async fn run_milestone_command(
     id: i64,
     command: MilestoneCommand,
 ) -> Result<(), AppError> {
-    use crate::scope::{db, provider_scope, settings};
+    use crate::kit::request::{db, provider_scope, settings};
     let result = async {
         let (_, scope) = provider_scope()?;
         queries::milestone_command(&db()?, &settings()?, &scope, &no, id, command).await
     }
     .await;
-    crate::forms::finish("milestones", result)
+    crate::kit::forms::finish("milestones", result)
 }

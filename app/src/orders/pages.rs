@@ -3,8 +3,8 @@
 
 use super::model::{MilestoneStatus, WorkOrderStatus};
 use super::*;
-use crate::forms::{feedback, refetch_on_success, FieldMessage, FormMessage};
-use crate::i18n::{use_locale, Locale};
+use crate::kit::forms::{feedback, refetch_on_success, FieldMessage, FormMessage};
+use crate::kit::i18n::{use_locale, Locale};
 use crate::shell::{dash, ErrorPage};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -21,10 +21,10 @@ fn with_param(current: &[(String, String)], key: &str, value: &str) -> String {
     let mut pairs: Vec<String> = current
         .iter()
         .filter(|(k, v)| k != key && k != "after" && !v.is_empty())
-        .map(|(k, v)| format!("{k}={}", crate::accounts::encode_query(v)))
+        .map(|(k, v)| format!("{k}={}", crate::kit::forms::encode_query(v)))
         .collect();
     if !value.is_empty() {
-        pairs.push(format!("{key}={}", crate::accounts::encode_query(value)));
+        pairs.push(format!("{key}={}", crate::kit::forms::encode_query(value)));
     }
     if pairs.is_empty() {
         "/orders".into()
@@ -310,7 +310,7 @@ fn AnswerActions(no: String, detail: Resource<Result<WorkOrderDetail, AppError>>
                     <input type="hidden" name="no" value=no_for_decline />
                     <label class="field">
                         <span>{locale.t("wo.decline_reason")} " *"</span>
-                        <textarea name="reason" rows="3" maxlength="2000" inner_html=move || crate::forms::text_html(&decline_feedback.with(|f| f.value("reason")))></textarea>
+                        <textarea name="reason" rows="3" maxlength="2000" inner_html=move || crate::kit::forms::text_html(&decline_feedback.with(|f| f.value("reason")))></textarea>
                         <FieldMessage feedback=decline_feedback field="reason" />
                     </label>
                     <button type="submit" class="button danger" disabled=move || decline.pending().get()>
@@ -544,12 +544,12 @@ fn MilestoneForm(
             </div>
             <label class="field">
                 <span>{locale.t("ms.standard")} " *"</span>
-                <textarea name="standard" rows="2" maxlength="2000" inner_html=crate::forms::text_html(&initial("standard", &m.standard))></textarea>
+                <textarea name="standard" rows="2" maxlength="2000" inner_html=crate::kit::forms::text_html(&initial("standard", &m.standard))></textarea>
                 <FieldMessage feedback=fb field="standard" />
             </label>
             <label class="field">
                 <span>{locale.t("ms.remarks")}</span>
-                <textarea name="remarks" rows="2" maxlength="2000" inner_html=crate::forms::text_html(&initial("remarks", &m.remarks))></textarea>
+                <textarea name="remarks" rows="2" maxlength="2000" inner_html=crate::kit::forms::text_html(&initial("remarks", &m.remarks))></textarea>
                 <FieldMessage feedback=fb field="remarks" />
             </label>
             <button type="submit" class="button primary" disabled=move || save.pending().get()>

@@ -8,11 +8,12 @@ use super::{
     EventView, FileView, MilestoneCommand, MilestoneView, WorkOrderDetail, WorkOrderPage,
     WorkOrderRow, PAGE_SIZE,
 };
-use crate::db::{now, Db};
-use crate::error::AppError;
-use crate::money::{Currency, Money};
-use crate::scope::ProviderScope;
-use crate::time_fmt::format_datetime;
+use crate::kit::db::Owner;
+use crate::kit::db::{now, Db};
+use crate::kit::error::AppError;
+use crate::kit::money::{Currency, Money};
+use crate::kit::request::ProviderScope;
+use crate::kit::time::format_datetime;
 use rust_decimal::Decimal;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
@@ -513,13 +514,6 @@ pub async fn record(
     Ok(())
 }
 
-/// Whose work orders a write may touch: one provider's, or any (the platform's own moves).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Owner {
-    Provider(i64),
-    Platform,
-}
-
 /// The work order `no` of `owner`, locked for this write transaction (SQLite: the
 /// transaction holds the write lock; PostgreSQL: the row lock of a no-op update). Another
 /// provider's work order is not found.
@@ -722,7 +716,7 @@ pub async fn save_milestone(
 
 pub async fn milestone_command(
     db: &Db,
-    settings: &crate::scope::Settings,
+    settings: &crate::kit::request::Settings,
     scope: &ProviderScope,
     no: &str,
     milestone_id: i64,
@@ -749,7 +743,7 @@ pub async fn milestone_command(
             let name = if next == MilestoneAction::Start {
                 "milestone_start"
             } else {
-                super::acceptance::issue(&mut tx, settings, milestone_id, false).await?;
+                issue(&mut tx, settings, milestone_id, false).await?;
                 "milestone_submit"
             };
             (name, status.as_db(), to.as_db())
@@ -867,5 +861,67 @@ pub async fn sync_work_order_status(
         )
         .await?;
     }
+    Ok(())
+}
+
+/// A delivery stage with its work order, order and provider: what acceptance links show and
+/// mail.
+pub const STAGE: &str = "SELECT m.id AS milestone_id, m.position, m.period_start, m.period_end,
+        m.standard, m.remarks, m.status, m.due_at, w.id AS work_order_id, w.work_order_no,
+        w.service_item_name, w.provider_id, o.order_no, o.solution_name, o.buyer_company,
+        o.contact_email, p.name AS provider_name
+    FROM milestones m
+    JOIN work_orders w ON w.id = m.work_order_id
+    JOIN orders o ON o.id = w.order_id
+    JOIN providers p ON p.id = w.provider_id";
+
+/// Opens a link for a stage just submitted (or a reminder of one) and mails it to the
+/// buyer's contact, in the caller's transaction.
+pub async fn issue(
+    tx: &mut Transaction<'static, Any>,
+    settings: &crate::kit::request::Settings,
+    milestone_id: i64,
+    reminder: bool,
+) -> Result<(), AppError> {
+    let at = now();
+    if !reminder {
+        sqlx::query(
+            "UPDATE milestones SET due_at = $1, reminded_at = NULL, overdue_flagged_at = NULL
+             WHERE id = $2",
+        )
+        .bind(at + settings.acceptance_days * 86_400)
+        .bind(milestone_id)
+        .execute(&mut **tx)
+        .await?;
+    }
+    let stage = sqlx::query(&format!("{STAGE} WHERE m.id = $1"))
+        .bind(milestone_id)
+        .fetch_one(&mut **tx)
+        .await?;
+    let due: i64 = stage.try_get::<Option<i64>, _>("due_at")?.unwrap_or(at);
+    let token = crate::kit::token::new_token();
+    sqlx::query(
+        "INSERT INTO acceptance_links (id, milestone_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(crate::kit::token::hash_token(&token))
+    .bind(milestone_id)
+    .bind(at)
+    .bind(due)
+    .execute(&mut **tx)
+    .await?;
+    let url = format!("{}/accept/{token}", settings.public_url);
+    let mail = super::notify::acceptance_request(
+        &super::notify::Stage {
+            contact_email: stage.try_get("contact_email")?,
+            provider: stage.try_get("provider_name")?,
+            work_order_no: stage.try_get("work_order_no")?,
+            position: stage.try_get("position")?,
+            standard: stage.try_get("standard")?,
+        },
+        due,
+        &url,
+        reminder,
+    );
+    crate::kit::mail::enqueue(&mut **tx, &mail).await?;
     Ok(())
 }

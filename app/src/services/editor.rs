@@ -7,7 +7,7 @@
 //! plain post sends back through the URL goes into the textarea, as text: a crafted link can
 //! put words there, never a script.
 
-use crate::i18n::use_locale;
+use crate::kit::i18n::use_locale;
 use leptos::prelude::*;
 
 /// (command, value, label key): the toolbar's formatting commands.
@@ -110,7 +110,7 @@ pub fn RichTextEditor(
                 aria-label=locale.t("svc.description") node_ref=area hidden=move || !enhanced.get()
                 inner_html=saved_html.clone() on:input=move |_| sync() on:blur=move |_| sync()></div>
             <textarea name=name node_ref=field rows="12" class="rte-source" hidden=move || enhanced.get()
-                aria-label=locale.t("svc.description") inner_html=crate::forms::text_html(&typed.unwrap_or(saved_html))></textarea>
+                aria-label=locale.t("svc.description") inner_html=crate::kit::forms::text_html(&typed.unwrap_or(saved_html))></textarea>
         </div>
     }
 }

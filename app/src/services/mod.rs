@@ -14,7 +14,7 @@ pub mod sanitize;
 pub use pages::{ServiceItemPage, ServiceListPage, ServiceNewPage};
 pub use review::{PlatformServiceQueuePage, PlatformServiceReviewPage};
 
-use crate::error::AppError;
+use crate::kit::error::AppError;
 use model::{BillingMode, ServiceStatus};
 use serde::{Deserialize, Serialize};
 
@@ -151,37 +151,47 @@ pub async fn list_service_items(
     page: String,
 ) -> Result<ServiceListPage, AppError> {
     let result = async {
-        use crate::scope::{db, provider_scope};
+        use crate::kit::request::{db, provider_scope};
         let (_, scope) = provider_scope()?;
         let filter = queries::Filter::parse(&from, &to, &q, &status, &sort, &page)?;
-        queries::list(&db()?, queries::Owner::Provider(scope.provider_id), &filter).await
+        queries::list(
+            &db()?,
+            crate::kit::db::Owner::Provider(scope.provider_id),
+            &filter,
+        )
+        .await
     }
     .await;
-    crate::forms::finish("", result)
+    crate::kit::forms::finish("", result)
 }
 
 /// The working copy of one of the provider's items; another provider's id is 404.
 #[leptos::server(endpoint = "service_item")]
 pub async fn get_service_item(id: i64) -> Result<ServiceDetail, AppError> {
     let result = async {
-        use crate::scope::{db, provider_scope};
+        use crate::kit::request::{db, provider_scope};
         let (_, scope) = provider_scope()?;
-        queries::detail(&db()?, queries::Owner::Provider(scope.provider_id), id).await
+        queries::detail(
+            &db()?,
+            crate::kit::db::Owner::Provider(scope.provider_id),
+            id,
+        )
+        .await
     }
     .await;
-    crate::forms::finish("", result)
+    crate::kit::forms::finish("", result)
 }
 
 /// 服务对象 suggestions for the new item's form.
 #[leptos::server(endpoint = "service_products")]
 pub async fn service_products() -> Result<Vec<String>, AppError> {
     let result = async {
-        use crate::scope::{db, provider_scope};
+        use crate::kit::request::{db, provider_scope};
         let (_, scope) = provider_scope()?;
         queries::products(&db()?, scope.provider_id).await
     }
     .await;
-    crate::forms::finish("", result)
+    crate::kit::forms::finish("", result)
 }
 
 /// 保存 of 基本信息: creates the item (empty `id`) or saves a new version of it.
@@ -196,7 +206,7 @@ pub async fn save_service_item(
 ) -> Result<i64, AppError> {
     let form = "service-basic";
     let result = async {
-        use crate::scope::{db, provider_scope};
+        use crate::kit::request::{db, provider_scope};
         let (_, scope) = provider_scope()?;
         let input = queries::BasicInput {
             name: name.trim().to_owned(),
@@ -216,14 +226,14 @@ pub async fn save_service_item(
         let typed: Vec<(&str, &str)> = typed.into_iter().filter(|(_, v)| v.len() <= 4000).collect();
         let errors = input.check();
         if !errors.is_empty() {
-            return Err(crate::forms::invalid(form, &errors, &typed));
+            return Err(crate::kit::forms::invalid(form, &errors, &typed));
         }
         let created = id.trim().is_empty();
         let id = match id.trim() {
             "" => queries::create(&db()?, &scope, &input).await?,
             existing => {
                 let id = existing.parse::<i64>().map_err(|_| AppError::NotFound)?;
-                crate::forms::keep_typed(
+                crate::kit::forms::keep_typed(
                     form,
                     &typed,
                     queries::save_basic(&db()?, &scope, id, &input).await,
@@ -232,7 +242,7 @@ pub async fn save_service_item(
             }
         };
         // Without JavaScript: a new item continues on its SKU&计划 tab, a saved one says so.
-        if crate::forms::is_form_post() {
+        if crate::kit::forms::is_form_post() {
             leptos_axum::redirect(&if created {
                 format!("/services/{id}?tab=sku&saved=1")
             } else {
@@ -242,7 +252,7 @@ pub async fn save_service_item(
         Ok(id)
     }
     .await;
-    crate::forms::finish(form, result)
+    crate::kit::forms::finish(form, result)
 }
 
 /// Adds a SKU (empty `sku_id`) or changes one.
@@ -260,7 +270,7 @@ pub async fn save_sku(
         format!("sku-{sku_id}")
     };
     let result = async {
-        use crate::scope::{db, provider_scope};
+        use crate::kit::request::{db, provider_scope};
         let (_, scope) = provider_scope()?;
         let input = queries::SkuInput {
             name: name.trim().to_owned(),
@@ -274,31 +284,31 @@ pub async fn save_sku(
         ];
         let errors = input.check();
         if !errors.is_empty() {
-            return Err(crate::forms::invalid(&form, &errors, &typed));
+            return Err(crate::kit::forms::invalid(&form, &errors, &typed));
         }
         let sku_id = match sku_id.trim() {
             "" => None,
             id => Some(id.parse::<i64>().map_err(|_| AppError::NotFound)?),
         };
-        crate::forms::keep_typed(
+        crate::kit::forms::keep_typed(
             &form,
             &typed,
             queries::save_sku(&db()?, &scope, item_id, sku_id, &input).await,
         )
     }
     .await;
-    crate::forms::finish(&form, result)
+    crate::kit::forms::finish(&form, result)
 }
 
 #[leptos::server(endpoint = "delete_sku")]
 pub async fn delete_sku(item_id: i64, sku_id: i64) -> Result<(), AppError> {
     let result = async {
-        use crate::scope::{db, provider_scope};
+        use crate::kit::request::{db, provider_scope};
         let (_, scope) = provider_scope()?;
         queries::delete_sku(&db()?, &scope, item_id, sku_id).await
     }
     .await;
-    crate::forms::finish(&format!("sku-{sku_id}"), result)
+    crate::kit::forms::finish(&format!("sku-{sku_id}"), result)
 }
 
 pub use plan_fn::*;
@@ -328,7 +338,7 @@ mod plan_fn {
             format!("plan-{plan_id}")
         };
         let result = async {
-            use crate::scope::{db, provider_scope};
+            use crate::kit::request::{db, provider_scope};
             let (_, scope) = provider_scope()?;
             let input = model::PlanForm {
                 name,
@@ -350,42 +360,42 @@ mod plan_fn {
             ];
             let plan = input
                 .check()
-                .map_err(|errors| crate::forms::invalid(&form, &errors, &typed))?;
+                .map_err(|errors| crate::kit::forms::invalid(&form, &errors, &typed))?;
             let plan_id = match plan_id.trim() {
                 "" => None,
                 id => Some(id.parse::<i64>().map_err(|_| AppError::NotFound)?),
             };
-            crate::forms::keep_typed(
+            crate::kit::forms::keep_typed(
                 &form,
                 &typed,
                 queries::save_plan(&db()?, &scope, item_id, sku_id, plan_id, &plan).await,
             )
         }
         .await;
-        crate::forms::finish(&form, result)
+        crate::kit::forms::finish(&form, result)
     }
 }
 
 #[leptos::server(endpoint = "delete_plan")]
 pub async fn delete_plan(item_id: i64, plan_id: i64) -> Result<(), AppError> {
     let result = async {
-        use crate::scope::{db, provider_scope};
+        use crate::kit::request::{db, provider_scope};
         let (_, scope) = provider_scope()?;
         queries::delete_plan(&db()?, &scope, item_id, plan_id).await
     }
     .await;
-    crate::forms::finish(&format!("plan-{plan_id}"), result)
+    crate::kit::forms::finish(&format!("plan-{plan_id}"), result)
 }
 
 #[leptos::server(endpoint = "delete_service_file")]
 pub async fn delete_service_file(item_id: i64, file_id: i64) -> Result<(), AppError> {
     let result = async {
-        use crate::scope::{db, provider_scope};
+        use crate::kit::request::{db, provider_scope};
         let (_, scope) = provider_scope()?;
         queries::delete_file(&db()?, &scope, item_id, file_id).await
     }
     .await;
-    crate::forms::finish("files", result)
+    crate::kit::forms::finish("files", result)
 }
 
 /// 提交审核, and 下架 on a listed item (with an optional note for the platform).
@@ -397,7 +407,7 @@ pub async fn move_service_item(
 ) -> Result<(), AppError> {
     let form = "review";
     let result = async {
-        use crate::scope::{client_ip, db, provider_scope, settings};
+        use crate::kit::request::{client_ip, db, provider_scope, settings};
         let (_, scope) = provider_scope()?;
         let action = match action.as_str() {
             "submit" => model::ReviewAction::Submit,
@@ -406,7 +416,7 @@ pub async fn move_service_item(
         };
         let note = note.unwrap_or_default().trim().to_owned();
         if note.chars().count() > 1000 {
-            return Err(crate::forms::invalid(
+            return Err(crate::kit::forms::invalid(
                 form,
                 &[("note", "form.too_long_short")],
                 &[("note", &note)],
@@ -416,7 +426,7 @@ pub async fn move_service_item(
             &db()?,
             &settings()?,
             queries::Actor {
-                owner: queries::Owner::Provider(scope.provider_id),
+                owner: crate::kit::db::Owner::Provider(scope.provider_id),
                 user_id: scope.user_id,
                 ip: &client_ip(),
             },
@@ -428,5 +438,5 @@ pub async fn move_service_item(
         .await
     }
     .await;
-    crate::forms::finish(form, result)
+    crate::kit::forms::finish(form, result)
 }

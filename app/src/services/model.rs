@@ -1,7 +1,7 @@
 //! Service items: the review states, the only moves between them (domain.md, "Service
 //! item"), and the price arithmetic of plans. Plain Rust, unit-tested.
 
-use crate::money::{tax_inclusive, Currency, Money};
+use crate::kit::money::{tax_inclusive, Currency, Money};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::str::FromStr;

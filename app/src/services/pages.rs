@@ -5,8 +5,8 @@
 use super::editor::RichTextEditor;
 use super::model::{BillingMode, ReviewAction, ServiceStatus};
 use super::*;
-use crate::forms::{feedback, refetch_on_success, FieldMessage, FormMessage};
-use crate::i18n::{use_locale, Locale};
+use crate::kit::forms::{feedback, refetch_on_success, FieldMessage, FormMessage};
+use crate::kit::i18n::{use_locale, Locale};
 use crate::shell::{dash, href, ErrorPage};
 use leptos::prelude::*;
 use leptos_router::components::A;

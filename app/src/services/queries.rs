@@ -7,15 +7,15 @@ use super::{
     ChangeView, EventView, FileView, PlanView, ServiceDetail, ServiceListPage, ServiceRow, SkuView,
     Snapshot, VersionView, MAX_FILES, MAX_FILE_BYTES, PAGE_SIZE,
 };
-use crate::audit::{self, Entry};
-use crate::db::{now, Db};
-use crate::error::AppError;
-use crate::mail::{enqueue, render};
-use crate::money::{Currency, Money};
-pub use crate::orders::queries::Owner;
-use crate::scope::{ProviderScope, Settings};
-use crate::storage::{clean_name, sniff, Storage};
-use crate::time_fmt::{day_start, format_datetime};
+use crate::kit::audit::{self, Entry};
+use crate::kit::db::Owner;
+use crate::kit::db::{now, Db};
+use crate::kit::error::AppError;
+use crate::kit::files::{clean_name, sniff, Storage};
+use crate::kit::mail::{enqueue, render};
+use crate::kit::money::{Currency, Money};
+use crate::kit::request::{ProviderScope, Settings};
+use crate::kit::time::{day_start, format_datetime};
 use rust_decimal::Decimal;
 use sqlx::{Any, Row, Transaction};
 use std::str::FromStr;
@@ -64,7 +64,7 @@ impl Filter {
             status: ServiceStatus::from_db(status),
             waiting: status == "waiting",
             sort,
-            page: crate::paging::page_number(page)?,
+            page: crate::kit::paging::page_number(page)?,
         })
     }
 }
@@ -563,7 +563,7 @@ pub async fn create(db: &Db, scope: &ProviderScope, input: &BasicInput) -> Resul
             target_type: "service_item",
             target_id: &id.to_string(),
             detail: &input.name,
-            ip: &crate::scope::client_ip(),
+            ip: &crate::kit::request::client_ip(),
         },
     )
     .await?;
@@ -822,7 +822,7 @@ pub async fn add_file(
     storage: &Storage,
     scope: &ProviderScope,
     item_id: i64,
-    upload: &crate::storage::Upload,
+    upload: &crate::kit::files::Upload,
 ) -> Result<(), AppError> {
     if upload.is_empty() {
         return Err(AppError::invalid(&[("file", "form.required")]));
@@ -915,7 +915,7 @@ pub async fn file(
     owner: Owner,
     item_id: i64,
     file_id: i64,
-) -> Result<crate::orders::evidence::StoredFile, AppError> {
+) -> Result<crate::kit::files::StoredFile, AppError> {
     let row = sqlx::query(
         "SELECT f.name, f.content_type, f.storage_key, s.provider_id FROM service_files f
          JOIN service_items s ON s.id = f.service_item_id WHERE f.id = $1 AND s.id = $2",
@@ -928,7 +928,7 @@ pub async fn file(
     if matches!(owner, Owner::Provider(p) if p != row.try_get::<i64, _>("provider_id")?) {
         return Err(AppError::NotFound);
     }
-    Ok(crate::orders::evidence::StoredFile {
+    Ok(crate::kit::files::StoredFile {
         name: row.try_get("name")?,
         content_type: row.try_get("content_type")?,
         storage_key: row.try_get("storage_key")?,

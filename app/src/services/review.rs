@@ -4,8 +4,8 @@
 use super::model::ServiceStatus;
 use super::pages::{status_badge, History, Preview};
 use super::*;
-use crate::forms::{feedback, refetch_on_success, FieldMessage, FormMessage};
-use crate::i18n::use_locale;
+use crate::kit::forms::{feedback, refetch_on_success, FieldMessage, FormMessage};
+use crate::kit::i18n::use_locale;
 use crate::shell::{dash, href, ErrorPage};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -19,7 +19,7 @@ pub async fn list_service_reviews(
     page: String,
 ) -> Result<ServiceListPage, AppError> {
     let result = async {
-        use crate::scope::{db, operator};
+        use crate::kit::request::{db, operator};
         operator()?;
         let status = if status.is_empty() {
             "waiting"
@@ -28,21 +28,21 @@ pub async fn list_service_reviews(
         };
         let sort = if status == "waiting" { "submitted" } else { "" };
         let filter = queries::Filter::parse("", "", &q, status, sort, &page)?;
-        queries::list(&db()?, queries::Owner::Platform, &filter).await
+        queries::list(&db()?, crate::kit::db::Owner::Platform, &filter).await
     }
     .await;
-    crate::forms::finish("", result)
+    crate::kit::forms::finish("", result)
 }
 
 #[leptos::server(endpoint = "platform_service_item")]
 pub async fn get_service_review(id: i64) -> Result<ServiceDetail, AppError> {
     let result = async {
-        use crate::scope::{db, operator};
+        use crate::kit::request::{db, operator};
         operator()?;
-        queries::detail(&db()?, queries::Owner::Platform, id).await
+        queries::detail(&db()?, crate::kit::db::Owner::Platform, id).await
     }
     .await;
-    crate::forms::finish("", result)
+    crate::kit::forms::finish("", result)
 }
 
 /// 通过 / 驳回 a submitted version, or decide a delisting request, on the version seen.
@@ -55,7 +55,7 @@ pub async fn decide_service_item(
 ) -> Result<(), AppError> {
     let form = "decide";
     let result = async {
-        use crate::scope::{client_ip, db, operator, settings};
+        use crate::kit::request::{client_ip, db, operator, settings};
         let auth = operator()?;
         use super::model::ReviewAction;
         let action = match decision.as_str() {
@@ -67,14 +67,14 @@ pub async fn decide_service_item(
         };
         let reason = reason.unwrap_or_default().trim().to_owned();
         if action.needs_reason() && reason.is_empty() {
-            return Err(crate::forms::invalid(
+            return Err(crate::kit::forms::invalid(
                 form,
                 &[("reason", "svc.error.reason")],
                 &[],
             ));
         }
         if reason.chars().count() > 1000 {
-            return Err(crate::forms::invalid(
+            return Err(crate::kit::forms::invalid(
                 form,
                 &[("reason", "form.too_long_short")],
                 &[("reason", &reason)],
@@ -84,7 +84,7 @@ pub async fn decide_service_item(
             &db()?,
             &settings()?,
             queries::Actor {
-                owner: queries::Owner::Platform,
+                owner: crate::kit::db::Owner::Platform,
                 user_id: auth.user_id,
                 ip: &client_ip(),
             },
@@ -96,7 +96,7 @@ pub async fn decide_service_item(
         .await
     }
     .await;
-    crate::forms::finish(form, result)
+    crate::kit::forms::finish(form, result)
 }
 
 #[component]
@@ -254,7 +254,7 @@ fn Review(d: ServiceDetail, detail: Resource<Result<ServiceDetail, AppError>>) -
                 <input type="hidden" name="version" value=version.to_string() />
                 <label class="field">
                     <span>{locale.t("svc.reason")}</span>
-                    <textarea name="reason" rows="3" maxlength="1000" placeholder=locale.t("svc.reason_hint") inner_html=move || crate::forms::text_html(&fb.with(|f| f.value("reason")))></textarea>
+                    <textarea name="reason" rows="3" maxlength="1000" placeholder=locale.t("svc.reason_hint") inner_html=move || crate::kit::forms::text_html(&fb.with(|f| f.value("reason")))></textarea>
                     <FieldMessage feedback=fb field="reason" />
                 </label>
                 <div class="toolbar">

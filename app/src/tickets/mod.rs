@@ -12,7 +12,7 @@ pub mod queries;
 pub use pages::{ContactDialog, TicketPage, TicketsPage};
 pub use platform::{PlatformTicketPage, PlatformTicketsPage};
 
-use crate::error::AppError;
+use crate::kit::error::AppError;
 use serde::{Deserialize, Serialize};
 
 pub const PAGE_SIZE: i64 = 10;
@@ -159,12 +159,12 @@ pub struct ContactDefaults {
 #[leptos::server(endpoint = "ticket_defaults")]
 pub async fn ticket_defaults() -> Result<ContactDefaults, AppError> {
     let result = async {
-        use crate::scope::{db, provider_scope};
+        use crate::kit::request::{db, provider_scope};
         let (_, scope) = provider_scope()?;
         queries::defaults(&db()?, &scope).await
     }
     .await;
-    crate::forms::finish("", result)
+    crate::kit::forms::finish("", result)
 }
 
 /// 历史工单: the provider's tickets, by status; `unread` keeps those with new replies.
@@ -175,7 +175,7 @@ pub async fn list_tickets(
     page: String,
 ) -> Result<TicketList, AppError> {
     let result = async {
-        use crate::scope::{db, provider_scope};
+        use crate::kit::request::{db, provider_scope};
         let (_, scope) = provider_scope()?;
         let filter = queries::Filter::parse(&status, unread.as_deref() == Some("1"), &page)?;
         let helpdesk =
@@ -183,13 +183,13 @@ pub async fn list_tickets(
         queries::list(
             &db()?,
             &helpdesk,
-            queries::Owner::Provider(scope.provider_id),
+            crate::kit::db::Owner::Provider(scope.provider_id),
             &filter,
         )
         .await
     }
     .await;
-    crate::forms::finish("", result)
+    crate::kit::forms::finish("", result)
 }
 
 /// One ticket with its conversation, brought up to date from an external helpdesk; reading
@@ -197,20 +197,20 @@ pub async fn list_tickets(
 #[leptos::server(endpoint = "ticket")]
 pub async fn get_ticket(no: String) -> Result<TicketDetail, AppError> {
     let result = async {
-        use crate::scope::{db, provider_scope};
+        use crate::kit::request::{db, provider_scope};
         let (_, scope) = provider_scope()?;
         let helpdesk =
             leptos::prelude::use_context::<helpdesk::Helpdesk>().ok_or(AppError::Internal)?;
         queries::detail(
             &db()?,
             &helpdesk,
-            queries::Owner::Provider(scope.provider_id),
+            crate::kit::db::Owner::Provider(scope.provider_id),
             &no,
         )
         .await
     }
     .await;
-    crate::forms::finish("", result)
+    crate::kit::forms::finish("", result)
 }
 
 /// The provider's answer in the conversation.
@@ -218,7 +218,7 @@ pub async fn get_ticket(no: String) -> Result<TicketDetail, AppError> {
 pub async fn reply_ticket(no: String, body: String) -> Result<(), AppError> {
     let form = "ticket-reply";
     let result = async {
-        use crate::scope::{db, provider_scope};
+        use crate::kit::request::{db, provider_scope};
         let (auth, scope) = provider_scope()?;
         let body = body.trim().to_owned();
         if body.is_empty() || body.chars().count() > 5000 {
@@ -227,7 +227,7 @@ pub async fn reply_ticket(no: String, body: String) -> Result<(), AppError> {
             } else {
                 "form.too_long_short"
             };
-            return Err(crate::forms::invalid(
+            return Err(crate::kit::forms::invalid(
                 form,
                 &[("body", code)],
                 &[("body", &body)],
@@ -240,14 +240,14 @@ pub async fn reply_ticket(no: String, body: String) -> Result<(), AppError> {
         } else {
             auth.name.clone()
         };
-        crate::forms::keep_typed(
+        crate::kit::forms::keep_typed(
             form,
             &[("body", &body)],
             queries::reply(&db()?, &helpdesk, &scope, &author, &no, &body).await,
         )
     }
     .await;
-    crate::forms::finish(form, result)
+    crate::kit::forms::finish(form, result)
 }
 
 #[cfg(test)]

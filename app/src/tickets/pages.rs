@@ -2,8 +2,8 @@
 //! its conversation. The form posts as multipart (its attachment needs no JavaScript).
 
 use super::*;
-use crate::forms::{feedback, refetch_on_success, FieldMessage, FormMessage};
-use crate::i18n::{use_locale, Locale};
+use crate::kit::forms::{feedback, refetch_on_success, FieldMessage, FormMessage};
+use crate::kit::i18n::{use_locale, Locale};
 use crate::shell::{dash, ErrorPage};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -91,7 +91,7 @@ fn NewTicket() -> impl IntoView {
                                 </label>
                                 <label class="field">
                                     <span>{locale.t("ticket.details")} " *"</span>
-                                    <textarea name="details" rows="6" maxlength="5000" required inner_html=crate::forms::text_html(&value("details", ""))></textarea>
+                                    <textarea name="details" rows="6" maxlength="5000" required inner_html=crate::kit::forms::text_html(&value("details", ""))></textarea>
                                     <FieldMessage feedback=fb field="details" />
                                 </label>
                                 <label class="field">
@@ -348,7 +348,7 @@ pub fn TicketPage() -> impl IntoView {
                                         <input type="hidden" name="no" value=no.clone() />
                                         <label class="field">
                                             <span>{locale.t("ticket.reply")}</span>
-                                            <textarea name="body" rows="4" maxlength="5000" inner_html=move || crate::forms::text_html(&fb.with(|f| f.value("body")))></textarea>
+                                            <textarea name="body" rows="4" maxlength="5000" inner_html=move || crate::kit::forms::text_html(&fb.with(|f| f.value("body")))></textarea>
                                             <FieldMessage feedback=fb field="body" />
                                         </label>
                                         <button type="submit" class="button primary" disabled=move || reply.pending().get()>{locale.t("ticket.send_reply")}</button>

@@ -3,8 +3,8 @@
 
 use super::pages::{Conversation, TicketTable};
 use super::*;
-use crate::forms::{feedback, refetch_on_success, FieldMessage, FormMessage};
-use crate::i18n::use_locale;
+use crate::kit::forms::{feedback, refetch_on_success, FieldMessage, FormMessage};
+use crate::kit::i18n::use_locale;
 use crate::shell::ErrorPage;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -13,28 +13,28 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 #[leptos::server(endpoint = "platform_tickets")]
 pub async fn list_platform_tickets(status: String, page: String) -> Result<TicketList, AppError> {
     let result = async {
-        use crate::scope::{db, operator};
+        use crate::kit::request::{db, operator};
         operator()?;
         let filter = queries::Filter::parse(&status, false, &page)?;
         let helpdesk =
             leptos::prelude::use_context::<helpdesk::Helpdesk>().ok_or(AppError::Internal)?;
-        queries::list(&db()?, &helpdesk, queries::Owner::Platform, &filter).await
+        queries::list(&db()?, &helpdesk, crate::kit::db::Owner::Platform, &filter).await
     }
     .await;
-    crate::forms::finish("", result)
+    crate::kit::forms::finish("", result)
 }
 
 #[leptos::server(endpoint = "platform_ticket")]
 pub async fn get_platform_ticket(no: String) -> Result<TicketDetail, AppError> {
     let result = async {
-        use crate::scope::{db, operator};
+        use crate::kit::request::{db, operator};
         operator()?;
         let helpdesk =
             leptos::prelude::use_context::<helpdesk::Helpdesk>().ok_or(AppError::Internal)?;
-        queries::detail(&db()?, &helpdesk, queries::Owner::Platform, &no).await
+        queries::detail(&db()?, &helpdesk, crate::kit::db::Owner::Platform, &no).await
     }
     .await;
-    crate::forms::finish("", result)
+    crate::kit::forms::finish("", result)
 }
 
 /// The operator's answer (optional) and the ticket's new status.
@@ -42,12 +42,12 @@ pub async fn get_platform_ticket(no: String) -> Result<TicketDetail, AppError> {
 pub async fn answer_ticket(no: String, body: String, status: String) -> Result<(), AppError> {
     let form = "ticket-answer";
     let result = async {
-        use crate::scope::{db, operator, settings};
+        use crate::kit::request::{db, operator, settings};
         let auth = operator()?;
         let body = body.trim().to_owned();
         let status = TicketStatus::from_db(&status).ok_or(AppError::BadRequest)?;
         if body.chars().count() > 5000 {
-            return Err(crate::forms::invalid(
+            return Err(crate::kit::forms::invalid(
                 form,
                 &[("body", "form.too_long_short")],
                 &[],
@@ -56,7 +56,7 @@ pub async fn answer_ticket(no: String, body: String, status: String) -> Result<(
         queries::answer(&db()?, &settings()?, auth.user_id, &no, &body, status).await
     }
     .await;
-    crate::forms::finish(form, result)
+    crate::kit::forms::finish(form, result)
 }
 
 #[component]

@@ -6,16 +6,16 @@ use super::{
     ContactDefaults, MessageView, TicketDetail, TicketList, TicketRow, TicketStatus, CATEGORIES,
     MAX_FILES, MAX_FILE_BYTES, PAGE_SIZE, SERVICE_TYPES,
 };
-use crate::audit::{self, Entry};
-use crate::db::{now, Db};
-use crate::error::AppError;
-use crate::mail::{enqueue, render};
-use crate::orders::evidence::StoredFile;
-pub use crate::orders::queries::Owner;
-use crate::scope::{ProviderScope, Settings};
-pub use crate::storage::Upload;
-use crate::storage::{check_attachments, Storage};
-use crate::time_fmt::format_datetime;
+use crate::kit::audit::{self, Entry};
+use crate::kit::db::Owner;
+use crate::kit::db::{now, Db};
+use crate::kit::error::AppError;
+use crate::kit::files::StoredFile;
+pub use crate::kit::files::Upload;
+use crate::kit::files::{check_attachments, Storage};
+use crate::kit::mail::{enqueue, render};
+use crate::kit::request::{ProviderScope, Settings};
+use crate::kit::time::format_datetime;
 use sqlx::Row;
 
 pub async fn defaults(db: &Db, scope: &ProviderScope) -> Result<ContactDefaults, AppError> {
@@ -46,7 +46,7 @@ impl Filter {
         Ok(Filter {
             status: TicketStatus::from_db(status),
             unread,
-            page: crate::paging::page_number(page)?,
+            page: crate::kit::paging::page_number(page)?,
         })
     }
 }
@@ -233,7 +233,7 @@ impl TicketInput {
 async fn next_number(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
 ) -> Result<String, sqlx::Error> {
-    let prefix = crate::time_fmt::today().replace('-', "")[2..6].to_owned();
+    let prefix = crate::kit::time::today().replace('-', "")[2..6].to_owned();
     let last: Option<String> = sqlx::query(
         "SELECT MAX(ticket_no) AS n FROM tickets WHERE ticket_no LIKE $1 AND LENGTH(ticket_no) = 8",
     )

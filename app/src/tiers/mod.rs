@@ -10,7 +10,7 @@ pub mod queries;
 pub use pages::TiersPage;
 pub use platform::{PlatformTierApplicationPage, PlatformTiersPage};
 
-use crate::error::AppError;
+use crate::kit::error::AppError;
 use serde::{Deserialize, Serialize};
 
 pub const MAX_FILES: usize = 5;
@@ -142,12 +142,12 @@ pub struct TiersData {
 #[leptos::server(endpoint = "tiers")]
 pub async fn get_tiers() -> Result<TiersData, AppError> {
     let result = async {
-        use crate::scope::{db, provider_scope};
+        use crate::kit::request::{db, provider_scope};
         let (auth, scope) = provider_scope()?;
         queries::provider_page(&db()?, &scope, &auth).await
     }
     .await;
-    crate::forms::finish("", result)
+    crate::kit::forms::finish("", result)
 }
 
 #[cfg(test)]

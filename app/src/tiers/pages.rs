@@ -3,8 +3,8 @@
 //! JavaScript) and the history of applications.
 
 use super::*;
-use crate::forms::{feedback, FieldMessage, FormMessage};
-use crate::i18n::use_locale;
+use crate::kit::forms::{feedback, FieldMessage, FormMessage};
+use crate::kit::i18n::use_locale;
 use crate::shell::{dash, ErrorPage};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -180,7 +180,7 @@ fn ApplyForm(higher: Vec<TierView>, contact: (String, String, String)) -> impl I
                 </label>
                 <label class="field">
                     <span>{locale.t("tier.reason")} " *"</span>
-                    <textarea name="reason" rows="4" maxlength="2000" required inner_html=crate::forms::text_html(&value("reason", ""))></textarea>
+                    <textarea name="reason" rows="4" maxlength="2000" required inner_html=crate::kit::forms::text_html(&value("reason", ""))></textarea>
                     <FieldMessage feedback=fb field="reason" />
                 </label>
                 <div class="field-row">

@@ -3,8 +3,8 @@
 
 use super::pages::ApplicationTable;
 use super::*;
-use crate::forms::{feedback, refetch_on_success, FieldMessage, FormMessage};
-use crate::i18n::use_locale;
+use crate::kit::forms::{feedback, refetch_on_success, FieldMessage, FormMessage};
+use crate::kit::i18n::use_locale;
 use crate::shell::{dash, ErrorPage};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -18,7 +18,7 @@ pub struct PlatformTiersData {
 #[leptos::server(endpoint = "platform_tiers")]
 pub async fn list_tier_applications(status: String) -> Result<PlatformTiersData, AppError> {
     let result = async {
-        use crate::scope::{db, operator};
+        use crate::kit::request::{db, operator};
         operator()?;
         let db = db()?;
         let status = match status.as_str() {
@@ -32,18 +32,18 @@ pub async fn list_tier_applications(status: String) -> Result<PlatformTiersData,
         })
     }
     .await;
-    crate::forms::finish("", result)
+    crate::kit::forms::finish("", result)
 }
 
 #[leptos::server(endpoint = "platform_tier_application")]
 pub async fn get_tier_application(id: i64) -> Result<ApplicationView, AppError> {
     let result = async {
-        use crate::scope::{db, operator};
+        use crate::kit::request::{db, operator};
         operator()?;
         queries::application(&db()?, id).await
     }
     .await;
-    crate::forms::finish("", result)
+    crate::kit::forms::finish("", result)
 }
 
 #[leptos::server(endpoint = "decide_tier_application")]
@@ -54,7 +54,7 @@ pub async fn decide_tier_application(
 ) -> Result<(), AppError> {
     let form = "tier-decide";
     let result = async {
-        use crate::scope::{client_ip, db, operator, settings};
+        use crate::kit::request::{client_ip, db, operator, settings};
         let auth = operator()?;
         let approve = match decision.as_str() {
             "approve" => true,
@@ -63,13 +63,13 @@ pub async fn decide_tier_application(
         };
         let reason = reason.unwrap_or_default();
         if reason.chars().count() > 1000 {
-            return Err(crate::forms::invalid(
+            return Err(crate::kit::forms::invalid(
                 form,
                 &[("reason", "form.too_long_short")],
                 &[],
             ));
         }
-        crate::forms::keep_typed(
+        crate::kit::forms::keep_typed(
             form,
             &[("reason", &reason)],
             queries::decide(
@@ -85,7 +85,7 @@ pub async fn decide_tier_application(
         )
     }
     .await;
-    crate::forms::finish(form, result)
+    crate::kit::forms::finish(form, result)
 }
 
 /// Adds a tier above the others (empty `id`) or changes one.
@@ -97,7 +97,7 @@ pub async fn save_tier(id: String, name: String, requirement: String) -> Result<
         format!("tier-{id}")
     };
     let result = async {
-        use crate::scope::{db, operator};
+        use crate::kit::request::{db, operator};
         operator()?;
         let (name, requirement) = (name.trim(), requirement.trim());
         let mut errors = Vec::new();
@@ -111,20 +111,20 @@ pub async fn save_tier(id: String, name: String, requirement: String) -> Result<
         }
         let typed = [("name", name), ("requirement", requirement)];
         if !errors.is_empty() {
-            return Err(crate::forms::invalid(&form, &errors, &typed));
+            return Err(crate::kit::forms::invalid(&form, &errors, &typed));
         }
         let id = match id.trim() {
             "" => None,
             id => Some(id.parse::<i64>().map_err(|_| AppError::NotFound)?),
         };
-        crate::forms::keep_typed(
+        crate::kit::forms::keep_typed(
             &form,
             &typed,
             queries::save_tier(&db()?, id, name, requirement).await,
         )
     }
     .await;
-    crate::forms::finish(&form, result)
+    crate::kit::forms::finish(&form, result)
 }
 
 #[leptos::server(endpoint = "add_tier_benefit")]
@@ -136,7 +136,7 @@ pub async fn add_tier_benefit(
 ) -> Result<(), AppError> {
     let form = format!("benefit-{tier_id}");
     let result = async {
-        use crate::scope::{db, operator};
+        use crate::kit::request::{db, operator};
         operator()?;
         let (title, description) = (title.trim(), description.trim());
         let mut errors = Vec::new();
@@ -152,7 +152,7 @@ pub async fn add_tier_benefit(
             errors.push(("icon", "form.invalid_value"));
         }
         if !errors.is_empty() {
-            return Err(crate::forms::invalid(
+            return Err(crate::kit::forms::invalid(
                 &form,
                 &errors,
                 &[("title", title), ("description", description)],
@@ -161,18 +161,18 @@ pub async fn add_tier_benefit(
         queries::add_benefit(&db()?, tier_id, title, description, &icon).await
     }
     .await;
-    crate::forms::finish(&form, result)
+    crate::kit::forms::finish(&form, result)
 }
 
 #[leptos::server(endpoint = "delete_tier_benefit")]
 pub async fn delete_tier_benefit(id: i64) -> Result<(), AppError> {
     let result = async {
-        use crate::scope::{db, operator};
+        use crate::kit::request::{db, operator};
         operator()?;
         queries::delete_benefit(&db()?, id).await
     }
     .await;
-    crate::forms::finish("", result)
+    crate::kit::forms::finish("", result)
 }
 
 #[component]
@@ -225,7 +225,7 @@ pub fn PlatformTiersPage() -> impl IntoView {
                                                     <input type="text" name="name" value=t.name.clone() maxlength="30" required />
                                                     <FieldMessage feedback=fb field="name" /></label>
                                                 <label class="field"><span>{locale.t("tier.requirement")}</span>
-                                                    <textarea name="requirement" rows="2" maxlength="500" inner_html=crate::forms::text_html(&t.requirement.clone())></textarea></label>
+                                                    <textarea name="requirement" rows="2" maxlength="500" inner_html=crate::kit::forms::text_html(&t.requirement.clone())></textarea></label>
                                                 <button type="submit" class="button small">{locale.t("common.save")}</button>
                                             </ActionForm>
                                             <ul class="benefits">
@@ -327,7 +327,7 @@ pub fn PlatformTierApplicationPage() -> impl IntoView {
                                     <FormMessage feedback=fb />
                                     <input type="hidden" name="id" value=a.id.to_string() />
                                     <label class="field"><span>{locale.t("svc.reason")}</span>
-                                        <textarea name="reason" rows="3" maxlength="1000" placeholder=locale.t("tier.reason_hint") inner_html=move || crate::forms::text_html(&fb.with(|f| f.value("reason")))></textarea>
+                                        <textarea name="reason" rows="3" maxlength="1000" placeholder=locale.t("tier.reason_hint") inner_html=move || crate::kit::forms::text_html(&fb.with(|f| f.value("reason")))></textarea>
                                         <FieldMessage feedback=fb field="reason" /></label>
                                     <div class="toolbar">
                                         <button type="submit" name="decision" value="approve" class="button primary">{locale.t("svc.approve")}</button>

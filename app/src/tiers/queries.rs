@@ -5,17 +5,17 @@ use super::{
     may_apply, ApplicationStatus, ApplicationView, BenefitView, FileView, TierView, TiersData,
     MAX_FILES, MAX_FILE_BYTES,
 };
-use crate::accounts::session::AuthContext;
-use crate::audit::{self, Entry};
-use crate::db::{now, Db};
-use crate::error::AppError;
-use crate::mail::{enqueue, render};
-use crate::orders::evidence::StoredFile;
-pub use crate::orders::queries::Owner;
-use crate::scope::{ProviderScope, Settings};
-pub use crate::storage::Upload;
-use crate::storage::{check_attachments, Storage};
-use crate::time_fmt::format_datetime;
+use crate::kit::audit::{self, Entry};
+use crate::kit::db::Owner;
+use crate::kit::db::{now, Db};
+use crate::kit::error::AppError;
+use crate::kit::files::StoredFile;
+pub use crate::kit::files::Upload;
+use crate::kit::files::{check_attachments, Storage};
+use crate::kit::mail::{enqueue, render};
+use crate::kit::request::AuthContext;
+use crate::kit::request::{ProviderScope, Settings};
+use crate::kit::time::format_datetime;
 use sqlx::Row;
 
 pub async fn tiers(db: &Db) -> Result<Vec<TierView>, sqlx::Error> {

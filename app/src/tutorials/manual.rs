@@ -2,7 +2,7 @@
 //! a table of contents. The source is a small subset of Markdown: `#` title, `##` sections,
 //! `- ` list items and paragraphs; everything is text, nothing is taken as HTML.
 
-use crate::i18n::{use_locale, Locale};
+use crate::kit::i18n::{use_locale, Locale};
 use leptos::prelude::*;
 
 const ZH: &str = include_str!("../../manual/zh-CN.md");

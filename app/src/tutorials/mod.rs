@@ -6,7 +6,7 @@ mod pages;
 
 pub use pages::{PlatformTutorialsPage, TutorialsPage};
 
-use crate::error::AppError;
+use crate::kit::error::AppError;
 use serde::{Deserialize, Serialize};
 
 pub const MAX_VIDEO_BYTES: usize = 200 * 1024 * 1024;
@@ -67,18 +67,18 @@ pub fn parse_duration(text: &str) -> Option<i64> {
 #[leptos::server(endpoint = "tutorials")]
 pub async fn list_tutorials() -> Result<Vec<TutorialView>, AppError> {
     let result = async {
-        use crate::scope::{auth, db};
+        use crate::kit::request::{auth, db};
         auth()?;
         ssr::list(&db()?).await
     }
     .await;
-    crate::forms::finish("", result)
+    crate::kit::forms::finish("", result)
 }
 
 #[leptos::server(endpoint = "delete_tutorial")]
 pub async fn delete_tutorial(id: i64) -> Result<(), AppError> {
     let result = async {
-        use crate::scope::{db, operator};
+        use crate::kit::request::{db, operator};
         operator()?;
         let done = sqlx::query("DELETE FROM tutorials WHERE id = $1")
             .bind(id)
@@ -90,14 +90,14 @@ pub async fn delete_tutorial(id: i64) -> Result<(), AppError> {
         Ok(())
     }
     .await;
-    crate::forms::finish("", result)
+    crate::kit::forms::finish("", result)
 }
 
 #[cfg(feature = "ssr")]
 pub mod ssr {
     use super::*;
-    use crate::db::{now, Db};
-    use crate::storage::{sniff, sniff_video, Storage};
+    use crate::kit::db::{now, Db};
+    use crate::kit::files::{sniff, sniff_video, Storage};
     use sqlx::Row;
 
     pub async fn list(db: &Db) -> Result<Vec<TutorialView>, AppError> {
@@ -134,8 +134,8 @@ pub mod ssr {
         pub description: String,
         pub external_url: String,
         pub duration: String,
-        pub video: Option<crate::storage::Upload>,
-        pub poster: Option<crate::storage::Upload>,
+        pub video: Option<crate::kit::files::Upload>,
+        pub poster: Option<crate::kit::files::Upload>,
     }
 
     pub async fn add(
@@ -205,7 +205,7 @@ pub mod ssr {
         if !errors.is_empty() {
             return Err(AppError::invalid(&errors));
         }
-        let put = |upload: crate::storage::Upload| async move {
+        let put = |upload: crate::kit::files::Upload| async move {
             storage.put_upload(&upload).await.map_err(|error| {
                 tracing::error!(%error, "storing a tutorial");
                 AppError::Internal

@@ -3,8 +3,8 @@
 
 use super::manual::ManualView;
 use super::*;
-use crate::forms::{feedback, refetch_on_success, FieldMessage, FormMessage};
-use crate::i18n::use_locale;
+use crate::kit::forms::{feedback, refetch_on_success, FieldMessage, FormMessage};
+use crate::kit::i18n::use_locale;
 use crate::shell::ErrorPage;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -117,7 +117,7 @@ pub fn PlatformTutorialsPage() -> impl IntoView {
                 </div>
                 <label class="field">
                     <span>{locale.t("tutorial.description")}</span>
-                    <textarea name="description" rows="2" maxlength="1000" inner_html=crate::forms::text_html(&typed("description"))></textarea>
+                    <textarea name="description" rows="2" maxlength="1000" inner_html=crate::kit::forms::text_html(&typed("description"))></textarea>
                     <FieldMessage feedback=fb field="description" />
                 </label>
                 <div class="field-row">

@@ -1,8 +1,8 @@
 //! 操作日志 (the audit log of a provider, and the platform's of all) and the signed-in user's
 //! own sessions.
 
-use crate::error::AppError;
-use crate::i18n::use_locale;
+use crate::kit::error::AppError;
+use crate::kit::i18n::use_locale;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 pub const AUDIT_PAGE: i64 = 50;
 
 /// The label of an audit action: work order moves use the history's own labels.
-pub fn action_label(locale: crate::i18n::Locale, action: &str) -> String {
+pub fn action_label(locale: crate::kit::i18n::Locale, action: &str) -> String {
     match action.strip_prefix("wo_") {
         Some(event) => locale.t_dyn(&format!("wo.event.{event}")),
         None => locale.t_dyn(&format!("audit.{action}")),
@@ -57,7 +57,7 @@ impl AuditFilter {
         from: &str,
         to: &str,
     ) -> Result<AuditFilter, AppError> {
-        use crate::time_fmt::day_start;
+        use crate::kit::time::day_start;
         let date = |field: &'static str, value: &str| -> Result<Option<i64>, AppError> {
             if value.trim().is_empty() {
                 Ok(None)
@@ -80,8 +80,8 @@ impl AuditFilter {
 #[cfg(feature = "ssr")]
 pub mod ssr {
     use super::*;
-    use crate::db::Db;
-    use crate::time_fmt::format_datetime_seconds;
+    use crate::kit::db::Db;
+    use crate::kit::time::format_datetime_seconds;
     use sqlx::Row;
 
     /// The WHERE clause and its one text bind, the action (after `$1`, the provider, when
@@ -213,10 +213,10 @@ pub mod ssr {
     /// provider's (`None`) for the platform.
     pub fn realm(platform: bool) -> Result<Option<i64>, AppError> {
         if platform {
-            crate::scope::operator()?;
+            crate::kit::request::operator()?;
             Ok(None)
         } else {
-            let (_, scope) = crate::scope::provider_scope()?;
+            let (_, scope) = crate::kit::request::provider_scope()?;
             if !scope.role.may_manage_users() {
                 return Err(AppError::Forbidden);
             }
@@ -236,20 +236,20 @@ pub async fn audit_entries(
     page: String,
 ) -> Result<AuditPage, AppError> {
     let result = async {
-        let db = crate::scope::db()?;
+        let db = crate::kit::request::db()?;
         let realm = ssr::realm(platform)?;
         let mut filter = AuditFilter::parse(&provider, &actor, &action, &from, &to)?;
         if realm.is_some() {
             filter.provider_id = None;
         }
-        let page = crate::paging::page_number(&page)?;
+        let page = crate::kit::paging::page_number(&page)?;
         let scope_id = realm.or(filter.provider_id);
         let (rows, total) = ssr::entries(
             &db,
             scope_id,
             &filter,
             AUDIT_PAGE,
-            crate::paging::offset(page, AUDIT_PAGE),
+            crate::kit::paging::offset(page, AUDIT_PAGE),
         )
         .await?;
         let (people, actions) = ssr::choices(&db, scope_id).await?;
@@ -268,7 +268,7 @@ pub async fn audit_entries(
         })
     }
     .await;
-    crate::forms::finish("", result)
+    crate::kit::forms::finish("", result)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -312,11 +312,11 @@ pub fn device(user_agent: &str) -> String {
 
 #[server(endpoint = "my_sessions")]
 pub async fn my_sessions() -> Result<Vec<SessionRow>, AppError> {
-    use crate::time_fmt::format_datetime;
+    use crate::kit::time::format_datetime;
     use sqlx::Row;
     let result = async {
-        let db = crate::scope::db()?;
-        let auth = crate::scope::auth()?;
+        let db = crate::kit::request::db()?;
+        let auth = crate::kit::request::auth()?;
         let rows = sqlx::query(
             "SELECT id, ip, user_agent, created_at, last_seen_at FROM sessions WHERE user_id = $1 ORDER BY last_seen_at DESC",
         )
@@ -339,30 +339,30 @@ pub async fn my_sessions() -> Result<Vec<SessionRow>, AppError> {
             .map_err(AppError::from)
     }
     .await;
-    crate::forms::finish("", result)
+    crate::kit::forms::finish("", result)
 }
 
 /// Signs the user out everywhere but here.
 #[server(endpoint = "end_other_sessions")]
 pub async fn end_other_sessions() -> Result<(), AppError> {
     let result = async {
-        let db = crate::scope::db()?;
-        let auth = crate::scope::auth()?;
+        let db = crate::kit::request::db()?;
+        let auth = crate::kit::request::auth()?;
         crate::accounts::session::delete_for_user(&db, auth.user_id, Some(&auth.session_id))
             .await?;
-        crate::audit::user_event(
+        crate::kit::audit::user_event(
             db.pool(),
             auth.provider.map(|p| p.provider_id),
             auth.user_id,
             "sessions_ended",
             "",
-            &crate::scope::client_ip(),
+            &crate::kit::request::client_ip(),
         )
         .await?;
         Ok(())
     }
     .await;
-    crate::forms::finish("sessions", result)
+    crate::kit::forms::finish("sessions", result)
 }
 
 /// 操作日志: filters by person, action and date; CSV export of the same selection.
@@ -396,7 +396,7 @@ pub fn AuditLogPage(#[prop(optional)] platform: bool) -> impl IntoView {
             .iter()
             .filter_map(|k| {
                 let v = param(k);
-                (!v.is_empty()).then(|| format!("{k}={}", crate::accounts::encode_query(&v)))
+                (!v.is_empty()).then(|| format!("{k}={}", crate::kit::forms::encode_query(&v)))
             })
             .collect();
         if page > 1 {
@@ -409,7 +409,7 @@ pub fn AuditLogPage(#[prop(optional)] platform: bool) -> impl IntoView {
         <section class="page">
             <div class="page-head">
                 <h1>{locale.t("nav.audit")}</h1>
-                <a rel="external" class="button" data-testid="audit-csv" href=move || format!("{base}/export.csv?{}", filters(1))>{locale.t("bill.export.csv")}</a>
+                <a rel="external" class="button" data-testid="audit-csv" href=move || format!("{base}/export.csv?{}", filters(1))>{locale.t("bill.export_csv")}</a>
             </div>
             <Suspense fallback=move || view! { <p class="loading">{locale.t("common.loading")}</p> }>
                 {move || Suspend::new(async move {

@@ -5,8 +5,8 @@
 pub mod activity;
 pub mod pages;
 
-use crate::accounts::model::Role;
-use crate::error::AppError;
+use crate::kit::error::AppError;
+use crate::kit::request::Role;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -139,19 +139,19 @@ pub async fn list_members(
     per: String,
 ) -> Result<MemberPage, AppError> {
     let result = async {
-        let (_, scope) = crate::scope::provider_scope()?;
+        let (_, scope) = crate::kit::request::provider_scope()?;
         let filter = queries::Filter::parse(&q, &role, &state, &sort, &page, &per)?;
-        queries::list(&crate::scope::db()?, &scope, &filter).await
+        queries::list(&crate::kit::request::db()?, &scope, &filter).await
     }
     .await;
-    crate::forms::finish("", result)
+    crate::kit::forms::finish("", result)
 }
 
 #[server(endpoint = "member")]
 pub async fn get_member(user_id: i64) -> Result<MemberPage, AppError> {
     let result = async {
-        let (_, scope) = crate::scope::provider_scope()?;
-        let row = queries::member(&crate::scope::db()?, &scope, user_id).await?;
+        let (_, scope) = crate::kit::request::provider_scope()?;
+        let row = queries::member(&crate::kit::request::db()?, &scope, user_id).await?;
         Ok(MemberPage {
             rows: vec![row],
             total: 1,
@@ -162,7 +162,7 @@ pub async fn get_member(user_id: i64) -> Result<MemberPage, AppError> {
         })
     }
     .await;
-    crate::forms::finish("", result)
+    crate::kit::forms::finish("", result)
 }
 
 /// 邀请用户 (§5.1.3): 邮箱 and 角色; sends the invitation mail.
@@ -170,30 +170,30 @@ pub async fn get_member(user_id: i64) -> Result<MemberPage, AppError> {
 pub async fn invite_member(email: String, role: String) -> Result<(), AppError> {
     let typed = [("email", email.as_str()), ("role", role.as_str())];
     let result = async {
-        let (auth, scope) = crate::scope::provider_scope()?;
+        let (auth, scope) = crate::kit::request::provider_scope()?;
         let result = queries::invite(
-            &crate::scope::db()?,
-            &crate::scope::settings()?,
+            &crate::kit::request::db()?,
+            &crate::kit::request::settings()?,
             &auth,
             &scope,
             &email,
             &role,
         )
         .await;
-        crate::forms::keep_typed("invite", &typed, result)
+        crate::kit::forms::keep_typed("invite", &typed, result)
     }
     .await;
-    crate::forms::finish("invite", result)
+    crate::kit::forms::finish("invite", result)
 }
 
 /// A new invitation mail (a fresh link) for a member who has not activated yet.
 #[server(endpoint = "resend_invitation")]
 pub async fn resend_invitation(user_id: i64) -> Result<(), AppError> {
     let result = async {
-        let (auth, scope) = crate::scope::provider_scope()?;
+        let (auth, scope) = crate::kit::request::provider_scope()?;
         queries::resend(
-            &crate::scope::db()?,
-            &crate::scope::settings()?,
+            &crate::kit::request::db()?,
+            &crate::kit::request::settings()?,
             &auth,
             &scope,
             user_id,
@@ -201,20 +201,20 @@ pub async fn resend_invitation(user_id: i64) -> Result<(), AppError> {
         .await
     }
     .await;
-    crate::forms::finish("member", result)
+    crate::kit::forms::finish("member", result)
 }
 
 /// Withdraws an invitation that was not activated: the membership and its links go.
 #[server(endpoint = "revoke_invitation")]
 pub async fn revoke_invitation(user_id: i64) -> Result<(), AppError> {
     let result = async {
-        let (_, scope) = crate::scope::provider_scope()?;
-        queries::revoke(&crate::scope::db()?, &scope, user_id).await?;
+        let (_, scope) = crate::kit::request::provider_scope()?;
+        queries::revoke(&crate::kit::request::db()?, &scope, user_id).await?;
         leptos_axum::redirect("/users");
         Ok(())
     }
     .await;
-    crate::forms::finish("member", result)
+    crate::kit::forms::finish("member", result)
 }
 
 /// 禁用 or 启用 the selected members (`enable` = "1" to enable).
@@ -224,19 +224,19 @@ pub async fn set_members_state(
     selected: Option<HashMap<String, String>>,
 ) -> Result<usize, AppError> {
     let result = async {
-        let (_, scope) = crate::scope::provider_scope()?;
+        let (_, scope) = crate::kit::request::provider_scope()?;
         let ids = selected_ids(&selected);
         if ids.is_empty() {
-            return Err(crate::forms::invalid(
+            return Err(crate::kit::forms::invalid(
                 "bulk",
                 &[("selected", "users.error.none_selected")],
                 &[],
             ));
         }
-        queries::set_state(&crate::scope::db()?, &scope, &ids, enable == "1").await
+        queries::set_state(&crate::kit::request::db()?, &scope, &ids, enable == "1").await
     }
     .await;
-    crate::forms::finish("bulk", result)
+    crate::kit::forms::finish("bulk", result)
 }
 
 /// 编辑: name, phone and role.
@@ -249,9 +249,9 @@ pub async fn edit_member(
 ) -> Result<(), AppError> {
     let typed = [("name", name.as_str()), ("phone", phone.as_str())];
     let result = async {
-        let (_, scope) = crate::scope::provider_scope()?;
+        let (_, scope) = crate::kit::request::provider_scope()?;
         let result = queries::edit(
-            &crate::scope::db()?,
+            &crate::kit::request::db()?,
             &scope,
             user_id,
             &name,
@@ -259,23 +259,29 @@ pub async fn edit_member(
             role.as_deref(),
         )
         .await;
-        crate::forms::keep_typed("edit", &typed, result)
+        crate::kit::forms::keep_typed("edit", &typed, result)
     }
     .await;
-    crate::forms::finish("edit", result)
+    crate::kit::forms::finish("edit", result)
 }
 
 /// 转移管理员 (§5.1.4): the admin names an active member and confirms with their password.
 #[server(endpoint = "transfer_admin")]
 pub async fn transfer_admin(user_id: i64, password: String) -> Result<(), AppError> {
     let result = async {
-        let (auth, scope) = crate::scope::provider_scope()?;
-        let result =
-            queries::transfer(&crate::scope::db()?, &auth, &scope, user_id, password).await;
-        crate::forms::keep_typed("transfer", &[], result)
+        let (auth, scope) = crate::kit::request::provider_scope()?;
+        let result = queries::transfer(
+            &crate::kit::request::db()?,
+            &auth,
+            &scope,
+            user_id,
+            password,
+        )
+        .await;
+        crate::kit::forms::keep_typed("transfer", &[], result)
     }
     .await;
-    crate::forms::finish("transfer", result)
+    crate::kit::forms::finish("transfer", result)
 }
 
 #[cfg(test)]

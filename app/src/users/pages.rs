@@ -3,12 +3,12 @@
 //! ActionForms; the dialogs are `<details>`: all of it works without JavaScript.
 
 use super::*;
-use crate::forms::{feedback, refetch_on_success, FieldMessage, FormMessage};
-use crate::i18n::use_locale;
+use crate::kit::forms::{feedback, refetch_on_success, FieldMessage, FormMessage};
+use crate::kit::i18n::use_locale;
 use crate::shell::{dash, ErrorPage};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-fn role_options(locale: crate::i18n::Locale, roles: &[Role], chosen: Role) -> impl IntoView {
+fn role_options(locale: crate::kit::i18n::Locale, roles: &[Role], chosen: Role) -> impl IntoView {
     roles
         .iter()
         .map(|r| view! { <option value=r.as_db() selected=*r == chosen>{locale.t(r.label_key())}</option> })
@@ -49,7 +49,7 @@ pub fn UsersPage() -> impl IntoView {
             .iter()
             .filter_map(|k| {
                 let v = param(k);
-                (!v.is_empty()).then(|| format!("{k}={}", crate::accounts::encode_query(&v)))
+                (!v.is_empty()).then(|| format!("{k}={}", crate::kit::forms::encode_query(&v)))
             })
             .collect();
         if page > 1 {

@@ -4,12 +4,12 @@
 use super::rules;
 use super::{MemberPage, MemberRow, MemberState, PAGE_SIZES};
 use crate::accounts::activation::{ssr as links, ACTIVATION_SECS};
-use crate::accounts::model::Role;
-use crate::accounts::session::AuthContext;
-use crate::db::{now, Db};
-use crate::error::AppError;
-use crate::scope::{ProviderScope, Settings};
-use crate::time_fmt::format_datetime;
+use crate::kit::db::{now, Db};
+use crate::kit::error::AppError;
+use crate::kit::request::AuthContext;
+use crate::kit::request::Role;
+use crate::kit::request::{ProviderScope, Settings};
+use crate::kit::time::format_datetime;
 use sqlx::Row;
 
 /// The list's query, checked: unknown values fall back to the defaults.
@@ -44,7 +44,7 @@ impl Filter {
             role: Role::from_db(role),
             state: MemberState::from_db(state),
             sort,
-            page: crate::paging::page_number(page)?,
+            page: crate::kit::paging::page_number(page)?,
             per_page: per
                 .parse::<i64>()
                 .ok()
@@ -178,16 +178,16 @@ async fn audit_member(
     user_id: i64,
     detail: &str,
 ) -> Result<(), sqlx::Error> {
-    crate::audit::record(
+    crate::kit::audit::record(
         &mut **tx,
-        crate::audit::Entry {
+        crate::kit::audit::Entry {
             provider_id: Some(scope.provider_id),
             actor_id: Some(scope.user_id),
             action,
             target_type: "user",
             target_id: &user_id.to_string(),
             detail,
-            ip: &crate::scope::client_ip(),
+            ip: &crate::kit::request::client_ip(),
         },
     )
     .await
@@ -620,7 +620,7 @@ pub async fn transfer(
             ),
         ),
     ] {
-        let mail = crate::mail::render(
+        let mail = crate::kit::mail::render(
             to,
             &format!("管理员已转移 · Administrator of {provider} changed"),
             &[
@@ -629,7 +629,7 @@ pub async fn transfer(
             ],
             None,
         );
-        crate::mail::enqueue(&mut *tx, &mail).await?;
+        crate::kit::mail::enqueue(&mut *tx, &mail).await?;
     }
     audit_member(&mut tx, scope, "admin_transferred", user_id, &target.email).await?;
     tx.commit().await?;

@@ -2,7 +2,7 @@
 //! watch — on SQLite and PostgreSQL alike.
 
 use crate::common::TestApp;
-use app::mail::{MailConfig, SmtpTls};
+use app::kit::mail::{MailConfig, SmtpTls};
 use axum::http::StatusCode;
 use serde_json::Value;
 use sqlx::Row;
@@ -67,7 +67,7 @@ async fn answer(app: &TestApp, token: &str, decision: &str, reason: &str) -> cra
         None,
         &format!(
             "token={token}&decision={decision}&reason={}",
-            app::accounts::encode_query(reason)
+            app::kit::forms::encode_query(reason)
         ),
     )
     .await
@@ -295,7 +295,7 @@ async fn mail_survives_an_smtp_outage_and_is_sent_once(app: TestApp) {
     let dead_port = closed.local_addr().unwrap().port();
     drop(closed);
     assert_eq!(
-        app::mail::send_due(&app.db, &smtp(dead_port))
+        app::kit::mail::send_due(&app.db, &smtp(dead_port))
             .await
             .unwrap(),
         0
@@ -307,7 +307,7 @@ async fn mail_survives_an_smtp_outage_and_is_sent_once(app: TestApp) {
     assert_eq!(row.try_get::<i64, _>("attempts").unwrap(), 1);
     assert!(row.try_get::<Option<i64>, _>("sent_at").unwrap().is_none());
     assert!(!row.try_get::<String, _>("last_error").unwrap().is_empty());
-    assert!(row.try_get::<i64, _>("next_attempt_at").unwrap() > app::db::now());
+    assert!(row.try_get::<i64, _>("next_attempt_at").unwrap() > app::kit::db::now());
 
     // Due again, with the server back: sent, as text and HTML, and only once.
     sqlx::query("UPDATE outbox SET next_attempt_at = 0")
@@ -315,8 +315,18 @@ async fn mail_survives_an_smtp_outage_and_is_sent_once(app: TestApp) {
         .await
         .unwrap();
     let (port, peer) = smtp_peer().await;
-    assert_eq!(app::mail::send_due(&app.db, &smtp(port)).await.unwrap(), 1);
-    assert_eq!(app::mail::send_due(&app.db, &smtp(port)).await.unwrap(), 0);
+    assert_eq!(
+        app::kit::mail::send_due(&app.db, &smtp(port))
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        app::kit::mail::send_due(&app.db, &smtp(port))
+            .await
+            .unwrap(),
+        0
+    );
     let received = tokio::time::timeout(std::time::Duration::from_secs(5), peer)
         .await
         .unwrap()
@@ -330,16 +340,17 @@ async fn mail_survives_an_smtp_outage_and_is_sent_once(app: TestApp) {
 async fn deadlines_remind_and_flag(app: TestApp) {
     let cookie = app.login("aku@example.com").await;
     let (id, first) = submit_stage(&app, &cookie).await;
-    let settings = app::scope::Settings {
+    let settings = app::kit::request::Settings {
         mail_delivery: false,
         public_url: "http://127.0.0.1:3000".into(),
         secure_cookies: false,
         acceptance_days: 7,
         oidc_enabled: false,
+        oidc_origin: None,
     };
     // Twelve hours left: one reminder with a fresh link, however often the watch runs.
     sqlx::query("UPDATE milestones SET due_at = $1 WHERE id = $2")
-        .bind(app::db::now() + 12 * 3600)
+        .bind(app::kit::db::now() + 12 * 3600)
         .bind(id)
         .execute(app.db.pool())
         .await
@@ -364,7 +375,7 @@ async fn deadlines_remind_and_flag(app: TestApp) {
 
     // Past the deadline: flagged once in the audit log.
     sqlx::query("UPDATE milestones SET due_at = $1 WHERE id = $2")
-        .bind(app::db::now() - 60)
+        .bind(app::kit::db::now() - 60)
         .bind(id)
         .execute(app.db.pool())
         .await

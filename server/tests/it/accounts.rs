@@ -58,7 +58,7 @@ async fn register(app: &TestApp, company: &str, files: &[(&str, &[u8])]) -> Answ
 }
 
 fn enc(value: &str) -> String {
-    app::accounts::encode_query(value)
+    app::kit::forms::encode_query(value)
 }
 
 /// The newest mail to `to`: (subject, text).
@@ -709,7 +709,7 @@ async fn totp_secret(app: &TestApp, email: &str) -> (String, String) {
 }
 
 fn current_code(secret: &str) -> String {
-    let step = app::db::now() / app::accounts::two_factor::STEP_SECS;
+    let step = app::kit::db::now() / app::accounts::two_factor::STEP_SECS;
     app::accounts::two_factor::code_at(secret, step).unwrap()
 }
 

@@ -49,7 +49,7 @@ async fn signing_in_starts_a_fresh_session_and_lands_home(app: TestApp) {
                 .header(header::COOKIE, &cookie)
                 .body(Body::from(format!(
                     "email=aku%40example.com&password={}&challenge={}&slider=100&next=%2Fbills",
-                    app::accounts::encode_query(PASSWORD),
+                    app::kit::forms::encode_query(PASSWORD),
                     app.challenge().await
                 )))
                 .unwrap(),

@@ -146,7 +146,7 @@ fn form_pair(name: &str, ty: &str, side: &Side, k: usize) -> String {
     }
     format!(
         "{name}={}",
-        app::accounts::encode_query(&value(name, ty, side, k))
+        app::kit::forms::encode_query(&value(name, ty, side, k))
     )
 }
 

@@ -157,7 +157,7 @@ async fn linking_an_identity_needs_the_password(app: TestApp) {
 }
 
 fn enc(value: &str) -> String {
-    app::accounts::encode_query(value)
+    app::kit::forms::encode_query(value)
 }
 
 async fn rich_text_from_the_url_is_only_ever_text(app: TestApp) {
@@ -219,6 +219,8 @@ async fn every_page_has_a_nonce_policy_and_downloads_run_nothing(app: TestApp) {
             );
         }
         assert!(!policy.contains("unsafe-inline"), "{policy}");
+        // Without AAD sign-in, forms go nowhere but here.
+        assert!(policy.ends_with("form-action 'self'"), "{policy}");
         let nonce = policy_nonce(&policy);
         assert!(
             page.body.contains(&format!("nonce=\"{nonce}\"")),
@@ -417,7 +419,7 @@ async fn the_mail_log_shows_no_live_link_once_smtp_delivers(app: TestApp) {
         .await;
     assert!(log.body.contains("\"development\":false"));
     assert!(!log.body.contains("/reset/"), "{}", log.body);
-    assert!(log.body.contains(app::mail::REDACTED));
+    assert!(log.body.contains(app::kit::mail::REDACTED));
     let page = smtp_app.get("/platform/mail", Some(&operator)).await;
     assert!(!page.body.contains("/reset/"));
     let stored = || async {
@@ -441,10 +443,10 @@ async fn the_mail_log_shows_no_live_link_once_smtp_delivers(app: TestApp) {
     let (port, peer) = smtp_peer().await;
     let mut sent = 0;
     for _ in 0..5 {
-        sent += app::mail::send_due(&smtp_app.db, &smtp(port))
+        sent += app::kit::mail::send_due(&smtp_app.db, &smtp(port))
             .await
             .unwrap();
-        if stored().await.0.contains(app::mail::REDACTED) {
+        if stored().await.0.contains(app::kit::mail::REDACTED) {
             break;
         }
     }
@@ -476,7 +478,7 @@ async fn enrol(app: &TestApp, email: &str) -> String {
         .unwrap()
         .unwrap();
     // The code a step back: the current step is left for signing in.
-    let step = app::db::now() / app::accounts::two_factor::STEP_SECS - 1;
+    let step = app::kit::db::now() / app::accounts::two_factor::STEP_SECS - 1;
     let code = app::accounts::two_factor::code_at(&secret, step).unwrap();
     let confirmed = app
         .call(
@@ -513,7 +515,7 @@ async fn second_factor_guessing_across_sign_ins_waits_and_is_told(app: TestApp) 
     // Now even the right code waits, whatever sign-in it comes through.
     let again = app.try_login(email, PASSWORD).await;
     let pending = pending_cookie(&again);
-    let step = app::db::now() / app::accounts::two_factor::STEP_SECS;
+    let step = app::kit::db::now() / app::accounts::two_factor::STEP_SECS;
     let right = app::accounts::two_factor::code_at(&secret, step).unwrap();
     let waiting = app
         .call(
@@ -580,7 +582,7 @@ async fn a_new_password_ends_reset_links_and_pending_sign_ins(app: TestApp) {
         "INSERT INTO pending_sign_ins (id, user_id, next, attempts, expires_at) VALUES ('p1', $1, '', 0, $2)",
     )
     .bind(aku)
-    .bind(app::db::now() + 300)
+    .bind(app::kit::db::now() + 300)
     .execute(app.db.pool())
     .await
     .unwrap();
@@ -762,8 +764,8 @@ async fn acceptance_downloads_end_with_the_link(app: TestApp) {
     sqlx::query(
         "UPDATE acceptance_links SET expires_at = $1, answered_at = $2, decision = 'accept'",
     )
-    .bind(app::db::now() + 3600)
-    .bind(app::db::now())
+    .bind(app::kit::db::now() + 3600)
+    .bind(app::kit::db::now())
     .execute(app.db.pool())
     .await
     .unwrap();
@@ -816,6 +818,24 @@ async fn a_helpdesk_url_without_a_webhook_secret_refuses_to_start() {
 }
 
 #[tokio::test]
+async fn forms_may_continue_to_the_identity_provider_only() {
+    let dir = std::env::temp_dir().join(format!("pc-form-action-{}", std::process::id()));
+    let mut config = Config::for_database(&format!("sqlite://{}/db.sqlite", dir.display()));
+    config.oidc_issuer = Some("https://login.example.com/tenant-1/v2.0".into());
+    config.oidc_client_id = Some("provider-center".into());
+    let app = TestApp::with_config(config).await;
+    let cookie = app.login("aku@example.com").await;
+    let page = app.get("/account/security", Some(&cookie)).await;
+    let policy = page.headers[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .unwrap();
+    assert!(
+        policy.ends_with("form-action 'self' https://login.example.com"),
+        "{policy}"
+    );
+}
+
+#[tokio::test]
 async fn https_portals_send_hsts() {
     let dir = std::env::temp_dir().join(format!("pc-hsts-{}", std::process::id()));
     let mut config = Config::for_database(&format!("sqlite://{}/db.sqlite", dir.display()));
@@ -847,8 +867,8 @@ fn no_textarea_renders_its_children_raw() {
                     if !tag.contains("name=") {
                         continue; // prose, not a form field
                     }
-                    let safe = tag.contains("inner_html=crate::forms::text_html")
-                        || tag.contains("inner_html=move || crate::forms::text_html");
+                    let safe = tag.contains("inner_html=crate::kit::forms::text_html")
+                        || tag.contains("inner_html=move || crate::kit::forms::text_html");
                     if raw_children || (tag.contains("inner_html") && !safe) {
                         found.push(format!("{}: {}", path.display(), &text[at..tag_end + 1]));
                     }
@@ -990,10 +1010,10 @@ async fn upload_200_mb_and_measure() {
 }
 
 async fn abandoned_drafts_and_orphaned_files_are_swept(app: TestApp) {
-    let storage = app::storage::Storage::LocalDisk(app.storage_dir.clone().into());
+    let storage = app::kit::files::Storage::LocalDisk(app.storage_dir.clone().into());
     let orphan = storage
         .put_upload(
-            &app::storage::Upload::from_bytes("o.pdf", b"%PDF-1.7 orphan")
+            &app::kit::files::Upload::from_bytes("o.pdf", b"%PDF-1.7 orphan")
                 .await
                 .unwrap(),
         )
@@ -1031,7 +1051,7 @@ async fn abandoned_drafts_and_orphaned_files_are_swept(app: TestApp) {
             .set_modified(old)
             .unwrap();
     }
-    let (drafts, files) = app::storage::sweep(&app.db, &storage).await.unwrap();
+    let (drafts, files) = app::kit::files::sweep(&app.db, &storage).await.unwrap();
     assert_eq!(drafts, 1);
     assert_eq!(
         files, 2,

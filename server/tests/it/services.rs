@@ -3,7 +3,7 @@
 //! by content, plain form posts, and another provider's items answering 404.
 
 use crate::common::TestApp;
-use app::accounts::encode_query;
+use app::kit::forms::encode_query;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use serde_json::Value;

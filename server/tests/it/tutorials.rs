@@ -196,7 +196,7 @@ async fn the_manual_renders_in_both_languages(app: TestApp) {
     assert!(zh.body.contains("服务提供商中心操作手册"));
     assert!(zh.body.contains("href=\"#section-4\"") && zh.body.contains("id=\"section-4\""));
     assert!(zh.body.contains("已通过的服务项不能直接保存修改"));
-    let en_cookie = format!("{aku}; {}=en", app::i18n::LOCALE_COOKIE);
+    let en_cookie = format!("{aku}; {}=en", app::kit::i18n::LOCALE_COOKIE);
     let en = app.get("/tutorials?tab=manual", Some(&en_cookie)).await;
     assert!(
         en.body.contains("Provider Center operating manual"),

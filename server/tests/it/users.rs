@@ -18,7 +18,7 @@ on_both_databases!(
 const LIST: &str = "q=&role=&state=&sort=&page=&per=";
 
 fn enc(value: &str) -> String {
-    app::accounts::encode_query(value)
+    app::kit::forms::encode_query(value)
 }
 
 async fn user_id(app: &TestApp, email: &str) -> i64 {

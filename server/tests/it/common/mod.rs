@@ -5,7 +5,7 @@
 // Each test crate uses its own part of the harness.
 #![allow(dead_code)]
 
-use app::db::Db;
+use app::kit::db::Db;
 use axum::body::Body;
 use axum::http::{header, HeaderMap, Request, StatusCode};
 use axum::Router;
@@ -242,8 +242,8 @@ impl TestApp {
     pub async fn try_login(&self, email: &str, password: &str) -> Answer {
         let body = format!(
             "email={}&password={}&challenge={}&slider=100&next=",
-            app::accounts::encode_query(email),
-            app::accounts::encode_query(password),
+            app::kit::forms::encode_query(email),
+            app::kit::forms::encode_query(password),
             self.challenge().await
         );
         self.post_form("/api/login", None, &body).await

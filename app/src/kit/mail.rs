@@ -3,7 +3,7 @@
 //! an SMTP outage loses nothing and blocks no request. Without SMTP configured, mails stay
 //! in the outbox, readable in the platform's mail log.
 
-use crate::db::{now, Db};
+use crate::kit::db::{now, Db};
 use lettre::message::{header::ContentType, Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};

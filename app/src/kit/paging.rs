@@ -2,7 +2,7 @@
 //! number beyond is refused (422) before it reaches SQL, where `(page - 1) * size` would
 //! overflow 64 bits and PostgreSQL would answer with an error.
 
-use crate::error::AppError;
+use crate::kit::error::AppError;
 
 /// The highest page number any list accepts.
 pub const MAX_PAGE: i64 = 100_000;

@@ -7,8 +7,8 @@
 //! query, which the page reads to render the same feedback. Success returns to the page
 //! without them.
 
-use crate::error::{AppError, FieldError};
-use crate::i18n::use_locale;
+use crate::kit::error::{AppError, FieldError};
+use crate::kit::i18n::use_locale;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -155,7 +155,6 @@ pub use ssr::*;
 #[cfg(feature = "ssr")]
 mod ssr {
     use super::*;
-    use crate::accounts::encode_query;
     use leptos_axum::ResponseOptions;
 
     fn parts() -> Option<http::request::Parts> {
@@ -286,8 +285,24 @@ mod ssr {
     }
 }
 
+/// Percent-encodes a query value.
+pub fn encode_query(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(byte as char)
+            }
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
+    use super::encode_query;
+
     #[test]
     fn textarea_content_cannot_end_the_textarea() {
         assert_eq!(
@@ -295,5 +310,10 @@ mod tests {
             "&lt;/textarea&gt;&lt;script&gt;a&amp;b&lt;/script&gt;"
         );
         assert_eq!(super::text_html("服务 \"x\""), "服务 \"x\"");
+    }
+
+    #[test]
+    fn query_values_are_percent_encoded() {
+        assert_eq!(encode_query("a b&c=d@例"), "a%20b%26c%3Dd%40%E4%BE%8B");
     }
 }

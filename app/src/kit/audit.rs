@@ -19,9 +19,9 @@ pub use ssr::*;
 #[cfg(feature = "ssr")]
 mod ssr {
     use super::ActivityView;
-    use crate::db::now;
-    use crate::scope::ProviderScope;
-    use crate::time_fmt::format_datetime;
+    use crate::kit::db::now;
+    use crate::kit::request::ProviderScope;
+    use crate::kit::time::format_datetime;
     use sqlx::{Any, Executor, Row};
 
     pub struct Entry<'a> {
@@ -85,7 +85,7 @@ mod ssr {
 
     /// The newest entries of the scope's provider, newest first.
     pub async fn recent(
-        db: &crate::db::Db,
+        db: &crate::kit::db::Db,
         scope: &ProviderScope,
         limit: i64,
     ) -> Result<Vec<ActivityView>, sqlx::Error> {

@@ -71,8 +71,8 @@ impl Locale {
         static ZH: OnceLock<HashMap<&'static str, &'static str>> = OnceLock::new();
         static EN: OnceLock<HashMap<&'static str, &'static str>> = OnceLock::new();
         match self {
-            Locale::ZhCn => ZH.get_or_init(|| parse(include_str!("../locales/zh-CN.txt"))),
-            Locale::En => EN.get_or_init(|| parse(include_str!("../locales/en.txt"))),
+            Locale::ZhCn => ZH.get_or_init(|| parse(include_str!("../../locales/zh-CN.txt"))),
+            Locale::En => EN.get_or_init(|| parse(include_str!("../../locales/en.txt"))),
         }
     }
 
@@ -126,7 +126,7 @@ fn request_locale() -> Locale {
 
 #[cfg(feature = "ssr")]
 pub fn locale_of_headers(headers: &http::HeaderMap) -> Locale {
-    let cookie = crate::accounts::session::cookie_value(headers, LOCALE_COOKIE);
+    let cookie = crate::kit::request::cookie_value(headers, LOCALE_COOKIE);
     let accept = headers
         .get(http::header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok());
@@ -154,6 +154,108 @@ mod tests {
         missing.extend(en.keys().filter(|k| !zh.contains_key(*k)));
         assert!(missing.is_empty(), "keys in one locale only: {missing:?}");
         assert!(zh.len() > 20);
+    }
+
+    /// String literals of the code (app and server), comments left out.
+    fn literals() -> Vec<(String, String, bool)> {
+        let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        for dir in [manifest.join("src"), manifest.join("../server/src")] {
+            let mut stack = vec![dir];
+            while let Some(dir) = stack.pop() {
+                for entry in std::fs::read_dir(&dir).unwrap() {
+                    let path = entry.unwrap().path();
+                    if path.is_dir() {
+                        stack.push(path);
+                    } else if path.extension().is_some_and(|e| e == "rs") {
+                        files.push(path);
+                    }
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for path in files {
+            // Quote characters are no strings.
+            let text = std::fs::read_to_string(&path)
+                .unwrap()
+                .replace("'\\\"'", "' '")
+                .replace("'\"'", "' '");
+            let code: String = text
+                .lines()
+                .map(|line| match line.find("//") {
+                    Some(at) if !line[..at].contains('"') => &line[..at],
+                    _ => line,
+                })
+                .collect::<Vec<_>>()
+                .join("\n");
+            let mut rest = code.as_str();
+            while let Some(open) = rest.find('"') {
+                let before = rest[..open].trim_end();
+                let called = before.ends_with(".t(") || before.ends_with(".tf(");
+                let body = &rest[open + 1..];
+                // The closing quote: the first one not escaped.
+                let mut close = None;
+                let mut escaped = false;
+                for (at, c) in body.char_indices() {
+                    match c {
+                        '\\' if !escaped => escaped = true,
+                        '"' if !escaped => {
+                            close = Some(at);
+                            break;
+                        }
+                        _ => escaped = false,
+                    }
+                }
+                let Some(close) = close else { break };
+                out.push((path.display().to_string(), body[..close].to_owned(), called));
+                rest = &body[close + 1..];
+            }
+        }
+        out
+    }
+
+    /// Every key the code names — in `t("…")`/`tf("…")`, or as a literal shaped like a key
+    /// of a known namespace (`label_key`s, notices) — is in both locales.
+    #[test]
+    fn every_key_the_code_names_exists_in_both_locales() {
+        // Literals shaped like keys that are not: SQL columns of a sortable list.
+        const NOT_KEYS: &[&str] = &["wo.created_at", "wo.total_incl_minor"];
+        let zh = Locale::ZhCn.table();
+        let en = Locale::En.table();
+        let namespaces: std::collections::HashSet<&str> =
+            zh.keys().filter_map(|k| k.split('.').next()).collect();
+        let key_shaped = |s: &str| {
+            s.contains('.')
+                && s.split('.').all(|part| {
+                    !part.is_empty()
+                        && part
+                            .chars()
+                            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+                })
+                && namespaces.contains(s.split('.').next().unwrap())
+        };
+        let mut missing = Vec::new();
+        let mut checked = 0;
+        for (file, literal, called) in literals() {
+            if !(called || key_shaped(&literal)) || NOT_KEYS.contains(&literal.as_str()) {
+                continue;
+            }
+            checked += 1;
+            for (tag, table) in [("zh-CN", zh), ("en", en)] {
+                if !table.contains_key(literal.as_str()) {
+                    missing.push(format!("{file}: {literal} (not in {tag})"));
+                }
+            }
+        }
+        assert!(
+            checked > 500,
+            "only {checked} keys found: the scan is broken"
+        );
+        assert!(
+            missing.is_empty(),
+            "keys missing from the locales:\n{}",
+            missing.join("\n")
+        );
     }
 
     #[test]

@@ -24,74 +24,74 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
     (
         1,
         "foundation",
-        include_str!("../../migrations/sqlite/0001_foundation.sql"),
-        include_str!("../../migrations/postgres/0001_foundation.sql"),
+        include_str!("../../../migrations/sqlite/0001_foundation.sql"),
+        include_str!("../../../migrations/postgres/0001_foundation.sql"),
     ),
     (
         2,
         "orders",
-        include_str!("../../migrations/sqlite/0002_orders.sql"),
-        include_str!("../../migrations/postgres/0002_orders.sql"),
+        include_str!("../../../migrations/sqlite/0002_orders.sql"),
+        include_str!("../../../migrations/postgres/0002_orders.sql"),
     ),
     (
         3,
         "mail_and_acceptance",
-        include_str!("../../migrations/sqlite/0003_mail_and_acceptance.sql"),
-        include_str!("../../migrations/postgres/0003_mail_and_acceptance.sql"),
+        include_str!("../../../migrations/sqlite/0003_mail_and_acceptance.sql"),
+        include_str!("../../../migrations/postgres/0003_mail_and_acceptance.sql"),
     ),
     (
         4,
         "milestone_files",
-        include_str!("../../migrations/sqlite/0004_milestone_files.sql"),
-        include_str!("../../migrations/postgres/0004_milestone_files.sql"),
+        include_str!("../../../migrations/sqlite/0004_milestone_files.sql"),
+        include_str!("../../../migrations/postgres/0004_milestone_files.sql"),
     ),
     (
         5,
         "billing",
-        include_str!("../../migrations/sqlite/0005_billing.sql"),
-        include_str!("../../migrations/postgres/0005_billing.sql"),
+        include_str!("../../../migrations/sqlite/0005_billing.sql"),
+        include_str!("../../../migrations/postgres/0005_billing.sql"),
     ),
     (
         6,
         "accounts",
-        include_str!("../../migrations/sqlite/0006_accounts.sql"),
-        include_str!("../../migrations/postgres/0006_accounts.sql"),
+        include_str!("../../../migrations/sqlite/0006_accounts.sql"),
+        include_str!("../../../migrations/postgres/0006_accounts.sql"),
     ),
     (
         7,
         "services",
-        include_str!("../../migrations/sqlite/0007_services.sql"),
-        include_str!("../../migrations/postgres/0007_services.sql"),
+        include_str!("../../../migrations/sqlite/0007_services.sql"),
+        include_str!("../../../migrations/postgres/0007_services.sql"),
     ),
     (
         8,
         "tiers",
-        include_str!("../../migrations/sqlite/0008_tiers.sql"),
-        include_str!("../../migrations/postgres/0008_tiers.sql"),
+        include_str!("../../../migrations/sqlite/0008_tiers.sql"),
+        include_str!("../../../migrations/postgres/0008_tiers.sql"),
     ),
     (
         9,
         "tickets",
-        include_str!("../../migrations/sqlite/0009_tickets.sql"),
-        include_str!("../../migrations/postgres/0009_tickets.sql"),
+        include_str!("../../../migrations/sqlite/0009_tickets.sql"),
+        include_str!("../../../migrations/postgres/0009_tickets.sql"),
     ),
     (
         10,
         "tutorials",
-        include_str!("../../migrations/sqlite/0010_tutorials.sql"),
-        include_str!("../../migrations/postgres/0010_tutorials.sql"),
+        include_str!("../../../migrations/sqlite/0010_tutorials.sql"),
+        include_str!("../../../migrations/postgres/0010_tutorials.sql"),
     ),
     (
         11,
         "home_figures",
-        include_str!("../../migrations/sqlite/0011_home_figures.sql"),
-        include_str!("../../migrations/postgres/0011_home_figures.sql"),
+        include_str!("../../../migrations/sqlite/0011_home_figures.sql"),
+        include_str!("../../../migrations/postgres/0011_home_figures.sql"),
     ),
     (
         12,
         "security",
-        include_str!("../../migrations/sqlite/0012_security.sql"),
-        include_str!("../../migrations/postgres/0012_security.sql"),
+        include_str!("../../../migrations/sqlite/0012_security.sql"),
+        include_str!("../../../migrations/postgres/0012_security.sql"),
     ),
 ];
 
@@ -209,4 +209,11 @@ impl Db {
     pub async fn ping(&self) -> bool {
         sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()
     }
+}
+
+/// Whose records a query may read or write: one provider's, or any (the platform's own).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Owner {
+    Provider(i64),
+    Platform,
 }

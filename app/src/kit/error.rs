@@ -93,6 +93,18 @@ impl FromServerFnError for AppError {
     }
 }
 
+/// An error as a plain route's answer: a visitor without a session signs in first; anything
+/// else is its status (the body says nothing a probe could use).
+#[cfg(feature = "ssr")]
+impl axum::response::IntoResponse for AppError {
+    fn into_response(self) -> axum::response::Response {
+        match self {
+            AppError::Unauthorized => axum::response::Redirect::to("/login").into_response(),
+            other => other.status().into_response(),
+        }
+    }
+}
+
 #[cfg(feature = "ssr")]
 impl From<sqlx::Error> for AppError {
     fn from(error: sqlx::Error) -> Self {

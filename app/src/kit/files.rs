@@ -35,7 +35,7 @@ impl Storage {
         F: FnOnce(PathBuf) -> Fut,
         Fut: std::future::Future<Output = std::io::Result<()>>,
     {
-        let key = crate::accounts::session::new_token();
+        let key = crate::kit::token::new_token();
         match self {
             Storage::LocalDisk(root) => {
                 let dir = root.join(&key[..2]);
@@ -136,10 +136,13 @@ const FILE_REFERENCES: &[(&str, &str)] = &[
 /// The background sweep: abandoned registration drafts, then stored files no row names
 /// any more (deleted attachments, replaced videos, drafts just removed). Returns (drafts,
 /// files) removed. Safe on several instances at once.
-pub async fn sweep(db: &crate::db::Db, storage: &Storage) -> Result<(u64, usize), sqlx::Error> {
+pub async fn sweep(
+    db: &crate::kit::db::Db,
+    storage: &Storage,
+) -> Result<(u64, usize), sqlx::Error> {
     let drafts =
         sqlx::query("DELETE FROM registrations WHERE status = 'draft' AND created_at < $1")
-            .bind(crate::db::now() - DRAFT_DAYS * 24 * 3600)
+            .bind(crate::kit::db::now() - DRAFT_DAYS * 24 * 3600)
             .execute(db.pool())
             .await?
             .rows_affected();
@@ -360,6 +363,13 @@ pub fn clean_name(name: &str) -> String {
     } else {
         cleaned.trim().to_owned()
     }
+}
+
+/// A file to hand out: its name, its type and its bytes' key.
+pub struct StoredFile {
+    pub name: String,
+    pub content_type: String,
+    pub storage_key: String,
 }
 
 #[cfg(test)]

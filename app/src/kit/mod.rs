@@ -1,0 +1,22 @@
+//! Shared plumbing that knows no domain area: the database and its errors, the caller of a
+//! request, forms and their way back, files, mail, audit, text, money, time and CSV. Areas
+//! build on it; it never imports them (`architecture.rs` checks).
+
+pub mod audit;
+pub mod csv;
+#[cfg(feature = "ssr")]
+pub mod db;
+pub mod error;
+#[cfg(feature = "ssr")]
+pub mod files;
+pub mod forms;
+pub mod i18n;
+#[cfg(feature = "ssr")]
+pub mod mail;
+pub mod money;
+pub mod paging;
+pub mod request;
+#[cfg(feature = "ssr")]
+pub mod time;
+#[cfg(feature = "ssr")]
+pub mod token;

@@ -1,0 +1,335 @@
+//! What a server function knows about its caller, and the scope every provider query takes.
+
+use serde::{Deserialize, Serialize};
+
+/// A member's role inside one provider (domain.md, "Who uses it").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Role {
+    Admin,
+    CoAdmin,
+    User,
+}
+
+impl Role {
+    pub fn as_db(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::CoAdmin => "co_admin",
+            Role::User => "user",
+        }
+    }
+
+    /// Admins and co-admins answer bills (确认账单, 驳回); users only read them.
+    pub fn may_settle(self) -> bool {
+        matches!(self, Role::Admin | Role::CoAdmin)
+    }
+
+    pub fn from_db(value: &str) -> Option<Role> {
+        match value {
+            "admin" => Some(Role::Admin),
+            "co_admin" => Some(Role::CoAdmin),
+            "user" => Some(Role::User),
+            _ => None,
+        }
+    }
+
+    /// Translation key of the manual's label (管理员, 协同管理员, 用户).
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Role::Admin => "role.admin",
+            Role::CoAdmin => "role.co_admin",
+            Role::User => "role.user",
+        }
+    }
+
+    /// Inviting, editing, enabling and disabling members.
+    pub fn may_manage_users(self) -> bool {
+        matches!(self, Role::Admin | Role::CoAdmin)
+    }
+
+    /// Only the admin hands the admin role on (§5.1.4).
+    pub fn may_transfer_admin(self) -> bool {
+        self == Role::Admin
+    }
+
+    /// 确认账单 / 驳回: users may only read bills.
+    pub fn may_decide_bills(self) -> bool {
+        matches!(self, Role::Admin | Role::CoAdmin)
+    }
+
+    /// 立即申请 a higher tier.
+    pub fn may_apply_for_tier(self) -> bool {
+        matches!(self, Role::Admin | Role::CoAdmin)
+    }
+
+    /// Whether a member with this role may disable a member with role `target`.
+    /// Nobody disables the admin; disabling oneself is refused separately.
+    pub fn may_disable(self, target: Role) -> bool {
+        self.may_manage_users() && target != Role::Admin
+    }
+
+    /// The roles this role may give when inviting or editing: never admin, which only
+    /// changes hands by transfer.
+    pub fn grantable_roles(self) -> &'static [Role] {
+        if self.may_manage_users() {
+            &[Role::CoAdmin, Role::User]
+        } else {
+            &[]
+        }
+    }
+}
+
+/// The provider a request acts for. Every provider-owned query takes one, so no query can
+/// forget to filter by provider.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProviderScope {
+    pub provider_id: i64,
+    pub user_id: i64,
+    pub role: Role,
+}
+
+/// The client's address, put in the request's extensions by the server.
+#[derive(Debug, Clone)]
+pub struct ClientIp(pub String);
+
+/// Settings the pages and server functions need from the server's configuration.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub public_url: String,
+    /// Cookies get `Secure` when the portal is served over HTTPS.
+    pub secure_cookies: bool,
+    /// Days the customer has to answer a stage submitted for acceptance.
+    pub acceptance_days: i64,
+    /// Whether an OIDC identity provider (Azure AD) is configured: the AAD tab signs in.
+    pub oidc_enabled: bool,
+    /// The identity provider's origin (`https://login.microsoftonline.com`), where forms
+    /// may lead: linking an identity continues there.
+    pub oidc_origin: Option<String>,
+    /// Whether SMTP delivers mail. Without it (development) the mail log shows mails whole,
+    /// links included; with it, live links never show there.
+    pub mail_delivery: bool,
+}
+
+/// The value of cookie `name` in a request's headers.
+#[cfg(feature = "ssr")]
+pub fn cookie_value(headers: &http::HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value.to_owned())
+}
+
+/// The signed-in user of a request, resolved once by the server's middleware and read by
+/// pages and server functions from the request's extensions.
+#[cfg(feature = "ssr")]
+#[derive(Debug, Clone)]
+pub struct AuthContext {
+    pub session_id: String,
+    pub user_id: i64,
+    pub email: String,
+    pub name: String,
+    pub is_operator: bool,
+    /// The provider selected in this session, while the membership is active (and, where
+    /// the provider requires a second factor, while the user has one).
+    pub provider: Option<CurrentProvider>,
+    /// The selected provider requires two-factor sign-in and this user has not set it up.
+    pub two_factor_required: bool,
+}
+
+#[cfg(feature = "ssr")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CurrentProvider {
+    pub provider_id: i64,
+    pub role: Role,
+}
+
+#[cfg(feature = "ssr")]
+pub use ssr::*;
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use super::*;
+    use crate::kit::db::Db;
+    use crate::kit::error::AppError;
+    use axum::extract::FromRequestParts;
+    use leptos::prelude::use_context;
+
+    fn parts() -> Result<http::request::Parts, AppError> {
+        use_context::<http::request::Parts>().ok_or(AppError::Internal)
+    }
+
+    pub fn db() -> Result<Db, AppError> {
+        use_context::<Db>().ok_or(AppError::Internal)
+    }
+
+    pub fn settings() -> Result<Settings, AppError> {
+        use_context::<Settings>().ok_or(AppError::Internal)
+    }
+
+    pub fn client_ip() -> String {
+        parts()
+            .ok()
+            .and_then(|p| p.extensions.get::<ClientIp>().map(|ip| ip.0.clone()))
+            .unwrap_or_default()
+    }
+
+    pub fn user_agent() -> String {
+        parts()
+            .ok()
+            .and_then(|p| {
+                p.headers
+                    .get(http::header::USER_AGENT)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_owned)
+            })
+            .unwrap_or_default()
+    }
+
+    /// The signed-in user, or Unauthorized.
+    pub fn auth() -> Result<AuthContext, AppError> {
+        parts()?
+            .extensions
+            .get::<AuthContext>()
+            .cloned()
+            .ok_or(AppError::Unauthorized)
+    }
+
+    /// A signed-in member acting for their current provider, or Forbidden.
+    pub fn provider_scope() -> Result<(AuthContext, ProviderScope), AppError> {
+        let auth = auth()?;
+        let current = auth.provider.ok_or(AppError::Forbidden)?;
+        let scope = ProviderScope {
+            provider_id: current.provider_id,
+            user_id: auth.user_id,
+            role: current.role,
+        };
+        Ok((auth, scope))
+    }
+
+    /// A signed-in platform operator, or Forbidden.
+    pub fn operator() -> Result<AuthContext, AppError> {
+        let auth = auth()?;
+        if auth.is_operator {
+            Ok(auth)
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    /// A signed-in member acting for their current provider, for plain axum routes
+    /// (downloads, uploads, exports); refused as `AppError` (sign in, or 403).
+    pub struct Member {
+        pub auth: AuthContext,
+        pub scope: ProviderScope,
+    }
+
+    impl<S: Send + Sync> FromRequestParts<S> for Member {
+        type Rejection = AppError;
+
+        async fn from_request_parts(
+            parts: &mut http::request::Parts,
+            _state: &S,
+        ) -> Result<Self, AppError> {
+            let auth = signed_in(parts)?;
+            let current = auth.provider.ok_or(AppError::Forbidden)?;
+            let scope = ProviderScope {
+                provider_id: current.provider_id,
+                user_id: auth.user_id,
+                role: current.role,
+            };
+            Ok(Member { auth, scope })
+        }
+    }
+
+    /// A signed-in platform operator, for plain axum routes.
+    pub struct Operator(pub AuthContext);
+
+    impl<S: Send + Sync> FromRequestParts<S> for Operator {
+        type Rejection = AppError;
+
+        async fn from_request_parts(
+            parts: &mut http::request::Parts,
+            _state: &S,
+        ) -> Result<Self, AppError> {
+            let auth = signed_in(parts)?;
+            if auth.is_operator {
+                Ok(Operator(auth))
+            } else {
+                Err(AppError::Forbidden)
+            }
+        }
+    }
+
+    /// Whose records a plain route reads: the member's provider, or on the platform's routes
+    /// (`PLATFORM`) any provider's, for an operator.
+    pub struct RealmOwner<const PLATFORM: bool>(pub crate::kit::db::Owner);
+
+    impl<S: Send + Sync, const PLATFORM: bool> FromRequestParts<S> for RealmOwner<PLATFORM> {
+        type Rejection = AppError;
+
+        async fn from_request_parts(
+            parts: &mut http::request::Parts,
+            state: &S,
+        ) -> Result<Self, AppError> {
+            use crate::kit::db::Owner;
+            Ok(RealmOwner(if PLATFORM {
+                Operator::from_request_parts(parts, state).await?;
+                Owner::Platform
+            } else {
+                Owner::Provider(
+                    Member::from_request_parts(parts, state)
+                        .await?
+                        .scope
+                        .provider_id,
+                )
+            }))
+        }
+    }
+
+    fn signed_in(parts: &http::request::Parts) -> Result<AuthContext, AppError> {
+        parts
+            .extensions
+            .get::<AuthContext>()
+            .cloned()
+            .ok_or(AppError::Unauthorized)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::kit::request::Role;
+
+    #[test]
+    fn roles_round_trip_through_storage() {
+        for role in [Role::Admin, Role::CoAdmin, Role::User] {
+            assert_eq!(Role::from_db(role.as_db()), Some(role));
+        }
+        assert_eq!(Role::from_db("owner"), None);
+    }
+
+    #[test]
+    fn permissions_follow_the_roles_table() {
+        assert!(Role::Admin.may_transfer_admin());
+        assert!(!Role::CoAdmin.may_transfer_admin());
+        assert!(!Role::User.may_transfer_admin());
+
+        assert!(Role::CoAdmin.may_manage_users());
+        assert!(!Role::User.may_manage_users());
+
+        assert!(Role::CoAdmin.may_decide_bills());
+        assert!(!Role::User.may_decide_bills());
+        assert!(!Role::User.may_apply_for_tier());
+
+        assert!(!Role::CoAdmin.may_disable(Role::Admin));
+        assert!(Role::CoAdmin.may_disable(Role::User));
+        assert!(Role::Admin.may_disable(Role::CoAdmin));
+        assert!(!Role::User.may_disable(Role::User));
+
+        assert!(!Role::Admin.grantable_roles().contains(&Role::Admin));
+        assert!(Role::User.grantable_roles().is_empty());
+    }
+}
