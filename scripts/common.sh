@@ -8,7 +8,7 @@ export PATH="$ROOT/scripts/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
 TRUNK_VERSION=0.21.14
 
-log() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+log() { printf '\n\033[1m==> %s\033[0m (%d s in)\n' "$*" "$SECONDS"; }
 die() { printf '\033[31merror:\033[0m %s\n' "$*" >&2; exit 1; }
 
 is_root() { [ "$(id -u)" -eq 0 ]; }
@@ -69,5 +69,5 @@ build_release() {
   trunk build --release
   node scripts/bundle-size.mjs target/site/pkg
   log "Building the server (release)"
-  cargo build -p server --release
+  cargo build --locked -p server --release
 }

@@ -102,16 +102,16 @@ log "Formatting"
 cargo fmt --all -- --check
 
 log "Lints (clippy, per package and feature set)"
-cargo clippy -p app --features ssr --all-targets -- -D warnings
-cargo clippy -p server --all-targets -- -D warnings
+cargo clippy --locked -p app --features ssr --all-targets -- -D warnings
+cargo clippy --locked -p server --all-targets -- -D warnings
 ensure_build_tools
-cargo clippy -p app --features hydrate --target wasm32-unknown-unknown -- -D warnings
-cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+cargo clippy --locked -p app --features hydrate --target wasm32-unknown-unknown -- -D warnings
+cargo clippy --locked -p frontend --target wasm32-unknown-unknown -- -D warnings
 
 log "Unit tests and integration tests (SQLite and PostgreSQL)"
 command -v cargo-nextest >/dev/null || cargo install --locked cargo-nextest --version 0.9.143
-cargo nextest run -p app --features ssr
-cargo nextest run -p server
+cargo nextest run --locked -p app --features ssr
+cargo nextest run --locked -p server
 
 build_release
 
