@@ -165,6 +165,7 @@ mod ssr {
 /// Home page data, scoped to the session's current provider; `month` as 2019-12.
 #[server(endpoint = "home")]
 pub async fn get_home(month: Option<String>) -> Result<HomeData, AppError> {
+    use crate::kit::code::Code;
     use crate::kit::request::{db, provider_scope};
     use sqlx::Row;
 

@@ -1,6 +1,7 @@
 //! The portal frame (§2.5): logo, collapsible left navigation, user menu, footer; and the
 //! pages every realm shares: coming soon, not found, forbidden.
 
+use crate::kit::code::Code;
 use crate::kit::error::AppError;
 use crate::kit::i18n::{use_locale, Locale};
 use crate::kit::request::Role;

@@ -9,8 +9,8 @@
 use crate::AppState;
 use app::accounts::login::ssr::{complete, cookie, Refused};
 use app::accounts::session;
+use app::kit::cookie::cookie_value;
 use app::kit::db::now;
-use app::kit::request::cookie_value;
 use app::kit::token::hash_token;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};

@@ -314,7 +314,7 @@ fn set_cookie(value: String) -> Result<(), AppError> {
 #[cfg(feature = "ssr")]
 fn request_cookie(name: &str) -> Option<String> {
     use_context::<http::request::Parts>()
-        .and_then(|parts| crate::kit::request::cookie_value(&parts.headers, name))
+        .and_then(|parts| crate::kit::cookie::cookie_value(&parts.headers, name))
 }
 
 /// A fresh slider challenge for the login form.

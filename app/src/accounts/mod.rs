@@ -47,6 +47,7 @@ pub fn safe_next(next: Option<&str>) -> Option<&str> {
 
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {
+    use crate::kit::code::Code;
     use crate::kit::db::Db;
     use crate::kit::request::Role;
     use crate::shell::MembershipView;

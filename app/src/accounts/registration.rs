@@ -2,6 +2,7 @@
 //! binding, done) and the platform reviews: approval creates the provider and its admin
 //! membership and sends the invitation; rejection sends the reason.
 
+use crate::kit::code::Code;
 use crate::kit::error::AppError;
 use crate::kit::forms::{feedback, FieldMessage, FormMessage};
 use crate::kit::i18n::use_locale;
@@ -15,7 +16,19 @@ pub const MAX_FILE_BYTES: usize = 10 * 1024 * 1024;
 /// The whole step-1 request (files and fields).
 pub const UPLOAD_LIMIT: usize = MAX_FILES * MAX_FILE_BYTES + 64 * 1024;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum RegistrationStatus {
     Draft,
     Pending,
@@ -23,30 +36,8 @@ pub enum RegistrationStatus {
     Rejected,
 }
 
-impl RegistrationStatus {
-    pub fn as_db(self) -> &'static str {
-        match self {
-            Self::Draft => "draft",
-            Self::Pending => "pending",
-            Self::Approved => "approved",
-            Self::Rejected => "rejected",
-        }
-    }
-
-    pub fn from_db(value: &str) -> Option<Self> {
-        [Self::Draft, Self::Pending, Self::Approved, Self::Rejected]
-            .into_iter()
-            .find(|s| s.as_db() == value)
-    }
-
-    pub fn label_key(self) -> &'static str {
-        match self {
-            Self::Draft => "registration.status.draft",
-            Self::Pending => "registration.status.pending",
-            Self::Approved => "registration.status.approved",
-            Self::Rejected => "registration.status.rejected",
-        }
-    }
+impl Code for RegistrationStatus {
+    const LABELS: Option<&'static str> = Some("registration.status");
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -964,5 +955,27 @@ pub fn PlatformRegistrationPage() -> impl IntoView {
                 })}
             </Suspense>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kit::code::{codes, missing_labels};
+
+    /// The stored codes must never change with a renamed variant.
+    #[test]
+    fn registration_statuses_keep_their_codes_and_labels() {
+        assert_eq!(
+            codes::<RegistrationStatus>(),
+            ["draft", "pending", "approved", "rejected"]
+        );
+        assert_eq!(RegistrationStatus::from_db("submitted"), None);
+        assert_eq!(
+            RegistrationStatus::Pending.label_key(),
+            "registration.status.pending"
+        );
+        let missing = missing_labels::<RegistrationStatus>();
+        assert!(missing.is_empty(), "{missing:?}");
     }
 }

@@ -96,6 +96,7 @@ pub async fn change_password(
 #[server(endpoint = "security_status")]
 pub async fn get_security_status() -> Result<SecurityStatus, AppError> {
     use crate::accounts::two_factor;
+    use crate::kit::code::Code;
     use crate::kit::request::Role;
     use crate::kit::request::{auth, db};
     use sqlx::Row;

@@ -2,8 +2,9 @@
 //! The cookie holds a random token; the table holds only its SHA-256, so a leaked database
 //! dump signs nobody in.
 
+use crate::kit::code::Code;
+use crate::kit::cookie::cookie_value;
 use crate::kit::db::{now, Db};
-use crate::kit::request::cookie_value;
 use crate::kit::request::{AuthContext, CurrentProvider, Role};
 use crate::kit::token::{hash_token, new_token};
 use sqlx::Row;

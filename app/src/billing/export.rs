@@ -5,6 +5,7 @@
 
 use super::model::{format_totals, BillStatus, BillTotals, Period};
 use super::queries::{self, bind_all, head, lines_of, ListFilter, StoredLine};
+use crate::kit::code::Code;
 use crate::kit::csv::csv_record;
 use crate::kit::db::Db;
 use crate::kit::db::Owner;

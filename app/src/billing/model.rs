@@ -1,12 +1,26 @@
 //! Settlement bills: their states, the only moves between them, and the arithmetic every
 //! view of a bill shares (domain.md, "Bill" and "Money"). Plain Rust, unit-tested.
 
+use crate::kit::code::Code;
 use crate::kit::money::{Currency, Money, Totals};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// 账单状态.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// 账单状态, declared in the order of the list's status filter (§6.1.1).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum BillStatus {
     /// 未分账: generated, not yet sent to the provider.
     Unsettled,
@@ -20,16 +34,12 @@ pub enum BillStatus {
     Disputed,
 }
 
-impl BillStatus {
-    /// In the order of the list's status filter (§6.1.1).
-    pub const ALL: [BillStatus; 5] = [
-        BillStatus::Unsettled,
-        BillStatus::Confirming,
-        BillStatus::AwaitingPayout,
-        BillStatus::Completed,
-        BillStatus::Disputed,
-    ];
+/// Labels: 未分账, 确认中, 待打款, 已完成, 已驳回.
+impl Code for BillStatus {
+    const LABELS: Option<&'static str> = Some("bill.status");
+}
 
+impl BillStatus {
     /// The progress bar of the detail page (§6.1.3).
     pub const PROGRESS: [BillStatus; 4] = [
         BillStatus::Unsettled,
@@ -37,31 +47,6 @@ impl BillStatus {
         BillStatus::AwaitingPayout,
         BillStatus::Completed,
     ];
-
-    pub fn as_db(self) -> &'static str {
-        match self {
-            BillStatus::Unsettled => "unsettled",
-            BillStatus::Confirming => "confirming",
-            BillStatus::AwaitingPayout => "awaiting_payout",
-            BillStatus::Completed => "completed",
-            BillStatus::Disputed => "disputed",
-        }
-    }
-
-    pub fn from_db(value: &str) -> Option<BillStatus> {
-        BillStatus::ALL.into_iter().find(|s| s.as_db() == value)
-    }
-
-    /// 未分账, 确认中, 待打款, 已完成, 已驳回.
-    pub fn label_key(self) -> &'static str {
-        match self {
-            BillStatus::Unsettled => "bill.status.unsettled",
-            BillStatus::Confirming => "bill.status.confirming",
-            BillStatus::AwaitingPayout => "bill.status.awaiting_payout",
-            BillStatus::Completed => "bill.status.completed",
-            BillStatus::Disputed => "bill.status.disputed",
-        }
-    }
 
     /// Where a bill in this state stands on the progress bar; a disputed bill is back at
     /// the provider's confirmation step.
@@ -80,8 +65,20 @@ impl BillStatus {
     }
 }
 
-/// What the platform or the provider asks of a bill.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// What the platform or the provider asks of a bill; stored in the bill's history.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum BillAction {
     /// The platform sends the bill to the provider.
     Send,
@@ -92,20 +89,16 @@ pub enum BillAction {
     /// The platform sends a revised version back after a 驳回.
     Revise,
     /// The platform records the payout.
+    #[strum(serialize = "payout")]
     RecordPayout,
 }
 
-impl BillAction {
-    pub fn as_db(self) -> &'static str {
-        match self {
-            BillAction::Send => "send",
-            BillAction::Confirm => "confirm",
-            BillAction::Reject => "reject",
-            BillAction::Revise => "revise",
-            BillAction::RecordPayout => "payout",
-        }
-    }
+/// No labels of its own: the audit log names an action by its `audit.bill_<code>` key.
+impl Code for BillAction {
+    const LABELS: Option<&'static str> = None;
+}
 
+impl BillAction {
     /// Whether the provider side takes this action (else the platform does).
     pub fn by_provider(self) -> bool {
         matches!(self, BillAction::Confirm | BillAction::Reject)
@@ -348,7 +341,7 @@ mod tests {
             (S::Disputed, A::Revise),
             (S::AwaitingPayout, A::RecordPayout),
         ];
-        for from in S::ALL {
+        for from in S::all() {
             for action in [A::Send, A::Confirm, A::Reject, A::Revise, A::RecordPayout] {
                 if !allowed.contains(&(from, action)) {
                     assert_eq!(from.apply(action), Err(ForbiddenMove { from, action }));
@@ -368,10 +361,39 @@ mod tests {
 
     #[test]
     fn statuses_round_trip_through_the_database_text() {
-        for s in BillStatus::ALL {
+        for s in BillStatus::all() {
             assert_eq!(BillStatus::from_db(s.as_db()), Some(s));
         }
         assert_eq!(BillStatus::from_db("paid"), None);
+    }
+
+    /// The stored codes must never change with a renamed variant; a payout is stored as
+    /// "payout", not after its variant.
+    #[test]
+    fn statuses_and_actions_keep_their_codes_and_labels() {
+        use crate::kit::code::{codes, missing_labels};
+        assert_eq!(
+            codes::<BillStatus>(),
+            [
+                "unsettled",
+                "confirming",
+                "awaiting_payout",
+                "completed",
+                "disputed"
+            ]
+        );
+        assert_eq!(
+            codes::<BillAction>(),
+            ["send", "confirm", "reject", "revise", "payout"]
+        );
+        assert_eq!(BillAction::RecordPayout.as_db(), "payout");
+        assert_eq!(BillAction::from_db("record_payout"), None);
+        assert_eq!(
+            BillStatus::AwaitingPayout.label_key(),
+            "bill.status.awaiting_payout"
+        );
+        let missing = missing_labels::<BillStatus>();
+        assert!(missing.is_empty(), "{missing:?}");
     }
 
     fn line(no: &str, total: &str, paid: &str, currency: Currency) -> BillLine {

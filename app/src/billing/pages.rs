@@ -5,6 +5,7 @@
 use super::model::BillStatus;
 use super::platform::*;
 use super::*;
+use crate::kit::code::Code;
 use crate::kit::forms::{feedback, refetch_on_success, FieldMessage, FormMessage};
 use crate::kit::i18n::{use_locale, Locale};
 use crate::shell::{dash, href, ErrorPage};
@@ -101,7 +102,7 @@ fn BillList(
                 <span>{locale.t("bill.column.status")}</span>
                 <select name="status">
                     <option value="">{locale.t("common.all")}</option>
-                    {BillStatus::ALL.into_iter().map(|s| {
+                    {BillStatus::all().map(|s| {
                         let selected = status == s.as_db();
                         view! { <option value=s.as_db() selected=selected>{locale.t(s.label_key())}</option> }
                     }).collect_view()}

@@ -7,6 +7,7 @@ use super::model::{
 };
 use super::*;
 use crate::kit::audit::{self, Entry};
+use crate::kit::code::Code;
 use crate::kit::db::Owner;
 use crate::kit::db::{now, Db};
 use crate::kit::mail::{enqueue, render};

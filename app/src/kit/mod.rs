@@ -3,6 +3,9 @@
 //! build on it; it never imports them (`architecture.rs` checks).
 
 pub mod audit;
+pub mod code;
+#[cfg(feature = "ssr")]
+pub mod cookie;
 pub mod csv;
 #[cfg(feature = "ssr")]
 pub mod db;

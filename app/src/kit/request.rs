@@ -1,45 +1,37 @@
 //! What a server function knows about its caller, and the scope every provider query takes.
 
+use crate::kit::code::Code;
 use serde::{Deserialize, Serialize};
 
 /// A member's role inside one provider (domain.md, "Who uses it").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum Role {
     Admin,
     CoAdmin,
     User,
 }
 
-impl Role {
-    pub fn as_db(self) -> &'static str {
-        match self {
-            Role::Admin => "admin",
-            Role::CoAdmin => "co_admin",
-            Role::User => "user",
-        }
-    }
+/// Labels: 管理员, 协同管理员, 用户.
+impl Code for Role {
+    const LABELS: Option<&'static str> = Some("role");
+}
 
+impl Role {
     /// Admins and co-admins answer bills (确认账单, 驳回); users only read them.
     pub fn may_settle(self) -> bool {
         matches!(self, Role::Admin | Role::CoAdmin)
-    }
-
-    pub fn from_db(value: &str) -> Option<Role> {
-        match value {
-            "admin" => Some(Role::Admin),
-            "co_admin" => Some(Role::CoAdmin),
-            "user" => Some(Role::User),
-            _ => None,
-        }
-    }
-
-    /// Translation key of the manual's label (管理员, 协同管理员, 用户).
-    pub fn label_key(self) -> &'static str {
-        match self {
-            Role::Admin => "role.admin",
-            Role::CoAdmin => "role.co_admin",
-            Role::User => "role.user",
-        }
     }
 
     /// Inviting, editing, enabling and disabling members.
@@ -108,19 +100,6 @@ pub struct Settings {
     /// Whether SMTP delivers mail. Without it (development) the mail log shows mails whole,
     /// links included; with it, live links never show there.
     pub mail_delivery: bool,
-}
-
-/// The value of cookie `name` in a request's headers.
-#[cfg(feature = "ssr")]
-pub fn cookie_value(headers: &http::HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(key, _)| *key == name)
-        .map(|(_, value)| value.to_owned())
 }
 
 /// The signed-in user of a request, resolved once by the server's middleware and read by
@@ -301,6 +280,7 @@ mod ssr {
 
 #[cfg(test)]
 mod tests {
+    use crate::kit::code::Code;
     use crate::kit::request::Role;
 
     #[test]
@@ -309,6 +289,18 @@ mod tests {
             assert_eq!(Role::from_db(role.as_db()), Some(role));
         }
         assert_eq!(Role::from_db("owner"), None);
+    }
+
+    /// The stored codes must never change with a renamed variant.
+    #[test]
+    fn roles_keep_their_stored_codes_and_labels() {
+        use crate::kit::code::{codes, missing_labels};
+        assert_eq!(codes::<Role>(), ["admin", "co_admin", "user"]);
+        assert_eq!(Role::from_db("co-admin"), None);
+        assert_eq!(Role::from_db("Admin"), None);
+        assert_eq!(Role::CoAdmin.label_key(), "role.co_admin");
+        let missing = missing_labels::<Role>();
+        assert!(missing.is_empty(), "{missing:?}");
     }
 
     #[test]

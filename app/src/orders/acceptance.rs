@@ -232,6 +232,7 @@ pub use ssr::{deadlines, notify_provider};
 #[cfg(feature = "ssr")]
 mod ssr {
     use super::{AcceptanceView, LinkState};
+    use crate::kit::code::Code;
     use crate::kit::db::{now, Db};
     use crate::kit::error::AppError;
     use crate::kit::mail::{enqueue, render};

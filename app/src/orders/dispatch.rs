@@ -4,6 +4,7 @@
 #![allow(clippy::too_many_arguments)]
 
 use super::model::WorkOrderStatus;
+use crate::kit::code::Code;
 use crate::kit::error::AppError;
 use crate::kit::forms::{feedback, FieldMessage, FormMessage};
 use crate::kit::i18n::use_locale;

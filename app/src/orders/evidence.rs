@@ -2,6 +2,7 @@
 //! downloaded by the provider and by the customer through the acceptance link.
 
 use super::queries::{editable_work_order, milestone_of, record, Event};
+use crate::kit::code::Code;
 use crate::kit::db::{now, Db};
 use crate::kit::error::AppError;
 use crate::kit::files::StoredFile;

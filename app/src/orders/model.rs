@@ -1,10 +1,24 @@
 //! Work orders and milestones: their states and the only moves between them (domain.md,
 //! "State machines"). Plain Rust, shared by both sides and unit-tested.
 
+use crate::kit::code::Code;
 use serde::{Deserialize, Serialize};
 
 /// 订单状态 of a work order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum WorkOrderStatus {
     AwaitingPayment,
     AwaitingAcceptance,
@@ -14,45 +28,12 @@ pub enum WorkOrderStatus {
     Rejected,
 }
 
+/// Labels: 待付款, 待接单, 实施中, 部分验收, 已完成, 已拒绝.
+impl Code for WorkOrderStatus {
+    const LABELS: Option<&'static str> = Some("wo.status");
+}
+
 impl WorkOrderStatus {
-    pub const ALL: [WorkOrderStatus; 6] = [
-        WorkOrderStatus::AwaitingPayment,
-        WorkOrderStatus::AwaitingAcceptance,
-        WorkOrderStatus::InProgress,
-        WorkOrderStatus::PartiallyAccepted,
-        WorkOrderStatus::Completed,
-        WorkOrderStatus::Rejected,
-    ];
-
-    pub fn as_db(self) -> &'static str {
-        match self {
-            WorkOrderStatus::AwaitingPayment => "awaiting_payment",
-            WorkOrderStatus::AwaitingAcceptance => "awaiting_acceptance",
-            WorkOrderStatus::InProgress => "in_progress",
-            WorkOrderStatus::PartiallyAccepted => "partially_accepted",
-            WorkOrderStatus::Completed => "completed",
-            WorkOrderStatus::Rejected => "rejected",
-        }
-    }
-
-    pub fn from_db(value: &str) -> Option<WorkOrderStatus> {
-        WorkOrderStatus::ALL
-            .into_iter()
-            .find(|s| s.as_db() == value)
-    }
-
-    /// 待付款, 待接单, 实施中, 部分验收, 已完成, 已拒绝.
-    pub fn label_key(self) -> &'static str {
-        match self {
-            WorkOrderStatus::AwaitingPayment => "wo.status.awaiting_payment",
-            WorkOrderStatus::AwaitingAcceptance => "wo.status.awaiting_acceptance",
-            WorkOrderStatus::InProgress => "wo.status.in_progress",
-            WorkOrderStatus::PartiallyAccepted => "wo.status.partially_accepted",
-            WorkOrderStatus::Completed => "wo.status.completed",
-            WorkOrderStatus::Rejected => "wo.status.rejected",
-        }
-    }
-
     /// Milestones are planned and delivered while the work is under way.
     pub fn milestones_editable(self) -> bool {
         matches!(
@@ -111,7 +92,19 @@ impl WorkOrderStatus {
 }
 
 /// 交付状态 of a milestone.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum MilestoneStatus {
     NotStarted,
     InProgress,
@@ -131,39 +124,12 @@ pub enum MilestoneAction {
     CustomerReject,
 }
 
+/// Labels: 未开始, 进行中, 待验收, 已验收.
+impl Code for MilestoneStatus {
+    const LABELS: Option<&'static str> = Some("ms.status");
+}
+
 impl MilestoneStatus {
-    pub const ALL: [MilestoneStatus; 4] = [
-        MilestoneStatus::NotStarted,
-        MilestoneStatus::InProgress,
-        MilestoneStatus::AwaitingAcceptance,
-        MilestoneStatus::Accepted,
-    ];
-
-    pub fn as_db(self) -> &'static str {
-        match self {
-            MilestoneStatus::NotStarted => "not_started",
-            MilestoneStatus::InProgress => "in_progress",
-            MilestoneStatus::AwaitingAcceptance => "awaiting_acceptance",
-            MilestoneStatus::Accepted => "accepted",
-        }
-    }
-
-    pub fn from_db(value: &str) -> Option<MilestoneStatus> {
-        MilestoneStatus::ALL
-            .into_iter()
-            .find(|s| s.as_db() == value)
-    }
-
-    /// 未开始, 进行中, 待验收, 已验收.
-    pub fn label_key(self) -> &'static str {
-        match self {
-            MilestoneStatus::NotStarted => "ms.status.not_started",
-            MilestoneStatus::InProgress => "ms.status.in_progress",
-            MilestoneStatus::AwaitingAcceptance => "ms.status.awaiting_acceptance",
-            MilestoneStatus::Accepted => "ms.status.accepted",
-        }
-    }
-
     /// A stage can be edited, moved or deleted until the customer has it: not while it
     /// awaits their answer, and never once accepted.
     pub fn editable(self) -> bool {
@@ -303,7 +269,7 @@ mod tests {
             (W::AwaitingAcceptance, A::Accept, W::InProgress),
             (W::AwaitingAcceptance, A::Decline, W::Rejected),
         ];
-        for from in W::ALL {
+        for from in W::all() {
             for action in [A::MarkPaid, A::Accept, A::Decline] {
                 let expected = allowed
                     .iter()
@@ -344,7 +310,7 @@ mod tests {
             MA::CustomerAccept,
             MA::CustomerReject,
         ];
-        for from in M::ALL {
+        for from in M::all() {
             for action in actions {
                 let expected = allowed
                     .iter()
@@ -363,13 +329,44 @@ mod tests {
 
     #[test]
     fn statuses_round_trip_through_storage() {
-        for s in W::ALL {
+        for s in W::all() {
             assert_eq!(W::from_db(s.as_db()), Some(s));
         }
-        for s in M::ALL {
+        for s in M::all() {
             assert_eq!(M::from_db(s.as_db()), Some(s));
         }
         assert_eq!(W::from_db("paid"), None);
+    }
+
+    /// The stored codes must never change with a renamed variant.
+    #[test]
+    fn statuses_keep_their_codes_and_labels() {
+        use crate::kit::code::{codes, missing_labels};
+        assert_eq!(
+            codes::<W>(),
+            [
+                "awaiting_payment",
+                "awaiting_acceptance",
+                "in_progress",
+                "partially_accepted",
+                "completed",
+                "rejected"
+            ]
+        );
+        assert_eq!(
+            codes::<M>(),
+            [
+                "not_started",
+                "in_progress",
+                "awaiting_acceptance",
+                "accepted"
+            ]
+        );
+        assert_eq!(W::AwaitingPayment.label_key(), "wo.status.awaiting_payment");
+        assert_eq!(M::NotStarted.label_key(), "ms.status.not_started");
+        let mut missing = missing_labels::<W>();
+        missing.extend(missing_labels::<M>());
+        assert!(missing.is_empty(), "{missing:?}");
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 use super::model::{MilestoneStatus, WorkOrderStatus};
 use super::*;
+use crate::kit::code::Code;
 use crate::kit::forms::{feedback, refetch_on_success, FieldMessage, FormMessage};
 use crate::kit::i18n::{use_locale, Locale};
 use crate::shell::{dash, ErrorPage};

@@ -8,6 +8,7 @@ use super::{
     EventView, FileView, MilestoneCommand, MilestoneView, WorkOrderDetail, WorkOrderPage,
     WorkOrderRow, PAGE_SIZE,
 };
+use crate::kit::code::Code;
 use crate::kit::db::Owner;
 use crate::kit::db::{now, Db};
 use crate::kit::error::AppError;
@@ -274,7 +275,7 @@ pub async fn list(
     counts_sql.push(" GROUP BY wo.status");
     let counted = counts_sql.fetch_all(db).await?;
     let mut counts = Vec::new();
-    for s in WorkOrderStatus::ALL {
+    for s in WorkOrderStatus::all() {
         let mut n = 0;
         for row in &counted {
             if status(row)? == s {

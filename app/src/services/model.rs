@@ -1,13 +1,27 @@
 //! Service items: the review states, the only moves between them (domain.md, "Service
 //! item"), and the price arithmetic of plans. Plain Rust, unit-tested.
 
+use crate::kit::code::Code;
 use crate::kit::money::{tax_inclusive, Currency, Money};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::str::FromStr;
 
 /// 审核状态.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum ServiceStatus {
     /// 待提交: never submitted.
     Draft,
@@ -23,43 +37,12 @@ pub enum ServiceStatus {
     Delisted,
 }
 
+/// Labels: 待提交, 待审核, 通过, 已拒绝, 下架申请, 已下架.
+impl Code for ServiceStatus {
+    const LABELS: Option<&'static str> = Some("svc.status");
+}
+
 impl ServiceStatus {
-    pub const ALL: [ServiceStatus; 6] = [
-        ServiceStatus::Draft,
-        ServiceStatus::PendingReview,
-        ServiceStatus::Approved,
-        ServiceStatus::Rejected,
-        ServiceStatus::DelistRequested,
-        ServiceStatus::Delisted,
-    ];
-
-    pub fn as_db(self) -> &'static str {
-        match self {
-            ServiceStatus::Draft => "draft",
-            ServiceStatus::PendingReview => "pending_review",
-            ServiceStatus::Approved => "approved",
-            ServiceStatus::Rejected => "rejected",
-            ServiceStatus::DelistRequested => "delist_requested",
-            ServiceStatus::Delisted => "delisted",
-        }
-    }
-
-    pub fn from_db(value: &str) -> Option<ServiceStatus> {
-        ServiceStatus::ALL.into_iter().find(|s| s.as_db() == value)
-    }
-
-    /// 待提交, 待审核, 通过, 已拒绝, 下架申请, 已下架.
-    pub fn label_key(self) -> &'static str {
-        match self {
-            ServiceStatus::Draft => "svc.status.draft",
-            ServiceStatus::PendingReview => "svc.status.pending_review",
-            ServiceStatus::Approved => "svc.status.approved",
-            ServiceStatus::Rejected => "svc.status.rejected",
-            ServiceStatus::DelistRequested => "svc.status.delist_requested",
-            ServiceStatus::Delisted => "svc.status.delisted",
-        }
-    }
-
     /// Whether 保存 (and SKU, plan and attachment changes) is allowed, or why not: an
     /// approved item only after delisting (§4.1.3); one under review not at all, so the
     /// platform decides on exactly the version it was sent.
@@ -86,8 +69,20 @@ impl ServiceStatus {
     }
 }
 
-/// A move of the review workflow and who may make it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// A move of the review workflow and who may make it; stored in the review history.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum ReviewAction {
     /// 提交审核 (provider).
     Submit,
@@ -103,18 +98,12 @@ pub enum ReviewAction {
     RefuseDelisting,
 }
 
-impl ReviewAction {
-    pub fn as_db(self) -> &'static str {
-        match self {
-            ReviewAction::Submit => "submit",
-            ReviewAction::Approve => "approve",
-            ReviewAction::Reject => "reject",
-            ReviewAction::RequestDelisting => "request_delisting",
-            ReviewAction::ApproveDelisting => "approve_delisting",
-            ReviewAction::RefuseDelisting => "refuse_delisting",
-        }
-    }
+/// No labels of its own: the audit log names a move by its `audit.svc_<code>` key.
+impl Code for ReviewAction {
+    const LABELS: Option<&'static str> = None;
+}
 
+impl ReviewAction {
     pub fn by_platform(self) -> bool {
         matches!(
             self,
@@ -146,7 +135,19 @@ impl ReviewAction {
 }
 
 /// How a plan is paid.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum BillingMode {
     /// 一次性.
     OneTime,
@@ -156,32 +157,8 @@ pub enum BillingMode {
     Installments,
 }
 
-impl BillingMode {
-    pub const ALL: [BillingMode; 3] = [
-        BillingMode::OneTime,
-        BillingMode::Monthly,
-        BillingMode::Installments,
-    ];
-
-    pub fn as_db(self) -> &'static str {
-        match self {
-            BillingMode::OneTime => "one_time",
-            BillingMode::Monthly => "monthly",
-            BillingMode::Installments => "installments",
-        }
-    }
-
-    pub fn from_db(value: &str) -> Option<BillingMode> {
-        BillingMode::ALL.into_iter().find(|m| m.as_db() == value)
-    }
-
-    pub fn label_key(self) -> &'static str {
-        match self {
-            BillingMode::OneTime => "svc.mode.one_time",
-            BillingMode::Monthly => "svc.mode.monthly",
-            BillingMode::Installments => "svc.mode.installments",
-        }
-    }
+impl Code for BillingMode {
+    const LABELS: Option<&'static str> = Some("svc.mode");
 }
 
 pub const MAX_INSTALLMENTS: i64 = 60;
@@ -346,7 +323,49 @@ pub fn percent_text(rate: Decimal) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::kit::code::{codes, missing_labels};
     use ServiceStatus as S;
+
+    /// The stored codes must never change with a renamed variant.
+    #[test]
+    fn statuses_actions_and_modes_keep_their_codes_and_labels() {
+        assert_eq!(
+            codes::<ServiceStatus>(),
+            [
+                "draft",
+                "pending_review",
+                "approved",
+                "rejected",
+                "delist_requested",
+                "delisted"
+            ]
+        );
+        assert_eq!(
+            codes::<ReviewAction>(),
+            [
+                "submit",
+                "approve",
+                "reject",
+                "request_delisting",
+                "approve_delisting",
+                "refuse_delisting"
+            ]
+        );
+        assert_eq!(
+            codes::<BillingMode>(),
+            ["one_time", "monthly", "installments"]
+        );
+        assert_eq!(S::from_db("pending"), None);
+        assert_eq!(BillingMode::from_db("onetime"), None);
+        assert_eq!(
+            S::DelistRequested.label_key(),
+            "svc.status.delist_requested"
+        );
+        assert_eq!(BillingMode::OneTime.label_key(), "svc.mode.one_time");
+        let mut missing = missing_labels::<ServiceStatus>();
+        missing.extend(missing_labels::<BillingMode>());
+        assert!(missing.is_empty(), "{missing:?}");
+    }
 
     fn d(s: &str) -> Decimal {
         Decimal::from_str(s).unwrap()
@@ -365,7 +384,7 @@ mod tests {
         ];
         let allowed: Vec<(A, S, S)> = all_actions
             .iter()
-            .flat_map(|a| S::ALL.iter().map(move |s| (*a, *s)))
+            .flat_map(|a| S::all().map(move |s| (*a, s)))
             .filter_map(|(a, s)| a.next(s).map(|n| (a, s, n)))
             .collect();
         assert_eq!(
@@ -388,14 +407,14 @@ mod tests {
 
     #[test]
     fn only_items_off_the_marketplace_and_out_of_review_are_editable() {
-        let editable: Vec<S> = S::ALL.into_iter().filter(|s| s.editable()).collect();
+        let editable: Vec<S> = S::all().filter(|s| s.editable()).collect();
         assert_eq!(editable, [S::Draft, S::Rejected, S::Delisted]);
         // The manual's rule for a listed item (§4.1.3).
         assert_eq!(
             S::Approved.edit_refusal(),
             Some("svc.error.approved_locked")
         );
-        for s in S::ALL {
+        for s in S::all() {
             assert_eq!(S::from_db(s.as_db()), Some(s));
         }
     }

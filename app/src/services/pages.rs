@@ -5,6 +5,7 @@
 use super::editor::RichTextEditor;
 use super::model::{BillingMode, ReviewAction, ServiceStatus};
 use super::*;
+use crate::kit::code::Code;
 use crate::kit::forms::{feedback, refetch_on_success, FieldMessage, FormMessage};
 use crate::kit::i18n::{use_locale, Locale};
 use crate::shell::{dash, href, ErrorPage};
@@ -69,7 +70,7 @@ pub fn ServiceListPage() -> impl IntoView {
                     <span>{locale.t("svc.status")}</span>
                     <select name="status">
                         <option value="">{locale.t("common.all")}</option>
-                        {ServiceStatus::ALL.into_iter().map(|s| view! {
+                        {ServiceStatus::all().map(|s| view! {
                             <option value=s.as_db() selected=param("status") == s.as_db()>{locale.t(s.label_key())}</option>
                         }).collect_view()}
                     </select>
@@ -734,7 +735,7 @@ fn PlanEditor(
             <label class="field">
                 <span>{locale.t("svc.billing_mode")} " *"</span>
                 <select name="billing_mode">
-                    {BillingMode::ALL.into_iter().map(|m| view! { <option value=m.as_db() selected=mode == m.as_db()>{locale.t(m.label_key())}</option> }).collect_view()}
+                    {BillingMode::all().map(|m| view! { <option value=m.as_db() selected=mode == m.as_db()>{locale.t(m.label_key())}</option> }).collect_view()}
                 </select>
                 <FieldMessage feedback=fb field="billing_mode" />
             </label>

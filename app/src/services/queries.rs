@@ -8,6 +8,7 @@ use super::{
     Snapshot, VersionView, MAX_FILES, MAX_FILE_BYTES, PAGE_SIZE,
 };
 use crate::kit::audit::{self, Entry};
+use crate::kit::code::Code;
 use crate::kit::db::Owner;
 use crate::kit::db::{now, Db};
 use crate::kit::error::AppError;

@@ -4,6 +4,7 @@
 use super::model::ServiceStatus;
 use super::pages::{status_badge, History, Preview};
 use super::*;
+use crate::kit::code::Code;
 use crate::kit::forms::{feedback, refetch_on_success, FieldMessage, FormMessage};
 use crate::kit::i18n::use_locale;
 use crate::shell::{dash, href, ErrorPage};
@@ -130,7 +131,7 @@ pub fn PlatformServiceQueuePage() -> impl IntoView {
             <nav class="status-tabs" aria-label=locale.t("svc.status")>
                 {std::iter::once(("waiting", "svc.queue.waiting"))
                     .chain(std::iter::once(("all", "common.all")))
-                    .chain(ServiceStatus::ALL.into_iter().map(|s| (s.as_db(), s.label_key())))
+                    .chain(ServiceStatus::all().map(|s| (s.as_db(), s.label_key())))
                     .map(|(value, key)| {
                         let target = href("/platform/services", &[("status", value.to_owned()), ("q", param("q"))]);
                         view! { <a href=target class:active=move || status() == value>{locale.t(key)}</a> }

@@ -14,6 +14,7 @@
 //!   the ticket itself, so a webhook can only ask for a refresh.
 
 use super::TicketStatus;
+use crate::kit::code::Code;
 use serde::{Deserialize, Serialize};
 use std::future::Future;
 use std::sync::Arc;

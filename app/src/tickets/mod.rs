@@ -12,6 +12,7 @@ pub mod queries;
 pub use pages::{ContactDialog, TicketPage, TicketsPage};
 pub use platform::{PlatformTicketPage, PlatformTicketsPage};
 
+use crate::kit::code::Code;
 use crate::kit::error::AppError;
 use serde::{Deserialize, Serialize};
 
@@ -46,7 +47,19 @@ pub fn label_of(options: &[(&str, &'static str)], key: &str) -> &'static str {
 }
 
 /// 工单状态.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum TicketStatus {
     /// Waiting for the helpdesk.
     Open,
@@ -56,36 +69,11 @@ pub enum TicketStatus {
     Closed,
 }
 
+impl Code for TicketStatus {
+    const LABELS: Option<&'static str> = Some("ticket.status");
+}
+
 impl TicketStatus {
-    pub const ALL: [TicketStatus; 4] = [
-        TicketStatus::Open,
-        TicketStatus::Pending,
-        TicketStatus::Solved,
-        TicketStatus::Closed,
-    ];
-
-    pub fn as_db(self) -> &'static str {
-        match self {
-            TicketStatus::Open => "open",
-            TicketStatus::Pending => "pending",
-            TicketStatus::Solved => "solved",
-            TicketStatus::Closed => "closed",
-        }
-    }
-
-    pub fn from_db(value: &str) -> Option<TicketStatus> {
-        TicketStatus::ALL.into_iter().find(|s| s.as_db() == value)
-    }
-
-    pub fn label_key(self) -> &'static str {
-        match self {
-            TicketStatus::Open => "ticket.status.open",
-            TicketStatus::Pending => "ticket.status.pending",
-            TicketStatus::Solved => "ticket.status.solved",
-            TicketStatus::Closed => "ticket.status.closed",
-        }
-    }
-
     /// A closed ticket takes no more answers; a solved one reopens when the provider answers.
     pub fn after_provider_reply(self) -> Option<TicketStatus> {
         match self {
@@ -265,10 +253,24 @@ mod tests {
             Some(TicketStatus::Open)
         );
         assert_eq!(TicketStatus::Closed.after_provider_reply(), None);
-        for s in TicketStatus::ALL {
+        for s in TicketStatus::all() {
             assert_eq!(TicketStatus::from_db(s.as_db()), Some(s));
         }
         assert_eq!(label_of(SERVICE_TYPES, "presales"), "ticket.type.presales");
         assert_eq!(label_of(SERVICE_TYPES, "<script>"), "common.none");
+    }
+
+    /// The stored codes (also the external helpdesk's) must never change with a renamed
+    /// variant.
+    #[test]
+    fn ticket_statuses_keep_their_codes_and_labels() {
+        use crate::kit::code::{codes, missing_labels};
+        assert_eq!(
+            codes::<TicketStatus>(),
+            ["open", "pending", "solved", "closed"]
+        );
+        assert_eq!(TicketStatus::Solved.label_key(), "ticket.status.solved");
+        let missing = missing_labels::<TicketStatus>();
+        assert!(missing.is_empty(), "{missing:?}");
     }
 }

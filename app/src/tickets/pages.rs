@@ -214,7 +214,7 @@ fn History() -> impl IntoView {
                 <span>{locale.t("ticket.status")}</span>
                 <select name="status">
                     <option value="">{locale.t("common.all")}</option>
-                    {TicketStatus::ALL.into_iter().map(|s| view! { <option value=s.as_db() selected=param("status") == s.as_db()>{locale.t(s.label_key())}</option> }).collect_view()}
+                    {TicketStatus::all().map(|s| view! { <option value=s.as_db() selected=param("status") == s.as_db()>{locale.t(s.label_key())}</option> }).collect_view()}
                 </select>
             </label>
             <label class="field inline-check">

@@ -75,7 +75,7 @@ pub fn PlatformTicketsPage() -> impl IntoView {
             <h1>{locale.t("nav.platform.tickets")}</h1>
             <nav class="status-tabs" aria-label=locale.t("ticket.status")>
                 <a href="/platform/tickets" class:active=move || status().is_empty()>{locale.t("common.all")}</a>
-                {TicketStatus::ALL.into_iter().map(|s| view! {
+                {TicketStatus::all().map(|s| view! {
                     <a href=format!("/platform/tickets?status={}", s.as_db()) class:active=move || status() == s.as_db()>{locale.t(s.label_key())}</a>
                 }).collect_view()}
             </nav>
@@ -127,7 +127,7 @@ pub fn PlatformTicketPage() -> impl IntoView {
                                             <label class="field">
                                                 <span>{locale.t("ticket.status")}</span>
                                                 <select name="status">
-                                                    {TicketStatus::ALL.into_iter().map(|s| {
+                                                    {TicketStatus::all().map(|s| {
                                                         // Answering usually waits for the provider.
                                                         let chosen = if current == TicketStatus::Open { TicketStatus::Pending } else { current };
                                                         view! { <option value=s.as_db() selected=s == chosen>{locale.t(s.label_key())}</option> }

@@ -10,6 +10,7 @@ pub mod queries;
 pub use pages::TiersPage;
 pub use platform::{PlatformTierApplicationPage, PlatformTiersPage};
 
+use crate::kit::code::Code;
 use crate::kit::error::AppError;
 use serde::{Deserialize, Serialize};
 
@@ -37,41 +38,27 @@ pub fn icon(name: &str) -> &'static str {
 }
 
 /// 待审核, 已通过, 已拒绝.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum ApplicationStatus {
     Pending,
     Approved,
     Rejected,
 }
 
-impl ApplicationStatus {
-    pub const ALL: [ApplicationStatus; 3] = [
-        ApplicationStatus::Pending,
-        ApplicationStatus::Approved,
-        ApplicationStatus::Rejected,
-    ];
-
-    pub fn as_db(self) -> &'static str {
-        match self {
-            ApplicationStatus::Pending => "pending",
-            ApplicationStatus::Approved => "approved",
-            ApplicationStatus::Rejected => "rejected",
-        }
-    }
-
-    pub fn from_db(value: &str) -> Option<ApplicationStatus> {
-        ApplicationStatus::ALL
-            .into_iter()
-            .find(|s| s.as_db() == value)
-    }
-
-    pub fn label_key(self) -> &'static str {
-        match self {
-            ApplicationStatus::Pending => "tier.app.pending",
-            ApplicationStatus::Approved => "tier.app.approved",
-            ApplicationStatus::Rejected => "tier.app.rejected",
-        }
-    }
+impl Code for ApplicationStatus {
+    const LABELS: Option<&'static str> = Some("tier.app");
 }
 
 /// Whether a provider at rank `current` may apply for the tier at rank `target`: only
@@ -161,8 +148,21 @@ mod tests {
         assert_eq!(may_apply(2, 2, false), Err("tier.error.not_higher"));
         assert_eq!(may_apply(3, 1, false), Err("tier.error.not_higher"));
         assert_eq!(may_apply(1, 2, true), Err("tier.error.open"));
-        for s in ApplicationStatus::ALL {
+        for s in ApplicationStatus::all() {
             assert_eq!(ApplicationStatus::from_db(s.as_db()), Some(s));
         }
+    }
+
+    /// The stored codes must never change with a renamed variant.
+    #[test]
+    fn application_statuses_keep_their_codes_and_labels() {
+        use crate::kit::code::{codes, missing_labels};
+        assert_eq!(
+            codes::<ApplicationStatus>(),
+            ["pending", "approved", "rejected"]
+        );
+        assert_eq!(ApplicationStatus::Pending.label_key(), "tier.app.pending");
+        let missing = missing_labels::<ApplicationStatus>();
+        assert!(missing.is_empty(), "{missing:?}");
     }
 }

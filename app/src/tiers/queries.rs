@@ -6,6 +6,7 @@ use super::{
     MAX_FILES, MAX_FILE_BYTES,
 };
 use crate::kit::audit::{self, Entry};
+use crate::kit::code::Code;
 use crate::kit::db::Owner;
 use crate::kit::db::{now, Db};
 use crate::kit::error::AppError;

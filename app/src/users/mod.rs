@@ -5,6 +5,7 @@
 pub mod activity;
 pub mod pages;
 
+use crate::kit::code::Code;
 use crate::kit::error::AppError;
 use crate::kit::request::Role;
 use leptos::prelude::*;
@@ -12,35 +13,27 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 /// A member's state in this provider, as the list shows it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum MemberState {
     Invited,
     Active,
     Disabled,
 }
 
-impl MemberState {
-    pub fn as_db(self) -> &'static str {
-        match self {
-            Self::Invited => "invited",
-            Self::Active => "active",
-            Self::Disabled => "disabled",
-        }
-    }
-
-    pub fn from_db(value: &str) -> Option<Self> {
-        [Self::Invited, Self::Active, Self::Disabled]
-            .into_iter()
-            .find(|s| s.as_db() == value)
-    }
-
-    pub fn label_key(self) -> &'static str {
-        match self {
-            Self::Invited => "users.state.invited",
-            Self::Active => "users.state.active",
-            Self::Disabled => "users.state.disabled",
-        }
-    }
+impl Code for MemberState {
+    const LABELS: Option<&'static str> = Some("users.state");
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -288,6 +281,17 @@ pub async fn transfer_admin(user_id: i64, password: String) -> Result<(), AppErr
 mod tests {
     use super::rules::*;
     use super::*;
+    use crate::kit::code::{codes, missing_labels};
+
+    /// The stored codes must never change with a renamed variant.
+    #[test]
+    fn member_states_keep_their_codes_and_labels() {
+        assert_eq!(codes::<MemberState>(), ["invited", "active", "disabled"]);
+        assert_eq!(MemberState::from_db("enabled"), None);
+        assert_eq!(MemberState::Disabled.label_key(), "users.state.disabled");
+        let missing = missing_labels::<MemberState>();
+        assert!(missing.is_empty(), "{missing:?}");
+    }
 
     #[test]
     fn nobody_but_the_admin_edits_the_admin_and_nobody_grants_admin() {

@@ -4,6 +4,7 @@
 use super::rules;
 use super::{MemberPage, MemberRow, MemberState, PAGE_SIZES};
 use crate::accounts::activation::{ssr as links, ACTIVATION_SECS};
+use crate::kit::code::Code;
 use crate::kit::db::{now, Db};
 use crate::kit::error::AppError;
 use crate::kit::request::AuthContext;
