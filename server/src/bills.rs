@@ -33,6 +33,16 @@ enum Format {
     Xlsx,
 }
 
+impl Format {
+    fn of(xlsx: bool) -> Format {
+        if xlsx {
+            Format::Xlsx
+        } else {
+            Format::Csv
+        }
+    }
+}
+
 /// A CSV or XLSX export of `target` as `owner` sees it.
 async fn export(
     state: AppState,
@@ -123,7 +133,8 @@ async fn pdf(state: AppState, owner: Owner, no: String, locale: Locale) -> Respo
 
 type ListQuery = Query<HashMap<String, String>>;
 
-pub async fn list_csv<const PLATFORM: bool>(
+/// The bill list as the filters in the query select it: CSV, or XLSX (`XLSX`).
+pub async fn list_export<const PLATFORM: bool, const XLSX: bool>(
     State(state): State<AppState>,
     RealmOwner(owner): RealmOwner<PLATFORM>,
     headers: HeaderMap,
@@ -131,21 +142,11 @@ pub async fn list_csv<const PLATFORM: bool>(
 ) -> Response {
     let target = |o| list_target(o, &q);
     let locale = locale_of_headers(&headers);
-    export(state, owner, target, Format::Csv, locale).await
+    export(state, owner, target, Format::of(XLSX), locale).await
 }
 
-pub async fn list_xlsx<const PLATFORM: bool>(
-    State(state): State<AppState>,
-    RealmOwner(owner): RealmOwner<PLATFORM>,
-    headers: HeaderMap,
-    Query(q): ListQuery,
-) -> Response {
-    let target = |o| list_target(o, &q);
-    let locale = locale_of_headers(&headers);
-    export(state, owner, target, Format::Xlsx, locale).await
-}
-
-pub async fn bill_csv<const PLATFORM: bool>(
+/// One bill with its lines: CSV, or XLSX (`XLSX`).
+pub async fn bill_export<const PLATFORM: bool, const XLSX: bool>(
     State(state): State<AppState>,
     RealmOwner(owner): RealmOwner<PLATFORM>,
     headers: HeaderMap,
@@ -153,18 +154,7 @@ pub async fn bill_csv<const PLATFORM: bool>(
 ) -> Response {
     let target = |_| Ok(Target::Bill(no));
     let locale = locale_of_headers(&headers);
-    export(state, owner, target, Format::Csv, locale).await
-}
-
-pub async fn bill_xlsx<const PLATFORM: bool>(
-    State(state): State<AppState>,
-    RealmOwner(owner): RealmOwner<PLATFORM>,
-    headers: HeaderMap,
-    Path(no): Path<String>,
-) -> Response {
-    let target = |_| Ok(Target::Bill(no));
-    let locale = locale_of_headers(&headers);
-    export(state, owner, target, Format::Xlsx, locale).await
+    export(state, owner, target, Format::of(XLSX), locale).await
 }
 
 pub async fn bill_pdf<const PLATFORM: bool>(

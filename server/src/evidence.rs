@@ -46,8 +46,14 @@ pub async fn upload(
         .await
     }
     .await;
+    uploaded(result, &back, &format!("evidence-{milestone_id}"))
+}
+
+/// The answer to a one-file upload form: back to the page, or back with the file's error
+/// shown next to form `form`.
+pub(crate) fn uploaded(result: Result<(), AppError>, back: &str, form: &str) -> Response {
     match result {
-        Ok(()) => Redirect::to(&back).into_response(),
+        Ok(()) => Redirect::to(back).into_response(),
         Err(AppError::NotFound) => StatusCode::NOT_FOUND.into_response(),
         Err(AppError::Unauthorized) => Redirect::to("/login").into_response(),
         Err(error) => {
@@ -58,7 +64,7 @@ pub async fn upload(
                 other => other.message_key().to_owned(),
             };
             Redirect::to(&format!(
-                "{back}?form=evidence-{milestone_id}&e.file={}",
+                "{back}?form={form}&e.file={}",
                 app::kit::forms::encode_query(&code)
             ))
             .into_response()

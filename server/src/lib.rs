@@ -211,20 +211,32 @@ pub async fn build_with_settings(config: &Config) -> Result<(Router, Db, Setting
         )
         .route("/tutorials/{id}/video", get(tutorials::video))
         .route("/tutorials/{id}/poster", get(tutorials::poster))
-        .route("/bills/export.csv", get(bills::list_csv::<false>))
-        .route("/bills/export.xlsx", get(bills::list_xlsx::<false>))
-        .route("/bills/{no}/export.csv", get(bills::bill_csv::<false>))
-        .route("/bills/{no}/export.xlsx", get(bills::bill_xlsx::<false>))
+        .route("/bills/export.csv", get(bills::list_export::<false, false>))
+        .route("/bills/export.xlsx", get(bills::list_export::<false, true>))
+        .route(
+            "/bills/{no}/export.csv",
+            get(bills::bill_export::<false, false>),
+        )
+        .route(
+            "/bills/{no}/export.xlsx",
+            get(bills::bill_export::<false, true>),
+        )
         .route("/bills/{no}/bill.pdf", get(bills::bill_pdf::<false>))
-        .route("/platform/bills/export.csv", get(bills::list_csv::<true>))
-        .route("/platform/bills/export.xlsx", get(bills::list_xlsx::<true>))
+        .route(
+            "/platform/bills/export.csv",
+            get(bills::list_export::<true, false>),
+        )
+        .route(
+            "/platform/bills/export.xlsx",
+            get(bills::list_export::<true, true>),
+        )
         .route(
             "/platform/bills/{no}/export.csv",
-            get(bills::bill_csv::<true>),
+            get(bills::bill_export::<true, false>),
         )
         .route(
             "/platform/bills/{no}/export.xlsx",
-            get(bills::bill_xlsx::<true>),
+            get(bills::bill_export::<true, true>),
         )
         .route(
             "/platform/bills/{no}/bill.pdf",

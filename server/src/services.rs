@@ -2,12 +2,10 @@
 //! and downloads for the provider and the platform's reviewers, always as attachments.
 
 use crate::AppState;
-use app::kit::error::AppError;
 use app::kit::request::{Member, RealmOwner};
 use app::services::queries;
 use axum::extract::{Multipart, Path, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 
 pub async fn upload(
     State(state): State<AppState>,
@@ -21,24 +19,7 @@ pub async fn upload(
         queries::add_file(&state.db, &state.storage, &scope, item_id, &upload).await
     }
     .await;
-    match result {
-        Ok(()) => Redirect::to(&back).into_response(),
-        Err(AppError::NotFound) => StatusCode::NOT_FOUND.into_response(),
-        Err(AppError::Unauthorized) => Redirect::to("/login").into_response(),
-        Err(error) => {
-            let code = match &error {
-                AppError::Invalid(errors) => {
-                    errors.first().map(|e| e.code.clone()).unwrap_or_default()
-                }
-                other => other.message_key().to_owned(),
-            };
-            Redirect::to(&format!(
-                "{back}?form=files&e.file={}",
-                app::kit::forms::encode_query(&code)
-            ))
-            .into_response()
-        }
-    }
+    crate::evidence::uploaded(result, &back, "files")
 }
 
 /// An attachment of a service item: the provider's own (`/services/…`), or any for the
