@@ -163,6 +163,22 @@ test("every text field of every form keeps the corpus inert", async ({ browser, 
     [operator, "/platform/tickets/1908023"],
     [operator, "/platform/bills/201911010001"],
   ];
+  // Detail pages whose ids only the data knows: the first of each list.
+  for (const [page, list, pattern] of [
+    [provider, "/services", /^\/services\/\d+$/],
+    [provider, "/users", /^\/users\/\d+$/],
+    [operator, "/platform/services", /^\/platform\/services\/\d+$/],
+    [operator, "/platform/registrations", /^\/platform\/registrations\/\d+$/],
+    [operator, "/platform/tiers", /^\/platform\/tiers\/applications\/\d+$/],
+  ] as const) {
+    await page.goto(list);
+    const hrefs = await page
+      .locator("main a[href]")
+      .evaluateAll((links) => links.map((link) => link.getAttribute("href") ?? ""));
+    const first = hrefs.find((href) => pattern.test(href));
+    if (first) pages.push([page, first]);
+  }
+  expect(pages.length, "detail pages found in the lists").toBeGreaterThan(23);
   let filled = 0;
   for (const [page, url] of pages) {
     await page.goto(url);
