@@ -1,7 +1,8 @@
 //! The tenant isolation matrix. Every endpoint — every server function the app registers and
 //! every plain route the server file declares, found at run time, so a new endpoint is
 //! covered without editing this file — is called by each actor (anonymous, 用户, 协同管理员
-//! and 管理员 of provider A, 管理员 of provider B) with ids and numbers that belong to the
+//! and 管理员 of provider A, 管理员 of provider B, and the platform operator through the
+//! providers' own endpoints) with ids and numbers that belong to the
 //! other provider and to the platform. No answer may show the other side's marked records,
 //! none may change them, and none may be a server error.
 
@@ -13,8 +14,9 @@ use std::collections::BTreeMap;
 
 on_both_databases!(no_endpoint_shows_or_changes_another_tenant_s_data);
 
-/// A server function's endpoint and its parameters (name, Rust type), read from the source.
-fn server_functions() -> BTreeMap<String, Vec<(String, String)>> {
+/// A server function's endpoint, its parameters (name, Rust type) and whether it is the
+/// platform's own (its body asks for an operator), read from the source.
+fn server_functions() -> BTreeMap<String, (Vec<(String, String)>, bool)> {
     let mut found = BTreeMap::new();
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../app/src");
     let mut stack = vec![root];
@@ -60,7 +62,9 @@ fn server_functions() -> BTreeMap<String, Vec<(String, String)>> {
                         Some((name.trim().to_owned(), ty.trim().to_owned()))
                     })
                     .collect();
-                found.insert(endpoint, params);
+                let body = &rest[params_end..];
+                let body = &body[..body.find("#[server").unwrap_or(body.len())];
+                found.insert(endpoint, (params, body.contains("operator()")));
             }
         }
     }
@@ -176,6 +180,35 @@ async fn snapshot(app: &TestApp, sql: &str) -> Vec<String> {
 /// Everything provider `provider_id` and the platform own that another provider must never
 /// change.
 async fn owned_state(app: &TestApp, provider_id: i64) -> Vec<String> {
+    let mut state = provider_state(app, provider_id).await;
+    for sql in [
+        "SELECT id, email, name, phone, password_hash, platform_role, oidc_subject, totp_enabled_at FROM users WHERE platform_role IS NOT NULL ORDER BY id",
+        "SELECT * FROM tiers ORDER BY id",
+        "SELECT * FROM tutorials ORDER BY id",
+        "SELECT id, company_name, status FROM registrations ORDER BY id",
+    ] {
+        state.push(sql.to_owned());
+        state.extend(snapshot(app, sql).await);
+    }
+    state
+}
+
+/// What an actor must leave alone: the victim's and the platform's data, or for the
+/// operator (aimed at the providers' endpoints) every provider's.
+async fn victim_state(app: &TestApp, providers: &[i64], operator: bool) -> Vec<String> {
+    let mut state = Vec::new();
+    for &provider in providers {
+        state.extend(if operator {
+            provider_state(app, provider).await
+        } else {
+            owned_state(app, provider).await
+        });
+    }
+    state
+}
+
+/// What provider `provider_id` owns: its records, members and their accounts.
+async fn provider_state(app: &TestApp, provider_id: i64) -> Vec<String> {
     let mut state = Vec::new();
     for sql in [
         format!("SELECT * FROM service_items WHERE provider_id = {provider_id} ORDER BY id"),
@@ -185,11 +218,8 @@ async fn owned_state(app: &TestApp, provider_id: i64) -> Vec<String> {
         format!("SELECT m.* FROM milestones m JOIN work_orders w ON w.id = m.work_order_id WHERE w.provider_id = {provider_id} ORDER BY m.id"),
         format!("SELECT * FROM bills WHERE provider_id = {provider_id} ORDER BY id"),
         format!("SELECT user_id, role, status, name, phone FROM memberships WHERE provider_id = {provider_id} ORDER BY user_id"),
-        format!("SELECT u.id, u.email, u.name, u.phone, u.password_hash, u.platform_role, u.oidc_subject, u.totp_enabled_at FROM users u WHERE u.platform_role IS NOT NULL OR u.id IN (SELECT user_id FROM memberships WHERE provider_id = {provider_id}) ORDER BY u.id"),
+        format!("SELECT u.id, u.email, u.name, u.phone, u.password_hash, u.platform_role, u.oidc_subject, u.totp_enabled_at FROM users u WHERE u.id IN (SELECT user_id FROM memberships WHERE provider_id = {provider_id}) ORDER BY u.id"),
         format!("SELECT * FROM providers WHERE id = {provider_id}"),
-        "SELECT * FROM tiers ORDER BY id".to_owned(),
-        "SELECT * FROM tutorials ORDER BY id".to_owned(),
-        "SELECT id, company_name, status FROM registrations ORDER BY id".to_owned(),
     ] {
         state.push(sql.clone());
         state.extend(snapshot(app, &sql).await);
@@ -350,34 +380,68 @@ async fn no_endpoint_shows_or_changes_another_tenant_s_data(app: TestApp) {
 
     // Ending one's own session or changing provider would only blind the rest of the run.
     let skipped = ["logout", "switch_provider"];
-    let attackers: Vec<(&str, Option<String>, i64)> = vec![
-        ("anonymous", None, b),
-        ("A 用户", Some(app.login("305102247@example.com").await), b),
+    // (actor, session, victim, platform operator)
+    let attackers: Vec<(&str, Option<String>, i64, bool)> = vec![
+        ("anonymous", None, b, false),
+        (
+            "A 用户",
+            Some(app.login("305102247@example.com").await),
+            b,
+            false,
+        ),
         (
             "A 协同管理员",
             Some(app.login("racikg@example.com").await),
             b,
+            false,
         ),
-        ("A 管理员", Some(app.login("aku@example.com").await), b),
-        ("B 管理员", Some(app.login("enjian@example.com").await), a),
+        (
+            "A 管理员",
+            Some(app.login("aku@example.com").await),
+            b,
+            false,
+        ),
+        (
+            "B 管理员",
+            Some(app.login("enjian@example.com").await),
+            a,
+            false,
+        ),
+        // The operator through the providers' own endpoints: no provider's data to see or
+        // change there (the platform's endpoints are its business).
+        (
+            "operator",
+            Some(app.login("operator@example.com").await),
+            b,
+            true,
+        ),
     ];
     let b_markers = ["B-SECRET", "PLATFORM-SECRET"];
     let a_markers = ["A-SECRET", "PLATFORM-SECRET"];
+    let provider_markers = ["A-SECRET", "B-SECRET"];
     let mut calls = 0;
     let mut statuses: BTreeMap<(String, u16), usize> = BTreeMap::new();
-    for (actor, cookie, victim) in &attackers {
-        let (side, markers) = if *victim == b {
+    for (actor, cookie, victim, operator) in &attackers {
+        let (side, markers) = if *operator {
+            (&b_side, &provider_markers)
+        } else if *victim == b {
             (&b_side, &b_markers)
         } else {
             (&a_side, &a_markers)
         };
         let rounds = side.ids.len().max(side.numbers.len());
-        let before = owned_state(&app, *victim).await;
+        let targets = if *operator { vec![a, b] } else { vec![*victim] };
+        let before = victim_state(&app, &targets, *operator).await;
         for endpoint in &registered {
             if skipped.contains(&endpoint.as_str()) {
                 continue;
             }
-            let params = &functions[endpoint];
+            let (params, platform) = &functions[endpoint];
+            // The platform's own functions may change providers' data: the operator is
+            // aimed only at what providers and their members call.
+            if *operator && *platform {
+                continue;
+            }
             for k in 0..rounds {
                 let body = params
                     .iter()
@@ -410,6 +474,9 @@ async fn no_endpoint_shows_or_changes_another_tenant_s_data(app: TestApp) {
             }
         }
         for (method, pattern) in &routes {
+            if *operator && pattern.starts_with("/platform") {
+                continue;
+            }
             for k in 0..rounds {
                 let mut path = String::new();
                 let mut rest = pattern.as_str();
@@ -456,7 +523,7 @@ async fn no_endpoint_shows_or_changes_another_tenant_s_data(app: TestApp) {
             }
         }
         assert_eq!(
-            owned_state(&app, *victim).await,
+            victim_state(&app, &targets, *operator).await,
             before,
             "{actor} changed data of another provider or of the platform"
         );
