@@ -47,19 +47,9 @@ pub fn label_of(options: &[(&str, &'static str)], key: &str) -> &'static str {
 }
 
 /// 工单状态.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    strum::IntoStaticStr,
-    strum::EnumString,
-    strum::VariantArray,
-)]
+#[derive(strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
 #[strum(serialize_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum TicketStatus {
     /// Waiting for the helpdesk.
     Open,
