@@ -198,6 +198,38 @@ test("every text field of every form keeps the corpus inert", async ({ browser, 
     }
   }
   expect(filled, "forms filled with the corpus").toBeGreaterThan(10);
+
+  // 注册 step 2 (绑定管理员), reached with a company the corpus names: every text field
+  // of its form, submitted with a valid address so that the rest is stored and shown. Once
+  // a project: registering is throttled per address, and the other specs register too.
+  for (const offset of [12]) {
+    await anonymous.goto("/register");
+    await settled(anonymous, testInfo);
+    await anonymous.getByLabel("公司名称").fill(PAYLOADS[offset]);
+    await anonymous.getByLabel("负责人").fill(PAYLOADS[offset + 1]);
+    await anonymous
+      .getByLabel("资质文件")
+      .setInputFiles({ name: "licence.pdf", mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.7\n") });
+    await anonymous.getByRole("button", { name: "下一步" }).click();
+    const form = anonymous.locator("form:has(input[name=admin_email])");
+    await expect(form).toBeVisible();
+    const step2 = new URL(anonymous.url()).pathname;
+    await assertInert(anonymous, `${step2} (step 2)`);
+    await settled(anonymous, testInfo);
+    const fields = form.locator("input[type=text], input[type=tel], input:not([type]), textarea");
+    const count = await fields.count();
+    expect(count, "text fields of step 2").toBeGreaterThan(1);
+    for (let i = 0; i < count; i++) {
+      await fields.nth(i).fill(PAYLOADS[(offset + 2 + i) % PAYLOADS.length], { timeout: 10_000 });
+    }
+    await form.locator("input[name=admin_email]").fill(`xss-${offset}-${Date.now()}@example.com`);
+    await form.getByRole("button", { name: "提交审核" }).click({ timeout: 10_000 });
+    await anonymous.waitForLoadState("load");
+    await assertInert(anonymous, `${step2} answer`);
+  }
+  // The platform's review queue shows what was registered: still text.
+  await operator.goto("/platform/registrations");
+  await assertInert(operator, "/platform/registrations");
   // The service list now holds items named by the corpus: listed, opened, previewed.
   await provider.goto("/services");
   await assertInert(provider, "/services");
