@@ -3,8 +3,9 @@
 //! no file imports its way back to itself. Paths are read as text (`crate::…`, `super::…`,
 //! `app::…` under `use` and in expressions), which is all this crate's style uses.
 
+use crate::kit::source::{collect, strip_comments};
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Top-level modules that are plumbing or wiring, not domain areas.
 const NOT_AREAS: &[&str] = &["kit", "shell", "architecture", "demo"];
@@ -47,29 +48,6 @@ fn sources() -> Vec<Source> {
             }
         })
         .collect()
-}
-
-fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            collect(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
-}
-
-/// The code without line comments (doc comments name paths they do not import).
-fn strip_comments(text: &str) -> String {
-    text.lines()
-        .map(|line| match line.find("//") {
-            // `://` is a URL inside a string, not a comment.
-            Some(at) if !line[..at].ends_with(':') && !line[..at].contains('"') => &line[..at],
-            _ => line,
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 /// Every path the text names from `start` on (`crate::a::b`, `crate::a::{b, c::d}`), as

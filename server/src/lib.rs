@@ -91,11 +91,7 @@ pub async fn build_with_settings(config: &Config) -> Result<(Router, Db, Setting
         public_url: public_url.clone(),
         acceptance_days: config.acceptance_days,
         oidc_enabled: oidc.is_some(),
-        oidc_origin: config.oidc().and_then(|(issuer, ..)| {
-            openidconnect::url::Url::parse(&issuer)
-                .ok()
-                .map(|url| url.origin().ascii_serialization())
-        }),
+        oidc_origin: oidc.as_ref().and_then(|oidc| oidc.origin()),
         mail_delivery: config.mail().is_some(),
     };
     let leptos_options = LeptosOptions::builder()

@@ -96,6 +96,14 @@ impl Oidc {
         })
     }
 
+    /// The identity provider's origin (`https://login.microsoftonline.com`): where a form
+    /// of the portal may be sent on to.
+    pub fn origin(&self) -> Option<String> {
+        openidconnect::url::Url::parse(&self.issuer)
+            .ok()
+            .map(|url| url.origin().ascii_serialization())
+    }
+
     async fn client(
         &self,
     ) -> Result<

@@ -3,7 +3,7 @@
 
 use crate::AppState;
 use app::kit::error::AppError;
-use app::kit::request::AuthContext;
+use app::kit::request::{AuthContext, Operator};
 use app::tutorials::ssr::{self, TutorialInput};
 use axum::extract::{Multipart, Path, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -13,14 +13,10 @@ use tower::ServiceExt;
 
 pub async fn upload(
     State(state): State<AppState>,
-    auth: Option<Extension<AuthContext>>,
+    Operator(auth): Operator,
     multipart: Multipart,
 ) -> Response {
-    let operator = match auth {
-        Some(Extension(auth)) if auth.is_operator => auth.user_id,
-        Some(_) => return StatusCode::FORBIDDEN.into_response(),
-        None => return Redirect::to("/login").into_response(),
-    };
+    let operator = auth.user_id;
     let form = crate::FormPost::read(
         multipart,
         &["video", "poster"],

@@ -77,17 +77,9 @@ pub fn codes<T: Code + PartialEq + std::fmt::Debug>() -> Vec<&'static str> {
 mod tests {
     use super::*;
 
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        strum::IntoStaticStr,
-        strum::EnumString,
-        strum::VariantArray,
-    )]
+    #[derive(strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
     #[strum(serialize_all = "snake_case")]
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
     enum Sample {
         Plain,
         TwoWords,
@@ -99,17 +91,9 @@ mod tests {
         const LABELS: Option<&'static str> = Some("common");
     }
 
-    #[derive(
-        Debug,
-        Clone,
-        Copy,
-        PartialEq,
-        Eq,
-        strum::IntoStaticStr,
-        strum::EnumString,
-        strum::VariantArray,
-    )]
+    #[derive(strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
     #[strum(serialize_all = "snake_case")]
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
     enum Unlabelled {
         Only,
     }

@@ -177,17 +177,7 @@ mod tests {
         let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut files = Vec::new();
         for dir in [manifest.join("src"), manifest.join("../server/src")] {
-            let mut stack = vec![dir];
-            while let Some(dir) = stack.pop() {
-                for entry in std::fs::read_dir(&dir).unwrap() {
-                    let path = entry.unwrap().path();
-                    if path.is_dir() {
-                        stack.push(path);
-                    } else if path.extension().is_some_and(|e| e == "rs") {
-                        files.push(path);
-                    }
-                }
-            }
+            crate::kit::source::collect(&dir, &mut files);
         }
         let mut out = Vec::new();
         for path in files {
@@ -196,14 +186,7 @@ mod tests {
                 .unwrap()
                 .replace("'\\\"'", "' '")
                 .replace("'\"'", "' '");
-            let code: String = text
-                .lines()
-                .map(|line| match line.find("//") {
-                    Some(at) if !line[..at].contains('"') => &line[..at],
-                    _ => line,
-                })
-                .collect::<Vec<_>>()
-                .join("\n");
+            let code = crate::kit::source::strip_comments(&text);
             let mut rest = code.as_str();
             while let Some(open) = rest.find('"') {
                 let before = rest[..open].trim_end();

@@ -19,6 +19,8 @@ pub mod mail;
 pub mod money;
 pub mod paging;
 pub mod request;
+#[cfg(test)]
+pub mod source;
 #[cfg(feature = "ssr")]
 pub mod time;
 #[cfg(feature = "ssr")]

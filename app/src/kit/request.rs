@@ -160,16 +160,29 @@ mod ssr {
 
     /// The signed-in user, or Unauthorized.
     pub fn auth() -> Result<AuthContext, AppError> {
-        parts()?
+        signed_in(&parts()?)
+    }
+
+    /// A signed-in member acting for their current provider, or Forbidden.
+    pub fn provider_scope() -> Result<(AuthContext, ProviderScope), AppError> {
+        as_member(auth()?)
+    }
+
+    /// A signed-in platform operator, or Forbidden.
+    pub fn operator() -> Result<AuthContext, AppError> {
+        as_operator(auth()?)
+    }
+
+    fn signed_in(parts: &http::request::Parts) -> Result<AuthContext, AppError> {
+        parts
             .extensions
             .get::<AuthContext>()
             .cloned()
             .ok_or(AppError::Unauthorized)
     }
 
-    /// A signed-in member acting for their current provider, or Forbidden.
-    pub fn provider_scope() -> Result<(AuthContext, ProviderScope), AppError> {
-        let auth = auth()?;
+    /// The user acting for their current provider, or Forbidden.
+    fn as_member(auth: AuthContext) -> Result<(AuthContext, ProviderScope), AppError> {
         let current = auth.provider.ok_or(AppError::Forbidden)?;
         let scope = ProviderScope {
             provider_id: current.provider_id,
@@ -179,9 +192,8 @@ mod ssr {
         Ok((auth, scope))
     }
 
-    /// A signed-in platform operator, or Forbidden.
-    pub fn operator() -> Result<AuthContext, AppError> {
-        let auth = auth()?;
+    /// The user as a platform operator, or Forbidden.
+    fn as_operator(auth: AuthContext) -> Result<AuthContext, AppError> {
         if auth.is_operator {
             Ok(auth)
         } else {
@@ -203,13 +215,7 @@ mod ssr {
             parts: &mut http::request::Parts,
             _state: &S,
         ) -> Result<Self, AppError> {
-            let auth = signed_in(parts)?;
-            let current = auth.provider.ok_or(AppError::Forbidden)?;
-            let scope = ProviderScope {
-                provider_id: current.provider_id,
-                user_id: auth.user_id,
-                role: current.role,
-            };
+            let (auth, scope) = as_member(signed_in(parts)?)?;
             Ok(Member { auth, scope })
         }
     }
@@ -224,12 +230,7 @@ mod ssr {
             parts: &mut http::request::Parts,
             _state: &S,
         ) -> Result<Self, AppError> {
-            let auth = signed_in(parts)?;
-            if auth.is_operator {
-                Ok(Operator(auth))
-            } else {
-                Err(AppError::Forbidden)
-            }
+            as_operator(signed_in(parts)?).map(Operator)
         }
     }
 
@@ -242,29 +243,17 @@ mod ssr {
 
         async fn from_request_parts(
             parts: &mut http::request::Parts,
-            state: &S,
+            _state: &S,
         ) -> Result<Self, AppError> {
             use crate::kit::db::Owner;
+            let auth = signed_in(parts)?;
             Ok(RealmOwner(if PLATFORM {
-                Operator::from_request_parts(parts, state).await?;
+                as_operator(auth)?;
                 Owner::Platform
             } else {
-                Owner::Provider(
-                    Member::from_request_parts(parts, state)
-                        .await?
-                        .scope
-                        .provider_id,
-                )
+                Owner::Provider(as_member(auth)?.1.provider_id)
             }))
         }
-    }
-
-    fn signed_in(parts: &http::request::Parts) -> Result<AuthContext, AppError> {
-        parts
-            .extensions
-            .get::<AuthContext>()
-            .cloned()
-            .ok_or(AppError::Unauthorized)
     }
 }
 

@@ -12,6 +12,7 @@
 //! sqlx's own `_sqlx_migrations` table and SQLite's internal `sqlite_*` tables are ignored.
 
 use crate::common::TestApp;
+use sqlx::any::AnyRow;
 use sqlx::{AnyPool, Row};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -52,6 +53,26 @@ struct Schema {
     keys: BTreeMap<String, BTreeSet<String>>,
     /// Index name → the index.
     indexes: BTreeMap<String, Index>,
+}
+
+impl Schema {
+    /// One column of index `name` on `table`, from a row that also says its order, whether
+    /// the index is unique and whether it is partial (both databases' queries answer alike).
+    fn add_index_column(&mut self, row: &AnyRow, name: String, table: String, mut column: String) {
+        if row.get::<i64, _>("descending") != 0 {
+            column.push_str(" DESC");
+        }
+        self.indexes
+            .entry(name)
+            .or_insert_with(|| Index {
+                table,
+                unique: row.get::<i64, _>("is_unique") != 0,
+                partial: row.get::<i64, _>("is_partial") != 0,
+                columns: Vec::new(),
+            })
+            .columns
+            .push(column);
+    }
 }
 
 #[derive(Debug, PartialEq)]
@@ -180,7 +201,7 @@ async fn sqlite_schema(pool: &AnyPool) -> Schema {
         let table: String = row.get("table_name");
         let name: String = row.get("index_name");
         let origin: String = row.get("origin");
-        let mut column: String = row.get("column_name");
+        let column: String = row.get("column_name");
         if origin == "u" {
             unique_constraints
                 .entry((table, name))
@@ -188,20 +209,7 @@ async fn sqlite_schema(pool: &AnyPool) -> Schema {
                 .push(column);
             continue;
         }
-        if row.get::<i64, _>("descending") != 0 {
-            column.push_str(" DESC");
-        }
-        schema
-            .indexes
-            .entry(name)
-            .or_insert_with(|| Index {
-                table,
-                unique: row.get::<i64, _>("is_unique") != 0,
-                partial: row.get::<i64, _>("is_partial") != 0,
-                columns: Vec::new(),
-            })
-            .columns
-            .push(column);
+        schema.add_index_column(&row, name, table, column);
     }
     for ((table, _), columns) in unique_constraints {
         schema
@@ -296,21 +304,8 @@ async fn postgres_schema(pool: &AnyPool) -> Schema {
     for row in indexes {
         let table: String = row.get("table_name");
         let name: String = row.get("index_name");
-        let mut column: String = row.get("column_name");
-        if row.get::<i64, _>("descending") != 0 {
-            column.push_str(" DESC");
-        }
-        schema
-            .indexes
-            .entry(name)
-            .or_insert_with(|| Index {
-                table,
-                unique: row.get::<i64, _>("is_unique") != 0,
-                partial: row.get::<i64, _>("is_partial") != 0,
-                columns: Vec::new(),
-            })
-            .columns
-            .push(column);
+        let column: String = row.get("column_name");
+        schema.add_index_column(&row, name, table, column);
     }
     schema
 }
