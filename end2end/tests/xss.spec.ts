@@ -1,5 +1,5 @@
 import { expect, type Page, type TestInfo } from "@playwright/test";
-import { session, settled, test } from "./support";
+import { mailedAcceptanceLink, session, settled, test } from "./support";
 
 /** The script injection corpus: tags, attributes, `javascript:` and `data:` URLs, SVG and
  * MathML, entities, mixed case, broken markup. Each would leave an element carrying
@@ -233,5 +233,44 @@ test("every text field of every form keeps the corpus inert", async ({ browser, 
   // The service list now holds items named by the corpus: listed, opened, previewed.
   await provider.goto("/services");
   await assertInert(provider, "/services");
+  expect(dialogs).toEqual([]);
+});
+
+test("the customer's acceptance page keeps the corpus inert, echoed and stored", async ({ browser, page: customer }, testInfo) => {
+  test.setTimeout(300_000);
+  // Each project on its own work order whose stage 2 is in progress in the demo.
+  const no = testInfo.project.name.startsWith("hydrate") ? "20191206030252180" : "20190929101934401";
+  const provider = await session(browser, testInfo, "aku@example.com");
+  const dialogs = [...watchDialogs(provider), ...watchDialogs(customer)];
+  await provider.goto(`/orders/${no}`);
+  await settled(provider, testInfo);
+  const stage = provider.getByTestId("milestones").locator("tbody tr").nth(1);
+  await stage.getByRole("button", { name: "提交验收" }).click();
+  await expect(stage).toContainText("待验收");
+  const link = await mailedAcceptanceLink(no, new Set());
+
+  // A refused answer echoes the reason back into the form: text, whatever it holds.
+  for (let round = 0; round < GROUPS; round++) {
+    const path = `${link}?form=reject&e.reason=form.too_long&v.reason=${encodeURIComponent(group(round))}`;
+    const response = await customer.goto(path);
+    expect(response!.status(), path).toBeLessThan(500);
+    await assertInert(customer, path);
+  }
+
+  // The whole corpus as one reason: stored, then shown to the customer and the provider.
+  const reason = PAYLOADS.join(" ");
+  expect(reason.length, "the corpus fits in one reason").toBeLessThanOrEqual(2000);
+  await customer.goto(link);
+  await settled(customer, testInfo);
+  await customer.getByLabel("驳回原因").fill(reason);
+  await customer.getByRole("button", { name: "驳回" }).click();
+  await expect(customer.getByTestId("acceptance-state")).toContainText("您已驳回此阶段");
+  await assertInert(customer, `${link} answer`);
+  await customer.goto(link);
+  await assertInert(customer, `${link} after`);
+  await provider.goto(`/orders/${no}`);
+  await settled(provider, testInfo);
+  await expect(stage).toContainText("data-xss");
+  await assertInert(provider, `/orders/${no}`);
   expect(dialogs).toEqual([]);
 });

@@ -93,6 +93,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../../migrations/sqlite/0012_security.sql"),
         include_str!("../../../migrations/postgres/0012_security.sql"),
     ),
+    (
+        13,
+        "legacy_mail_links",
+        include_str!("../../../migrations/sqlite/0013_legacy_mail_links.sql"),
+        include_str!("../../../migrations/postgres/0013_legacy_mail_links.sql"),
+    ),
 ];
 
 pub fn now() -> i64 {
@@ -169,8 +175,14 @@ impl Db {
     }
 
     pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
+        self.migrate_until(i64::MAX).await
+    }
+
+    /// The migrations up to version `last`: for tests of what a migration does to old rows.
+    pub async fn migrate_until(&self, last: i64) -> Result<(), sqlx::migrate::MigrateError> {
         let migrations = MIGRATIONS
             .iter()
+            .filter(|(version, ..)| *version <= last)
             .map(|(version, name, sqlite, postgres)| {
                 let sql = match self.backend {
                     Backend::Sqlite => sqlite,

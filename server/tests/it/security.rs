@@ -27,7 +27,83 @@ on_both_databases!(
     revoking_and_inviting_again_is_no_way_around_the_limit,
     a_form_of_many_fields_is_refused,
     linking_an_identity_needs_the_password,
+    links_in_mails_written_before_0012_are_hidden_too,
 );
+
+/// Mails stored by a release before 0012 noted no secrets: migration 0013 finds their link,
+/// blanks it from copies already delivered and notes it on those still waiting.
+async fn links_in_mails_written_before_0012_are_hidden_too(app: TestApp) {
+    use app::kit::db::Db;
+    use app::kit::mail::{redact, REDACTED};
+    let db = Db::connect(&app.fresh_database_url().await).await.unwrap();
+    db.migrate_until(12).await.unwrap();
+    let token = |digit: &str| digit.repeat(64);
+    let link = |path: &str, token: &str| format!("https://pc.example/{path}/{token}");
+    let rows = [
+        // (text, delivered): a reset, an invitation and an acceptance link, as 0011 wrote them.
+        (
+            format!(
+                "重置密码 / Reset password: {}\n\n",
+                link("reset", &token("a"))
+            ),
+            true,
+        ),
+        (
+            format!("点击此处激活: {}\n\n", link("activate", &token("b"))),
+            true,
+        ),
+        (format!("验收: {}\n\n", link("accept", &token("c"))), false),
+        // A notice that merely names a path, and a link that is no token: left as they are.
+        (
+            format!("See {} and /reset/ for help\n", link("orders", &token("d"))),
+            true,
+        ),
+        (format!("{}\n", link("reset", "not-a-token")), true),
+    ];
+    for (text, delivered) in &rows {
+        sqlx::query(
+            "INSERT INTO outbox (to_address, subject, body_text, body_html, created_at,
+                                 next_attempt_at, sent_at)
+             VALUES ('a@example.com', 's', $1, $2, 1, 1, $3)",
+        )
+        .bind(text)
+        .bind(format!("<a href=\"{text}\">{text}</a>"))
+        .bind(delivered.then_some(2_i64))
+        .execute(db.pool())
+        .await
+        .unwrap();
+    }
+    db.migrate().await.unwrap();
+    let stored = sqlx::query("SELECT body_text, body_html, secrets FROM outbox ORDER BY id")
+        .fetch_all(db.pool())
+        .await
+        .unwrap();
+    let stored: Vec<(String, String, String)> = stored
+        .iter()
+        .map(|r| (r.get("body_text"), r.get("body_html"), r.get("secrets")))
+        .collect();
+    for (i, digit) in [(0, "a"), (1, "b")] {
+        let (text, html, secrets) = &stored[i];
+        assert!(
+            !text.contains(&token(digit)) && !html.contains(&token(digit)),
+            "{text} {html}"
+        );
+        assert!(
+            text.contains(REDACTED) && html.contains(REDACTED),
+            "{text} {html}"
+        );
+        assert_eq!(secrets, "");
+    }
+    // Still to be delivered: the link stays for the recipient, noted so the log hides it.
+    let (text, _, secrets) = &stored[2];
+    assert!(text.contains(&token("c")));
+    assert_eq!(secrets, &format!("/accept/{}", token("c")));
+    assert!(!redact(text, secrets).contains(&token("c")));
+    for (i, (text, _)) in rows.iter().enumerate().skip(3) {
+        assert_eq!(&stored[i].0, text);
+        assert_eq!(stored[i].2, "");
+    }
+}
 
 async fn parallel_second_factor_guesses_get_one_try(app: TestApp) {
     let email = "enjian@example.com";

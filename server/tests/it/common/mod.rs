@@ -113,16 +113,21 @@ impl TestApp {
     /// Another app on a fresh database of the same kind, with `configure` applied to its
     /// configuration (e.g. SMTP or https on).
     pub async fn another(&self, configure: impl FnOnce(&mut Config)) -> TestApp {
-        let url = if self.url.starts_with("sqlite") {
+        let url = self.fresh_database_url().await;
+        let mut config = Config::for_database(&url);
+        configure(&mut config);
+        TestApp::with_config(config).await
+    }
+
+    /// The URL of a new, empty database of the same kind (no migrations, no data).
+    pub async fn fresh_database_url(&self) -> String {
+        if self.url.starts_with("sqlite") {
             let dir = std::env::temp_dir().join(unique_name());
             format!("sqlite://{}/provider-center.db", dir.display())
         } else {
             let base = std::env::var("TEST_POSTGRES_URL").expect("a PostgreSQL test cluster");
             fresh_postgres(&base).await
-        };
-        let mut config = Config::for_database(&url);
-        configure(&mut config);
-        TestApp::with_config(config).await
+        }
     }
 
     pub async fn start(url: &str) -> TestApp {
