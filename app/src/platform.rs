@@ -63,6 +63,8 @@ pub struct MailRow {
     pub subject: String,
     pub created: String,
     pub sent: Option<String>,
+    /// Given up: refused for good by the SMTP server.
+    pub failed: Option<String>,
     pub attempts: i64,
     pub last_error: String,
     pub text: String,
@@ -90,7 +92,7 @@ pub async fn platform_mail(before: Option<i64>) -> Result<MailPage, AppError> {
         operator()?;
         let development = !settings()?.mail_delivery;
         let mut rows = sqlx::query(
-            "SELECT id, to_address, subject, created_at, sent_at, attempts, last_error, body_text, secrets
+            "SELECT id, to_address, subject, created_at, sent_at, failed_at, attempts, last_error, body_text, secrets
              FROM outbox WHERE id < $1 ORDER BY id DESC LIMIT $2",
         )
         .bind(before.unwrap_or(i64::MAX))
@@ -109,6 +111,9 @@ pub async fn platform_mail(before: Option<i64>) -> Result<MailPage, AppError> {
                     created: format_datetime(row.try_get("created_at")?),
                     sent: row
                         .try_get::<Option<i64>, _>("sent_at")?
+                        .map(format_datetime),
+                    failed: row
+                        .try_get::<Option<i64>, _>("failed_at")?
                         .map(format_datetime),
                     attempts: row.try_get("attempts")?,
                     last_error: row.try_get("last_error")?,
@@ -180,10 +185,11 @@ pub fn MailLogPage() -> impl IntoView {
                                 </tr></thead>
                                 <tbody>
                                     {page.rows.into_iter().map(|m| {
-                                        let state = match (&m.sent, m.attempts) {
-                                            (Some(at), _) => format!("{} {at}", locale.t("mail.sent")),
-                                            (None, 0) => locale.t("mail.waiting").to_owned(),
-                                            (None, n) => locale.tf("mail.retrying", &[("n", &n.to_string()), ("error", &m.last_error)]),
+                                        let state = match (&m.sent, &m.failed, m.attempts) {
+                                            (Some(at), _, _) => format!("{} {at}", locale.t("mail.sent")),
+                                            (None, Some(at), n) => locale.tf("mail.failed", &[("at", at), ("n", &n.to_string()), ("error", &m.last_error)]),
+                                            (None, None, 0) => locale.t("mail.waiting").to_owned(),
+                                            (None, None, n) => locale.tf("mail.retrying", &[("n", &n.to_string()), ("error", &m.last_error)]),
                                         };
                                         view! {
                                             <tr>

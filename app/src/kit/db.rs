@@ -99,6 +99,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../../migrations/sqlite/0013_legacy_mail_links.sql"),
         include_str!("../../../migrations/postgres/0013_legacy_mail_links.sql"),
     ),
+    (
+        14,
+        "dead_mail",
+        include_str!("../../../migrations/sqlite/0014_dead_mail.sql"),
+        include_str!("../../../migrations/postgres/0014_dead_mail.sql"),
+    ),
 ];
 
 pub fn now() -> i64 {

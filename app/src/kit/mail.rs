@@ -199,9 +199,25 @@ fn message(from: &Mailbox, row: &sqlx::any::AnyRow) -> Result<Message, String> {
         .map_err(|e| e.to_string())
 }
 
-/// Retry after 30 s, doubling up to an hour; a mail is never dropped.
+/// Retry after 30 s, doubling up to an hour. An outage or a busy server (no answer, 4xx)
+/// loses nothing: such a mail is retried until it goes.
 pub fn backoff(attempts: i64) -> i64 {
     (30_i64 << attempts.clamp(0, 7)).min(3600)
+}
+
+/// Tries after which a mail the server refuses for good (5xx, or an address that is none) is
+/// given up: it is failed in the mail log, not retried hourly forever.
+pub const PERMANENT_TRIES: i64 = 3;
+
+/// Whether a mail that failed its `attempts`-th try (`permanent`: refused for good) is dead.
+pub fn gives_up(attempts: i64, permanent: bool) -> bool {
+    permanent && attempts >= PERMANENT_TRIES
+}
+
+/// Why a try failed, and whether trying again can help.
+struct Failure {
+    error: String,
+    permanent: bool,
 }
 
 /// How long a sender holds a claimed mail before another instance may try it.
@@ -253,8 +269,15 @@ pub async fn send_due(db: &Db, config: &MailConfig) -> Result<usize, sqlx::Error
                 .send(message)
                 .await
                 .map(|_| ())
-                .map_err(|e| e.to_string()),
-            Err(error) => Err(error),
+                .map_err(|e| Failure {
+                    permanent: e.is_permanent(),
+                    error: e.to_string(),
+                }),
+            // No recipient address or subject the server could take: no try can help.
+            Err(error) => Err(Failure {
+                error,
+                permanent: true,
+            }),
         };
         match result {
             Ok(()) => {
@@ -274,15 +297,38 @@ pub async fn send_due(db: &Db, config: &MailConfig) -> Result<usize, sqlx::Error
                 .await?;
                 sent += 1;
             }
-            Err(error) => {
+            Err(Failure { error, permanent }) => {
                 let attempts: i64 = row.try_get::<i64, _>("attempts")? + 1;
+                let error: String = error.chars().take(500).collect();
+                if gives_up(attempts, permanent) {
+                    // Dead: never due again, and a link it held is never to be delivered.
+                    tracing::error!(id, attempts, %error, "mail refused for good; given up");
+                    let secrets: String = row.try_get("secrets")?;
+                    let text: String = row.try_get("body_text")?;
+                    let html: String = row.try_get("body_html")?;
+                    sqlx::query(
+                        "UPDATE outbox SET attempts = $1, next_attempt_at = $2, last_error = $3,
+                             failed_at = $4, body_text = $5, body_html = $6, secrets = ''
+                         WHERE id = $7",
+                    )
+                    .bind(attempts)
+                    .bind(i64::MAX)
+                    .bind(error)
+                    .bind(now())
+                    .bind(redact(&text, &secrets))
+                    .bind(redact(&html, &mail_escape_all(&secrets)))
+                    .bind(id)
+                    .execute(db.pool())
+                    .await?;
+                    continue;
+                }
                 tracing::warn!(id, attempts, %error, "sending mail failed; will retry");
                 sqlx::query(
                     "UPDATE outbox SET attempts = $1, next_attempt_at = $2, last_error = $3 WHERE id = $4",
                 )
                 .bind(attempts)
                 .bind(now() + backoff(attempts))
-                .bind(error.chars().take(500).collect::<String>())
+                .bind(error)
                 .bind(id)
                 .execute(db.pool())
                 .await?;
@@ -306,6 +352,14 @@ pub async fn run_sender(db: Db, config: MailConfig) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_refusal_for_good_gives_a_mail_up() {
+        assert!(!gives_up(1, true));
+        assert!(gives_up(PERMANENT_TRIES, true));
+        // An outage or a busy server: retried, however long it lasts.
+        assert!(!gives_up(PERMANENT_TRIES * 100, false));
+    }
 
     #[test]
     fn bodies_escape_what_users_typed() {

@@ -14,6 +14,7 @@ on_both_databases!(
     the_customer_rejects_with_a_reason,
     a_link_takes_one_answer_and_expires,
     mail_survives_an_smtp_outage_and_is_sent_once,
+    a_mail_refused_for_good_is_given_up,
     deadlines_remind_and_flag,
 );
 
@@ -277,6 +278,45 @@ pub(crate) async fn smtp_peer() -> (u16, tokio::task::JoinHandle<Vec<String>>) {
     (port, handle)
 }
 
+/// An SMTP peer that refuses every recipient for good (550), on every connection; counts
+/// the recipients it was offered.
+async fn refusing_smtp_peer() -> (u16, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let offered = std::sync::Arc::new(AtomicUsize::new(0));
+    let counter = offered.clone();
+    tokio::spawn(async move {
+        while let Ok((socket, _)) = listener.accept().await {
+            let counter = counter.clone();
+            tokio::spawn(async move {
+                let (read, mut write) = socket.into_split();
+                let mut lines = BufReader::new(read).lines();
+                write.write_all(b"220 test ESMTP\r\n").await.unwrap();
+                while let Ok(Some(line)) = lines.next_line().await {
+                    let verb = line.get(..4).unwrap_or_default().to_ascii_uppercase();
+                    let reply: &[u8] = match verb.as_str() {
+                        "EHLO" | "HELO" => b"250 test\r\n",
+                        "RCPT" => {
+                            counter.fetch_add(1, Ordering::SeqCst);
+                            b"550 5.1.1 no such user\r\n"
+                        }
+                        "QUIT" => {
+                            let _ = write.write_all(b"221 bye\r\n").await;
+                            break;
+                        }
+                        _ => b"250 ok\r\n",
+                    };
+                    if write.write_all(reply).await.is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+    });
+    (port, offered)
+}
+
 pub(crate) fn smtp(port: u16) -> MailConfig {
     MailConfig {
         host: "127.0.0.1".into(),
@@ -335,6 +375,67 @@ async fn mail_survives_an_smtp_outage_and_is_sent_once(app: TestApp) {
     assert!(received[0].contains("To: buyer@example.com"));
     assert!(received[0].contains("multipart/alternative"));
     assert!(received[0].contains("text/html"));
+}
+
+async fn a_mail_refused_for_good_is_given_up(app: TestApp) {
+    use app::kit::mail::{send_due, PERMANENT_TRIES};
+    use std::sync::atomic::Ordering;
+    let cookie = app.login("aku@example.com").await;
+    submit_stage(&app, &cookie).await;
+    let (port, offered) = refusing_smtp_peer().await;
+    let state = || async {
+        let row = sqlx::query(
+            "SELECT attempts, sent_at, failed_at, next_attempt_at, body_text FROM outbox",
+        )
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+        (
+            row.try_get::<i64, _>("attempts").unwrap(),
+            row.try_get::<Option<i64>, _>("failed_at").unwrap(),
+            row.try_get::<String, _>("body_text").unwrap(),
+        )
+    };
+    for attempt in 1..=PERMANENT_TRIES {
+        sqlx::query("UPDATE outbox SET next_attempt_at = 0")
+            .execute(app.db.pool())
+            .await
+            .unwrap();
+        assert_eq!(send_due(&app.db, &smtp(port)).await.unwrap(), 0);
+        let (attempts, failed, text) = state().await;
+        assert_eq!(attempts, attempt);
+        assert_eq!(
+            failed.is_some(),
+            attempt == PERMANENT_TRIES,
+            "try {attempt}"
+        );
+        // Given up, the link it held is gone from the stored copy.
+        assert_eq!(
+            text.contains("/accept/"),
+            attempt < PERMANENT_TRIES,
+            "{text}"
+        );
+    }
+    // Never due again, however long the sender runs.
+    assert_eq!(send_due(&app.db, &smtp(port)).await.unwrap(), 0);
+    assert_eq!(offered.load(Ordering::SeqCst), PERMANENT_TRIES as usize);
+
+    // The mail log says so.
+    let operator = app.login("operator@example.com").await;
+    let log = app.call("/api/platform_mail", Some(&operator), "").await;
+    assert_eq!(log.status, StatusCode::OK, "{}", log.body);
+    let log: serde_json::Value = serde_json::from_str(&log.body).unwrap();
+    let mail = &log["rows"][0];
+    assert!(mail["failed"].is_string(), "{mail}");
+    assert!(
+        mail["last_error"]
+            .as_str()
+            .unwrap()
+            .contains("no such user"),
+        "{mail}"
+    );
+    let page = app.get("/platform/mail", Some(&operator)).await;
+    assert!(page.body.contains("发送失败"), "{}", page.body);
 }
 
 async fn deadlines_remind_and_flag(app: TestApp) {
