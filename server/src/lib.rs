@@ -320,13 +320,14 @@ pub async fn build_with_settings(config: &Config) -> Result<(Router, Db, Setting
 /// The background jobs of an instance: the mail sender (with SMTP configured) and the
 /// acceptance deadline watch. Safe to run on every instance at once.
 pub fn spawn_jobs(config: &Config, db: Db, settings: Settings) {
+    use app::kit::jobs::every;
+    use std::time::Duration;
     {
         let db = db.clone();
         let storage = app::kit::files::Storage::LocalDisk(config.storage_dir.clone().into());
-        tokio::spawn(async move {
-            let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
-            loop {
-                tick.tick().await;
+        every("file sweep", Duration::from_secs(3600), move || {
+            let (db, storage) = (db.clone(), storage.clone());
+            async move {
                 match app::kit::files::sweep(&db, &storage).await {
                     Ok((0, 0)) => {}
                     Ok((drafts, files)) => {
@@ -339,14 +340,13 @@ pub fn spawn_jobs(config: &Config, db: Db, settings: Settings) {
     }
     match config.mail() {
         Some(mail) => {
-            tokio::spawn(app::kit::mail::run_sender(db.clone(), mail));
+            app::kit::mail::run_sender(db.clone(), mail);
         }
         None => tracing::info!("SMTP_HOST not set: mail stays in the outbox (platform mail log)"),
     }
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
-        loop {
-            tick.tick().await;
+    every("acceptance deadlines", Duration::from_secs(60), move || {
+        let (db, settings) = (db.clone(), settings.clone());
+        async move {
             if let Err(error) = app::orders::acceptance::deadlines(&db, &settings).await {
                 tracing::error!(?error, "acceptance deadline watch");
             }

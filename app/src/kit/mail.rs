@@ -339,14 +339,15 @@ pub async fn send_due(db: &Db, config: &MailConfig) -> Result<usize, sqlx::Error
 }
 
 /// The background sender: every couple of seconds, whatever is due.
-pub async fn run_sender(db: Db, config: MailConfig) {
-    let mut tick = tokio::time::interval(Duration::from_secs(2));
-    loop {
-        tick.tick().await;
-        if let Err(error) = send_due(&db, &config).await {
-            tracing::error!(%error, "mail sender");
+pub fn run_sender(db: Db, config: MailConfig) -> tokio::task::JoinHandle<()> {
+    crate::kit::jobs::every("mail sender", Duration::from_secs(2), move || {
+        let (db, config) = (db.clone(), config.clone());
+        async move {
+            if let Err(error) = send_due(&db, &config).await {
+                tracing::error!(%error, "mail sender");
+            }
         }
-    }
+    })
 }
 
 #[cfg(test)]

@@ -15,6 +15,8 @@ pub mod files;
 pub mod forms;
 pub mod i18n;
 #[cfg(feature = "ssr")]
+pub mod jobs;
+#[cfg(feature = "ssr")]
 pub mod mail;
 pub mod money;
 pub mod paging;
