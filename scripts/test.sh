@@ -20,18 +20,31 @@ trap cleanup EXIT
 as_postgres() { if is_root; then runuser -u postgres -- "$@"; else "$@"; fi; }
 
 start_postgres() {
-  apt_install postgresql
+  apt_install postgresql openssl
   PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
   local port=${TEST_PG_PORT:-55439}
   PGDATA_DIR="$WORK/pg/data"
   mkdir -p "$WORK/pg"
   is_root && chown -R postgres "$WORK/pg"
-  log "Starting a throwaway PostgreSQL cluster on port $port"
+  log "Starting a throwaway PostgreSQL cluster on port $port (TLS, a throwaway CA)"
   as_postgres "$PGBIN/initdb" -D "$PGDATA_DIR" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+  # A throwaway CA and a server certificate it signs for 127.0.0.1, so that
+  # sslmode=verify-full can pass with the CA as the root (and fails without it).
+  local tls="$WORK/pg"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
+    -subj "/CN=Provider Center test CA" -keyout "$tls/ca.key" -out "$tls/ca.crt" 2>/dev/null
+  openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj "/CN=127.0.0.1" \
+    -keyout "$tls/server.key" -out "$tls/server.csr" 2>/dev/null
+  openssl x509 -req -in "$tls/server.csr" -CA "$tls/ca.crt" -CAkey "$tls/ca.key" -CAcreateserial \
+    -days 2 -extfile <(printf 'subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n') \
+    -out "$tls/server.crt" 2>/dev/null
+  chmod 600 "$tls/server.key"
+  is_root && chown postgres "$tls/server.key" "$tls/server.crt"
   as_postgres "$PGBIN/pg_ctl" -D "$PGDATA_DIR" -l "$WORK/pg/log" -w -o \
-    "-p $port -k $WORK/pg -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
+    "-p $port -k $WORK/pg -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 -c ssl=on -c ssl_cert_file=$WORK/pg/server.crt -c ssl_key_file=$WORK/pg/server.key" \
     start >/dev/null
   export TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$port/postgres"
+  export TEST_POSTGRES_TLS_ROOT="$WORK/pg/ca.crt"
 }
 
 MAILDEV_SMTP=${TEST_MAILDEV_SMTP:-1125}

@@ -14,6 +14,7 @@ mod home;
 mod intake;
 mod isolation;
 mod orders;
+mod production;
 mod schema;
 mod security;
 mod services;
