@@ -1,8 +1,9 @@
 //! Configuration: every setting comes from the command line or the environment, with
 //! defaults that run a local portal on SQLite. `server --help` lists them.
 
-use clap::Parser;
+use clap::{Parser, Subcommand};
 use std::net::SocketAddr;
+use std::path::PathBuf;
 
 #[derive(Debug, Clone, Parser)]
 #[command(
@@ -12,6 +13,10 @@ use std::net::SocketAddr;
     after_help = "Logging is set with RUST_LOG (default: info)."
 )]
 pub struct Config {
+    /// Without a command the server serves.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
     /// sqlite://path/to/file.db (created if missing) or postgres://user:pass@host/db
     #[arg(
         long,
@@ -116,6 +121,15 @@ pub struct Config {
     /// Secret the external helpdesk signs its webhook (POST /helpdesk/webhook) with.
     #[arg(long, env = "HELPDESK_WEBHOOK_SECRET", hide_env_values = true)]
     pub helpdesk_webhook_secret: Option<String>,
+}
+
+/// Maintenance of a SQLite database (PostgreSQL: pg_dump and pg_restore).
+#[derive(Debug, Clone, Subcommand)]
+pub enum Command {
+    /// Copies the database to FILE, consistently, while servers keep serving.
+    Backup { file: PathBuf },
+    /// Puts the backup FILE in place of the database; refused while a server uses it.
+    Restore { file: PathBuf },
 }
 
 impl Config {

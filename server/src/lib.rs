@@ -6,6 +6,7 @@ mod bills;
 pub mod config;
 mod evidence;
 mod intake;
+pub mod maintenance;
 mod middleware;
 mod oidc;
 mod registration;

@@ -1,7 +1,7 @@
 #![recursion_limit = "256"]
 
 use clap::Parser;
-use server::config::Config;
+use server::config::{Command, Config};
 use std::net::SocketAddr;
 use std::process::ExitCode;
 use tracing_subscriber::EnvFilter;
@@ -14,6 +14,30 @@ async fn main() -> ExitCode {
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
         )
         .init();
+
+    match &config.command {
+        Some(Command::Backup { file }) => {
+            return finish(
+                server::maintenance::backup(&config.database_url, file).await,
+                &format!("backed up to {}", file.display()),
+            )
+        }
+        Some(Command::Restore { file }) => {
+            return finish(
+                server::maintenance::restore(&config.database_url, file).await,
+                &format!("restored from {}", file.display()),
+            )
+        }
+        None => {}
+    }
+    // Held while serving: `server restore` refuses to replace a database in use.
+    let _in_use = match server::maintenance::hold(&config.database_url) {
+        Ok(lock) => lock,
+        Err(error) => {
+            tracing::error!(%error, "cannot lock the database file");
+            return ExitCode::FAILURE;
+        }
+    };
 
     let (router, db, settings) = match server::build_with_settings(&config).await {
         Ok(built) => built,
@@ -51,6 +75,20 @@ async fn main() -> ExitCode {
         return ExitCode::FAILURE;
     }
     ExitCode::SUCCESS
+}
+
+/// The end of a maintenance command: said on standard output, or the error and failure.
+fn finish(result: Result<(), server::maintenance::MaintenanceError>, done: &str) -> ExitCode {
+    match result {
+        Ok(()) => {
+            println!("{done}");
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 async fn shutdown_signal() {

@@ -1,7 +1,14 @@
-//! Running it as an operations team would (#20): PostgreSQL over TLS.
+//! Running it as an operations team would (#20): PostgreSQL over TLS, backup and restore.
 
+use crate::common::TestApp;
 use app::kit::db::Db;
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use server::config::Config;
+use server::maintenance::{backup, hold, restore, MaintenanceError};
 use sqlx::Row;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
 /// The test cluster's TLS root: its self-signed certificate. As with TEST_POSTGRES_URL, a
 /// missing one fails under CI and skips (said so) elsewhere.
@@ -61,4 +68,143 @@ async fn postgres_over_tls_honours_sslmode() {
         Db::connect(&with("sslmode=verify-full")).await.is_err(),
         "verify-full trusted a certificate no known root signed"
     );
+}
+
+/// A marketplace order through the intake API, numbered `n`: acknowledged when it answers 201
+/// (the test's own mistakes, a 4xx, fail it rather than wait).
+async fn place_order(app: &TestApp, n: usize) -> bool {
+    let body = serde_json::json!({
+        "order_no": format!("77{n:08}"),
+        "buyer_company": "TestCompany-B",
+        "contact_email": "buyer-b@example.com",
+        "solution_name": "Product_Y",
+        "solution_quantity": 1,
+        "work_orders": [{ "work_order_no": format!("77{n:08}1"), "service_item_name": "部署服务",
+                          "price": "100.00", "tax_rate": "0.06", "quantity": 1, "currency": "CNY" }]
+    });
+    let request = Request::post("/api/v1/orders")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::AUTHORIZATION, "Bearer backup-test-token")
+        .body(Body::from(body.to_string()))
+        .unwrap();
+    let answer = app.send(request).await;
+    assert!(
+        answer.status.is_success() || answer.status.is_server_error(),
+        "an order the API refused: {} {}",
+        answer.status,
+        answer.body
+    );
+    answer.status == StatusCode::CREATED
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_backup_under_write_load_restores_every_acknowledged_write() {
+    let app = TestApp::sqlite().await;
+    let mut config = Config::for_database(&app.url);
+    config.platform_api_token = Some("backup-test-token".into());
+    let app = Arc::new(TestApp::with_config(config).await);
+    let _serving = hold(&app.url).unwrap();
+
+    // Orders keep arriving while the backup is taken.
+    let acknowledged = Arc::new(Mutex::new(Vec::new()));
+    let stop = Arc::new(AtomicBool::new(false));
+    let writer = {
+        let (app, acknowledged, stop) = (app.clone(), acknowledged.clone(), stop.clone());
+        tokio::spawn(async move {
+            let mut n = 0;
+            while !stop.load(Ordering::SeqCst) {
+                if place_order(&app, n).await {
+                    acknowledged.lock().unwrap().push(format!("77{n:08}"));
+                }
+                n += 1;
+            }
+        })
+    };
+    // Waits for `n` acknowledged orders; a writer that stopped (its assertion failed) ends it.
+    let wait_for = |n: usize| {
+        let (acknowledged, writer) = (acknowledged.clone(), &writer);
+        async move {
+            while acknowledged.lock().unwrap().len() < n {
+                assert!(!writer.is_finished(), "the writer stopped");
+                tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+            }
+        }
+    };
+    wait_for(30).await;
+    let before: Vec<String> = acknowledged.lock().unwrap().clone();
+    let dir = std::env::temp_dir().join(format!("pc-backup-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("backup.db");
+    let _ = std::fs::remove_file(&file);
+    backup(&app.url, &file)
+        .await
+        .expect("a backup while serving");
+    // Writes go on after the copy began; they are not the backup's to hold.
+    wait_for(before.len() + 10).await;
+    stop.store(true, Ordering::SeqCst);
+    writer.await.unwrap();
+    let after: Vec<String> = acknowledged.lock().unwrap().clone();
+
+    assert!(
+        matches!(
+            backup(&app.url, &file).await,
+            Err(MaintenanceError::Exists(_))
+        ),
+        "a backup never overwrites a file"
+    );
+
+    // Restored as the database of another (stopped) server.
+    let restored_url = format!("sqlite://{}/restored/provider-center.db", dir.display());
+    restore(&restored_url, &file).await.expect("a restore");
+    let restored = Db::connect(&restored_url).await.unwrap();
+    let orders: Vec<String> =
+        sqlx::query("SELECT order_no FROM orders WHERE order_no LIKE '77%' ORDER BY order_no")
+            .fetch_all(restored.pool())
+            .await
+            .unwrap()
+            .iter()
+            .map(|row| row.get("order_no"))
+            .collect();
+    for order in &before {
+        assert!(
+            orders.contains(order),
+            "{order}, acknowledged before the backup, is missing"
+        );
+    }
+    for order in &orders {
+        assert!(after.contains(order), "{order} was never acknowledged");
+    }
+    // One consistent moment: each order with its work order.
+    let work_orders: i64 =
+        sqlx::query("SELECT COUNT(*) AS n FROM work_orders WHERE work_order_no LIKE '77%'")
+            .fetch_one(restored.pool())
+            .await
+            .unwrap()
+            .get("n");
+    assert_eq!(work_orders as usize, orders.len());
+    restored.pool().close().await;
+
+    // A server on it: no restore over it until it stops.
+    let serving = hold(&restored_url).unwrap();
+    assert!(matches!(
+        restore(&restored_url, &file).await,
+        Err(MaintenanceError::InUse)
+    ));
+    drop(serving);
+    restore(&restored_url, &file)
+        .await
+        .expect("a restore once the server stopped");
+
+    // Not a backup, or not SQLite: refused with a reason, nothing replaced.
+    let junk = dir.join("junk.db");
+    std::fs::write(&junk, b"not a database").unwrap();
+    assert!(matches!(
+        restore(&restored_url, &junk).await,
+        Err(MaintenanceError::NotABackup(..))
+    ));
+    assert!(matches!(
+        backup("postgres://x@127.0.0.1/y", &dir.join("pg.db")).await,
+        Err(MaintenanceError::Postgres)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -1,0 +1,149 @@
+//! `server backup` and `server restore` for SQLite, and the lock that tells a restore that a
+//! server is using the database. PostgreSQL has its own tools (pg_dump, pg_restore; README).
+
+use app::kit::db::Db;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+/// The file of a `sqlite://` URL; `None` for PostgreSQL.
+pub fn sqlite_path(database_url: &str) -> Option<PathBuf> {
+    let rest = database_url.strip_prefix("sqlite:")?;
+    let path = rest.trim_start_matches("//").split('?').next()?;
+    (!path.is_empty()).then(|| PathBuf::from(path))
+}
+
+/// The lock file beside a database: shared by every running server, exclusive for a restore.
+fn lock_path(database: &Path) -> PathBuf {
+    let mut name = database.as_os_str().to_owned();
+    name.push(".lock");
+    PathBuf::from(name)
+}
+
+/// Held by a running server for its whole life (shared, so several readers such as a backup
+/// or an integrity check are fine; a restore needs it alone). Dropping it releases the lock.
+pub struct InUse(#[allow(dead_code)] File);
+
+/// Marks the SQLite database of `database_url` as in use by this process (nothing for
+/// PostgreSQL).
+pub fn hold(database_url: &str) -> std::io::Result<Option<InUse>> {
+    let Some(path) = sqlite_path(database_url) else {
+        return Ok(None);
+    };
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    let file = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(lock_path(&path))?;
+    file.lock_shared()?;
+    Ok(Some(InUse(file)))
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum MaintenanceError {
+    #[error("backup and restore are for SQLite; for PostgreSQL use pg_dump and pg_restore")]
+    Postgres,
+    #[error("{0} exists already; choose a new file")]
+    Exists(String),
+    #[error("the database is in use by a running server: stop it first")]
+    InUse,
+    #[error("{0} is not a Provider Center database: {1}")]
+    NotABackup(String, String),
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// A consistent copy of the live database in `file`, taken while the server serves
+/// (`VACUUM INTO` reads one snapshot; writers carry on).
+pub async fn backup(database_url: &str, file: &Path) -> Result<(), MaintenanceError> {
+    sqlite_path(database_url).ok_or(MaintenanceError::Postgres)?;
+    if file.exists() {
+        return Err(MaintenanceError::Exists(file.display().to_string()));
+    }
+    let db = Db::connect(database_url).await?;
+    sqlx::query("VACUUM INTO $1")
+        .bind(file.display().to_string())
+        .execute(db.pool())
+        .await?;
+    db.pool().close().await;
+    Ok(())
+}
+
+/// Puts the backup `file` in place of the database, which no server may be using. The
+/// backup is checked first (integrity, migrations) and copied beside the database, then
+/// renamed over it: a failure on the way leaves the old database as it was.
+pub async fn restore(database_url: &str, file: &Path) -> Result<(), MaintenanceError> {
+    let database = sqlite_path(database_url).ok_or(MaintenanceError::Postgres)?;
+    let shown = file.display().to_string();
+    if !file.is_file() {
+        return Err(MaintenanceError::NotABackup(shown, "no such file".into()));
+    }
+    check_backup(file)
+        .await
+        .map_err(|why| MaintenanceError::NotABackup(shown, why))?;
+    if let Some(dir) = database.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    let lock = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(lock_path(&database))?;
+    match lock.try_lock() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => return Err(MaintenanceError::InUse),
+        Err(std::fs::TryLockError::Error(error)) => return Err(error.into()),
+    }
+    let mut staged = database.as_os_str().to_owned();
+    staged.push(".restoring");
+    let staged = PathBuf::from(staged);
+    std::fs::copy(file, &staged)?;
+    File::open(&staged)?.sync_all()?;
+    // The old database's write-ahead log belongs to the old file: it must not replay on the new.
+    for suffix in ["-wal", "-shm"] {
+        let mut side = database.as_os_str().to_owned();
+        side.push(suffix);
+        match std::fs::remove_file(PathBuf::from(side)) {
+            Err(error) if error.kind() != std::io::ErrorKind::NotFound => return Err(error.into()),
+            _ => {}
+        }
+    }
+    std::fs::rename(&staged, &database)?;
+    drop(lock);
+    Ok(())
+}
+
+/// Whether `file` is a sound SQLite database with this portal's migrations (opened read-only:
+/// checking a backup never changes it).
+async fn check_backup(file: &Path) -> Result<(), String> {
+    use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
+    use sqlx::{ConnectOptions, Connection, Row};
+    let mut connection: SqliteConnection = SqliteConnectOptions::new()
+        .filename(file)
+        .read_only(true)
+        .connect()
+        .await
+        .map_err(|e| e.to_string())?;
+    let result = async {
+        let integrity: String = sqlx::query("PRAGMA integrity_check")
+            .fetch_one(&mut connection)
+            .await
+            .and_then(|row| row.try_get(0))
+            .map_err(|e| e.to_string())?;
+        if integrity != "ok" {
+            return Err(format!("integrity check: {integrity}"));
+        }
+        sqlx::query("SELECT COUNT(*) FROM _sqlx_migrations")
+            .fetch_one(&mut connection)
+            .await
+            .map_err(|_| "no migrations table".to_string())?;
+        Ok(())
+    }
+    .await;
+    let _ = connection.close().await;
+    result
+}
