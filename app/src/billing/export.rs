@@ -137,6 +137,9 @@ pub fn spawn_rows(
     receiver
 }
 
+/// The columns of `cells` that hold an amount (order total, paid), each followed by its currency.
+const AMOUNT_COLUMNS: [usize; 2] = [6, 11];
+
 fn header(locale: Locale) -> [&'static str; 13] {
     [
         locale.t("bill.column.no"),
@@ -259,6 +262,17 @@ pub async fn xlsx(
         };
         let mut workbook = Workbook::new();
         let bold = Format::new().set_bold();
+        let amount = Format::new().set_num_format("0.00");
+        let bold_amount = Format::new().set_bold().set_num_format("0.00");
+        // An amount column's cell as a number (SUM works) when a spreadsheet holds it exactly;
+        // its currency is the next column.
+        let number = |col: usize, value: &str| {
+            AMOUNT_COLUMNS
+                .contains(&col)
+                .then(|| rust_decimal::Decimal::from_str_exact(value).ok())
+                .flatten()
+                .and_then(crate::kit::money::spreadsheet_number)
+        };
         let sheet = workbook
             .add_worksheet_with_constant_memory()
             .map_err(fail)?;
@@ -274,10 +288,14 @@ pub async fn xlsx(
             let row = row?;
             totals.add(&row.line.line);
             for (col, value) in cells(locale, &row).iter().enumerate() {
-                // Quantities are whole numbers; amounts stay exact text, never a float.
+                // Quantities are whole numbers; amounts numbers with two decimals where exact.
                 if col == 9 {
                     sheet
                         .write_number(row_no, col as u16, row.line.line.quantity as f64)
+                        .map_err(fail)?;
+                } else if let Some(n) = number(col, value) {
+                    sheet
+                        .write_number_with_format(row_no, col as u16, n, &amount)
                         .map_err(fail)?;
                 } else {
                     sheet
@@ -289,7 +307,11 @@ pub async fn xlsx(
         }
         for values in total_rows(locale, &totals) {
             for (col, value) in values.iter().enumerate() {
-                if !value.is_empty() {
+                if let Some(n) = number(col, value) {
+                    sheet
+                        .write_number_with_format(row_no, col as u16, n, &bold_amount)
+                        .map_err(fail)?;
+                } else if !value.is_empty() {
                     sheet
                         .write_string_with_format(row_no, col as u16, value, &bold)
                         .map_err(fail)?;

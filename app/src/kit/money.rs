@@ -87,6 +87,24 @@ impl fmt::Display for Money {
     }
 }
 
+/// The amount as a spreadsheet number (a double), when a spreadsheet shows it exactly: at most
+/// 15 significant digits, Excel's precision. A longer amount has no such number; it goes as text.
+#[cfg(feature = "ssr")]
+pub fn spreadsheet_number(amount: Decimal) -> Option<f64> {
+    use rust_decimal::prelude::ToPrimitive;
+    let digits = amount
+        .normalize()
+        .mantissa()
+        .unsigned_abs()
+        .checked_ilog10()
+        .unwrap_or(0)
+        + 1;
+    if digits > 15 {
+        return None;
+    }
+    amount.to_f64()
+}
+
 /// Tax-inclusive price = price × (1 + tax rate), rounded half-up to 0.01 (domain.md);
 /// `None` where the product leaves the decimal range.
 pub fn tax_inclusive(price: Decimal, tax_rate: Decimal) -> Option<Decimal> {
@@ -125,6 +143,21 @@ impl FromIterator<Money> for Totals {
 
 #[cfg(test)]
 mod tests {
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn amounts_go_to_spreadsheets_as_numbers_only_when_exact() {
+        let d = |s: &str| Decimal::from_str_exact(s).unwrap();
+        assert_eq!(spreadsheet_number(d("800.00")), Some(800.0));
+        assert_eq!(spreadsheet_number(d("0.10")), Some(0.1));
+        assert_eq!(
+            spreadsheet_number(d("9999999999999.99")),
+            Some(9_999_999_999_999.99)
+        );
+        // 16 digits: Excel would show ...888.8; it stays exact text.
+        assert_eq!(spreadsheet_number(d("48888888888888.89")), None);
+        assert_eq!(spreadsheet_number(d("4888888888888889.00")), None);
+    }
+
     use super::*;
     use std::str::FromStr;
 

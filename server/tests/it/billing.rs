@@ -102,8 +102,12 @@ async fn the_demo_bill_agrees_in_list_detail_exports_and_document(app: TestApp) 
     assert_eq!(&csv[..3], "\u{feff}".as_bytes(), "a BOM for Excel");
     let csv = String::from_utf8(csv).unwrap();
     assert!(csv.contains(
-        ",201910250405571605,已完成,200.00,CNY,Product_X,1,2019-10-25 12:05:57,100.00,USD"
-    ));
+        ",\"=\"\"201910250405571605\"\"\",已完成,200.00,CNY,Product_X,1,2019-10-25 12:05:57,100.00,USD"
+    ), "{csv}");
+    assert!(
+        csv.contains("\"=\"\"201911010001\"\"\",MSP-A_TEST1"),
+        "{csv}"
+    );
     assert!(csv.contains("实付金额,,,,,,,,,,,600.00,CNY"));
     assert!(csv.contains("实付金额,,,,,,,,,,,100.00,USD"));
     assert!(csv.contains("订单总金额,,,,,,800.00,CNY"));
@@ -112,6 +116,22 @@ async fn the_demo_bill_agrees_in_list_detail_exports_and_document(app: TestApp) 
         download(&app, &format!("/bills/{DEMO_BILL}/export.xlsx"), &cookie).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(&xlsx[..2], b"PK", "an XLSX is a zip");
+    let sheet = xlsx_sheet(&xlsx);
+    // Amounts are numbers shown with two decimals (SUM works), the currency beside them;
+    // numbers of 12 and more digits are text, never 2.01911E+11.
+    assert!(
+        regex_like(&sheet, "<c r=\"L2\" s=\"", "\"><v>100</v></c>"),
+        "the paid amount as a number: {sheet}"
+    );
+    assert!(
+        sheet.contains("<t>201911010001</t>"),
+        "the bill number as text"
+    );
+    assert!(
+        sheet.contains("<t>201910250405571605</t>"),
+        "the order number as text"
+    );
+    assert!(!sheet.contains("<v>201911010001</v>"));
 
     let (status, pdf, disposition) =
         download(&app, &format!("/bills/{DEMO_BILL}/bill.pdf"), &cookie).await;
@@ -483,4 +503,26 @@ async fn generation_refuses_empty_and_overlapping_periods_and_keeps_versions(app
         StatusCode::UNPROCESSABLE_ENTITY,
         "蓝云 has no paid December work"
     );
+}
+
+/// The first worksheet's XML of an XLSX file.
+fn xlsx_sheet(xlsx: &[u8]) -> String {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).unwrap();
+    let mut sheet = String::new();
+    archive
+        .by_name("xl/worksheets/sheet1.xml")
+        .unwrap()
+        .read_to_string(&mut sheet)
+        .unwrap();
+    sheet
+}
+
+/// Whether `text` has `start`, then a style number, then `end`.
+fn regex_like(text: &str, start: &str, end: &str) -> bool {
+    text.match_indices(start).any(|(i, _)| {
+        let rest = &text[i + start.len()..];
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        digits > 0 && rest[digits..].starts_with(end)
+    })
 }
