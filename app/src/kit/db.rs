@@ -149,6 +149,11 @@ impl Db {
         let options = AnyConnectOptions::from_str(&url)?;
         let pool = AnyPoolOptions::new()
             .max_connections(if backend == Backend::Sqlite { 8 } else { 16 })
+            // With the database away (restart, fail-over) a request answers 503 soon rather
+            // than waiting half a minute for a connection; SQLite writers wait in busy_timeout.
+            .acquire_timeout(std::time::Duration::from_secs(
+                if backend == Backend::Sqlite { 30 } else { 5 },
+            ))
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
@@ -224,8 +229,13 @@ impl Db {
     }
 
     /// Whether the database answers (for /readyz).
+    /// Whether the database answers within two seconds (health checks must not hang).
     pub async fn ping(&self) -> bool {
-        sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()
+        let query = sqlx::query("SELECT 1").execute(&self.pool);
+        matches!(
+            tokio::time::timeout(std::time::Duration::from_secs(2), query).await,
+            Ok(Ok(_))
+        )
     }
 }
 

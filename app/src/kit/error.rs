@@ -32,6 +32,9 @@ pub enum AppError {
     Conflict(String),
     #[error("internal error")]
     Internal,
+    /// The database cannot be reached just now (restarting, failing over): try again soon.
+    #[error("unavailable")]
+    Unavailable,
     /// The request never reached our code or its answer could not be read.
     #[error("request failed: {0}")]
     Transport(String),
@@ -60,6 +63,7 @@ impl AppError {
             AppError::Invalid(_) => S::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_) => S::CONFLICT,
             AppError::Internal => S::INTERNAL_SERVER_ERROR,
+            AppError::Unavailable => S::SERVICE_UNAVAILABLE,
             AppError::Transport(_) => S::BAD_GATEWAY,
         }
     }
@@ -74,6 +78,7 @@ impl AppError {
             AppError::Invalid(_) => "form.invalid",
             AppError::Conflict(code) => code,
             AppError::Internal => "error.internal",
+            AppError::Unavailable => "error.unavailable",
             AppError::Transport(_) => "error.transport",
         }
     }
@@ -100,6 +105,11 @@ impl axum::response::IntoResponse for AppError {
     fn into_response(self) -> axum::response::Response {
         match self {
             AppError::Unauthorized => axum::response::Redirect::to("/login").into_response(),
+            AppError::Unavailable => (
+                axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                [(axum::http::header::RETRY_AFTER, "5")],
+            )
+                .into_response(),
             other => other.status().into_response(),
         }
     }
@@ -110,6 +120,11 @@ impl From<sqlx::Error> for AppError {
     fn from(error: sqlx::Error) -> Self {
         match error {
             sqlx::Error::RowNotFound => AppError::NotFound,
+            // No connection to be had: the database is away, not the request wrong.
+            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
+                tracing::warn!(%error, "database unreachable");
+                AppError::Unavailable
+            }
             other => {
                 tracing::error!(error = %other, "database error");
                 AppError::Internal

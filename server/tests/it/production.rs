@@ -1,4 +1,5 @@
-//! Running it as an operations team would (#20): PostgreSQL over TLS, backup and restore.
+//! Running it as an operations team would (#20): PostgreSQL over TLS, backup and restore,
+//! the database going away and coming back.
 
 use crate::common::TestApp;
 use app::kit::db::Db;
@@ -207,4 +208,112 @@ async fn a_backup_under_write_load_restores_every_acknowledged_write() {
         Err(MaintenanceError::Postgres)
     ));
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A TCP proxy in front of the test cluster that the test cuts (every connection closed, new
+/// ones refused) and brings back on the same port: a database restart as a server sees it.
+struct Proxy {
+    port: u16,
+    target: String,
+    serving: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Proxy {
+    async fn start(target: &str) -> Proxy {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        Proxy {
+            port,
+            target: target.to_owned(),
+            serving: Some(tokio::spawn(Proxy::serve(listener, target.to_owned()))),
+        }
+    }
+
+    /// Accepts and relays; dropped (aborted), it closes every connection it holds.
+    async fn serve(listener: tokio::net::TcpListener, target: String) {
+        let mut connections = tokio::task::JoinSet::new();
+        loop {
+            tokio::select! {
+                accepted = listener.accept() => {
+                    let Ok((mut inbound, _)) = accepted else { continue };
+                    let target = target.clone();
+                    connections.spawn(async move {
+                        if let Ok(mut outbound) = tokio::net::TcpStream::connect(&target).await {
+                            let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                        }
+                    });
+                }
+                Some(_) = connections.join_next(), if !connections.is_empty() => {}
+            }
+        }
+    }
+
+    async fn cut(&mut self) {
+        if let Some(serving) = self.serving.take() {
+            serving.abort();
+            let _ = serving.await;
+        }
+    }
+
+    async fn restore(&mut self) {
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", self.port))
+            .await
+            .expect("the proxy's port again");
+        self.serving = Some(tokio::spawn(Proxy::serve(listener, self.target.clone())));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_database_going_away_is_a_503_and_coming_back_needs_no_restart() {
+    use std::time::{Duration, Instant};
+    let Some(first) = TestApp::postgres().await else {
+        return;
+    };
+    // A fresh database of the cluster, reached through the proxy.
+    let url = first.fresh_database_url().await;
+    let (scheme_user, rest) = url.split_once('@').unwrap();
+    let (cluster, database) = rest.split_once('/').unwrap();
+    let mut proxy = Proxy::start(cluster).await;
+    let app = TestApp::start(&format!(
+        "{scheme_user}@127.0.0.1:{}/{database}",
+        proxy.port
+    ))
+    .await;
+    let operator = app.login("operator@example.com").await;
+    assert_eq!(app.get("/readyz", None).await.status, StatusCode::OK);
+
+    proxy.cut().await;
+    // Nothing hangs: a health check and a request needing the database answer soon, and say
+    // the service is unavailable rather than that something broke.
+    let asked = Instant::now();
+    let ready = tokio::time::timeout(Duration::from_secs(15), app.get("/readyz", None))
+        .await
+        .expect("/readyz answers during the outage");
+    assert_eq!(ready.status, StatusCode::SERVICE_UNAVAILABLE);
+    let mail = tokio::time::timeout(
+        Duration::from_secs(15),
+        app.call("/api/platform_mail", Some(&operator), ""),
+    )
+    .await
+    .expect("a request answers during the outage");
+    assert_eq!(
+        mail.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "{}",
+        mail.body
+    );
+    assert!(asked.elapsed() < Duration::from_secs(20));
+
+    // Back: the same server recovers by itself.
+    proxy.restore().await;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while app.get("/readyz", None).await.status != StatusCode::OK {
+        assert!(
+            Instant::now() < deadline,
+            "not ready again after the database came back"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let mail = app.call("/api/platform_mail", Some(&operator), "").await;
+    assert_eq!(mail.status, StatusCode::OK, "{}", mail.body);
 }
