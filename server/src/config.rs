@@ -50,6 +50,11 @@ pub struct Config {
     )]
     pub bill_font: String,
 
+    /// Seconds that requests in flight get to finish after SIGTERM or Ctrl-C (no new
+    /// connections are taken meanwhile); then the server exits anyway.
+    #[arg(long, env = "SHUTDOWN_GRACE_SECS", default_value_t = 30)]
+    pub shutdown_grace_secs: u64,
+
     /// Load the demo data (the manual's sample records) into an empty database.
     #[arg(long, env = "DEMO_DATA")]
     pub demo: bool,

@@ -2,6 +2,7 @@
 
 use clap::Parser;
 use server::config::{Command, Config};
+use std::future::IntoFuture;
 use std::net::SocketAddr;
 use std::process::ExitCode;
 use tracing_subscriber::EnvFilter;
@@ -67,12 +68,27 @@ async fn main() -> ExitCode {
         }
     }
     let service = router.into_make_service_with_connect_info::<SocketAddr>();
-    if let Err(error) = axum::serve(listener, service)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-    {
-        tracing::error!(%error, "server failed");
-        return ExitCode::FAILURE;
+    // On SIGTERM the listener closes at once; requests in flight get the grace period.
+    let stopping = std::sync::Arc::new(tokio::sync::Notify::new());
+    let server = axum::serve(listener, service).with_graceful_shutdown({
+        let stopping = stopping.clone();
+        async move {
+            shutdown_signal().await;
+            tracing::info!("shutting down: no new connections, finishing requests in flight");
+            stopping.notify_one();
+        }
+    });
+    let grace = std::time::Duration::from_secs(config.shutdown_grace_secs);
+    tokio::select! {
+        served = server.into_future() => {
+            if let Err(error) = served {
+                tracing::error!(%error, "server failed");
+                return ExitCode::FAILURE;
+            }
+        }
+        _ = async { stopping.notified().await; tokio::time::sleep(grace).await } => {
+            tracing::warn!(?grace, "grace period over: exiting with requests still in flight");
+        }
     }
     ExitCode::SUCCESS
 }

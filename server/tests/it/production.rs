@@ -1,5 +1,5 @@
 //! Running it as an operations team would (#20): PostgreSQL over TLS, backup and restore,
-//! the database going away and coming back.
+//! the database going away and coming back, stopping with requests in flight.
 
 use crate::common::TestApp;
 use app::kit::db::Db;
@@ -316,4 +316,158 @@ async fn the_database_going_away_is_a_503_and_coming_back_needs_no_restart() {
     }
     let mail = app.call("/api/platform_mail", Some(&operator), "").await;
     assert_eq!(mail.status, StatusCode::OK, "{}", mail.body);
+}
+
+/// The release's own binary (built with the tests) serving a fresh SQLite database on a free
+/// port; its folder is `dir`.
+fn spawn_server(dir: &std::path::Path, grace_secs: u64) -> (std::process::Child, u16) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+        .env_clear()
+        .env("DATABASE_URL", format!("sqlite://{}/pc.db", dir.display()))
+        .env("STORAGE_DIR", dir.join("files"))
+        .env("BIND", format!("127.0.0.1:{port}"))
+        .env("SHUTDOWN_GRACE_SECS", grace_secs.to_string())
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    (child, port)
+}
+
+/// A plain HTTP/1.1 exchange on a new connection, the answer's status line.
+async fn status_line(port: u16, request: &str) -> std::io::Result<String> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port)).await?;
+    stream.write_all(request.as_bytes()).await?;
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).await?;
+    Ok(String::from_utf8_lossy(&answer)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_owned())
+}
+
+async fn wait_ready(port: u16) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let ready = status_line(
+            port,
+            "GET /readyz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n",
+        )
+        .await;
+        if ready.is_ok_and(|line| line.contains(" 200 ")) {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the server did not start"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
+/// A sign-in link request whose body is sent in two parts: the connection is open and the
+/// request in flight after the first.
+async fn half_sent_request(port: u16) -> (tokio::net::TcpStream, &'static str) {
+    use tokio::io::AsyncWriteExt;
+    let body = "email=nobody%40example.com";
+    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .unwrap();
+    let head = format!(
+        "POST /api/request_reset HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nOrigin: http://127.0.0.1:{port}\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nAccept: application/json\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{}",
+        body.len(),
+        &body[..6]
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    (stream, &body[6..])
+}
+
+fn terminate(child: &std::process::Child) {
+    // SAFETY: kill(2) on our own child's pid, with a valid signal number.
+    let sent = unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGTERM) };
+    assert_eq!(sent, 0, "SIGTERM to the server");
+}
+
+/// Waits (up to `within`) for the process to end; its exit status.
+async fn exit_status(
+    child: &mut std::process::Child,
+    within: std::time::Duration,
+) -> std::process::ExitStatus {
+    let deadline = std::time::Instant::now() + within;
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("the server did not exit within {within:?}");
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_finishes_requests_in_flight_takes_no_new_ones_and_exits_0() {
+    use std::time::Duration;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let dir = std::env::temp_dir().join(format!("pc-sigterm-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+
+    // A request in flight when SIGTERM comes finishes; new connections are refused.
+    let (mut server, port) = spawn_server(&dir.join("a"), 30);
+    wait_ready(port).await;
+    let (mut stream, rest) = half_sent_request(port).await;
+    // Let the server read the head: a connection whose request it has not begun is idle,
+    // and an idle connection is closed at once (that is right, but not this case).
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    terminate(&server);
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .is_ok()
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "still taking connections after SIGTERM"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(
+        server.try_wait().unwrap().is_none(),
+        "exited with a request in flight"
+    );
+    stream.write_all(rest.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).await.unwrap();
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(exit_status(&mut server, Duration::from_secs(10))
+        .await
+        .success());
+
+    // A request that never completes is given the grace period, then the server exits all the same.
+    let (mut server, port) = spawn_server(&dir.join("b"), 2);
+    wait_ready(port).await;
+    let (_stream, _) = half_sent_request(port).await;
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    let asked = std::time::Instant::now();
+    terminate(&server);
+    assert!(exit_status(&mut server, Duration::from_secs(15))
+        .await
+        .success());
+    assert!(
+        asked.elapsed() >= Duration::from_secs(2),
+        "exited before the grace period"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }
