@@ -17,6 +17,9 @@ pub(crate) async fn one_file(
     max_bytes: usize,
 ) -> Result<app::kit::files::Upload, AppError> {
     let form = crate::FormPost::read(multipart, &["file"], 1, max_bytes).await;
+    if form.full {
+        return Err(AppError::StorageFull);
+    }
     if form.broken {
         return Err(AppError::invalid(&[("file", "ev.error.size")]));
     }
@@ -56,6 +59,7 @@ pub(crate) fn uploaded(result: Result<(), AppError>, back: &str, form: &str) -> 
         Ok(()) => Redirect::to(back).into_response(),
         Err(AppError::NotFound) => StatusCode::NOT_FOUND.into_response(),
         Err(AppError::Unauthorized) => Redirect::to("/login").into_response(),
+        Err(AppError::StorageFull) => crate::storage_full(),
         Err(error) => {
             let code = match &error {
                 AppError::Invalid(errors) => {

@@ -365,6 +365,8 @@ pub(crate) struct FormPost {
     pub files: Vec<(String, app::kit::files::Upload)>,
     /// The body limit was hit or the framing was broken: what was read so far is here.
     pub broken: bool,
+    /// A file could not be spooled for want of disk space (the answer is `storage_full`).
+    pub full: bool,
 }
 
 /// The longest text field a plain form may send, all its text fields together, and how many
@@ -386,6 +388,7 @@ impl FormPost {
             fields: Default::default(),
             files: Vec::new(),
             broken: false,
+            full: false,
         };
         let (mut fields, mut text_total) = (0, 0);
         loop {
@@ -412,6 +415,7 @@ impl FormPost {
                     Ok(spool) => spool,
                     Err(error) => {
                         tracing::error!(%error, "spooling an upload");
+                        form.full = app::kit::files::is_full(&error);
                         form.broken = true;
                         break;
                     }
@@ -422,6 +426,7 @@ impl FormPost {
                         Ok(Some(chunk)) => {
                             if let Err(error) = spool.write(&chunk).await {
                                 tracing::error!(%error, "spooling an upload");
+                                form.full = app::kit::files::is_full(&error);
                                 failed = true;
                                 break;
                             }
@@ -435,6 +440,11 @@ impl FormPost {
                 }
                 match spool.finish().await {
                     Ok(upload) if !failed => form.files.push((name, upload)),
+                    Err(error) if app::kit::files::is_full(&error) => {
+                        form.full = true;
+                        form.broken = true;
+                        break;
+                    }
                     _ => {
                         form.broken = true;
                         break;
@@ -492,6 +502,9 @@ pub(crate) fn back_to_form(
     typed: &[(&str, &str)],
 ) -> Response {
     use app::kit::forms::encode_query;
+    if matches!(error, app::kit::error::AppError::StorageFull) {
+        return storage_full();
+    }
     let mut url = format!("{page}?form={form}");
     match error {
         app::kit::error::AppError::Invalid(errors) => {
@@ -506,6 +519,19 @@ pub(crate) fn back_to_form(
         url.push_str(&format!("&v.{field}={}", encode_query(&value)));
     }
     Redirect::to(&url).into_response()
+}
+
+/// The answer when there is no room to store an upload: 507, saying so in both languages
+/// (a plain text the operator's monitoring and the user alike can read), nothing kept.
+pub(crate) fn storage_full() -> Response {
+    use app::kit::i18n::Locale;
+    let say = |locale: Locale| locale.t("error.storage_full");
+    (
+        StatusCode::INSUFFICIENT_STORAGE,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        format!("{}\n{}\n", say(Locale::ZhCn), say(Locale::En)),
+    )
+        .into_response()
 }
 
 /// A download: always an attachment (never rendered by the browser), with the type the

@@ -19,6 +19,9 @@ pub async fn upload(State(state): State<AppState>, multipart: Multipart) -> Resp
         app::accounts::registration::MAX_FILE_BYTES,
     )
     .await;
+    if form.full {
+        return crate::storage_full();
+    }
     let too_large = form.broken;
     let company_name = form.field("company_name");
     let responsible_person = form.field("responsible_person");

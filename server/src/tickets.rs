@@ -26,6 +26,9 @@ pub async fn create(
         app::tickets::MAX_FILE_BYTES,
     )
     .await;
+    if form.full {
+        return crate::storage_full();
+    }
     let too_large = form.broken;
     let input = TicketInput {
         service_type: form.field("service_type"),

@@ -24,6 +24,9 @@ pub async fn apply(
         app::tiers::MAX_FILE_BYTES,
     )
     .await;
+    if form.full {
+        return crate::storage_full();
+    }
     let too_large = form.broken;
     let input = ApplicationInput {
         tier_id: form.field("tier_id"),

@@ -24,6 +24,9 @@ pub async fn upload(
         app::tutorials::MAX_VIDEO_BYTES,
     )
     .await;
+    if form.full {
+        return crate::storage_full();
+    }
     let too_large = form.broken;
     let mut input = TutorialInput {
         topic: form.field("topic"),

@@ -139,10 +139,19 @@ pub mod ssr {
         }
         let mut keys = Vec::new();
         for file in &files {
-            keys.push(storage.put_upload(file).await.map_err(|error| {
-                tracing::error!(%error, "storing a qualification file");
-                AppError::Internal
-            })?);
+            match storage.put_upload(file).await {
+                Ok(key) => keys.push(key),
+                Err(error) => {
+                    // All or nothing, as `Storage::keep`.
+                    for key in &keys {
+                        let _ = storage.delete(key).await;
+                    }
+                    return Err(crate::kit::files::storage_error(
+                        error,
+                        "a qualification file",
+                    ));
+                }
+            }
         }
         let token = new_token();
         let at = now();

@@ -35,6 +35,9 @@ pub enum AppError {
     /// The database cannot be reached just now (restarting, failing over): try again soon.
     #[error("unavailable")]
     Unavailable,
+    /// The disk (or quota) for stored files is full: nothing was kept; an operator must act.
+    #[error("storage full")]
+    StorageFull,
     /// The request never reached our code or its answer could not be read.
     #[error("request failed: {0}")]
     Transport(String),
@@ -64,6 +67,7 @@ impl AppError {
             AppError::Conflict(_) => S::CONFLICT,
             AppError::Internal => S::INTERNAL_SERVER_ERROR,
             AppError::Unavailable => S::SERVICE_UNAVAILABLE,
+            AppError::StorageFull => S::INSUFFICIENT_STORAGE,
             AppError::Transport(_) => S::BAD_GATEWAY,
         }
     }
@@ -79,6 +83,7 @@ impl AppError {
             AppError::Conflict(code) => code,
             AppError::Internal => "error.internal",
             AppError::Unavailable => "error.unavailable",
+            AppError::StorageFull => "error.storage_full",
             AppError::Transport(_) => "error.transport",
         }
     }

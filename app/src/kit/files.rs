@@ -13,6 +13,27 @@ pub enum Storage {
     LocalDisk(PathBuf),
 }
 
+/// A failure to store as the request's answer: a full disk or quota is `StorageFull` (507,
+/// which says what happened); anything else is internal. Logged with `what` either way.
+pub fn storage_error(error: std::io::Error, what: &str) -> crate::kit::error::AppError {
+    use crate::kit::error::AppError;
+    if is_full(&error) {
+        tracing::error!(%error, what, "no room to store a file");
+        AppError::StorageFull
+    } else {
+        tracing::error!(%error, what, "storing a file");
+        AppError::Internal
+    }
+}
+
+/// Whether an I/O error says the disk or the quota is full.
+pub fn is_full(error: &std::io::Error) -> bool {
+    matches!(
+        error.kind(),
+        std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded
+    )
+}
+
 impl Storage {
     /// Stores `bytes`; returns the key to read them back with.
     pub async fn put(&self, bytes: &[u8]) -> std::io::Result<String> {
@@ -304,16 +325,25 @@ pub fn check_attachments(
 }
 
 impl Storage {
-    /// Puts checked attachments in storage; their rows are the caller's to write.
+    /// Puts checked attachments in storage; their rows are the caller's to write. All or
+    /// nothing: when one cannot be stored, those stored before it are deleted again.
     pub async fn keep(&self, files: &[Upload]) -> std::io::Result<Vec<Kept>> {
-        let mut kept = Vec::new();
+        let mut kept: Vec<Kept> = Vec::new();
         for file in files {
-            kept.push(Kept {
-                name: clean_name(&file.name),
-                content_type: sniff(file.head()).unwrap_or("application/octet-stream"),
-                size: file.len() as i64,
-                key: self.put_upload(file).await?,
-            });
+            match self.put_upload(file).await {
+                Ok(key) => kept.push(Kept {
+                    name: clean_name(&file.name),
+                    content_type: sniff(file.head()).unwrap_or("application/octet-stream"),
+                    size: file.len() as i64,
+                    key,
+                }),
+                Err(error) => {
+                    for stored in &kept {
+                        let _ = self.delete(&stored.key).await;
+                    }
+                    return Err(error);
+                }
+            }
         }
         Ok(kept)
     }

@@ -32,10 +32,10 @@ pub async fn add(
         sniff(upload.head()).ok_or_else(|| AppError::invalid(&[("file", "ev.error.type")]))?;
     // Checked before the bytes are stored, and again in the transaction that records them.
     check_open(db, scope, no, milestone_id).await?;
-    let key = storage.put_upload(upload).await.map_err(|error| {
-        tracing::error!(%error, "storing an evidence file");
-        AppError::Internal
-    })?;
+    let key = storage
+        .put_upload(upload)
+        .await
+        .map_err(|error| crate::kit::files::storage_error(error, "an evidence file"))?;
     let mut tx = db.begin().await?;
     let work_order_id = editable_work_order(&mut tx, scope, no).await?;
     let (position, status) = milestone_of(&mut tx, work_order_id, milestone_id).await?;

@@ -843,10 +843,10 @@ pub async fn add_file(
         }
         tx.rollback().await?;
     }
-    let key = storage.put_upload(upload).await.map_err(|error| {
-        tracing::error!(%error, "storing a service item attachment");
-        AppError::Internal
-    })?;
+    let key = storage
+        .put_upload(upload)
+        .await
+        .map_err(|error| crate::kit::files::storage_error(error, "a service item attachment"))?;
     let mut tx = db.begin().await?;
     let version = lock_editable(&mut tx, scope, item_id).await?;
     if file_count(&mut tx, item_id).await? >= MAX_FILES {

@@ -269,10 +269,10 @@ pub async fn create(
     if !errors.is_empty() {
         return Err(AppError::invalid(&errors));
     }
-    let stored = storage.keep(&files).await.map_err(|error| {
-        tracing::error!(%error, "storing a ticket attachment");
-        AppError::Internal
-    })?;
+    let stored = storage
+        .keep(&files)
+        .await
+        .map_err(|error| crate::kit::files::storage_error(error, "a ticket attachment"))?;
     let at = now();
     // Kept here first (so the number is taken), then filed with the helpdesk outside any
     // transaction; if the helpdesk refuses, the ticket is taken back.

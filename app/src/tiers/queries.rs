@@ -241,10 +241,10 @@ pub async fn apply(
         "tier.error.not_higher" => AppError::invalid(&[("tier_id", code)]),
         other => AppError::Conflict(other.into()),
     })?;
-    let stored = storage.keep(&files).await.map_err(|error| {
-        tracing::error!(%error, "storing a tier application file");
-        AppError::Internal
-    })?;
+    let stored = storage
+        .keep(&files)
+        .await
+        .map_err(|error| crate::kit::files::storage_error(error, "a tier application file"))?;
     let mut tx = db.begin().await?;
     let at = now();
     let inserted = sqlx::query(

@@ -206,10 +206,10 @@ pub mod ssr {
             return Err(AppError::invalid(&errors));
         }
         let put = |upload: crate::kit::files::Upload| async move {
-            storage.put_upload(&upload).await.map_err(|error| {
-                tracing::error!(%error, "storing a tutorial");
-                AppError::Internal
-            })
+            storage
+                .put_upload(&upload)
+                .await
+                .map_err(|error| crate::kit::files::storage_error(error, "a tutorial"))
         };
         let video_size = video.as_ref().map(|v| v.len() as i64).unwrap_or(0);
         let video_key = match video {

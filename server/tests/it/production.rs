@@ -1,5 +1,5 @@
 //! Running it as an operations team would (#20): PostgreSQL over TLS, backup and restore,
-//! the database going away and coming back, stopping with requests in flight.
+//! the database going away and coming back, stopping with requests in flight, a full disk.
 
 use crate::common::TestApp;
 use app::kit::db::Db;
@@ -470,4 +470,111 @@ async fn sigterm_finishes_requests_in_flight_takes_no_new_ones_and_exits_0() {
         "exited before the grace period"
     );
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A tiny tmpfs mounted for the test's life: a disk that fills up for real.
+struct SmallDisk(std::path::PathBuf);
+
+impl SmallDisk {
+    /// `None` where mounting is not permitted (not root); under CI, where the test command
+    /// runs as root, that is a failure.
+    fn mount(kib: u32) -> Option<SmallDisk> {
+        let dir = std::env::temp_dir().join(format!("pc-small-disk-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mounted = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={kib}k"), "tmpfs"])
+            .arg(&dir)
+            .status()
+            .is_ok_and(|status| status.success());
+        if !mounted {
+            assert!(
+                std::env::var("CI").is_err(),
+                "mounting a tmpfs needs root, which the test command has under CI"
+            );
+            eprintln!("SKIPPED: cannot mount a tmpfs here (not root)");
+            return None;
+        }
+        Some(SmallDisk(dir))
+    }
+
+    /// Every regular file under the disk, at any depth.
+    fn files(&self) -> Vec<std::path::PathBuf> {
+        fn walk(dir: &std::path::Path, found: &mut Vec<std::path::PathBuf>) {
+            for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    walk(&path, found);
+                } else {
+                    found.push(path);
+                }
+            }
+        }
+        let mut found = Vec::new();
+        walk(&self.0, &mut found);
+        found
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg(&self.0).status();
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_disk_is_a_507_and_keeps_nothing() {
+    let Some(disk) = SmallDisk::mount(256) else {
+        return;
+    };
+    let base = TestApp::sqlite().await;
+    let mut config = Config::for_database(&base.fresh_database_url().await);
+    config.storage_dir = disk.0.join("files").display().to_string();
+    let app = TestApp::with_storage(config).await;
+    let cookie = app.login("aku@example.com").await;
+    let no = "20190927070759188";
+    let work_order = app
+        .call("/api/work_order", Some(&cookie), &format!("no={no}"))
+        .await;
+    let work_order: serde_json::Value = serde_json::from_str(&work_order.body).unwrap();
+    let stage = work_order["milestones"][0]["id"].as_i64().unwrap();
+    let upload = |bytes: Vec<u8>| {
+        let (app, cookie) = (&app, &cookie);
+        async move {
+            app.multipart(
+                &format!("/orders/{no}/milestones/{stage}/files"),
+                cookie,
+                &[],
+                &[("file", "验收报告.pdf", &bytes)],
+            )
+            .await
+        }
+    };
+    let pdf = |size: usize| {
+        let mut bytes = b"%PDF-1.7\n".to_vec();
+        bytes.resize(size, b'x');
+        bytes
+    };
+
+    // Room for a small file.
+    assert_eq!(upload(pdf(10_000)).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(disk.files().len(), 1);
+
+    // Not for a large one: 507 saying so, and no part of it left behind.
+    let answer = upload(pdf(1_000_000)).await;
+    assert_eq!(
+        answer.status,
+        StatusCode::INSUFFICIENT_STORAGE,
+        "{}",
+        answer.body
+    );
+    assert!(answer.body.contains("存储空间已满"), "{}", answer.body);
+    assert!(answer.body.contains("no room left"), "{}", answer.body);
+    assert_eq!(disk.files().len(), 1, "{:?}", disk.files());
+    let files: i64 = sqlx::query("SELECT COUNT(*) AS n FROM milestone_files")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap()
+        .get("n");
+    assert_eq!(files, 1);
 }

@@ -136,11 +136,16 @@ impl TestApp {
 
     /// The app on `config`'s database (with the demo data), e.g. with the intake API on.
     pub async fn with_config(mut config: Config) -> TestApp {
-        config.demo = true;
         config.storage_dir = std::env::temp_dir()
             .join(unique_name())
             .display()
             .to_string();
+        TestApp::with_storage(config).await
+    }
+
+    /// The app on `config`'s database and its `storage_dir` as set (with the demo data).
+    pub async fn with_storage(mut config: Config) -> TestApp {
+        config.demo = true;
         let (router, db) = server::build(&config).await.expect("build the app");
         TestApp {
             router,
