@@ -22,7 +22,7 @@ on_both_databases!(
 /// without a link; plan a fresh stage on 20190927070759188 instead: 实施中, stage 1 in progress.
 const NO: &str = "20190927070759188";
 
-async fn submit_stage(app: &TestApp, cookie: &str) -> (i64, String) {
+pub(crate) async fn submit_stage(app: &TestApp, cookie: &str) -> (i64, String) {
     let d = detail(app, cookie).await;
     let id = d["milestones"][0]["id"].as_i64().unwrap();
     let answer = app

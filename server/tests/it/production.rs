@@ -1,5 +1,6 @@
 //! Running it as an operations team would (#20): PostgreSQL over TLS, backup and restore,
-//! the database going away and coming back, stopping with requests in flight, a full disk.
+//! two instances on one database, the database going away and coming back, stopping with
+//! requests in flight, a full disk.
 
 use crate::common::TestApp;
 use app::kit::db::Db;
@@ -577,4 +578,121 @@ async fn a_full_disk_is_a_507_and_keeps_nothing() {
         .unwrap()
         .get("n");
     assert_eq!(files, 1);
+}
+
+/// An SMTP peer taking any number of connections; counts the messages it accepted.
+async fn counting_smtp_peer() -> (u16, Arc<std::sync::atomic::AtomicUsize>) {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let messages = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = messages.clone();
+    tokio::spawn(async move {
+        while let Ok((socket, _)) = listener.accept().await {
+            let counter = counter.clone();
+            tokio::spawn(async move {
+                let (read, mut write) = socket.into_split();
+                let mut lines = BufReader::new(read).lines();
+                let _ = write.write_all(b"220 test ESMTP\r\n").await;
+                let mut in_data = false;
+                while let Ok(Some(line)) = lines.next_line().await {
+                    let reply: &[u8] = if in_data {
+                        if line != "." {
+                            continue;
+                        }
+                        in_data = false;
+                        counter.fetch_add(1, Ordering::SeqCst);
+                        b"250 queued\r\n"
+                    } else {
+                        match line
+                            .get(..4)
+                            .unwrap_or_default()
+                            .to_ascii_uppercase()
+                            .as_str()
+                        {
+                            "DATA" => {
+                                in_data = true;
+                                b"354 go on\r\n"
+                            }
+                            "QUIT" => {
+                                let _ = write.write_all(b"221 bye\r\n").await;
+                                break;
+                            }
+                            _ => b"250 ok\r\n",
+                        }
+                    };
+                    if write.write_all(reply).await.is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+    });
+    (port, messages)
+}
+
+/// Two instances on one PostgreSQL database, as behind a load balancer without stickiness:
+/// a sign-in on one holds on the other, each mail goes once and each reminder fires once
+/// however the instances' jobs interleave.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_instances_share_sessions_and_act_once() {
+    let Some(a) = TestApp::postgres().await else {
+        return;
+    };
+    let b = TestApp::start(&a.url).await;
+    let cookie = a.login("aku@example.com").await;
+    let on_b = b
+        .call("/api/work_order", Some(&cookie), "no=20190927070759188")
+        .await;
+    assert_eq!(
+        on_b.status,
+        StatusCode::OK,
+        "a sign-in on A holds on B: {}",
+        on_b.body
+    );
+
+    // A stage submitted on B mails the customer; both senders run at once, it goes once.
+    let (stage, _) = crate::acceptance::submit_stage(&b, &cookie).await;
+    let (port, messages) = counting_smtp_peer().await;
+    let config = crate::acceptance::smtp(port);
+    let (sent_a, sent_b) = tokio::join!(
+        app::kit::mail::send_due(&a.db, &config),
+        app::kit::mail::send_due(&b.db, &config)
+    );
+    assert_eq!(sent_a.unwrap() + sent_b.unwrap(), 1);
+    assert_eq!(messages.load(Ordering::SeqCst), 1);
+
+    // Twelve hours left: both deadline watches run at once, one reminder is written.
+    sqlx::query("UPDATE milestones SET due_at = $1 WHERE id = $2")
+        .bind(app::kit::db::now() + 12 * 3600)
+        .bind(stage)
+        .execute(a.db.pool())
+        .await
+        .unwrap();
+    let settings = app::kit::request::Settings {
+        mail_delivery: true,
+        public_url: "http://127.0.0.1:3000".into(),
+        secure_cookies: false,
+        acceptance_days: 7,
+        oidc_enabled: false,
+        oidc_origin: None,
+    };
+    let (ran_a, ran_b) = tokio::join!(
+        app::orders::acceptance::deadlines(&a.db, &settings),
+        app::orders::acceptance::deadlines(&b.db, &settings)
+    );
+    ran_a.unwrap();
+    ran_b.unwrap();
+    let reminders: i64 = sqlx::query("SELECT COUNT(*) AS n FROM outbox WHERE subject LIKE '提醒%'")
+        .fetch_one(a.db.pool())
+        .await
+        .unwrap()
+        .get("n");
+    assert_eq!(reminders, 1);
+    let (sent_a, sent_b) = tokio::join!(
+        app::kit::mail::send_due(&a.db, &config),
+        app::kit::mail::send_due(&b.db, &config)
+    );
+    assert_eq!(sent_a.unwrap() + sent_b.unwrap(), 1);
+    assert_eq!(messages.load(Ordering::SeqCst), 2);
 }
