@@ -86,13 +86,15 @@ start_oidc() {
   die "the OIDC stand-in did not start"
 }
 
-# Starts the release server on a fresh database and waits until it is ready.
+# Starts the release server on a fresh database and waits until it is ready; a third argument
+# is the public port when it serves behind the load balancer.
 start_server() {
-  local database_url=$1 port=$2
+  local database_url=$1 port=$2 public=${3:-$2}
   if curl -s "http://127.0.0.1:$port/" >/dev/null; then
     die "port $port is taken (a server left running?)"
   fi
-  DATABASE_URL="$database_url" BIND="127.0.0.1:$port" PUBLIC_URL="http://127.0.0.1:$port" \
+  DATABASE_URL="$database_url" BIND="127.0.0.1:$port" PUBLIC_URL="http://127.0.0.1:$public" \
+    STORAGE_DIR="$WORK/files-$public" TRUSTED_PROXIES=127.0.0.1/32 \
     SMTP_HOST=127.0.0.1 SMTP_PORT="$MAILDEV_SMTP" SMTP_TLS=none \
     MAIL_FROM="Provider Center <no-reply@example.com>" PLATFORM_API_TOKEN=e2e-intake-token RUST_LOG=warn \
     OIDC_ISSUER="http://127.0.0.1:$OIDC_PORT" OIDC_CLIENT_ID=provider-center OIDC_CLIENT_SECRET=e2e-oidc-secret \
@@ -107,8 +109,57 @@ start_server() {
   die "the server on port $port did not become ready"
 }
 
+# nginx on `port`, round-robin over the instances on the other ports, no stickiness: every
+# request may land on either, as behind a production load balancer.
+start_balancer() {
+  local port=$1
+  shift
+  local dir="$WORK/nginx" upstream=""
+  mkdir -p "$dir/temp"
+  chmod 777 "$dir/temp" # nginx's workers run as nobody when started as root
+  for backend in "$@"; do upstream+="server 127.0.0.1:$backend; "; done
+  cat >"$dir/nginx.conf" <<NGINX
+worker_processes 1;
+daemon off;
+pid $dir/nginx.pid;
+error_log $dir/error.log warn;
+events { worker_connections 512; }
+http {
+  access_log off;
+  client_max_body_size 300m;
+  client_body_temp_path $dir/temp/body;
+  proxy_temp_path $dir/temp/proxy;
+  fastcgi_temp_path $dir/temp/fastcgi;
+  uwsgi_temp_path $dir/temp/uwsgi;
+  scgi_temp_path $dir/temp/scgi;
+  upstream portal { $upstream}
+  server {
+    listen 127.0.0.1:$port;
+    location / {
+      proxy_pass http://portal;
+      proxy_http_version 1.1;
+      proxy_set_header Host \$http_host;
+      proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
+      proxy_set_header X-Forwarded-Proto \$scheme;
+      proxy_request_buffering off;
+      proxy_buffering off;
+      proxy_read_timeout 300s;
+    }
+  }
+}
+NGINX
+  nginx -c "$dir/nginx.conf" -e "$dir/error.log" >"$dir/out.log" 2>&1 &
+  PIDS+=($!)
+  for _ in $(seq 1 100); do
+    curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && return 0
+    sleep 0.2
+  done
+  cat "$dir/error.log" "$dir/out.log"
+  die "nginx on port $port did not become ready"
+}
+
 # The CJK font bill PDFs embed, and pdftotext to read them back.
-apt_install chromium curl fonts-wqy-microhei poppler-utils
+apt_install chromium curl fonts-wqy-microhei poppler-utils nginx
 start_postgres
 
 log "Formatting"
@@ -134,7 +185,11 @@ start_maildev
 start_oidc
 start_server "sqlite://$WORK/e2e/provider-center.db" 3101
 as_postgres "$PGBIN/createdb" -h 127.0.0.1 -p "${TEST_PG_PORT:-55439}" -U postgres provider_center_e2e
-start_server "postgres://postgres@127.0.0.1:${TEST_PG_PORT:-55439}/provider_center_e2e" 3102
+# PostgreSQL as deployed for scale: two instances (one database, one file store) behind nginx.
+# The first loads the demo before the second starts; the browser only ever sees port 3102.
+start_server "postgres://postgres@127.0.0.1:${TEST_PG_PORT:-55439}/provider_center_e2e" 3103 3102
+start_server "postgres://postgres@127.0.0.1:${TEST_PG_PORT:-55439}/provider_center_e2e" 3104 3102
+start_balancer 3102 3103 3104
 (
   cd end2end
   export MAILDEV_URL="http://127.0.0.1:$MAILDEV_WEB" PLATFORM_API_TOKEN=e2e-intake-token \
