@@ -298,8 +298,79 @@ pub fn parse_amount(text: &str, currency: Currency) -> Option<Money> {
     (amount.is_sign_positive() && money.to_minor().is_ok()).then_some(money)
 }
 
+/// A payout as the platform types it, checked against the bill: a reference, a valid date
+/// (`date_ok`), and for each currency exactly the paid total that is due. The amounts to
+/// record, or each failing field with its error key.
+pub fn check_payout(
+    reference: &str,
+    date_ok: bool,
+    due: &Totals,
+    typed: &BTreeMap<Currency, String>,
+) -> Result<Vec<Money>, Vec<(&'static str, &'static str)>> {
+    let mut errors = Vec::new();
+    if reference.trim().is_empty() {
+        errors.push(("payout_reference", "bill.error.reference"));
+    }
+    if !date_ok {
+        errors.push(("payout_date", "bill.error.date"));
+    }
+    let mut amounts = Vec::new();
+    for money in due.iter() {
+        let text = typed.get(&money.currency).map(String::as_str).unwrap_or("");
+        match parse_amount(text, money.currency) {
+            Some(paid) if paid.amount == money.amount => amounts.push(paid),
+            _ => errors.push((
+                match money.currency {
+                    Currency::Cny => "payout_cny",
+                    Currency::Usd => "payout_usd",
+                },
+                "bill.error.payout_amount",
+            )),
+        }
+    }
+    if errors.is_empty() {
+        Ok(amounts)
+    } else {
+        Err(errors)
+    }
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_payout_is_exactly_what_is_due_in_each_currency() {
+        use rust_decimal::Decimal;
+        let due: Totals = [
+            Money::new(Decimal::new(60000, 2), Currency::Cny),
+            Money::new(Decimal::new(10000, 2), Currency::Usd),
+        ]
+        .into_iter()
+        .collect();
+        let typed = |cny: &str, usd: &str| {
+            BTreeMap::from([
+                (Currency::Cny, cny.to_owned()),
+                (Currency::Usd, usd.to_owned()),
+            ])
+        };
+        let paid = check_payout("TX-1", true, &due, &typed("600", "100.00")).unwrap();
+        assert_eq!(paid.len(), 2);
+        assert_eq!(
+            check_payout(" ", false, &due, &typed("599.99", "")).unwrap_err(),
+            vec![
+                ("payout_reference", "bill.error.reference"),
+                ("payout_date", "bill.error.date"),
+                ("payout_cny", "bill.error.payout_amount"),
+                ("payout_usd", "bill.error.payout_amount"),
+            ]
+        );
+        // Nothing due in a currency: nothing asked for it.
+        let cny_only: Totals = [Money::new(Decimal::new(1, 0), Currency::Cny)]
+            .into_iter()
+            .collect();
+        assert!(check_payout("TX-2", true, &cny_only, &typed("1.00", "")).is_ok());
+    }
+
     use super::*;
     use proptest::prelude::*;
     use rust_decimal::Decimal;

@@ -486,35 +486,13 @@ pub async fn apply(
         BillAction::RecordPayout => {
             let current = lines_of(&mut *tx, bill.id, bill.version).await?;
             let totals = BillTotals::of(current.iter().map(|l| &l.line));
-            let date_ok = day_start(&input.payout_date).is_some();
-            let mut errors = Vec::new();
-            if input.payout_reference.trim().is_empty() {
-                errors.push(("payout_reference", "bill.error.reference"));
-            }
-            if !date_ok {
-                errors.push(("payout_date", "bill.error.date"));
-            }
-            let mut amounts = Vec::new();
-            for money in totals.paid.iter() {
-                let typed = input
-                    .payout
-                    .get(&money.currency)
-                    .map(String::as_str)
-                    .unwrap_or("");
-                match model::parse_amount(typed, money.currency) {
-                    Some(paid) if paid.amount == money.amount => amounts.push(paid),
-                    _ => errors.push((
-                        match money.currency {
-                            Currency::Cny => "payout_cny",
-                            Currency::Usd => "payout_usd",
-                        },
-                        "bill.error.payout_amount",
-                    )),
-                }
-            }
-            if !errors.is_empty() {
-                return Err(AppError::invalid(&errors));
-            }
+            let amounts = model::check_payout(
+                &input.payout_reference,
+                day_start(&input.payout_date).is_some(),
+                &totals.paid,
+                &input.payout,
+            )
+            .map_err(|errors| AppError::invalid(&errors))?;
             for paid in amounts {
                 sqlx::query(
                     "INSERT INTO bill_payouts (bill_id, currency, amount_minor) VALUES ($1, $2, $3)",

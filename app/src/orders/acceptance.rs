@@ -82,26 +82,22 @@ pub async fn answer_acceptance(
         "accept"
     };
     let result = async {
-        let accept = match decision.as_str() {
-            "accept" => true,
-            "reject" => false,
-            _ => return Err(AppError::BadRequest),
+        use super::model::AcceptanceAnswer;
+        let answer = match AcceptanceAnswer::parse(&decision, &reason) {
+            None => return Err(AppError::BadRequest),
+            Some(Err(code)) => {
+                return Err(crate::kit::forms::invalid(
+                    form,
+                    &[("reason", code)],
+                    &[("reason", reason.trim())],
+                ))
+            }
+            Some(Ok(answer)) => answer,
         };
-        let reason = reason.trim();
-        if !accept && reason.is_empty() {
-            return Err(crate::kit::forms::invalid(
-                form,
-                &[("reason", "form.required")],
-                &[("reason", reason)],
-            ));
-        }
-        if reason.chars().count() > super::model::TEXT_LIMIT {
-            return Err(crate::kit::forms::invalid(
-                form,
-                &[("reason", "form.too_long")],
-                &[("reason", reason)],
-            ));
-        }
+        let (accept, reason) = match &answer {
+            AcceptanceAnswer::Accept => (true, ""),
+            AcceptanceAnswer::Reject(reason) => (false, reason.as_str()),
+        };
         ssr::answer(
             &crate::kit::request::db()?,
             &crate::kit::request::settings()?,

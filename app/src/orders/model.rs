@@ -233,8 +233,52 @@ impl MilestoneInput {
     }
 }
 
+/// The customer's answer to a stage from the acceptance link.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AcceptanceAnswer {
+    Accept,
+    /// 驳回, with the reason the provider is shown (trimmed).
+    Reject(String),
+}
+
+impl AcceptanceAnswer {
+    /// `decision` is `accept` or `reject`; a rejection needs a reason of at most `TEXT_LIMIT`
+    /// characters. `None` for a decision no form sends; otherwise the reason's error key.
+    pub fn parse(decision: &str, reason: &str) -> Option<Result<AcceptanceAnswer, &'static str>> {
+        let reason = reason.trim();
+        match decision {
+            "accept" => Some(Ok(AcceptanceAnswer::Accept)),
+            "reject" if reason.is_empty() => Some(Err("form.required")),
+            "reject" if reason.chars().count() > TEXT_LIMIT => Some(Err("form.too_long")),
+            "reject" => Some(Ok(AcceptanceAnswer::Reject(reason.to_owned()))),
+            _ => None,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_rejection_needs_a_reason_and_an_acceptance_none() {
+        use AcceptanceAnswer::*;
+        assert_eq!(AcceptanceAnswer::parse("accept", ""), Some(Ok(Accept)));
+        assert_eq!(
+            AcceptanceAnswer::parse("reject", "  缺少上线报告 "),
+            Some(Ok(Reject("缺少上线报告".into())))
+        );
+        assert_eq!(
+            AcceptanceAnswer::parse("reject", "  "),
+            Some(Err("form.required"))
+        );
+        let long = "驳".repeat(TEXT_LIMIT + 1);
+        assert_eq!(
+            AcceptanceAnswer::parse("reject", &long),
+            Some(Err("form.too_long"))
+        );
+        assert_eq!(AcceptanceAnswer::parse("maybe", "x"), None);
+    }
+
     use super::*;
     use MilestoneAction as MA;
     use MilestoneStatus as M;
