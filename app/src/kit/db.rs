@@ -245,3 +245,32 @@ pub enum Owner {
     Provider(i64),
     Platform,
 }
+
+/// A write a unique index refused, as the answer the user sees (realworld-axum-sqlx's
+/// constraint → field error): the index, not a racy read before the write, decides.
+pub trait OnUnique<T> {
+    /// The refusal as the error of form field `field` with message key `code`.
+    fn unique_is_field(self, field: &str, code: &str) -> Result<T, crate::kit::error::AppError>;
+    /// The refusal as a conflict with message key `code` (someone got there first).
+    fn unique_is_conflict(self, code: &str) -> Result<T, crate::kit::error::AppError>;
+}
+
+impl<T> OnUnique<T> for Result<T, sqlx::Error> {
+    fn unique_is_field(self, field: &str, code: &str) -> Result<T, crate::kit::error::AppError> {
+        match self {
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                Err(crate::kit::error::AppError::invalid(&[(field, code)]))
+            }
+            other => Ok(other?),
+        }
+    }
+
+    fn unique_is_conflict(self, code: &str) -> Result<T, crate::kit::error::AppError> {
+        match self {
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                Err(crate::kit::error::AppError::Conflict(code.to_owned()))
+            }
+            other => Ok(other?),
+        }
+    }
+}

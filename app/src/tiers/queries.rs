@@ -8,7 +8,7 @@ use super::{
 use crate::kit::audit::{self, Entry};
 use crate::kit::code::Code;
 use crate::kit::db::Owner;
-use crate::kit::db::{now, Db};
+use crate::kit::db::{now, Db, OnUnique};
 use crate::kit::error::AppError;
 use crate::kit::files::StoredFile;
 pub use crate::kit::files::Upload;
@@ -263,14 +263,10 @@ pub async fn apply(
     .bind(at)
     .fetch_one(&mut *tx)
     .await;
-    let id: i64 = match inserted {
-        Ok(row) => row.try_get("id")?,
-        // The unique index: another application was filed at the same moment.
-        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-            return Err(AppError::Conflict("tier.error.open".into()))
-        }
-        Err(other) => return Err(other.into()),
-    };
+    // The unique index: another application was filed at the same moment.
+    let id: i64 = inserted
+        .unique_is_conflict("tier.error.open")?
+        .try_get("id")?;
     for file in &stored {
         sqlx::query(
             "INSERT INTO tier_application_files (application_id, name, content_type, size, storage_key, created_at)
@@ -483,13 +479,9 @@ pub async fn save_tier(
                 .await
         }
     };
-    match result {
-        Ok(done) if done.rows_affected() == 0 => Err(AppError::NotFound),
-        Ok(_) => Ok(()),
-        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-            Err(AppError::invalid(&[("name", "tier.error.name_taken")]))
-        }
-        Err(other) => Err(other.into()),
+    match result.unique_is_field("name", "tier.error.name_taken")? {
+        done if done.rows_affected() == 0 => Err(AppError::NotFound),
+        _ => Ok(()),
     }
 }
 
