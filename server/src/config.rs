@@ -135,6 +135,18 @@ pub enum Command {
     Backup { file: PathBuf },
     /// Puts the backup FILE in place of the database; refused while a server uses it.
     Restore { file: PathBuf },
+    /// Platform operators: how an installation without `--demo` gets its first one.
+    Operator {
+        #[command(subcommand)]
+        action: OperatorCommand,
+    },
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum OperatorCommand {
+    /// Makes EMAIL an operator (creating the account if needed) and prints a one-time link
+    /// to set its password, also mailed when SMTP is set.
+    Add { email: String },
 }
 
 impl Config {

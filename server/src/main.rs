@@ -1,7 +1,7 @@
 #![recursion_limit = "256"]
 
 use clap::Parser;
-use server::config::{Command, Config};
+use server::config::{Command, Config, OperatorCommand};
 use std::future::IntoFuture;
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -28,6 +28,26 @@ async fn main() -> ExitCode {
                 server::maintenance::restore(&config.database_url, file).await,
                 &format!("restored from {}", file.display()),
             )
+        }
+        Some(Command::Operator {
+            action: OperatorCommand::Add { email },
+        }) => {
+            return match server::maintenance::add_operator(
+                &config.database_url,
+                &config.public_url(),
+                email,
+            )
+            .await
+            {
+                Ok(said) => {
+                    println!("{said}");
+                    ExitCode::SUCCESS
+                }
+                Err(error) => {
+                    eprintln!("error: {error}");
+                    ExitCode::FAILURE
+                }
+            };
         }
         None => {}
     }

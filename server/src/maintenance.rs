@@ -57,6 +57,29 @@ pub enum MaintenanceError {
     Io(#[from] std::io::Error),
 }
 
+/// `server operator add <email>`: what to tell the person at the console.
+pub async fn add_operator(
+    database_url: &str,
+    public_url: &str,
+    email: &str,
+) -> Result<String, String> {
+    use app::accounts::operators::{add, OperatorAdded};
+    let db = Db::connect(database_url).await.map_err(|e| e.to_string())?;
+    db.migrate().await.map_err(|e| e.to_string())?;
+    let added = add(&db, public_url, email).await.map_err(|e| e.to_string());
+    db.pool().close().await;
+    Ok(match added? {
+        OperatorAdded::Link(url) => format!(
+            "{email} is an operator. To set a password, open (once, within 3 days):\n  {url}\n\
+             The link was also put in the outbox (sent when SMTP is configured)."
+        ),
+        OperatorAdded::Promoted => {
+            format!("{email} is now an operator and signs in with the password it has.")
+        }
+        OperatorAdded::Already => format!("{email} is an operator already; nothing changed."),
+    })
+}
+
 /// A consistent copy of the live database in `file`, taken while the server serves
 /// (`VACUUM INTO` reads one snapshot; writers carry on).
 pub async fn backup(database_url: &str, file: &Path) -> Result<(), MaintenanceError> {

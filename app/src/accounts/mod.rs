@@ -5,6 +5,8 @@
 pub mod activation;
 pub mod login;
 #[cfg(feature = "ssr")]
+pub mod operators;
+#[cfg(feature = "ssr")]
 pub mod password;
 #[cfg(feature = "ssr")]
 pub mod policy;

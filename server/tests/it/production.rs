@@ -1,8 +1,10 @@
 //! Running it as an operations team would (#20): PostgreSQL over TLS, backup and restore,
-//! two instances on one database, the database going away and coming back, stopping with
+//! the first operator from the command line, two instances on one database, the database going away and coming back, stopping with
 //! requests in flight, a full disk.
 
 use crate::common::TestApp;
+
+on_both_databases!(the_first_operator_comes_from_the_command_line);
 use app::kit::db::Db;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
@@ -695,4 +697,99 @@ async fn two_instances_share_sessions_and_act_once() {
     );
     assert_eq!(sent_a.unwrap() + sent_b.unwrap(), 1);
     assert_eq!(messages.load(Ordering::SeqCst), 2);
+}
+
+/// `server operator add`: a new account gets a one-time link (in the outbox too), activates
+/// with it and signs in as an operator; a provider's member is refused; again is harmless.
+async fn the_first_operator_comes_from_the_command_line(app: TestApp) {
+    use app::accounts::operators::{add, OperatorAdded, OperatorRefused};
+    let public = "https://pc.example";
+    let added = add(&app.db, public, " New-Op@Example.com ").await.unwrap();
+    let OperatorAdded::Link(link) = added else {
+        panic!("a new operator gets a link: {added:?}");
+    };
+    let token = link
+        .strip_prefix("https://pc.example/activate/")
+        .expect("a link to the activation page");
+    let mailed: i64 = sqlx::query(
+        "SELECT COUNT(*) AS n FROM outbox WHERE to_address = 'new-op@example.com' AND secrets <> ''",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap()
+    .get("n");
+    assert_eq!(mailed, 1, "the link is mailed, marked as a secret");
+
+    let password = "Lantern-Orbit-Seventeen-42";
+    let activated = app
+        .post_form(
+            "/api/activate",
+            None,
+            &format!(
+                "token={token}&name=Ops&phone=&password={password}&confirm_password={password}"
+            ),
+        )
+        .await;
+    assert!(
+        activated.location().starts_with("/login?notice=activated"),
+        "{}",
+        activated.location()
+    );
+    let signed_in = app.try_login("new-op@example.com", password).await;
+    let cookie = signed_in.session_cookie().expect("signed in");
+    let log = app.call("/api/platform_mail", Some(&cookie), "").await;
+    assert_eq!(
+        log.status,
+        StatusCode::OK,
+        "an operator reads the platform's mail log"
+    );
+
+    assert_eq!(
+        add(&app.db, public, "new-op@example.com").await.unwrap(),
+        OperatorAdded::Already
+    );
+    assert!(matches!(
+        add(&app.db, public, "aku@example.com").await,
+        Err(OperatorRefused::ProviderMember(_))
+    ));
+    assert!(matches!(
+        add(&app.db, public, "not an address").await,
+        Err(OperatorRefused::NotAnAddress(_))
+    ));
+    let operators: i64 = sqlx::query(
+        "SELECT COUNT(*) AS n FROM users WHERE email = 'aku@example.com' AND platform_role IS NOT NULL",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap()
+    .get("n");
+    assert_eq!(operators, 0, "a refused member stays what it was");
+}
+
+/// The command itself, on a fresh installation without the demo.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn operator_add_on_a_fresh_installation_prints_the_link() {
+    let dir = std::env::temp_dir().join(format!("pc-operator-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let run = |email: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+            .env_clear()
+            .env("DATABASE_URL", format!("sqlite://{}/pc.db", dir.display()))
+            .env("PUBLIC_URL", "https://pc.example")
+            .args(["operator", "add", email])
+            .output()
+            .unwrap()
+    };
+    let first = run("first@example.com");
+    let said = String::from_utf8_lossy(&first.stdout);
+    assert!(
+        first.status.success(),
+        "{said} {}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert!(said.contains("https://pc.example/activate/"), "{said}");
+    let refused = run("nobody");
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("not an email address"));
+    let _ = std::fs::remove_dir_all(&dir);
 }
