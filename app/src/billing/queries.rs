@@ -693,14 +693,7 @@ impl ListFilter {
                 _ => Err(AppError::BadRequest),
             }
         };
-        let page = match page {
-            "" => 1,
-            p => p
-                .parse::<i64>()
-                .ok()
-                .filter(|p| (1..=crate::kit::paging::MAX_PAGE).contains(p))
-                .ok_or(AppError::BadRequest)?,
-        };
+        let page = crate::kit::paging::page_number(page)?;
         Ok(ListFilter {
             status,
             from: date(from)?,
