@@ -13,6 +13,22 @@ die() { printf '\033[31merror:\033[0m %s\n' "$*" >&2; exit 1; }
 
 is_root() { [ "$(id -u)" -eq 0 ]; }
 
+# Clear errors up front for a toolchain too old to build or test this, not half an hour in.
+MIN_RUST_MINOR=95 # rustc 1.95
+MIN_NODE=20
+require_toolchain() {
+  command -v cargo >/dev/null || die "Rust (cargo) is required: https://rustup.rs"
+  command -v node >/dev/null || die "Node.js $MIN_NODE or newer (with npm) is required"
+  local major minor node
+  read -r major minor < <(rustc --version | sed -E 's/^rustc ([0-9]+)\.([0-9]+).*/\1 \2/')
+  if [ "$major" -lt 1 ] || { [ "$major" -eq 1 ] && [ "$minor" -lt "$MIN_RUST_MINOR" ]; }; then
+    die "rustc 1.$MIN_RUST_MINOR or newer is required (found $(rustc --version)): rustup update"
+  fi
+  node=$(node -p 'process.versions.node.split(".")[0]')
+  [ "$node" -ge "$MIN_NODE" ] || die "Node.js $MIN_NODE or newer is required (found $(node --version))"
+}
+require_toolchain
+
 # Installs Debian packages that are missing; only root can, anyone else is told what to do.
 apt_install() {
   local missing=()
