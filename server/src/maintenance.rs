@@ -1,22 +1,28 @@
 //! `server backup` and `server restore` for SQLite, and the lock that tells a restore that a
 //! server is using the database. PostgreSQL has its own tools (pg_dump, pg_restore; README).
 
-use app::kit::db::Db;
+use app::kit::db::{sqlite_file, Db};
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
-/// The file of a `sqlite://` URL; `None` for PostgreSQL.
-pub fn sqlite_path(database_url: &str) -> Option<PathBuf> {
-    let rest = database_url.strip_prefix("sqlite:")?;
-    let path = rest.trim_start_matches("//").split('?').next()?;
-    (!path.is_empty()).then(|| PathBuf::from(path))
+/// A file beside the database: its name with `suffix` added (`.lock`, `-wal`, …).
+fn beside(database: &Path, suffix: &str) -> PathBuf {
+    let mut name = database.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
 }
 
-/// The lock file beside a database: shared by every running server, exclusive for a restore.
-fn lock_path(database: &Path) -> PathBuf {
-    let mut name = database.as_os_str().to_owned();
-    name.push(".lock");
-    PathBuf::from(name)
+/// Opens the lock file beside a database (creating its folder): shared by every running
+/// server, exclusive for a restore.
+fn open_lock(database: &Path) -> std::io::Result<File> {
+    if let Some(dir) = database.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(beside(database, ".lock"))
 }
 
 /// Held by a running server for its whole life (shared, so several readers such as a backup
@@ -26,17 +32,10 @@ pub struct InUse(#[allow(dead_code)] File);
 /// Marks the SQLite database of `database_url` as in use by this process (nothing for
 /// PostgreSQL).
 pub fn hold(database_url: &str) -> std::io::Result<Option<InUse>> {
-    let Some(path) = sqlite_path(database_url) else {
+    let Some(path) = sqlite_file(database_url) else {
         return Ok(None);
     };
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)?;
-    }
-    let file = File::options()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(lock_path(&path))?;
+    let file = open_lock(&path)?;
     file.lock_shared()?;
     Ok(Some(InUse(file)))
 }
@@ -83,7 +82,7 @@ pub async fn add_operator(
 /// A consistent copy of the live database in `file`, taken while the server serves
 /// (`VACUUM INTO` reads one snapshot; writers carry on).
 pub async fn backup(database_url: &str, file: &Path) -> Result<(), MaintenanceError> {
-    sqlite_path(database_url).ok_or(MaintenanceError::Postgres)?;
+    sqlite_file(database_url).ok_or(MaintenanceError::Postgres)?;
     if file.exists() {
         return Err(MaintenanceError::Exists(file.display().to_string()));
     }
@@ -100,7 +99,7 @@ pub async fn backup(database_url: &str, file: &Path) -> Result<(), MaintenanceEr
 /// backup is checked first (integrity, migrations) and copied beside the database, then
 /// renamed over it: a failure on the way leaves the old database as it was.
 pub async fn restore(database_url: &str, file: &Path) -> Result<(), MaintenanceError> {
-    let database = sqlite_path(database_url).ok_or(MaintenanceError::Postgres)?;
+    let database = sqlite_file(database_url).ok_or(MaintenanceError::Postgres)?;
     let shown = file.display().to_string();
     if !file.is_file() {
         return Err(MaintenanceError::NotABackup(shown, "no such file".into()));
@@ -108,29 +107,18 @@ pub async fn restore(database_url: &str, file: &Path) -> Result<(), MaintenanceE
     check_backup(file)
         .await
         .map_err(|why| MaintenanceError::NotABackup(shown, why))?;
-    if let Some(dir) = database.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)?;
-    }
-    let lock = File::options()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(lock_path(&database))?;
+    let lock = open_lock(&database)?;
     match lock.try_lock() {
         Ok(()) => {}
         Err(std::fs::TryLockError::WouldBlock) => return Err(MaintenanceError::InUse),
         Err(std::fs::TryLockError::Error(error)) => return Err(error.into()),
     }
-    let mut staged = database.as_os_str().to_owned();
-    staged.push(".restoring");
-    let staged = PathBuf::from(staged);
+    let staged = beside(&database, ".restoring");
     std::fs::copy(file, &staged)?;
     File::open(&staged)?.sync_all()?;
     // The old database's write-ahead log belongs to the old file: it must not replay on the new.
     for suffix in ["-wal", "-shm"] {
-        let mut side = database.as_os_str().to_owned();
-        side.push(suffix);
-        match std::fs::remove_file(PathBuf::from(side)) {
+        match std::fs::remove_file(beside(&database, suffix)) {
             Err(error) if error.kind() != std::io::ErrorKind::NotFound => return Err(error.into()),
             _ => {}
         }

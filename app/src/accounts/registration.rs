@@ -94,7 +94,7 @@ pub fn plausible_email(value: &str) -> bool {
 pub mod ssr {
     use super::*;
     use crate::kit::db::{now, Db};
-    use crate::kit::files::{clean_name, sniff, Storage};
+    use crate::kit::files::{sniff, Storage};
     use crate::kit::token::{hash_token, new_token};
     use sqlx::Row;
 
@@ -137,22 +137,11 @@ pub mod ssr {
         if !errors.is_empty() {
             return Err(AppError::invalid(&errors));
         }
-        let mut keys = Vec::new();
-        for file in &files {
-            match storage.put_upload(file).await {
-                Ok(key) => keys.push(key),
-                Err(error) => {
-                    // All or nothing, as `Storage::keep`.
-                    for key in &keys {
-                        let _ = storage.delete(key).await;
-                    }
-                    return Err(crate::kit::files::storage_error(
-                        error,
-                        "a qualification file",
-                    ));
-                }
-            }
-        }
+        // All or nothing: a file that cannot be stored takes back those stored before it.
+        let stored = storage
+            .keep(&files)
+            .await
+            .map_err(|error| crate::kit::files::storage_error(error, "a qualification file"))?;
         let token = new_token();
         let at = now();
         let mut tx = db.begin().await?;
@@ -167,16 +156,17 @@ pub mod ssr {
         .fetch_one(&mut *tx)
         .await?
         .try_get("id")?;
-        for ((file, key), kind) in files.iter().zip(&keys).zip(&types) {
+        // The type as registration judged it (its own list of accepted kinds).
+        for (kept, kind) in stored.iter().zip(&types) {
             sqlx::query(
                 "INSERT INTO registration_files (registration_id, file_name, content_type, size, storage_key, created_at)
                  VALUES ($1, $2, $3, $4, $5, $6)",
             )
             .bind(id)
-            .bind(clean_name(&file.name))
+            .bind(&kept.name)
             .bind(*kind)
-            .bind(file.len() as i64)
-            .bind(key)
+            .bind(kept.size)
+            .bind(&kept.key)
             .bind(at)
             .execute(&mut *tx)
             .await?;

@@ -199,6 +199,18 @@ fn message(from: &Mailbox, row: &sqlx::any::AnyRow) -> Result<Message, String> {
         .map_err(|e| e.to_string())
 }
 
+/// A stored mail's text and HTML bodies with its live links blanked out: what the outbox keeps
+/// once the mail is delivered or given up.
+fn without_secrets(row: &sqlx::any::AnyRow) -> Result<(String, String), sqlx::Error> {
+    let secrets: String = row.try_get("secrets")?;
+    let text: String = row.try_get("body_text")?;
+    let html: String = row.try_get("body_html")?;
+    Ok((
+        redact(&text, &secrets),
+        redact(&html, &mail_escape_all(&secrets)),
+    ))
+}
+
 /// Retry after 30 s, doubling up to an hour. An outage or a busy server (no answer, 4xx)
 /// loses nothing: such a mail is retried until it goes.
 pub fn backoff(attempts: i64) -> i64 {
@@ -282,16 +294,14 @@ pub async fn send_due(db: &Db, config: &MailConfig) -> Result<usize, sqlx::Error
         match result {
             Ok(()) => {
                 // Delivered: the stored copy keeps no working link.
-                let secrets: String = row.try_get("secrets")?;
-                let text: String = row.try_get("body_text")?;
-                let html: String = row.try_get("body_html")?;
+                let (text, html) = without_secrets(&row)?;
                 sqlx::query(
                     "UPDATE outbox SET sent_at = $1, last_error = '', body_text = $2, body_html = $3,
                          secrets = '' WHERE id = $4",
                 )
                 .bind(now())
-                .bind(redact(&text, &secrets))
-                .bind(redact(&html, &mail_escape_all(&secrets)))
+                .bind(text)
+                .bind(html)
                 .bind(id)
                 .execute(db.pool())
                 .await?;
@@ -303,9 +313,7 @@ pub async fn send_due(db: &Db, config: &MailConfig) -> Result<usize, sqlx::Error
                 if gives_up(attempts, permanent) {
                     // Dead: never due again, and a link it held is never to be delivered.
                     tracing::error!(id, attempts, %error, "mail refused for good; given up");
-                    let secrets: String = row.try_get("secrets")?;
-                    let text: String = row.try_get("body_text")?;
-                    let html: String = row.try_get("body_html")?;
+                    let (text, html) = without_secrets(&row)?;
                     sqlx::query(
                         "UPDATE outbox SET attempts = $1, next_attempt_at = $2, last_error = $3,
                              failed_at = $4, body_text = $5, body_html = $6, secrets = ''
@@ -315,8 +323,8 @@ pub async fn send_due(db: &Db, config: &MailConfig) -> Result<usize, sqlx::Error
                     .bind(i64::MAX)
                     .bind(error)
                     .bind(now())
-                    .bind(redact(&text, &secrets))
-                    .bind(redact(&html, &mail_escape_all(&secrets)))
+                    .bind(text)
+                    .bind(html)
                     .bind(id)
                     .execute(db.pool())
                     .await?;

@@ -278,28 +278,55 @@ pub(crate) async fn smtp_peer() -> (u16, tokio::task::JoinHandle<Vec<String>>) {
     (port, handle)
 }
 
-/// An SMTP peer that refuses every recipient for good (550), on every connection; counts
-/// the recipients it was offered.
-async fn refusing_smtp_peer() -> (u16, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
-    use std::sync::atomic::{AtomicUsize, Ordering};
+/// What an `smtp_server` saw: recipients offered to it, messages it accepted.
+#[derive(Clone, Default)]
+pub(crate) struct SmtpCounts {
+    pub offered: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    pub accepted: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+/// An SMTP peer taking any number of connections (several senders, several tries) that
+/// accepts every message, or with `refuse` refuses every recipient for good (550).
+pub(crate) async fn smtp_server(refuse: bool) -> (u16, SmtpCounts) {
+    use std::sync::atomic::Ordering;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
-    let offered = std::sync::Arc::new(AtomicUsize::new(0));
-    let counter = offered.clone();
+    let counts = SmtpCounts::default();
+    let seen = counts.clone();
     tokio::spawn(async move {
         while let Ok((socket, _)) = listener.accept().await {
-            let counter = counter.clone();
+            let seen = seen.clone();
             tokio::spawn(async move {
                 let (read, mut write) = socket.into_split();
                 let mut lines = BufReader::new(read).lines();
-                write.write_all(b"220 test ESMTP\r\n").await.unwrap();
+                let _ = write.write_all(b"220 test ESMTP\r\n").await;
+                let mut in_data = false;
                 while let Ok(Some(line)) = lines.next_line().await {
+                    if in_data {
+                        if line != "." {
+                            continue;
+                        }
+                        in_data = false;
+                        seen.accepted.fetch_add(1, Ordering::SeqCst);
+                        if write.write_all(b"250 queued\r\n").await.is_err() {
+                            break;
+                        }
+                        continue;
+                    }
                     let verb = line.get(..4).unwrap_or_default().to_ascii_uppercase();
                     let reply: &[u8] = match verb.as_str() {
                         "EHLO" | "HELO" => b"250 test\r\n",
                         "RCPT" => {
-                            counter.fetch_add(1, Ordering::SeqCst);
-                            b"550 5.1.1 no such user\r\n"
+                            seen.offered.fetch_add(1, Ordering::SeqCst);
+                            if refuse {
+                                b"550 5.1.1 no such user\r\n"
+                            } else {
+                                b"250 ok\r\n"
+                            }
+                        }
+                        "DATA" => {
+                            in_data = true;
+                            b"354 go on\r\n"
                         }
                         "QUIT" => {
                             let _ = write.write_all(b"221 bye\r\n").await;
@@ -314,7 +341,7 @@ async fn refusing_smtp_peer() -> (u16, std::sync::Arc<std::sync::atomic::AtomicU
             });
         }
     });
-    (port, offered)
+    (port, counts)
 }
 
 pub(crate) fn smtp(port: u16) -> MailConfig {
@@ -382,7 +409,7 @@ async fn a_mail_refused_for_good_is_given_up(app: TestApp) {
     use std::sync::atomic::Ordering;
     let cookie = app.login("aku@example.com").await;
     submit_stage(&app, &cookie).await;
-    let (port, offered) = refusing_smtp_peer().await;
+    let (port, seen) = smtp_server(true).await;
     let state = || async {
         let row = sqlx::query(
             "SELECT attempts, sent_at, failed_at, next_attempt_at, body_text FROM outbox",
@@ -418,7 +445,10 @@ async fn a_mail_refused_for_good_is_given_up(app: TestApp) {
     }
     // Never due again, however long the sender runs.
     assert_eq!(send_due(&app.db, &smtp(port)).await.unwrap(), 0);
-    assert_eq!(offered.load(Ordering::SeqCst), PERMANENT_TRIES as usize);
+    assert_eq!(
+        seen.offered.load(Ordering::SeqCst),
+        PERMANENT_TRIES as usize
+    );
 
     // The mail log says so.
     let operator = app.login("operator@example.com").await;

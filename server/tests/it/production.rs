@@ -582,57 +582,6 @@ async fn a_full_disk_is_a_507_and_keeps_nothing() {
     assert_eq!(files, 1);
 }
 
-/// An SMTP peer taking any number of connections; counts the messages it accepted.
-async fn counting_smtp_peer() -> (u16, Arc<std::sync::atomic::AtomicUsize>) {
-    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let messages = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    let counter = messages.clone();
-    tokio::spawn(async move {
-        while let Ok((socket, _)) = listener.accept().await {
-            let counter = counter.clone();
-            tokio::spawn(async move {
-                let (read, mut write) = socket.into_split();
-                let mut lines = BufReader::new(read).lines();
-                let _ = write.write_all(b"220 test ESMTP\r\n").await;
-                let mut in_data = false;
-                while let Ok(Some(line)) = lines.next_line().await {
-                    let reply: &[u8] = if in_data {
-                        if line != "." {
-                            continue;
-                        }
-                        in_data = false;
-                        counter.fetch_add(1, Ordering::SeqCst);
-                        b"250 queued\r\n"
-                    } else {
-                        match line
-                            .get(..4)
-                            .unwrap_or_default()
-                            .to_ascii_uppercase()
-                            .as_str()
-                        {
-                            "DATA" => {
-                                in_data = true;
-                                b"354 go on\r\n"
-                            }
-                            "QUIT" => {
-                                let _ = write.write_all(b"221 bye\r\n").await;
-                                break;
-                            }
-                            _ => b"250 ok\r\n",
-                        }
-                    };
-                    if write.write_all(reply).await.is_err() {
-                        break;
-                    }
-                }
-            });
-        }
-    });
-    (port, messages)
-}
-
 /// Two instances on one PostgreSQL database, as behind a load balancer without stickiness:
 /// a sign-in on one holds on the other, each mail goes once and each reminder fires once
 /// however the instances' jobs interleave.
@@ -655,14 +604,14 @@ async fn two_instances_share_sessions_and_act_once() {
 
     // A stage submitted on B mails the customer; both senders run at once, it goes once.
     let (stage, _) = crate::acceptance::submit_stage(&b, &cookie).await;
-    let (port, messages) = counting_smtp_peer().await;
+    let (port, seen) = crate::acceptance::smtp_server(false).await;
     let config = crate::acceptance::smtp(port);
     let (sent_a, sent_b) = tokio::join!(
         app::kit::mail::send_due(&a.db, &config),
         app::kit::mail::send_due(&b.db, &config)
     );
     assert_eq!(sent_a.unwrap() + sent_b.unwrap(), 1);
-    assert_eq!(messages.load(Ordering::SeqCst), 1);
+    assert_eq!(seen.accepted.load(Ordering::SeqCst), 1);
 
     // Twelve hours left: both deadline watches run at once, one reminder is written.
     sqlx::query("UPDATE milestones SET due_at = $1 WHERE id = $2")
@@ -696,7 +645,7 @@ async fn two_instances_share_sessions_and_act_once() {
         app::kit::mail::send_due(&b.db, &config)
     );
     assert_eq!(sent_a.unwrap() + sent_b.unwrap(), 1);
-    assert_eq!(messages.load(Ordering::SeqCst), 2);
+    assert_eq!(seen.accepted.load(Ordering::SeqCst), 2);
 }
 
 /// `server operator add`: a new account gets a one-time link (in the outbox too), activates
