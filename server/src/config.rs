@@ -38,9 +38,16 @@ pub struct Config {
     #[arg(long, env = "SITE_ROOT", default_value = "target/site")]
     pub site_root: String,
 
-    /// Folder for uploaded files (the local-disk storage); shared by all instances.
+    /// Folder for uploaded files when STORAGE_URL is not set; shared by all instances.
     #[arg(long, env = "STORAGE_DIR", default_value = "data/files")]
     pub storage_dir: String,
+
+    /// Where uploaded files are kept: `az://container[/prefix]` (Azure Blob Storage; account
+    /// and key from AZURE_STORAGE_ACCOUNT_NAME / AZURE_STORAGE_ACCOUNT_KEY), `s3://bucket
+    /// [/prefix]` (AWS_* variables, AWS_ENDPOINT for other S3-compatible stores), or a folder.
+    /// Unset: the folder STORAGE_DIR.
+    #[arg(long, env = "STORAGE_URL")]
+    pub storage_url: Option<String>,
 
     /// A TrueType font (or collection) with Chinese glyphs, embedded in bill PDFs.
     #[arg(
@@ -228,6 +235,19 @@ impl Config {
     }
 
     /// Defaults for tests and embedding: SQLite at `database_url`, demo off.
+    /// The file store STORAGE_URL (or else STORAGE_DIR) names.
+    pub fn storage(&self) -> Result<app::kit::files::Storage, String> {
+        match self
+            .storage_url
+            .as_deref()
+            .filter(|url| !url.trim().is_empty())
+        {
+            Some(url) => app::kit::files::Storage::from_url(url.trim()),
+            None => app::kit::files::Storage::local(&self.storage_dir)
+                .map_err(|error| format!("STORAGE_DIR {}: {error}", self.storage_dir)),
+        }
+    }
+
     pub fn for_database(database_url: &str) -> Config {
         Config::parse_from(["server", "--database-url", database_url])
     }

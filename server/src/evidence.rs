@@ -81,11 +81,16 @@ pub(crate) async fn send(state: &AppState, file: Result<StoredFile, AppError>) -
         Ok(file) => file,
         Err(error) => return error.into_response(),
     };
-    let Ok(bytes) = state.storage.get(&file.storage_key).await else {
-        tracing::error!(key = %file.storage_key, "a stored file is missing from storage");
-        return StatusCode::NOT_FOUND.into_response();
-    };
-    crate::attachment(bytes.into_response(), &file.name, &file.content_type)
+    let served = app::kit::files::serve(
+        &state.storage,
+        &file.storage_key,
+        &axum::http::HeaderMap::new(),
+    )
+    .await;
+    if !served.status().is_success() {
+        return served;
+    }
+    crate::attachment(served, &file.name, &file.content_type)
 }
 
 pub async fn download_for_provider(

@@ -113,7 +113,7 @@ pub async fn build_with_settings(config: &Config) -> Result<(Router, Db, Setting
             .as_deref()
             .filter(|t| !t.is_empty())
             .map(Arc::from),
-        storage: app::kit::files::Storage::LocalDisk(config.storage_dir.clone().into()),
+        storage: config.storage()?,
         bill_font: std::path::Path::new(&config.bill_font).into(),
         oidc,
         helpdesk: helpdesk.clone(),
@@ -323,21 +323,23 @@ pub async fn build_with_settings(config: &Config) -> Result<(Router, Db, Setting
 pub fn spawn_jobs(config: &Config, db: Db, settings: Settings) {
     use app::kit::jobs::every;
     use std::time::Duration;
-    {
-        let db = db.clone();
-        let storage = app::kit::files::Storage::LocalDisk(config.storage_dir.clone().into());
-        every("file sweep", Duration::from_secs(3600), move || {
-            let (db, storage) = (db.clone(), storage.clone());
-            async move {
-                match app::kit::files::sweep(&db, &storage).await {
-                    Ok((0, 0)) => {}
-                    Ok((drafts, files)) => {
-                        tracing::info!(drafts, files, "swept abandoned drafts and files")
+    match config.storage() {
+        Ok(storage) => {
+            let db = db.clone();
+            every("file sweep", Duration::from_secs(3600), move || {
+                let (db, storage) = (db.clone(), storage.clone());
+                async move {
+                    match app::kit::files::sweep(&db, &storage).await {
+                        Ok((0, 0)) => {}
+                        Ok((drafts, files)) => {
+                            tracing::info!(drafts, files, "swept abandoned drafts and files")
+                        }
+                        Err(error) => tracing::error!(%error, "sweeping stored files"),
                     }
-                    Err(error) => tracing::error!(%error, "sweeping stored files"),
                 }
-            }
-        });
+            });
+        }
+        Err(error) => tracing::error!(%error, "no file store: the sweep is off"),
     }
     match config.mail() {
         Some(mail) => {

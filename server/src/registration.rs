@@ -69,9 +69,9 @@ pub async fn download(
             Ok(file) => file,
             Err(error) => return error.status().into_response(),
         };
-    let Ok(bytes) = state.storage.get(&key).await else {
-        tracing::error!(%key, "a qualification file is missing from storage");
-        return StatusCode::NOT_FOUND.into_response();
-    };
-    crate::attachment(bytes.into_response(), &name, &content_type)
+    let served = app::kit::files::serve(&state.storage, &key, &axum::http::HeaderMap::new()).await;
+    if !served.status().is_success() {
+        return served;
+    }
+    crate::attachment(served, &name, &content_type)
 }

@@ -9,7 +9,6 @@ use axum::extract::{Multipart, Path, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
-use tower::ServiceExt;
 
 pub async fn upload(
     State(state): State<AppState>,
@@ -80,19 +79,7 @@ async fn serve(
         Ok(media) => media,
         Err(error) => return error.status().into_response(),
     };
-    let Some(path) = state.storage.path(&key) else {
-        return StatusCode::NOT_FOUND.into_response();
-    };
-    let mut response = match tower_http::services::ServeFile::new(path)
-        .oneshot(request)
-        .await
-    {
-        Ok(response) => response.map(axum::body::Body::new),
-        Err(error) => {
-            tracing::error!(%error, "serving a tutorial");
-            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-        }
-    };
+    let mut response = app::kit::files::serve(&state.storage, &key, request.headers()).await;
     if response.status().is_success() {
         if let Ok(value) = HeaderValue::from_str(&content_type) {
             response.headers_mut().insert(header::CONTENT_TYPE, value);

@@ -1,17 +1,39 @@
-//! The storage layer for uploaded files: bytes under an opaque random key. The default keeps
-//! them on local disk (STORAGE_DIR); several instances need that folder shared.
+//! The storage layer for uploaded files: bytes under an opaque random key, in a local folder
+//! (the default), Azure Blob Storage or an S3-compatible store, all through `object_store`.
+//! Several instances share one store (or one folder on a shared volume).
 //!
 //! Uploads never sit in memory whole: a form's files are spooled to temporary files as they
 //! arrive (`Upload`), judged by their first bytes and size, and copied into storage only once
-//! every check passed. A file that is refused, or a request that breaks off, leaves nothing.
+//! every check passed, in parts. A file that is refused, or a request that breaks off, leaves
+//! nothing; a reader never sees half an object (local writes are renamed into place, remote
+//! ones appear when their last part is committed).
 
+use futures_util::StreamExt;
+use object_store::path::Path as StorePath;
+use object_store::{GetOptions, GetRange, ObjectStore, ObjectStoreExt, PutPayload, WriteMultipart};
 use std::path::PathBuf;
-use tokio::io::AsyncWriteExt;
+use std::sync::Arc;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-#[derive(Debug, Clone)]
-pub enum Storage {
-    LocalDisk(PathBuf),
+/// Where uploaded files are kept. Cheap to clone: one client shared by every request.
+#[derive(Clone)]
+pub struct Storage {
+    store: Arc<dyn ObjectStore>,
+    /// What the store is, for logs (never a secret: no keys, no query string).
+    place: Arc<str>,
 }
+
+impl std::fmt::Debug for Storage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Storage")
+            .field("place", &self.place)
+            .finish()
+    }
+}
+
+/// Files up to this size go to the store in one request; larger ones in parts of this size
+/// (S3's smallest part is 5 MiB), at most one part in flight, so memory stays bounded.
+const PART_BYTES: usize = 5 * 1024 * 1024;
 
 /// A failure to store as the request's answer: a full disk or quota is `StorageFull` (507,
 /// which says what happened); anything else is internal. Logged with `what` either way.
@@ -34,107 +56,304 @@ pub fn is_full(error: &std::io::Error) -> bool {
     )
 }
 
+/// An `object_store` failure as an I/O error: a missing object is `NotFound`, and an I/O
+/// error underneath (a full disk) keeps its kind, so `is_full` sees it.
+fn io_error(error: object_store::Error) -> std::io::Error {
+    if matches!(error, object_store::Error::NotFound { .. }) {
+        return std::io::Error::new(std::io::ErrorKind::NotFound, error.to_string());
+    }
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&error);
+    while let Some(cause) = source {
+        if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+            return std::io::Error::new(io.kind(), error.to_string());
+        }
+        source = cause.source();
+    }
+    std::io::Error::other(error.to_string())
+}
+
+/// Whether `key` is one this storage hands out: 64 hex digits, nothing else.
+fn valid_key(key: &str) -> bool {
+    key.len() == 64 && key.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// A key's place in the store: sharded by its first two digits (as the folder always was).
+fn object_path(key: &str) -> StorePath {
+    StorePath::from(format!("{}/{key}", &key[..2]))
+}
+
+/// Part of a stored object, opened to be streamed out.
+pub struct Opened {
+    /// The whole object's size.
+    pub size: u64,
+    /// The bytes this stream carries.
+    pub range: std::ops::Range<u64>,
+    pub body: futures_util::stream::BoxStream<'static, std::io::Result<bytes::Bytes>>,
+}
+
 impl Storage {
+    /// Files in a local folder, created if missing.
+    pub fn local(root: impl Into<PathBuf>) -> std::io::Result<Storage> {
+        let root = root.into();
+        std::fs::create_dir_all(&root)?;
+        let store =
+            object_store::local::LocalFileSystem::new_with_prefix(&root).map_err(io_error)?;
+        Ok(Storage {
+            store: Arc::new(store),
+            place: root.display().to_string().into(),
+        })
+    }
+
+    /// The store a `STORAGE_URL` names: `az://container[/prefix]` (Azure Blob Storage, set up
+    /// by the `AZURE_STORAGE_*` variables), `s3://bucket[/prefix]` (set up by `AWS_*`), or a
+    /// local folder (a path, or `file:///path`).
+    pub fn from_url(url: &str) -> Result<Storage, String> {
+        let (scheme, rest) = match url.split_once("://") {
+            Some((scheme, rest)) => (scheme, rest),
+            None => ("", url),
+        };
+        let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+        // The store's HTTP client speaks rustls with ring, the provider the rest of the tree
+        // uses; it must be the process default (an error only says one already is).
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let store: Arc<dyn ObjectStore> = match scheme {
+            "" | "file" => {
+                let path = if scheme.is_empty() { url } else { rest };
+                return Storage::local(path)
+                    .map_err(|error| format!("STORAGE_URL {path}: {error}"));
+            }
+            "az" | "azure" | "abfs" => Arc::new(
+                object_store::azure::MicrosoftAzureBuilder::from_env()
+                    .with_container_name(bucket)
+                    .build()
+                    .map_err(|error| format!("STORAGE_URL {scheme}://{bucket}: {error}"))?,
+            ),
+            "s3" => Arc::new(
+                object_store::aws::AmazonS3Builder::from_env()
+                    .with_bucket_name(bucket)
+                    .build()
+                    .map_err(|error| format!("STORAGE_URL {scheme}://{bucket}: {error}"))?,
+            ),
+            other => {
+                return Err(format!(
+                    "STORAGE_URL: unknown scheme {other}:// (use az://, s3:// or a folder)"
+                ))
+            }
+        };
+        if bucket.is_empty() {
+            return Err(format!("STORAGE_URL {url}: name the container or bucket"));
+        }
+        let prefix = prefix.trim_matches('/');
+        let store: Arc<dyn ObjectStore> = if prefix.is_empty() {
+            store
+        } else {
+            Arc::new(object_store::prefix::PrefixStore::new(store, prefix))
+        };
+        Ok(Storage {
+            store,
+            place: format!("{scheme}://{bucket}/{prefix}").into(),
+        })
+    }
+
     /// Stores `bytes`; returns the key to read them back with.
     pub async fn put(&self, bytes: &[u8]) -> std::io::Result<String> {
-        self.write_new(|partial| async move { tokio::fs::write(partial, bytes).await })
-            .await
-    }
-
-    /// Stores an upload's spooled file, streamed (never read into memory).
-    pub async fn put_upload(&self, upload: &Upload) -> std::io::Result<String> {
-        self.write_new(|partial| async move {
-            tokio::fs::copy(upload.path(), partial).await.map(|_| ())
-        })
-        .await
-    }
-
-    /// Writes a new key's bytes with `write` under a temporary name, then renames it: a
-    /// reader never sees half a file, and a failed write leaves nothing.
-    async fn write_new<F, Fut>(&self, write: F) -> std::io::Result<String>
-    where
-        F: FnOnce(PathBuf) -> Fut,
-        Fut: std::future::Future<Output = std::io::Result<()>>,
-    {
         let key = crate::kit::token::new_token();
-        match self {
-            Storage::LocalDisk(root) => {
-                let dir = root.join(&key[..2]);
-                tokio::fs::create_dir_all(&dir).await?;
-                let partial = dir.join(format!("{key}.partial"));
-                if let Err(error) = write(partial.clone()).await {
-                    let _ = tokio::fs::remove_file(&partial).await;
-                    return Err(error);
-                }
-                tokio::fs::rename(&partial, dir.join(&key)).await?;
-            }
-        }
+        self.store
+            .put(&object_path(&key), PutPayload::from(bytes.to_vec()))
+            .await
+            .map_err(io_error)?;
         Ok(key)
     }
 
-    /// Where a key's bytes lie on disk, for serving them with range requests.
-    pub fn path(&self, key: &str) -> Option<PathBuf> {
-        if key.len() != 64 || !key.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return None;
+    /// Stores an upload's spooled file, streamed in parts (never read into memory whole).
+    pub async fn put_upload(&self, upload: &Upload) -> std::io::Result<String> {
+        if upload.len() <= PART_BYTES {
+            return self.put(&tokio::fs::read(upload.path()).await?).await;
         }
-        match self {
-            Storage::LocalDisk(root) => Some(root.join(&key[..2]).join(key)),
+        let key = crate::kit::token::new_token();
+        let parts = self
+            .store
+            .put_multipart(&object_path(&key))
+            .await
+            .map_err(io_error)?;
+        let mut writer = WriteMultipart::new_with_chunk_size(parts, PART_BYTES);
+        let copied = async {
+            let mut file = tokio::fs::File::open(upload.path()).await?;
+            let mut buffer = vec![0; 256 * 1024];
+            loop {
+                let read = file.read(&mut buffer).await?;
+                if read == 0 {
+                    return Ok(());
+                }
+                writer.wait_for_capacity(1).await.map_err(io_error)?;
+                writer.write(&buffer[..read]);
+            }
+        }
+        .await;
+        match copied {
+            Ok(()) => {
+                writer.finish().await.map_err(io_error)?;
+                Ok(key)
+            }
+            Err(error) => {
+                let _ = writer.abort().await;
+                Err(error)
+            }
         }
     }
 
     /// Removes a key's bytes; a key already gone is no error.
     pub async fn delete(&self, key: &str) -> std::io::Result<()> {
-        let Some(path) = self.path(key) else {
+        if !valid_key(key) {
             return Ok(());
-        };
-        match tokio::fs::remove_file(path).await {
-            Err(error) if error.kind() != std::io::ErrorKind::NotFound => Err(error),
-            _ => Ok(()),
+        }
+        match self.store.delete(&object_path(key)).await {
+            Err(object_store::Error::NotFound { .. }) | Ok(()) => Ok(()),
+            Err(error) => Err(io_error(error)),
         }
     }
 
     /// Every stored key with its age in seconds, for the sweep of orphaned files.
     pub async fn keys(&self) -> std::io::Result<Vec<(String, u64)>> {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or_default();
         let mut keys = Vec::new();
-        match self {
-            Storage::LocalDisk(root) => {
-                let Ok(mut shards) = tokio::fs::read_dir(root).await else {
-                    return Ok(keys);
-                };
-                while let Some(shard) = shards.next_entry().await? {
-                    if !shard.file_type().await?.is_dir() {
-                        continue;
-                    }
-                    let mut files = tokio::fs::read_dir(shard.path()).await?;
-                    while let Some(file) = files.next_entry().await? {
-                        let name = file.file_name().to_string_lossy().into_owned();
-                        let age = file
-                            .metadata()
-                            .await?
-                            .modified()
-                            .ok()
-                            .and_then(|m| m.elapsed().ok())
-                            .map(|d| d.as_secs())
-                            .unwrap_or(0);
-                        keys.push((name, age));
-                    }
-                }
+        let mut listed = self.store.list(None);
+        while let Some(meta) = listed.next().await {
+            let meta = meta.map_err(io_error)?;
+            let Some(name) = meta.location.filename() else {
+                continue;
+            };
+            if valid_key(name) {
+                let age = (now - meta.last_modified.timestamp()).max(0) as u64;
+                keys.push((name.to_owned(), age));
             }
         }
         Ok(keys)
     }
 
+    /// A key's bytes, whole (small files: the PDF generator's inputs, tests).
     pub async fn get(&self, key: &str) -> std::io::Result<Vec<u8>> {
-        if key.len() != 64 || !key.bytes().all(|b| b.is_ascii_hexdigit()) {
+        if !valid_key(key) {
             return Err(std::io::Error::new(
                 std::io::ErrorKind::NotFound,
                 "no such key",
             ));
         }
-        match self {
-            Storage::LocalDisk(root) => tokio::fs::read(root.join(&key[..2]).join(key)).await,
+        let got = self.store.get(&object_path(key)).await.map_err(io_error)?;
+        Ok(got.bytes().await.map_err(io_error)?.to_vec())
+    }
+
+    /// A key's bytes as a stream: all of them, or `range` (a range past the end is cut to
+    /// it; an empty or wholly outside range is the caller's to refuse, see `serve`).
+    pub async fn open(
+        &self,
+        key: &str,
+        range: Option<std::ops::Range<u64>>,
+    ) -> std::io::Result<Opened> {
+        if !valid_key(key) {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                "no such key",
+            ));
+        }
+        let options = GetOptions {
+            range: range.map(GetRange::Bounded),
+            ..GetOptions::default()
+        };
+        let got = self
+            .store
+            .get_opts(&object_path(key), options)
+            .await
+            .map_err(io_error)?;
+        Ok(Opened {
+            size: got.meta.size,
+            range: got.range.clone(),
+            body: got.into_stream().map(|r| r.map_err(io_error)).boxed(),
+        })
+    }
+
+    /// A key's size, without its bytes.
+    pub async fn size(&self, key: &str) -> std::io::Result<u64> {
+        if !valid_key(key) {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                "no such key",
+            ));
+        }
+        let meta = self.store.head(&object_path(key)).await.map_err(io_error)?;
+        Ok(meta.size)
+    }
+}
+
+/// Answers a request for a stored file: streamed from the store, never held whole; one
+/// byte range (a video's seek) is answered 206 with exactly those bytes, an unsatisfiable
+/// one 416; several ranges get the whole file. The caller sets the type and disposition.
+pub async fn serve(
+    storage: &Storage,
+    key: &str,
+    request: &http::HeaderMap,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    use http::{header, HeaderValue, StatusCode};
+    let missing = |error: std::io::Error| {
+        if error.kind() == std::io::ErrorKind::NotFound {
+            tracing::error!(%key, "a stored file is missing from storage");
+            StatusCode::NOT_FOUND.into_response()
+        } else {
+            tracing::error!(%key, %error, "reading a stored file");
+            crate::kit::error::AppError::Unavailable.into_response()
+        }
+    };
+    let asked = request
+        .get(header::RANGE)
+        .and_then(|value| value.to_str().ok());
+    let mut range = None;
+    if let Some(asked) = asked {
+        let size = match storage.size(key).await {
+            Ok(size) => size,
+            Err(error) => return missing(error),
+        };
+        match http_range_header::parse_range_header(asked).and_then(|r| r.validate(size)) {
+            Ok(ranges) if ranges.len() == 1 => {
+                range = Some(*ranges[0].start()..ranges[0].end() + 1);
+            }
+            Ok(_) => {}
+            Err(_) => {
+                let mut refused = StatusCode::RANGE_NOT_SATISFIABLE.into_response();
+                if let Ok(value) = HeaderValue::from_str(&format!("bytes */{size}")) {
+                    refused.headers_mut().insert(header::CONTENT_RANGE, value);
+                }
+                return refused;
+            }
         }
     }
+    let partial = range.is_some();
+    let opened = match storage.open(key, range).await {
+        Ok(opened) => opened,
+        Err(error) => return missing(error),
+    };
+    let mut response = axum::body::Body::from_stream(opened.body).into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
+    headers.insert(
+        header::CONTENT_LENGTH,
+        HeaderValue::from(opened.range.end - opened.range.start),
+    );
+    if partial {
+        *response.status_mut() = StatusCode::PARTIAL_CONTENT;
+        if let Ok(value) = HeaderValue::from_str(&format!(
+            "bytes {}-{}/{}",
+            opened.range.start,
+            opened.range.end - 1,
+            opened.size
+        )) {
+            response.headers_mut().insert(header::CONTENT_RANGE, value);
+        }
+    }
+    response
 }
 
 /// Registrations left at step 1 this long are abandoned: their rows and files go.
@@ -161,6 +380,16 @@ pub async fn sweep(
     db: &crate::kit::db::Db,
     storage: &Storage,
 ) -> Result<(u64, usize), sqlx::Error> {
+    sweep_older_than(db, storage, ORPHAN_GRACE_SECS).await
+}
+
+/// The sweep, removing unnamed files at least `grace_secs` old (tests pass 0: a store's
+/// objects cannot be aged by hand).
+pub async fn sweep_older_than(
+    db: &crate::kit::db::Db,
+    storage: &Storage,
+    grace_secs: u64,
+) -> Result<(u64, usize), sqlx::Error> {
     let drafts =
         sqlx::query("DELETE FROM registrations WHERE status = 'draft' AND created_at < $1")
             .bind(crate::kit::db::now() - DRAFT_DAYS * 24 * 3600)
@@ -175,7 +404,7 @@ pub async fn sweep(
         .join(" UNION ALL ");
     let mut removed = 0;
     for (key, age) in keys {
-        if age < ORPHAN_GRACE_SECS || storage.path(&key).is_none() {
+        if age < grace_secs {
             continue;
         }
         let used = sqlx::query(&referenced)
@@ -456,7 +685,7 @@ mod tests {
     #[tokio::test]
     async fn stored_uploads_are_copies_and_keys_can_be_deleted() {
         let root = std::env::temp_dir().join(format!("pc-storage-up-{}", std::process::id()));
-        let storage = Storage::LocalDisk(root.clone());
+        let storage = Storage::local(root.clone()).unwrap();
         let upload = Upload::from_bytes("x.pdf", b"%PDF-1.7 x").await.unwrap();
         let key = storage.put_upload(&upload).await.unwrap();
         drop(upload);
@@ -469,9 +698,49 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn large_uploads_go_in_parts_and_ranges_read_part() {
+        let root = std::env::temp_dir().join(format!("pc-storage-big-{}", std::process::id()));
+        let storage = Storage::local(root.clone()).unwrap();
+        let bytes: Vec<u8> = (0..PART_BYTES * 2 + 12_345)
+            .map(|i| (i % 251) as u8)
+            .collect();
+        let upload = Upload::from_bytes("v.mp4", &bytes).await.unwrap();
+        let key = storage.put_upload(&upload).await.unwrap();
+        assert_eq!(storage.size(&key).await.unwrap(), bytes.len() as u64);
+        assert_eq!(storage.get(&key).await.unwrap(), bytes);
+        let opened = storage.open(&key, Some(10..20)).await.unwrap();
+        assert_eq!(opened.range, 10..20);
+        assert_eq!(opened.size, bytes.len() as u64);
+        let read: Vec<u8> = opened
+            .body
+            .map(|chunk| chunk.unwrap().to_vec())
+            .concat()
+            .await;
+        assert_eq!(read, &bytes[10..20]);
+        assert_eq!(
+            storage.keys().await.unwrap().len(),
+            1,
+            "no part left behind"
+        );
+        let _ = std::fs::remove_dir_all(root);
+    }
+
+    #[test]
+    fn storage_urls_name_a_folder_or_a_bucket() {
+        let root = std::env::temp_dir().join(format!("pc-storage-url-{}", std::process::id()));
+        assert!(Storage::from_url(&root.display().to_string()).is_ok());
+        assert!(Storage::from_url(&format!("file://{}", root.display())).is_ok());
+        assert!(Storage::from_url("ftp://x")
+            .unwrap_err()
+            .contains("unknown scheme"));
+        assert!(Storage::from_url("s3:///prefix").is_err());
+        let _ = std::fs::remove_dir_all(root);
+    }
+
+    #[tokio::test]
     async fn stored_bytes_come_back_by_key_only() {
         let root = std::env::temp_dir().join(format!("pc-storage-{}", std::process::id()));
-        let storage = Storage::LocalDisk(root.clone());
+        let storage = Storage::local(root.clone()).unwrap();
         let key = storage.put(b"%PDF-1.7 evidence").await.unwrap();
         assert_eq!(storage.get(&key).await.unwrap(), b"%PDF-1.7 evidence");
         assert!(storage.get("../../etc/passwd").await.is_err());

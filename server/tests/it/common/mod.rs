@@ -19,8 +19,8 @@ pub struct TestApp {
     router: Router,
     pub db: Db,
     pub url: String,
-    /// The folder of its stored files.
-    pub storage_dir: String,
+    /// Its file store (a folder of its own, or a prefix of its own in TEST_STORAGE_URL).
+    pub storage: app::kit::files::Storage,
 }
 
 pub struct Answer {
@@ -77,6 +77,65 @@ async fn fresh_postgres(base: &str) -> String {
         .expect("create a test database");
     let (server, _) = base.rsplit_once('/').expect("a database URL with a path");
     format!("{server}/{name}")
+}
+
+/// Makes sure the container TEST_STORAGE_URL names exists, once per run: the test command
+/// starts Azurite (the Azure Storage emulator) empty, and object_store cannot create one.
+async fn object_store_ready(base: &str) {
+    static READY: tokio::sync::OnceCell<()> = tokio::sync::OnceCell::const_new();
+    READY
+        .get_or_init(|| async {
+            let Some(container) = base.strip_prefix("az://") else {
+                return;
+            };
+            let container = container.split('/').next().unwrap_or_default();
+            create_azure_container(container).await;
+        })
+        .await;
+}
+
+/// Azure's Create Container with a Shared Key signature (the emulator's well-known account
+/// unless AZURE_STORAGE_ACCOUNT_NAME/KEY say otherwise); an existing container is fine.
+async fn create_azure_container(container: &str) {
+    use hmac::Mac;
+    const EMULATOR_KEY: &str =
+        "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+    let account =
+        std::env::var("AZURE_STORAGE_ACCOUNT_NAME").unwrap_or_else(|_| "devstoreaccount1".into());
+    let key = std::env::var("AZURE_STORAGE_ACCOUNT_KEY").unwrap_or_else(|_| EMULATOR_KEY.into());
+    let endpoint = std::env::var("AZURITE_BLOB_STORAGE_URL")
+        .unwrap_or_else(|_| "http://127.0.0.1:10000".into());
+    let date = httpdate::fmt_http_date(std::time::SystemTime::now());
+    let version = "2021-08-06";
+    // Path-style (emulator) URLs carry the account in the path, so the canonical resource
+    // names it twice.
+    let to_sign = format!(
+        "PUT\n\n\n\n\n\n\n\n\n\n\n\nx-ms-date:{date}\nx-ms-version:{version}\n/{account}/{account}/{container}\nrestype:container"
+    );
+    let secret = data_encoding::BASE64
+        .decode(key.as_bytes())
+        .expect("a base64 account key");
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(&secret).unwrap();
+    mac.update(to_sign.as_bytes());
+    let signature = data_encoding::BASE64.encode(&mac.finalize().into_bytes());
+    let answer = reqwest::Client::new()
+        .put(format!(
+            "{}/{account}/{container}?restype=container",
+            endpoint.trim_end_matches('/')
+        ))
+        .header("x-ms-date", date)
+        .header("x-ms-version", version)
+        .header("Content-Length", "0")
+        .header("Authorization", format!("SharedKey {account}:{signature}"))
+        .send()
+        .await
+        .expect("reach the Azure Storage emulator");
+    let status = answer.status().as_u16();
+    assert!(
+        status == 201 || status == 409,
+        "creating container {container}: {status} {}",
+        answer.text().await.unwrap_or_default()
+    );
 }
 
 /// Server logs in the test output when RUST_LOG asks for them (e.g. RUST_LOG=error).
@@ -140,6 +199,10 @@ impl TestApp {
             .join(unique_name())
             .display()
             .to_string();
+        if let Ok(base) = std::env::var("TEST_STORAGE_URL") {
+            object_store_ready(&base).await;
+            config.storage_url = Some(format!("{}/{}", base.trim_end_matches('/'), unique_name()));
+        }
         TestApp::with_storage(config).await
     }
 
@@ -150,8 +213,8 @@ impl TestApp {
         TestApp {
             router,
             db,
+            storage: config.storage().expect("the test's file store"),
             url: config.database_url,
-            storage_dir: config.storage_dir,
         }
     }
 
