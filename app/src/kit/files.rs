@@ -166,40 +166,44 @@ impl Storage {
     }
 
     /// Stores an upload's spooled file, streamed in parts (never read into memory whole).
+    /// The copy runs as a task of its own: a request that breaks off midway cannot leave a
+    /// multipart upload open in the store (it is finished or aborted either way).
     pub async fn put_upload(&self, upload: &Upload) -> std::io::Result<String> {
         if upload.len() <= PART_BYTES {
             return self.put(&tokio::fs::read(upload.path()).await?).await;
         }
         let key = crate::kit::token::new_token();
+        // Opened here: the open file outlives the spool's temporary name.
+        let mut file = tokio::fs::File::open(upload.path()).await?;
         let parts = self
             .store
             .put_multipart(&object_path(&key))
             .await
             .map_err(io_error)?;
-        let mut writer = WriteMultipart::new_with_chunk_size(parts, PART_BYTES);
-        let copied = async {
-            let mut file = tokio::fs::File::open(upload.path()).await?;
-            let mut buffer = vec![0; 256 * 1024];
-            loop {
-                let read = file.read(&mut buffer).await?;
-                if read == 0 {
-                    return Ok(());
+        let copy = tokio::spawn(async move {
+            let mut writer = WriteMultipart::new_with_chunk_size(parts, PART_BYTES);
+            let copied: std::io::Result<()> = async {
+                let mut buffer = vec![0; 256 * 1024];
+                loop {
+                    let read = file.read(&mut buffer).await?;
+                    if read == 0 {
+                        return Ok(());
+                    }
+                    writer.wait_for_capacity(1).await.map_err(io_error)?;
+                    writer.write(&buffer[..read]);
                 }
-                writer.wait_for_capacity(1).await.map_err(io_error)?;
-                writer.write(&buffer[..read]);
             }
-        }
-        .await;
-        match copied {
-            Ok(()) => {
-                writer.finish().await.map_err(io_error)?;
-                Ok(key)
+            .await;
+            match copied {
+                Ok(()) => writer.finish().await.map(|_| ()).map_err(io_error),
+                Err(error) => {
+                    let _ = writer.abort().await;
+                    Err(error)
+                }
             }
-            Err(error) => {
-                let _ = writer.abort().await;
-                Err(error)
-            }
-        }
+        });
+        copy.await.map_err(std::io::Error::other)??;
+        Ok(key)
     }
 
     /// Removes a key's bytes; a key already gone is no error.
@@ -268,11 +272,25 @@ impl Storage {
             .get_opts(&object_path(key), options)
             .await
             .map_err(io_error)?;
-        Ok(Opened {
-            size: got.meta.size,
-            range: got.range.clone(),
-            body: got.into_stream().map(|r| r.map_err(io_error)).boxed(),
-        })
+        let (size, range) = (got.meta.size, got.range.clone());
+        let body = match got.payload {
+            // A local file: read in large chunks (object_store's own stream reads 8 KiB per
+            // blocking task, slow for a video).
+            object_store::GetResultPayload::File(file, _) => {
+                use tokio::io::AsyncSeekExt;
+                let mut file = tokio::fs::File::from_std(file);
+                file.seek(std::io::SeekFrom::Start(range.start)).await?;
+                tokio_util::io::ReaderStream::with_capacity(
+                    file.take(range.end - range.start),
+                    256 * 1024,
+                )
+                .boxed()
+            }
+            object_store::GetResultPayload::Stream(stream) => {
+                stream.map(|r| r.map_err(io_error)).boxed()
+            }
+        };
+        Ok(Opened { size, range, body })
     }
 
     /// A key's size, without its bytes.
@@ -286,6 +304,30 @@ impl Storage {
         let meta = self.store.head(&object_path(key)).await.map_err(io_error)?;
         Ok(meta.size)
     }
+}
+
+/// `response` as a download named `file_name` of type `content_type`, never cached.
+pub fn attachment(
+    mut response: axum::response::Response,
+    file_name: &str,
+    content_type: &str,
+) -> axum::response::Response {
+    use http::{header, HeaderValue};
+    let headers = response.headers_mut();
+    if let Ok(value) = HeaderValue::from_str(content_type) {
+        headers.insert(header::CONTENT_TYPE, value);
+    }
+    if let Ok(value) = HeaderValue::from_str(&format!(
+        "attachment; filename*=UTF-8''{}",
+        crate::kit::forms::encode_query(file_name)
+    )) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    response
 }
 
 /// Answers a request for a stored file: streamed from the store, never held whole; one
@@ -307,6 +349,22 @@ pub async fn serve(
             crate::kit::error::AppError::Unavailable.into_response()
         }
     };
+    // Keys are write-once, so the key is the bytes' validator.
+    let etag = format!("\"{key}\"");
+    if request
+        .get(header::IF_NONE_MATCH)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|tags| {
+            tags.split(',')
+                .any(|tag| tag.trim() == etag || tag.trim() == "*")
+        })
+    {
+        let mut unchanged = StatusCode::NOT_MODIFIED.into_response();
+        if let Ok(value) = HeaderValue::from_str(&etag) {
+            unchanged.headers_mut().insert(header::ETAG, value);
+        }
+        return unchanged;
+    }
     let asked = request
         .get(header::RANGE)
         .and_then(|value| value.to_str().ok());
@@ -316,18 +374,27 @@ pub async fn serve(
             Ok(size) => size,
             Err(error) => return missing(error),
         };
+        use http_range_header::RangeUnsatisfiableError as Refused;
         match http_range_header::parse_range_header(asked).and_then(|r| r.validate(size)) {
+            // An empty file has no bytes to range over: it is sent whole.
+            _ if size == 0 => {}
             Ok(ranges) if ranges.len() == 1 => {
                 range = Some(*ranges[0].start()..ranges[0].end() + 1);
             }
+            // Several ranges: the whole file (allowed, and simpler for every client).
             Ok(_) => {}
-            Err(_) => {
+            // The last N bytes of a shorter file: all of it.
+            Err(Refused::FileSuffixOutOfBounds) => range = Some(0..size),
+            // Ranges that are well-formed but fit no byte of the file.
+            Err(Refused::RangeReversed | Refused::OverlappingRanges | Refused::ZeroSuffix) => {
                 let mut refused = StatusCode::RANGE_NOT_SATISFIABLE.into_response();
                 if let Ok(value) = HeaderValue::from_str(&format!("bytes */{size}")) {
                     refused.headers_mut().insert(header::CONTENT_RANGE, value);
                 }
                 return refused;
             }
+            // A Range header that does not parse is ignored (RFC 9110).
+            Err(_) => {}
         }
     }
     let partial = range.is_some();
@@ -338,6 +405,9 @@ pub async fn serve(
     let mut response = axum::body::Body::from_stream(opened.body).into_response();
     let headers = response.headers_mut();
     headers.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
+    if let Ok(value) = HeaderValue::from_str(&etag) {
+        headers.insert(header::ETAG, value);
+    }
     headers.insert(
         header::CONTENT_LENGTH,
         HeaderValue::from(opened.range.end - opened.range.start),

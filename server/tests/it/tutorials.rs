@@ -97,6 +97,35 @@ async fn a_published_video_is_served_in_ranges(app: TestApp) {
         )
         .await;
     assert_eq!(beyond.status, StatusCode::RANGE_NOT_SATISFIABLE);
+    assert_eq!(
+        beyond.headers[header::CONTENT_RANGE].to_str().unwrap(),
+        format!("bytes */{}", VIDEO.len())
+    );
+    let ask = |name: header::HeaderName, value: String| {
+        Request::get(&path)
+            .header(header::COOKIE, &aku)
+            .header(name, value)
+            .body(Body::empty())
+            .unwrap()
+    };
+    // The last N bytes of a shorter file: all of it, as a range.
+    let suffix = app
+        .send(ask(header::RANGE, format!("bytes=-{}", VIDEO.len() * 2)))
+        .await;
+    assert_eq!(suffix.status, StatusCode::PARTIAL_CONTENT);
+    assert_eq!(suffix.bytes, VIDEO);
+    let tail = app.send(ask(header::RANGE, "bytes=-100".into())).await;
+    assert_eq!(tail.status, StatusCode::PARTIAL_CONTENT);
+    assert_eq!(tail.bytes, &VIDEO[VIDEO.len() - 100..]);
+    // A Range that does not parse is ignored: the whole file.
+    let garbled = app.send(ask(header::RANGE, "lines=1-2".into())).await;
+    assert_eq!(garbled.status, StatusCode::OK);
+    assert_eq!(garbled.bytes, VIDEO);
+    // A player that has it already is told so (the bytes under a key never change).
+    let etag = whole.headers[header::ETAG].to_str().unwrap().to_owned();
+    let cached = app.send(ask(header::IF_NONE_MATCH, etag)).await;
+    assert_eq!(cached.status, StatusCode::NOT_MODIFIED);
+    assert!(cached.bytes.is_empty());
     // Without a session, nothing.
     let anonymous = app
         .send(Request::get(&path).body(Body::empty()).unwrap())
