@@ -208,6 +208,14 @@ pub async fn build_with_settings(config: &Config) -> Result<(Router, Db, Setting
         )
         .route("/tutorials/{id}/video", get(tutorials::video))
         .route("/tutorials/{id}/poster", get(tutorials::poster))
+        .route(
+            "/orders/export.csv",
+            get(app::orders::http::export::<false>),
+        )
+        .route(
+            "/orders/export.xlsx",
+            get(app::orders::http::export::<true>),
+        )
         .route("/bills/export.csv", get(bills::list_export::<false, false>))
         .route("/bills/export.xlsx", get(bills::list_export::<false, true>))
         .route(
@@ -536,25 +544,7 @@ pub(crate) fn storage_full() -> Response {
         .into_response()
 }
 
-/// A download: always an attachment (never rendered by the browser), with the type the
-/// content showed, a UTF-8 file name, and not cached.
-pub(crate) fn attachment(mut response: Response, file_name: &str, content_type: &str) -> Response {
-    let headers = response.headers_mut();
-    if let Ok(value) = HeaderValue::from_str(content_type) {
-        headers.insert(header::CONTENT_TYPE, value);
-    }
-    if let Ok(value) = HeaderValue::from_str(&format!(
-        "attachment; filename*=UTF-8''{}",
-        app::kit::forms::encode_query(file_name)
-    )) {
-        headers.insert(header::CONTENT_DISPOSITION, value);
-    }
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    response
-}
+pub(crate) use app::kit::files::attachment;
 
 /// Ready when the database answers: what a load balancer should ask before sending traffic.
 async fn readyz(State(db): State<Db>) -> Response {

@@ -6,7 +6,6 @@
 use super::model::{format_totals, BillStatus, BillTotals, Period};
 use super::queries::{self, bind_all, head, lines_of, ListFilter, StoredLine};
 use crate::kit::code::Code;
-use crate::kit::csv::csv_record;
 use crate::kit::db::Db;
 use crate::kit::db::Owner;
 use crate::kit::error::AppError;
@@ -206,42 +205,36 @@ fn total_rows(locale: Locale, totals: &BillTotals) -> Vec<[String; 13]> {
     rows
 }
 
-/// CSV in chunks of about 64 KB: UTF-8 with a BOM so that Excel reads the Chinese right.
+/// CSV in chunks (kit::sheet): the lines, then the totals summed as they passed.
 pub fn spawn_csv(
     db: Db,
     owner: Owner,
     target: Target,
     locale: Locale,
 ) -> mpsc::Receiver<Result<String, AppError>> {
-    let (sender, receiver) = mpsc::channel(4);
+    use crate::kit::sheet::Cell;
+    let text = |row: [String; 13]| row.into_iter().map(Cell::Text).collect::<Vec<_>>();
     let mut rows = spawn_rows(db, owner, target);
+    let (sender, lines) = crate::kit::sheet::channel();
     tokio::spawn(async move {
-        let mut chunk = String::from("\u{feff}");
-        csv_record(&mut chunk, &header(locale));
         let mut totals = BillTotals::default();
         while let Some(row) = rows.recv().await {
-            match row {
-                Ok(row) => {
-                    totals.add(&row.line.line);
-                    csv_record(&mut chunk, &cells(locale, &row));
-                }
-                Err(error) => {
-                    let _ = sender.send(Err(error)).await;
-                    return;
-                }
-            }
-            if chunk.len() >= 64 * 1024
-                && sender.send(Ok(std::mem::take(&mut chunk))).await.is_err()
-            {
+            let line = row.map(|row| {
+                totals.add(&row.line.line);
+                text(cells(locale, &row))
+            });
+            let failed = line.is_err();
+            if sender.send(line).await.is_err() || failed {
                 return;
             }
         }
         for row in total_rows(locale, &totals) {
-            csv_record(&mut chunk, &row);
+            if sender.send(Ok(text(row))).await.is_err() {
+                return;
+            }
         }
-        let _ = sender.send(Ok(chunk)).await;
     });
-    receiver
+    crate::kit::sheet::spawn_csv(header(locale).map(str::to_owned).to_vec(), lines)
 }
 
 /// XLSX written row by row in the writer's constant-memory mode into an anonymous temporary
@@ -255,11 +248,7 @@ pub async fn xlsx(
     let mut rows = spawn_rows(db, owner, target);
     tokio::task::spawn_blocking(move || -> Result<std::fs::File, AppError> {
         use rust_xlsxwriter::{Format, Workbook};
-        use std::io::{Seek, SeekFrom};
-        let fail = |e: rust_xlsxwriter::XlsxError| {
-            tracing::error!(error = %e, "writing an xlsx export");
-            AppError::Internal
-        };
+        let fail = crate::kit::sheet::xlsx_failed;
         let mut workbook = Workbook::new();
         let bold = Format::new().set_bold();
         let amount = Format::new().set_num_format("0.00");
@@ -319,14 +308,7 @@ pub async fn xlsx(
             }
             row_no += 1;
         }
-        let mut file = tempfile::tempfile().map_err(|e| {
-            tracing::error!(error = %e, "creating a temporary file");
-            AppError::Internal
-        })?;
-        workbook.save_to_writer(&mut file).map_err(fail)?;
-        file.seek(SeekFrom::Start(0))
-            .map_err(|_| AppError::Internal)?;
-        Ok(file)
+        crate::kit::sheet::saved(&mut workbook)
     })
     .await
     .map_err(|_| AppError::Internal)?

@@ -21,6 +21,8 @@ pub mod mail;
 pub mod money;
 pub mod paging;
 pub mod request;
+#[cfg(feature = "ssr")]
+pub mod sheet;
 #[cfg(test)]
 pub mod source;
 #[cfg(feature = "ssr")]

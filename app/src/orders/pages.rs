@@ -49,14 +49,15 @@ pub fn WorkOrderListPage() -> impl IntoView {
                 param("sort"),
                 param("after"),
                 param("stage"),
+                param("buyer"),
             )
         },
-        |(status, from, to, q, sort, after, stage)| {
-            list_work_orders(status, from, to, q, sort, after, Some(stage))
+        |(status, from, to, q, sort, after, stage, buyer)| {
+            list_work_orders(status, from, to, q, sort, after, Some(stage), Some(buyer))
         },
     );
     let current = move || {
-        ["status", "from", "to", "q", "sort", "stage"]
+        ["status", "from", "to", "q", "buyer", "sort", "stage"]
             .iter()
             .map(|k| (k.to_string(), param(k)))
             .collect::<Vec<_>>()
@@ -86,6 +87,11 @@ pub fn WorkOrderListPage() -> impl IntoView {
                     <span>{locale.t("wo.filter.keyword")}</span>
                     <input type="search" name="q" value=param("q") maxlength="100"
                         placeholder=locale.t("wo.filter.keyword_hint") />
+                </label>
+                <label class="field">
+                    <span>{locale.t("wo.filter.buyer")}</span>
+                    <input type="search" name="buyer" value=param("buyer") maxlength="200"
+                        placeholder=locale.t("wo.filter.buyer_hint") />
                 </label>
                 <label class="field">
                     <span>{locale.t("wo.filter.sort")}</span>
@@ -123,6 +129,17 @@ pub fn WorkOrderListPage() -> impl IntoView {
                                     }).collect_view()}
                                 </nav>
                                 <WorkOrderTable rows=page.rows.clone() />
+                                <p class="actions-bar">
+                                    // The same filters, every page; downloads, so no client routing.
+                                    <a class="button" rel="external" download data-testid="export-csv"
+                                        href=with_param(&current, "after", "").replacen("/orders", "/orders/export.csv", 1)>
+                                        {locale.t("wo.export_csv")}
+                                    </a>
+                                    <a class="button" rel="external" download data-testid="export-xlsx"
+                                        href=with_param(&current, "after", "").replacen("/orders", "/orders/export.xlsx", 1)>
+                                        {locale.t("wo.export_xlsx")}
+                                    </a>
+                                </p>
                                 <nav class="pager" aria-label=locale.t("common.pages")>
                                     {(!param("after").is_empty()).then(|| view! {
                                         <a class="button" href=with_param(&current, "after", "")>{locale.t("common.first_page")}</a>

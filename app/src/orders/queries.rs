@@ -58,6 +58,8 @@ pub struct ListFilter {
     pub from: Option<i64>,
     pub to: Option<i64>,
     pub keyword: Option<String>,
+    /// 购买公司: only work orders bought by this company (its name as the order gave it).
+    pub buyer: Option<String>,
     /// Only work orders with a stage waiting for the customer's acceptance (后台首页's link).
     pub awaiting_stage: bool,
     pub sort: Sort,
@@ -118,10 +120,23 @@ impl ListFilter {
             from,
             to,
             keyword: (!keyword.is_empty()).then(|| keyword.to_lowercase()),
+            buyer: None,
             awaiting_stage: false,
             sort,
             after,
         })
+    }
+}
+
+impl ListFilter {
+    /// Adds the 购买公司 filter from the list's query (blank: any buyer).
+    pub fn with_buyer(mut self, buyer: &str) -> Result<ListFilter, AppError> {
+        let buyer = buyer.trim();
+        if buyer.chars().count() > 200 {
+            return Err(AppError::invalid(&[("buyer", "form.invalid_value")]));
+        }
+        self.buyer = (!buyer.is_empty()).then(|| buyer.to_owned());
+        Ok(self)
     }
 }
 
@@ -150,7 +165,7 @@ impl Sql {
         self
     }
 
-    async fn fetch_all(&self, db: &Db) -> Result<Vec<AnyRow>, sqlx::Error> {
+    fn query(&self) -> sqlx::query::Query<'_, Any, sqlx::any::AnyArguments<'_>> {
         let mut query = sqlx::query(&self.text);
         for bind in &self.binds {
             query = match bind {
@@ -158,7 +173,11 @@ impl Sql {
                 Bind::Text(v) => query.bind(v.clone()),
             };
         }
-        query.fetch_all(db.pool()).await
+        query
+    }
+
+    async fn fetch_all(&self, db: &Db) -> Result<Vec<AnyRow>, sqlx::Error> {
+        self.query().fetch_all(db.pool()).await
     }
 }
 
@@ -171,6 +190,11 @@ fn filters(sql: &mut Sql, scope: &ProviderScope, filter: &ListFilter) {
     }
     if let Some(to) = filter.to {
         sql.push(" AND wo.created_at < ").bind(Bind::Int(to));
+    }
+    if let Some(buyer) = &filter.buyer {
+        sql.push(" AND wo.order_id IN (SELECT id FROM orders WHERE buyer_company = ")
+            .bind(Bind::Text(buyer.clone()))
+            .push(")");
     }
     if filter.awaiting_stage {
         sql.push(
@@ -285,6 +309,72 @@ pub async fn list(
         counts.push((s, n));
     }
     Ok(WorkOrderPage { rows, next, counts })
+}
+
+/// The work orders under `filter` (every page of them, in its sort order) as export rows,
+/// streamed from the database into a bounded channel: the reader's pace sets the query's.
+pub fn spawn_export_rows(
+    db: Db,
+    scope: ProviderScope,
+    filter: ListFilter,
+    locale: crate::kit::i18n::Locale,
+) -> crate::kit::sheet::Rows {
+    use crate::kit::sheet::Cell;
+    use futures_util::StreamExt;
+    let (sender, rows) = crate::kit::sheet::channel();
+    tokio::spawn(async move {
+        let column = filter.sort.column();
+        let dir = if filter.sort.descending() {
+            "DESC"
+        } else {
+            "ASC"
+        };
+        let mut sql = Sql::default();
+        sql.push(
+            "SELECT wo.work_order_no, o.order_no, o.buyer_company, wo.service_item_name,
+                    wo.implementation, wo.currency, wo.unit_price_incl_minor, wo.quantity,
+                    wo.total_incl_minor, wo.created_at, wo.status
+             FROM work_orders wo JOIN orders o ON o.id = wo.order_id",
+        );
+        filters(&mut sql, &scope, &filter);
+        if let Some(status) = filter.status {
+            sql.push(" AND wo.status = ")
+                .bind(Bind::Text(status.as_db().to_owned()));
+        }
+        sql.push(&format!(" ORDER BY {column} {dir}, wo.id {dir}"));
+        let mut fetched = sql.query().fetch(db.pool());
+        while let Some(row) = fetched.next().await {
+            let cells = row.and_then(|row| {
+                let currency: String = row.try_get("currency")?;
+                let amount = |column: &str| -> Result<Cell, sqlx::Error> {
+                    let money = Money::from_minor(
+                        row.try_get(column)?,
+                        Currency::from_code(&currency)
+                            .ok_or_else(|| sqlx::Error::Decode("currency".into()))?,
+                    );
+                    Ok(Cell::Amount(money.amount))
+                };
+                Ok(vec![
+                    Cell::Text(row.try_get("work_order_no")?),
+                    Cell::Text(row.try_get("order_no")?),
+                    Cell::Text(row.try_get("buyer_company")?),
+                    Cell::Text(row.try_get("service_item_name")?),
+                    Cell::Text(row.try_get("implementation")?),
+                    amount("unit_price_incl_minor")?,
+                    Cell::Whole(row.try_get("quantity")?),
+                    amount("total_incl_minor")?,
+                    Cell::Text(currency.clone()),
+                    Cell::Text(format_datetime(row.try_get("created_at")?)),
+                    Cell::Text(locale.t(status(&row)?.label_key()).to_owned()),
+                ])
+            });
+            let failed = cells.is_err();
+            if sender.send(cells.map_err(AppError::from)).await.is_err() || failed {
+                break;
+            }
+        }
+    });
+    rows
 }
 
 fn actor_name(row: &AnyRow) -> Result<String, sqlx::Error> {

@@ -237,16 +237,6 @@ async fn ids(app: &TestApp, sql: &str) -> Vec<i64> {
         .collect()
 }
 
-async fn strings(app: &TestApp, sql: &str) -> Vec<String> {
-    sqlx::query(sql)
-        .fetch_all(app.db.pool())
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| r.try_get::<String, _>(0).unwrap())
-        .collect()
-}
-
 /// Gives `email` an active membership of `provider` with `role`, signing in with the demo
 /// password.
 async fn make_member(app: &TestApp, email: &str, provider: i64, role: &str) {
@@ -346,7 +336,7 @@ async fn no_endpoint_shows_or_changes_another_tenant_s_data(app: TestApp) {
                 format!("SELECT bill_no FROM bills WHERE provider_id = {provider}"),
                 format!("SELECT ticket_no FROM tickets WHERE provider_id = {provider}"),
             ] {
-                numbers.extend(strings(app, &sql).await);
+                numbers.extend(app.strings(&sql).await);
             }
             numbers.push("0".repeat(64));
             all.sort_unstable();

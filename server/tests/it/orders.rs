@@ -17,6 +17,7 @@ on_both_databases!(
     the_milestone_editor_plans_and_moves_stages,
     milestone_input_errors_come_back_to_the_form,
     accepted_stages_drive_the_work_order_status,
+    the_list_filters_by_buyer_and_exports_under_its_filters,
 );
 
 /// The list's arguments: every field, with those in `query` set.
@@ -534,4 +535,150 @@ async fn accepted_stages_drive_the_work_order_status(app: TestApp) {
     assert_eq!(d["status"], "Completed");
     assert_eq!(d["history"][0]["action"], "status");
     assert_eq!(d["history"][0]["to_status"], "completed");
+}
+
+/// The CSV's data lines (after the BOM and the header), as fields.
+fn csv_rows(body: &str) -> Vec<Vec<String>> {
+    body.trim_start_matches('\u{feff}')
+        .split("\r\n")
+        .skip(1)
+        .filter(|line| !line.is_empty())
+        .map(|line| {
+            line.split(',')
+                .map(|f| {
+                    f.trim_start_matches("\"=\"\"")
+                        .trim_end_matches("\"\"\"")
+                        .to_owned()
+                })
+                .collect()
+        })
+        .collect()
+}
+
+async fn the_list_filters_by_buyer_and_exports_under_its_filters(app: TestApp) {
+    let aku = app.login("aku@example.com").await;
+    let mine = app
+        .strings(
+            "SELECT wo.work_order_no FROM work_orders wo JOIN providers p ON p.id = wo.provider_id
+         WHERE p.name = 'MSP-A_TEST1' ORDER BY wo.created_at DESC, wo.id DESC",
+        )
+        .await;
+    let others = app
+        .strings(
+            "SELECT wo.work_order_no FROM work_orders wo JOIN providers p ON p.id = wo.provider_id
+         WHERE p.name <> 'MSP-A_TEST1'",
+        )
+        .await;
+    assert!(mine.len() > 2 && !others.is_empty());
+
+    // Everything of the member's provider, newest first, nothing of another's.
+    let csv = app.get("/orders/export.csv", Some(&aku)).await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert_eq!(csv.headers[header::CONTENT_TYPE], "text/csv; charset=utf-8");
+    assert!(csv.headers[header::CONTENT_DISPOSITION]
+        .to_str()
+        .unwrap()
+        .starts_with("attachment; filename*=UTF-8''work_orders_"));
+    assert!(
+        csv.body
+            .starts_with("\u{feff}服务工单号,订单编号,购买公司,服务项名称,"),
+        "{}",
+        &csv.body[..80.min(csv.body.len())]
+    );
+    let rows = csv_rows(&csv.body);
+    let exported: Vec<String> = rows.iter().map(|r| r[0].clone()).collect();
+    assert_eq!(exported, mine);
+    assert!(!others.iter().any(|no| csv.body.contains(no.as_str())));
+
+    // 购买公司: the list and the export agree with the database. The demo's orders all have
+    // one buyer; one order gets another.
+    let buyer = "蓝鲸科技有限公司".to_owned();
+    sqlx::query(
+        "UPDATE orders SET buyer_company = $1 WHERE id = (SELECT MIN(wo.order_id)
+           FROM work_orders wo JOIN providers p ON p.id = wo.provider_id
+          WHERE p.name = 'MSP-A_TEST1')",
+    )
+    .bind(&buyer)
+    .execute(app.db.pool())
+    .await
+    .unwrap();
+    let bought: Vec<String> = sqlx::query(
+        "SELECT wo.work_order_no FROM work_orders wo JOIN orders o ON o.id = wo.order_id
+         JOIN providers p ON p.id = wo.provider_id
+         WHERE p.name = 'MSP-A_TEST1' AND o.buyer_company = $1
+         ORDER BY wo.created_at DESC, wo.id DESC",
+    )
+    .bind(&buyer)
+    .fetch_all(app.db.pool())
+    .await
+    .unwrap()
+    .iter()
+    .map(|r| r.try_get(0).unwrap())
+    .collect();
+    assert!(!bought.is_empty() && bought.len() < mine.len(), "{buyer}");
+    let encoded = app::kit::forms::encode_query(&buyer);
+    let listed = app
+        .call(
+            "/api/work_orders",
+            Some(&aku),
+            &format!("{}&buyer={encoded}", list_body("")),
+        )
+        .await;
+    assert_eq!(listed.status, StatusCode::OK, "{}", listed.body);
+    let listed: Value = serde_json::from_str(&listed.body).unwrap();
+    assert_eq!(numbers(&listed), bought);
+    let page = app
+        .get(&format!("/orders?buyer={encoded}"), Some(&aku))
+        .await;
+    assert!(page
+        .body
+        .contains(&format!("/orders/export.csv?buyer={encoded}")));
+    let filtered = app
+        .get(&format!("/orders/export.csv?buyer={encoded}"), Some(&aku))
+        .await;
+    let rows = csv_rows(&filtered.body);
+    assert_eq!(
+        rows.iter().map(|r| r[0].clone()).collect::<Vec<_>>(),
+        bought
+    );
+    assert!(rows.iter().all(|r| r[2] == buyer));
+    // A buyer of another provider's orders shows nothing here.
+    let foreign = app
+        .get(
+            "/orders/export.csv?buyer=%E4%B8%8D%E5%AD%98%E5%9C%A8",
+            Some(&aku),
+        )
+        .await;
+    assert!(csv_rows(&foreign.body).is_empty());
+
+    // The status filter, the English header, and the spreadsheet.
+    let completed = app
+        .get("/orders/export.csv?status=completed", Some(&aku))
+        .await;
+    assert!(csv_rows(&completed.body)
+        .iter()
+        .all(|r| r.last().unwrap() == "已完成"));
+    let english = app
+        .send(
+            Request::get("/orders/export.csv")
+                .header(header::COOKIE, &aku)
+                .header(header::ACCEPT_LANGUAGE, "en")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert!(english
+        .body
+        .starts_with("\u{feff}Work order,Order no.,Buyer company,"));
+    let xlsx = app.get("/orders/export.xlsx", Some(&aku)).await;
+    assert_eq!(xlsx.status, StatusCode::OK);
+    assert!(xlsx.bytes.starts_with(b"PK\x03\x04"));
+
+    // Bad filters are the client's mistake; no session, no export.
+    let bad = app
+        .get("/orders/export.csv?from=yesterday", Some(&aku))
+        .await;
+    assert!(bad.status.is_client_error(), "{}", bad.status);
+    let anonymous = app.get("/orders/export.csv", None).await;
+    assert_ne!(anonymous.status, StatusCode::OK);
 }

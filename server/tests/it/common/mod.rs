@@ -218,6 +218,18 @@ impl TestApp {
         }
     }
 
+    /// The first column of `sql`'s rows, as text.
+    pub async fn strings(&self, sql: &str) -> Vec<String> {
+        use sqlx::Row;
+        sqlx::query(sql)
+            .fetch_all(self.db.pool())
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.try_get::<String, _>(0).unwrap())
+            .collect()
+    }
+
     pub async fn send(&self, request: Request<Body>) -> Answer {
         let response = self.router.clone().oneshot(request).await.unwrap();
         let status = response.status();
