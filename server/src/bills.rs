@@ -9,14 +9,12 @@ use app::kit::db::Owner;
 use app::kit::error::AppError;
 use app::kit::i18n::{locale_of_headers, Locale};
 use app::kit::request::RealmOwner;
-use axum::body::{Body, Bytes};
+use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use std::collections::HashMap;
 use std::sync::OnceLock;
-use tokio_stream::wrappers::ReceiverStream;
-use tokio_stream::StreamExt;
 
 fn list_target(owner: Owner, query: &HashMap<String, String>) -> Result<Target, AppError> {
     let get = |k: &str| query.get(k).map(String::as_str).unwrap_or("");
@@ -62,33 +60,14 @@ async fn export(
         Err(error) => return error.into_response(),
     };
     match format {
-        Format::Csv => {
-            let chunks = export::spawn_csv(state.db.clone(), owner, target, locale);
-            // A failure after the first bytes can only cut the download short, visibly.
-            let body = Body::from_stream(ReceiverStream::new(chunks).map(|chunk| {
-                chunk.map(Bytes::from).map_err(|error| {
-                    tracing::error!(?error, "a CSV export failed midway");
-                    std::io::Error::other("export failed")
-                })
-            }));
-            attachment(
-                Response::new(body),
-                &format!("{stem}.csv"),
-                "text/csv; charset=utf-8",
-            )
-        }
-        Format::Xlsx => {
-            let file = match export::xlsx(state.db.clone(), owner, target, locale).await {
-                Ok(file) => tokio::fs::File::from_std(file),
-                Err(error) => return error.into_response(),
-            };
-            let body = Body::from_stream(tokio_util::io::ReaderStream::new(file));
-            attachment(
-                Response::new(body),
-                &format!("{stem}.xlsx"),
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            )
-        }
+        Format::Csv => app::kit::sheet::csv_download(
+            &stem,
+            export::spawn_csv(state.db.clone(), owner, target, locale),
+        ),
+        Format::Xlsx => match export::xlsx(state.db.clone(), owner, target, locale).await {
+            Ok(file) => app::kit::sheet::xlsx_download(&stem, file),
+            Err(error) => error.into_response(),
+        },
     }
 }
 

@@ -81,16 +81,13 @@ pub(crate) async fn send(state: &AppState, file: Result<StoredFile, AppError>) -
         Ok(file) => file,
         Err(error) => return error.into_response(),
     };
-    let served = app::kit::files::serve(
+    app::kit::files::download(
         &state.storage,
         &file.storage_key,
-        &axum::http::HeaderMap::new(),
+        &file.name,
+        &file.content_type,
     )
-    .await;
-    if !served.status().is_success() {
-        return served;
-    }
-    crate::attachment(served, &file.name, &file.content_type)
+    .await
 }
 
 pub async fn download_for_provider(

@@ -58,12 +58,14 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// Connects and migrates the database, loads the demo data if asked, and builds the router.
 pub async fn build(config: &Config) -> Result<(Router, Db), BoxError> {
-    let (router, db, _) = build_with_settings(config).await?;
+    let (router, db, _, _) = build_with_settings(config).await?;
     Ok((router, db))
 }
 
-/// `build`, also returning the settings the background jobs need.
-pub async fn build_with_settings(config: &Config) -> Result<(Router, Db, Settings), BoxError> {
+/// `build`, also returning the settings and the file store the background jobs need.
+pub async fn build_with_settings(
+    config: &Config,
+) -> Result<(Router, Db, Settings, app::kit::files::Storage), BoxError> {
     let db = Db::connect(&config.database_url).await?;
     db.migrate().await?;
     if config.demo && app::demo::seed(&db).await? {
@@ -102,6 +104,7 @@ pub async fn build_with_settings(config: &Config) -> Result<(Router, Db, Setting
         .site_addr(config.bind)
         .env(leptos::config::Env::PROD)
         .build();
+    let storage = config.storage()?;
     let state = AppState {
         leptos_options: leptos_options.clone(),
         db: db.clone(),
@@ -113,7 +116,7 @@ pub async fn build_with_settings(config: &Config) -> Result<(Router, Db, Setting
             .as_deref()
             .filter(|t| !t.is_empty())
             .map(Arc::from),
-        storage: config.storage()?,
+        storage: storage.clone(),
         bill_font: std::path::Path::new(&config.bill_font).into(),
         oidc,
         helpdesk: helpdesk.clone(),
@@ -323,31 +326,28 @@ pub async fn build_with_settings(config: &Config) -> Result<(Router, Db, Setting
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state);
-    Ok((router, db, settings))
+    Ok((router, db, settings, storage))
 }
 
 /// The background jobs of an instance: the mail sender (with SMTP configured) and the
 /// acceptance deadline watch. Safe to run on every instance at once.
-pub fn spawn_jobs(config: &Config, db: Db, settings: Settings) {
+pub fn spawn_jobs(config: &Config, db: Db, settings: Settings, storage: app::kit::files::Storage) {
     use app::kit::jobs::every;
     use std::time::Duration;
-    match config.storage() {
-        Ok(storage) => {
-            let db = db.clone();
-            every("file sweep", Duration::from_secs(3600), move || {
-                let (db, storage) = (db.clone(), storage.clone());
-                async move {
-                    match app::kit::files::sweep(&db, &storage).await {
-                        Ok((0, 0)) => {}
-                        Ok((drafts, files)) => {
-                            tracing::info!(drafts, files, "swept abandoned drafts and files")
-                        }
-                        Err(error) => tracing::error!(%error, "sweeping stored files"),
+    {
+        let db = db.clone();
+        every("file sweep", Duration::from_secs(3600), move || {
+            let (db, storage) = (db.clone(), storage.clone());
+            async move {
+                match app::kit::files::sweep(&db, &storage).await {
+                    Ok((0, 0)) => {}
+                    Ok((drafts, files)) => {
+                        tracing::info!(drafts, files, "swept abandoned drafts and files")
                     }
+                    Err(error) => tracing::error!(%error, "sweeping stored files"),
                 }
-            });
-        }
-        Err(error) => tracing::error!(%error, "no file store: the sweep is off"),
+            }
+        });
     }
     match config.mail() {
         Some(mail) => {

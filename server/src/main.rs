@@ -60,7 +60,7 @@ async fn main() -> ExitCode {
         }
     };
 
-    let (router, db, settings) = match server::build_with_settings(&config).await {
+    let (router, db, settings, storage) = match server::build_with_settings(&config).await {
         Ok(built) => built,
         Err(error) => {
             tracing::error!(%error, "start-up failed");
@@ -74,7 +74,7 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    server::spawn_jobs(&config, db, settings);
+    server::spawn_jobs(&config, db, settings, storage);
     println!("Provider Center is running at {}", config.public_url());
     if config.demo {
         println!("Demo logins (role, email, password):");

@@ -69,9 +69,5 @@ pub async fn download(
             Ok(file) => file,
             Err(error) => return error.status().into_response(),
         };
-    let served = app::kit::files::serve(&state.storage, &key, &axum::http::HeaderMap::new()).await;
-    if !served.status().is_success() {
-        return served;
-    }
-    crate::attachment(served, &name, &content_type)
+    app::kit::files::download(&state.storage, &key, &name, &content_type).await
 }

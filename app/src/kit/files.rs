@@ -19,15 +19,13 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 #[derive(Clone)]
 pub struct Storage {
     store: Arc<dyn ObjectStore>,
-    /// What the store is, for logs (never a secret: no keys, no query string).
-    place: Arc<str>,
 }
 
 impl std::fmt::Debug for Storage {
+    /// The store's own display (account, container, folder), never its Debug, which would
+    /// print its credentials.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Storage")
-            .field("place", &self.place)
-            .finish()
+        write!(f, "Storage({})", self.store)
     }
 }
 
@@ -82,6 +80,18 @@ fn object_path(key: &str) -> StorePath {
     StorePath::from(format!("{}/{key}", &key[..2]))
 }
 
+/// The place of a key read back from a row: one this storage never handed out is not found.
+fn stored_path(key: &str) -> std::io::Result<StorePath> {
+    if valid_key(key) {
+        Ok(object_path(key))
+    } else {
+        Err(std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            "no such key",
+        ))
+    }
+}
+
 /// Part of a stored object, opened to be streamed out.
 pub struct Opened {
     /// The whole object's size.
@@ -100,7 +110,6 @@ impl Storage {
             object_store::local::LocalFileSystem::new_with_prefix(&root).map_err(io_error)?;
         Ok(Storage {
             store: Arc::new(store),
-            place: root.display().to_string().into(),
         })
     }
 
@@ -149,10 +158,7 @@ impl Storage {
         } else {
             Arc::new(object_store::prefix::PrefixStore::new(store, prefix))
         };
-        Ok(Storage {
-            store,
-            place: format!("{scheme}://{bucket}/{prefix}").into(),
-        })
+        Ok(Storage { store })
     }
 
     /// Stores `bytes`; returns the key to read them back with.
@@ -240,13 +246,8 @@ impl Storage {
 
     /// A key's bytes, whole (small files: the PDF generator's inputs, tests).
     pub async fn get(&self, key: &str) -> std::io::Result<Vec<u8>> {
-        if !valid_key(key) {
-            return Err(std::io::Error::new(
-                std::io::ErrorKind::NotFound,
-                "no such key",
-            ));
-        }
-        let got = self.store.get(&object_path(key)).await.map_err(io_error)?;
+        let path = stored_path(key)?;
+        let got = self.store.get(&path).await.map_err(io_error)?;
         Ok(got.bytes().await.map_err(io_error)?.to_vec())
     }
 
@@ -257,19 +258,14 @@ impl Storage {
         key: &str,
         range: Option<std::ops::Range<u64>>,
     ) -> std::io::Result<Opened> {
-        if !valid_key(key) {
-            return Err(std::io::Error::new(
-                std::io::ErrorKind::NotFound,
-                "no such key",
-            ));
-        }
+        let path = stored_path(key)?;
         let options = GetOptions {
             range: range.map(GetRange::Bounded),
             ..GetOptions::default()
         };
         let got = self
             .store
-            .get_opts(&object_path(key), options)
+            .get_opts(&path, options)
             .await
             .map_err(io_error)?;
         let (size, range) = (got.meta.size, got.range.clone());
@@ -295,13 +291,8 @@ impl Storage {
 
     /// A key's size, without its bytes.
     pub async fn size(&self, key: &str) -> std::io::Result<u64> {
-        if !valid_key(key) {
-            return Err(std::io::Error::new(
-                std::io::ErrorKind::NotFound,
-                "no such key",
-            ));
-        }
-        let meta = self.store.head(&object_path(key)).await.map_err(io_error)?;
+        let path = stored_path(key)?;
+        let meta = self.store.head(&path).await.map_err(io_error)?;
         Ok(meta.size)
     }
 }
@@ -328,6 +319,22 @@ pub fn attachment(
         HeaderValue::from_static("private, no-store"),
     );
     response
+}
+
+/// A stored file as the download `name` of type `content_type` (whole, streamed); a missing
+/// file answers as `serve` does.
+pub async fn download(
+    storage: &Storage,
+    key: &str,
+    name: &str,
+    content_type: &str,
+) -> axum::response::Response {
+    let served = serve(storage, key, &http::HeaderMap::new()).await;
+    if served.status().is_success() {
+        attachment(served, name, content_type)
+    } else {
+        served
+    }
 }
 
 /// Answers a request for a stored file: streamed from the store, never held whole; one

@@ -125,7 +125,7 @@ async fn xlsx(
 }
 
 /// The download of an export named `stem`: CSV streamed as it is written, or XLSX (`xlsx`)
-/// once written. A failure after the first CSV bytes can only cut the download short.
+/// once written.
 pub async fn download(
     stem: &str,
     sheet_name: &str,
@@ -134,37 +134,40 @@ pub async fn download(
     xlsx_format: bool,
 ) -> Response {
     if xlsx_format {
-        let file = match xlsx(sheet_name.to_owned(), header, rows).await {
-            Ok(file) => tokio::fs::File::from_std(file),
-            Err(error) => return error.into_response(),
-        };
-        let body = Body::from_stream(tokio_util::io::ReaderStream::new(file));
-        crate::kit::files::attachment(
-            Response::new(body),
-            &format!("{stem}.xlsx"),
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
+        match xlsx(sheet_name.to_owned(), header, rows).await {
+            Ok(file) => xlsx_download(stem, file),
+            Err(error) => error.into_response(),
+        }
     } else {
-        use futures_util::StreamExt;
-        let chunks = tokio_stream_of(spawn_csv(header, rows)).map(|chunk| {
-            chunk.map(Bytes::from).map_err(|error| {
-                tracing::error!(?error, "a CSV export failed midway");
-                std::io::Error::other("export failed")
-            })
-        });
-        crate::kit::files::attachment(
-            Response::new(Body::from_stream(chunks)),
-            &format!("{stem}.csv"),
-            "text/csv; charset=utf-8",
-        )
+        csv_download(stem, spawn_csv(header, rows))
     }
 }
 
-/// A receiver as a stream.
-fn tokio_stream_of<T: Send + 'static>(
-    mut receiver: mpsc::Receiver<T>,
-) -> impl futures_util::Stream<Item = T> + Send {
-    futures_util::stream::poll_fn(move |context| receiver.poll_recv(context))
+/// CSV chunks as the download `stem.csv`, sent as they come. A failure after the first bytes
+/// can only cut the download short, visibly.
+pub fn csv_download(stem: &str, chunks: mpsc::Receiver<Result<String, AppError>>) -> Response {
+    use futures_util::StreamExt;
+    let body = tokio_stream::wrappers::ReceiverStream::new(chunks).map(|chunk| {
+        chunk.map(Bytes::from).map_err(|error| {
+            tracing::error!(?error, "a CSV export failed midway");
+            std::io::Error::other("export failed")
+        })
+    });
+    crate::kit::files::attachment(
+        Response::new(Body::from_stream(body)),
+        &format!("{stem}.csv"),
+        "text/csv; charset=utf-8",
+    )
+}
+
+/// A written workbook as the download `stem.xlsx`, streamed from its file.
+pub fn xlsx_download(stem: &str, file: std::fs::File) -> Response {
+    let body = tokio_util::io::ReaderStream::new(tokio::fs::File::from_std(file));
+    crate::kit::files::attachment(
+        Response::new(Body::from_stream(body)),
+        &format!("{stem}.xlsx"),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
 }
 
 #[cfg(test)]

@@ -219,11 +219,16 @@ fn filters(sql: &mut Sql, scope: &ProviderScope, filter: &ListFilter) {
     }
 }
 
-fn money(row: &AnyRow, column: &str) -> Result<String, sqlx::Error> {
+/// The amount in `column`, in the row's `currency`.
+fn money_of(row: &AnyRow, column: &str) -> Result<Money, sqlx::Error> {
     let currency: String = row.try_get("currency")?;
     let currency = Currency::from_code(&currency)
         .ok_or_else(|| sqlx::Error::Decode(format!("unknown currency {currency}").into()))?;
-    Ok(Money::from_minor(row.try_get(column)?, currency).to_string())
+    Ok(Money::from_minor(row.try_get(column)?, currency))
+}
+
+fn money(row: &AnyRow, column: &str) -> Result<String, sqlx::Error> {
+    Ok(money_of(row, column)?.to_string())
 }
 
 fn status(row: &AnyRow) -> Result<WorkOrderStatus, sqlx::Error> {
@@ -345,14 +350,8 @@ pub fn spawn_export_rows(
         let mut fetched = sql.query().fetch(db.pool());
         while let Some(row) = fetched.next().await {
             let cells = row.and_then(|row| {
-                let currency: String = row.try_get("currency")?;
-                let amount = |column: &str| -> Result<Cell, sqlx::Error> {
-                    let money = Money::from_minor(
-                        row.try_get(column)?,
-                        Currency::from_code(&currency)
-                            .ok_or_else(|| sqlx::Error::Decode("currency".into()))?,
-                    );
-                    Ok(Cell::Amount(money.amount))
+                let amount = |column: &str| {
+                    Ok::<_, sqlx::Error>(Cell::Amount(money_of(&row, column)?.amount))
                 };
                 Ok(vec![
                     Cell::Text(row.try_get("work_order_no")?),
@@ -363,7 +362,7 @@ pub fn spawn_export_rows(
                     amount("unit_price_incl_minor")?,
                     Cell::Whole(row.try_get("quantity")?),
                     amount("total_incl_minor")?,
-                    Cell::Text(currency.clone()),
+                    Cell::Text(row.try_get("currency")?),
                     Cell::Text(format_datetime(row.try_get("created_at")?)),
                     Cell::Text(locale.t(status(&row)?.label_key()).to_owned()),
                 ])
