@@ -58,11 +58,6 @@ mod ssr {
         (index.div_euclid(12), (index.rem_euclid(12) + 1) as u8)
     }
 
-    /// The first second of a month in UTC+8.
-    fn month_start((y, m): (i32, u8)) -> i64 {
-        crate::kit::time::day_start(&format!("{y:04}-{m:02}-01")).unwrap_or_default()
-    }
-
     async fn count(db: &Db, sql: &str, provider_id: i64) -> Result<i64, sqlx::Error> {
         sqlx::query(sql)
             .bind(provider_id)
@@ -75,15 +70,17 @@ mod ssr {
     /// waiting state, so the page stays quick at a million work orders.
     pub async fn attention(db: &Db, scope: &ProviderScope) -> Result<Vec<Attention>, sqlx::Error> {
         let items: [(&str, &str, &str); 8] = [
+            // The work-order counters the triggers keep (migration 0016).
             (
                 "home.attention.to_accept",
-                "SELECT COUNT(*) AS n FROM work_orders WHERE provider_id = $1 AND status = 'awaiting_acceptance'",
+                "SELECT COALESCE(MAX(n), 0) AS n FROM work_order_counts
+                 WHERE provider_id = $1 AND bucket = 'awaiting_acceptance'",
                 "/orders?status=awaiting_acceptance",
             ),
             (
                 "home.attention.stages",
-                "SELECT COUNT(*) AS n FROM work_orders wo WHERE wo.provider_id = $1 AND wo.id IN
-                   (SELECT m.work_order_id FROM milestones m WHERE m.status = 'awaiting_acceptance')",
+                "SELECT COALESCE(MAX(n), 0) AS n FROM work_order_counts
+                 WHERE provider_id = $1 AND bucket = 'stage_awaiting'",
                 "/orders?stage=awaiting_acceptance",
             ),
             (
@@ -134,15 +131,13 @@ mod ssr {
         scope: &ProviderScope,
         month: (i32, u8),
     ) -> Result<MonthFigures, sqlx::Error> {
+        // Kept per month by the work orders' triggers (migration 0016).
         let rows = sqlx::query(
-            "SELECT currency, COUNT(*) AS n, CAST(SUM(total_incl_minor) AS BIGINT) AS total FROM work_orders
-             WHERE provider_id = $1 AND created_at >= $2 AND created_at < $3
-               AND status NOT IN ('awaiting_payment', 'rejected')
-             GROUP BY currency ORDER BY currency",
+            "SELECT currency, orders AS n, total_minor AS total FROM work_order_months
+             WHERE provider_id = $1 AND month = $2 AND orders > 0 ORDER BY currency",
         )
         .bind(scope.provider_id)
-        .bind(month_start(month))
-        .bind(month_start(months_before(month, -1)))
+        .bind(format!("{:04}-{:02}", month.0, month.1))
         .fetch_all(db.pool())
         .await?;
         let mut orders = 0;

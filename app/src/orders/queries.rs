@@ -197,9 +197,8 @@ fn filters(sql: &mut Sql, scope: &ProviderScope, filter: &ListFilter) {
             .push(")");
     }
     if filter.awaiting_stage {
-        sql.push(
-            " AND wo.id IN (SELECT m.work_order_id FROM milestones m WHERE m.status = 'awaiting_acceptance')",
-        );
+        // Kept by the milestones' triggers; the partial index holds just these rows.
+        sql.push(" AND wo.stages_awaiting > 0");
     }
     if let Some(keyword) = &filter.keyword {
         let escaped = keyword
@@ -298,22 +297,45 @@ pub async fn list(
         })
         .collect::<Result<Vec<_>, sqlx::Error>>()?;
 
-    let mut counts_sql = Sql::default();
-    counts_sql.push("SELECT wo.status, COUNT(*) AS n FROM work_orders wo");
-    filters(&mut counts_sql, scope, filter);
-    counts_sql.push(" GROUP BY wo.status");
-    let counted = counts_sql.fetch_all(db).await?;
+    let counts = status_counts(db, scope, filter).await?;
+    Ok(WorkOrderPage { rows, next, counts })
+}
+
+/// The work orders per status under `filter` (its status aside). Unfiltered, they are the
+/// counters the triggers keep (one indexed read); filtered, the filter's rows are counted.
+async fn status_counts(
+    db: &Db,
+    scope: &ProviderScope,
+    filter: &ListFilter,
+) -> Result<Vec<(WorkOrderStatus, i64)>, sqlx::Error> {
+    let unfiltered = filter.from.is_none()
+        && filter.to.is_none()
+        && filter.keyword.is_none()
+        && filter.buyer.is_none()
+        && !filter.awaiting_stage;
+    let counted = if unfiltered {
+        sqlx::query("SELECT bucket AS status, n FROM work_order_counts WHERE provider_id = $1")
+            .bind(scope.provider_id)
+            .fetch_all(db.pool())
+            .await?
+    } else {
+        let mut sql = Sql::default();
+        sql.push("SELECT wo.status, COUNT(*) AS n FROM work_orders wo");
+        filters(&mut sql, scope, filter);
+        sql.push(" GROUP BY wo.status");
+        sql.fetch_all(db).await?
+    };
     let mut counts = Vec::new();
     for s in WorkOrderStatus::all() {
         let mut n = 0;
         for row in &counted {
-            if status(row)? == s {
+            if row.try_get::<String, _>("status")? == s.as_db() {
                 n = row.try_get("n")?;
             }
         }
         counts.push((s, n));
     }
-    Ok(WorkOrderPage { rows, next, counts })
+    Ok(counts)
 }
 
 /// The work orders under `filter` (every page of them, in its sort order) as export rows,

@@ -9,6 +9,7 @@ mod acceptance;
 mod accounts;
 mod billing;
 mod evidence;
+mod figures;
 mod foundation;
 mod home;
 mod intake;

@@ -1,0 +1,294 @@
+//! The work-order figures the triggers keep (per-status counts, work orders with a stage to
+//! accept, monthly sales) equal a full recount after a long random sequence of moves — new
+//! work orders, dispatch, status moves, price changes, stages added, moved and removed, work
+//! orders and whole orders deleted — on SQLite and PostgreSQL alike. Every move is plain SQL,
+//! so whatever code path makes it (intake, dispatch, the editor, the demo) is covered.
+
+use crate::common::TestApp;
+use sqlx::Row;
+
+on_both_databases!(the_figures_equal_a_recount_after_random_moves);
+
+const STATUSES: [&str; 6] = [
+    "awaiting_payment",
+    "awaiting_acceptance",
+    "in_progress",
+    "partially_accepted",
+    "completed",
+    "rejected",
+];
+const STAGES: [&str; 4] = [
+    "not_started",
+    "in_progress",
+    "awaiting_acceptance",
+    "accepted",
+];
+
+/// A small deterministic generator (xorshift64*): the same moves on every run and database.
+struct Moves(u64);
+
+impl Moves {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        (self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 33) as usize % n
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+async fn ids(app: &TestApp, sql: &str) -> Vec<i64> {
+    sqlx::query(sql)
+        .fetch_all(app.db.pool())
+        .await
+        .unwrap()
+        .iter()
+        .map(|row| row.get::<i64, _>(0))
+        .collect()
+}
+
+/// (provider, bucket, n) and (provider, month, currency, orders, total) rows, sorted.
+async fn rows(app: &TestApp, sql: &str) -> Vec<String> {
+    let mut rows: Vec<String> = sqlx::query(sql)
+        .fetch_all(app.db.pool())
+        .await
+        .unwrap()
+        .iter()
+        .map(|row| {
+            (0..row.len())
+                .map(|i| {
+                    row.try_get::<i64, _>(i)
+                        .map(|v| v.to_string())
+                        .unwrap_or_else(|_| row.get::<String, _>(i))
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
+    rows.sort();
+    rows
+}
+
+async fn assert_figures_are_exact(app: &TestApp, after: usize) {
+    let month = match app.db.backend() {
+        app::kit::db::Backend::Sqlite => "strftime('%Y-%m', created_at + 28800, 'unixepoch')",
+        app::kit::db::Backend::Postgres => {
+            "to_char(to_timestamp(created_at + 28800) AT TIME ZONE 'UTC', 'YYYY-MM')"
+        }
+    };
+    let counted = rows(
+        app,
+        "SELECT COALESCE(provider_id, 0), status, COUNT(*) FROM work_orders
+         GROUP BY COALESCE(provider_id, 0), status
+         UNION ALL
+         SELECT COALESCE(w.provider_id, 0), 'stage_awaiting', COUNT(*) FROM work_orders w
+         WHERE EXISTS (SELECT 1 FROM milestones m
+                       WHERE m.work_order_id = w.id AND m.status = 'awaiting_acceptance')
+         GROUP BY COALESCE(w.provider_id, 0)",
+    )
+    .await;
+    let kept = rows(
+        app,
+        "SELECT provider_id, bucket, n FROM work_order_counts WHERE n <> 0",
+    )
+    .await;
+    assert_eq!(kept, counted, "counts after {after} moves");
+    let summed = rows(
+        app,
+        &format!(
+            "SELECT COALESCE(provider_id, 0), {month}, currency, COUNT(*),
+                    CAST(SUM(total_incl_minor) AS BIGINT)
+             FROM work_orders WHERE status NOT IN ('awaiting_payment', 'rejected')
+             GROUP BY COALESCE(provider_id, 0), {month}, currency"
+        ),
+    )
+    .await;
+    let kept = rows(
+        app,
+        "SELECT provider_id, month, currency, orders, total_minor FROM work_order_months
+         WHERE orders <> 0 OR total_minor <> 0",
+    )
+    .await;
+    assert_eq!(kept, summed, "monthly sales after {after} moves");
+    let wrong = ids(
+        app,
+        "SELECT w.id FROM work_orders w WHERE w.stages_awaiting <> (SELECT COUNT(*) FROM milestones m
+           WHERE m.work_order_id = w.id AND m.status = 'awaiting_acceptance')",
+    )
+    .await;
+    assert!(
+        wrong.is_empty(),
+        "stages_awaiting wrong on {wrong:?} after {after} moves"
+    );
+}
+
+async fn the_figures_equal_a_recount_after_random_moves(app: TestApp) {
+    // The demo's figures, counted by the migration and kept since.
+    assert_figures_are_exact(&app, 0).await;
+    let providers = ids(&app, "SELECT id FROM providers ORDER BY id").await;
+    assert!(providers.len() >= 2);
+    let mut moves = Moves(0x5eed_cafe);
+    let pool = app.db.pool();
+    for step in 1..=600 {
+        let work_orders = ids(&app, "SELECT id FROM work_orders ORDER BY id").await;
+        let provider = |moves: &mut Moves| -> Option<i64> {
+            (moves.below(5) > 0).then(|| *moves.pick(&providers))
+        };
+        let kind = if work_orders.is_empty() {
+            0
+        } else {
+            moves.below(11)
+        };
+        let work_order = work_orders
+            .get(moves.below(work_orders.len().max(1)))
+            .copied();
+        match kind {
+            0 | 1 => {
+                let order: i64 = sqlx::query(
+                    "INSERT INTO orders (order_no, buyer_company, contact_email, solution_name,
+                       solution_quantity, created_at) VALUES ($1, 'Figures Co', 'b@example.com', 'S', 1, 0)
+                     RETURNING id",
+                )
+                .bind(format!("FIG-{step}"))
+                .fetch_one(pool)
+                .await
+                .unwrap()
+                .get(0);
+                // Creation times over two years, so many months get figures.
+                let created = 1_546_300_800 + moves.below(730 * 86_400) as i64;
+                sqlx::query(
+                    "INSERT INTO work_orders (order_id, work_order_no, provider_id, service_item_name,
+                       currency, unit_price_minor, tax_rate, unit_price_incl_minor, quantity,
+                       total_incl_minor, status, created_at, updated_at)
+                     VALUES ($1, $2, $3, 'Figures item', $4, 100, '0.06', 106, 1, $5, $6, $7, $7)",
+                )
+                .bind(order)
+                .bind(format!("FIGWO-{step}"))
+                .bind(provider(&mut moves))
+                .bind(*moves.pick(&["CNY", "USD"]))
+                .bind(1 + moves.below(100_000) as i64)
+                .bind(*moves.pick(&STATUSES))
+                .bind(created)
+                .execute(pool)
+                .await
+                .unwrap();
+            }
+            2 | 3 => {
+                sqlx::query(
+                    "UPDATE work_orders SET status = $1, updated_at = updated_at + 1 WHERE id = $2",
+                )
+                .bind(*moves.pick(&STATUSES))
+                .bind(work_order)
+                .execute(pool)
+                .await
+                .unwrap();
+            }
+            4 => {
+                sqlx::query("UPDATE work_orders SET provider_id = $1 WHERE id = $2")
+                    .bind(provider(&mut moves))
+                    .bind(work_order)
+                    .execute(pool)
+                    .await
+                    .unwrap();
+            }
+            5 => {
+                sqlx::query(
+                    "UPDATE work_orders SET total_incl_minor = $1, currency = $2 WHERE id = $3",
+                )
+                .bind(1 + moves.below(100_000) as i64)
+                .bind(*moves.pick(&["CNY", "USD"]))
+                .bind(work_order)
+                .execute(pool)
+                .await
+                .unwrap();
+            }
+            6 | 7 => {
+                sqlx::query(
+                    "INSERT INTO milestones (work_order_id, position, period_start, status,
+                       created_at, updated_at) VALUES ($1, 99, '2019-12-01', $2, 0, 0)",
+                )
+                .bind(work_order)
+                .bind(*moves.pick(&STAGES))
+                .execute(pool)
+                .await
+                .unwrap();
+            }
+            8 => {
+                let stages = ids(&app, "SELECT id FROM milestones ORDER BY id").await;
+                if !stages.is_empty() {
+                    let stage = *moves.pick(&stages);
+                    if moves.below(4) == 0 {
+                        // A stage moved to another work order (nothing does this today; the
+                        // figures must follow anyway).
+                        sqlx::query("UPDATE milestones SET work_order_id = $1 WHERE id = $2")
+                            .bind(work_order)
+                            .bind(stage)
+                            .execute(pool)
+                            .await
+                            .unwrap();
+                    } else {
+                        sqlx::query("UPDATE milestones SET status = $1 WHERE id = $2")
+                            .bind(*moves.pick(&STAGES))
+                            .bind(stage)
+                            .execute(pool)
+                            .await
+                            .unwrap();
+                    }
+                }
+            }
+            9 => {
+                let stages = ids(&app, "SELECT id FROM milestones ORDER BY id").await;
+                if !stages.is_empty() {
+                    sqlx::query("DELETE FROM milestones WHERE id = $1")
+                        .bind(*moves.pick(&stages))
+                        .execute(pool)
+                        .await
+                        .unwrap();
+                }
+            }
+            _ => {
+                // Rarely: a work order or its whole order goes, stages and all (cascades). Bills
+                // and events refer to the demo's work orders, so only generated ones go.
+                if moves.below(3) == 0 {
+                    let mine = ids(
+                        &app,
+                        "SELECT id FROM work_orders WHERE work_order_no LIKE 'FIGWO-%' ORDER BY id",
+                    )
+                    .await;
+                    if !mine.is_empty() {
+                        let gone = *moves.pick(&mine);
+                        let sql = if moves.below(2) == 0 {
+                            "DELETE FROM work_orders WHERE id = $1"
+                        } else {
+                            "DELETE FROM orders WHERE id = (SELECT order_id FROM work_orders WHERE id = $1)"
+                        };
+                        sqlx::query(sql).bind(gone).execute(pool).await.unwrap();
+                    }
+                }
+            }
+        }
+        if step % 40 == 0 {
+            assert_figures_are_exact(&app, step).await;
+        }
+    }
+    assert_figures_are_exact(&app, 600).await;
+    // The moves did reach every kind of figure.
+    let stage_rows = ids(
+        &app,
+        "SELECT n FROM work_order_counts WHERE bucket = 'stage_awaiting' AND n > 0",
+    )
+    .await;
+    assert!(
+        !stage_rows.is_empty(),
+        "no work order with a stage to accept"
+    );
+    let months = ids(
+        &app,
+        "SELECT orders FROM work_order_months WHERE orders > 0",
+    )
+    .await;
+    assert!(months.len() > 20, "sales in only {} months", months.len());
+}
