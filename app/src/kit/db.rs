@@ -117,6 +117,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../../migrations/sqlite/0016_work_order_figures.sql"),
         include_str!("../../../migrations/postgres/0016_work_order_figures.sql"),
     ),
+    (
+        17,
+        "work_order_search",
+        include_str!("../../../migrations/sqlite/0017_work_order_search.sql"),
+        include_str!("../../../migrations/postgres/0017_work_order_search.sql"),
+    ),
 ];
 
 /// The file of a `sqlite://` URL; `None` for PostgreSQL (or a URL naming no file).

@@ -143,6 +143,16 @@ impl MilestoneStatus {
     }
 }
 
+/// The list's keyword as it is searched: trimmed, without control characters (the index
+/// keeps one field a line, so a line break could match across two), lower-cased; `None` when
+/// nothing is left. Matching is case-insensitive substring search over the work-order number,
+/// order number, service item, 实施内容 and buyer company.
+pub fn search_keyword(typed: &str) -> Option<String> {
+    let kept: String = typed.chars().filter(|c| !c.is_control()).collect();
+    let kept = kept.trim();
+    (!kept.is_empty()).then(|| kept.to_lowercase())
+}
+
 /// A calendar date as the forms send it (YYYY-MM-DD); ordering as text is date order.
 pub fn parse_date(value: &str) -> Option<String> {
     let value = value.trim();
@@ -258,6 +268,17 @@ impl AcceptanceAnswer {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn keywords_are_trimmed_folded_and_kept_to_one_line() {
+        assert_eq!(
+            super::search_keyword("  Bench Item 42 "),
+            Some("bench item 42".into())
+        );
+        assert_eq!(super::search_keyword("部署\n迁移"), Some("部署迁移".into()));
+        assert_eq!(super::search_keyword(" \t\r\n"), None);
+        assert_eq!(super::search_keyword(""), None);
+    }
 
     #[test]
     fn a_rejection_needs_a_reason_and_an_acceptance_none() {

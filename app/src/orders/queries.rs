@@ -10,7 +10,7 @@ use super::{
 };
 use crate::kit::code::Code;
 use crate::kit::db::Owner;
-use crate::kit::db::{now, Db};
+use crate::kit::db::{now, Backend, Db};
 use crate::kit::error::AppError;
 use crate::kit::money::{Currency, Money};
 use crate::kit::request::ProviderScope;
@@ -119,7 +119,7 @@ impl ListFilter {
             status,
             from,
             to,
-            keyword: (!keyword.is_empty()).then(|| keyword.to_lowercase()),
+            keyword: super::model::search_keyword(keyword),
             buyer: None,
             awaiting_stage: false,
             sort,
@@ -182,7 +182,7 @@ impl Sql {
 }
 
 /// The WHERE clause shared by the list and its per-status counts.
-fn filters(sql: &mut Sql, scope: &ProviderScope, filter: &ListFilter) {
+fn filters(sql: &mut Sql, backend: Backend, scope: &ProviderScope, filter: &ListFilter) {
     sql.push(" WHERE wo.provider_id = ")
         .bind(Bind::Int(scope.provider_id));
     if let Some(from) = filter.from {
@@ -201,21 +201,40 @@ fn filters(sql: &mut Sql, scope: &ProviderScope, filter: &ListFilter) {
         sql.push(" AND wo.stages_awaiting > 0");
     }
     if let Some(keyword) = &filter.keyword {
-        let escaped = keyword
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
-        let pattern = format!("%{escaped}%");
-        sql.push(" AND (wo.work_order_no LIKE ")
-            .bind(Bind::Text(pattern.clone()))
-            .push(" ESCAPE '\\' OR wo.order_id IN (SELECT id FROM orders WHERE order_no LIKE ")
-            .bind(Bind::Text(pattern.clone()))
-            .push(" ESCAPE '\\') OR LOWER(wo.service_item_name) LIKE ")
-            .bind(Bind::Text(pattern.clone()))
-            .push(" ESCAPE '\\' OR LOWER(wo.implementation) LIKE ")
-            .bind(Bind::Text(pattern))
-            .push(" ESCAPE '\\')");
+        // The trigram index (migration 0017) holds each work order's searched fields.
+        sql.push(" AND wo.id IN (");
+        match (backend, keyword.chars().count() >= 3) {
+            // A phrase of the keyword's trigrams, in order: exactly its occurrences.
+            (Backend::Sqlite, true) => sql
+                .push("SELECT rowid FROM work_order_search WHERE work_order_search MATCH ")
+                .bind(Bind::Text(fts_phrase(keyword))),
+            // Too short for a trigram: the index's rows are read through.
+            (Backend::Sqlite, false) => sql
+                .push("SELECT rowid FROM work_order_search WHERE body LIKE ")
+                .bind(Bind::Text(like_pattern(keyword)))
+                .push(" ESCAPE '\\'"),
+            // pg_trgm answers LIKE from its GIN index (and rechecks every candidate).
+            (Backend::Postgres, _) => sql
+                .push("SELECT work_order_id FROM work_order_search WHERE body LIKE ")
+                .bind(Bind::Text(like_pattern(keyword)))
+                .push(" ESCAPE '\\'"),
+        };
+        sql.push(")");
     }
+}
+
+/// `keyword` as an FTS5 phrase: quoted, inner quotes doubled, so nothing in it is syntax.
+fn fts_phrase(keyword: &str) -> String {
+    format!("\"{}\"", keyword.replace('"', "\"\""))
+}
+
+/// `keyword` anywhere, as a LIKE pattern with `\` escaping its wildcards.
+fn like_pattern(keyword: &str) -> String {
+    let escaped = keyword
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
 }
 
 /// The amount in `column`, in the row's `currency`.
@@ -249,7 +268,7 @@ pub async fn list(
                 wo.status, {column} AS sort_value
          FROM work_orders wo"
     ));
-    filters(&mut sql, scope, filter);
+    filters(&mut sql, db.backend(), scope, filter);
     if let Some(status) = filter.status {
         sql.push(" AND wo.status = ")
             .bind(Bind::Text(status.as_db().to_owned()));
@@ -321,7 +340,7 @@ async fn status_counts(
     } else {
         let mut sql = Sql::default();
         sql.push("SELECT wo.status, COUNT(*) AS n FROM work_orders wo");
-        filters(&mut sql, scope, filter);
+        filters(&mut sql, db.backend(), scope, filter);
         sql.push(" GROUP BY wo.status");
         sql.fetch_all(db).await?
     };
@@ -363,7 +382,7 @@ pub fn spawn_export_rows(
                     wo.total_incl_minor, wo.created_at, wo.status
              FROM work_orders wo JOIN orders o ON o.id = wo.order_id",
         );
-        filters(&mut sql, &scope, &filter);
+        filters(&mut sql, db.backend(), &scope, &filter);
         if let Some(status) = filter.status {
             sql.push(" AND wo.status = ")
                 .bind(Bind::Text(status.as_db().to_owned()));

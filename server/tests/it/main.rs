@@ -17,6 +17,7 @@ mod isolation;
 mod orders;
 mod production;
 mod schema;
+mod search;
 mod security;
 mod services;
 mod tickets;
