@@ -2,6 +2,8 @@
 //! addresses), a second provider the same admin belongs to, and a platform operator.
 //! Loaded once, into an empty database, when the server is started with `--demo`.
 
+pub mod scale;
+
 use crate::accounts::password;
 use crate::kit::db::Db;
 use sqlx::Row;

@@ -79,8 +79,8 @@ mod ssr {
             ),
             (
                 "home.attention.stages",
-                "SELECT COALESCE(MAX(n), 0) AS n FROM work_order_counts
-                 WHERE provider_id = $1 AND bucket = 'stage_awaiting'",
+                "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) AS n FROM work_order_counts
+                 WHERE provider_id = $1 AND bucket LIKE 'stage:%'",
                 "/orders?stage=awaiting_acceptance",
             ),
             (

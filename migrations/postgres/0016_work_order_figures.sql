@@ -14,7 +14,7 @@ CREATE INDEX work_orders_provider_stages ON work_orders (provider_id, created_at
 
 CREATE TABLE work_order_counts (
     provider_id BIGINT NOT NULL,  -- 0: not dispatched yet
-    bucket      TEXT   NOT NULL,  -- a work-order status, or 'stage_awaiting'
+    bucket      TEXT   NOT NULL,  -- a work-order status; 'stage:' and the status: those with a stage 待验收
     n           BIGINT NOT NULL,
     PRIMARY KEY (provider_id, bucket)
 );
@@ -22,8 +22,8 @@ INSERT INTO work_order_counts (provider_id, bucket, n)
     SELECT COALESCE(provider_id, 0), status, COUNT(*) FROM work_orders
     GROUP BY COALESCE(provider_id, 0), status;
 INSERT INTO work_order_counts (provider_id, bucket, n)
-    SELECT COALESCE(provider_id, 0), 'stage_awaiting', COUNT(*) FROM work_orders
-    WHERE stages_awaiting > 0 GROUP BY COALESCE(provider_id, 0);
+    SELECT COALESCE(provider_id, 0), 'stage:' || status, COUNT(*) FROM work_orders
+    WHERE stages_awaiting > 0 GROUP BY COALESCE(provider_id, 0), status;
 
 -- Work orders sold (paid: neither 待付款 nor declined) per month of creation in UTC+8, per
 -- currency, with their total.
@@ -56,11 +56,11 @@ BEGIN
         SELECT provider_id, bucket, SUM(delta) FROM (
             SELECT COALESCE(OLD.provider_id, 0) AS provider_id, OLD.status AS bucket, -1 AS delta
                 WHERE TG_OP <> 'INSERT'
-            UNION ALL SELECT COALESCE(OLD.provider_id, 0), 'stage_awaiting', -1
+            UNION ALL SELECT COALESCE(OLD.provider_id, 0), 'stage:' || OLD.status, -1
                 WHERE TG_OP <> 'INSERT' AND OLD.stages_awaiting > 0
             UNION ALL SELECT COALESCE(NEW.provider_id, 0), NEW.status, 1
                 WHERE TG_OP <> 'DELETE'
-            UNION ALL SELECT COALESCE(NEW.provider_id, 0), 'stage_awaiting', 1
+            UNION ALL SELECT COALESCE(NEW.provider_id, 0), 'stage:' || NEW.status, 1
                 WHERE TG_OP <> 'DELETE' AND NEW.stages_awaiting > 0
         ) moves GROUP BY provider_id, bucket HAVING SUM(delta) <> 0 ORDER BY provider_id, bucket
         ON CONFLICT (provider_id, bucket) DO UPDATE SET n = work_order_counts.n + EXCLUDED.n;

@@ -14,7 +14,7 @@ CREATE INDEX work_orders_provider_stages ON work_orders (provider_id, created_at
 
 CREATE TABLE work_order_counts (
     provider_id INTEGER NOT NULL,  -- 0: not dispatched yet
-    bucket      TEXT    NOT NULL,  -- a work-order status, or 'stage_awaiting'
+    bucket      TEXT    NOT NULL,  -- a work-order status; 'stage:' and the status: those with a stage 待验收
     n           INTEGER NOT NULL,
     PRIMARY KEY (provider_id, bucket)
 );
@@ -22,8 +22,8 @@ INSERT INTO work_order_counts (provider_id, bucket, n)
     SELECT COALESCE(provider_id, 0), status, COUNT(*) FROM work_orders
     GROUP BY COALESCE(provider_id, 0), status;
 INSERT INTO work_order_counts (provider_id, bucket, n)
-    SELECT COALESCE(provider_id, 0), 'stage_awaiting', COUNT(*) FROM work_orders
-    WHERE stages_awaiting > 0 GROUP BY COALESCE(provider_id, 0);
+    SELECT COALESCE(provider_id, 0), 'stage:' || status, COUNT(*) FROM work_orders
+    WHERE stages_awaiting > 0 GROUP BY COALESCE(provider_id, 0), status;
 
 -- Work orders sold (paid: neither 待付款 nor declined) per month of creation in UTC+8, per
 -- currency, with their total.
@@ -50,7 +50,7 @@ CREATE TRIGGER work_orders_figures_insert AFTER INSERT ON work_orders BEGIN
         SELECT COALESCE(NEW.provider_id, 0), NEW.status, 1 WHERE true
         ON CONFLICT (provider_id, bucket) DO UPDATE SET n = n + excluded.n;
     INSERT INTO work_order_counts (provider_id, bucket, n)
-        SELECT COALESCE(NEW.provider_id, 0), 'stage_awaiting', 1 WHERE NEW.stages_awaiting > 0
+        SELECT COALESCE(NEW.provider_id, 0), 'stage:' || NEW.status, 1 WHERE NEW.stages_awaiting > 0
         ON CONFLICT (provider_id, bucket) DO UPDATE SET n = n + excluded.n;
     INSERT INTO work_order_months (provider_id, month, currency, orders, total_minor)
         SELECT COALESCE(NEW.provider_id, 0), strftime('%Y-%m', NEW.created_at + 28800, 'unixepoch'),
@@ -66,9 +66,9 @@ BEGIN
     INSERT INTO work_order_counts (provider_id, bucket, n)
         SELECT provider_id, bucket, SUM(delta) FROM (
             SELECT COALESCE(OLD.provider_id, 0) AS provider_id, OLD.status AS bucket, -1 AS delta
-            UNION ALL SELECT COALESCE(OLD.provider_id, 0), 'stage_awaiting', -1 WHERE OLD.stages_awaiting > 0
+            UNION ALL SELECT COALESCE(OLD.provider_id, 0), 'stage:' || OLD.status, -1 WHERE OLD.stages_awaiting > 0
             UNION ALL SELECT COALESCE(NEW.provider_id, 0), NEW.status, 1
-            UNION ALL SELECT COALESCE(NEW.provider_id, 0), 'stage_awaiting', 1 WHERE NEW.stages_awaiting > 0
+            UNION ALL SELECT COALESCE(NEW.provider_id, 0), 'stage:' || NEW.status, 1 WHERE NEW.stages_awaiting > 0
         ) WHERE true GROUP BY provider_id, bucket HAVING SUM(delta) <> 0 ORDER BY provider_id, bucket
         ON CONFLICT (provider_id, bucket) DO UPDATE SET n = n + excluded.n;
     INSERT INTO work_order_months (provider_id, month, currency, orders, total_minor)
@@ -90,7 +90,7 @@ END;
 CREATE TRIGGER work_orders_figures_delete AFTER DELETE ON work_orders BEGIN
     UPDATE work_order_counts SET n = n - 1
         WHERE provider_id = COALESCE(OLD.provider_id, 0)
-          AND (bucket = OLD.status OR (bucket = 'stage_awaiting' AND OLD.stages_awaiting > 0));
+          AND (bucket = OLD.status OR (bucket = 'stage:' || OLD.status AND OLD.stages_awaiting > 0));
     UPDATE work_order_months SET orders = orders - 1, total_minor = total_minor - OLD.total_incl_minor
         WHERE provider_id = COALESCE(OLD.provider_id, 0)
           AND month = strftime('%Y-%m', OLD.created_at + 28800, 'unixepoch') AND currency = OLD.currency

@@ -147,6 +147,30 @@ pub enum Command {
         #[command(subcommand)]
         action: OperatorCommand,
     },
+    /// For the benchmark: loads the demo, then many work orders (with orders and stages),
+    /// members, audit entries, tickets and bills, the same on every run.
+    Generate {
+        /// Work orders of the demo's MSP-A_TEST1.
+        #[arg(long, default_value_t = 1_000_000)]
+        work_orders: i64,
+        /// Further providers, each with `--work-orders-each`.
+        #[arg(long, default_value_t = 9)]
+        providers: i64,
+        #[arg(long, default_value_t = 200_000)]
+        work_orders_each: i64,
+        /// Audit entries per provider.
+        #[arg(long, default_value_t = 100_000)]
+        audit_each: i64,
+    },
+    /// For the benchmark: serves FILE's bytes as they are, with CONTENT_TYPE, at every path
+    /// from a bare axum server (no middleware, no database): the limit a page is measured
+    /// against in the same run.
+    #[command(hide = true)]
+    BenchStatic {
+        file: PathBuf,
+        #[arg(long, default_value = "text/html; charset=utf-8")]
+        content_type: String,
+    },
 }
 
 #[derive(Debug, Clone, Subcommand)]

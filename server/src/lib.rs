@@ -30,13 +30,34 @@ use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::sync::Arc;
-use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::request_id::{
+    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
-#[derive(Clone, FromRef)]
-pub struct AppState {
+/// Cloned for every request (axum hands each route and middleware its own copy): one `Arc`,
+/// so a copy is one reference count. A struct of a dozen handles, each counted on both cores
+/// per copy (and a `LeptosOptions` deep-copied), once took a quarter of a bare request's time.
+#[derive(Clone)]
+pub struct AppState(Arc<Shared>);
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+impl FromRef<AppState> for Db {
+    fn from_ref(state: &AppState) -> Db {
+        state.db.clone()
+    }
+}
+
+/// What every request may use: configuration, the database, the file store.
+pub struct Shared {
     pub leptos_options: LeptosOptions,
     pub db: Db,
     pub public_url: Arc<str>,
@@ -52,6 +73,42 @@ pub struct AppState {
     pub oidc: Option<oidc::Shared>,
     /// Where 联系我们 tickets go: the built-in helpdesk or an external one.
     pub helpdesk: app::tickets::helpdesk::Helpdesk,
+}
+
+/// Pages and the file handler take the options by value: copied only where they are used.
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> LeptosOptions {
+        state.leptos_options.clone()
+    }
+}
+
+/// Request ids unique across instances and restarts without a system call per request (a
+/// random UUID per request asks the kernel for randomness each time): this process's random
+/// prefix and a count.
+#[derive(Clone)]
+struct RequestIds {
+    prefix: Arc<str>,
+    count: Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl RequestIds {
+    fn new() -> RequestIds {
+        RequestIds {
+            prefix: format!("{:016x}", rand::random::<u64>()).into(),
+            count: Default::default(),
+        }
+    }
+}
+
+impl MakeRequestId for RequestIds {
+    fn make_request_id<B>(&mut self, _: &axum::http::Request<B>) -> Option<RequestId> {
+        let n = self
+            .count
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        HeaderValue::from_str(&format!("{}-{n:x}", self.prefix))
+            .ok()
+            .map(RequestId::new)
+    }
 }
 
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -105,7 +162,7 @@ pub async fn build_with_settings(
         .env(leptos::config::Env::PROD)
         .build();
     let storage = config.storage()?;
-    let state = AppState {
+    let state = AppState(Arc::new(Shared {
         leptos_options: leptos_options.clone(),
         db: db.clone(),
         public_url: public_url.into(),
@@ -120,7 +177,7 @@ pub async fn build_with_settings(
         bill_font: std::path::Path::new(&config.bill_font).into(),
         oidc,
         helpdesk: helpdesk.clone(),
-    };
+    }));
     let context = {
         let db = db.clone();
         let settings = settings.clone();
@@ -324,7 +381,7 @@ pub async fn build_with_settings(
                 .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
         )
         .layer(PropagateRequestIdLayer::x_request_id())
-        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(SetRequestIdLayer::x_request_id(RequestIds::new()))
         .with_state(state);
     Ok((router, db, settings, storage))
 }

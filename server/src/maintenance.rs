@@ -158,3 +158,67 @@ async fn check_backup(file: &Path) -> Result<(), String> {
     let _ = connection.close().await;
     result
 }
+
+/// `server generate`: the benchmark's data, timed, with what was made.
+pub async fn generate(database_url: &str, plan: &app::demo::scale::Plan) -> std::process::ExitCode {
+    let started = std::time::Instant::now();
+    let made = async {
+        let db = Db::connect(database_url).await?;
+        db.migrate().await?;
+        app::demo::scale::generate(&db, plan).await
+    }
+    .await;
+    match made {
+        Ok(made) => {
+            println!(
+                "generated in {:.1} s: {} work orders, {} stages, {} bill lines, {} members, {} audit entries, {} tickets",
+                started.elapsed().as_secs_f64(),
+                made.work_orders,
+                made.milestones,
+                made.bill_lines,
+                made.members,
+                made.audit_entries,
+                made.tickets
+            );
+            std::process::ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+/// `server bench-static`: the same bytes a page answered, from a bare axum server.
+pub async fn bench_static(
+    bind: std::net::SocketAddr,
+    file: &Path,
+    content_type: &str,
+) -> std::process::ExitCode {
+    use axum::http::header::CONTENT_TYPE;
+    let body = match std::fs::read(file) {
+        Ok(body) => axum::body::Bytes::from(body),
+        Err(error) => {
+            eprintln!("error: {}: {error}", file.display());
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    let content_type = content_type.to_owned();
+    let router = axum::Router::new().fallback(move || {
+        let (body, content_type) = (body.clone(), content_type.clone());
+        async move { ([(CONTENT_TYPE, content_type)], body) }
+    });
+    match tokio::net::TcpListener::bind(bind).await {
+        Ok(listener) => match axum::serve(listener, router).await {
+            Ok(()) => std::process::ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("error: {error}");
+                std::process::ExitCode::FAILURE
+            }
+        },
+        Err(error) => {
+            eprintln!("error: {bind}: {error}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

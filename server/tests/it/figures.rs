@@ -1,5 +1,5 @@
-//! The work-order figures the triggers keep (per-status counts, work orders with a stage to
-//! accept, monthly sales) equal a full recount after a long random sequence of moves — new
+//! The work-order figures the triggers keep (per-status counts, and per status those with a
+//! stage to accept, monthly sales) equal a full recount after a long random sequence of moves — new
 //! work orders, dispatch, status moves, price changes, stages added, moved and removed, work
 //! orders and whole orders deleted — on SQLite and PostgreSQL alike. Every move is plain SQL,
 //! so whatever code path makes it (intake, dispatch, the editor, the demo) is covered.
@@ -7,7 +7,10 @@
 use crate::common::TestApp;
 use sqlx::Row;
 
-on_both_databases!(the_figures_equal_a_recount_after_random_moves);
+on_both_databases!(
+    the_figures_equal_a_recount_after_random_moves,
+    the_benchmark_generator_makes_what_it_says,
+);
 
 const STATUSES: [&str; 6] = [
     "awaiting_payment",
@@ -84,10 +87,10 @@ async fn assert_figures_are_exact(app: &TestApp, after: usize) {
         "SELECT COALESCE(provider_id, 0), status, COUNT(*) FROM work_orders
          GROUP BY COALESCE(provider_id, 0), status
          UNION ALL
-         SELECT COALESCE(w.provider_id, 0), 'stage_awaiting', COUNT(*) FROM work_orders w
+         SELECT COALESCE(w.provider_id, 0), 'stage:' || w.status, COUNT(*) FROM work_orders w
          WHERE EXISTS (SELECT 1 FROM milestones m
                        WHERE m.work_order_id = w.id AND m.status = 'awaiting_acceptance')
-         GROUP BY COALESCE(w.provider_id, 0)",
+         GROUP BY COALESCE(w.provider_id, 0), w.status",
     )
     .await;
     let kept = rows(
@@ -278,7 +281,7 @@ async fn the_figures_equal_a_recount_after_random_moves(app: TestApp) {
     // The moves did reach every kind of figure.
     let stage_rows = ids(
         &app,
-        "SELECT n FROM work_order_counts WHERE bucket = 'stage_awaiting' AND n > 0",
+        "SELECT n FROM work_order_counts WHERE bucket LIKE 'stage:%' AND n > 0",
     )
     .await;
     assert!(
@@ -291,4 +294,75 @@ async fn the_figures_equal_a_recount_after_random_moves(app: TestApp) {
     )
     .await;
     assert!(months.len() > 20, "sales in only {} months", months.len());
+}
+
+/// `server generate` at a small scale: the counts it reports are in the database, the same
+/// on both databases, the figures its triggers kept equal a recount, the list and 后台首页 see
+/// the generated work orders, and a second run is refused.
+async fn the_benchmark_generator_makes_what_it_says(app: TestApp) {
+    use app::demo::scale::{generate, Plan};
+    let plan = Plan {
+        main_work_orders: 2_000,
+        providers: 2,
+        work_orders_each: 500,
+        months: 10,
+        bill_months: 2,
+        members_each: 10,
+        audit_each: 300,
+        tickets_each: 20,
+    };
+    let made = generate(&app.db, &plan).await.unwrap();
+    assert_eq!(made.work_orders, 3_000);
+    assert_eq!(made.members, 30);
+    assert_eq!(made.audit_entries, 900);
+    assert_eq!(made.tickets, 60);
+    // Two stages for each work order taken on (in progress, partly accepted, completed: 91%).
+    assert_eq!(made.milestones, 2 * 2_730);
+    assert!(made.bill_lines > 0);
+    let count = |sql: &'static str| {
+        let pool = app.db.pool().clone();
+        async move {
+            sqlx::query(sql)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+                .get::<i64, _>(0)
+        }
+    };
+    assert_eq!(
+        count("SELECT COUNT(*) FROM work_orders WHERE work_order_no LIKE '8%'").await,
+        made.work_orders
+    );
+    assert_eq!(
+        count("SELECT COUNT(*) FROM bill_lines l JOIN bills b ON b.id = l.bill_id WHERE b.bill_no LIKE '%90__'")
+            .await,
+        made.bill_lines
+    );
+    assert_figures_are_exact(&app, 0).await;
+    // The provider's list counts the demo's 21 and the 2,000 generated.
+    let cookie = app.login("aku@example.com").await;
+    let answer = app
+        .call(
+            "/api/work_orders",
+            Some(&cookie),
+            "status=&from=&to=&q=&sort=&after=",
+        )
+        .await;
+    let page: serde_json::Value = serde_json::from_str(&answer.body).unwrap();
+    let listed: i64 = page["counts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c[1].as_i64().unwrap())
+        .sum();
+    assert_eq!(listed, 21 + 2_000);
+    assert!(
+        page["rows"][0]["work_order_no"]
+            .as_str()
+            .unwrap()
+            .starts_with("801"),
+        "the newest work order is a generated one"
+    );
+    let again = generate(&app.db, &plan).await;
+    assert!(again.is_err(), "a second run must be refused");
 }
