@@ -48,10 +48,20 @@ INSERT INTO work_order_months (provider_id, month, currency, orders, total_minor
     GROUP BY COALESCE(provider_id, 0), work_order_month(created_at), currency;
 
 -- A row's share of the figures leaves with its old values and comes with its new ones; a
--- change that moves nothing writes nothing. Rows are touched in key order, so two
--- transactions moving work orders in opposite directions cannot deadlock on them.
+-- change that moves nothing writes nothing. One transaction may call this several times (a
+-- stage accepted, then the work order's status), touching a provider's counter rows in an
+-- order another transaction reverses: so each call first takes the provider's transaction
+-- lock (both providers', lower first, when a work order changes hands), and writers of one
+-- provider's figures queue there instead of deadlocking on the rows.
 CREATE FUNCTION work_orders_figures() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    old_provider BIGINT := CASE WHEN TG_OP <> 'INSERT' THEN COALESCE(OLD.provider_id, 0) END;
+    new_provider BIGINT := CASE WHEN TG_OP <> 'DELETE' THEN COALESCE(NEW.provider_id, 0) END;
 BEGIN
+    -- 16016: this lock's class, apart from any other advisory lock.
+    PERFORM pg_advisory_xact_lock(16016, CAST(p AS INTEGER))
+    FROM (SELECT DISTINCT p FROM unnest(ARRAY[old_provider, new_provider]) AS p
+          WHERE p IS NOT NULL ORDER BY p) providers;
     INSERT INTO work_order_counts (provider_id, bucket, n)
         SELECT provider_id, bucket, SUM(delta) FROM (
             SELECT COALESCE(OLD.provider_id, 0) AS provider_id, OLD.status AS bucket, -1 AS delta

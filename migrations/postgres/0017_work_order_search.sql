@@ -1,7 +1,8 @@
 -- 服务工单's keyword search (work-order number, order number, service item, 实施内容, buyer
 -- company; substrings, Chinese included) from a trigram index (pg_trgm, GIN) instead of a scan
--- of every row: one row per work order holding the searched fields, lower-cased, one per line,
--- kept by triggers in the same transaction as every change. pg_trgm is a trusted extension:
+-- of every row: one row per work order holding the searched fields, one per line, kept by
+-- triggers in the same transaction as every change. Case is folded for A–Z only, as on
+-- SQLite, whatever the database's locale (lower() would follow LC_CTYPE). pg_trgm is a trusted extension:
 -- the database's owner may create it (on Azure Database for PostgreSQL, allow-list it first).
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
 
@@ -12,8 +13,9 @@ CREATE TABLE work_order_search (
 
 CREATE FUNCTION work_order_search_body(w work_orders, o orders) RETURNS TEXT
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    AS $$ SELECT lower(w.work_order_no || chr(10) || o.order_no || chr(10) || w.service_item_name
-                       || chr(10) || w.implementation || chr(10) || o.buyer_company) $$;
+    AS $$ SELECT translate(w.work_order_no || chr(10) || o.order_no || chr(10) || w.service_item_name
+                           || chr(10) || w.implementation || chr(10) || o.buyer_company,
+                           'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') $$;
 
 INSERT INTO work_order_search (work_order_id, body)
     SELECT w.id, work_order_search_body(w, o) FROM work_orders w JOIN orders o ON o.id = w.order_id;

@@ -1,8 +1,10 @@
 -- 服务工单's keyword search (work-order number, order number, service item, 实施内容, buyer
 -- company; substrings, Chinese included) from a trigram full-text index instead of a scan of
--- every row: one row per work order (rowid = work_orders.id) holding the searched fields,
--- lower-cased, one per line, kept by triggers in the same transaction as every change.
-CREATE VIRTUAL TABLE work_order_search USING fts5(body, tokenize = 'trigram');
+-- every row: one row per work order (rowid = work_orders.id) holding the searched fields, one
+-- per line, kept by triggers in the same transaction as every change. Case is folded for A–Z
+-- only (SQLite's lower()), the same on both databases and for every keyword length: the
+-- tokenizer itself is case-sensitive, as LIKE is for other letters.
+CREATE VIRTUAL TABLE work_order_search USING fts5(body, tokenize = 'trigram case_sensitive 1');
 
 INSERT INTO work_order_search (rowid, body)
     SELECT w.id, lower(w.work_order_no || char(10) || o.order_no || char(10) || w.service_item_name

@@ -9,8 +9,7 @@ use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 use tracing_subscriber::EnvFilter;
 
-#[tokio::main]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
     let config = Config::parse();
     let log = log_writer();
     tracing_subscriber::fmt()
@@ -21,15 +20,26 @@ async fn main() -> ExitCode {
         // Plain text: logs go to files and collectors, not terminals.
         .with_ansi(false)
         .init();
-    let code = run(config).await;
+    let code = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => {
+            let code = runtime.block_on(run(config));
+            // What tasks log while the runtime winds down is written too.
+            drop(runtime);
+            code
+        }
+        Err(error) => {
+            tracing::error!(%error, "cannot start the async runtime");
+            ExitCode::FAILURE
+        }
+    };
     log.flush();
     code
 }
 
 /// Every request is logged, so a log line must cost a copy, not a system call or a thread's
 /// wake-up: lines collect in a 64 KiB buffer that is written out when full and every 200 ms
-/// (and at exit). A crate's non-blocking writer wakes its thread per line, which under load
-/// cost a fifth of a bare request's time.
+/// (and at exit; a process killed outright loses at most those 200 ms). A crate's non-blocking
+/// writer wakes its thread per line, which under load cost a fifth of a bare request's time.
 #[derive(Clone)]
 struct LogWriter(Arc<Mutex<BufWriter<std::io::Stdout>>>);
 
@@ -38,9 +48,14 @@ struct LogLine<'a>(&'a Mutex<BufWriter<std::io::Stdout>>);
 
 impl Write for LogLine<'_> {
     fn write(&mut self, line: &[u8]) -> std::io::Result<usize> {
+        self.write_all(line).map(|()| line.len())
+    }
+
+    /// The whole line under one lock, so no other thread's line lands inside it.
+    fn write_all(&mut self, line: &[u8]) -> std::io::Result<()> {
         match self.0.lock() {
-            Ok(mut out) => out.write(line),
-            Err(_) => Ok(line.len()),
+            Ok(mut out) => out.write_all(line),
+            Err(_) => Ok(()),
         }
     }
 

@@ -144,13 +144,14 @@ impl MilestoneStatus {
 }
 
 /// The list's keyword as it is searched: trimmed, without control characters (the index
-/// keeps one field a line, so a line break could match across two), lower-cased; `None` when
-/// nothing is left. Matching is case-insensitive substring search over the work-order number,
-/// order number, service item, 实施内容 and buyer company.
+/// keeps one field a line, so a line break could match across two), A–Z lower-cased; `None`
+/// when nothing is left. Matching is substring search over the work-order number, order
+/// number, service item, 实施内容 and buyer company, blind to the case of A–Z only: other
+/// letters match as typed, the same on both databases whatever their locale.
 pub fn search_keyword(typed: &str) -> Option<String> {
     let kept: String = typed.chars().filter(|c| !c.is_control()).collect();
     let kept = kept.trim();
-    (!kept.is_empty()).then(|| kept.to_lowercase())
+    (!kept.is_empty()).then(|| kept.to_ascii_lowercase())
 }
 
 /// A calendar date as the forms send it (YYYY-MM-DD); ordering as text is date order.
@@ -276,6 +277,7 @@ mod tests {
             Some("bench item 42".into())
         );
         assert_eq!(super::search_keyword("部署\n迁移"), Some("部署迁移".into()));
+        assert_eq!(super::search_keyword("ÉCOLE Ä"), Some("École Ä".into()));
         assert_eq!(super::search_keyword(" \t\r\n"), None);
         assert_eq!(super::search_keyword(""), None);
     }
