@@ -19,18 +19,7 @@ PORT=3201
 STATIC_PORT=3202
 PG_PORT=${BENCH_PG_PORT:-55449}
 
-WORK=$(mktemp -d /tmp/provider-center-bench.XXXXXX)
-chmod 711 "$WORK"
-PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  if [ -n "${PGDATA_DIR:-}" ] && [ -d "$PGDATA_DIR" ]; then
-    as_postgres "$PGBIN/pg_ctl" -D "$PGDATA_DIR" -m immediate stop >/dev/null 2>&1 || true
-  fi
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-as_postgres() { if is_root; then runuser -u postgres -- "$@"; else "$@"; fi; }
+use_work_dir bench
 
 apt_install wrk curl
 [ -x target/release/server ] && [ -z "${BENCH_REBUILD:-}" ] || build_release

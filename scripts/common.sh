@@ -29,6 +29,25 @@ require_toolchain() {
 }
 require_toolchain
 
+# initdb refuses to run as root: as root the cluster belongs to the postgres user.
+as_postgres() { if is_root; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
+# A scratch folder for this run ($WORK) with what the run starts in it: the processes in $PIDS
+# and a PostgreSQL cluster in $PGDATA_DIR are stopped, and the folder removed, at exit.
+use_work_dir() {
+  WORK=$(mktemp -d "/tmp/provider-center-$1.XXXXXX")
+  chmod 711 "$WORK" # the postgres user needs to reach its cluster inside
+  PIDS=()
+  trap stop_work EXIT
+}
+stop_work() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  if [ -n "${PGDATA_DIR:-}" ] && [ -d "$PGDATA_DIR" ]; then
+    as_postgres "$PGBIN/pg_ctl" -D "$PGDATA_DIR" -m immediate stop >/dev/null 2>&1 || true
+  fi
+  rm -rf "$WORK"
+}
+
 # Installs Debian packages that are missing; only root can, anyone else is told what to do.
 apt_install() {
   local missing=()

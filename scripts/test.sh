@@ -4,20 +4,7 @@
 # and off) against the release build on both databases. A missing piece is a failure.
 source "$(dirname "$0")/common.sh"
 
-WORK=$(mktemp -d /tmp/provider-center-test.XXXXXX)
-chmod 711 "$WORK" # the postgres user needs to reach its cluster inside
-PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  if [ -n "${PGDATA_DIR:-}" ] && [ -d "$PGDATA_DIR" ]; then
-    as_postgres "$PGBIN/pg_ctl" -D "$PGDATA_DIR" -m immediate stop >/dev/null 2>&1 || true
-  fi
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-# initdb refuses to run as root: as root the cluster belongs to the postgres user.
-as_postgres() { if is_root; then runuser -u postgres -- "$@"; else "$@"; fi; }
+use_work_dir test
 
 start_postgres() {
   apt_install postgresql openssl
