@@ -58,8 +58,17 @@ DECLARE
     old_provider BIGINT := CASE WHEN TG_OP <> 'INSERT' THEN COALESCE(OLD.provider_id, 0) END;
     new_provider BIGINT := CASE WHEN TG_OP <> 'DELETE' THEN COALESCE(NEW.provider_id, 0) END;
 BEGIN
-    -- 16016: this lock's class, apart from any other advisory lock.
-    PERFORM pg_advisory_xact_lock(16016, CAST(p AS INTEGER))
+    -- A change that moves no figure (a second stage accepted, a status set to itself) takes
+    -- no lock and writes nothing.
+    IF TG_OP = 'UPDATE'
+       AND OLD.provider_id IS NOT DISTINCT FROM NEW.provider_id AND OLD.status = NEW.status
+       AND (OLD.stages_awaiting > 0) = (NEW.stages_awaiting > 0) AND OLD.currency = NEW.currency
+       AND OLD.total_incl_minor = NEW.total_incl_minor AND OLD.created_at = NEW.created_at THEN
+        RETURN NULL;
+    END IF;
+    -- 16016: this lock's class, apart from any other advisory lock; ids beyond 32 bits share
+    -- a lock with another provider's (more waiting, never a wrong figure).
+    PERFORM pg_advisory_xact_lock(16016, CAST(p % 2147483647 AS INTEGER))
     FROM (SELECT DISTINCT p FROM unnest(ARRAY[old_provider, new_provider]) AS p
           WHERE p IS NOT NULL ORDER BY p) providers;
     INSERT INTO work_order_counts (provider_id, bucket, n)
