@@ -375,7 +375,7 @@ pub async fn build_with_settings(
                         "request",
                         request_id,
                         method = %req.method(),
-                        path = %req.uri().path(),
+                        path = %middleware::loggable_path(req.uri().path()),
                     )
                 })
                 .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),

@@ -120,6 +120,19 @@ fn is_public(path: &str) -> bool {
             .any(|p| path.starts_with(p))
 }
 
+/// A request's path as the request log shows it: the one-time token of a mailed link
+/// (acceptance, activation, reset, registration) is left out, so the log never holds a live
+/// link.
+pub fn loggable_path(path: &str) -> std::borrow::Cow<'_, str> {
+    for prefix in ["/accept/", "/activate/", "/reset/", "/register/"] {
+        if let Some(rest) = path.strip_prefix(prefix) {
+            let after = rest.find('/').map_or("", |i| &rest[i..]);
+            return format!("{prefix}…{after}").into();
+        }
+    }
+    path.into()
+}
+
 /// Resolves the session cookie once per request and puts the signed-in user (and the client
 /// address) into the request's extensions, where pages and server functions read them.
 /// Pages other than the login page need a session; the login page is skipped when signed in.
@@ -238,6 +251,21 @@ mod tests {
             client_address(ip("::ffff:203.0.113.9"), &[], &trusted),
             ip("203.0.113.9")
         );
+    }
+
+    #[test]
+    fn logged_paths_hold_no_mailed_token() {
+        use super::loggable_path;
+        assert_eq!(loggable_path("/accept/0123abcd"), "/accept/…");
+        assert_eq!(
+            loggable_path("/accept/0123abcd/files/7"),
+            "/accept/…/files/7"
+        );
+        assert_eq!(loggable_path("/activate/ffee"), "/activate/…");
+        assert_eq!(loggable_path("/reset/ffee"), "/reset/…");
+        assert_eq!(loggable_path("/register/ffee/done"), "/register/…/done");
+        assert_eq!(loggable_path("/register"), "/register");
+        assert_eq!(loggable_path("/orders/2019"), "/orders/2019");
     }
 
     #[test]
