@@ -340,38 +340,31 @@ async fn status_counts(
         && filter.to.is_none()
         && filter.keyword.is_none()
         && filter.buyer.is_none();
-    let counted = if kept {
+    // (status, count) pairs; the counters also hold 'stage:'-prefixed buckets.
+    let counted: Vec<(String, i64)> = if kept {
         let prefix = if filter.awaiting_stage { "stage:" } else { "" };
-        sqlx::query("SELECT bucket, n FROM work_order_counts WHERE provider_id = $1")
+        let rows = sqlx::query("SELECT bucket, n FROM work_order_counts WHERE provider_id = $1")
             .bind(scope.provider_id)
             .fetch_all(db.pool())
-            .await?
-            .iter()
-            .map(|row| {
-                let bucket: String = row.try_get("bucket")?;
-                let status = bucket
-                    .strip_prefix(prefix)
-                    .filter(|rest| !rest.contains(':'))
-                    .map(str::to_owned);
-                Ok((status, row.try_get::<i64, _>("n")?))
-            })
-            .collect::<Result<Vec<_>, sqlx::Error>>()?
-            .into_iter()
-            .filter_map(|(status, n)| Some((status?, n)))
-            .collect::<Vec<_>>()
+            .await?;
+        let mut counted = Vec::new();
+        for row in rows {
+            let bucket: String = row.try_get("bucket")?;
+            if let Some(status) = bucket.strip_prefix(prefix).filter(|s| !s.contains(':')) {
+                counted.push((status.to_owned(), row.try_get("n")?));
+            }
+        }
+        counted
     } else {
         let mut sql = Sql::default();
         sql.push("SELECT wo.status, COUNT(*) AS n FROM work_orders wo");
         filters(&mut sql, db.backend(), scope, filter);
         sql.push(" GROUP BY wo.status");
-        sql.fetch_all(db)
-            .await?
-            .iter()
-            .map(|row| Ok((Some(row.try_get("status")?), row.try_get::<i64, _>("n")?)))
-            .collect::<Result<Vec<(Option<String>, i64)>, sqlx::Error>>()?
-            .into_iter()
-            .filter_map(|(status, n)| Some((status?, n)))
-            .collect()
+        let mut counted = Vec::new();
+        for row in sql.fetch_all(db).await? {
+            counted.push((row.try_get("status")?, row.try_get("n")?));
+        }
+        counted
     };
     Ok(WorkOrderStatus::all()
         .map(|s| {

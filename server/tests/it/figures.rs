@@ -319,23 +319,20 @@ async fn the_benchmark_generator_makes_what_it_says(app: TestApp) {
     // Two stages for each work order taken on (in progress, partly accepted, completed: 91%).
     assert_eq!(made.milestones, 2 * 2_730);
     assert!(made.bill_lines > 0);
-    let count = |sql: &'static str| {
-        let pool = app.db.pool().clone();
-        async move {
-            sqlx::query(sql)
-                .fetch_one(&pool)
-                .await
-                .unwrap()
-                .get::<i64, _>(0)
-        }
-    };
     assert_eq!(
-        count("SELECT COUNT(*) FROM work_orders WHERE work_order_no LIKE '8%'").await,
+        ids(
+            &app,
+            "SELECT COUNT(*) FROM work_orders WHERE work_order_no LIKE '8%'"
+        )
+        .await[0],
         made.work_orders
     );
     assert_eq!(
-        count("SELECT COUNT(*) FROM bill_lines l JOIN bills b ON b.id = l.bill_id WHERE b.bill_no LIKE '%90__'")
-            .await,
+        ids(
+            &app,
+            "SELECT COUNT(*) FROM bill_lines l JOIN bills b ON b.id = l.bill_id WHERE b.bill_no LIKE '%90__'"
+        )
+        .await[0],
         made.bill_lines
     );
     assert_figures_are_exact(&app, 0).await;
