@@ -24,6 +24,8 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 pub const PAGE_SIZE: i64 = 15;
+/// A bill's lines per page of its detail (a month's bill can have a hundred thousand).
+pub const LINES_PER_PAGE: i64 = 100;
 
 /// A row of the bill list (§6.1.1); amounts formatted on the server, one per currency.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -136,7 +138,14 @@ pub struct BillDetail {
     /// The provider's tier (等级).
     pub tier: String,
     pub period: String,
+    /// The page of lines on show (`LINES_PER_PAGE`), or the lines of the 订单编号 searched.
     pub lines: Vec<BillLineView>,
+    pub line_page: i64,
+    pub line_pages: i64,
+    /// Lines under the search (every line without one).
+    pub lines_found: i64,
+    /// The 订单编号 searched, or empty.
+    pub line_filter: String,
     pub totals: TotalsView,
     /// (currency code, amount) the payout must match.
     pub payout_due: Vec<(String, String)>,
@@ -172,8 +181,9 @@ pub async fn list_bills(
     crate::kit::forms::finish("", result)
 }
 
+/// The bill with a page of its lines (`page`), or the lines of one 订单编号 (`line`).
 #[leptos::server(endpoint = "bill")]
-pub async fn get_bill(no: String) -> Result<BillDetail, AppError> {
+pub async fn get_bill(no: String, page: String, line: String) -> Result<BillDetail, AppError> {
     let result = async {
         use crate::kit::request::{db, provider_scope};
         let (_, scope) = provider_scope()?;
@@ -181,6 +191,7 @@ pub async fn get_bill(no: String) -> Result<BillDetail, AppError> {
             &db()?,
             crate::kit::db::Owner::Provider(scope.provider_id),
             &no,
+            &queries::LineQuery::parse(&page, &line)?,
             scope.role.may_settle(),
         )
         .await
@@ -227,44 +238,62 @@ pub async fn confirm_bill(no: String) -> Result<(), AppError> {
     crate::kit::forms::finish("confirm-bill", result)
 }
 
-/// 驳回 with a reason, optionally naming the disputed lines: 确认中 → 已驳回.
+/// 驳回 with a reason, optionally naming the disputed lines: ticked on the page on show
+/// (`disputed`), or typed by 订单编号 (`disputed_nos`, for lines on other pages).
 #[leptos::server(endpoint = "reject_bill")]
 pub async fn reject_bill(
     no: String,
     reason: String,
     disputed: Option<HashMap<String, String>>,
+    disputed_nos: Option<String>,
 ) -> Result<(), AppError> {
     let result = async {
         let reason = reason.trim().to_owned();
-        if reason.is_empty() || reason.chars().count() > 2000 {
-            let code = if reason.is_empty() {
-                "form.required"
-            } else {
-                "form.too_long"
-            };
-            return Err(crate::kit::forms::invalid(
-                "reject-bill",
-                &[("reason", code)],
-                &[("reason", &reason)],
-            ));
+        let typed_nos = disputed_nos.unwrap_or_default();
+        let typed = [
+            ("reason", reason.as_str()),
+            ("disputed_nos", typed_nos.as_str()),
+        ];
+        let mut errors = Vec::new();
+        if reason.is_empty() {
+            errors.push(("reason", "form.required"));
+        } else if reason.chars().count() > 2000 {
+            errors.push(("reason", "form.too_long"));
+        }
+        let typed_list = model::typed_order_nos(&typed_nos);
+        if typed_list.is_none() {
+            errors.push(("disputed_nos", "bill.error.disputed_nos"));
+        }
+        if !errors.is_empty() {
+            return Err(crate::kit::forms::invalid("reject-bill", &errors, &typed));
         }
         // Keys are `o<订单编号>`: a bare number would read as a list index.
         let mut disputed: Vec<String> = disputed
             .unwrap_or_default()
             .into_keys()
             .map(|k| k.trim_start_matches('o').to_owned())
+            .chain(typed_list.unwrap_or_default())
             .collect();
         disputed.sort();
-        provider_move(
+        disputed.dedup();
+        if disputed.len() > model::MAX_DISPUTED {
+            return Err(crate::kit::forms::invalid(
+                "reject-bill",
+                &[("disputed_nos", "bill.error.disputed_nos")],
+                &typed,
+            ));
+        }
+        let moved = provider_move(
             &no,
             model::BillAction::Reject,
             queries::MoveInput {
-                reason,
+                reason: reason.clone(),
                 disputed,
                 ..Default::default()
             },
         )
-        .await
+        .await;
+        crate::kit::forms::keep_typed("reject-bill", &typed, moved)
     }
     .await;
     crate::kit::forms::finish("reject-bill", result)

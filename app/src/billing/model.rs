@@ -291,6 +291,27 @@ pub fn bill_no(bill_date: &str, sequence: i64) -> String {
     format!("{bill_date}{sequence:04}")
 }
 
+/// The most 订单编号 one 驳回 may name.
+pub const MAX_DISPUTED: usize = 500;
+
+/// The 订单编号 typed into a 驳回 (lines on other pages of a long bill), separated by commas,
+/// 、, ， or white space; repeats count once. `None` when they are too many or one is too long.
+pub fn typed_order_nos(text: &str) -> Option<Vec<String>> {
+    let mut out: Vec<String> = Vec::new();
+    for no in text
+        .split(|c: char| c == ',' || c == '、' || c == '，' || c == ';' || c.is_whitespace())
+        .filter(|s| !s.is_empty())
+    {
+        if no.chars().count() > 64 {
+            return None;
+        }
+        if !out.iter().any(|seen| seen == no) {
+            out.push(no.to_owned());
+        }
+    }
+    (out.len() <= MAX_DISPUTED).then_some(out)
+}
+
 /// A payout amount as typed: positive, at most two places.
 pub fn parse_amount(text: &str, currency: Currency) -> Option<Money> {
     let amount: rust_decimal::Decimal = text.trim().parse().ok()?;
@@ -337,6 +358,29 @@ pub fn check_payout(
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    #[test]
+    fn typed_order_numbers_are_split_and_bounded() {
+        assert_eq!(typed_order_nos(""), Some(vec![]));
+        assert_eq!(
+            typed_order_nos(
+                " 201910160930001000, 201910160930001001\n201910160930001000、A1，B2;C3 "
+            ),
+            Some(
+                ["201910160930001000", "201910160930001001", "A1", "B2", "C3"]
+                    .map(String::from)
+                    .to_vec()
+            )
+        );
+        assert_eq!(typed_order_nos(&"9".repeat(65)), None);
+        let many: Vec<String> = (0..=MAX_DISPUTED).map(|i| i.to_string()).collect();
+        assert_eq!(typed_order_nos(&many.join(",")), None);
+        assert_eq!(
+            typed_order_nos(&many[..MAX_DISPUTED].join(" ")).map(|v| v.len()),
+            Some(MAX_DISPUTED)
+        );
+    }
 
     #[test]
     fn a_payout_is_exactly_what_is_due_in_each_currency() {
@@ -371,7 +415,6 @@ mod tests {
         assert!(check_payout("TX-2", true, &cny_only, &typed("1.00", "")).is_ok());
     }
 
-    use super::*;
     use proptest::prelude::*;
     use rust_decimal::Decimal;
 

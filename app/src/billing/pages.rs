@@ -288,12 +288,21 @@ pub fn PlatformBillDetailPage() -> impl IntoView {
 fn detail_page(platform: bool) -> impl IntoView {
     let locale = use_locale();
     let params = use_params_map();
+    let query = use_query_map();
     let no = move || params.read().get("no").unwrap_or_default();
-    let detail = Resource::new_blocking(no, move |no| async move {
+    let key = move || {
+        let query = query.read();
+        (
+            no(),
+            query.get("page").unwrap_or_default(),
+            query.get("line").unwrap_or_default(),
+        )
+    };
+    let detail = Resource::new_blocking(key, move |(no, page, line)| async move {
         if platform {
-            get_platform_bill(no).await
+            get_platform_bill(no, page, line).await
         } else {
-            get_bill(no).await
+            get_bill(no, page, line).await
         }
     });
     let base = if platform {
@@ -387,13 +396,80 @@ fn Bill(
                 <dt>{locale.t("bill.address")}</dt><dd>{dash(d.provider_address.clone())}</dd>
                 <dt>{locale.t("bill.card.sales")}</dt><dd>{amounts(d.totals.order_total.clone())}</dd>
             </dl>
-            <h2>{locale.t("bill.lines")}</h2>
+            <h2 id="lines">{locale.t("bill.lines")}</h2>
+            <LineSearch d=d.clone() base />
             <LineTable d=d.clone() />
+            <LinePager d=d.clone() base />
         </article>
         {(!d.revisions.is_empty()).then(|| view! { <Revisions revisions=d.revisions.clone() /> })}
         <h2>{locale.t("bill.history")}</h2>
         <History events=d.history.clone() />
     }
+}
+
+/// Finds a line by its 订单编号 (a GET form: works without JavaScript).
+#[component]
+fn LineSearch(d: BillDetail, base: &'static str) -> impl IntoView {
+    let locale = use_locale();
+    let action = format!("{base}/{}", d.bill_no);
+    let clear = action.clone();
+    let searched = !d.line_filter.is_empty();
+    view! {
+        <form method="get" action=action class="filters" role="search">
+            <label class="field">
+                <span>{locale.t("bill.line.search")}</span>
+                <input type="search" name="line" maxlength="100" value=d.line_filter.clone()
+                    class="mono" />
+            </label>
+            <button type="submit" class="button">{locale.t("common.search")}</button>
+            {searched.then(move || view! { <a class="button" href=clear>{locale.t("common.clear")}</a> })}
+        </form>
+    }
+}
+
+/// Where the page of lines sits in the bill, and the way to the pages around it.
+#[component]
+fn LinePager(d: BillDetail, base: &'static str) -> impl IntoView {
+    let locale = use_locale();
+    let path = format!("{base}/{}", d.bill_no);
+    let link = move |page: i64| href(&path, &[("page", page.to_string())]);
+    if !d.line_filter.is_empty() {
+        let text = if d.lines_found == 0 {
+            locale.t("bill.line.none").to_owned()
+        } else {
+            locale.tf(
+                "bill.line.found",
+                &[
+                    ("no", &d.line_filter),
+                    ("count", &d.lines_found.to_string()),
+                ],
+            )
+        };
+        return view! { <p class="muted" data-testid="line-pager">{text}</p> }.into_any();
+    }
+    let from = (d.line_page - 1) * LINES_PER_PAGE + 1;
+    let to = (from + d.lines.len() as i64 - 1).max(0);
+    let summary = locale.tf(
+        "bill.line.pager",
+        &[
+            ("from", &from.min(d.lines_found).to_string()),
+            ("to", &to.to_string()),
+            ("count", &d.lines_found.to_string()),
+        ],
+    );
+    view! {
+        <nav class="pager" aria-label=locale.t("common.pages") data-testid="line-pager">
+            <span class="muted">{summary}</span>
+            {(d.line_page > 1).then(|| view! {
+                <a class="button" href=link(d.line_page - 1) rel="prev">{locale.t("common.prev_page")}</a>
+            })}
+            <span>{format!("{} / {}", d.line_page, d.line_pages)}</span>
+            {(d.line_page < d.line_pages).then(|| view! {
+                <a class="button" href=link(d.line_page + 1) rel="next">{locale.t("common.next_page")}</a>
+            })}
+        </nav>
+    }
+    .into_any()
 }
 
 #[component]
@@ -538,7 +614,9 @@ fn AnswerActions(d: BillDetail, detail: Resource<Result<BillDetail, AppError>>) 
     refetch_on_success(reject, detail);
     let confirm_feedback = feedback("confirm-bill", confirm.value());
     let reject_feedback = feedback("reject-bill", reject.value());
-    let open = move || reject_feedback.with(|f| f.error("reason").is_some());
+    let open = move || {
+        reject_feedback.with(|f| f.error("reason").is_some() || f.error("disputed_nos").is_some())
+    };
     let no = d.bill_no.clone();
     let no_for_reject = d.bill_no.clone();
     let choices = d
@@ -574,8 +652,14 @@ fn AnswerActions(d: BillDetail, detail: Resource<Result<BillDetail, AppError>>) 
                     </label>
                     <fieldset class="field">
                         <legend class="muted small">{locale.t("bill.disputed_lines_hint")}</legend>
+                        {(d.line_pages > 1).then(|| view! { <p class="muted small">{locale.t("bill.disputed_page_hint")}</p> })}
                         {choices}
                     </fieldset>
+                    <label class="field">
+                        <span>{locale.t("bill.disputed_nos")}</span>
+                        <textarea name="disputed_nos" rows="2" class="mono" inner_html=move || crate::kit::forms::text_html(&reject_feedback.with(|f| f.value("disputed_nos")))></textarea>
+                        <FieldMessage feedback=reject_feedback field="disputed_nos" />
+                    </label>
                     <button type="submit" class="button danger" disabled=move || reject.pending().get()>
                         {locale.t("bill.reject_confirm")}
                     </button>

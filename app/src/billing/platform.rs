@@ -37,11 +37,16 @@ pub async fn list_platform_bills(
 }
 
 #[leptos::server(endpoint = "platform_bill")]
-pub async fn get_platform_bill(no: String) -> Result<BillDetail, AppError> {
+pub async fn get_platform_bill(
+    no: String,
+    page: String,
+    line: String,
+) -> Result<BillDetail, AppError> {
     let result = async {
         use crate::kit::request::{db, operator};
         operator()?;
-        queries::detail(&db()?, crate::kit::db::Owner::Platform, &no, false).await
+        let lines = queries::LineQuery::parse(&page, &line)?;
+        queries::detail(&db()?, crate::kit::db::Owner::Platform, &no, &lines, false).await
     }
     .await;
     crate::kit::forms::finish("", result)

@@ -130,6 +130,63 @@ async fn billable_lines(
         .map_err(AppError::from)
 }
 
+/// Writes a version's sums (`bill_totals`) from its lines; run once, in the transaction that
+/// wrote them, by every writer of lines (generation, revision, the demo, the generator).
+pub async fn store_totals(
+    executor: impl sqlx::Executor<'_, Database = Any>,
+    bill_id: i64,
+    version: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO bill_totals (bill_id, version, order_currency, paid_currency, lines, units,
+                                  order_total_minor, paid_minor)
+         SELECT bill_id, version, order_currency, paid_currency, COUNT(*), SUM(quantity),
+                SUM(order_total_minor), SUM(paid_minor)
+         FROM bill_lines WHERE bill_id = $1 AND version = $2
+         GROUP BY bill_id, version, order_currency, paid_currency",
+    )
+    .bind(bill_id)
+    .bind(version)
+    .execute(executor)
+    .await?;
+    Ok(())
+}
+
+/// A version's stored sums.
+pub async fn version_totals(
+    executor: impl sqlx::Executor<'_, Database = Any>,
+    bill_id: i64,
+    version: i64,
+) -> Result<BillTotals, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT order_currency, paid_currency, lines, units, order_total_minor, paid_minor
+         FROM bill_totals WHERE bill_id = $1 AND version = $2",
+    )
+    .bind(bill_id)
+    .bind(version)
+    .fetch_all(executor)
+    .await?;
+    let mut totals = BillTotals::default();
+    for row in &rows {
+        add_totals_row(&mut totals, row)?;
+    }
+    Ok(totals)
+}
+
+fn add_totals_row(totals: &mut BillTotals, row: &AnyRow) -> Result<(), sqlx::Error> {
+    totals.orders += row.try_get::<i64, _>("lines")?;
+    totals.units += row.try_get::<i64, _>("units")?;
+    totals.order_total.add(Money::from_minor(
+        row.try_get("order_total_minor")?,
+        currency(row, "order_currency")?,
+    ));
+    totals.paid.add(Money::from_minor(
+        row.try_get("paid_minor")?,
+        currency(row, "paid_currency")?,
+    ));
+    Ok(())
+}
+
 async fn insert_lines(
     tx: &mut Transaction<'static, Any>,
     bill_id: i64,
@@ -164,6 +221,7 @@ async fn insert_lines(
         .execute(&mut **tx)
         .await?;
     }
+    store_totals(&mut **tx, bill_id, version).await?;
     Ok(())
 }
 
@@ -469,14 +527,28 @@ pub async fn apply(
     let mut disputed = String::new();
     match action {
         BillAction::Reject => {
-            let current = lines_of(&mut *tx, bill.id, bill.version).await?;
-            let known: Vec<&str> = current.iter().map(|l| l.line.order_no.as_str()).collect();
-            if input
-                .disputed
-                .iter()
-                .any(|no| !known.contains(&no.as_str()))
-            {
-                return Err(AppError::BadRequest);
+            // Each named line must be the bill's: looked up by the index, not by reading
+            // every line of a long bill.
+            let mut unknown = Vec::new();
+            for order_no in &input.disputed {
+                let found = sqlx::query(
+                    "SELECT 1 AS found FROM bill_lines
+                     WHERE bill_id = $1 AND version = $2 AND order_no = $3 LIMIT 1",
+                )
+                .bind(bill.id)
+                .bind(bill.version)
+                .bind(order_no)
+                .fetch_optional(&mut *tx)
+                .await?;
+                if found.is_none() {
+                    unknown.push(order_no.as_str());
+                }
+            }
+            if !unknown.is_empty() {
+                return Err(AppError::invalid(&[(
+                    "disputed_nos",
+                    "bill.error.unknown_line",
+                )]));
             }
             disputed = input.disputed.join(",");
         }
@@ -484,8 +556,7 @@ pub async fn apply(
             version = revise_lines(&mut tx, &bill, actor_id, input).await?;
         }
         BillAction::RecordPayout => {
-            let current = lines_of(&mut *tx, bill.id, bill.version).await?;
-            let totals = BillTotals::of(current.iter().map(|l| &l.line));
+            let totals = version_totals(&mut *tx, bill.id, bill.version).await?;
             let amounts = model::check_payout(
                 &input.payout_reference,
                 day_start(&input.payout_date).is_some(),
@@ -763,38 +834,24 @@ pub fn bind_all<'q>(
     query
 }
 
-/// Per-bill sums of the current version's lines: (orders, units, order totals, paid).
+/// Per-bill sums of the current version, from the stored totals: a few rows per bill.
 async fn sums(
     db: &Db,
     where_sql: &str,
     binds: &[BindValue],
-    extra: &str,
 ) -> Result<BTreeMap<i64, BillTotals>, sqlx::Error> {
     let sql = format!(
-        "SELECT b.id AS bill_id, l.order_currency, l.paid_currency, COUNT(*) AS n,
-                CAST(SUM(l.quantity) AS BIGINT) AS units,
-                CAST(SUM(l.order_total_minor) AS BIGINT) AS order_total,
-                CAST(SUM(l.paid_minor) AS BIGINT) AS paid
-         FROM bills b JOIN bill_lines l ON l.bill_id = b.id AND l.version = b.version
-         {where_sql}{extra}
-         GROUP BY b.id, l.order_currency, l.paid_currency"
+        "SELECT b.id AS bill_id, t.order_currency, t.paid_currency, t.lines, t.units,
+                t.order_total_minor, t.paid_minor
+         FROM bills b JOIN bill_totals t ON t.bill_id = b.id AND t.version = b.version
+         {where_sql}"
     );
     let rows = bind_all(sqlx::query(&sql), binds)
         .fetch_all(db.pool())
         .await?;
     let mut out: BTreeMap<i64, BillTotals> = BTreeMap::new();
     for row in rows {
-        let totals = out.entry(row.try_get("bill_id")?).or_default();
-        totals.orders += row.try_get::<i64, _>("n")?;
-        totals.units += row.try_get::<i64, _>("units")?;
-        totals.order_total.add(Money::from_minor(
-            row.try_get("order_total")?,
-            currency(&row, "order_currency")?,
-        ));
-        totals.paid.add(Money::from_minor(
-            row.try_get("paid")?,
-            currency(&row, "paid_currency")?,
-        ));
+        add_totals_row(out.entry(row.try_get("bill_id")?).or_default(), &row)?;
     }
     Ok(out)
 }
@@ -833,7 +890,7 @@ pub async fn list(db: &Db, owner: Owner, filter: &ListFilter) -> Result<BillList
     .fetch_all(db.pool())
     .await?;
     // The summary cards cover every bill under the filters; the rows only this page.
-    let all = sums(db, &where_sql, &binds, "").await?;
+    let all = sums(db, &where_sql, &binds).await?;
     let mut summary = BillTotals::default();
     for totals in all.values() {
         summary.merge(totals);
@@ -931,15 +988,74 @@ pub async fn head(db: &Db, owner: Owner, no: &str) -> Result<Head, AppError> {
     })
 }
 
+/// Which of a bill's lines the detail shows: a page, or the lines of one 订单编号.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LineQuery {
+    pub page: i64,
+    pub order_no: Option<String>,
+}
+
+impl LineQuery {
+    pub fn parse(page: &str, order_no: &str) -> Result<LineQuery, AppError> {
+        let order_no = order_no.trim();
+        Ok(LineQuery {
+            page: crate::kit::paging::page_number(page)?,
+            order_no: (!order_no.is_empty()).then(|| order_no.chars().take(100).collect()),
+        })
+    }
+}
+
+const LINE_COLUMNS: &str = "id, work_order_id, order_no, order_status, order_total_minor,
+     order_currency, product, quantity, traded_at, paid_minor, paid_currency";
+
+/// One page of the version's lines. Positions are 1..n in each version (every writer numbers
+/// them so), so a page is a range of the index, however deep.
+async fn line_page(
+    db: &Db,
+    bill_id: i64,
+    version: i64,
+    query: &LineQuery,
+) -> Result<Vec<StoredLine>, sqlx::Error> {
+    let by_order_no = format!(
+        "SELECT {LINE_COLUMNS} FROM bill_lines
+         WHERE bill_id = $1 AND version = $2 AND order_no = $3
+         ORDER BY position, id LIMIT {LINES_PER_PAGE}"
+    );
+    let by_position = format!(
+        "SELECT {LINE_COLUMNS} FROM bill_lines
+         WHERE bill_id = $1 AND version = $2 AND position > $3
+         ORDER BY position, id LIMIT {LINES_PER_PAGE}"
+    );
+    let rows = match &query.order_no {
+        Some(order_no) => sqlx::query(&by_order_no)
+            .bind(bill_id)
+            .bind(version)
+            .bind(order_no.as_str()),
+        None => sqlx::query(&by_position)
+            .bind(bill_id)
+            .bind(version)
+            .bind(crate::kit::paging::offset(query.page, LINES_PER_PAGE)),
+    }
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter().map(StoredLine::from_row).collect()
+}
+
 pub async fn detail(
     db: &Db,
     owner: Owner,
     no: &str,
+    lines: &LineQuery,
     can_answer_role: bool,
 ) -> Result<BillDetail, AppError> {
     let head = head(db, owner, no).await?;
-    let lines = lines_of(db.pool(), head.id, head.version).await?;
-    let totals = BillTotals::of(lines.iter().map(|l| &l.line));
+    let totals = version_totals(db.pool(), head.id, head.version).await?;
+    let line_query = lines;
+    let lines = line_page(db, head.id, head.version, line_query).await?;
+    let lines_found = match line_query.order_no {
+        Some(_) => lines.len() as i64,
+        None => totals.orders,
+    };
     let events = sqlx::query(
         "SELECT e.version, e.action, e.from_status, e.to_status, e.reason, e.disputed_lines,
                 e.created_at, u.name AS actor_name, u.email AS actor_email
@@ -1032,6 +1148,13 @@ pub async fn detail(
         tier: head.tier.clone(),
         period: head.period.label(),
         lines: lines.iter().map(|l| l.view(&disputed_nos)).collect(),
+        line_page: match line_query.order_no {
+            Some(_) => 1,
+            None => line_query.page,
+        },
+        line_pages: ((lines_found + LINES_PER_PAGE - 1) / LINES_PER_PAGE).max(1),
+        lines_found,
+        line_filter: line_query.order_no.clone().unwrap_or_default(),
         totals: totals_view(&totals),
         payout_due: totals
             .paid

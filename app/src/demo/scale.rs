@@ -450,7 +450,7 @@ impl Part<'_> {
                 "INSERT INTO bill_lines (bill_id, version, position, work_order_id, order_no,
                      order_status, order_total_minor, order_currency, product, quantity, traded_at,
                      paid_minor, paid_currency)
-                 SELECT $1, 1, w.id, w.id, o.order_no, w.status, w.total_incl_minor, w.currency,
+                 SELECT $1, 1, ROW_NUMBER() OVER (ORDER BY w.id), w.id, o.order_no, w.status, w.total_incl_minor, w.currency,
                         o.solution_name, w.quantity, w.paid_at, w.paid_minor, w.paid_currency
                  FROM work_orders w JOIN orders o ON o.id = w.order_id
                  WHERE w.work_order_no >= '{wo_prefix}' AND w.work_order_no < '{next}'
@@ -464,6 +464,7 @@ impl Part<'_> {
                 .execute(&mut *conn)
                 .await?
                 .rows_affected() as i64;
+            crate::billing::queries::store_totals(&mut *conn, bill, 1).await?;
             let sql = "INSERT INTO bill_payouts (bill_id, currency, amount_minor)
                  SELECT bill_id, paid_currency, SUM(paid_minor) FROM bill_lines WHERE bill_id = $1
                  GROUP BY bill_id, paid_currency";

@@ -123,6 +123,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../../migrations/sqlite/0017_work_order_search.sql"),
         include_str!("../../../migrations/postgres/0017_work_order_search.sql"),
     ),
+    (
+        18,
+        "bill_totals",
+        include_str!("../../../migrations/sqlite/0018_bill_totals.sql"),
+        include_str!("../../../migrations/postgres/0018_bill_totals.sql"),
+    ),
 ];
 
 /// The file of a `sqlite://` URL; `None` for PostgreSQL (or a URL naming no file).

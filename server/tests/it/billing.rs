@@ -25,11 +25,66 @@ async fn json(app: &TestApp, path: &str, cookie: &str, body: &str) -> Value {
 }
 
 async fn bill(app: &TestApp, cookie: &str, no: &str) -> Value {
-    json(app, "/api/bill", cookie, &format!("no={no}")).await
+    json(app, "/api/bill", cookie, &format!("no={no}&page=&line=")).await
 }
 
 async fn platform_bill(app: &TestApp, cookie: &str, no: &str) -> Value {
-    json(app, "/api/platform_bill", cookie, &format!("no={no}")).await
+    json(
+        app,
+        "/api/platform_bill",
+        cookie,
+        &format!("no={no}&page=&line="),
+    )
+    .await
+}
+
+/// Every version's stored sums (`bill_totals`) equal a recount of its lines, and its lines
+/// are numbered 1..n (the detail pages them by position).
+pub async fn assert_bill_totals_are_exact(app: &TestApp) {
+    let recount = |sql: &str| {
+        let sql = sql.to_owned();
+        async move {
+            sqlx::query(&sql)
+                .fetch_all(app.db.pool())
+                .await
+                .unwrap()
+                .iter()
+                .map(|r| {
+                    (0..r.len())
+                        .map(|i| {
+                            r.try_get::<i64, _>(i)
+                                .map(|n| n.to_string())
+                                .or_else(|_| r.try_get::<String, _>(i))
+                                .unwrap()
+                        })
+                        .collect::<Vec<String>>()
+                })
+                .collect::<Vec<_>>()
+        }
+    };
+    let stored = recount(
+        "SELECT bill_id, version, order_currency, paid_currency, lines, units,
+                order_total_minor, paid_minor
+         FROM bill_totals ORDER BY bill_id, version, order_currency, paid_currency",
+    )
+    .await;
+    let counted = recount(
+        "SELECT bill_id, version, order_currency, paid_currency, COUNT(*),
+                CAST(SUM(quantity) AS BIGINT), CAST(SUM(order_total_minor) AS BIGINT),
+                CAST(SUM(paid_minor) AS BIGINT)
+         FROM bill_lines GROUP BY bill_id, version, order_currency, paid_currency
+         ORDER BY bill_id, version, order_currency, paid_currency",
+    )
+    .await;
+    assert!(!stored.is_empty());
+    assert_eq!(stored, counted);
+    let gaps = recount(
+        "SELECT bill_id, version FROM bill_lines GROUP BY bill_id, version
+         HAVING MIN(position) <> 1 OR MAX(position) <> COUNT(*)
+             OR COUNT(DISTINCT position) <> COUNT(*)",
+    )
+    .await;
+    assert_eq!(gaps, Vec::<Vec<String>>::new(), "positions not 1..n");
 }
 
 fn strings(value: &Value) -> Vec<String> {
@@ -211,12 +266,41 @@ async fn a_bill_goes_from_generation_to_payout_through_a_dispute(app: TestApp) {
         .as_str()
         .unwrap()
         .to_owned();
+    // A typed 订单编号 must be one of the bill's lines; too many or too long is refused.
+    let unknown = app
+        .call(
+            "/api/reject_bill",
+            Some(&admin),
+            &format!("no={no}&reason=x&disputed_nos={disputed}%2C999999999999999999"),
+        )
+        .await;
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        unknown.body.contains("disputed_nos") && unknown.body.contains("bill.error.unknown_line"),
+        "{}",
+        unknown.body
+    );
+    let long = app
+        .call(
+            "/api/reject_bill",
+            Some(&admin),
+            &format!("no={no}&reason=x&disputed_nos={}", "9".repeat(65)),
+        )
+        .await;
+    assert_eq!(long.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        long.body.contains("bill.error.disputed_nos"),
+        "{}",
+        long.body
+    );
+    assert_eq!(bill(&app, &admin, &no).await["status"], "Confirming");
+    // Ticked on the page and typed, the same line counts once.
     let rejected = app
         .call(
             "/api/reject_bill",
             Some(&admin),
             &format!(
-                "no={no}&reason=%E9%87%91%E9%A2%9D%E6%9C%89%E8%AF%AF&disputed[o{disputed}]=on"
+                "no={no}&reason=%E9%87%91%E9%A2%9D%E6%9C%89%E8%AF%AF&disputed[o{disputed}]=on&disputed_nos=+{disputed}+"
             ),
         )
         .await;
@@ -277,6 +361,7 @@ async fn a_bill_goes_from_generation_to_payout_through_a_dispute(app: TestApp) {
     .try_get("n")
     .unwrap();
     assert_eq!(versions, 2);
+    assert_bill_totals_are_exact(&app).await;
 
     let confirmed = app
         .call("/api/confirm_bill", Some(&admin), &format!("no={no}"))
@@ -422,7 +507,11 @@ async fn fifty_concurrent_confirms_make_one_transition(app: TestApp) {
 async fn another_provider_s_bill_is_not_found(app: TestApp) {
     let other = app.login("enjian@example.com").await;
     let answer = app
-        .call("/api/bill", Some(&other), &format!("no={DEMO_BILL}"))
+        .call(
+            "/api/bill",
+            Some(&other),
+            &format!("no={DEMO_BILL}&page=&line="),
+        )
         .await;
     assert_eq!(answer.status, StatusCode::NOT_FOUND);
     let confirm = app

@@ -336,8 +336,63 @@ async fn the_benchmark_generator_makes_what_it_says(app: TestApp) {
         made.bill_lines
     );
     assert_figures_are_exact(&app, 0).await;
+    crate::billing::assert_bill_totals_are_exact(&app).await;
     // The provider's list counts the demo's 21 and the 2,000 generated.
     let cookie = app.login("aku@example.com").await;
+    // A generated bill of more than a page of lines: the second page follows the first, a
+    // line is found by its 订单编号, and the counts are the whole bill's.
+    let bill_no: String = sqlx::query(
+        "SELECT b.bill_no FROM bills b JOIN providers p ON p.id = b.provider_id
+         WHERE p.name = 'MSP-A_TEST1' AND b.bill_no LIKE '%90__' ORDER BY b.bill_no LIMIT 1",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap()
+    .try_get(0)
+    .unwrap();
+    let detail = |query: String| {
+        let cookie = cookie.clone();
+        let app = &app;
+        async move {
+            let answer = app.call("/api/bill", Some(&cookie), &query).await;
+            assert_eq!(answer.status, axum::http::StatusCode::OK, "{}", answer.body);
+            serde_json::from_str::<serde_json::Value>(&answer.body).unwrap()
+        }
+    };
+    let first = detail(format!("no={bill_no}&page=&line=")).await;
+    let found = first["lines_found"].as_i64().unwrap();
+    assert!(found > 100, "{found} lines");
+    assert_eq!(first["totals"]["orders"].as_i64(), Some(found));
+    assert_eq!(first["lines"].as_array().unwrap().len(), 100);
+    assert_eq!(first["line_pages"].as_i64(), Some((found + 99) / 100));
+    let second = detail(format!("no={bill_no}&page=2&line=")).await;
+    let second_lines = second["lines"].as_array().unwrap();
+    assert_eq!(second_lines.len() as i64, (found - 100).min(100));
+    let positions: Vec<i64> = sqlx::query(
+        "SELECT l.id FROM bill_lines l JOIN bills b ON b.id = l.bill_id
+         WHERE b.bill_no = $1 ORDER BY l.position LIMIT 100 OFFSET 100",
+    )
+    .bind(&bill_no)
+    .fetch_all(app.db.pool())
+    .await
+    .unwrap()
+    .iter()
+    .map(|r| r.try_get(0).unwrap())
+    .collect();
+    let shown: Vec<i64> = second_lines
+        .iter()
+        .map(|l| l["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(shown, positions);
+    let order_no = second_lines[0]["order_no"].as_str().unwrap().to_owned();
+    let searched = detail(format!("no={bill_no}&page=&line={order_no}")).await;
+    assert_eq!(searched["lines_found"].as_i64(), Some(1));
+    assert_eq!(searched["lines"][0]["order_no"], order_no.as_str());
+    let none = detail(format!("no={bill_no}&page=&line=nothing")).await;
+    assert_eq!(none["lines_found"].as_i64(), Some(0));
+    assert_eq!(none["totals"]["orders"].as_i64(), Some(found));
+    let beyond = detail(format!("no={bill_no}&page=9999&line=")).await;
+    assert!(beyond["lines"].as_array().unwrap().is_empty());
     let answer = app
         .call(
             "/api/work_orders",

@@ -66,7 +66,7 @@ async fn each_provider_sees_its_tier_among_all(app: TestApp) {
     assert_eq!(page["applications"][0]["status"], "Approved");
     assert_eq!(page["may_apply"], true);
     // The bill shows the tier.
-    let bill = json(&app, "/api/bill", &aku, "no=201911010001").await;
+    let bill = json(&app, "/api/bill", &aku, "no=201911010001&page=&line=").await;
     assert_eq!(bill["tier"], "银牌");
     // 蓝云 has none of MSP-A's history and holds the lowest tier.
     let enjian = app.login("enjian@example.com").await;
