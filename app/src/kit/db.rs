@@ -129,6 +129,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../../migrations/sqlite/0018_bill_totals.sql"),
         include_str!("../../../migrations/postgres/0018_bill_totals.sql"),
     ),
+    (
+        19,
+        "audit_paths",
+        include_str!("../../../migrations/sqlite/0019_audit_paths.sql"),
+        include_str!("../../../migrations/postgres/0019_audit_paths.sql"),
+    ),
 ];
 
 /// The file of a `sqlite://` URL; `None` for PostgreSQL (or a URL naming no file).

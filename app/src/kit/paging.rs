@@ -26,9 +26,59 @@ pub fn offset(page: i64, per_page: i64) -> i64 {
     (page.clamp(1, MAX_PAGE) - 1).saturating_mul(per_page)
 }
 
+/// A place in a list ordered newest first by (time, id), as a query carries it: `time.id`.
+/// Keyset paging: the next page starts after this row however deep it is, where an OFFSET
+/// would read and drop every row before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cursor {
+    pub at: i64,
+    pub id: i64,
+}
+
+impl Cursor {
+    /// Empty is no cursor; anything but two integers is refused (422), never a server error.
+    pub fn parse(raw: &str, field: &str) -> Result<Option<Cursor>, AppError> {
+        let raw = raw.trim();
+        if raw.is_empty() {
+            return Ok(None);
+        }
+        let parsed = raw.split_once('.').and_then(|(at, id)| {
+            Some(Cursor {
+                at: at.parse().ok()?,
+                id: id.parse().ok()?,
+            })
+        });
+        match parsed {
+            Some(cursor) => Ok(Some(cursor)),
+            None => Err(AppError::invalid(&[(field, "form.invalid_value")])),
+        }
+    }
+
+    pub fn encode(self) -> String {
+        format!("{}.{}", self.at, self.id)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_refuse_anything_else() {
+        let c = Cursor {
+            at: 1_700_000_000,
+            id: 42,
+        };
+        assert_eq!(Cursor::parse(&c.encode(), "before"), Ok(Some(c)));
+        assert_eq!(Cursor::parse(" ", "before"), Ok(None));
+        assert_eq!(
+            Cursor::parse("-5.-7", "before"),
+            Ok(Some(Cursor { at: -5, id: -7 }))
+        );
+        for bad in ["7", "a.b", "1.2.3", "99999999999999999999.1", "1.", ".1"] {
+            assert!(Cursor::parse(bad, "before").is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn page_numbers_are_bounded() {

@@ -31,12 +31,22 @@ pub struct AuditRow {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditPage {
     pub rows: Vec<AuditRow>,
-    pub total: i64,
-    pub page: i64,
+    /// Cursors (`kit::paging::Cursor`) of the pages around this one: entries newer than its
+    /// first row, older than its last; `None` where there are none.
+    pub newer: Option<String>,
+    pub older: Option<String>,
     /// Who and what can be filtered by: (user id, label) and the actions on record.
     pub people: Vec<(i64, String)>,
     pub actions: Vec<String>,
     pub providers: Vec<(i64, String)>,
+}
+
+/// Which page of the log: the newest, or the one just older or newer than a row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditPosition {
+    Newest,
+    Before(crate::kit::paging::Cursor),
+    After(crate::kit::paging::Cursor),
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -108,84 +118,146 @@ pub mod ssr {
         (conditions.join(" AND "), binds)
     }
 
-    /// One page (`page` ≥ 1) of entries, newest first; `provider_id` None: every provider.
+    const COLUMNS: &str = "SELECT a.id, a.created_at, a.action, a.target_type, a.target_id,
+                a.detail, a.ip, COALESCE(p.name, '') AS provider,
+                COALESCE(u.name, '') AS actor_name, COALESCE(u.email, '') AS actor_email
+         FROM audit_log a
+         LEFT JOIN users u ON u.id = a.actor_id
+         LEFT JOIN providers p ON p.id = a.provider_id";
+
+    /// The export's query: every entry under the filters, newest first, at most `limit`;
+    /// binds with `bind_selection`.
+    pub fn selection_sql(provider_id: Option<i64>, filter: &AuditFilter, limit: i64) -> String {
+        let (condition, _) = condition(filter, provider_id.is_some());
+        format!("{COLUMNS} WHERE {condition} ORDER BY a.created_at DESC, a.id DESC LIMIT {limit}")
+    }
+
+    pub fn bind_selection<'q>(
+        mut query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+        provider_id: Option<i64>,
+        filter: &'q AuditFilter,
+    ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+        if let Some(id) = provider_id {
+            query = query.bind(id);
+        }
+        if let Some(action) = &filter.action {
+            query = query.bind(action.as_str());
+        }
+        query
+    }
+
+    pub fn row_of(row: &sqlx::any::AnyRow) -> Result<AuditRow, sqlx::Error> {
+        let name: String = row.try_get("actor_name")?;
+        let email: String = row.try_get("actor_email")?;
+        let target_type: String = row.try_get("target_type")?;
+        let target_id: String = row.try_get("target_id")?;
+        Ok(AuditRow {
+            at: format_datetime_seconds(row.try_get("created_at")?),
+            provider: row.try_get("provider")?,
+            actor: if name.is_empty() {
+                email
+            } else {
+                format!("{name} <{email}>")
+            },
+            action: row.try_get("action")?,
+            target: if target_id.is_empty() {
+                target_type
+            } else {
+                format!("{target_type} {target_id}")
+            },
+            detail: row.try_get("detail")?,
+            ip: row.try_get("ip")?,
+        })
+    }
+
+    /// A page of `limit` entries, newest first, from `position`, with the cursors of the
+    /// pages around it. Keyset paging on (created_at, id): a page deep in a million entries
+    /// costs what the first does, and nothing is counted.
     pub async fn entries(
         db: &Db,
         provider_id: Option<i64>,
         filter: &AuditFilter,
         limit: i64,
-        offset: i64,
-    ) -> Result<(Vec<AuditRow>, i64), sqlx::Error> {
-        let scoped = provider_id.is_some();
-        let (condition, binds) = condition(filter, scoped);
-        let count_sql = format!("SELECT COUNT(*) AS n FROM audit_log a WHERE {condition}");
-        let mut count = sqlx::query(&count_sql);
-        if let Some(id) = provider_id {
-            count = count.bind(id);
-        }
-        for value in &binds {
-            count = count.bind(value);
-        }
-        let total: i64 = count.fetch_one(db.pool()).await?.try_get("n")?;
+        position: AuditPosition,
+    ) -> Result<(Vec<AuditRow>, Option<String>, Option<String>), sqlx::Error> {
+        use crate::kit::paging::Cursor;
+        let (mut condition, _) = condition(filter, provider_id.is_some());
+        // Cursors are parsed integers: literals, like the ids in `condition`.
+        let order = match position {
+            AuditPosition::Newest => "DESC",
+            AuditPosition::Before(c) => {
+                condition.push_str(&format!(" AND (a.created_at, a.id) < ({}, {})", c.at, c.id));
+                "DESC"
+            }
+            AuditPosition::After(c) => {
+                condition.push_str(&format!(" AND (a.created_at, a.id) > ({}, {})", c.at, c.id));
+                "ASC"
+            }
+        };
         let sql = format!(
-            "SELECT a.created_at, a.action, a.target_type, a.target_id, a.detail, a.ip,
-                    COALESCE(p.name, '') AS provider, COALESCE(u.name, '') AS actor_name, COALESCE(u.email, '') AS actor_email
-             FROM audit_log a
-             LEFT JOIN users u ON u.id = a.actor_id
-             LEFT JOIN providers p ON p.id = a.provider_id
-             WHERE {condition} ORDER BY a.created_at DESC, a.id DESC LIMIT {limit} OFFSET {offset}"
+            "{COLUMNS} WHERE {condition}
+             ORDER BY a.created_at {order}, a.id {order} LIMIT {}",
+            limit + 1
         );
-        let mut query = sqlx::query(&sql);
-        if let Some(id) = provider_id {
-            query = query.bind(id);
-        }
-        for value in &binds {
-            query = query.bind(value);
-        }
-        let rows = query
+        let mut found = bind_selection(sqlx::query(&sql), provider_id, filter)
             .fetch_all(db.pool())
-            .await?
-            .iter()
-            .map(|row| {
-                let name: String = row.try_get("actor_name")?;
-                let email: String = row.try_get("actor_email")?;
-                let target_type: String = row.try_get("target_type")?;
-                let target_id: String = row.try_get("target_id")?;
-                Ok(AuditRow {
-                    at: format_datetime_seconds(row.try_get("created_at")?),
-                    provider: row.try_get("provider")?,
-                    actor: if name.is_empty() {
-                        email
-                    } else {
-                        format!("{name} <{email}>")
-                    },
-                    action: row.try_get("action")?,
-                    target: if target_id.is_empty() {
-                        target_type
-                    } else {
-                        format!("{target_type} {target_id}")
-                    },
-                    detail: row.try_get("detail")?,
-                    ip: row.try_get("ip")?,
-                })
+            .await?;
+        let more = found.len() as i64 > limit;
+        found.truncate(limit as usize);
+        if order == "ASC" {
+            found.reverse();
+        }
+        let cursor = |row: Option<&sqlx::any::AnyRow>| -> Result<Option<String>, sqlx::Error> {
+            row.map(|r| {
+                Ok(Cursor {
+                    at: r.try_get("created_at")?,
+                    id: r.try_get("id")?,
+                }
+                .encode())
             })
-            .collect::<Result<Vec<_>, sqlx::Error>>()?;
-        Ok((rows, total))
+            .transpose()
+        };
+        let (first, last) = (cursor(found.first())?, cursor(found.last())?);
+        let (newer, older) = match position {
+            AuditPosition::Newest => (None, last.filter(|_| more)),
+            AuditPosition::Before(_) => (first, last.filter(|_| more)),
+            AuditPosition::After(_) => (first.filter(|_| more), last),
+        };
+        let rows = found.iter().map(row_of).collect::<Result<Vec<_>, _>>()?;
+        Ok((rows, newer, older))
     }
 
     pub async fn choices(
         db: &Db,
         provider_id: Option<i64>,
     ) -> Result<(Vec<(i64, String)>, Vec<String>), sqlx::Error> {
+        // The actions on record, one index seek each (a loose index scan) instead of a
+        // DISTINCT that reads every entry.
         let (people_sql, actions_sql) = if provider_id.is_some() {
             (
                 "SELECT u.id, u.email FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.provider_id = $1 ORDER BY u.email",
-                "SELECT DISTINCT action FROM audit_log WHERE provider_id = $1 ORDER BY action",
+                "WITH RECURSIVE seen(action) AS (
+                     SELECT (SELECT action FROM audit_log WHERE provider_id = $1
+                             ORDER BY action LIMIT 1)
+                     UNION ALL
+                     SELECT (SELECT a.action FROM audit_log a
+                             WHERE a.provider_id = $1 AND a.action > seen.action
+                             ORDER BY a.action LIMIT 1)
+                     FROM seen WHERE seen.action IS NOT NULL
+                 )
+                 SELECT action FROM seen WHERE action IS NOT NULL",
             )
         } else {
             (
                 "SELECT id, email FROM users ORDER BY email LIMIT 500",
-                "SELECT DISTINCT action FROM audit_log ORDER BY action",
+                "WITH RECURSIVE seen(action) AS (
+                     SELECT (SELECT action FROM audit_log ORDER BY action LIMIT 1)
+                     UNION ALL
+                     SELECT (SELECT a.action FROM audit_log a WHERE a.action > seen.action
+                             ORDER BY a.action LIMIT 1)
+                     FROM seen WHERE seen.action IS NOT NULL
+                 )
+                 SELECT action FROM seen WHERE action IS NOT NULL",
             )
         };
         let mut people = sqlx::query(people_sql);
@@ -225,50 +297,64 @@ pub mod ssr {
     }
 }
 
-#[server(endpoint = "audit_entries")]
-pub async fn audit_entries(
-    platform: bool,
-    provider: String,
-    actor: String,
-    action: String,
-    from: String,
-    to: String,
-    page: String,
-) -> Result<AuditPage, AppError> {
-    let result = async {
-        let db = crate::kit::request::db()?;
-        let realm = ssr::realm(platform)?;
-        let mut filter = AuditFilter::parse(&provider, &actor, &action, &from, &to)?;
-        if realm.is_some() {
-            filter.provider_id = None;
+pub use log_page::*;
+
+// One parameter per field of the log's GET query, more than clippy's limit; the module
+// carries the allowance for both halves of the server macro.
+#[allow(clippy::too_many_arguments)]
+mod log_page {
+    use super::*;
+
+    /// The log's page: the filters, then its place (`before` or `after` a cursor, or neither for
+    /// the newest). The arguments are the query's fields, one each.
+    #[server(endpoint = "audit_entries")]
+    pub async fn audit_entries(
+        platform: bool,
+        provider: String,
+        actor: String,
+        action: String,
+        from: String,
+        to: String,
+        before: String,
+        after: String,
+    ) -> Result<AuditPage, AppError> {
+        let result = async {
+            use crate::kit::paging::Cursor;
+            let db = crate::kit::request::db()?;
+            let realm = ssr::realm(platform)?;
+            let mut filter = AuditFilter::parse(&provider, &actor, &action, &from, &to)?;
+            if realm.is_some() {
+                filter.provider_id = None;
+            }
+            let position = match (
+                Cursor::parse(&before, "before")?,
+                Cursor::parse(&after, "after")?,
+            ) {
+                (Some(cursor), _) => AuditPosition::Before(cursor),
+                (None, Some(cursor)) => AuditPosition::After(cursor),
+                (None, None) => AuditPosition::Newest,
+            };
+            let scope_id = realm.or(filter.provider_id);
+            let (rows, newer, older) =
+                ssr::entries(&db, scope_id, &filter, AUDIT_PAGE, position).await?;
+            let (people, actions) = ssr::choices(&db, scope_id).await?;
+            let providers = if realm.is_none() {
+                crate::platform::provider_choices(&db).await?
+            } else {
+                Vec::new()
+            };
+            Ok(AuditPage {
+                rows,
+                newer,
+                older,
+                people,
+                actions,
+                providers,
+            })
         }
-        let page = crate::kit::paging::page_number(&page)?;
-        let scope_id = realm.or(filter.provider_id);
-        let (rows, total) = ssr::entries(
-            &db,
-            scope_id,
-            &filter,
-            AUDIT_PAGE,
-            crate::kit::paging::offset(page, AUDIT_PAGE),
-        )
-        .await?;
-        let (people, actions) = ssr::choices(&db, scope_id).await?;
-        let providers = if realm.is_none() {
-            crate::platform::provider_choices(&db).await?
-        } else {
-            Vec::new()
-        };
-        Ok(AuditPage {
-            rows,
-            total,
-            page,
-            people,
-            actions,
-            providers,
-        })
+        .await;
+        crate::kit::forms::finish("", result)
     }
-    .await;
-    crate::kit::forms::finish("", result)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -384,14 +470,16 @@ pub fn AuditLogPage(#[prop(optional)] platform: bool) -> impl IntoView {
                 param("action"),
                 param("from"),
                 param("to"),
-                param("page"),
+                param("before"),
+                param("after"),
             )
         },
-        move |(provider, actor, action, from, to, page)| {
-            audit_entries(platform, provider, actor, action, from, to, page)
+        move |(provider, actor, action, from, to, before, after)| {
+            audit_entries(platform, provider, actor, action, from, to, before, after)
         },
     );
-    let filters = move |page: i64| {
+    // The filters, and the page's place (`before=` or `after=` a cursor) when given.
+    let filters = move |place: Option<(&str, String)>| {
         let mut pairs: Vec<String> = ["provider", "actor", "action", "from", "to"]
             .iter()
             .filter_map(|k| {
@@ -399,23 +487,31 @@ pub fn AuditLogPage(#[prop(optional)] platform: bool) -> impl IntoView {
                 (!v.is_empty()).then(|| format!("{k}={}", crate::kit::forms::encode_query(&v)))
             })
             .collect();
-        if page > 1 {
-            pairs.push(format!("page={page}"));
+        if let Some((key, cursor)) = place {
+            pairs.push(format!("{key}={cursor}"));
         }
         pairs.join("&")
+    };
+    let link = move |place: Option<(&str, String)>| {
+        let query = filters(place);
+        if query.is_empty() {
+            base.to_owned()
+        } else {
+            format!("{base}?{query}")
+        }
     };
     view! {
         <leptos_meta::Title text=locale.t("nav.audit") />
         <section class="page">
             <div class="page-head">
                 <h1>{locale.t("nav.audit")}</h1>
-                <a rel="external" class="button" data-testid="audit-csv" href=move || format!("{base}/export.csv?{}", filters(1))>{locale.t("bill.export_csv")}</a>
+                <a rel="external" class="button" data-testid="audit-csv" href=move || format!("{base}/export.csv?{}", filters(None))>{locale.t("bill.export_csv")}</a>
             </div>
             <Suspense fallback=move || view! { <p class="loading">{locale.t("common.loading")}</p> }>
                 {move || Suspend::new(async move {
                     match page.await {
                         Ok(data) => {
-                            let pages = (data.total + AUDIT_PAGE - 1) / AUDIT_PAGE;
+                            let at_newest = data.newer.is_none();
                             view! {
                                 <form method="get" action=base class="filters" role="search">
                                     {platform.then(|| view! {
@@ -485,12 +581,14 @@ pub fn AuditLogPage(#[prop(optional)] platform: bool) -> impl IntoView {
                                     }.into_any()
                                 }}
                                 <nav class="pager" aria-label=locale.t("common.pages")>
-                                    <span class="muted">{locale.tf("audit.total", &[("count", &data.total.to_string())])}</span>
-                                    {(data.page > 1).then(|| view! {
-                                        <a class="button" href=format!("{base}?{}", filters(data.page - 1))>{locale.t("common.prev_page")}</a>
+                                    {(!at_newest).then(|| view! {
+                                        <a class="button" href=link(None)>{locale.t("audit.newest")}</a>
                                     })}
-                                    {(data.page < pages).then(|| view! {
-                                        <a class="button" rel="next" href=format!("{base}?{}", filters(data.page + 1))>{locale.t("common.next_page")}</a>
+                                    {data.newer.clone().map(|cursor| view! {
+                                        <a class="button" rel="prev" href=link(Some(("after", cursor)))>{locale.t("audit.newer")}</a>
+                                    })}
+                                    {data.older.clone().map(|cursor| view! {
+                                        <a class="button" rel="next" href=link(Some(("before", cursor)))>{locale.t("audit.older")}</a>
                                     })}
                                 </nav>
                             }.into_any()

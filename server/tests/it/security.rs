@@ -760,7 +760,7 @@ async fn huge_page_numbers_are_refused_not_failed(app: TestApp) {
             ),
             (
                 "/api/audit_entries",
-                format!("provider=&actor=&action=&from=&to=&page={page}&platform=false"),
+                format!("provider=&actor=&action=&from=&to=&before={page}&after=&platform=false"),
                 &admin,
             ),
             (
