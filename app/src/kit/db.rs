@@ -135,6 +135,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../../migrations/sqlite/0019_audit_paths.sql"),
         include_str!("../../../migrations/postgres/0019_audit_paths.sql"),
     ),
+    (
+        20,
+        "platform_work_orders",
+        include_str!("../../../migrations/sqlite/0020_platform_work_orders.sql"),
+        include_str!("../../../migrations/postgres/0020_platform_work_orders.sql"),
+    ),
 ];
 
 /// The file of a `sqlite://` URL; `None` for PostgreSQL (or a URL naming no file).

@@ -26,52 +26,58 @@ pub struct PlatformRow {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlatformPage {
     pub rows: Vec<PlatformRow>,
+    /// Cursor of the next page, if there is one.
+    pub next: Option<String>,
+    /// Work orders per status under the filters (the status aside).
+    pub counts: Vec<(WorkOrderStatus, i64)>,
     pub providers: Vec<(i64, String)>,
 }
 
+/// Every work order, the provider's list's filters, search, sort and paging, plus whose
+/// (`provider`: blank for all, `none` for not dispatched yet, or a provider's id).
 #[server(endpoint = "platform_work_orders")]
-pub async fn platform_work_orders(undispatched: bool) -> Result<PlatformPage, AppError> {
-    use crate::kit::money::{Currency, Money};
+pub async fn platform_work_orders(
+    provider: String,
+    status: String,
+    from: String,
+    to: String,
+    q: String,
+    sort: String,
+    after: String,
+) -> Result<PlatformPage, AppError> {
+    use super::queries::{self, money, page_rows, status_counts, ListFilter, Realm};
     use crate::kit::request::{db, operator};
     use crate::kit::time::format_datetime;
     use sqlx::Row;
     let result = async {
-        let db = db()?;
         operator()?;
-        let rows =
-            sqlx::query(&format!(
-            "SELECT w.work_order_no, o.order_no, o.buyer_company, w.service_item_name, w.currency,
-                    w.total_incl_minor, w.status, p.name AS provider, w.created_at
-             FROM work_orders w JOIN orders o ON o.id = w.order_id
-             LEFT JOIN providers p ON p.id = w.provider_id
-             {} ORDER BY w.created_at DESC, w.id DESC LIMIT 100",
-            if undispatched { "WHERE w.provider_id IS NULL" } else { "" }
-        ))
-            .fetch_all(db.pool())
-            .await?
+        let db = db()?;
+        let realm = Realm::parse_platform(&provider)?;
+        let filter = ListFilter::parse(&status, &from, &to, &q, &sort, &after)?;
+        let (rows, next) = page_rows(&db, realm, &filter).await?;
+        let rows = rows
             .iter()
             .map(|r| {
-                let currency: String = r.try_get("currency")?;
-                let status: String = r.try_get("status")?;
                 Ok(PlatformRow {
                     work_order_no: r.try_get("work_order_no")?,
                     order_no: r.try_get("order_no")?,
                     buyer_company: r.try_get("buyer_company")?,
                     service_item_name: r.try_get("service_item_name")?,
-                    total_incl: Money::from_minor(
-                        r.try_get("total_incl_minor")?,
-                        Currency::from_code(&currency).unwrap_or(Currency::Cny),
-                    )
-                    .to_string(),
-                    status: WorkOrderStatus::from_db(&status)
-                        .ok_or_else(|| sqlx::Error::Decode("status".into()))?,
+                    total_incl: money(r, "total_incl_minor")?,
+                    status: queries::status(r)?,
                     provider: r.try_get("provider")?,
                     created: format_datetime(r.try_get("created_at")?),
                 })
             })
             .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        let counts = status_counts(&db, realm, &filter).await?;
         let providers = crate::platform::provider_choices(&db).await?;
-        Ok(PlatformPage { rows, providers })
+        Ok(PlatformPage {
+            rows,
+            next,
+            counts,
+            providers,
+        })
     }
     .await;
     crate::kit::forms::finish("", result)
@@ -273,21 +279,56 @@ mod ssr {
 pub fn PlatformOrdersPage() -> impl IntoView {
     let locale = use_locale();
     let query = leptos_router::hooks::use_query_map();
-    let undispatched = move || query.read().get("undispatched").is_some();
+    let param = move |key: &str| query.read().get(key).unwrap_or_default();
+    // `undispatched=1`, the old link, is the provider filter's `none`.
+    let provider = move || {
+        let chosen = param("provider");
+        if chosen.is_empty() && query.read().get("undispatched").is_some() {
+            "none".to_owned()
+        } else {
+            chosen
+        }
+    };
     let enter = ServerAction::<EnterOrder>::new();
     let paid = ServerAction::<MarkPaid>::new();
     let dispatch = ServerAction::<DispatchWorkOrder>::new();
     let page = Resource::new_blocking(
         move || {
             (
-                undispatched(),
+                (
+                    provider(),
+                    param("status"),
+                    param("from"),
+                    param("to"),
+                    param("q"),
+                    param("sort"),
+                    param("after"),
+                ),
                 enter.version().get(),
                 paid.version().get(),
                 dispatch.version().get(),
             )
         },
-        |(undispatched, ..)| platform_work_orders(undispatched),
+        |((provider, status, from, to, q, sort, after), ..)| {
+            platform_work_orders(provider, status, from, to, q, sort, after)
+        },
     );
+    // A link keeping every filter but the ones replaced.
+    let link = move |changes: &[(&str, String)]| {
+        let mut pairs: Vec<(&str, String)> = vec![
+            ("provider", provider()),
+            ("status", param("status")),
+            ("from", param("from")),
+            ("to", param("to")),
+            ("q", param("q")),
+            ("sort", param("sort")),
+        ];
+        for (key, value) in changes {
+            pairs.retain(|(k, _)| k != key);
+            pairs.push((key, value.clone()));
+        }
+        crate::shell::href("/platform/orders", &pairs)
+    };
     let enter_fb = feedback("enter-order", enter.value());
     let actions_fb = feedback("platform-orders", paid.value());
     let dispatch_fb = feedback("platform-orders", dispatch.value());
@@ -344,20 +385,77 @@ pub fn PlatformOrdersPage() -> impl IntoView {
                 </ActionForm>
             </details>
             <nav class="status-tabs">
-                <a href="/platform/orders" class:active=move || !undispatched()>{locale.t("common.all")}</a>
-                <a href="/platform/orders?undispatched=1" class:active=undispatched>{locale.t("intake.undispatched")}</a>
+                <a href=move || link(&[("provider", String::new())]) class:active=move || provider().is_empty()>{locale.t("common.all")}</a>
+                <a href=move || link(&[("provider", "none".into())]) class:active=move || provider() == "none">{locale.t("intake.undispatched")}</a>
             </nav>
             <FormMessage feedback=actions_fb />
             <FormMessage feedback=dispatch_fb />
             <Suspense fallback=move || view! { <p class="loading">{locale.t("common.loading")}</p> }>
                 {move || Suspend::new(async move {
                     match page.await {
-                        Ok(page) if page.rows.is_empty() => view! {
-                            <div class="empty-state"><p>{locale.t("wo.empty")}</p></div>
-                        }.into_any(),
                         Ok(page) => {
                             let providers = page.providers.clone();
+                            let chosen = provider();
+                            let status = param("status");
+                            let sort = param("sort");
+                            let total: i64 = page.counts.iter().map(|(_, n)| n).sum();
+                            let next = page.next.clone();
+                            let filters = view! {
+                                <form method="get" action="/platform/orders" class="filters" role="search">
+                                    <label class="field">
+                                        <span>{locale.t("intake.provider")}</span>
+                                        <select name="provider">
+                                            <option value="">{locale.t("common.all")}</option>
+                                            <option value="none" selected=chosen == "none">{locale.t("intake.undispatched")}</option>
+                                            {page.providers.iter().map(|(id, name)| {
+                                                let selected = chosen == id.to_string();
+                                                view! { <option value=id.to_string() selected=selected>{name.clone()}</option> }
+                                            }).collect_view()}
+                                        </select>
+                                    </label>
+                                    <input type="hidden" name="status" value=status.clone() />
+                                    <label class="field">
+                                        <span>{locale.t("wo.filter.keyword")}</span>
+                                        <input type="search" name="q" maxlength="100" value=param("q") />
+                                    </label>
+                                    <label class="field"><span>{locale.t("wo.filter.from")}</span><input type="date" name="from" value=param("from") /></label>
+                                    <label class="field"><span>{locale.t("wo.filter.to")}</span><input type="date" name="to" value=param("to") /></label>
+                                    <label class="field">
+                                        <span>{locale.t("wo.filter.sort")}</span>
+                                        <select name="sort">
+                                            {[("created_desc", "wo.sort.created_desc"), ("created_asc", "wo.sort.created_asc"),
+                                              ("total_desc", "wo.sort.total_desc"), ("total_asc", "wo.sort.total_asc")]
+                                                .into_iter().map(|(value, label)| {
+                                                    let selected = sort == value;
+                                                    view! { <option value=value selected=selected>{locale.t(label)}</option> }
+                                                }).collect_view()}
+                                        </select>
+                                    </label>
+                                    <button type="submit" class="button primary">{locale.t("common.search")}</button>
+                                    <a class="button" href="/platform/orders">{locale.t("common.clear")}</a>
+                                </form>
+                                <nav class="status-tabs" data-testid="platform-status-tabs">
+                                    <a href=link(&[("status", String::new()), ("after", String::new())]) class:active=status.is_empty()>
+                                        {locale.t("common.all")} " " <span class="count">{total}</span>
+                                    </a>
+                                    {page.counts.iter().map(|(s, n)| {
+                                        let active = status == s.as_db();
+                                        view! {
+                                            <a href=link(&[("status", s.as_db().to_owned()), ("after", String::new())]) class:active=active>
+                                                {locale.t(s.label_key())} " " <span class="count">{*n}</span>
+                                            </a>
+                                        }
+                                    }).collect_view()}
+                                </nav>
+                            };
+                            if page.rows.is_empty() {
+                                return view! {
+                                    {filters}
+                                    <div class="empty-state"><p>{locale.t("wo.empty")}</p></div>
+                                }.into_any();
+                            }
                             view! {
+                                {filters}
                                 <div class="table-wrap">
                                 <table class="table" data-testid="platform-orders">
                                     <thead><tr>
@@ -408,6 +506,14 @@ pub fn PlatformOrdersPage() -> impl IntoView {
                                     </tbody>
                                 </table>
                                 </div>
+                                <nav class="pager" aria-label=locale.t("common.pages")>
+                                    {(!param("after").is_empty()).then(|| view! {
+                                        <a class="button" href=link(&[("after", String::new())])>{locale.t("common.first_page")}</a>
+                                    })}
+                                    {next.map(|cursor| view! {
+                                        <a class="button" rel="next" href=link(&[("after", cursor)])>{locale.t("common.next_page")}</a>
+                                    })}
+                                </nav>
                             }.into_any()
                         }
                         Err(error) => view! { <crate::shell::ErrorPage error /> }.into_any(),

@@ -181,18 +181,51 @@ impl Sql {
     }
 }
 
+/// Whose work orders a list reads: a provider's own (the provider's list, or the platform's
+/// filtered by provider), those not dispatched yet, or every one (the platform's).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Realm {
+    Provider(i64),
+    Undispatched,
+    All,
+}
+
+impl Realm {
+    /// The platform list's provider filter: blank for all, `none` for not dispatched yet.
+    pub fn parse_platform(value: &str) -> Result<Realm, AppError> {
+        match value.trim() {
+            "" => Ok(Realm::All),
+            "none" => Ok(Realm::Undispatched),
+            id => id
+                .parse()
+                .map(Realm::Provider)
+                .map_err(|_| AppError::invalid(&[("provider", "form.invalid_value")])),
+        }
+    }
+}
+
 /// The WHERE clause shared by the list and its per-status counts.
-fn filters(sql: &mut Sql, backend: Backend, scope: &ProviderScope, filter: &ListFilter) {
+fn filters(sql: &mut Sql, backend: Backend, realm: Realm, filter: &ListFilter) {
     // With a keyword, SQLite is to start from the index's matches (looked up by rowid) rather
     // than walk all of the provider's rows testing each: `+` keeps it off the provider index.
     // PostgreSQL weighs the two by its statistics.
     let by_matches = backend == Backend::Sqlite && filter.keyword.is_some();
-    sql.push(if by_matches {
-        " WHERE +wo.provider_id = "
+    let column = if by_matches {
+        "+wo.provider_id"
     } else {
-        " WHERE wo.provider_id = "
-    })
-    .bind(Bind::Int(scope.provider_id));
+        "wo.provider_id"
+    };
+    match realm {
+        Realm::Provider(id) => {
+            sql.push(&format!(" WHERE {column} = ")).bind(Bind::Int(id));
+        }
+        Realm::Undispatched => {
+            sql.push(&format!(" WHERE {column} IS NULL"));
+        }
+        Realm::All => {
+            sql.push(" WHERE 1 = 1");
+        }
+    }
     if let Some(from) = filter.from {
         sql.push(" AND wo.created_at >= ").bind(Bind::Int(from));
     }
@@ -253,30 +286,35 @@ fn money_of(row: &AnyRow, column: &str) -> Result<Money, sqlx::Error> {
     Ok(Money::from_minor(row.try_get(column)?, currency))
 }
 
-fn money(row: &AnyRow, column: &str) -> Result<String, sqlx::Error> {
+pub fn money(row: &AnyRow, column: &str) -> Result<String, sqlx::Error> {
     Ok(money_of(row, column)?.to_string())
 }
 
-fn status(row: &AnyRow) -> Result<WorkOrderStatus, sqlx::Error> {
+pub fn status(row: &AnyRow) -> Result<WorkOrderStatus, sqlx::Error> {
     let value: String = row.try_get("status")?;
     WorkOrderStatus::from_db(&value)
         .ok_or_else(|| sqlx::Error::Decode(format!("unknown status {value}").into()))
 }
 
-pub async fn list(
+/// A page of work orders under `filter` in its sort order, with the order's number and buyer
+/// and the provider's name, and the cursor of the next page. The joins are LEFT (every work
+/// order has its order) so that SQLite keeps work_orders, and its index order, outermost.
+pub async fn page_rows(
     db: &Db,
-    scope: &ProviderScope,
+    realm: Realm,
     filter: &ListFilter,
-) -> Result<WorkOrderPage, sqlx::Error> {
+) -> Result<(Vec<AnyRow>, Option<String>), sqlx::Error> {
     let column = filter.sort.column();
     let mut sql = Sql::default();
     sql.push(&format!(
         "SELECT wo.id, wo.work_order_no, wo.service_item_name, wo.implementation, wo.currency,
                 wo.unit_price_incl_minor, wo.quantity, wo.total_incl_minor, wo.created_at,
-                wo.status, {column} AS sort_value
-         FROM work_orders wo"
+                wo.status, {column} AS sort_value, o.order_no, o.buyer_company,
+                p.name AS provider
+         FROM work_orders wo LEFT JOIN orders o ON o.id = wo.order_id
+         LEFT JOIN providers p ON p.id = wo.provider_id"
     ));
-    filters(&mut sql, db.backend(), scope, filter);
+    filters(&mut sql, db.backend(), realm, filter);
     if let Some(status) = filter.status {
         sql.push(" AND wo.status = ")
             .bind(Bind::Text(status.as_db().to_owned()));
@@ -294,7 +332,14 @@ pub async fn list(
             .bind(Bind::Int(id))
             .push(")");
     }
-    sql.push(&format!(" ORDER BY {column} {dir}, wo.id {dir} LIMIT "))
+    // With a keyword SQLite is to start from the index's matches: `+` keeps the order's index
+    // (every work order, in time) from looking cheaper than sorting the matches.
+    let order = if db.backend() == Backend::Sqlite && filter.keyword.is_some() {
+        format!("+{column}")
+    } else {
+        column.to_owned()
+    };
+    sql.push(&format!(" ORDER BY {order} {dir}, wo.id {dir} LIMIT "))
         .bind(Bind::Int(PAGE_SIZE + 1));
     let mut rows = sql.fetch_all(db).await?;
     let next = if rows.len() as i64 > PAGE_SIZE {
@@ -308,6 +353,16 @@ pub async fn list(
     } else {
         None
     };
+    Ok((rows, next))
+}
+
+pub async fn list(
+    db: &Db,
+    scope: &ProviderScope,
+    filter: &ListFilter,
+) -> Result<WorkOrderPage, sqlx::Error> {
+    let realm = Realm::Provider(scope.provider_id);
+    let (rows, next) = page_rows(db, realm, filter).await?;
     let rows = rows
         .iter()
         .map(|row| {
@@ -324,16 +379,16 @@ pub async fn list(
         })
         .collect::<Result<Vec<_>, sqlx::Error>>()?;
 
-    let counts = status_counts(db, scope, filter).await?;
+    let counts = status_counts(db, realm, filter).await?;
     Ok(WorkOrderPage { rows, next, counts })
 }
 
 /// The work orders per status under `filter` (its status aside). With no filter, or only
 /// 阶段待验收, they are the counters the triggers keep (a provider's dozen rows); with a date,
 /// keyword or buyer filter, the filter's rows are counted.
-async fn status_counts(
+pub async fn status_counts(
     db: &Db,
-    scope: &ProviderScope,
+    realm: Realm,
     filter: &ListFilter,
 ) -> Result<Vec<(WorkOrderStatus, i64)>, sqlx::Error> {
     let kept = filter.from.is_none()
@@ -343,10 +398,21 @@ async fn status_counts(
     // (status, count) pairs; the counters also hold 'stage:'-prefixed buckets.
     let counted: Vec<(String, i64)> = if kept {
         let prefix = if filter.awaiting_stage { "stage:" } else { "" };
-        let rows = sqlx::query("SELECT bucket, n FROM work_order_counts WHERE provider_id = $1")
-            .bind(scope.provider_id)
-            .fetch_all(db.pool())
-            .await?;
+        // Not dispatched yet is provider 0 in the counters; every provider's are summed.
+        let rows = match realm {
+            Realm::Provider(id) => {
+                sqlx::query("SELECT bucket, n FROM work_order_counts WHERE provider_id = $1")
+                    .bind(id)
+            }
+            Realm::Undispatched => {
+                sqlx::query("SELECT bucket, n FROM work_order_counts WHERE provider_id = 0")
+            }
+            Realm::All => sqlx::query(
+                "SELECT bucket, CAST(SUM(n) AS BIGINT) AS n FROM work_order_counts GROUP BY bucket",
+            ),
+        }
+        .fetch_all(db.pool())
+        .await?;
         let mut counted = Vec::new();
         for row in rows {
             let bucket: String = row.try_get("bucket")?;
@@ -358,7 +424,7 @@ async fn status_counts(
     } else {
         let mut sql = Sql::default();
         sql.push("SELECT wo.status, COUNT(*) AS n FROM work_orders wo");
-        filters(&mut sql, db.backend(), scope, filter);
+        filters(&mut sql, db.backend(), realm, filter);
         sql.push(" GROUP BY wo.status");
         let mut counted = Vec::new();
         for row in sql.fetch_all(db).await? {
@@ -402,7 +468,12 @@ pub fn spawn_export_rows(
                     wo.total_incl_minor, wo.created_at, wo.status
              FROM work_orders wo JOIN orders o ON o.id = wo.order_id",
         );
-        filters(&mut sql, db.backend(), &scope, &filter);
+        filters(
+            &mut sql,
+            db.backend(),
+            Realm::Provider(scope.provider_id),
+            &filter,
+        );
         if let Some(status) = filter.status {
             sql.push(" AND wo.status = ")
                 .bind(Bind::Text(status.as_db().to_owned()));

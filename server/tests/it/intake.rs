@@ -12,6 +12,7 @@ on_both_databases!(
     the_api_needs_its_token_and_valid_orders,
     the_platform_marks_paid_and_dispatches,
     only_operators_dispatch,
+    the_platform_list_pages_filters_and_searches_every_work_order,
 );
 
 const TOKEN: &str = "marketplace-secret";
@@ -239,7 +240,10 @@ async fn only_operators_dispatch(app: TestApp) {
             "no=20190927065256141&provider_id=1",
         ),
         ("/api/mark_paid", "no=20190722033531375"),
-        ("/api/platform_work_orders", "undispatched=false"),
+        (
+            "/api/platform_work_orders",
+            "provider=&status=&from=&to=&q=&sort=&after=",
+        ),
     ] {
         assert_eq!(
             app.call(path, Some(&aku), body).await.status,
@@ -268,4 +272,181 @@ async fn only_operators_dispatch(app: TestApp) {
         )
         .await;
     assert_eq!(no_provider.status, StatusCode::NOT_FOUND);
+}
+
+/// 订单录入与分发 lists every provider's work orders with the provider list's paging, status
+/// counts, provider filter (not dispatched yet included) and keyword search: walked page by
+/// page, each selection is exactly what SQL says it is.
+async fn the_platform_list_pages_filters_and_searches_every_work_order(app: TestApp) {
+    use sqlx::Row;
+    let operator = app
+        .try_login("operator@example.com", PASSWORD)
+        .await
+        .session_cookie()
+        .unwrap();
+    // More than two pages: 120 more work orders, not dispatched, some sharing a time.
+    let order_id: i64 = sqlx::query("SELECT id FROM orders ORDER BY id LIMIT 1")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap()
+        .try_get("id")
+        .unwrap();
+    for i in 0..120_i64 {
+        sqlx::query(
+            "INSERT INTO work_orders (order_id, work_order_no, service_item_name, implementation,
+                 unit_price_minor, tax_rate, unit_price_incl_minor, quantity, total_incl_minor,
+                 currency, status, created_at, updated_at)
+             VALUES ($1, $2, $3, '', 100, '0', 100, 1, $4, 'CNY', 'awaiting_payment', $5, $5)",
+        )
+        .bind(order_id)
+        .bind(format!("77000{i:03}"))
+        .bind(if i % 2 == 0 {
+            "平台巡检服务"
+        } else {
+            "Other"
+        })
+        .bind(100 + i)
+        .bind(1_800_000_000 + i / 4)
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    }
+    let nos = |sql: &str| {
+        let sql = sql.to_owned();
+        let app = &app;
+        async move {
+            sqlx::query(&sql)
+                .fetch_all(app.db.pool())
+                .await
+                .unwrap()
+                .iter()
+                .map(|r| r.try_get::<String, _>("work_order_no").unwrap())
+                .collect::<Vec<_>>()
+        }
+    };
+    let walk = |query: String| {
+        let app = &app;
+        let operator = operator.clone();
+        async move {
+            let mut after = String::new();
+            let mut seen = Vec::new();
+            let mut counts = None;
+            loop {
+                let answer = app
+                    .call(
+                        "/api/platform_work_orders",
+                        Some(&operator),
+                        &format!("{query}&after={after}"),
+                    )
+                    .await;
+                assert_eq!(answer.status, StatusCode::OK, "{query}: {}", answer.body);
+                let page: Value = serde_json::from_str(&answer.body).unwrap();
+                assert!(page["rows"].as_array().unwrap().len() <= 50);
+                for row in page["rows"].as_array().unwrap() {
+                    seen.push(row["work_order_no"].as_str().unwrap().to_owned());
+                }
+                counts.get_or_insert(page["counts"].clone());
+                match page["next"].as_str() {
+                    Some(next) => after = next.to_owned(),
+                    None => break,
+                }
+            }
+            (seen, counts.unwrap())
+        }
+    };
+    let count_of = |counts: &Value, status: &str| {
+        counts
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c[0] == status)
+            .map(|c| c[1].as_i64().unwrap())
+            .unwrap()
+    };
+    let order_by = " ORDER BY created_at DESC, id DESC";
+    let (all, counts) = walk("provider=&status=&from=&to=&q=&sort=".into()).await;
+    let expected = nos(&format!("SELECT work_order_no FROM work_orders{order_by}")).await;
+    assert!(expected.len() > 100, "{}", expected.len());
+    assert_eq!(all, expected);
+    let total: i64 = counts
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c[1].as_i64().unwrap())
+        .sum();
+    assert_eq!(total, expected.len() as i64);
+    let (undispatched, counts) = walk("provider=none&status=&from=&to=&q=&sort=".into()).await;
+    assert_eq!(
+        undispatched,
+        nos(&format!(
+            "SELECT work_order_no FROM work_orders WHERE provider_id IS NULL{order_by}"
+        ))
+        .await
+    );
+    assert!(undispatched.len() >= 120);
+    assert_eq!(
+        count_of(&counts, "AwaitingPayment"),
+        nos("SELECT work_order_no FROM work_orders WHERE provider_id IS NULL AND status = 'awaiting_payment'")
+            .await
+            .len() as i64
+    );
+    let blue: i64 =
+        sqlx::query("SELECT id FROM providers WHERE name <> 'MSP-A_TEST1' ORDER BY id LIMIT 1")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap()
+            .try_get("id")
+            .unwrap();
+    let (theirs, _) = walk(format!("provider={blue}&status=&from=&to=&q=&sort=")).await;
+    assert_eq!(
+        theirs,
+        nos(&format!(
+            "SELECT work_order_no FROM work_orders WHERE provider_id = {blue}{order_by}"
+        ))
+        .await
+    );
+    let (completed, _) = walk("provider=&status=completed&from=&to=&q=&sort=".into()).await;
+    assert_eq!(
+        completed,
+        nos(&format!(
+            "SELECT work_order_no FROM work_orders WHERE status = 'completed'{order_by}"
+        ))
+        .await
+    );
+    // A keyword: the new work orders it names, across every provider, and the counts too.
+    let (found, counts) =
+        walk("provider=&status=&from=&to=&q=%E5%B9%B3%E5%8F%B0%E5%B7%A1%E6%A3%80&sort=".into())
+            .await;
+    assert_eq!(
+        found,
+        nos(&format!(
+            "SELECT work_order_no FROM work_orders WHERE service_item_name LIKE '%平台巡检%'{order_by}"
+        ))
+        .await
+    );
+    assert_eq!(found.len(), 60);
+    assert_eq!(count_of(&counts, "AwaitingPayment"), 60);
+    let (by_total, _) = walk("provider=none&status=&from=&to=&q=&sort=total_asc".into()).await;
+    assert_eq!(
+        by_total,
+        nos("SELECT work_order_no FROM work_orders WHERE provider_id IS NULL ORDER BY total_incl_minor, id")
+            .await
+    );
+    let bad = app
+        .call(
+            "/api/platform_work_orders",
+            Some(&operator),
+            "provider=x&status=&from=&to=&q=&sort=&after=",
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // Without JavaScript: the page, filtered, shows the filter and the rows.
+    let page = app
+        .get(
+            "/platform/orders?provider=none&q=%E5%B9%B3%E5%8F%B0%E5%B7%A1%E6%A3%80",
+            Some(&operator),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("77000118") && !page.body.contains("77000119"));
 }
