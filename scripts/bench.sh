@@ -153,6 +153,12 @@ for DB in $DATABASES; do
   bill=$(curl -s -H "Cookie: $provider" "http://127.0.0.1:$PORT/bills" |
     grep -oE 'href="/bills/[0-9]{12}"' | head -n 1 | grep -oE '[0-9]{12}')
   [ -n "$order" ] && [ -n "$bill" ] || die "no generated work order or bill found on the lists"
+  older=$(curl -s -H "Cookie: $provider" "http://127.0.0.1:$PORT/audit" |
+    grep -oE 'before=[0-9]+\.[0-9]+' | head -n 1)
+  [ -n "$older" ] || die "no 更早 link on the audit log"
+  main_provider=$(curl -s -H "Cookie: $operator" "http://127.0.0.1:$PORT/platform/orders" |
+    grep -oE '<option value="[0-9]+"[^>]*>MSP-A_TEST1<' | head -n 1 | grep -oE '[0-9]+' | head -n 1)
+  [ -n "$main_provider" ] || die "no MSP-A_TEST1 among the platform list's providers"
 
   measure "/healthz" /healthz "" "text/plain; charset=utf-8"
   measure "服务工单" /orders "$provider"
@@ -162,12 +168,16 @@ for DB in $DATABASES; do
   measure "后台首页" / "$provider"
   measure "结算账单" /bills "$provider"
   measure "账单详情" "/bills/$bill" "$provider"
+  measure "账单详情 第 500 页" "/bills/$bill?page=500" "$provider"
   measure "服务项" /services "$provider"
   measure "用户管理" /users "$provider"
   measure "操作日志" /audit "$provider"
+  measure "操作日志 更早" "/audit?$older" "$provider"
   measure "咨询工单" "/tickets?tab=history" "$provider"
   measure "平台首页" /platform "$operator"
   measure "平台 订单录入与分发" /platform/orders "$operator"
+  measure "平台 订单录入与分发 已完成" "/platform/orders?status=completed" "$operator"
+  measure "平台 订单录入与分发 MSP-A_TEST1" "/platform/orders?provider=$main_provider" "$operator"
   measure "平台 账单与打款" /platform/bills "$operator"
   measure "平台 操作日志" /platform/audit "$operator"
   echo "| $DB | server memory after the pages | VmRSS $(rss_mb "$SERVER_PID") MB, peak $(peak_mb "$SERVER_PID") MB |" |
@@ -176,6 +186,7 @@ for DB in $DATABASES; do
   single "keyword, work-order number" "/orders?q=$order" "$provider"
   single "keyword, service item" "/orders?q=Bench%20item%2042" "$provider"
   single "keyword, 实施内容 (Chinese)" "/orders?q=%E7%AC%AC96%E6%9C%9F" "$provider"
+  single "platform keyword, service item" "/platform/orders?q=Bench%20item%2042" "$operator"
 
   export_rate "bill CSV" "/bills/$bill/export.csv" "$provider"
   export_rate "bill XLSX" "/bills/$bill/export.xlsx" "$provider"

@@ -137,9 +137,9 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
     ),
     (
         20,
-        "platform_work_orders",
-        include_str!("../../../migrations/sqlite/0020_platform_work_orders.sql"),
-        include_str!("../../../migrations/postgres/0020_platform_work_orders.sql"),
+        "platform_lists",
+        include_str!("../../../migrations/sqlite/0020_platform_lists.sql"),
+        include_str!("../../../migrations/postgres/0020_platform_lists.sql"),
     ),
 ];
 
