@@ -423,9 +423,7 @@ pub fn PlatformOrdersPage() -> impl IntoView {
                                     <label class="field">
                                         <span>{locale.t("wo.filter.sort")}</span>
                                         <select name="sort">
-                                            {[("created_desc", "wo.sort.created_desc"), ("created_asc", "wo.sort.created_asc"),
-                                              ("total_desc", "wo.sort.total_desc"), ("total_asc", "wo.sort.total_asc")]
-                                                .into_iter().map(|(value, label)| {
+                                            {super::pages::SORTS.into_iter().map(|(value, label)| {
                                                     let selected = sort == value;
                                                     view! { <option value=value selected=selected>{locale.t(label)}</option> }
                                                 }).collect_view()}

@@ -34,6 +34,14 @@ fn with_param(current: &[(String, String)], key: &str, value: &str) -> String {
     }
 }
 
+/// The work-order lists' sort orders (value, label key), the provider's and the platform's.
+pub const SORTS: [(&str, &str); 4] = [
+    ("created_desc", "wo.sort.created_desc"),
+    ("created_asc", "wo.sort.created_asc"),
+    ("total_desc", "wo.sort.total_desc"),
+    ("total_asc", "wo.sort.total_asc"),
+];
+
 #[component]
 pub fn WorkOrderListPage() -> impl IntoView {
     let locale = use_locale();
@@ -62,12 +70,7 @@ pub fn WorkOrderListPage() -> impl IntoView {
             .map(|k| (k.to_string(), param(k)))
             .collect::<Vec<_>>()
     };
-    let sorts = [
-        ("created_desc", "wo.sort.created_desc"),
-        ("created_asc", "wo.sort.created_asc"),
-        ("total_desc", "wo.sort.total_desc"),
-        ("total_asc", "wo.sort.total_asc"),
-    ];
+    let sorts = SORTS;
     view! {
         <leptos_meta::Title text=locale.t("nav.work_orders") />
         <section class="page">
