@@ -21,3 +21,10 @@ INSERT INTO bill_totals (bill_id, version, order_currency, paid_currency, lines,
 
 -- A bill's line found by its 订单编号 (the detail's search, a 驳回's disputed lines).
 CREATE INDEX bill_lines_order_no ON bill_lines (bill_id, version, order_no);
+
+-- A bill's detail pages its lines by a range of positions, so every version numbers them
+-- 1..n; the generator used to number them by work-order id. Renumbered in their order.
+UPDATE bill_lines SET position = r.n
+    FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY bill_id, version ORDER BY position, id) AS n
+          FROM bill_lines) AS r
+    WHERE bill_lines.id = r.id AND bill_lines.position <> r.n;

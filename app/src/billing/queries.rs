@@ -1050,7 +1050,12 @@ pub async fn detail(
 ) -> Result<BillDetail, AppError> {
     let head = head(db, owner, no).await?;
     let totals = version_totals(db.pool(), head.id, head.version).await?;
-    let line_query = lines;
+    // A page past the last shows the last (a bill that shrank since the link was made).
+    let last_page = ((totals.orders + LINES_PER_PAGE - 1) / LINES_PER_PAGE).max(1);
+    let line_query = &LineQuery {
+        page: lines.page.min(last_page),
+        order_no: lines.order_no.clone(),
+    };
     let lines = line_page(db, head.id, head.version, line_query).await?;
     let lines_found = match line_query.order_no {
         Some(_) => lines.len() as i64,

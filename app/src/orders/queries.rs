@@ -196,10 +196,13 @@ impl Realm {
         match value.trim() {
             "" => Ok(Realm::All),
             "none" => Ok(Realm::Undispatched),
+            // Providers' ids are positive; 0 would read as 未分发 in the counters.
             id => id
                 .parse()
+                .ok()
+                .filter(|id: &i64| *id > 0)
                 .map(Realm::Provider)
-                .map_err(|_| AppError::invalid(&[("provider", "form.invalid_value")])),
+                .ok_or_else(|| AppError::invalid(&[("provider", "form.invalid_value")])),
         }
     }
 }
@@ -1146,4 +1149,22 @@ pub async fn issue(
     );
     crate::kit::mail::enqueue(&mut **tx, &mail).await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Realm;
+
+    #[test]
+    fn the_platform_filter_reads_all_undispatched_or_a_provider_id() {
+        assert_eq!(Realm::parse_platform("").unwrap(), Realm::All);
+        assert_eq!(
+            Realm::parse_platform(" none ").unwrap(),
+            Realm::Undispatched
+        );
+        assert_eq!(Realm::parse_platform("7").unwrap(), Realm::Provider(7));
+        for bad in ["0", "-3", "x", "1.5", "99999999999999999999"] {
+            assert!(Realm::parse_platform(bad).is_err(), "{bad}");
+        }
+    }
 }
