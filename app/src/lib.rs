@@ -28,6 +28,7 @@ use shell::{NotFoundPage, Realm, RealmLayout, ShellParts};
 /// The HTML document around the app; rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let locale = kit::i18n::provide_locale();
+    kit::request_cache::provide();
     #[cfg(feature = "ssr")]
     content_security_policy();
     view! {

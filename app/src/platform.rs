@@ -163,7 +163,7 @@ pub fn MailLogPage() -> impl IntoView {
             .get("before")
             .and_then(|b| b.parse::<i64>().ok())
     };
-    let page = Resource::new_blocking(before, platform_mail);
+    let page = crate::kit::request_cache::page_resource(before, platform_mail);
     view! {
         <leptos_meta::Title text=locale.t("nav.platform.mail") />
         <section class="page">
@@ -277,8 +277,8 @@ pub async fn platform_providers() -> Result<Vec<ProviderRow>, AppError> {
 #[component]
 pub fn PlatformHomePage() -> impl IntoView {
     let locale = use_locale();
-    let providers = Resource::new_blocking(|| (), |_| platform_providers());
-    let overdue = Resource::new_blocking(|| (), |_| platform_overdue());
+    let providers = crate::kit::request_cache::page_resource(|| (), |_| platform_providers());
+    let overdue = crate::kit::request_cache::page_resource(|| (), |_| platform_overdue());
     view! {
         <leptos_meta::Title text=locale.t("nav.platform.home") />
         <section class="page">

@@ -197,7 +197,7 @@ const PLATFORM_NAV: &[NavGroup] = &[NavGroup {
 #[component]
 pub fn RealmLayout(realm: Realm, parts: ShellParts) -> impl IntoView {
     let locale = use_locale();
-    let info = Resource::new_blocking(|| (), move |_| (parts.info)());
+    let info = crate::kit::request_cache::page_resource(|| (), move |_| (parts.info)());
     view! {
         <Suspense fallback=move || view! { <p class="loading">{locale.t("common.loading")}</p> }>
             {move || Suspend::new(async move {

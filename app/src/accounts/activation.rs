@@ -664,7 +664,7 @@ pub fn ActivatePage() -> impl IntoView {
     let locale = use_locale();
     let params = use_params_map();
     let token = move || params.read().get("token").unwrap_or_default();
-    let info = Resource::new_blocking(token, get_activation_info);
+    let info = crate::kit::request_cache::page_resource(token, get_activation_info);
     let action = ServerAction::<Activate>::new();
     let fb = feedback("activate", action.value());
     view! {
@@ -773,7 +773,7 @@ pub fn ResetPage() -> impl IntoView {
     let locale = use_locale();
     let params = use_params_map();
     let token = move || params.read().get("token").unwrap_or_default();
-    let state = Resource::new_blocking(token, reset_state);
+    let state = crate::kit::request_cache::page_resource(token, reset_state);
     let action = ServerAction::<ResetPassword>::new();
     let fb = feedback("reset", action.value());
     view! {

@@ -622,8 +622,8 @@ pub fn LoginPage() -> impl IntoView {
         _ => None,
     };
     let tab_class = move |active: bool| if active { "tab active" } else { "tab" };
-    let challenge = Resource::new_blocking(|| (), |_| login_challenge());
-    let aad_on = Resource::new_blocking(|| (), |_| aad_enabled());
+    let challenge = crate::kit::request_cache::page_resource(|| (), |_| login_challenge());
+    let aad_on = crate::kit::request_cache::page_resource(|| (), |_| aad_enabled());
     let aad_href = if next.is_empty() {
         "/auth/oidc/start".to_owned()
     } else {

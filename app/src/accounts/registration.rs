@@ -730,7 +730,7 @@ pub fn RegisterAdminPage() -> impl IntoView {
     let locale = use_locale();
     let params = use_params_map();
     let token = move || params.read().get("token").unwrap_or_default();
-    let draft = Resource::new_blocking(token, registration_draft);
+    let draft = crate::kit::request_cache::page_resource(token, registration_draft);
     let action = ServerAction::<SubmitRegistration>::new();
     let fb = feedback("admin", action.value());
     view! {
@@ -776,7 +776,7 @@ pub fn RegisterDonePage() -> impl IntoView {
     let locale = use_locale();
     let params = use_params_map();
     let token = move || params.read().get("token").unwrap_or_default();
-    let draft = Resource::new_blocking(token, registration_draft);
+    let draft = crate::kit::request_cache::page_resource(token, registration_draft);
     view! {
         <PublicCard title="registration.title">
             <Steps current=3 />

@@ -179,7 +179,7 @@ pub fn BillListPage() -> impl IntoView {
     let locale = use_locale();
     let query = use_query_map();
     let param = move |key: &str| query.read().get(key).unwrap_or_default();
-    let data = Resource::new_blocking(
+    let data = crate::kit::request_cache::page_resource(
         move || (param("status"), param("from"), param("to"), param("page")),
         |(status, from, to, page)| list_bills(status, from, to, page),
     );
@@ -206,7 +206,7 @@ pub fn PlatformBillListPage() -> impl IntoView {
     let query = use_query_map();
     let param = move |key: &str| query.read().get(key).unwrap_or_default();
     let generate = ServerAction::<GenerateBill>::new();
-    let data = Resource::new_blocking(
+    let data = crate::kit::request_cache::page_resource(
         move || {
             (
                 param("provider"),
@@ -298,13 +298,14 @@ fn detail_page(platform: bool) -> impl IntoView {
             query.get("line").unwrap_or_default(),
         )
     };
-    let detail = Resource::new_blocking(key, move |(no, page, line)| async move {
-        if platform {
-            get_platform_bill(no, page, line).await
-        } else {
-            get_bill(no, page, line).await
-        }
-    });
+    let detail =
+        crate::kit::request_cache::page_resource(key, move |(no, page, line)| async move {
+            if platform {
+                get_platform_bill(no, page, line).await
+            } else {
+                get_bill(no, page, line).await
+            }
+        });
     let base = if platform {
         "/platform/bills"
     } else {

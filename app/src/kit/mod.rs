@@ -21,6 +21,7 @@ pub mod mail;
 pub mod money;
 pub mod paging;
 pub mod request;
+pub mod request_cache;
 #[cfg(feature = "ssr")]
 pub mod sheet;
 #[cfg(test)]

@@ -117,7 +117,7 @@ pub fn AcceptancePage() -> impl IntoView {
     let locale = use_locale();
     let params = use_params_map();
     let token = move || params.read().get("token").unwrap_or_default();
-    let view_data = Resource::new_blocking(token, get_acceptance);
+    let view_data = crate::kit::request_cache::page_resource(token, get_acceptance);
     let answer = ServerAction::<AnswerAcceptance>::new();
     refetch_on_success(answer, view_data);
     view! {

@@ -292,7 +292,7 @@ pub fn PlatformOrdersPage() -> impl IntoView {
     let enter = ServerAction::<EnterOrder>::new();
     let paid = ServerAction::<MarkPaid>::new();
     let dispatch = ServerAction::<DispatchWorkOrder>::new();
-    let page = Resource::new_blocking(
+    let page = crate::kit::request_cache::page_resource(
         move || {
             (
                 (

@@ -47,7 +47,7 @@ pub fn WorkOrderListPage() -> impl IntoView {
     let locale = use_locale();
     let query = use_query_map();
     let param = move |key: &str| query.read().get(key).unwrap_or_default();
-    let page = Resource::new_blocking(
+    let page = crate::kit::request_cache::page_resource(
         move || {
             (
                 param("status"),
@@ -217,7 +217,7 @@ pub fn WorkOrderDetailPage() -> impl IntoView {
     let locale = use_locale();
     let params = use_params_map();
     let no = move || params.read().get("no").unwrap_or_default();
-    let detail = Resource::new_blocking(no, get_work_order);
+    let detail = crate::kit::request_cache::page_resource(no, get_work_order);
     view! {
         <section class="page">
             <p class="breadcrumb"><A href="/orders">{locale.t("nav.work_orders")}</A> " / " {no}</p>

@@ -22,7 +22,7 @@ pub fn ServiceListPage() -> impl IntoView {
     let locale = use_locale();
     let query = use_query_map();
     let param = move |key: &str| query.read().get(key).unwrap_or_default();
-    let data = Resource::new_blocking(
+    let data = crate::kit::request_cache::page_resource(
         move || {
             (
                 param("from"),
@@ -239,7 +239,7 @@ fn BasicForm(
 #[component]
 pub fn ServiceNewPage() -> impl IntoView {
     let locale = use_locale();
-    let products = Resource::new_blocking(|| (), |_| service_products());
+    let products = crate::kit::request_cache::page_resource(|| (), |_| service_products());
     view! {
         <leptos_meta::Title text=locale.t("svc.new_title") />
         <section class="page">
@@ -271,7 +271,7 @@ pub fn ServiceItemPage() -> impl IntoView {
             .unwrap_or(0)
     };
     let tab = move || query.read().get("tab").unwrap_or_else(|| "basic".into());
-    let detail = Resource::new_blocking(id, get_service_item);
+    let detail = crate::kit::request_cache::page_resource(id, get_service_item);
     view! {
         <section class="page">
             <p class="breadcrumb"><A href="/services">{locale.t("nav.service_items")}</A> " / " {move || id().to_string()}</p>

@@ -105,7 +105,7 @@ pub fn PlatformServiceQueuePage() -> impl IntoView {
     let locale = use_locale();
     let query = use_query_map();
     let param = move |key: &str| query.read().get(key).unwrap_or_default();
-    let data = Resource::new_blocking(
+    let data = crate::kit::request_cache::page_resource(
         move || (param("q"), param("status"), param("page")),
         |(q, status, page)| list_service_reviews(q, status, page),
     );
@@ -195,7 +195,7 @@ pub fn PlatformServiceReviewPage() -> impl IntoView {
             .and_then(|v| v.parse::<i64>().ok())
             .unwrap_or(0)
     };
-    let detail = Resource::new_blocking(id, get_service_review);
+    let detail = crate::kit::request_cache::page_resource(id, get_service_review);
     view! {
         <section class="page">
             <p class="breadcrumb"><A href="/platform/services">{locale.t("nav.platform.services")}</A> " / " {move || id().to_string()}</p>

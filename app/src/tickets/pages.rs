@@ -47,7 +47,7 @@ pub fn TicketsPage() -> impl IntoView {
 #[component]
 fn NewTicket() -> impl IntoView {
     let locale = use_locale();
-    let defaults = Resource::new_blocking(|| (), |_| ticket_defaults());
+    let defaults = crate::kit::request_cache::page_resource(|| (), |_| ticket_defaults());
     let fb = feedback(
         "ticket-new",
         Signal::derive(|| None::<Result<(), AppError>>),
@@ -192,7 +192,7 @@ fn History() -> impl IntoView {
     let locale = use_locale();
     let query = use_query_map();
     let param = move |key: &str| query.read().get(key).unwrap_or_default();
-    let data = Resource::new_blocking(
+    let data = crate::kit::request_cache::page_resource(
         move || (param("status"), param("unread"), param("page")),
         |(status, unread, page)| list_tickets(status, Some(unread), page),
     );
@@ -324,7 +324,7 @@ pub fn TicketPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
     let no = move || params.read().get("no").unwrap_or_default();
-    let detail = Resource::new_blocking(no, get_ticket);
+    let detail = crate::kit::request_cache::page_resource(no, get_ticket);
     let reply = ServerAction::<ReplyTicket>::new();
     refetch_on_success(reply, detail);
     let fb = feedback("ticket-reply", reply.value());

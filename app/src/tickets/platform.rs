@@ -65,7 +65,7 @@ pub fn PlatformTicketsPage() -> impl IntoView {
     let query = use_query_map();
     let status = move || query.read().get("status").unwrap_or_default();
     let page = move || query.read().get("page").unwrap_or_default();
-    let data = Resource::new_blocking(
+    let data = crate::kit::request_cache::page_resource(
         move || (status(), page()),
         |(s, p)| list_platform_tickets(s, p),
     );
@@ -96,7 +96,7 @@ pub fn PlatformTicketPage() -> impl IntoView {
     let locale = use_locale();
     let params = use_params_map();
     let no = move || params.read().get("no").unwrap_or_default();
-    let detail = Resource::new_blocking(no, get_platform_ticket);
+    let detail = crate::kit::request_cache::page_resource(no, get_platform_ticket);
     let answer = ServerAction::<AnswerTicket>::new();
     refetch_on_success(answer, detail);
     let fb = feedback("ticket-answer", answer.value());

@@ -12,7 +12,7 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn TiersPage() -> impl IntoView {
     let locale = use_locale();
-    let data = Resource::new_blocking(|| (), |_| get_tiers());
+    let data = crate::kit::request_cache::page_resource(|| (), |_| get_tiers());
     view! {
         <leptos_meta::Title text=locale.t("nav.tiers") />
         <section class="page">

@@ -180,7 +180,7 @@ pub fn PlatformTiersPage() -> impl IntoView {
     let locale = use_locale();
     let query = use_query_map();
     let status = move || query.read().get("status").unwrap_or_default();
-    let data = Resource::new_blocking(status, list_tier_applications);
+    let data = crate::kit::request_cache::page_resource(status, list_tier_applications);
     let save = ServerAction::<SaveTier>::new();
     let add = ServerAction::<AddTierBenefit>::new();
     let remove = ServerAction::<DeleteTierBenefit>::new();
@@ -287,7 +287,7 @@ pub fn PlatformTierApplicationPage() -> impl IntoView {
             .and_then(|v| v.parse::<i64>().ok())
             .unwrap_or(0)
     };
-    let data = Resource::new_blocking(id, get_tier_application);
+    let data = crate::kit::request_cache::page_resource(id, get_tier_application);
     let decide = ServerAction::<DecideTierApplication>::new();
     refetch_on_success(decide, data);
     let fb = feedback("tier-decide", decide.value());

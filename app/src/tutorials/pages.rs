@@ -43,7 +43,7 @@ pub fn TutorialsPage() -> impl IntoView {
     let locale = use_locale();
     let query = use_query_map();
     let tab = move || query.read().get("tab").unwrap_or_default();
-    let data = Resource::new_blocking(|| (), |_| list_tutorials());
+    let data = crate::kit::request_cache::page_resource(|| (), |_| list_tutorials());
     view! {
         <leptos_meta::Title text=locale.t("nav.tutorials") />
         <section class="page">
@@ -83,7 +83,7 @@ pub fn TutorialsPage() -> impl IntoView {
 #[component]
 pub fn PlatformTutorialsPage() -> impl IntoView {
     let locale = use_locale();
-    let data = Resource::new_blocking(|| (), |_| list_tutorials());
+    let data = crate::kit::request_cache::page_resource(|| (), |_| list_tutorials());
     let remove = ServerAction::<DeleteTutorial>::new();
     refetch_on_success(remove, data);
     let fb = feedback("tutorial", Signal::derive(|| None::<Result<(), AppError>>));

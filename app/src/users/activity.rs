@@ -462,7 +462,7 @@ pub fn AuditLogPage(#[prop(optional)] platform: bool) -> impl IntoView {
     } else {
         "/audit"
     };
-    let page = Resource::new_blocking(
+    let page = crate::kit::request_cache::page_resource(
         move || {
             (
                 param("provider"),
@@ -511,7 +511,9 @@ pub fn AuditLogPage(#[prop(optional)] platform: bool) -> impl IntoView {
                 {move || Suspend::new(async move {
                     match page.await {
                         Ok(data) => {
-                            let at_newest = data.newer.is_none();
+                            // Any page reached by a cursor offers the newest, even one past
+                            // either end of the log (it has no other way back).
+                            let at_newest = param("before").is_empty() && param("after").is_empty();
                             view! {
                                 <form method="get" action=base class="filters" role="search">
                                     {platform.then(|| view! {

@@ -23,7 +23,7 @@ pub fn UsersPage() -> impl IntoView {
     let invite = ServerAction::<InviteMember>::new();
     let bulk = ServerAction::<SetMembersState>::new();
     let transfer = ServerAction::<TransferAdmin>::new();
-    let page = Resource::new_blocking(
+    let page = crate::kit::request_cache::page_resource(
         move || {
             (
                 param("q"),
@@ -263,7 +263,7 @@ pub fn MemberDetailPage() -> impl IntoView {
     let edit = ServerAction::<EditMember>::new();
     let resend = ServerAction::<ResendInvitation>::new();
     let revoke = ServerAction::<RevokeInvitation>::new();
-    let data = Resource::new_blocking(id, get_member);
+    let data = crate::kit::request_cache::page_resource(id, get_member);
     refetch_on_success(edit, data);
     refetch_on_success(resend, data);
     let edit_fb = feedback("edit", edit.value());
