@@ -106,7 +106,9 @@ pub struct RevisionView {
     pub note: String,
     pub at: String,
     pub actor: String,
+    /// The first changes (up to a hundred) and how many there are in all.
     pub changes: Vec<ChangeView>,
+    pub changes_total: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -548,7 +548,9 @@ fn Revisions(revisions: Vec<RevisionView>) -> impl IntoView {
     view! {
         <h2>{locale.t("bill.revisions")}</h2>
         <div data-testid="bill-revisions">
-            {revisions.into_iter().map(|r| view! {
+            {revisions.into_iter().map(|r| {
+                let shown = r.changes.len() as i64;
+                view! {
                 <section class="card revision">
                     <p><strong>"v" {r.version}</strong> " · " {r.actor} " · " {r.at}</p>
                     {(!r.note.is_empty()).then(|| view! { <p>{r.note.clone()}</p> })}
@@ -566,10 +568,13 @@ fn Revisions(revisions: Vec<RevisionView>) -> impl IntoView {
                                     </li>
                                 }).collect_view()}
                             </ul>
+                            {(r.changes_total > shown).then(|| view! {
+                                <p class="muted small">{locale.tf("bill.change.more", &[("count", &(r.changes_total - shown).to_string())])}</p>
+                            })}
                         }.into_any()
                     }}
                 </section>
-            }).collect_view()}
+            }}).collect_view()}
         </div>
     }
 }

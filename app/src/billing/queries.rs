@@ -274,6 +274,52 @@ async fn add_version(
     .bind(now())
     .execute(&mut **tx)
     .await?;
+    if version > 1 {
+        store_changes(tx, bill_id, version).await?;
+    }
+    Ok(())
+}
+
+/// Writes how `version`'s lines differ from the version before (`bill_changes`), once, in
+/// the transaction that wrote them, so that reading a bill's revisions compares nothing.
+async fn store_changes(
+    tx: &mut Transaction<'static, Any>,
+    bill_id: i64,
+    version: i64,
+) -> Result<(), sqlx::Error> {
+    let plain = |lines: Vec<StoredLine>| lines.into_iter().map(|l| l.line).collect::<Vec<_>>();
+    let before = plain(lines_of(&mut **tx, bill_id, version - 1).await?);
+    let after = plain(lines_of(&mut **tx, bill_id, version).await?);
+    for (position, change) in diff(&before, &after).into_iter().enumerate() {
+        let (kind, order_no, before, after) = match change {
+            LineChange::Added { order_no, paid } => ("added", order_no, None, Some(paid)),
+            LineChange::Removed { order_no, paid } => ("removed", order_no, Some(paid), None),
+            LineChange::Changed {
+                order_no,
+                before,
+                after,
+            } => ("changed", order_no, Some(before), Some(after)),
+        };
+        // Stored amounts came from minor units, so they convert back exactly.
+        let minor = |money: Option<Money>| money.and_then(|m| m.to_minor().ok());
+        let code = |money: Option<Money>| money.map(|m| m.currency.code());
+        sqlx::query(
+            "INSERT INTO bill_changes (bill_id, version, position, kind, order_no, before_minor,
+                                       before_currency, after_minor, after_currency)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(bill_id)
+        .bind(version)
+        .bind(position as i64 + 1)
+        .bind(kind)
+        .bind(order_no)
+        .bind(minor(before))
+        .bind(code(before))
+        .bind(minor(after))
+        .bind(code(after))
+        .execute(&mut **tx)
+        .await?;
+    }
     Ok(())
 }
 
@@ -1179,10 +1225,16 @@ pub async fn detail(
     })
 }
 
-/// Each version after the first, with how its lines differ from the one before.
+/// At most this many changes of one revision are shown; the rest are counted.
+const CHANGES_SHOWN: i64 = 100;
+
+/// Each version after the first, with how its lines differ from the one before (as stored
+/// when the version was written).
 async fn revisions(db: &Db, bill_id: i64, current: i64) -> Result<Vec<RevisionView>, sqlx::Error> {
     let versions = sqlx::query(
-        "SELECT v.version, v.note, v.created_at, u.name AS actor_name
+        "SELECT v.version, v.note, v.created_at, u.name AS actor_name,
+                (SELECT COUNT(*) FROM bill_changes c
+                  WHERE c.bill_id = v.bill_id AND c.version = v.version) AS changes
          FROM bill_versions v LEFT JOIN users u ON u.id = v.created_by
          WHERE v.bill_id = $1 AND v.version > 1 AND v.version <= $2 ORDER BY v.version DESC",
     )
@@ -1193,36 +1245,38 @@ async fn revisions(db: &Db, bill_id: i64, current: i64) -> Result<Vec<RevisionVi
     let mut out = Vec::new();
     for row in versions {
         let version: i64 = row.try_get("version")?;
-        let before = lines_of(db.pool(), bill_id, version - 1).await?;
-        let after = lines_of(db.pool(), bill_id, version).await?;
-        let plain = |lines: &[StoredLine]| lines.iter().map(|l| l.line.clone()).collect::<Vec<_>>();
-        let changes = diff(&plain(&before), &plain(&after))
-            .into_iter()
-            .map(|change| match change {
-                LineChange::Added { order_no, paid } => ChangeView {
-                    kind: "bill.change.added".into(),
-                    order_no,
-                    before: String::new(),
-                    after: paid.to_string(),
-                },
-                LineChange::Removed { order_no, paid } => ChangeView {
-                    kind: "bill.change.removed".into(),
-                    order_no,
-                    before: paid.to_string(),
-                    after: String::new(),
-                },
-                LineChange::Changed {
-                    order_no,
-                    before,
-                    after,
-                } => ChangeView {
-                    kind: "bill.change.changed".into(),
-                    order_no,
-                    before: before.to_string(),
-                    after: after.to_string(),
-                },
+        let rows = sqlx::query(&format!(
+            "SELECT kind, order_no, before_minor, before_currency, after_minor, after_currency
+             FROM bill_changes WHERE bill_id = $1 AND version = $2
+             ORDER BY position LIMIT {CHANGES_SHOWN}"
+        ))
+        .bind(bill_id)
+        .bind(version)
+        .fetch_all(db.pool())
+        .await?;
+        let amount = |row: &AnyRow, side: &str| -> Result<String, sqlx::Error> {
+            let minor: Option<i64> = row.try_get(format!("{side}_minor").as_str())?;
+            let code: Option<String> = row.try_get(format!("{side}_currency").as_str())?;
+            Ok(match (minor, code) {
+                (Some(minor), Some(code)) => {
+                    let currency = Currency::from_code(&code)
+                        .ok_or_else(|| sqlx::Error::Decode(format!("currency {code}").into()))?;
+                    Money::from_minor(minor, currency).to_string()
+                }
+                _ => String::new(),
             })
-            .collect();
+        };
+        let changes = rows
+            .iter()
+            .map(|change| {
+                Ok(ChangeView {
+                    kind: format!("bill.change.{}", change.try_get::<String, _>("kind")?),
+                    order_no: change.try_get("order_no")?,
+                    before: amount(change, "before")?,
+                    after: amount(change, "after")?,
+                })
+            })
+            .collect::<Result<Vec<_>, sqlx::Error>>()?;
         let note: String = row.try_get("note")?;
         out.push(RevisionView {
             version,
@@ -1234,6 +1288,7 @@ async fn revisions(db: &Db, bill_id: i64, current: i64) -> Result<Vec<RevisionVi
             actor: row
                 .try_get::<Option<String>, _>("actor_name")?
                 .unwrap_or_default(),
+            changes_total: row.try_get("changes")?,
             changes,
         });
     }

@@ -141,6 +141,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../../migrations/sqlite/0020_platform_lists.sql"),
         include_str!("../../../migrations/postgres/0020_platform_lists.sql"),
     ),
+    (
+        21,
+        "bill_changes",
+        include_str!("../../../migrations/sqlite/0021_bill_changes.sql"),
+        include_str!("../../../migrations/postgres/0021_bill_changes.sql"),
+    ),
 ];
 
 /// The file of a `sqlite://` URL; `None` for PostgreSQL (or a URL naming no file).

@@ -349,6 +349,8 @@ async fn a_bill_goes_from_generation_to_payout_through_a_dispute(app: TestApp) {
     assert_eq!(change["order_no"], disputed.as_str());
     assert_eq!(change["after"], "¥100.00");
     assert_eq!(d["revisions"][0]["note"], "调整实付");
+    assert_eq!(d["revisions"][0]["changes_total"], 1);
+    assert_stored_changes_equal_the_backfill(&app).await;
     // The first version is kept.
     let versions: i64 = sqlx::query(
         "SELECT COUNT(DISTINCT l.version) AS n FROM bill_lines l JOIN bills b ON b.id = l.bill_id
@@ -578,6 +580,34 @@ async fn generation_refuses_empty_and_overlapping_periods_and_keeps_versions(app
     let d = platform_bill(&app, &operator, &no).await;
     assert_eq!(d["version"], 2);
     assert_eq!(d["status"], "Unsettled");
+    // Nothing changed in between, and the revision says so.
+    assert_eq!(d["revisions"][0]["changes_total"], 0);
+    // A work order leaves the period: the next version shows it removed.
+    let gone: String = sqlx::query(
+        "SELECT l.order_no FROM bill_lines l JOIN bills b ON b.id = l.bill_id
+         WHERE b.bill_no = $1 AND l.version = 2 ORDER BY l.position LIMIT 1",
+    )
+    .bind(&no)
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap()
+    .get("order_no");
+    sqlx::query(
+        "UPDATE work_orders SET paid_at = paid_at - 40000000
+         WHERE order_id = (SELECT id FROM orders WHERE order_no = $1)",
+    )
+    .bind(&gone)
+    .execute(app.db.pool())
+    .await
+    .unwrap();
+    generate(&app, &operator, msp, "2019-12").await;
+    let d = platform_bill(&app, &operator, &no).await;
+    assert_eq!(d["version"], 3);
+    let change = &d["revisions"][0]["changes"][0];
+    assert_eq!(change["kind"], "bill.change.removed", "{d}");
+    assert_eq!(change["order_no"], gone.as_str());
+    assert_eq!(change["after"], "");
+    assert_stored_changes_equal_the_backfill(&app).await;
     // Another provider's December is its own bill, numbered after the first.
     let blue = app.provider_id("蓝云").await;
     let answer = app
@@ -592,6 +622,53 @@ async fn generation_refuses_empty_and_overlapping_periods_and_keeps_versions(app
         StatusCode::UNPROCESSABLE_ENTITY,
         "蓝云 has no paid December work"
     );
+}
+
+/// Every revision's stored changes (written with the version, from `model::diff`) equal what
+/// migration 0021 computes in SQL for the versions made before it.
+async fn assert_stored_changes_equal_the_backfill(app: &TestApp) {
+    let read = || async {
+        sqlx::query(
+            "SELECT bill_id, version, position, kind, order_no, before_minor, before_currency,
+                    after_minor, after_currency
+             FROM bill_changes ORDER BY bill_id, version, position",
+        )
+        .fetch_all(app.db.pool())
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r.get::<i64, _>("bill_id"),
+                r.get::<i64, _>("version"),
+                r.get::<i64, _>("position"),
+                r.get::<String, _>("kind"),
+                r.get::<String, _>("order_no"),
+                r.get::<Option<i64>, _>("before_minor"),
+                r.get::<Option<String>, _>("before_currency"),
+                r.get::<Option<i64>, _>("after_minor"),
+                r.get::<Option<String>, _>("after_currency"),
+            )
+        })
+        .collect::<Vec<_>>()
+    };
+    let stored = read().await;
+    assert!(!stored.is_empty());
+    let migration = match app.db.backend() {
+        app::kit::db::Backend::Sqlite => {
+            include_str!("../../../migrations/sqlite/0021_bill_changes.sql")
+        }
+        app::kit::db::Backend::Postgres => {
+            include_str!("../../../migrations/postgres/0021_bill_changes.sql")
+        }
+    };
+    let backfill = &migration[migration.find("INSERT INTO bill_changes").unwrap()..];
+    sqlx::query("DELETE FROM bill_changes")
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    sqlx::query(backfill).execute(app.db.pool()).await.unwrap();
+    assert_eq!(read().await, stored);
 }
 
 /// The first worksheet's XML of an XLSX file.
