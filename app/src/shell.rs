@@ -197,7 +197,9 @@ const PLATFORM_NAV: &[NavGroup] = &[NavGroup {
 #[component]
 pub fn RealmLayout(realm: Realm, parts: ShellParts) -> impl IntoView {
     let locale = use_locale();
-    let info = crate::kit::request_cache::page_resource(|| (), move |_| (parts.info)());
+    // The fetcher is the source, so the shared fetch's key names it.
+    let fetch_info = parts.info;
+    let info = crate::kit::request_cache::page_resource(move || fetch_info, |info| info());
     view! {
         <Suspense fallback=move || view! { <p class="loading">{locale.t("common.loading")}</p> }>
             {move || Suspend::new(async move {

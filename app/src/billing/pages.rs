@@ -293,13 +293,14 @@ fn detail_page(platform: bool) -> impl IntoView {
     let key = move || {
         let query = query.read();
         (
+            platform,
             no(),
             query.get("page").unwrap_or_default(),
             query.get("line").unwrap_or_default(),
         )
     };
     let detail =
-        crate::kit::request_cache::page_resource(key, move |(no, page, line)| async move {
+        crate::kit::request_cache::page_resource(key, |(platform, no, page, line)| async move {
             if platform {
                 get_platform_bill(no, page, line).await
             } else {

@@ -51,7 +51,9 @@ pub fn provide() {
 
 /// A blocking resource (the page waits for it before its first byte) whose result depends on
 /// `source` alone: on the server every build of it in one request shares one fetch. Only
-/// successes are shared; a failed fetch is tried again by the next build.
+/// successes are shared; a failed fetch is tried again by the next build. The fetcher may
+/// capture nothing (checked when compiled): what it reads must be in the source, which is
+/// the shared fetch's key with the fetcher's type.
 pub fn page_resource<S, T, E, F, Fut>(
     source: impl Fn() -> S + Send + Sync + 'static,
     fetcher: F,
@@ -64,6 +66,12 @@ where
     F: Fn(S) -> Fut + Send + Sync + 'static,
     Fut: std::future::Future<Output = Result<T, E>> + Send + 'static,
 {
+    const {
+        assert!(
+            std::mem::size_of::<F>() == 0,
+            "page_resource: the fetcher captures a value; put it in the source"
+        )
+    };
     #[cfg(feature = "ssr")]
     {
         let cache = use_context::<RequestCache>();

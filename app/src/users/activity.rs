@@ -465,16 +465,19 @@ pub fn AuditLogPage(#[prop(optional)] platform: bool) -> impl IntoView {
     let page = crate::kit::request_cache::page_resource(
         move || {
             (
-                param("provider"),
-                param("actor"),
-                param("action"),
-                param("from"),
-                param("to"),
-                param("before"),
-                param("after"),
+                platform,
+                (
+                    param("provider"),
+                    param("actor"),
+                    param("action"),
+                    param("from"),
+                    param("to"),
+                    param("before"),
+                    param("after"),
+                ),
             )
         },
-        move |(provider, actor, action, from, to, before, after)| {
+        |(platform, (provider, actor, action, from, to, before, after))| {
             audit_entries(platform, provider, actor, action, from, to, before, after)
         },
     );
