@@ -391,8 +391,15 @@ async fn the_benchmark_generator_makes_what_it_says(app: TestApp) {
     let none = detail(format!("no={bill_no}&page=&line=nothing")).await;
     assert_eq!(none["lines_found"].as_i64(), Some(0));
     assert_eq!(none["totals"]["orders"].as_i64(), Some(found));
+    // A page past the last shows the last, numbered as such.
     let beyond = detail(format!("no={bill_no}&page=9999&line=")).await;
-    assert!(beyond["lines"].as_array().unwrap().is_empty());
+    let last_page = (found + 99) / 100;
+    assert_eq!(beyond["line_page"].as_i64(), Some(last_page));
+    assert_eq!(beyond["line_pages"].as_i64(), Some(last_page));
+    assert_eq!(
+        beyond["lines"].as_array().unwrap().len() as i64,
+        found - (last_page - 1) * 100
+    );
     let answer = app
         .call(
             "/api/work_orders",
