@@ -96,13 +96,17 @@ ensure_build_tools() {
   npm_install scripts # wasm-opt (binaryen), which Trunk runs
 }
 
-# The hydrate bundle and stylesheet (Trunk, into target/site/pkg) and the server binary,
-# from the same checkout so that server-function URLs match.
-build_release() {
+# The hydrate bundle and stylesheet (Trunk, release, into target/site/pkg).
+build_bundle() {
   ensure_build_tools
   log "Building the browser bundle (Trunk, release)"
   trunk build --release
   node scripts/bundle-size.mjs target/site/pkg
+}
+
+# The bundle and the server binary, from the same checkout so that server-function URLs match.
+build_release() {
+  build_bundle
   log "Building the server (release)"
   cargo build --locked -p server --release
 }

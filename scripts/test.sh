@@ -217,15 +217,20 @@ check_supply_chain
 
 log "Unit tests and integration tests (SQLite and PostgreSQL)"
 command -v cargo-nextest >/dev/null || cargo install --locked cargo-nextest --version 0.9.143
-cargo nextest run --locked -p app --features ssr
-cargo nextest run --locked -p server
+# One release build for the tests and the end-to-end run: the integration tests build the
+# server binary (target/release/server) with the very features they test, so the tree is not
+# compiled again in the test profile nor again for the release server. Both packages in one
+# invocation, so their dependencies are built once with one set of features.
+tests() { cargo nextest run --locked --release -p app --features app/ssr -p server "$@"; }
+tests
 npm_install end2end
 start_azurite
 log "Integration tests again, files in Azure Blob Storage (Azurite)"
 # Each test keeps its files under a prefix of its own in this container (created if missing).
-TEST_STORAGE_URL=az://pc-test cargo nextest run --locked -p server
+TEST_STORAGE_URL=az://pc-test tests -E 'package(server)'
+[ -x target/release/server ] || die "the test build left no release server"
 
-build_release
+build_bundle
 
 log "End-to-end tests (Playwright, Debian Chromium)"
 start_maildev "$MAILDEV_SMTP" "$MAILDEV_WEB"
