@@ -252,9 +252,18 @@ pub async fn reject_bill(
     let result = async {
         let reason = reason.trim().to_owned();
         let typed_nos = disputed_nos.unwrap_or_default();
+        // Keys are `o<订单编号>`: a bare number would read as a list index.
+        let ticked: Vec<String> = disputed
+            .unwrap_or_default()
+            .into_keys()
+            .map(|k| k.trim_start_matches('o').to_owned())
+            .collect();
+        // The ticked lines go back with the typed text, so a refused form keeps them.
+        let ticked_list = ticked.join(",");
         let typed = [
             ("reason", reason.as_str()),
             ("disputed_nos", typed_nos.as_str()),
+            ("disputed", ticked_list.as_str()),
         ];
         let mut errors = Vec::new();
         if reason.is_empty() {
@@ -269,11 +278,8 @@ pub async fn reject_bill(
         if !errors.is_empty() {
             return Err(crate::kit::forms::invalid("reject-bill", &errors, &typed));
         }
-        // Keys are `o<订单编号>`: a bare number would read as a list index.
-        let mut disputed: Vec<String> = disputed
-            .unwrap_or_default()
-            .into_keys()
-            .map(|k| k.trim_start_matches('o').to_owned())
+        let mut disputed: Vec<String> = ticked
+            .into_iter()
             .chain(typed_list.unwrap_or_default())
             .collect();
         disputed.sort();

@@ -626,13 +626,16 @@ fn AnswerActions(d: BillDetail, detail: Resource<Result<BillDetail, AppError>>) 
     };
     let no = d.bill_no.clone();
     let no_for_reject = d.bill_no.clone();
+    // Ticked before a refusal without JavaScript (with it, the boxes keep their state).
+    let ticked = reject_feedback.with_untracked(|f| f.value("disputed"));
     let choices = d
         .lines
         .iter()
         .map(|line| {
+            let checked = ticked.split(',').any(|no| no == line.order_no);
             view! {
                 <label class="check">
-                    <input type="checkbox" name=format!("disputed[o{}]", line.order_no) value="on" />
+                    <input type="checkbox" name=format!("disputed[o{}]", line.order_no) value="on" checked=checked />
                     <span class="mono">{line.order_no.clone()}</span> " " {line.paid.clone()}
                 </label>
             }

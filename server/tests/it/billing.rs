@@ -266,6 +266,36 @@ async fn a_bill_goes_from_generation_to_payout_through_a_dispute(app: TestApp) {
         .as_str()
         .unwrap()
         .to_owned();
+    // Without JavaScript, a refused 驳回 comes back with its ticked lines still ticked.
+    let form = app
+        .send(
+            axum::http::Request::post("/api/reject_bill")
+                .header(axum::http::header::HOST, "127.0.0.1:3000")
+                .header(
+                    axum::http::header::REFERER,
+                    format!("http://127.0.0.1:3000/bills/{no}"),
+                )
+                .header(axum::http::header::ACCEPT, "text/html")
+                .header(axum::http::header::COOKIE, &admin)
+                .header(
+                    axum::http::header::CONTENT_TYPE,
+                    "application/x-www-form-urlencoded",
+                )
+                .body(axum::body::Body::from(format!(
+                    "no={no}&reason=+&disputed[o{disputed}]=on&disputed_nos="
+                )))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(form.status, StatusCode::FOUND);
+    let page = app.get(form.location(), Some(&admin)).await;
+    assert!(
+        page.body.contains(&format!(
+            r#"name="disputed[o{disputed}]" value="on" checked"#
+        )),
+        "the ticked line is kept: {}",
+        form.location()
+    );
     // A typed 订单编号 must be one of the bill's lines; too many or too long is refused.
     let unknown = app
         .call(
