@@ -105,7 +105,7 @@ mod ssr {
             "SELECT COUNT(*) AS n FROM tickets WHERE provider_id = $1 AND unread > 0 AND status <> 'closed'",
             "/tickets?tab=history&unread=1",
         ),
-];
+    ];
 
     /// Every count in one statement (one round trip instead of eight).
     pub async fn attention(db: &Db, scope: &ProviderScope) -> Result<Vec<Attention>, sqlx::Error> {
@@ -134,9 +134,9 @@ mod ssr {
             .collect()
     }
 
-    /// Orders sold in each month from `first` to `last` (paid: neither 待付款 nor declined) and
-    /// their totals, oldest first, a month with none included; one range of the monthly
-    /// figures the work orders' triggers keep (migration 0016).
+    /// Orders sold in each of the `count` months up to `last` (paid: neither 待付款 nor
+    /// declined) and their totals, oldest first, a month with none included; one range of the
+    /// monthly figures the work orders' triggers keep (migration 0016).
     pub async fn months(
         db: &Db,
         scope: &ProviderScope,

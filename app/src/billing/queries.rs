@@ -222,6 +222,9 @@ async fn insert_lines(
         .await?;
     }
     store_totals(&mut **tx, bill_id, version).await?;
+    if version > 1 {
+        store_changes(tx, bill_id, version, lines).await?;
+    }
     Ok(())
 }
 
@@ -274,22 +277,26 @@ async fn add_version(
     .bind(now())
     .execute(&mut **tx)
     .await?;
-    if version > 1 {
-        store_changes(tx, bill_id, version).await?;
-    }
     Ok(())
 }
 
-/// Writes how `version`'s lines differ from the version before (`bill_changes`), once, in
+/// Writes how `version`'s `lines` differ from the version before (`bill_changes`), once, in
 /// the transaction that wrote them, so that reading a bill's revisions compares nothing.
 async fn store_changes(
     tx: &mut Transaction<'static, Any>,
     bill_id: i64,
     version: i64,
+    lines: &[StoredLine],
 ) -> Result<(), sqlx::Error> {
-    let plain = |lines: Vec<StoredLine>| lines.into_iter().map(|l| l.line).collect::<Vec<_>>();
-    let before = plain(lines_of(&mut **tx, bill_id, version - 1).await?);
-    let after = plain(lines_of(&mut **tx, bill_id, version).await?);
+    let before: Vec<BillLine> = lines_of(&mut **tx, bill_id, version - 1)
+        .await?
+        .into_iter()
+        .map(|l| l.line)
+        .collect();
+    let after: Vec<BillLine> = lines.iter().map(|l| l.line.clone()).collect();
+    // Stored amounts came from minor units, so they convert back exactly.
+    let minor = |money: Option<Money>| money.and_then(|m| m.to_minor().ok());
+    let code = |money: Option<Money>| money.map(|m| m.currency.code());
     for (position, change) in diff(&before, &after).into_iter().enumerate() {
         let (kind, order_no, before, after) = match change {
             LineChange::Added { order_no, paid } => ("added", order_no, None, Some(paid)),
@@ -300,9 +307,6 @@ async fn store_changes(
                 after,
             } => ("changed", order_no, Some(before), Some(after)),
         };
-        // Stored amounts came from minor units, so they convert back exactly.
-        let minor = |money: Option<Money>| money.and_then(|m| m.to_minor().ok());
-        let code = |money: Option<Money>| money.map(|m| m.currency.code());
         sqlx::query(
             "INSERT INTO bill_changes (bill_id, version, position, kind, order_no, before_minor,
                                        before_currency, after_minor, after_currency)
@@ -1203,7 +1207,11 @@ pub async fn detail(
             Some(_) => 1,
             None => line_query.page,
         },
-        line_pages: ((lines_found + LINES_PER_PAGE - 1) / LINES_PER_PAGE).max(1),
+        // A search shows its matches (at most a page) on one page.
+        line_pages: match line_query.order_no {
+            Some(_) => 1,
+            None => last_page,
+        },
         lines_found,
         line_filter: line_query.order_no.clone().unwrap_or_default(),
         totals: totals_view(&totals),
