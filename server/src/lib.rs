@@ -56,6 +56,18 @@ impl FromRef<AppState> for Db {
     }
 }
 
+impl FromRef<AppState> for app::kit::files::Storage {
+    fn from_ref(state: &AppState) -> app::kit::files::Storage {
+        state.storage.clone()
+    }
+}
+
+impl FromRef<AppState> for app::tickets::helpdesk::Helpdesk {
+    fn from_ref(state: &AppState) -> app::tickets::helpdesk::Helpdesk {
+        state.helpdesk.clone()
+    }
+}
+
 /// What every request may use: configuration, the database, the file store.
 pub struct Shared {
     pub leptos_options: LeptosOptions,
@@ -420,185 +432,6 @@ pub fn spawn_jobs(config: &Config, db: Db, settings: Settings, storage: app::kit
             }
         }
     });
-}
-
-/// A plain multipart form as it streams in: its text fields (each at most 64 KiB) and its
-/// files, each spooled to a temporary file as its chunks arrive, never held whole in memory.
-/// The route's body limit caps the request; `max_file_bytes` caps what one file may put on
-/// disk (a longer file is counted, not kept, and refused by the caller's size check).
-pub(crate) struct FormPost {
-    pub fields: std::collections::HashMap<String, String>,
-    /// (field name, file); at most `keep` of them.
-    pub files: Vec<(String, app::kit::files::Upload)>,
-    /// The body limit was hit or the framing was broken: what was read so far is here.
-    pub broken: bool,
-    /// A file could not be spooled for want of disk space (the answer is `storage_full`).
-    pub full: bool,
-}
-
-/// The longest text field a plain form may send, all its text fields together, and how many
-/// fields it may have: a form of many small fields cannot fill memory either.
-const MAX_TEXT_FIELD: usize = 64 * 1024;
-const MAX_TEXT_TOTAL: usize = 256 * 1024;
-const MAX_FIELDS: usize = 64;
-
-impl FormPost {
-    /// Reads `multipart`; fields named in `file_fields` are files, of which the first `keep`
-    /// are kept (one more than a form allows, so that "too many" can be told).
-    pub async fn read(
-        mut multipart: axum::extract::Multipart,
-        file_fields: &[&str],
-        keep: usize,
-        max_file_bytes: usize,
-    ) -> FormPost {
-        let mut form = FormPost {
-            fields: Default::default(),
-            files: Vec::new(),
-            broken: false,
-            full: false,
-        };
-        let (mut fields, mut text_total) = (0, 0);
-        loop {
-            let mut field = match multipart.next_field().await {
-                Ok(Some(field)) => field,
-                Ok(None) => break,
-                Err(_) => {
-                    form.broken = true;
-                    break;
-                }
-            };
-            fields += 1;
-            if fields > MAX_FIELDS {
-                form.broken = true;
-                break;
-            }
-            let name = field.name().unwrap_or_default().to_owned();
-            if file_fields.contains(&name.as_str()) {
-                if form.files.len() >= keep {
-                    continue;
-                }
-                let file_name = field.file_name().unwrap_or("file").to_owned();
-                let mut spool = match app::kit::files::Spool::new(&file_name, max_file_bytes) {
-                    Ok(spool) => spool,
-                    Err(error) => {
-                        tracing::error!(%error, "spooling an upload");
-                        form.full = app::kit::files::is_full(&error);
-                        form.broken = true;
-                        break;
-                    }
-                };
-                let mut failed = false;
-                loop {
-                    match field.chunk().await {
-                        Ok(Some(chunk)) => {
-                            if let Err(error) = spool.write(&chunk).await {
-                                tracing::error!(%error, "spooling an upload");
-                                form.full = app::kit::files::is_full(&error);
-                                failed = true;
-                                break;
-                            }
-                        }
-                        Ok(None) => break,
-                        Err(_) => {
-                            failed = true;
-                            break;
-                        }
-                    }
-                }
-                match spool.finish().await {
-                    Ok(upload) if !failed => form.files.push((name, upload)),
-                    Err(error) if app::kit::files::is_full(&error) => {
-                        form.full = true;
-                        form.broken = true;
-                        break;
-                    }
-                    _ => {
-                        form.broken = true;
-                        break;
-                    }
-                }
-            } else {
-                let mut text = Vec::new();
-                loop {
-                    match field.chunk().await {
-                        Ok(Some(chunk)) => {
-                            text_total += chunk.len();
-                            if text.len() + chunk.len() > MAX_TEXT_FIELD
-                                || text_total > MAX_TEXT_TOTAL
-                            {
-                                form.broken = true;
-                                break;
-                            }
-                            text.extend_from_slice(&chunk);
-                        }
-                        Ok(None) => break,
-                        Err(_) => {
-                            form.broken = true;
-                            break;
-                        }
-                    }
-                }
-                if form.broken {
-                    break;
-                }
-                form.fields
-                    .insert(name, String::from_utf8_lossy(&text).into_owned());
-            }
-        }
-        form
-    }
-
-    /// A text field, empty when absent.
-    pub fn field(&self, name: &str) -> String {
-        self.fields.get(name).cloned().unwrap_or_default()
-    }
-
-    /// The files of the form, without their field names.
-    pub fn uploads(self) -> Vec<app::kit::files::Upload> {
-        self.files.into_iter().map(|(_, file)| file).collect()
-    }
-}
-
-/// A plain multipart form's way back after a refusal: `page?form=<form>` with each error
-/// (`e.<field>`, `e._` for the whole form) and what was typed (`v.<field>`), which the page
-/// reads to show the errors next to the fields and keep the input.
-pub(crate) fn back_to_form(
-    page: &str,
-    form: &str,
-    error: &app::kit::error::AppError,
-    typed: &[(&str, &str)],
-) -> Response {
-    use app::kit::forms::encode_query;
-    if matches!(error, app::kit::error::AppError::StorageFull) {
-        return storage_full();
-    }
-    let mut url = format!("{page}?form={form}");
-    match error {
-        app::kit::error::AppError::Invalid(errors) => {
-            for e in errors {
-                url.push_str(&format!("&e.{}={}", e.field, encode_query(&e.code)));
-            }
-        }
-        other => url.push_str(&format!("&e._={}", encode_query(other.message_key()))),
-    }
-    for (field, value) in typed {
-        let value: String = value.chars().take(1000).collect();
-        url.push_str(&format!("&v.{field}={}", encode_query(&value)));
-    }
-    Redirect::to(&url).into_response()
-}
-
-/// The answer when there is no room to store an upload: 507, saying so in both languages
-/// (a plain text the operator's monitoring and the user alike can read), nothing kept.
-pub(crate) fn storage_full() -> Response {
-    use app::kit::i18n::Locale;
-    let say = |locale: Locale| locale.t("error.storage_full");
-    (
-        StatusCode::INSUFFICIENT_STORAGE,
-        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-        format!("{}\n{}\n", say(Locale::ZhCn), say(Locale::En)),
-    )
-        .into_response()
 }
 
 pub(crate) use app::kit::files::attachment;

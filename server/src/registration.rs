@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
 
 pub async fn upload(State(state): State<AppState>, multipart: Multipart) -> Response {
-    let form = crate::FormPost::read(
+    let form = app::kit::multipart::FormPost::read(
         multipart,
         &["files"],
         MAX_FILES + 1,
@@ -20,7 +20,7 @@ pub async fn upload(State(state): State<AppState>, multipart: Multipart) -> Resp
     )
     .await;
     if form.full {
-        return crate::storage_full();
+        return app::kit::multipart::storage_full();
     }
     let too_large = form.broken;
     let company_name = form.field("company_name");
@@ -43,7 +43,7 @@ pub async fn upload(State(state): State<AppState>, multipart: Multipart) -> Resp
     };
     match result {
         Ok(token) => Redirect::to(&format!("/register/{token}")).into_response(),
-        Err(error) => crate::back_to_form(
+        Err(error) => app::kit::multipart::back_to_form(
             "/register",
             "company",
             &error,

@@ -15,11 +15,12 @@ pub async fn upload(
 ) -> Response {
     let back = format!("/services/{item_id}");
     let result = async {
-        let upload = crate::evidence::one_file(multipart, app::services::MAX_FILE_BYTES).await?;
+        let upload =
+            app::kit::multipart::one_file(multipart, app::services::MAX_FILE_BYTES).await?;
         queries::add_file(&state.db, &state.storage, &scope, item_id, &upload).await
     }
     .await;
-    crate::evidence::uploaded(result, &back, "files")
+    app::kit::multipart::uploaded(result, &back, "files")
 }
 
 /// An attachment of a service item: the provider's own (`/services/…`), or any for the
@@ -29,8 +30,8 @@ pub async fn download<const PLATFORM: bool>(
     RealmOwner(owner): RealmOwner<PLATFORM>,
     Path((item_id, file_id)): Path<(i64, i64)>,
 ) -> Response {
-    crate::evidence::send(
-        &state,
+    app::kit::multipart::send(
+        &state.storage,
         queries::file(&state.db, owner, item_id, file_id).await,
     )
     .await

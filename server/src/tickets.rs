@@ -19,7 +19,7 @@ pub async fn create(
     ip: Option<Extension<app::kit::request::ClientIp>>,
     multipart: Multipart,
 ) -> Response {
-    let form = crate::FormPost::read(
+    let form = app::kit::multipart::FormPost::read(
         multipart,
         &["files"],
         MAX_FILES + 1,
@@ -27,7 +27,7 @@ pub async fn create(
     )
     .await;
     if form.full {
-        return crate::storage_full();
+        return app::kit::multipart::storage_full();
     }
     let too_large = form.broken;
     let input = TicketInput {
@@ -58,7 +58,7 @@ pub async fn create(
     };
     match result {
         Ok(no) => Redirect::to(&format!("/tickets/{no}?created=1")).into_response(),
-        Err(error) => crate::back_to_form(
+        Err(error) => app::kit::multipart::back_to_form(
             "/tickets",
             "ticket-new",
             &error,
@@ -83,7 +83,11 @@ pub async fn download<const PLATFORM: bool>(
     RealmOwner(owner): RealmOwner<PLATFORM>,
     Path((no, file_id)): Path<(String, i64)>,
 ) -> Response {
-    crate::evidence::send(&state, queries::file(&state.db, owner, &no, file_id).await).await
+    app::kit::multipart::send(
+        &state.storage,
+        queries::file(&state.db, owner, &no, file_id).await,
+    )
+    .await
 }
 
 /// The external helpdesk says a ticket changed: a signed `{ticket_id}`; the ticket is then

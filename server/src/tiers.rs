@@ -17,7 +17,7 @@ pub async fn apply(
     ip: Option<Extension<app::kit::request::ClientIp>>,
     multipart: Multipart,
 ) -> Response {
-    let form = crate::FormPost::read(
+    let form = app::kit::multipart::FormPost::read(
         multipart,
         &["files"],
         MAX_FILES + 1,
@@ -25,7 +25,7 @@ pub async fn apply(
     )
     .await;
     if form.full {
-        return crate::storage_full();
+        return app::kit::multipart::storage_full();
     }
     let too_large = form.broken;
     let input = ApplicationInput {
@@ -45,7 +45,7 @@ pub async fn apply(
     match result {
         Ok(()) => Redirect::to("/tiers?applied=1").into_response(),
         Err(AppError::Forbidden) => StatusCode::FORBIDDEN.into_response(),
-        Err(error) => crate::back_to_form(
+        Err(error) => app::kit::multipart::back_to_form(
             "/tiers",
             "tier-apply",
             &error,
@@ -66,5 +66,9 @@ pub async fn download_for_platform(
     RealmOwner(owner): RealmOwner<true>,
     Path((id, file_id)): Path<(i64, i64)>,
 ) -> Response {
-    crate::evidence::send(&state, queries::file(&state.db, owner, id, file_id).await).await
+    app::kit::multipart::send(
+        &state.storage,
+        queries::file(&state.db, owner, id, file_id).await,
+    )
+    .await
 }

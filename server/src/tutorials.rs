@@ -16,7 +16,7 @@ pub async fn upload(
     multipart: Multipart,
 ) -> Response {
     let operator = auth.user_id;
-    let form = crate::FormPost::read(
+    let form = app::kit::multipart::FormPost::read(
         multipart,
         &["video", "poster"],
         2,
@@ -24,7 +24,7 @@ pub async fn upload(
     )
     .await;
     if form.full {
-        return crate::storage_full();
+        return app::kit::multipart::storage_full();
     }
     let too_large = form.broken;
     let mut input = TutorialInput {
@@ -58,7 +58,7 @@ pub async fn upload(
         Ok(()) => Redirect::to("/platform/tutorials").into_response(),
         Err(error) => {
             let typed: Vec<(&str, &str)> = typed.iter().map(|(k, v)| (*k, v.as_str())).collect();
-            crate::back_to_form("/platform/tutorials", "tutorial", &error, &typed)
+            app::kit::multipart::back_to_form("/platform/tutorials", "tutorial", &error, &typed)
         }
     }
 }

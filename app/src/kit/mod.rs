@@ -19,6 +19,8 @@ pub mod jobs;
 #[cfg(feature = "ssr")]
 pub mod mail;
 pub mod money;
+#[cfg(feature = "ssr")]
+pub mod multipart;
 pub mod paging;
 pub mod request;
 pub mod request_cache;
