@@ -1,0 +1,62 @@
+//! The platform home's server functions: operators only.
+
+use super::{MailPage, OverdueStage, ProviderRow};
+use crate::kit::error::AppError;
+use leptos::prelude::*;
+
+#[server(endpoint = "platform_overdue")]
+pub async fn platform_overdue() -> Result<Vec<OverdueStage>, AppError> {
+    use crate::kit::request::{db, operator};
+
+    let result = async {
+        let db = db()?;
+        operator()?;
+        Ok(super::store::overdue_stages(&db).await?)
+    }
+    .await;
+    crate::kit::forms::finish("", result)
+}
+
+/// The outbox, newest first: what was sent, what waits and why. Without SMTP configured this
+/// is where a local user finds the links that mails carry.
+#[server(endpoint = "platform_mail")]
+pub async fn platform_mail(before: Option<i64>) -> Result<MailPage, AppError> {
+    use crate::kit::request::{db, operator, settings};
+    const MAIL_PAGE: i64 = 20;
+
+    let result = async {
+        let db = db()?;
+        operator()?;
+        let development = !settings()?.mail_delivery;
+        let mut rows =
+            super::store::mails(&db, before.unwrap_or(i64::MAX), MAIL_PAGE + 1, development)
+                .await?;
+        let more = rows.len() as i64 > MAIL_PAGE;
+        rows.truncate(MAIL_PAGE as usize);
+        let next = if more {
+            rows.last().map(|r| r.id)
+        } else {
+            None
+        };
+        Ok(MailPage {
+            rows,
+            next,
+            development,
+        })
+    }
+    .await;
+    crate::kit::forms::finish("", result)
+}
+
+#[server(endpoint = "platform_providers")]
+pub async fn platform_providers() -> Result<Vec<ProviderRow>, AppError> {
+    use crate::kit::request::{db, operator};
+
+    let result = async {
+        let db = db()?;
+        operator()?;
+        Ok(super::store::providers(&db).await?)
+    }
+    .await;
+    crate::kit::forms::finish("", result)
+}

@@ -1,0 +1,55 @@
+//! The platform realm (/platform): the marketplace operator's side. Its home lists the
+//! providers; the review queues arrive with the modules that feed them.
+
+pub mod api;
+mod platform_pages;
+#[cfg(feature = "ssr")]
+pub mod store;
+
+pub use platform_pages::{MailLogPage, PlatformHomePage};
+/// The providers by name, for other areas' pickers (dispatch, bill generation, the audit log).
+#[cfg(feature = "ssr")]
+pub use store::provider_choices;
+
+use serde::{Deserialize, Serialize};
+
+/// A stage whose customer did not answer in time (flagged by the deadline watch).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OverdueStage {
+    pub provider_name: String,
+    pub work_order_no: String,
+    pub position: i64,
+    pub due: String,
+    pub contact: String,
+}
+
+/// One mail of the outbox, as the mail log shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MailRow {
+    pub id: i64,
+    pub to: String,
+    pub subject: String,
+    pub created: String,
+    pub sent: Option<String>,
+    /// Given up: refused for good by the SMTP server.
+    pub failed: Option<String>,
+    pub attempts: i64,
+    pub last_error: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MailPage {
+    pub rows: Vec<MailRow>,
+    pub next: Option<i64>,
+    /// No SMTP: mails stay here whole, links included (development).
+    pub development: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProviderRow {
+    pub id: i64,
+    pub name: String,
+    pub active_members: i64,
+    pub created: String,
+}
