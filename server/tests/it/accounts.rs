@@ -2,7 +2,7 @@
 //! throttling, reset and change of password, two-factor sign-in, and answers that never
 //! tell whether an address is known.
 
-use crate::common::{pending_cookie, Answer, TestApp, PASSWORD};
+use crate::common::{last_mail, pending_cookie, Answer, TestApp, PASSWORD};
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use sqlx::Row;
@@ -62,22 +62,6 @@ fn enc(value: &str) -> String {
 }
 
 /// The newest mail to `to`: (subject, text).
-async fn last_mail(app: &TestApp, to: &str) -> Option<(String, String)> {
-    sqlx::query(
-        "SELECT subject, body_text FROM outbox WHERE to_address = $1 ORDER BY id DESC LIMIT 1",
-    )
-    .bind(to)
-    .fetch_optional(app.db.pool())
-    .await
-    .unwrap()
-    .map(|row| {
-        (
-            row.try_get("subject").unwrap(),
-            row.try_get("body_text").unwrap(),
-        )
-    })
-}
-
 async fn mail_count(app: &TestApp, to: &str) -> i64 {
     sqlx::query("SELECT COUNT(*) AS n FROM outbox WHERE to_address = $1")
         .bind(to)

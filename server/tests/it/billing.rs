@@ -2,6 +2,8 @@
 //! the state machine with its permissions and mails, revisions, exactly-once moves under
 //! concurrent clicks, scoping, and the exports.
 
+use crate::common::json;
+use crate::common::last_mail;
 use crate::common::TestApp;
 use axum::http::StatusCode;
 use serde_json::Value;
@@ -17,12 +19,6 @@ on_both_databases!(
 );
 
 const DEMO_BILL: &str = "201911010001";
-
-async fn json(app: &TestApp, path: &str, cookie: &str, body: &str) -> Value {
-    let answer = app.call(path, Some(cookie), body).await;
-    assert_eq!(answer.status, StatusCode::OK, "{path}: {}", answer.body);
-    serde_json::from_str(&answer.body).unwrap()
-}
 
 async fn bill(app: &TestApp, cookie: &str, no: &str) -> Value {
     json(app, "/api/bill", cookie, &format!("no={no}&page=&line=")).await
@@ -201,22 +197,6 @@ async fn the_demo_bill_agrees_in_list_detail_exports_and_document(app: TestApp) 
 }
 
 /// The newest mail to `to`, subject and text.
-async fn last_mail(app: &TestApp, to: &str) -> Option<(String, String)> {
-    sqlx::query(
-        "SELECT subject, body_text FROM outbox WHERE to_address = $1 ORDER BY id DESC LIMIT 1",
-    )
-    .bind(to)
-    .fetch_optional(app.db.pool())
-    .await
-    .unwrap()
-    .map(|r| {
-        (
-            r.try_get("subject").unwrap(),
-            r.try_get("body_text").unwrap(),
-        )
-    })
-}
-
 async fn generate(app: &TestApp, operator: &str, provider_id: i64, month: &str) -> String {
     let answer = app
         .call(

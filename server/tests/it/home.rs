@@ -1,20 +1,14 @@
 //! 后台首页 on SQLite and PostgreSQL alike: every attention count equals what the list it
 //! links to shows, and the month's figures equal the orders list of that month.
 
+use crate::common::json;
 use crate::common::TestApp;
 use axum::http::StatusCode;
-use serde_json::Value;
 
 on_both_databases!(
     attention_counts_match_the_lists_they_link_to,
     month_figures_match_the_orders_of_the_month,
 );
-
-async fn json(app: &TestApp, path: &str, cookie: &str, body: &str) -> Value {
-    let answer = app.call(path, Some(cookie), body).await;
-    assert_eq!(answer.status, StatusCode::OK, "{path}: {}", answer.body);
-    serde_json::from_str(&answer.body).unwrap()
-}
 
 /// The `key=value` pairs of a link's query.
 fn query(href: &str) -> Vec<(String, String)> {

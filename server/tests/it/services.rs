@@ -2,6 +2,7 @@
 //! review workflow with versions, forbidden moves, sanitized descriptions, attachments judged
 //! by content, plain form posts, and another provider's items answering 404.
 
+use crate::common::json;
 use crate::common::TestApp;
 use app::kit::forms::encode_query;
 use axum::body::Body;
@@ -25,12 +26,6 @@ fn form(pairs: &[(&str, &str)]) -> String {
         .map(|(k, v)| format!("{k}={}", encode_query(v)))
         .collect::<Vec<_>>()
         .join("&")
-}
-
-async fn json(app: &TestApp, path: &str, cookie: &str, body: &str) -> Value {
-    let answer = app.call(path, Some(cookie), body).await;
-    assert_eq!(answer.status, StatusCode::OK, "{path}: {}", answer.body);
-    serde_json::from_str(&answer.body).unwrap()
 }
 
 async fn list(app: &TestApp, cookie: &str, query: &[(&str, &str)]) -> Value {

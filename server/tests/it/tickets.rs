@@ -2,6 +2,7 @@
 //! an attachment to the operator's answer and the provider's reply, scoping, and the HTTP
 //! connector's contract against a stand-in helpdesk these tests start.
 
+use crate::common::json as json_of;
 use crate::common::TestApp;
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
@@ -17,12 +18,6 @@ on_both_databases!(
     bad_input_and_other_providers_get_nothing,
     an_external_helpdesk_files_answers_and_notifies,
 );
-
-async fn json_of(app: &TestApp, path: &str, cookie: &str, body: &str) -> Value {
-    let answer = app.call(path, Some(cookie), body).await;
-    assert_eq!(answer.status, StatusCode::OK, "{path}: {}", answer.body);
-    serde_json::from_str(&answer.body).unwrap()
-}
 
 fn fields(subject: &str) -> Vec<(&str, &str)> {
     vec![

@@ -2,9 +2,9 @@
 //! them, applications with files through the plain form, the one-open rule, the platform's
 //! decision changing the tier (and the bill's 等级), and tier management by the platform only.
 
+use crate::common::json;
 use crate::common::TestApp;
 use axum::http::{header, StatusCode};
-use serde_json::Value;
 use sqlx::Row;
 
 on_both_databases!(
@@ -13,12 +13,6 @@ on_both_databases!(
     applications_break_no_rule,
     only_the_platform_manages_tiers,
 );
-
-async fn json(app: &TestApp, path: &str, cookie: &str, body: &str) -> Value {
-    let answer = app.call(path, Some(cookie), body).await;
-    assert_eq!(answer.status, StatusCode::OK, "{path}: {}", answer.body);
-    serde_json::from_str(&answer.body).unwrap()
-}
 
 async fn tier_id(app: &TestApp, name: &str) -> i64 {
     sqlx::query("SELECT id FROM tiers WHERE name = $1")

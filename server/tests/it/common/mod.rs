@@ -378,22 +378,39 @@ macro_rules! on_both_databases {
     };
 }
 
+/// The subject and text of the newest mail to `to`, if any.
+pub async fn last_mail(app: &TestApp, to: &str) -> Option<(String, String)> {
+    use sqlx::Row;
+    sqlx::query(
+        "SELECT subject, body_text FROM outbox WHERE to_address = $1 ORDER BY id DESC LIMIT 1",
+    )
+    .bind(to)
+    .fetch_optional(app.db.pool())
+    .await
+    .unwrap()
+    .map(|row| {
+        (
+            row.try_get("subject").unwrap(),
+            row.try_get("body_text").unwrap(),
+        )
+    })
+}
+
 /// The token of the `prefix` link (e.g. `/reset/`) in the newest mail to `to`.
 pub async fn mailed_token(app: &TestApp, to: &str, prefix: &str) -> String {
-    use sqlx::Row;
-    let text: String =
-        sqlx::query("SELECT body_text FROM outbox WHERE to_address = $1 ORDER BY id DESC LIMIT 1")
-            .bind(to)
-            .fetch_one(app.db.pool())
-            .await
-            .expect("a mail")
-            .try_get::<String, _>("body_text")
-            .unwrap();
+    let (_, text) = last_mail(app, to).await.expect("a mail");
     let start = text.find(prefix).expect("a link in the mail") + prefix.len();
     text[start..]
         .chars()
         .take_while(|c| c.is_ascii_hexdigit())
         .collect()
+}
+
+/// A server function's JSON answer, which must be 200.
+pub async fn json(app: &TestApp, path: &str, cookie: &str, body: &str) -> serde_json::Value {
+    let answer = app.call(path, Some(cookie), body).await;
+    assert_eq!(answer.status, StatusCode::OK, "{path}: {}", answer.body);
+    serde_json::from_str(&answer.body).unwrap()
 }
 
 /// The pending second-factor sign-in cookie an answer sets.
