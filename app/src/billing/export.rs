@@ -4,7 +4,7 @@
 //! as the manual's "AggreSmart 账单" with an embedded CJK font, its text extractable.
 
 use super::model::{format_totals, BillStatus, BillTotals, Period};
-use super::queries::{self, bind_all, head, lines_of, ListFilter, StoredLine};
+use super::store::{self, bind_all, head, lines_of, ListFilter, StoredLine};
 use crate::kit::code::Code;
 use crate::kit::db::Db;
 use crate::kit::db::Owner;
@@ -45,7 +45,7 @@ fn clean(s: &str) -> String {
 }
 
 /// A bill's file name without extension: provider, period and number.
-fn bill_stem(head: &queries::Head) -> String {
+fn bill_stem(head: &store::Head) -> String {
     format!(
         "{}_{}_{}_{}",
         clean(&head.provider_name),
@@ -94,11 +94,11 @@ pub fn spawn_rows(
     let (sender, receiver) = mpsc::channel(256);
     tokio::spawn(async move {
         let (mut where_sql, mut binds) = match &target {
-            Target::List(filter) => queries::where_clause(owner, filter),
-            Target::Bill(_) => queries::where_clause(owner, &ListFilter::default()),
+            Target::List(filter) => store::where_clause(owner, filter),
+            Target::Bill(_) => store::where_clause(owner, &ListFilter::default()),
         };
         if let Target::Bill(no) = &target {
-            binds.push(queries::BindValue::Text(no.clone()));
+            binds.push(store::BindValue::Text(no.clone()));
             where_sql.push_str(&format!(" AND b.bill_no = ${}", binds.len()));
         }
         let sql = format!(

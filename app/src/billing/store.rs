@@ -10,7 +10,8 @@ use crate::kit::audit::{self, Entry};
 use crate::kit::code::Code;
 use crate::kit::db::Owner;
 use crate::kit::db::{now, Db};
-use crate::kit::mail::{enqueue, render};
+use crate::kit::error::AppError;
+use crate::kit::mail::enqueue;
 use crate::kit::money::{Currency, Money, Totals};
 use crate::kit::request::Settings;
 use crate::kit::time::{day_start, format_datetime, format_datetime_seconds};
@@ -746,46 +747,15 @@ async fn notify(
     .iter()
     .map(|r| r.try_get("email"))
     .collect::<Result<_, _>>()?;
-    let period = bill.period.label();
-    let (subject, zh, en) = match action {
-        BillAction::Send => (
-            format!("请确认账单 {no} · Please confirm bill {no}"),
-            format!("{provider} 的账单 {no}（周期 {period}）已生成，请核对后确认账单或驳回。"),
-            format!("Bill {no} of {provider} for {period} is ready. Please confirm it or reject it with a reason."),
-        ),
-        BillAction::Revise => (
-            format!("账单 {no} 已修订 · Bill {no} revised"),
-            format!("平台已根据您的驳回修订账单 {no}（周期 {period}）：{reason}。请再次核对。"),
-            format!("The platform revised bill {no} ({period}) after your rejection: {reason}. Please review it again."),
-        ),
-        BillAction::RecordPayout => (
-            format!("账单 {no} 已打款 · Bill {no} paid out"),
-            format!("账单 {no}（周期 {period}）已打款，打款凭证：{reason}。"),
-            format!("Bill {no} ({period}) has been paid out, reference {reason}."),
-        ),
-        BillAction::Confirm => (
-            format!("{provider} 已确认账单 {no} · Bill {no} confirmed"),
-            format!("{provider} 已确认账单 {no}（周期 {period}），请安排打款。"),
-            format!("{provider} confirmed bill {no} ({period}); it awaits payout."),
-        ),
-        BillAction::Reject => (
-            format!("{provider} 驳回了账单 {no} · Bill {no} rejected"),
-            format!("{provider} 驳回了账单 {no}（周期 {period}），原因：{reason}。请修订后重新发送。"),
-            format!("{provider} rejected bill {no} ({period}): {reason}. Please revise and send it back."),
-        ),
-    };
-    let path = if action.by_provider() {
-        format!("{}/platform/bills/{no}", settings.public_url)
-    } else {
-        format!("{}/bills/{no}", settings.public_url)
-    };
-    for to in recipients {
-        let mail = render(
-            &to,
-            &subject,
-            &[zh.clone(), en.clone()],
-            Some(("查看账单 / View bill", &path)),
-        );
+    for mail in super::notify::bill_moved(
+        settings,
+        &recipients,
+        &provider,
+        no,
+        &bill.period,
+        action,
+        reason,
+    ) {
         enqueue(&mut **tx, &mail).await?;
     }
     Ok(())
