@@ -107,32 +107,8 @@ pub async fn reject_bill(
             ("disputed_nos", typed_nos.as_str()),
             ("disputed", ticked_list.as_str()),
         ];
-        let mut errors = Vec::new();
-        if reason.is_empty() {
-            errors.push(("reason", "form.required"));
-        } else if reason.chars().count() > 2000 {
-            errors.push(("reason", "form.too_long"));
-        }
-        let typed_list = model::typed_order_nos(&typed_nos);
-        if typed_list.is_none() {
-            errors.push(("disputed_nos", "bill.error.disputed_nos"));
-        }
-        if !errors.is_empty() {
-            return Err(crate::kit::forms::invalid("reject-bill", &errors, &typed));
-        }
-        let mut disputed: Vec<String> = ticked
-            .into_iter()
-            .chain(typed_list.unwrap_or_default())
-            .collect();
-        disputed.sort();
-        disputed.dedup();
-        if disputed.len() > model::MAX_DISPUTED {
-            return Err(crate::kit::forms::invalid(
-                "reject-bill",
-                &[("disputed_nos", "bill.error.disputed_nos")],
-                &typed,
-            ));
-        }
+        let disputed = model::check_rejection(&reason, &typed_nos, &ticked)
+            .map_err(|errors| crate::kit::forms::invalid("reject-bill", &errors, &typed))?;
         let moved = provider_move(
             &no,
             model::BillAction::Reject,
@@ -201,18 +177,8 @@ pub async fn generate_bill(provider_id: String, month: String) -> Result<String,
             ("provider_id", provider_id.as_str()),
             ("month", month.as_str()),
         ];
-        let provider: Option<i64> = provider_id.trim().parse().ok();
-        let period = model::Period::month(&month);
-        let mut errors = Vec::new();
-        if provider.is_none() {
-            errors.push(("provider_id", "form.required"));
-        }
-        if period.is_none() {
-            errors.push(("month", "bill.error.month"));
-        }
-        let (Some(provider), Some(period)) = (provider, period) else {
-            return Err(crate::kit::forms::invalid("generate-bill", &errors, &typed));
-        };
+        let (provider, period) = model::check_generation(&provider_id, &month)
+            .map_err(|errors| crate::kit::forms::invalid("generate-bill", &errors, &typed))?;
         let generated =
             store::generate(&db()?, auth.user_id, provider, &period, &client_ip()).await;
         crate::kit::forms::keep_typed("generate-bill", &typed, generated)

@@ -3,7 +3,7 @@
 //! and write takes an `Owner`: a provider sees only its own bills, foreign ids are not found.
 
 use super::model::{
-    diff, format_totals, BillAction, BillLine, BillStatus, BillTotals, LineChange, Period,
+    diff, format_totals, BillAction, BillLine, BillStatus, BillTotals, LineChange, Period, Step,
 };
 use super::*;
 use crate::kit::audit::{self, Entry};
@@ -569,9 +569,9 @@ pub async fn apply(
     } = actor;
     let mut tx = db.begin().await?;
     let bill = lock_bill(&mut tx, owner, no).await?;
-    let to = match bill.status.apply(action) {
-        Ok(to) => to,
-        Err(_) if bill.status == action.target() => return Ok(()),
+    let to = match bill.status.step(action) {
+        Ok(Step::To(to)) => to,
+        Ok(Step::AlreadyThere) => return Ok(()),
         Err(_) => return Err(AppError::Conflict("bill.error.state".into())),
     };
     let mut version = bill.version;
@@ -680,35 +680,25 @@ async fn revise_lines(
     actor_id: i64,
     input: &MoveInput,
 ) -> Result<i64, AppError> {
-    if input.reason.trim().is_empty() {
-        return Err(AppError::invalid(&[("reason", "bill.error.note")]));
-    }
+    model::check_revision_note(&input.reason).map_err(|errors| AppError::invalid(&errors))?;
     let current = lines_of(&mut **tx, bill.id, bill.version).await?;
-    let mut next = Vec::new();
-    let mut errors = Vec::new();
-    for stored in &current {
-        if input.removed.contains(&stored.id) {
-            continue;
-        }
-        let mut revised = stored.clone();
-        if let Some(typed) = input.amounts.get(&stored.id) {
-            match model::parse_amount(typed, stored.line.paid.currency) {
-                Some(paid) => revised.line.paid = paid,
-                None => errors.push(format!("amount_{}", stored.id)),
-            }
-        }
-        next.push(revised);
-    }
-    if !errors.is_empty() {
-        let fields: Vec<(&str, &str)> = errors
-            .iter()
-            .map(|f| (f.as_str(), "bill.error.amount"))
-            .collect();
-        return Err(AppError::invalid(&fields));
-    }
-    if next.is_empty() {
-        return Err(AppError::invalid(&[("reason", "bill.error.no_lines")]));
-    }
+    let kept = model::revise_lines(
+        current.iter().map(|stored| (stored.id, &stored.line)),
+        &input.amounts,
+        &input.removed,
+    )
+    .map_err(|errors| {
+        let fields: Vec<(&str, &str)> = errors.iter().map(|(f, e)| (f.as_str(), *e)).collect();
+        AppError::invalid(&fields)
+    })?;
+    let next: Vec<StoredLine> = kept
+        .into_iter()
+        .map(|(index, paid)| {
+            let mut revised = current[index].clone();
+            revised.line.paid = paid;
+            revised
+        })
+        .collect();
     let version = bill.version + 1;
     insert_lines(tx, bill.id, version, &next).await?;
     add_version(tx, bill.id, version, actor_id, input.reason.trim()).await?;
