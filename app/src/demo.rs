@@ -734,7 +734,7 @@ async fn seed_bills(
             .execute(&mut **tx)
             .await?;
         }
-        crate::billing::queries::store_totals(&mut **tx, bill_id, 1).await?;
+        crate::billing::store::store_totals(&mut **tx, bill_id, 1).await?;
         sqlx::query(
             "INSERT INTO bill_versions (bill_id, version, note, created_by, created_at)
              VALUES ($1, 1, 'generated', $2, $3)",

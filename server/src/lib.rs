@@ -2,7 +2,6 @@
 #![recursion_limit = "256"]
 
 mod audit;
-mod bills;
 pub mod config;
 mod evidence;
 mod intake;
@@ -59,6 +58,12 @@ impl FromRef<AppState> for Db {
 impl FromRef<AppState> for app::kit::files::Storage {
     fn from_ref(state: &AppState) -> app::kit::files::Storage {
         state.storage.clone()
+    }
+}
+
+impl FromRef<AppState> for app::billing::http::BillFont {
+    fn from_ref(state: &AppState) -> app::billing::http::BillFont {
+        app::billing::http::BillFont(state.bill_font.clone())
     }
 }
 
@@ -288,36 +293,45 @@ pub async fn build_with_settings(
             "/orders/export.xlsx",
             get(app::orders::http::export::<true>),
         )
-        .route("/bills/export.csv", get(bills::list_export::<false, false>))
-        .route("/bills/export.xlsx", get(bills::list_export::<false, true>))
+        .route(
+            "/bills/export.csv",
+            get(app::billing::http::list_export::<false, false>),
+        )
+        .route(
+            "/bills/export.xlsx",
+            get(app::billing::http::list_export::<false, true>),
+        )
         .route(
             "/bills/{no}/export.csv",
-            get(bills::bill_export::<false, false>),
+            get(app::billing::http::bill_export::<false, false>),
         )
         .route(
             "/bills/{no}/export.xlsx",
-            get(bills::bill_export::<false, true>),
+            get(app::billing::http::bill_export::<false, true>),
         )
-        .route("/bills/{no}/bill.pdf", get(bills::bill_pdf::<false>))
+        .route(
+            "/bills/{no}/bill.pdf",
+            get(app::billing::http::bill_pdf::<false>),
+        )
         .route(
             "/platform/bills/export.csv",
-            get(bills::list_export::<true, false>),
+            get(app::billing::http::list_export::<true, false>),
         )
         .route(
             "/platform/bills/export.xlsx",
-            get(bills::list_export::<true, true>),
+            get(app::billing::http::list_export::<true, true>),
         )
         .route(
             "/platform/bills/{no}/export.csv",
-            get(bills::bill_export::<true, false>),
+            get(app::billing::http::bill_export::<true, false>),
         )
         .route(
             "/platform/bills/{no}/export.xlsx",
-            get(bills::bill_export::<true, true>),
+            get(app::billing::http::bill_export::<true, true>),
         )
         .route(
             "/platform/bills/{no}/bill.pdf",
-            get(bills::bill_pdf::<true>),
+            get(app::billing::http::bill_pdf::<true>),
         )
         .route(
             "/accept/{token}/files/{id}",
@@ -433,8 +447,6 @@ pub fn spawn_jobs(config: &Config, db: Db, settings: Settings, storage: app::kit
         }
     });
 }
-
-pub(crate) use app::kit::files::attachment;
 
 /// Ready when the database answers: what a load balancer should ask before sending traffic.
 async fn readyz(State(db): State<Db>) -> Response {

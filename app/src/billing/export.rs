@@ -3,8 +3,8 @@
 //! summed as the rows pass, by the same `BillTotals` the pages use. The PDF draws the bill
 //! as the manual's "AggreSmart 账单" with an embedded CJK font, its text extractable.
 
-use super::model::{format_totals, BillStatus, BillTotals, Period};
-use super::queries::{self, bind_all, head, lines_of, ListFilter, StoredLine};
+use super::model::{format_totals, BillStatus, BillTotals};
+use super::store::{self, head, lines_of, ExportRow, ListFilter, StoredLine};
 use crate::kit::code::Code;
 use crate::kit::db::Db;
 use crate::kit::db::Owner;
@@ -12,8 +12,6 @@ use crate::kit::error::AppError;
 use crate::kit::i18n::Locale;
 use crate::kit::time::format_datetime_seconds;
 use crate::orders::model::WorkOrderStatus;
-use futures_util::StreamExt;
-use sqlx::Row;
 use tokio::sync::mpsc;
 
 /// What is exported: the bills under the list's filters, or one bill.
@@ -21,15 +19,6 @@ use tokio::sync::mpsc;
 pub enum Target {
     List(ListFilter),
     Bill(String),
-}
-
-/// One exported line with its bill.
-pub struct ExportRow {
-    pub bill_no: String,
-    pub provider: String,
-    pub period: String,
-    pub status: BillStatus,
-    pub line: StoredLine,
 }
 
 fn clean(s: &str) -> String {
@@ -45,7 +34,7 @@ fn clean(s: &str) -> String {
 }
 
 /// A bill's file name without extension: provider, period and number.
-fn bill_stem(head: &queries::Head) -> String {
+fn bill_stem(head: &store::Head) -> String {
     format!(
         "{}_{}_{}_{}",
         clean(&head.provider_name),
@@ -65,13 +54,7 @@ pub async fn file_stem(db: &Db, owner: Owner, target: &Target) -> Result<String,
                 Owner::Platform => filter.provider_id,
             };
             let name = match provider {
-                Some(id) => sqlx::query("SELECT name FROM providers WHERE id = $1")
-                    .bind(id)
-                    .fetch_optional(db.pool())
-                    .await?
-                    .map(|r| r.try_get::<String, _>("name"))
-                    .transpose()?
-                    .unwrap_or_default(),
+                Some(id) => store::provider_name(db, id).await?,
                 None => "all".into(),
             };
             format!(
@@ -84,56 +67,12 @@ pub async fn file_stem(db: &Db, owner: Owner, target: &Target) -> Result<String,
     })
 }
 
-/// Sends the rows of `target` into a bounded channel: the reader's pace sets the producer's,
-/// so memory stays flat however many lines there are.
-pub fn spawn_rows(
-    db: Db,
-    owner: Owner,
-    target: Target,
-) -> mpsc::Receiver<Result<ExportRow, AppError>> {
-    let (sender, receiver) = mpsc::channel(256);
-    tokio::spawn(async move {
-        let (mut where_sql, mut binds) = match &target {
-            Target::List(filter) => queries::where_clause(owner, filter),
-            Target::Bill(_) => queries::where_clause(owner, &ListFilter::default()),
-        };
-        if let Target::Bill(no) = &target {
-            binds.push(queries::BindValue::Text(no.clone()));
-            where_sql.push_str(&format!(" AND b.bill_no = ${}", binds.len()));
-        }
-        let sql = format!(
-            "SELECT b.bill_no, b.period_start, b.period_end, b.status, p.name AS provider,
-                    l.id, l.work_order_id, l.order_no, l.order_status, l.order_total_minor, l.order_currency,
-                    l.product, l.quantity, l.traded_at, l.paid_minor, l.paid_currency
-             FROM bills b JOIN providers p ON p.id = b.provider_id
-             JOIN bill_lines l ON l.bill_id = b.id AND l.version = b.version
-             {where_sql}
-             ORDER BY b.period_end DESC, b.id DESC, l.position, l.id"
-        );
-        let mut rows = bind_all(sqlx::query(&sql), &binds).fetch(db.pool());
-        while let Some(row) = rows.next().await {
-            let item = row.map_err(AppError::from).and_then(|row| {
-                let status: String = row.try_get("status")?;
-                Ok(ExportRow {
-                    bill_no: row.try_get("bill_no")?,
-                    provider: row.try_get("provider")?,
-                    period: Period {
-                        start: row.try_get("period_start")?,
-                        end: row.try_get("period_end")?,
-                    }
-                    .label(),
-                    status: BillStatus::from_db(&status)
-                        .ok_or_else(|| sqlx::Error::Decode("status".into()))?,
-                    line: StoredLine::from_row(&row)?,
-                })
-            });
-            let failed = item.is_err();
-            if sender.send(item).await.is_err() || failed {
-                break;
-            }
-        }
-    });
-    receiver
+/// The rows of `target`, streamed (`store::spawn_export_rows`).
+fn spawn_rows(db: Db, owner: Owner, target: Target) -> mpsc::Receiver<Result<ExportRow, AppError>> {
+    match target {
+        Target::List(filter) => store::spawn_export_rows(db, owner, filter, None),
+        Target::Bill(no) => store::spawn_export_rows(db, owner, ListFilter::default(), Some(no)),
+    }
 }
 
 /// The columns of `cells` that hold an amount (order total, paid), each followed by its currency.

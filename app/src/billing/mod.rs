@@ -2,26 +2,24 @@
 //! provider's 确认账单 / 驳回, the platform's generation, revision and payout, and the bill's
 //! exports and printable document.
 
+pub mod api;
 #[cfg(feature = "ssr")]
 pub mod export;
-pub mod model;
-mod pages;
-pub mod platform;
 #[cfg(feature = "ssr")]
-pub mod queries;
+pub mod http;
+pub mod model;
+#[cfg(feature = "ssr")]
+mod notify;
+mod pages;
+pub mod platform_pages;
+#[cfg(feature = "ssr")]
+pub mod store;
 
 pub use pages::{BillDetailPage, BillListPage as BillListRoute};
 
-/// The platform realm's bill pages.
-pub mod platform_pages {
-    pub use super::pages::{PlatformBillDetailPage, PlatformBillListPage};
-}
-
-use crate::kit::error::AppError;
 use crate::orders::model::WorkOrderStatus;
 use model::BillStatus;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 
 pub const PAGE_SIZE: i64 = 15;
 /// A bill's lines per page of its detail (a month's bill can have a hundred thousand).
@@ -160,149 +158,9 @@ pub struct BillDetail {
     pub can_answer: bool,
 }
 
-/// The provider's bills (§6.1.1).
-#[leptos::server(endpoint = "bills")]
-pub async fn list_bills(
-    status: String,
-    from: String,
-    to: String,
-    page: String,
-) -> Result<BillListPage, AppError> {
-    let result = async {
-        use crate::kit::request::{db, provider_scope};
-        let (_, scope) = provider_scope()?;
-        let filter = queries::ListFilter::parse(&status, &from, &to, &page)?;
-        queries::list(
-            &db()?,
-            crate::kit::db::Owner::Provider(scope.provider_id),
-            &filter,
-        )
-        .await
-    }
-    .await;
-    crate::kit::forms::finish("", result)
-}
-
-/// The bill with a page of its lines (`page`), or the lines of one 订单编号 (`line`).
-#[leptos::server(endpoint = "bill")]
-pub async fn get_bill(no: String, page: String, line: String) -> Result<BillDetail, AppError> {
-    let result = async {
-        use crate::kit::request::{db, provider_scope};
-        let (_, scope) = provider_scope()?;
-        queries::detail(
-            &db()?,
-            crate::kit::db::Owner::Provider(scope.provider_id),
-            &no,
-            &queries::LineQuery::parse(&page, &line)?,
-            scope.role.may_settle(),
-        )
-        .await
-    }
-    .await;
-    crate::kit::forms::finish("", result)
-}
-
-#[cfg(feature = "ssr")]
-async fn provider_move(
-    no: &str,
-    action: model::BillAction,
-    input: queries::MoveInput,
-) -> Result<(), AppError> {
-    use crate::kit::request::{client_ip, db, provider_scope, settings};
-    let (_, scope) = provider_scope()?;
-    if !scope.role.may_settle() {
-        return Err(AppError::Forbidden);
-    }
-    queries::apply(
-        &db()?,
-        &settings()?,
-        queries::Actor {
-            owner: crate::kit::db::Owner::Provider(scope.provider_id),
-            user_id: scope.user_id,
-            ip: &client_ip(),
-        },
-        no,
-        action,
-        &input,
-    )
-    .await
-}
-
-/// 确认账单 (§6.1.3): 确认中 → 待打款. Clicked twice, it confirms once.
-#[leptos::server(endpoint = "confirm_bill")]
-pub async fn confirm_bill(no: String) -> Result<(), AppError> {
-    let result = provider_move(
-        &no,
-        model::BillAction::Confirm,
-        queries::MoveInput::default(),
-    )
-    .await;
-    crate::kit::forms::finish("confirm-bill", result)
-}
-
-/// 驳回 with a reason, optionally naming the disputed lines: ticked on the page on show
-/// (`disputed`), or typed by 订单编号 (`disputed_nos`, for lines on other pages).
-#[leptos::server(endpoint = "reject_bill")]
-pub async fn reject_bill(
-    no: String,
-    reason: String,
-    disputed: Option<HashMap<String, String>>,
-    disputed_nos: Option<String>,
-) -> Result<(), AppError> {
-    let result = async {
-        let reason = reason.trim().to_owned();
-        let typed_nos = disputed_nos.unwrap_or_default();
-        // Keys are `o<订单编号>`: a bare number would read as a list index.
-        let ticked: Vec<String> = disputed
-            .unwrap_or_default()
-            .into_keys()
-            .map(|k| k.trim_start_matches('o').to_owned())
-            .collect();
-        // The ticked lines go back with the typed text, so a refused form keeps them.
-        let ticked_list = ticked.join(",");
-        let typed = [
-            ("reason", reason.as_str()),
-            ("disputed_nos", typed_nos.as_str()),
-            ("disputed", ticked_list.as_str()),
-        ];
-        let mut errors = Vec::new();
-        if reason.is_empty() {
-            errors.push(("reason", "form.required"));
-        } else if reason.chars().count() > 2000 {
-            errors.push(("reason", "form.too_long"));
-        }
-        let typed_list = model::typed_order_nos(&typed_nos);
-        if typed_list.is_none() {
-            errors.push(("disputed_nos", "bill.error.disputed_nos"));
-        }
-        if !errors.is_empty() {
-            return Err(crate::kit::forms::invalid("reject-bill", &errors, &typed));
-        }
-        let mut disputed: Vec<String> = ticked
-            .into_iter()
-            .chain(typed_list.unwrap_or_default())
-            .collect();
-        disputed.sort();
-        disputed.dedup();
-        if disputed.len() > model::MAX_DISPUTED {
-            return Err(crate::kit::forms::invalid(
-                "reject-bill",
-                &[("disputed_nos", "bill.error.disputed_nos")],
-                &typed,
-            ));
-        }
-        let moved = provider_move(
-            &no,
-            model::BillAction::Reject,
-            queries::MoveInput {
-                reason: reason.clone(),
-                disputed,
-                ..Default::default()
-            },
-        )
-        .await;
-        crate::kit::forms::keep_typed("reject-bill", &typed, moved)
-    }
-    .await;
-    crate::kit::forms::finish("reject-bill", result)
+/// The platform's bill list: a page of bills and the providers to filter and generate by.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlatformBillList {
+    pub page: BillListPage,
+    pub providers: Vec<(i64, String)>,
 }

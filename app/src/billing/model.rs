@@ -312,6 +312,130 @@ pub fn typed_order_nos(text: &str) -> Option<Vec<String>> {
     (out.len() <= MAX_DISPUTED).then_some(out)
 }
 
+/// The most characters a 驳回's reason may have.
+pub const MAX_REASON: usize = 2000;
+
+/// A 驳回 as the provider sends it: a reason (required, at most `MAX_REASON` characters) and
+/// the disputed lines, ticked on the page on show (`ticked`) or typed by 订单编号 (`typed`).
+/// The disputed 订单编号, sorted, each once, at most `MAX_DISPUTED`; or each failing field with
+/// its error key.
+pub fn check_rejection(
+    reason: &str,
+    typed: &str,
+    ticked: &[String],
+) -> Result<Vec<String>, Vec<(&'static str, &'static str)>> {
+    let mut errors = Vec::new();
+    if reason.is_empty() {
+        errors.push(("reason", "form.required"));
+    } else if reason.chars().count() > MAX_REASON {
+        errors.push(("reason", "form.too_long"));
+    }
+    let typed_list = typed_order_nos(typed);
+    if typed_list.is_none() {
+        errors.push(("disputed_nos", "bill.error.disputed_nos"));
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let mut disputed: Vec<String> = ticked
+        .iter()
+        .cloned()
+        .chain(typed_list.unwrap_or_default())
+        .collect();
+    disputed.sort();
+    disputed.dedup();
+    if disputed.len() > MAX_DISPUTED {
+        return Err(vec![("disputed_nos", "bill.error.disputed_nos")]);
+    }
+    Ok(disputed)
+}
+
+/// What generating a bill asks for: a provider (its id) and a month ("2019-10"); or each
+/// failing field with its error key.
+pub fn check_generation(
+    provider_id: &str,
+    month: &str,
+) -> Result<(i64, Period), Vec<(&'static str, &'static str)>> {
+    let provider: Option<i64> = provider_id.trim().parse().ok();
+    let period = Period::month(month);
+    let mut errors = Vec::new();
+    if provider.is_none() {
+        errors.push(("provider_id", "form.required"));
+    }
+    if period.is_none() {
+        errors.push(("month", "bill.error.month"));
+    }
+    match (provider, period) {
+        (Some(provider), Some(period)) => Ok((provider, period)),
+        _ => Err(errors),
+    }
+}
+
+/// A revision's note (what changed and why): required.
+pub fn check_revision_note(note: &str) -> Result<(), Vec<(&'static str, &'static str)>> {
+    if note.trim().is_empty() {
+        Err(vec![("reason", "bill.error.note")])
+    } else {
+        Ok(())
+    }
+}
+
+/// Failing fields named at run time (`amount_<id>`), each with its error key.
+pub type FieldErrors = Vec<(String, &'static str)>;
+
+/// The next version's lines from the current ones (`(line id, line)`): the `removed` ids
+/// dropped, the paid amounts typed in `amounts` (by line id, in the line's currency) put in.
+/// For each kept line, its index in `current` and its paid amount; or each failing field
+/// (`amount_<id>`, or the note when no line is left) with its error key.
+pub fn revise_lines<'a>(
+    current: impl IntoIterator<Item = (i64, &'a BillLine)>,
+    amounts: &BTreeMap<i64, String>,
+    removed: &[i64],
+) -> Result<Vec<(usize, Money)>, FieldErrors> {
+    let mut next = Vec::new();
+    let mut errors = Vec::new();
+    for (index, (id, line)) in current.into_iter().enumerate() {
+        if removed.contains(&id) {
+            continue;
+        }
+        let mut paid = line.paid;
+        if let Some(typed) = amounts.get(&id) {
+            match parse_amount(typed, line.paid.currency) {
+                Some(amount) => paid = amount,
+                None => errors.push((format!("amount_{id}"), "bill.error.amount")),
+            }
+        }
+        next.push((index, paid));
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    if next.is_empty() {
+        return Err(vec![("reason".into(), "bill.error.no_lines")]);
+    }
+    Ok(next)
+}
+
+/// What a move asked of a bill in `from` comes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// The bill moves to this state.
+    To(BillStatus),
+    /// The bill is already where the move leads (a double click): done, nothing changes.
+    AlreadyThere,
+}
+
+impl BillStatus {
+    /// `apply`, with a repeat of a move that already happened answered as done.
+    pub fn step(self, action: BillAction) -> Result<Step, ForbiddenMove> {
+        match self.apply(action) {
+            Ok(to) => Ok(Step::To(to)),
+            Err(_) if self == action.target() => Ok(Step::AlreadyThere),
+            Err(refused) => Err(refused),
+        }
+    }
+}
+
 /// A payout amount as typed: positive, at most two places.
 pub fn parse_amount(text: &str, currency: Currency) -> Option<Money> {
     let amount: rust_decimal::Decimal = text.trim().parse().ok()?;
@@ -549,6 +673,105 @@ mod tests {
         assert_eq!(Period::month("october"), None);
         let december = Period::month("2019-12").unwrap();
         assert_eq!(december.bill_date().as_deref(), Some("20200101"));
+    }
+
+    #[test]
+    fn a_rejection_needs_a_reason_and_names_known_looking_lines() {
+        let ticked = vec!["B2".to_owned(), "A1".to_owned()];
+        assert_eq!(
+            check_rejection("wrong amount", "A1, C3", &ticked),
+            Ok(vec!["A1".to_owned(), "B2".to_owned(), "C3".to_owned()])
+        );
+        assert_eq!(check_rejection("why", "", &[]), Ok(vec![]));
+        assert_eq!(
+            check_rejection("", &"9".repeat(65), &[]),
+            Err(vec![
+                ("reason", "form.required"),
+                ("disputed_nos", "bill.error.disputed_nos")
+            ])
+        );
+        assert_eq!(
+            check_rejection(&"长".repeat(MAX_REASON + 1), "", &[]),
+            Err(vec![("reason", "form.too_long")])
+        );
+        assert!(check_rejection(&"长".repeat(MAX_REASON), "", &[]).is_ok());
+        // Ticked and typed together past the bound.
+        let typed: Vec<String> = (0..MAX_DISPUTED).map(|i| format!("t{i}")).collect();
+        assert_eq!(
+            check_rejection("why", &typed.join(","), &["x".to_owned()]),
+            Err(vec![("disputed_nos", "bill.error.disputed_nos")])
+        );
+        assert!(check_rejection("why", &typed.join(","), &["t0".to_owned()]).is_ok());
+    }
+
+    #[test]
+    fn generating_needs_a_provider_and_a_month() {
+        assert_eq!(
+            check_generation(" 7 ", "2019-10"),
+            Ok((7, Period::month("2019-10").unwrap()))
+        );
+        assert_eq!(
+            check_generation("", "2019-13"),
+            Err(vec![
+                ("provider_id", "form.required"),
+                ("month", "bill.error.month")
+            ])
+        );
+        assert_eq!(
+            check_generation("x", "2019-10"),
+            Err(vec![("provider_id", "form.required")])
+        );
+    }
+
+    #[test]
+    fn a_revision_keeps_lines_not_removed_with_their_typed_amounts() {
+        assert_eq!(
+            check_revision_note("  "),
+            Err(vec![("reason", "bill.error.note")])
+        );
+        assert!(check_revision_note("fixed").is_ok());
+        let lines = [
+            line("1", "10", "10", Currency::Cny),
+            line("2", "20", "20", Currency::Usd),
+            line("3", "30", "30", Currency::Cny),
+        ];
+        let current = || [(11, &lines[0]), (12, &lines[1]), (13, &lines[2])];
+        let amounts = BTreeMap::from([(12, "15.5".to_owned())]);
+        assert_eq!(
+            revise_lines(current(), &amounts, &[13]),
+            Ok(vec![
+                (0, lines[0].paid),
+                (1, Money::new(Decimal::new(155, 1), Currency::Usd))
+            ])
+        );
+        let bad = BTreeMap::from([(11, "-1".to_owned()), (13, "1.005".to_owned())]);
+        assert_eq!(
+            revise_lines(current(), &bad, &[]),
+            Err(vec![
+                ("amount_11".to_owned(), "bill.error.amount"),
+                ("amount_13".to_owned(), "bill.error.amount")
+            ])
+        );
+        assert_eq!(
+            revise_lines(current(), &BTreeMap::new(), &[11, 12, 13]),
+            Err(vec![("reason".to_owned(), "bill.error.no_lines")])
+        );
+    }
+
+    #[test]
+    fn a_repeated_move_is_done_and_a_wrong_one_refused() {
+        use BillAction as A;
+        use BillStatus as S;
+        assert_eq!(S::Unsettled.step(A::Send), Ok(Step::To(S::Confirming)));
+        assert_eq!(S::AwaitingPayout.step(A::Confirm), Ok(Step::AlreadyThere));
+        assert_eq!(S::Confirming.step(A::Send), Ok(Step::AlreadyThere));
+        assert_eq!(
+            S::Completed.step(A::Reject),
+            Err(ForbiddenMove {
+                from: S::Completed,
+                action: A::Reject
+            })
+        );
     }
 
     #[test]

@@ -464,7 +464,7 @@ impl Part<'_> {
                 .execute(&mut *conn)
                 .await?
                 .rows_affected() as i64;
-            crate::billing::queries::store_totals(&mut *conn, bill, 1).await?;
+            crate::billing::store::store_totals(&mut *conn, bill, 1).await?;
             let sql = "INSERT INTO bill_payouts (bill_id, currency, amount_minor)
                  SELECT bill_id, paid_currency, SUM(paid_minor) FROM bill_lines WHERE bill_id = $1
                  GROUP BY bill_id, paid_currency";

@@ -2,19 +2,23 @@
 //! read, XLSX streamed from a temporary file, the PDF drawn on request. The provider gets
 //! its own bills (a foreign number is 404); the platform any.
 
-use crate::{attachment, AppState};
-use app::billing::export::{self, Target};
-use app::billing::queries::ListFilter;
-use app::kit::db::Owner;
-use app::kit::error::AppError;
-use app::kit::i18n::{locale_of_headers, Locale};
-use app::kit::request::RealmOwner;
+use super::export::{self, Target};
+use super::store::ListFilter;
+use crate::kit::db::{Db, Owner};
+use crate::kit::error::AppError;
+use crate::kit::files::attachment;
+use crate::kit::i18n::{locale_of_headers, Locale};
+use crate::kit::request::RealmOwner;
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
+
+/// Where the bill document's font (BILL_FONT) is: server state, handed to `bill_pdf`.
+#[derive(Clone)]
+pub struct BillFont(pub Arc<std::path::Path>);
 
 fn list_target(owner: Owner, query: &HashMap<String, String>) -> Result<Target, AppError> {
     let get = |k: &str| query.get(k).map(String::as_str).unwrap_or("");
@@ -43,7 +47,7 @@ impl Format {
 
 /// A CSV or XLSX export of `target` as `owner` sees it.
 async fn export(
-    state: AppState,
+    db: Db,
     owner: Owner,
     target: impl FnOnce(Owner) -> Result<Target, AppError>,
     format: Format,
@@ -51,7 +55,7 @@ async fn export(
 ) -> Response {
     let prepared = async {
         let target = target(owner)?;
-        let stem = export::file_stem(&state.db, owner, &target).await?;
+        let stem = export::file_stem(&db, owner, &target).await?;
         Ok::<_, AppError>((owner, target, stem))
     }
     .await;
@@ -60,12 +64,12 @@ async fn export(
         Err(error) => return error.into_response(),
     };
     match format {
-        Format::Csv => app::kit::sheet::csv_download(
+        Format::Csv => crate::kit::sheet::csv_download(
             &stem,
-            export::spawn_csv(state.db.clone(), owner, target, locale),
+            export::spawn_csv(db.clone(), owner, target, locale),
         ),
-        Format::Xlsx => match export::xlsx(state.db.clone(), owner, target, locale).await {
-            Ok(file) => app::kit::sheet::xlsx_download(&stem, file),
+        Format::Xlsx => match export::xlsx(db.clone(), owner, target, locale).await {
+            Ok(file) => crate::kit::sheet::xlsx_download(&stem, file),
             Err(error) => error.into_response(),
         },
     }
@@ -84,10 +88,10 @@ async fn font(path: &std::path::Path) -> Result<&'static [u8], AppError> {
     Ok(FONT.get_or_init(|| bytes))
 }
 
-async fn pdf(state: AppState, owner: Owner, no: String, locale: Locale) -> Response {
+async fn pdf(db: Db, font_path: BillFont, owner: Owner, no: String, locale: Locale) -> Response {
     let result = async {
-        let doc = export::document(&state.db, owner, &no).await?;
-        let font = font(&state.bill_font).await?;
+        let doc = export::document(&db, owner, &no).await?;
+        let font = font(&font_path.0).await?;
         tokio::task::spawn_blocking(move || {
             export::pdf(&doc, locale, font).map(|bytes| (doc.file_stem, bytes))
         })
@@ -114,33 +118,34 @@ type ListQuery = Query<HashMap<String, String>>;
 
 /// The bill list as the filters in the query select it: CSV, or XLSX (`XLSX`).
 pub async fn list_export<const PLATFORM: bool, const XLSX: bool>(
-    State(state): State<AppState>,
+    State(db): State<Db>,
     RealmOwner(owner): RealmOwner<PLATFORM>,
     headers: HeaderMap,
     Query(q): ListQuery,
 ) -> Response {
     let target = |o| list_target(o, &q);
     let locale = locale_of_headers(&headers);
-    export(state, owner, target, Format::of(XLSX), locale).await
+    export(db, owner, target, Format::of(XLSX), locale).await
 }
 
 /// One bill with its lines: CSV, or XLSX (`XLSX`).
 pub async fn bill_export<const PLATFORM: bool, const XLSX: bool>(
-    State(state): State<AppState>,
+    State(db): State<Db>,
     RealmOwner(owner): RealmOwner<PLATFORM>,
     headers: HeaderMap,
     Path(no): Path<String>,
 ) -> Response {
     let target = |_| Ok(Target::Bill(no));
     let locale = locale_of_headers(&headers);
-    export(state, owner, target, Format::of(XLSX), locale).await
+    export(db, owner, target, Format::of(XLSX), locale).await
 }
 
 pub async fn bill_pdf<const PLATFORM: bool>(
-    State(state): State<AppState>,
+    State(db): State<Db>,
+    State(font): State<BillFont>,
     RealmOwner(owner): RealmOwner<PLATFORM>,
     headers: HeaderMap,
     Path(no): Path<String>,
 ) -> Response {
-    pdf(state, owner, no, locale_of_headers(&headers)).await
+    pdf(db, font, owner, no, locale_of_headers(&headers)).await
 }

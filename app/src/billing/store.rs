@@ -3,14 +3,15 @@
 //! and write takes an `Owner`: a provider sees only its own bills, foreign ids are not found.
 
 use super::model::{
-    diff, format_totals, BillAction, BillLine, BillStatus, BillTotals, LineChange, Period,
+    diff, format_totals, BillAction, BillLine, BillStatus, BillTotals, LineChange, Period, Step,
 };
 use super::*;
 use crate::kit::audit::{self, Entry};
 use crate::kit::code::Code;
 use crate::kit::db::Owner;
 use crate::kit::db::{now, Db};
-use crate::kit::mail::{enqueue, render};
+use crate::kit::error::AppError;
+use crate::kit::mail::enqueue;
 use crate::kit::money::{Currency, Money, Totals};
 use crate::kit::request::Settings;
 use crate::kit::time::{day_start, format_datetime, format_datetime_seconds};
@@ -568,9 +569,9 @@ pub async fn apply(
     } = actor;
     let mut tx = db.begin().await?;
     let bill = lock_bill(&mut tx, owner, no).await?;
-    let to = match bill.status.apply(action) {
-        Ok(to) => to,
-        Err(_) if bill.status == action.target() => return Ok(()),
+    let to = match bill.status.step(action) {
+        Ok(Step::To(to)) => to,
+        Ok(Step::AlreadyThere) => return Ok(()),
         Err(_) => return Err(AppError::Conflict("bill.error.state".into())),
     };
     let mut version = bill.version;
@@ -679,35 +680,25 @@ async fn revise_lines(
     actor_id: i64,
     input: &MoveInput,
 ) -> Result<i64, AppError> {
-    if input.reason.trim().is_empty() {
-        return Err(AppError::invalid(&[("reason", "bill.error.note")]));
-    }
+    model::check_revision_note(&input.reason).map_err(|errors| AppError::invalid(&errors))?;
     let current = lines_of(&mut **tx, bill.id, bill.version).await?;
-    let mut next = Vec::new();
-    let mut errors = Vec::new();
-    for stored in &current {
-        if input.removed.contains(&stored.id) {
-            continue;
-        }
-        let mut revised = stored.clone();
-        if let Some(typed) = input.amounts.get(&stored.id) {
-            match model::parse_amount(typed, stored.line.paid.currency) {
-                Some(paid) => revised.line.paid = paid,
-                None => errors.push(format!("amount_{}", stored.id)),
-            }
-        }
-        next.push(revised);
-    }
-    if !errors.is_empty() {
-        let fields: Vec<(&str, &str)> = errors
-            .iter()
-            .map(|f| (f.as_str(), "bill.error.amount"))
-            .collect();
-        return Err(AppError::invalid(&fields));
-    }
-    if next.is_empty() {
-        return Err(AppError::invalid(&[("reason", "bill.error.no_lines")]));
-    }
+    let kept = model::revise_lines(
+        current.iter().map(|stored| (stored.id, &stored.line)),
+        &input.amounts,
+        &input.removed,
+    )
+    .map_err(|errors| {
+        let fields: Vec<(&str, &str)> = errors.iter().map(|(f, e)| (f.as_str(), *e)).collect();
+        AppError::invalid(&fields)
+    })?;
+    let next: Vec<StoredLine> = kept
+        .into_iter()
+        .map(|(index, paid)| {
+            let mut revised = current[index].clone();
+            revised.line.paid = paid;
+            revised
+        })
+        .collect();
     let version = bill.version + 1;
     insert_lines(tx, bill.id, version, &next).await?;
     add_version(tx, bill.id, version, actor_id, input.reason.trim()).await?;
@@ -746,46 +737,15 @@ async fn notify(
     .iter()
     .map(|r| r.try_get("email"))
     .collect::<Result<_, _>>()?;
-    let period = bill.period.label();
-    let (subject, zh, en) = match action {
-        BillAction::Send => (
-            format!("请确认账单 {no} · Please confirm bill {no}"),
-            format!("{provider} 的账单 {no}（周期 {period}）已生成，请核对后确认账单或驳回。"),
-            format!("Bill {no} of {provider} for {period} is ready. Please confirm it or reject it with a reason."),
-        ),
-        BillAction::Revise => (
-            format!("账单 {no} 已修订 · Bill {no} revised"),
-            format!("平台已根据您的驳回修订账单 {no}（周期 {period}）：{reason}。请再次核对。"),
-            format!("The platform revised bill {no} ({period}) after your rejection: {reason}. Please review it again."),
-        ),
-        BillAction::RecordPayout => (
-            format!("账单 {no} 已打款 · Bill {no} paid out"),
-            format!("账单 {no}（周期 {period}）已打款，打款凭证：{reason}。"),
-            format!("Bill {no} ({period}) has been paid out, reference {reason}."),
-        ),
-        BillAction::Confirm => (
-            format!("{provider} 已确认账单 {no} · Bill {no} confirmed"),
-            format!("{provider} 已确认账单 {no}（周期 {period}），请安排打款。"),
-            format!("{provider} confirmed bill {no} ({period}); it awaits payout."),
-        ),
-        BillAction::Reject => (
-            format!("{provider} 驳回了账单 {no} · Bill {no} rejected"),
-            format!("{provider} 驳回了账单 {no}（周期 {period}），原因：{reason}。请修订后重新发送。"),
-            format!("{provider} rejected bill {no} ({period}): {reason}. Please revise and send it back."),
-        ),
-    };
-    let path = if action.by_provider() {
-        format!("{}/platform/bills/{no}", settings.public_url)
-    } else {
-        format!("{}/bills/{no}", settings.public_url)
-    };
-    for to in recipients {
-        let mail = render(
-            &to,
-            &subject,
-            &[zh.clone(), en.clone()],
-            Some(("查看账单 / View bill", &path)),
-        );
+    for mail in super::notify::bill_moved(
+        settings,
+        &recipients,
+        &provider,
+        no,
+        &bill.period,
+        action,
+        reason,
+    ) {
         enqueue(&mut **tx, &mail).await?;
     }
     Ok(())
@@ -882,6 +842,78 @@ pub fn bind_all<'q>(
         };
     }
     query
+}
+
+/// One exported line with its bill.
+pub struct ExportRow {
+    pub bill_no: String,
+    pub provider: String,
+    pub period: String,
+    pub status: BillStatus,
+    pub line: StoredLine,
+}
+
+/// Sends the exported lines of the bills under `filter` (of bill `bill_no` alone, with the
+/// default filter) into a bounded channel: the reader's pace sets the producer's, so memory
+/// stays flat however many lines there are.
+pub fn spawn_export_rows(
+    db: Db,
+    owner: Owner,
+    filter: ListFilter,
+    bill_no: Option<String>,
+) -> tokio::sync::mpsc::Receiver<Result<ExportRow, AppError>> {
+    use futures_util::StreamExt;
+    let (sender, receiver) = tokio::sync::mpsc::channel(256);
+    tokio::spawn(async move {
+        let (mut where_sql, mut binds) = where_clause(owner, &filter);
+        if let Some(no) = &bill_no {
+            binds.push(BindValue::Text(no.clone()));
+            where_sql.push_str(&format!(" AND b.bill_no = ${}", binds.len()));
+        }
+        let sql = format!(
+            "SELECT b.bill_no, b.period_start, b.period_end, b.status, p.name AS provider,
+                    l.id, l.work_order_id, l.order_no, l.order_status, l.order_total_minor, l.order_currency,
+                    l.product, l.quantity, l.traded_at, l.paid_minor, l.paid_currency
+             FROM bills b JOIN providers p ON p.id = b.provider_id
+             JOIN bill_lines l ON l.bill_id = b.id AND l.version = b.version
+             {where_sql}
+             ORDER BY b.period_end DESC, b.id DESC, l.position, l.id"
+        );
+        let mut rows = bind_all(sqlx::query(&sql), &binds).fetch(db.pool());
+        while let Some(row) = rows.next().await {
+            let item = row.map_err(AppError::from).and_then(|row| {
+                let status: String = row.try_get("status")?;
+                Ok(ExportRow {
+                    bill_no: row.try_get("bill_no")?,
+                    provider: row.try_get("provider")?,
+                    period: Period {
+                        start: row.try_get("period_start")?,
+                        end: row.try_get("period_end")?,
+                    }
+                    .label(),
+                    status: BillStatus::from_db(&status)
+                        .ok_or_else(|| sqlx::Error::Decode("status".into()))?,
+                    line: StoredLine::from_row(&row)?,
+                })
+            });
+            let failed = item.is_err();
+            if sender.send(item).await.is_err() || failed {
+                break;
+            }
+        }
+    });
+    receiver
+}
+
+/// A provider's name, or empty when there is none of that id.
+pub async fn provider_name(db: &Db, id: i64) -> Result<String, AppError> {
+    Ok(sqlx::query("SELECT name FROM providers WHERE id = $1")
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await?
+        .map(|r| r.try_get::<String, _>("name"))
+        .transpose()?
+        .unwrap_or_default())
 }
 
 /// Per-bill sums of the current version, from the stored totals: a few rows per bill.

@@ -1,13 +1,128 @@
-//! The platform's side of settlement: generate a provider's bill for a month, send it, revise
-//! it after a 驳回, record the payout.
+//! Settlement's server functions: the provider's list, bill, 确认账单 and 驳回; the platform's
+//! list, bill, generation, sending, revision and payout.
 
+#[cfg(feature = "ssr")]
+use super::store;
 use super::*;
+use crate::kit::error::AppError;
 use std::collections::HashMap;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PlatformBillList {
-    pub page: BillListPage,
-    pub providers: Vec<(i64, String)>,
+/// The provider's bills (§6.1.1).
+#[leptos::server(endpoint = "bills")]
+pub async fn list_bills(
+    status: String,
+    from: String,
+    to: String,
+    page: String,
+) -> Result<BillListPage, AppError> {
+    let result = async {
+        use crate::kit::request::{db, provider_scope};
+        let (_, scope) = provider_scope()?;
+        let filter = store::ListFilter::parse(&status, &from, &to, &page)?;
+        store::list(
+            &db()?,
+            crate::kit::db::Owner::Provider(scope.provider_id),
+            &filter,
+        )
+        .await
+    }
+    .await;
+    crate::kit::forms::finish("", result)
+}
+
+/// The bill with a page of its lines (`page`), or the lines of one 订单编号 (`line`).
+#[leptos::server(endpoint = "bill")]
+pub async fn get_bill(no: String, page: String, line: String) -> Result<BillDetail, AppError> {
+    let result = async {
+        use crate::kit::request::{db, provider_scope};
+        let (_, scope) = provider_scope()?;
+        store::detail(
+            &db()?,
+            crate::kit::db::Owner::Provider(scope.provider_id),
+            &no,
+            &store::LineQuery::parse(&page, &line)?,
+            scope.role.may_settle(),
+        )
+        .await
+    }
+    .await;
+    crate::kit::forms::finish("", result)
+}
+
+#[cfg(feature = "ssr")]
+async fn provider_move(
+    no: &str,
+    action: model::BillAction,
+    input: store::MoveInput,
+) -> Result<(), AppError> {
+    use crate::kit::request::{client_ip, db, provider_scope, settings};
+    let (_, scope) = provider_scope()?;
+    if !scope.role.may_settle() {
+        return Err(AppError::Forbidden);
+    }
+    store::apply(
+        &db()?,
+        &settings()?,
+        store::Actor {
+            owner: crate::kit::db::Owner::Provider(scope.provider_id),
+            user_id: scope.user_id,
+            ip: &client_ip(),
+        },
+        no,
+        action,
+        &input,
+    )
+    .await
+}
+
+/// 确认账单 (§6.1.3): 确认中 → 待打款. Clicked twice, it confirms once.
+#[leptos::server(endpoint = "confirm_bill")]
+pub async fn confirm_bill(no: String) -> Result<(), AppError> {
+    let result = provider_move(&no, model::BillAction::Confirm, store::MoveInput::default()).await;
+    crate::kit::forms::finish("confirm-bill", result)
+}
+
+/// 驳回 with a reason, optionally naming the disputed lines: ticked on the page on show
+/// (`disputed`), or typed by 订单编号 (`disputed_nos`, for lines on other pages).
+#[leptos::server(endpoint = "reject_bill")]
+pub async fn reject_bill(
+    no: String,
+    reason: String,
+    disputed: Option<HashMap<String, String>>,
+    disputed_nos: Option<String>,
+) -> Result<(), AppError> {
+    let result = async {
+        let reason = reason.trim().to_owned();
+        let typed_nos = disputed_nos.unwrap_or_default();
+        // Keys are `o<订单编号>`: a bare number would read as a list index.
+        let ticked: Vec<String> = disputed
+            .unwrap_or_default()
+            .into_keys()
+            .map(|k| k.trim_start_matches('o').to_owned())
+            .collect();
+        // The ticked lines go back with the typed text, so a refused form keeps them.
+        let ticked_list = ticked.join(",");
+        let typed = [
+            ("reason", reason.as_str()),
+            ("disputed_nos", typed_nos.as_str()),
+            ("disputed", ticked_list.as_str()),
+        ];
+        let disputed = model::check_rejection(&reason, &typed_nos, &ticked)
+            .map_err(|errors| crate::kit::forms::invalid("reject-bill", &errors, &typed))?;
+        let moved = provider_move(
+            &no,
+            model::BillAction::Reject,
+            store::MoveInput {
+                reason: reason.clone(),
+                disputed,
+                ..Default::default()
+            },
+        )
+        .await;
+        crate::kit::forms::keep_typed("reject-bill", &typed, moved)
+    }
+    .await;
+    crate::kit::forms::finish("reject-bill", result)
 }
 
 #[leptos::server(endpoint = "platform_bills")]
@@ -22,13 +137,13 @@ pub async fn list_platform_bills(
         use crate::kit::request::{db, operator};
         operator()?;
         let db = db()?;
-        let mut filter = queries::ListFilter::parse(&status, &from, &to, &page)?;
+        let mut filter = store::ListFilter::parse(&status, &from, &to, &page)?;
         filter.provider_id = match provider.as_str() {
             "" => None,
             p => Some(p.parse().map_err(|_| AppError::BadRequest)?),
         };
         Ok(PlatformBillList {
-            page: queries::list(&db, crate::kit::db::Owner::Platform, &filter).await?,
+            page: store::list(&db, crate::kit::db::Owner::Platform, &filter).await?,
             providers: crate::platform::provider_choices(&db).await?,
         })
     }
@@ -45,8 +160,8 @@ pub async fn get_platform_bill(
     let result = async {
         use crate::kit::request::{db, operator};
         operator()?;
-        let lines = queries::LineQuery::parse(&page, &line)?;
-        queries::detail(&db()?, crate::kit::db::Owner::Platform, &no, &lines, false).await
+        let lines = store::LineQuery::parse(&page, &line)?;
+        store::detail(&db()?, crate::kit::db::Owner::Platform, &no, &lines, false).await
     }
     .await;
     crate::kit::forms::finish("", result)
@@ -62,20 +177,10 @@ pub async fn generate_bill(provider_id: String, month: String) -> Result<String,
             ("provider_id", provider_id.as_str()),
             ("month", month.as_str()),
         ];
-        let provider: Option<i64> = provider_id.trim().parse().ok();
-        let period = model::Period::month(&month);
-        let mut errors = Vec::new();
-        if provider.is_none() {
-            errors.push(("provider_id", "form.required"));
-        }
-        if period.is_none() {
-            errors.push(("month", "bill.error.month"));
-        }
-        let (Some(provider), Some(period)) = (provider, period) else {
-            return Err(crate::kit::forms::invalid("generate-bill", &errors, &typed));
-        };
+        let (provider, period) = model::check_generation(&provider_id, &month)
+            .map_err(|errors| crate::kit::forms::invalid("generate-bill", &errors, &typed))?;
         let generated =
-            queries::generate(&db()?, auth.user_id, provider, &period, &client_ip()).await;
+            store::generate(&db()?, auth.user_id, provider, &period, &client_ip()).await;
         crate::kit::forms::keep_typed("generate-bill", &typed, generated)
     }
     .await;
@@ -86,14 +191,14 @@ pub async fn generate_bill(provider_id: String, month: String) -> Result<String,
 async fn platform_move(
     no: &str,
     action: model::BillAction,
-    input: queries::MoveInput,
+    input: store::MoveInput,
 ) -> Result<(), AppError> {
     use crate::kit::request::{client_ip, db, operator, settings};
     let auth = operator()?;
-    queries::apply(
+    store::apply(
         &db()?,
         &settings()?,
-        queries::Actor {
+        store::Actor {
             owner: crate::kit::db::Owner::Platform,
             user_id: auth.user_id,
             ip: &client_ip(),
@@ -108,7 +213,7 @@ async fn platform_move(
 /// 未分账 → 确认中: the provider's admins are asked to confirm.
 #[leptos::server(endpoint = "send_bill")]
 pub async fn send_bill(no: String) -> Result<(), AppError> {
-    let result = platform_move(&no, model::BillAction::Send, queries::MoveInput::default()).await;
+    let result = platform_move(&no, model::BillAction::Send, store::MoveInput::default()).await;
     crate::kit::forms::finish("send-bill", result)
 }
 
@@ -133,7 +238,7 @@ pub async fn revise_bill(
                 .collect()
         };
         let amount = amount.unwrap_or_default();
-        let input = queries::MoveInput {
+        let input = store::MoveInput {
             reason: reason.trim().to_owned(),
             amounts: ids(&amount)?.into_iter().collect(),
             removed: ids(&remove.unwrap_or_default())?
@@ -179,7 +284,7 @@ pub async fn record_payout(
         if let Some(usd) = &payout_usd {
             payout.insert(Currency::Usd, usd.clone());
         }
-        let input = queries::MoveInput {
+        let input = store::MoveInput {
             payout_reference: payout_reference.clone(),
             payout_date: payout_date.clone(),
             payout,
