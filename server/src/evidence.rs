@@ -5,7 +5,7 @@
 use crate::AppState;
 use app::kit::multipart::{one_file, send, uploaded};
 use app::kit::request::Member;
-use app::orders::evidence::{self, MAX_BYTES};
+use app::orders::store::evidence::{self, MAX_BYTES};
 use axum::extract::{Multipart, Path, State};
 use axum::response::Response;
 

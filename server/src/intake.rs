@@ -4,7 +4,8 @@
 
 use crate::AppState;
 use app::kit::error::AppError;
-use app::orders::intake::{self, OrderIn, Stored};
+use app::orders::model::{validate_order, OrderIn};
+use app::orders::store::intake::{self, Stored};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
@@ -67,7 +68,7 @@ pub async fn create_order(
             )
         }
     };
-    let work_orders = match intake::validate(&order) {
+    let work_orders = match validate_order(&order) {
         Ok(valid) => valid,
         Err(errors) => {
             let errors: Vec<_> = errors

@@ -427,7 +427,7 @@ pub fn spawn_jobs(config: &Config, db: Db, settings: Settings, storage: app::kit
     every("acceptance deadlines", Duration::from_secs(60), move || {
         let (db, settings) = (db.clone(), settings.clone());
         async move {
-            if let Err(error) = app::orders::acceptance::deadlines(&db, &settings).await {
+            if let Err(error) = app::orders::deadlines(&db, &settings).await {
                 tracing::error!(?error, "acceptance deadline watch");
             }
         }

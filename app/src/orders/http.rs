@@ -1,6 +1,7 @@
 //! The 服务工单 list's plain routes: its export as CSV or XLSX, under the list's own filters.
 
-use super::queries::{spawn_export_rows, ListFilter};
+use super::model::ListFilter;
+use super::store::listing::spawn_export_rows;
 use crate::kit::db::Db;
 use crate::kit::i18n::locale_of_headers;
 use crate::kit::request::Member;
