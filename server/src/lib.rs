@@ -4,8 +4,6 @@
 mod audit;
 mod bills;
 pub mod config;
-mod evidence;
-mod intake;
 pub mod maintenance;
 mod middleware;
 mod oidc;
@@ -65,6 +63,22 @@ impl FromRef<AppState> for app::kit::files::Storage {
 impl FromRef<AppState> for app::tickets::helpdesk::Helpdesk {
     fn from_ref(state: &AppState) -> app::tickets::helpdesk::Helpdesk {
         state.helpdesk.clone()
+    }
+}
+
+/// The intake API's token, and wrong tokens throttled per client address.
+impl FromRef<AppState> for app::orders::http::IntakeGate {
+    fn from_ref(state: &AppState) -> app::orders::http::IntakeGate {
+        let throttle = state.throttle.clone();
+        app::orders::http::IntakeGate {
+            token: state.api_token.clone(),
+            bad_token: Arc::new(move |client: &str| {
+                throttle
+                    .check(throttle::Class::BadToken, client)
+                    .err()
+                    .map(throttle::too_many)
+            }),
+        }
     }
 }
 
@@ -208,7 +222,10 @@ pub async fn build_with_settings(
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/lang/{tag}", get(set_language))
-        .route("/api/v1/orders", axum::routing::post(intake::create_order))
+        .route(
+            "/api/v1/orders",
+            axum::routing::post(app::orders::http::create_order),
+        )
         .route(
             "/register",
             axum::routing::post(registration::upload).layer(axum::extract::DefaultBodyLimit::max(
@@ -226,12 +243,13 @@ pub async fn build_with_settings(
         .route("/auth/oidc/callback", get(oidc::callback))
         .route(
             "/orders/{no}/milestones/{id}/files",
-            axum::routing::post(evidence::upload)
-                .layer(axum::extract::DefaultBodyLimit::max(evidence::UPLOAD_LIMIT)),
+            axum::routing::post(app::orders::http::upload).layer(
+                axum::extract::DefaultBodyLimit::max(app::orders::http::UPLOAD_LIMIT),
+            ),
         )
         .route(
             "/orders/{no}/files/{id}",
-            get(evidence::download_for_provider),
+            get(app::orders::http::download_for_provider),
         )
         .route(
             "/services/{id}/files",
@@ -321,7 +339,7 @@ pub async fn build_with_settings(
         )
         .route(
             "/accept/{token}/files/{id}",
-            get(evidence::download_for_customer),
+            get(app::orders::http::download_for_customer),
         )
         .nest_service(
             "/pkg",
