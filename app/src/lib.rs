@@ -113,12 +113,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("security") view=accounts::security::SecurityPage ssr=SsrMode::Async />
                     <Route path=path!("sessions") view=users::activity::SessionsPage ssr=SsrMode::Async />
                 </ParentRoute>
-                <Route path=path!("/accept/:token") view=orders::acceptance::AcceptancePage ssr=SsrMode::Async />
+                <Route path=path!("/accept/:token") view=orders::AcceptancePage ssr=SsrMode::Async />
                 <ParentRoute path=path!("/platform") view=|| view! { <RealmLayout realm=Realm::Platform parts=SHELL /> } ssr=SsrMode::Async>
                     <Route path=path!("") view=platform::PlatformHomePage ssr=SsrMode::Async />
                     <Route path=path!("registrations") view=accounts::registration::PlatformRegistrationsPage ssr=SsrMode::Async />
                     <Route path=path!("registrations/:id") view=accounts::registration::PlatformRegistrationPage ssr=SsrMode::Async />
-                    <Route path=path!("orders") view=orders::dispatch::PlatformOrdersPage ssr=SsrMode::Async />
+                    <Route path=path!("orders") view=orders::PlatformOrdersPage ssr=SsrMode::Async />
                     <Route path=path!("services") view=services::PlatformServiceQueuePage ssr=SsrMode::Async />
                     <Route path=path!("services/:id") view=services::PlatformServiceReviewPage ssr=SsrMode::Async />
                     <Route path=path!("bills") view=billing::platform_pages::PlatformBillListPage ssr=SsrMode::Async />

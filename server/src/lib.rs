@@ -3,8 +3,6 @@
 
 mod audit;
 pub mod config;
-mod evidence;
-mod intake;
 pub mod maintenance;
 mod middleware;
 mod oidc;
@@ -70,6 +68,22 @@ impl FromRef<AppState> for app::billing::http::BillFont {
 impl FromRef<AppState> for app::tickets::helpdesk::Helpdesk {
     fn from_ref(state: &AppState) -> app::tickets::helpdesk::Helpdesk {
         state.helpdesk.clone()
+    }
+}
+
+/// The intake API's token, and wrong tokens throttled per client address.
+impl FromRef<AppState> for app::orders::http::IntakeGate {
+    fn from_ref(state: &AppState) -> app::orders::http::IntakeGate {
+        let throttle = state.throttle.clone();
+        app::orders::http::IntakeGate {
+            token: state.api_token.clone(),
+            bad_token: Arc::new(move |client: &str| {
+                throttle
+                    .check(throttle::Class::BadToken, client)
+                    .err()
+                    .map(throttle::too_many)
+            }),
+        }
     }
 }
 
@@ -213,7 +227,10 @@ pub async fn build_with_settings(
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/lang/{tag}", get(set_language))
-        .route("/api/v1/orders", axum::routing::post(intake::create_order))
+        .route(
+            "/api/v1/orders",
+            axum::routing::post(app::orders::http::create_order),
+        )
         .route(
             "/register",
             axum::routing::post(registration::upload).layer(axum::extract::DefaultBodyLimit::max(
@@ -231,12 +248,13 @@ pub async fn build_with_settings(
         .route("/auth/oidc/callback", get(oidc::callback))
         .route(
             "/orders/{no}/milestones/{id}/files",
-            axum::routing::post(evidence::upload)
-                .layer(axum::extract::DefaultBodyLimit::max(evidence::UPLOAD_LIMIT)),
+            axum::routing::post(app::orders::http::upload).layer(
+                axum::extract::DefaultBodyLimit::max(app::orders::http::UPLOAD_LIMIT),
+            ),
         )
         .route(
             "/orders/{no}/files/{id}",
-            get(evidence::download_for_provider),
+            get(app::orders::http::download_for_provider),
         )
         .route(
             "/services/{id}/files",
@@ -335,7 +353,7 @@ pub async fn build_with_settings(
         )
         .route(
             "/accept/{token}/files/{id}",
-            get(evidence::download_for_customer),
+            get(app::orders::http::download_for_customer),
         )
         .nest_service(
             "/pkg",
@@ -441,7 +459,7 @@ pub fn spawn_jobs(config: &Config, db: Db, settings: Settings, storage: app::kit
     every("acceptance deadlines", Duration::from_secs(60), move || {
         let (db, settings) = (db.clone(), settings.clone());
         async move {
-            if let Err(error) = app::orders::acceptance::deadlines(&db, &settings).await {
+            if let Err(error) = app::orders::deadlines(&db, &settings).await {
                 tracing::error!(?error, "acceptance deadline watch");
             }
         }

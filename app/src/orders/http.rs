@@ -1,13 +1,29 @@
-//! The 服务工单 list's plain routes: its export as CSV or XLSX, under the list's own filters.
+//! The orders area's plain routes: the 服务工单 list's export as CSV or XLSX (under the list's
+//! own filters); evidence files over plain HTTP (a multipart upload that works as a plain
+//! form, downloads for the provider and for the customer's acceptance link, always
+//! attachments with the type the content showed); and `POST /api/v1/orders`, the
+//! marketplace's order intake, a JSON API authenticated with the platform API token and
+//! idempotent by order number (a repeated order answers 200 with `"created": false`).
 
-use super::queries::{spawn_export_rows, ListFilter};
+use super::model::{validate_order, ListFilter, OrderIn};
+use super::store;
+use super::store::intake::Stored;
+use super::store::listing::spawn_export_rows;
 use crate::kit::db::Db;
+use crate::kit::error::AppError;
+use crate::kit::files::Storage;
 use crate::kit::i18n::locale_of_headers;
+use crate::kit::multipart::{one_file, send, uploaded};
 use crate::kit::request::Member;
-use axum::extract::{Query, State};
-use axum::http::HeaderMap;
+use axum::body::Bytes;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::json;
+use sha2::{Digest, Sha256};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// The columns of the export, in order (the cells `spawn_export_rows` sends).
 const COLUMNS: [&str; 11] = [
@@ -52,4 +68,155 @@ pub async fn export<const XLSX: bool>(
     let stem = format!("work_orders_{}", crate::kit::time::today());
     let rows = spawn_export_rows(db, scope, filter, locale);
     crate::kit::sheet::download(&stem, locale.t("nav.work_orders"), header, rows, XLSX).await
+}
+
+pub async fn upload(
+    State(db): State<Db>,
+    State(storage): State<Storage>,
+    Member { scope, .. }: Member,
+    Path((no, milestone_id)): Path<(String, i64)>,
+    multipart: Multipart,
+) -> Response {
+    let back = format!("/orders/{no}");
+    let result = async {
+        let upload = one_file(multipart, store::evidence::MAX_BYTES).await?;
+        store::evidence::add(&db, &storage, &scope, &no, milestone_id, &upload).await
+    }
+    .await;
+    uploaded(result, &back, &format!("evidence-{milestone_id}"))
+}
+
+pub async fn download_for_provider(
+    State(db): State<Db>,
+    State(storage): State<Storage>,
+    Member { scope, .. }: Member,
+    Path((no, file_id)): Path<(String, i64)>,
+) -> Response {
+    send(
+        &storage,
+        store::evidence::for_provider(&db, &scope, &no, file_id).await,
+    )
+    .await
+}
+
+pub async fn download_for_customer(
+    State(db): State<Db>,
+    State(storage): State<Storage>,
+    Path((token, file_id)): Path<(String, i64)>,
+) -> Response {
+    let file = store::evidence::for_link(&db, &token, file_id).await;
+    send(&storage, file).await
+}
+
+/// The body limit of the upload route: the file plus the multipart framing.
+pub const UPLOAD_LIMIT: usize = store::evidence::MAX_BYTES + 64 * 1024;
+
+fn error(status: StatusCode, message: &str) -> Response {
+    (status, Json(json!({ "error": message }))).into_response()
+}
+
+/// Compares digests, so the time taken says nothing about how much of the token matched.
+fn token_matches(given: &str, expected: &str) -> bool {
+    Sha256::digest(given.as_bytes()) == Sha256::digest(expected.as_bytes())
+}
+
+/// Lets a client's request on past a wrong token, or answers it instead (429).
+pub type BadToken = Arc<dyn Fn(&str) -> Option<Response> + Send + Sync>;
+
+/// The intake API's credentials, from the server: the bearer token (none: the API is off),
+/// and the throttle of wrong tokens per client address (`Some`: the answer to send instead).
+#[derive(Clone)]
+pub struct IntakeGate {
+    pub token: Option<Arc<str>>,
+    pub bad_token: BadToken,
+}
+
+pub async fn create_order(
+    State(db): State<Db>,
+    State(gate): State<IntakeGate>,
+    client: axum::Extension<crate::kit::request::ClientIp>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let Some(expected) = gate.token.as_deref() else {
+        return error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the intake API is disabled (PLATFORM_API_TOKEN is not set)",
+        );
+    };
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or_default();
+    if !token_matches(given, expected) {
+        // Guessing tokens is throttled per client address; the marketplace's own calls
+        // (right token) never are.
+        if let Some(refused) = (gate.bad_token)(&client.0 .0) {
+            return refused;
+        }
+        let mut response = error(
+            StatusCode::UNAUTHORIZED,
+            "a valid platform API token is required",
+        );
+        response.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            header::HeaderValue::from_static("Bearer"),
+        );
+        return response;
+    }
+    let order: OrderIn = match serde_json::from_slice(&body) {
+        Ok(order) => order,
+        Err(e) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                &format!("the body is not an order: {e}"),
+            )
+        }
+    };
+    let work_orders = match validate_order(&order) {
+        Ok(valid) => valid,
+        Err(errors) => {
+            let errors: Vec<_> = errors
+                .iter()
+                .map(|(field, code)| json!({ "field": field, "code": code }))
+                .collect();
+            return (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Json(json!({ "errors": errors })),
+            )
+                .into_response();
+        }
+    };
+    match store::intake::store(&db, &order, &work_orders, None).await {
+        Ok(stored) => {
+            let created = stored == Stored::Created;
+            let status = if created {
+                StatusCode::CREATED
+            } else {
+                StatusCode::OK
+            };
+            let numbers: Vec<&str> = order
+                .work_orders
+                .iter()
+                .map(|w| w.work_order_no.as_str())
+                .collect();
+            (status, Json(json!({ "order_no": order.order_no, "created": created, "work_orders": numbers })))
+                .into_response()
+        }
+        Err(AppError::Invalid(errors)) => {
+            (StatusCode::CONFLICT, Json(json!({ "errors": errors }))).into_response()
+        }
+        Err(e) => error(e.status(), "the order could not be stored"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn tokens_compare_whole() {
+        assert!(super::token_matches("s3cret", "s3cret"));
+        assert!(!super::token_matches("s3cre", "s3cret"));
+        assert!(!super::token_matches("", "s3cret"));
+    }
 }

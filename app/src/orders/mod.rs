@@ -1,23 +1,26 @@
 //! Orders (§3): the provider's service work orders — list, detail, 接单 or decline, and the
-//! delivery milestones (交付里程碑) — with the history of every change.
+//! delivery milestones (交付里程碑) — with the history of every change; the customer's
+//! acceptance (验收) of a delivered stage through a mailed link; and the platform's side:
+//! every work order, payment, dispatch (后台分发服务单) and intake from the marketplace.
 
-pub mod acceptance;
-pub mod dispatch;
-#[cfg(feature = "ssr")]
-pub mod evidence;
+mod acceptance_pages;
+pub mod api;
 #[cfg(feature = "ssr")]
 pub mod http;
-pub mod intake;
 pub mod model;
 #[cfg(feature = "ssr")]
 pub mod notify;
 mod pages;
+mod platform_pages;
 #[cfg(feature = "ssr")]
-pub mod queries;
+pub mod store;
 
+pub use acceptance_pages::AcceptancePage;
 pub use pages::{WorkOrderDetailPage, WorkOrderListPage};
+pub use platform_pages::PlatformOrdersPage;
+#[cfg(feature = "ssr")]
+pub use store::acceptance::deadlines;
 
-use crate::kit::error::AppError;
 use model::{MilestoneStatus, WorkOrderStatus};
 use serde::{Deserialize, Serialize};
 
@@ -106,141 +109,6 @@ pub struct WorkOrderDetail {
 
 pub const PAGE_SIZE: i64 = 15;
 
-pub use list::*;
-
-// One parameter per filter of the list's GET form (the no-JavaScript page posts them as is),
-// more than clippy's limit; the module carries the allowance for both halves of the macro.
-#[allow(clippy::too_many_arguments)]
-mod list {
-    use super::*;
-
-    /// The provider's work orders, filtered (status, creation date range, keyword), sorted and
-    /// paged by keyset so that a page costs the same at the millionth row as at the first.
-    #[leptos::server(endpoint = "work_orders")]
-    pub async fn list_work_orders(
-        status: String,
-        from: String,
-        to: String,
-        q: String,
-        sort: String,
-        after: String,
-        stage: Option<String>,
-        buyer: Option<String>,
-    ) -> Result<WorkOrderPage, AppError> {
-        use crate::kit::request::{db, provider_scope};
-        let result = async {
-            let (_, scope) = provider_scope()?;
-            let mut filter = queries::ListFilter::parse(&status, &from, &to, &q, &sort, &after)?
-                .with_buyer(buyer.as_deref().unwrap_or_default())?;
-            filter.awaiting_stage = stage.as_deref() == Some("awaiting_acceptance");
-            Ok(queries::list(&db()?, &scope, &filter).await?)
-        }
-        .await;
-        crate::kit::forms::finish("", result)
-    }
-}
-
-#[leptos::server(endpoint = "work_order")]
-pub async fn get_work_order(no: String) -> Result<WorkOrderDetail, AppError> {
-    use crate::kit::request::{db, provider_scope};
-    let result = async {
-        let (_, scope) = provider_scope()?;
-        queries::detail(&db()?, &scope, &no).await
-    }
-    .await;
-    crate::kit::forms::finish("", result)
-}
-
-/// 接单: takes on a dispatched work order (待接单 → 实施中). Clicked twice, it accepts once.
-#[leptos::server(endpoint = "accept_work_order")]
-pub async fn accept_work_order(no: String) -> Result<(), AppError> {
-    use crate::kit::request::{db, provider_scope};
-    let result = async {
-        let (_, scope) = provider_scope()?;
-        let owner = crate::kit::db::Owner::Provider(scope.provider_id);
-        queries::transition(
-            &db()?,
-            owner,
-            scope.user_id,
-            &no,
-            model::WorkOrderAction::Accept,
-            "",
-        )
-        .await
-    }
-    .await;
-    crate::kit::forms::finish("accept", result)
-}
-
-/// Declines a dispatched work order with a reason (待接单 → 已拒绝).
-#[leptos::server(endpoint = "decline_work_order")]
-pub async fn decline_work_order(no: String, reason: String) -> Result<(), AppError> {
-    use crate::kit::request::{db, provider_scope};
-    let result = async {
-        let (_, scope) = provider_scope()?;
-        let reason = reason.trim();
-        if reason.is_empty() || reason.chars().count() > model::TEXT_LIMIT {
-            let code = if reason.is_empty() {
-                "form.required"
-            } else {
-                "form.too_long"
-            };
-            return Err(crate::kit::forms::invalid(
-                "decline",
-                &[("reason", code)],
-                &[("reason", reason)],
-            ));
-        }
-        let owner = crate::kit::db::Owner::Provider(scope.provider_id);
-        let action = model::WorkOrderAction::Decline;
-        queries::transition(&db()?, owner, scope.user_id, &no, action, reason).await
-    }
-    .await;
-    crate::kit::forms::finish("decline", result)
-}
-
-/// Adds a stage at the end of the plan, or saves an existing one (`id` > 0).
-#[leptos::server(endpoint = "save_milestone")]
-pub async fn save_milestone(
-    no: String,
-    id: i64,
-    period_start: String,
-    period_end: String,
-    standard: String,
-    remarks: String,
-) -> Result<(), AppError> {
-    use crate::kit::request::{db, provider_scope};
-    let form = if id > 0 {
-        format!("milestone-{id}")
-    } else {
-        "milestone-new".to_owned()
-    };
-    let result = async {
-        let (_, scope) = provider_scope()?;
-        let input = model::MilestoneInput {
-            period_start,
-            period_end,
-            standard,
-            remarks,
-        };
-        let fields = input.validate().map_err(|errors| {
-            crate::kit::forms::invalid(
-                &form,
-                &errors,
-                &[
-                    ("period_start", &input.period_start),
-                    ("period_end", &input.period_end),
-                    ("standard", &input.standard),
-                    ("remarks", &input.remarks),
-                ],
-            )
-        })?;
-        queries::save_milestone(&db()?, &scope, &no, id, &fields).await
-    }
-    .await;
-    crate::kit::forms::finish(&form, result)
-}
-
 /// What the provider does to a stage from the milestone table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum MilestoneCommand {
@@ -251,17 +119,52 @@ pub enum MilestoneCommand {
     Delete,
 }
 
-#[leptos::server(endpoint = "milestone_command")]
-pub async fn run_milestone_command(
-    no: String,
-    id: i64,
-    command: MilestoneCommand,
-) -> Result<(), AppError> {
-    use crate::kit::request::{db, provider_scope, settings};
-    let result = async {
-        let (_, scope) = provider_scope()?;
-        queries::milestone_command(&db()?, &settings()?, &scope, &no, id, command).await
-    }
-    .await;
-    crate::kit::forms::finish("milestones", result)
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlatformRow {
+    pub work_order_no: String,
+    pub order_no: String,
+    pub buyer_company: String,
+    pub service_item_name: String,
+    pub total_incl: String,
+    pub status: WorkOrderStatus,
+    pub provider: Option<String>,
+    pub created: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlatformPage {
+    pub rows: Vec<PlatformRow>,
+    /// Cursor of the next page, if there is one.
+    pub next: Option<String>,
+    /// Work orders per status under the filters (the status aside).
+    pub counts: Vec<(WorkOrderStatus, i64)>,
+    pub providers: Vec<(i64, String)>,
+}
+
+/// A link's state, as the customer's page shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LinkState {
+    Open,
+    Accepted,
+    Rejected,
+    Expired,
+}
+
+/// What the customer sees.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AcceptanceView {
+    pub provider_name: String,
+    pub work_order_no: String,
+    pub order_no: String,
+    pub solution_name: String,
+    pub buyer_company: String,
+    pub service_item_name: String,
+    pub position: i64,
+    pub period: String,
+    pub standard: String,
+    pub remarks: String,
+    pub due: String,
+    pub seconds_left: i64,
+    pub state: LinkState,
+    pub files: Vec<FileView>,
 }

@@ -2,7 +2,11 @@
 //! "State machines"). Plain Rust, shared by both sides and unit-tested.
 
 use crate::kit::code::Code;
+use crate::kit::error::AppError;
+use crate::kit::money::{tax_inclusive, Currency, Money};
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+use std::str::FromStr;
 
 /// 订单状态 of a work order.
 #[derive(strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
@@ -266,6 +270,337 @@ impl AcceptanceAnswer {
         }
     }
 }
+/// The list's sort orders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sort {
+    CreatedDesc,
+    CreatedAsc,
+    TotalDesc,
+    TotalAsc,
+}
+
+impl Sort {
+    pub fn parse(value: &str) -> Option<Sort> {
+        match value {
+            "" | "created_desc" => Some(Sort::CreatedDesc),
+            "created_asc" => Some(Sort::CreatedAsc),
+            "total_desc" => Some(Sort::TotalDesc),
+            "total_asc" => Some(Sort::TotalAsc),
+            _ => None,
+        }
+    }
+
+    pub fn descending(self) -> bool {
+        matches!(self, Sort::CreatedDesc | Sort::TotalDesc)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListFilter {
+    pub status: Option<WorkOrderStatus>,
+    /// Creation time range, Unix seconds, end exclusive.
+    pub from: Option<i64>,
+    pub to: Option<i64>,
+    pub keyword: Option<String>,
+    /// 购买公司: only work orders bought by this company (its name as the order gave it).
+    pub buyer: Option<String>,
+    /// Only work orders with a stage waiting for the customer's acceptance (后台首页's link).
+    pub awaiting_stage: bool,
+    pub sort: Sort,
+    /// Keyset cursor: the sort value and id of the last row shown.
+    pub after: Option<(i64, i64)>,
+}
+
+/// Midnight of a calendar day in China Standard Time, as Unix seconds (the `time` crate is
+/// the server's only, as is reading the list's query).
+#[cfg(feature = "ssr")]
+fn day_start(date: &str) -> Option<i64> {
+    let date = parse_date(date)?;
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    let day = time::Date::parse(&date, &format).ok()?;
+    Some(
+        day.midnight()
+            .assume_offset(time::macros::offset!(+8))
+            .unix_timestamp(),
+    )
+}
+
+#[cfg(feature = "ssr")]
+impl ListFilter {
+    /// Reads the list's query; anything malformed is the client's mistake.
+    pub fn parse(
+        status: &str,
+        from: &str,
+        to: &str,
+        q: &str,
+        sort: &str,
+        after: &str,
+    ) -> Result<ListFilter, AppError> {
+        let bad = |field: &str| AppError::invalid(&[(field, "form.invalid_value")]);
+        let status = match status {
+            "" => None,
+            s => Some(WorkOrderStatus::from_db(s).ok_or_else(|| bad("status"))?),
+        };
+        let day = |value: &str, field: &str| match value.trim() {
+            "" => Ok(None),
+            v => day_start(v).map(Some).ok_or_else(|| bad(field)),
+        };
+        let from = day(from, "from")?;
+        let to = day(to, "to")?.map(|t| t + 86_400);
+        let keyword = q.trim();
+        if keyword.chars().count() > 100 {
+            return Err(bad("q"));
+        }
+        let sort = Sort::parse(sort).ok_or_else(|| bad("sort"))?;
+        let after = match after {
+            "" => None,
+            cursor => {
+                let (value, id) = cursor.split_once('_').ok_or_else(|| bad("after"))?;
+                Some((
+                    value.parse().map_err(|_| bad("after"))?,
+                    id.parse().map_err(|_| bad("after"))?,
+                ))
+            }
+        };
+        Ok(ListFilter {
+            status,
+            from,
+            to,
+            keyword: search_keyword(keyword),
+            buyer: None,
+            awaiting_stage: false,
+            sort,
+            after,
+        })
+    }
+}
+
+impl ListFilter {
+    /// Adds the 购买公司 filter from the list's query (blank: any buyer).
+    pub fn with_buyer(mut self, buyer: &str) -> Result<ListFilter, AppError> {
+        let buyer = buyer.trim();
+        if buyer.chars().count() > 200 {
+            return Err(AppError::invalid(&[("buyer", "form.invalid_value")]));
+        }
+        self.buyer = (!buyer.is_empty()).then(|| buyer.to_owned());
+        Ok(self)
+    }
+}
+
+/// Whose work orders a list reads: a provider's own (the provider's list, or the platform's
+/// filtered by provider), those not dispatched yet, or every one (the platform's).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Realm {
+    Provider(i64),
+    Undispatched,
+    All,
+}
+
+impl Realm {
+    /// The platform list's provider filter: blank for all, `none` for not dispatched yet.
+    pub fn parse_platform(value: &str) -> Result<Realm, AppError> {
+        match value.trim() {
+            "" => Ok(Realm::All),
+            "none" => Ok(Realm::Undispatched),
+            // Providers' ids are positive; 0 would read as 未分发 in the counters.
+            id => id
+                .parse()
+                .ok()
+                .filter(|id: &i64| *id > 0)
+                .map(Realm::Provider)
+                .ok_or_else(|| AppError::invalid(&[("provider", "form.invalid_value")])),
+        }
+    }
+}
+
+/// "2024-01-01 ~ 2024-02-01", or open-ended "2024-01-01 ~".
+pub fn period(start: &str, end: Option<&str>) -> String {
+    match end {
+        Some(end) => format!("{start} ~ {end}"),
+        None => format!("{start} ~"),
+    }
+}
+
+/// A tax rate as a percentage ("0.06" → "6%"); text that is no number is shown as is.
+pub fn percent(rate: &str) -> String {
+    Decimal::from_str(rate)
+        .map(|r| format!("{}%", (r * Decimal::ONE_HUNDRED).normalize()))
+        .unwrap_or_else(|_| rate.to_owned())
+}
+
+/// A file size as people read it: "12.3 KB".
+pub fn human_size(bytes: i64) -> String {
+    match bytes {
+        b if b >= 1024 * 1024 => format!("{:.1} MB", b as f64 / (1024.0 * 1024.0)),
+        b if b >= 1024 => format!("{:.1} KB", b as f64 / 1024.0),
+        b => format!("{b} B"),
+    }
+}
+
+/// An order as the marketplace sends it (or the platform's form types it): intake takes
+/// one work order per service item, and an order number once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderIn {
+    pub order_no: String,
+    pub buyer_company: String,
+    #[serde(default)]
+    pub contact_name: String,
+    pub contact_email: String,
+    pub solution_name: String,
+    pub solution_quantity: i64,
+    #[serde(default)]
+    pub picture_url: String,
+    /// Paid already at the marketplace: the work orders wait for a provider, not for payment.
+    #[serde(default)]
+    pub paid: bool,
+    pub work_orders: Vec<WorkOrderIn>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkOrderIn {
+    pub work_order_no: String,
+    pub service_item_name: String,
+    #[serde(default)]
+    pub implementation: String,
+    /// Unit price before tax, exact decimal text ("110.00").
+    pub price: String,
+    /// "0.06" for 6 %.
+    pub tax_rate: String,
+    pub quantity: i64,
+    pub currency: String,
+}
+
+/// A work order ready to store: amounts in minor units, computed exactly.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidWorkOrder {
+    pub work_order_no: String,
+    pub service_item_name: String,
+    pub implementation: String,
+    pub currency: Currency,
+    pub unit_price_minor: i64,
+    pub tax_rate: String,
+    pub unit_price_incl_minor: i64,
+    pub quantity: i64,
+    pub total_incl_minor: i64,
+}
+
+fn number(value: &str) -> bool {
+    !value.is_empty() && value.len() <= 32 && value.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn email(value: &str) -> bool {
+    let Some((local, domain)) = value.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && domain.contains('.')
+        && !value
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || "<>,;\"".contains(c))
+        && value.len() <= 254
+}
+
+/// Checks an order; errors name the field (`work_orders[1].price`) and a translation key.
+pub fn validate_order(order: &OrderIn) -> Result<Vec<ValidWorkOrder>, Vec<(String, &'static str)>> {
+    let mut errors: Vec<(String, &'static str)> = Vec::new();
+    let mut text = |field: &str, value: &str, required: bool| {
+        if required && value.trim().is_empty() {
+            errors.push((field.to_owned(), "form.required"));
+        } else if value.chars().count() > 200 {
+            errors.push((field.to_owned(), "form.too_long"));
+        }
+    };
+    text("buyer_company", &order.buyer_company, true);
+    text("contact_name", &order.contact_name, false);
+    text("solution_name", &order.solution_name, true);
+    text("picture_url", &order.picture_url, false);
+    if !number(&order.order_no) {
+        errors.push(("order_no".into(), "intake.error.number"));
+    }
+    if !email(order.contact_email.trim()) {
+        errors.push(("contact_email".into(), "intake.error.email"));
+    }
+    if !order.picture_url.is_empty() && !order.picture_url.starts_with("https://") {
+        errors.push(("picture_url".into(), "intake.error.url"));
+    }
+    if !(1..=1_000_000).contains(&order.solution_quantity) {
+        errors.push(("solution_quantity".into(), "intake.error.quantity"));
+    }
+    if order.work_orders.is_empty() || order.work_orders.len() > 100 {
+        errors.push(("work_orders".into(), "intake.error.work_orders"));
+    }
+    let mut valid = Vec::new();
+    for (i, wo) in order.work_orders.iter().enumerate() {
+        let field = |name: &str| format!("work_orders[{i}].{name}");
+        let before = errors.len();
+        if !number(&wo.work_order_no) {
+            errors.push((field("work_order_no"), "intake.error.number"));
+        } else if order.work_orders[..i]
+            .iter()
+            .any(|o| o.work_order_no == wo.work_order_no)
+        {
+            errors.push((field("work_order_no"), "intake.error.duplicate"));
+        }
+        if wo.service_item_name.trim().is_empty() || wo.service_item_name.chars().count() > 200 {
+            errors.push((field("service_item_name"), "form.required"));
+        }
+        if wo.implementation.chars().count() > 2000 {
+            errors.push((field("implementation"), "form.too_long"));
+        }
+        let currency = Currency::from_code(&wo.currency);
+        if currency.is_none() {
+            errors.push((field("currency"), "intake.error.currency"));
+        }
+        let price = Decimal::from_str(wo.price.trim())
+            .ok()
+            .filter(|p| !p.is_sign_negative());
+        if price.is_none() || price.is_some_and(|p| p.scale() > 2) {
+            errors.push((field("price"), "intake.error.amount"));
+        }
+        let rate = Decimal::from_str(wo.tax_rate.trim())
+            .ok()
+            .filter(|r| !r.is_sign_negative() && *r < Decimal::ONE && r.scale() <= 4);
+        if rate.is_none() {
+            errors.push((field("tax_rate"), "intake.error.tax_rate"));
+        }
+        if !(1..=1_000_000).contains(&wo.quantity) {
+            errors.push((field("quantity"), "intake.error.quantity"));
+        }
+        if errors.len() > before {
+            continue;
+        }
+        let (Some(currency), Some(price), Some(rate)) = (currency, price, rate) else {
+            continue;
+        };
+        let incl = tax_inclusive(price, rate);
+        let minor = |amount: Decimal| Money::new(amount, currency).to_minor().ok();
+        match (
+            minor(price),
+            incl.and_then(minor),
+            incl.and_then(|i| i.checked_mul(Decimal::from(wo.quantity)))
+                .and_then(minor),
+        ) {
+            (Some(unit_price_minor), Some(unit_price_incl_minor), Some(total_incl_minor)) => valid
+                .push(ValidWorkOrder {
+                    work_order_no: wo.work_order_no.clone(),
+                    service_item_name: wo.service_item_name.trim().to_owned(),
+                    implementation: wo.implementation.trim().to_owned(),
+                    currency,
+                    unit_price_minor,
+                    tax_rate: rate.normalize().to_string(),
+                    unit_price_incl_minor,
+                    quantity: wo.quantity,
+                    total_incl_minor,
+                }),
+            _ => errors.push((field("price"), "intake.error.amount")),
+        }
+    }
+    if errors.is_empty() {
+        Ok(valid)
+    } else {
+        Err(errors)
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -468,5 +803,97 @@ mod tests {
             bad_date.validate().unwrap_err(),
             vec![("period_start", "form.date_invalid")]
         );
+    }
+}
+
+#[cfg(test)]
+mod intake_tests {
+    use super::*;
+
+    fn order() -> OrderIn {
+        OrderIn {
+            order_no: "201912050713251962".into(),
+            buyer_company: "TestCompany-A".into(),
+            contact_name: String::new(),
+            contact_email: "buyer@example.com".into(),
+            solution_name: "Product_X".into(),
+            solution_quantity: 1,
+            picture_url: String::new(),
+            paid: false,
+            work_orders: vec![WorkOrderIn {
+                work_order_no: "20191205071325781".into(),
+                service_item_name: "部署服务".into(),
+                implementation: String::new(),
+                price: "100.00".into(),
+                tax_rate: "0.06".into(),
+                quantity: 3,
+                currency: "CNY".into(),
+            }],
+        }
+    }
+
+    #[test]
+    fn amounts_are_computed_exactly() {
+        let valid = validate_order(&order()).unwrap();
+        assert_eq!(valid[0].unit_price_minor, 10_000);
+        assert_eq!(valid[0].unit_price_incl_minor, 10_600);
+        assert_eq!(valid[0].total_incl_minor, 31_800);
+        assert_eq!(valid[0].tax_rate, "0.06");
+
+        let mut huge = order();
+        huge.work_orders[0].price = "4888888888888889.00".into();
+        huge.work_orders[0].tax_rate = "0".into();
+        huge.work_orders[0].quantity = 1;
+        assert_eq!(
+            validate_order(&huge).unwrap()[0].total_incl_minor,
+            488_888_888_888_888_900
+        );
+    }
+
+    #[test]
+    fn every_bad_field_is_named() {
+        let mut bad = order();
+        bad.order_no = "12ab".into();
+        bad.contact_email = "not an email".into();
+        bad.work_orders[0].price = "1.005".into();
+        bad.work_orders[0].tax_rate = "1.5".into();
+        bad.work_orders[0].currency = "EUR".into();
+        bad.work_orders.push(bad.work_orders[0].clone());
+        let errors = validate_order(&bad).unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|(f, _)| f.as_str()).collect();
+        for expected in [
+            "order_no",
+            "contact_email",
+            "work_orders[0].currency",
+            "work_orders[0].price",
+            "work_orders[0].tax_rate",
+            "work_orders[1].work_order_no",
+        ] {
+            assert!(
+                fields.contains(&expected),
+                "{expected} missing from {fields:?}"
+            );
+        }
+        let mut overflow = order();
+        overflow.work_orders[0].price = "79228162514264337593543950335".into();
+        assert!(validate_order(&overflow).is_err());
+    }
+}
+
+#[cfg(test)]
+mod list_tests {
+    use super::Realm;
+
+    #[test]
+    fn the_platform_filter_reads_all_undispatched_or_a_provider_id() {
+        assert_eq!(Realm::parse_platform("").unwrap(), Realm::All);
+        assert_eq!(
+            Realm::parse_platform(" none ").unwrap(),
+            Realm::Undispatched
+        );
+        assert_eq!(Realm::parse_platform("7").unwrap(), Realm::Provider(7));
+        for bad in ["0", "-3", "x", "1.5", "99999999999999999999"] {
+            assert!(Realm::parse_platform(bad).is_err(), "{bad}");
+        }
     }
 }

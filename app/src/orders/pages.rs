@@ -1,9 +1,11 @@
 //! 服务工单 list and detail pages. Filters are a GET form and links, actions are ActionForms:
 //! all of it works without JavaScript.
 
+use super::api::*;
 use super::model::{MilestoneStatus, WorkOrderStatus};
 use super::*;
 use crate::kit::code::Code;
+use crate::kit::error::AppError;
 use crate::kit::forms::{feedback, refetch_on_success, FieldMessage, FormMessage};
 use crate::kit::i18n::{use_locale, Locale};
 use crate::shell::{dash, ErrorPage};
@@ -435,7 +437,7 @@ fn MilestoneRow(
                 <span class=format!("status ms-{}", m.status.as_db())>{locale.t(m.status.label_key())}</span>
                 {m.seconds_left.map(|left| view! {
                     <p class="muted small" data-testid="stage-deadline">
-                        {locale.t("acc.deadline")} " " {m.due.clone()} " · " {super::acceptance::remaining(locale, left)}
+                        {locale.t("acc.deadline")} " " {m.due.clone()} " · " {super::acceptance_pages::remaining(locale, left)}
                     </p>
                 })}
             </td>

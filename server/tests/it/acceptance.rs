@@ -486,12 +486,8 @@ async fn deadlines_remind_and_flag(app: TestApp) {
         .execute(app.db.pool())
         .await
         .unwrap();
-    app::orders::acceptance::deadlines(&app.db, &settings)
-        .await
-        .unwrap();
-    app::orders::acceptance::deadlines(&app.db, &settings)
-        .await
-        .unwrap();
+    app::orders::deadlines(&app.db, &settings).await.unwrap();
+    app::orders::deadlines(&app.db, &settings).await.unwrap();
     let subjects: Vec<String> = sqlx::query("SELECT subject FROM outbox ORDER BY id")
         .fetch_all(app.db.pool())
         .await
@@ -511,12 +507,8 @@ async fn deadlines_remind_and_flag(app: TestApp) {
         .execute(app.db.pool())
         .await
         .unwrap();
-    app::orders::acceptance::deadlines(&app.db, &settings)
-        .await
-        .unwrap();
-    app::orders::acceptance::deadlines(&app.db, &settings)
-        .await
-        .unwrap();
+    app::orders::deadlines(&app.db, &settings).await.unwrap();
+    app::orders::deadlines(&app.db, &settings).await.unwrap();
     let flags: i64 =
         sqlx::query("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'acceptance_overdue'")
             .fetch_one(app.db.pool())

@@ -629,8 +629,8 @@ async fn two_instances_share_sessions_and_act_once() {
         oidc_origin: None,
     };
     let (ran_a, ran_b) = tokio::join!(
-        app::orders::acceptance::deadlines(&a.db, &settings),
-        app::orders::acceptance::deadlines(&b.db, &settings)
+        app::orders::deadlines(&a.db, &settings),
+        app::orders::deadlines(&b.db, &settings)
     );
     ran_a.unwrap();
     ran_b.unwrap();

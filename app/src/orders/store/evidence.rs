@@ -1,7 +1,7 @@
 //! Evidence files of delivery stages: uploaded by the provider while the stage is open,
 //! downloaded by the provider and by the customer through the acceptance link.
 
-use super::queries::{editable_work_order, milestone_of, record, Event};
+use super::{editable_work_order, milestone_of, record, Event};
 use crate::kit::code::Code;
 use crate::kit::db::{now, Db};
 use crate::kit::error::AppError;
@@ -9,7 +9,40 @@ use crate::kit::files::StoredFile;
 use crate::kit::files::{clean_name, sniff, Storage};
 use crate::kit::request::ProviderScope;
 use crate::kit::token::hash_token;
+use crate::orders::model::human_size;
+use crate::orders::FileView;
 use sqlx::Row;
+
+/// The evidence files of the given stages, with the stage each belongs to.
+pub async fn files_of(db: &Db, milestone_ids: &[i64]) -> Result<Vec<(i64, FileView)>, sqlx::Error> {
+    if milestone_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let placeholders: Vec<String> = (1..=milestone_ids.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT id, milestone_id, name, size FROM milestone_files WHERE milestone_id IN ({}) ORDER BY id",
+        placeholders.join(", ")
+    );
+    let mut query = sqlx::query(&sql);
+    for id in milestone_ids {
+        query = query.bind(*id);
+    }
+    query
+        .fetch_all(db.pool())
+        .await?
+        .iter()
+        .map(|r| {
+            Ok((
+                r.try_get("milestone_id")?,
+                FileView {
+                    id: r.try_get("id")?,
+                    name: r.try_get("name")?,
+                    size: human_size(r.try_get("size")?),
+                },
+            ))
+        })
+        .collect()
+}
 
 /// The largest evidence file taken.
 pub const MAX_BYTES: usize = 10 * 1024 * 1024;
@@ -91,10 +124,10 @@ async fn check_open(
     .await?
     .ok_or(AppError::NotFound)?;
     let stage: String = row.try_get("status")?;
-    let open = super::model::MilestoneStatus::from_db(&stage).is_some_and(|s| s.editable());
+    let open = crate::orders::model::MilestoneStatus::from_db(&stage).is_some_and(|s| s.editable());
     let wo: String = row.try_get("wo_status")?;
-    let under_way =
-        super::model::WorkOrderStatus::from_db(&wo).is_some_and(|s| s.milestones_editable());
+    let under_way = crate::orders::model::WorkOrderStatus::from_db(&wo)
+        .is_some_and(|s| s.milestones_editable());
     if open && under_way {
         Ok(())
     } else {

@@ -1,0 +1,350 @@
+//! The orders area's server functions: the provider's list, detail, moves and milestones; the
+//! customer's acceptance link; the platform's list, payment, dispatch and typed-in orders.
+//! Each one parses, scopes, calls the store, and finishes.
+// One parameter per field of a plain form (the list's GET form posts its filters as is), more
+// than clippy's limit; the file carries the allowance for both halves of the macros.
+#![allow(clippy::too_many_arguments)]
+
+#[cfg(feature = "ssr")]
+use super::{model, store};
+use super::{AcceptanceView, MilestoneCommand, PlatformPage, WorkOrderDetail, WorkOrderPage};
+use crate::kit::error::AppError;
+
+/// The provider's work orders, filtered (status, creation date range, keyword), sorted and
+/// paged by keyset so that a page costs the same at the millionth row as at the first.
+#[leptos::server(endpoint = "work_orders")]
+pub async fn list_work_orders(
+    status: String,
+    from: String,
+    to: String,
+    q: String,
+    sort: String,
+    after: String,
+    stage: Option<String>,
+    buyer: Option<String>,
+) -> Result<WorkOrderPage, AppError> {
+    use crate::kit::request::{db, provider_scope};
+    let result = async {
+        let (_, scope) = provider_scope()?;
+        let mut filter = model::ListFilter::parse(&status, &from, &to, &q, &sort, &after)?
+            .with_buyer(buyer.as_deref().unwrap_or_default())?;
+        filter.awaiting_stage = stage.as_deref() == Some("awaiting_acceptance");
+        Ok(store::listing::list(&db()?, &scope, &filter).await?)
+    }
+    .await;
+    crate::kit::forms::finish("", result)
+}
+
+#[leptos::server(endpoint = "work_order")]
+pub async fn get_work_order(no: String) -> Result<WorkOrderDetail, AppError> {
+    use crate::kit::request::{db, provider_scope};
+    let result = async {
+        let (_, scope) = provider_scope()?;
+        store::work_orders::detail(&db()?, &scope, &no).await
+    }
+    .await;
+    crate::kit::forms::finish("", result)
+}
+
+/// 接单: takes on a dispatched work order (待接单 → 实施中). Clicked twice, it accepts once.
+#[leptos::server(endpoint = "accept_work_order")]
+pub async fn accept_work_order(no: String) -> Result<(), AppError> {
+    use crate::kit::request::{db, provider_scope};
+    let result = async {
+        let (_, scope) = provider_scope()?;
+        let owner = crate::kit::db::Owner::Provider(scope.provider_id);
+        store::work_orders::transition(
+            &db()?,
+            owner,
+            scope.user_id,
+            &no,
+            model::WorkOrderAction::Accept,
+            "",
+        )
+        .await
+    }
+    .await;
+    crate::kit::forms::finish("accept", result)
+}
+
+/// Declines a dispatched work order with a reason (待接单 → 已拒绝).
+#[leptos::server(endpoint = "decline_work_order")]
+pub async fn decline_work_order(no: String, reason: String) -> Result<(), AppError> {
+    use crate::kit::request::{db, provider_scope};
+    let result = async {
+        let (_, scope) = provider_scope()?;
+        let reason = reason.trim();
+        if reason.is_empty() || reason.chars().count() > model::TEXT_LIMIT {
+            let code = if reason.is_empty() {
+                "form.required"
+            } else {
+                "form.too_long"
+            };
+            return Err(crate::kit::forms::invalid(
+                "decline",
+                &[("reason", code)],
+                &[("reason", reason)],
+            ));
+        }
+        let owner = crate::kit::db::Owner::Provider(scope.provider_id);
+        let action = model::WorkOrderAction::Decline;
+        store::work_orders::transition(&db()?, owner, scope.user_id, &no, action, reason).await
+    }
+    .await;
+    crate::kit::forms::finish("decline", result)
+}
+
+/// Adds a stage at the end of the plan, or saves an existing one (`id` > 0).
+#[leptos::server(endpoint = "save_milestone")]
+pub async fn save_milestone(
+    no: String,
+    id: i64,
+    period_start: String,
+    period_end: String,
+    standard: String,
+    remarks: String,
+) -> Result<(), AppError> {
+    use crate::kit::request::{db, provider_scope};
+    let form = if id > 0 {
+        format!("milestone-{id}")
+    } else {
+        "milestone-new".to_owned()
+    };
+    let result = async {
+        let (_, scope) = provider_scope()?;
+        let input = model::MilestoneInput {
+            period_start,
+            period_end,
+            standard,
+            remarks,
+        };
+        let fields = input.validate().map_err(|errors| {
+            crate::kit::forms::invalid(
+                &form,
+                &errors,
+                &[
+                    ("period_start", &input.period_start),
+                    ("period_end", &input.period_end),
+                    ("standard", &input.standard),
+                    ("remarks", &input.remarks),
+                ],
+            )
+        })?;
+        store::milestones::save_milestone(&db()?, &scope, &no, id, &fields).await
+    }
+    .await;
+    crate::kit::forms::finish(&form, result)
+}
+
+#[leptos::server(endpoint = "milestone_command")]
+pub async fn run_milestone_command(
+    no: String,
+    id: i64,
+    command: MilestoneCommand,
+) -> Result<(), AppError> {
+    use crate::kit::request::{db, provider_scope, settings};
+    let result = async {
+        let (_, scope) = provider_scope()?;
+        store::milestones::milestone_command(&db()?, &settings()?, &scope, &no, id, command).await
+    }
+    .await;
+    crate::kit::forms::finish("milestones", result)
+}
+
+#[leptos::server(endpoint = "acceptance")]
+pub async fn get_acceptance(token: String) -> Result<AcceptanceView, AppError> {
+    let result = async { store::acceptance::view(&crate::kit::request::db()?, &token).await }.await;
+    crate::kit::forms::finish("", result)
+}
+
+/// The customer's answer: `decision` is `accept`, or `reject` with a reason.
+#[leptos::server(endpoint = "answer_acceptance")]
+pub async fn answer_acceptance(
+    token: String,
+    decision: String,
+    reason: String,
+) -> Result<(), AppError> {
+    let form = if decision == "reject" {
+        "reject"
+    } else {
+        "accept"
+    };
+    let result = async {
+        use model::AcceptanceAnswer;
+        let answer = match AcceptanceAnswer::parse(&decision, &reason) {
+            None => return Err(AppError::BadRequest),
+            Some(Err(code)) => {
+                return Err(crate::kit::forms::invalid(
+                    form,
+                    &[("reason", code)],
+                    &[("reason", reason.trim())],
+                ))
+            }
+            Some(Ok(answer)) => answer,
+        };
+        let (accept, reason) = match &answer {
+            AcceptanceAnswer::Accept => (true, ""),
+            AcceptanceAnswer::Reject(reason) => (false, reason.as_str()),
+        };
+        store::acceptance::answer(
+            &crate::kit::request::db()?,
+            &crate::kit::request::settings()?,
+            &token,
+            accept,
+            reason,
+        )
+        .await
+    }
+    .await;
+    crate::kit::forms::finish(form, result)
+}
+
+/// Every work order, the provider's list's filters, search, sort and paging, plus whose
+/// (`provider`: blank for all, `none` for not dispatched yet, or a provider's id).
+#[leptos::server(endpoint = "platform_work_orders")]
+pub async fn platform_work_orders(
+    provider: String,
+    status: String,
+    from: String,
+    to: String,
+    q: String,
+    sort: String,
+    after: String,
+) -> Result<PlatformPage, AppError> {
+    use crate::kit::request::{db, operator};
+    let result = async {
+        operator()?;
+        let db = db()?;
+        let realm = model::Realm::parse_platform(&provider)?;
+        let filter = model::ListFilter::parse(&status, &from, &to, &q, &sort, &after)?;
+        let (rows, next) = store::listing::platform_rows(&db, realm, &filter).await?;
+        let counts = store::listing::status_counts(&db, realm, &filter).await?;
+        let providers = crate::platform::provider_choices(&db).await?;
+        Ok(PlatformPage {
+            rows,
+            next,
+            counts,
+            providers,
+        })
+    }
+    .await;
+    crate::kit::forms::finish("", result)
+}
+
+/// Records the buyer's payment: 待付款 → 待接单.
+#[leptos::server(endpoint = "mark_paid")]
+pub async fn mark_paid(no: String) -> Result<(), AppError> {
+    let result = async {
+        use crate::kit::db::Owner;
+        use model::WorkOrderAction;
+        use store::work_orders::transition;
+        let auth = crate::kit::request::operator()?;
+        let db = crate::kit::request::db()?;
+        transition(
+            &db,
+            Owner::Platform,
+            auth.user_id,
+            &no,
+            WorkOrderAction::MarkPaid,
+            "",
+        )
+        .await
+    }
+    .await;
+    crate::kit::forms::finish("platform-orders", result)
+}
+
+/// Hands a work order to a provider, until that provider has taken it on.
+#[leptos::server(endpoint = "dispatch_work_order")]
+pub async fn dispatch_work_order(no: String, provider_id: i64) -> Result<(), AppError> {
+    let result = async {
+        let auth = crate::kit::request::operator()?;
+        store::work_orders::dispatch(
+            &crate::kit::request::db()?,
+            &crate::kit::request::settings()?,
+            auth.user_id,
+            &no,
+            provider_id,
+        )
+        .await
+    }
+    .await;
+    crate::kit::forms::finish("platform-orders", result)
+}
+
+/// Enters an order with one work order by hand (the API takes several).
+#[leptos::server(endpoint = "enter_order")]
+pub async fn enter_order(
+    order_no: String,
+    buyer_company: String,
+    contact_email: String,
+    solution_name: String,
+    work_order_no: String,
+    service_item_name: String,
+    price: String,
+    tax_rate: String,
+    quantity: String,
+    currency: String,
+    paid: Option<String>,
+) -> Result<(), AppError> {
+    let values = [
+        ("order_no", order_no.clone()),
+        ("buyer_company", buyer_company.clone()),
+        ("contact_email", contact_email.clone()),
+        ("solution_name", solution_name.clone()),
+        ("work_order_no", work_order_no.clone()),
+        ("service_item_name", service_item_name.clone()),
+        ("price", price.clone()),
+        ("tax_rate", tax_rate.clone()),
+        ("quantity", quantity.clone()),
+        ("currency", currency.clone()),
+    ];
+    use model::{OrderIn, WorkOrderIn};
+    let result = async {
+        let auth = crate::kit::request::operator()?;
+        let order = OrderIn {
+            order_no: order_no.trim().to_owned(),
+            buyer_company,
+            contact_name: String::new(),
+            contact_email,
+            solution_name,
+            solution_quantity: 1,
+            picture_url: String::new(),
+            paid: paid.is_some(),
+            work_orders: vec![WorkOrderIn {
+                work_order_no: work_order_no.trim().to_owned(),
+                service_item_name,
+                implementation: String::new(),
+                price,
+                tax_rate,
+                quantity: quantity.trim().parse().unwrap_or(0),
+                currency,
+            }],
+        };
+        let refuse = |errors: Vec<(String, &str)>| {
+            let errors: Vec<(String, &str)> = errors
+                .into_iter()
+                .map(|(f, c)| (f.replace("work_orders[0].", ""), c))
+                .collect();
+            let pairs: Vec<(&str, &str)> = errors.iter().map(|(f, c)| (f.as_str(), *c)).collect();
+            let typed: Vec<(&str, &str)> = values.iter().map(|(f, v)| (*f, v.as_str())).collect();
+            crate::kit::forms::invalid("enter-order", &pairs, &typed)
+        };
+        let work_orders = model::validate_order(&order).map_err(refuse)?;
+        match store::intake::store(
+            &crate::kit::request::db()?,
+            &order,
+            &work_orders,
+            Some(auth.user_id),
+        )
+        .await?
+        {
+            store::intake::Stored::Created => Ok(()),
+            store::intake::Stored::Existing => {
+                Err(refuse(vec![("order_no".into(), "intake.error.exists")]))
+            }
+        }
+    }
+    .await;
+    crate::kit::forms::finish("enter-order", result)
+}

@@ -1,0 +1,332 @@
+//! Customer acceptance links: issued (and mailed) when a stage is submitted, read by the public
+//! page, answered once, and the deadline watch's reminders and overdue flags. The link holds
+//! a random token; the table keeps its SHA-256.
+
+use super::{record, sync_work_order_status, Event};
+use crate::kit::code::Code;
+use crate::kit::db::{now, Db};
+use crate::kit::error::AppError;
+use crate::kit::mail::{enqueue, render};
+use crate::kit::request::Settings;
+use crate::kit::time::format_datetime;
+use crate::kit::token::hash_token as hash;
+use crate::orders::model::{period, MilestoneAction, MilestoneStatus};
+use crate::orders::{AcceptanceView, LinkState};
+use sqlx::{Any, Row, Transaction};
+
+/// A delivery stage with its work order, order and provider: what acceptance links show and
+/// mail.
+pub const STAGE: &str = "SELECT m.id AS milestone_id, m.position, m.period_start, m.period_end,
+        m.standard, m.remarks, m.status, m.due_at, w.id AS work_order_id, w.work_order_no,
+        w.service_item_name, w.provider_id, o.order_no, o.solution_name, o.buyer_company,
+        o.contact_email, p.name AS provider_name
+    FROM milestones m
+    JOIN work_orders w ON w.id = m.work_order_id
+    JOIN orders o ON o.id = w.order_id
+    JOIN providers p ON p.id = w.provider_id";
+
+/// Opens a link for a stage just submitted (or a reminder of one) and mails it to the
+/// buyer's contact, in the caller's transaction.
+pub async fn issue(
+    tx: &mut Transaction<'static, Any>,
+    settings: &crate::kit::request::Settings,
+    milestone_id: i64,
+    reminder: bool,
+) -> Result<(), AppError> {
+    let at = now();
+    if !reminder {
+        sqlx::query(
+            "UPDATE milestones SET due_at = $1, reminded_at = NULL, overdue_flagged_at = NULL
+             WHERE id = $2",
+        )
+        .bind(at + settings.acceptance_days * 86_400)
+        .bind(milestone_id)
+        .execute(&mut **tx)
+        .await?;
+    }
+    let stage = sqlx::query(&format!("{STAGE} WHERE m.id = $1"))
+        .bind(milestone_id)
+        .fetch_one(&mut **tx)
+        .await?;
+    let due: i64 = stage.try_get::<Option<i64>, _>("due_at")?.unwrap_or(at);
+    let token = crate::kit::token::new_token();
+    sqlx::query(
+        "INSERT INTO acceptance_links (id, milestone_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(crate::kit::token::hash_token(&token))
+    .bind(milestone_id)
+    .bind(at)
+    .bind(due)
+    .execute(&mut **tx)
+    .await?;
+    let url = format!("{}/accept/{token}", settings.public_url);
+    let mail = crate::orders::notify::acceptance_request(
+        &crate::orders::notify::Stage {
+            contact_email: stage.try_get("contact_email")?,
+            provider: stage.try_get("provider_name")?,
+            work_order_no: stage.try_get("work_order_no")?,
+            position: stage.try_get("position")?,
+            standard: stage.try_get("standard")?,
+        },
+        due,
+        &url,
+        reminder,
+    );
+    crate::kit::mail::enqueue(&mut **tx, &mail).await?;
+    Ok(())
+}
+
+pub async fn view(db: &Db, token: &str) -> Result<AcceptanceView, AppError> {
+    let row = sqlx::query(&format!(
+        "SELECT l.expires_at, l.decision, s.* FROM acceptance_links l
+         JOIN ({STAGE}) s ON s.milestone_id = l.milestone_id WHERE l.id = $1"
+    ))
+    .bind(hash(token))
+    .fetch_optional(db.pool())
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let expires: i64 = row.try_get("expires_at")?;
+    let decision: Option<String> = row.try_get("decision")?;
+    let at = now();
+    let state = match decision.as_deref() {
+        Some("accept") => LinkState::Accepted,
+        Some(_) => LinkState::Rejected,
+        None if at >= expires => LinkState::Expired,
+        None => LinkState::Open,
+    };
+    let start: String = row.try_get("period_start")?;
+    let end: Option<String> = row.try_get("period_end")?;
+    let files = super::evidence::files_of(db, &[row.try_get("milestone_id")?]).await?;
+    Ok(AcceptanceView {
+        files: files.into_iter().map(|(_, f)| f).collect(),
+        provider_name: row.try_get("provider_name")?,
+        work_order_no: row.try_get("work_order_no")?,
+        order_no: row.try_get("order_no")?,
+        solution_name: row.try_get("solution_name")?,
+        buyer_company: row.try_get("buyer_company")?,
+        service_item_name: row.try_get("service_item_name")?,
+        position: row.try_get("position")?,
+        period: period(&start, end.as_deref()),
+        standard: row.try_get("standard")?,
+        remarks: row.try_get("remarks")?,
+        due: format_datetime(expires),
+        seconds_left: expires - at,
+        state,
+    })
+}
+
+/// Mails the provider's admins and co-admins.
+pub async fn notify_provider(
+    tx: &mut Transaction<'static, Any>,
+    provider_id: i64,
+    subject: &str,
+    paragraphs: &[String],
+    link: &str,
+) -> Result<(), AppError> {
+    let managers = sqlx::query(
+        "SELECT u.email FROM memberships m JOIN users u ON u.id = m.user_id
+         WHERE m.provider_id = $1 AND m.status = 'active' AND m.role IN ('admin', 'co_admin')",
+    )
+    .bind(provider_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    for manager in managers {
+        let mail = render(
+            &manager.try_get::<String, _>("email")?,
+            subject,
+            paragraphs,
+            Some(("查看服务工单 / Open the work order", link)),
+        );
+        enqueue(&mut **tx, &mail).await?;
+    }
+    Ok(())
+}
+
+pub async fn answer(
+    db: &Db,
+    settings: &Settings,
+    token: &str,
+    accept: bool,
+    reason: &str,
+) -> Result<(), AppError> {
+    let mut tx = db.begin().await?;
+    let at = now();
+    // Claims the link: of two answers at once, one wins.
+    let claimed = sqlx::query(
+        "UPDATE acceptance_links SET answered_at = $1, decision = $2
+         WHERE id = $3 AND answered_at IS NULL AND expires_at > $1 RETURNING milestone_id",
+    )
+    .bind(at)
+    .bind(if accept { "accept" } else { "reject" })
+    .bind(hash(token))
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(claimed) = claimed else {
+        let exists = sqlx::query("SELECT 1 AS one FROM acceptance_links WHERE id = $1")
+            .bind(hash(token))
+            .fetch_optional(&mut *tx)
+            .await?;
+        return Err(match exists {
+            Some(_) => AppError::Conflict("acc.error.closed".into()),
+            None => AppError::NotFound,
+        });
+    };
+    let milestone_id: i64 = claimed.try_get("milestone_id")?;
+    let stage = sqlx::query(&format!("{STAGE} WHERE m.id = $1"))
+        .bind(milestone_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let status: String = stage.try_get("status")?;
+    let from = MilestoneStatus::from_db(&status).ok_or(AppError::Internal)?;
+    let action = if accept {
+        MilestoneAction::CustomerAccept
+    } else {
+        MilestoneAction::CustomerReject
+    };
+    let to = from
+        .apply(action)
+        .map_err(|_| AppError::Conflict("acc.error.closed".into()))?;
+    sqlx::query(
+        "UPDATE milestones SET status = $1, reject_reason = $2, due_at = NULL, updated_at = $3
+         WHERE id = $4",
+    )
+    .bind(to.as_db())
+    .bind(reason)
+    .bind(at)
+    .bind(milestone_id)
+    .execute(&mut *tx)
+    .await?;
+    // Other links of the stage (reminders) close with it.
+    sqlx::query(
+        "UPDATE acceptance_links SET answered_at = $1, decision = $2
+         WHERE milestone_id = $3 AND answered_at IS NULL",
+    )
+    .bind(at)
+    .bind(if accept { "accept" } else { "reject" })
+    .bind(milestone_id)
+    .execute(&mut *tx)
+    .await?;
+    let work_order_id: i64 = stage.try_get("work_order_id")?;
+    let position: i64 = stage.try_get("position")?;
+    let contact: String = stage.try_get("contact_email")?;
+    record(
+        &mut tx,
+        Event {
+            work_order_id,
+            milestone_no: Some(position),
+            actor_id: None,
+            actor_label: &contact,
+            action: if accept {
+                "customer_accept"
+            } else {
+                "customer_reject"
+            },
+            from_status: from.as_db(),
+            to_status: to.as_db(),
+            reason,
+        },
+    )
+    .await?;
+    sync_work_order_status(&mut tx, work_order_id, None, &contact).await?;
+    let no: String = stage.try_get("work_order_no")?;
+    let link = format!("{}/orders/{no}", settings.public_url);
+    let (subject, body) = if accept {
+        (
+            format!("客户已验收服务工单 {no} 第 {position} 阶段 · Stage {position} accepted"),
+            vec![
+                format!("{contact} 已验收服务工单 {no} 第 {position} 阶段。"),
+                format!("{contact} accepted stage {position} of work order {no}."),
+            ],
+        )
+    } else {
+        (
+            format!("客户驳回了服务工单 {no} 第 {position} 阶段 · Stage {position} rejected"),
+            vec![
+                format!("{contact} 驳回了服务工单 {no} 第 {position} 阶段，该阶段已回到进行中。"),
+                format!("驳回原因：{reason}"),
+                format!("{contact} rejected stage {position} of work order {no}; it is back in progress. Reason: {reason}"),
+            ],
+        )
+    };
+    notify_provider(
+        &mut tx,
+        stage.try_get("provider_id")?,
+        &subject,
+        &body,
+        &link,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Sets a stage's `column` (a time it was acted on) unless it is set: of several
+/// instances running the watch, only the one that sets it acts.
+async fn claim(
+    tx: &mut Transaction<'static, Any>,
+    column: &'static str,
+    milestone_id: i64,
+    at: i64,
+) -> Result<bool, AppError> {
+    let claimed = sqlx::query(&format!(
+        "UPDATE milestones SET {column} = $1 WHERE id = $2 AND {column} IS NULL"
+    ))
+    .bind(at)
+    .bind(milestone_id)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    Ok(claimed == 1)
+}
+
+/// The deadline watch, run every minute: a reminder to the customer a day before a
+/// stage's answer is due, and a flag to the platform (audit log) once it is overdue.
+pub async fn deadlines(db: &Db, settings: &Settings) -> Result<(), AppError> {
+    let at = now();
+    let soon = sqlx::query(
+        "SELECT id FROM milestones WHERE status = 'awaiting_acceptance' AND reminded_at IS NULL
+         AND due_at IS NOT NULL AND due_at > $1 AND due_at <= $2",
+    )
+    .bind(at)
+    .bind(at + 86_400)
+    .fetch_all(db.pool())
+    .await?;
+    for row in soon {
+        let id: i64 = row.try_get("id")?;
+        let mut tx = db.begin().await?;
+        if claim(&mut tx, "reminded_at", id, at).await? {
+            issue(&mut tx, settings, id, true).await?;
+        }
+        tx.commit().await?;
+    }
+    let overdue = sqlx::query(&format!(
+        "{STAGE} WHERE m.status = 'awaiting_acceptance' AND m.overdue_flagged_at IS NULL
+         AND m.due_at IS NOT NULL AND m.due_at <= $1"
+    ))
+    .bind(at)
+    .fetch_all(db.pool())
+    .await?;
+    for stage in overdue {
+        let id: i64 = stage.try_get("milestone_id")?;
+        let mut tx = db.begin().await?;
+        if claim(&mut tx, "overdue_flagged_at", id, at).await? {
+            let no: String = stage.try_get("work_order_no")?;
+            let position: i64 = stage.try_get("position")?;
+            crate::kit::audit::record(
+                &mut *tx,
+                crate::kit::audit::Entry {
+                    provider_id: stage.try_get("provider_id")?,
+                    actor_id: None,
+                    action: "acceptance_overdue",
+                    target_type: "work_order",
+                    target_id: &no,
+                    detail: &format!("stage {position}"),
+                    ip: "",
+                },
+            )
+            .await?;
+        }
+        tx.commit().await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,106 @@
+//! Intake: an order and its work orders stored in one transaction, an order number taken once.
+
+use super::{record, Event};
+use crate::kit::db::{now, Db};
+use crate::kit::error::AppError;
+use crate::orders::model::{OrderIn, ValidWorkOrder};
+use sqlx::Row;
+
+/// Whether the order was new or had been taken before.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stored {
+    Created,
+    Existing,
+}
+
+/// Stores an order and its work orders in one transaction (`actor_id`: the operator who
+/// typed it, none for the API).
+pub async fn store(
+    db: &Db,
+    order: &OrderIn,
+    work_orders: &[ValidWorkOrder],
+    actor_id: Option<i64>,
+) -> Result<Stored, AppError> {
+    let mut tx = db.begin().await?;
+    let at = now();
+    let inserted = sqlx::query(
+        "INSERT INTO orders (order_no, buyer_company, contact_name, contact_email, solution_name,
+                             solution_quantity, picture_url, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         ON CONFLICT (order_no) DO NOTHING RETURNING id",
+    )
+    .bind(&order.order_no)
+    .bind(order.buyer_company.trim())
+    .bind(order.contact_name.trim())
+    .bind(order.contact_email.trim().to_lowercase())
+    .bind(order.solution_name.trim())
+    .bind(order.solution_quantity)
+    .bind(&order.picture_url)
+    .bind(at)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(inserted) = inserted else {
+        return Ok(Stored::Existing);
+    };
+    let order_id: i64 = inserted.try_get("id")?;
+    let status = if order.paid {
+        "awaiting_acceptance"
+    } else {
+        "awaiting_payment"
+    };
+    for wo in work_orders {
+        let taken = sqlx::query("SELECT 1 AS one FROM work_orders WHERE work_order_no = $1")
+            .bind(&wo.work_order_no)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if taken.is_some() {
+            return Err(AppError::invalid(&[("work_orders", "intake.error.taken")]));
+        }
+        let id: i64 = sqlx::query(
+            "INSERT INTO work_orders (order_id, work_order_no, service_item_name, implementation,
+                                     currency, unit_price_minor, tax_rate, unit_price_incl_minor,
+                                     quantity, total_incl_minor, status, created_at, updated_at,
+                                     paid_minor, paid_currency, paid_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14, $15)
+             RETURNING id",
+        )
+        .bind(order_id)
+        .bind(&wo.work_order_no)
+        .bind(&wo.service_item_name)
+        .bind(&wo.implementation)
+        .bind(wo.currency.code())
+        .bind(wo.unit_price_minor)
+        .bind(&wo.tax_rate)
+        .bind(wo.unit_price_incl_minor)
+        .bind(wo.quantity)
+        .bind(wo.total_incl_minor)
+        .bind(status)
+        .bind(at)
+        .bind(order.paid.then_some(wo.total_incl_minor))
+        .bind(order.paid.then_some(wo.currency.code()))
+        .bind(order.paid.then_some(at))
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("id")?;
+        record(
+            &mut tx,
+            Event {
+                work_order_id: id,
+                milestone_no: None,
+                actor_id,
+                actor_label: if actor_id.is_some() {
+                    ""
+                } else {
+                    "marketplace"
+                },
+                action: "intake",
+                from_status: "",
+                to_status: status,
+                reason: "",
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(Stored::Created)
+}
