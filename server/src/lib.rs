@@ -12,7 +12,6 @@ mod oidc;
 mod registration;
 mod services;
 mod throttle;
-mod tickets;
 mod tiers;
 mod tutorials;
 
@@ -259,19 +258,22 @@ pub async fn build_with_settings(
         )
         .route(
             "/tickets",
-            axum::routing::post(tickets::create).layer(axum::extract::DefaultBodyLimit::max(
-                app::tickets::UPLOAD_LIMIT,
-            )),
+            axum::routing::post(app::tickets::http::create).layer(
+                axum::extract::DefaultBodyLimit::max(app::tickets::UPLOAD_LIMIT),
+            ),
         )
         .route(
             "/tickets/{no}/files/{file_id}",
-            get(tickets::download::<false>),
+            get(app::tickets::http::download::<false>),
         )
         .route(
             "/platform/tickets/{no}/files/{file_id}",
-            get(tickets::download::<true>),
+            get(app::tickets::http::download::<true>),
         )
-        .route("/helpdesk/webhook", axum::routing::post(tickets::webhook))
+        .route(
+            "/helpdesk/webhook",
+            axum::routing::post(app::tickets::http::webhook),
+        )
         .route(
             "/platform/tutorials",
             axum::routing::post(tutorials::upload).layer(axum::extract::DefaultBodyLimit::max(
