@@ -1,7 +1,6 @@
 //! The axum server: configuration, state, routes and middleware around the Leptos app.
 #![recursion_limit = "256"]
 
-mod audit;
 mod bills;
 pub mod config;
 mod evidence;
@@ -218,8 +217,11 @@ pub async fn build_with_settings(
             "/platform/registrations/{id}/files/{file_id}",
             get(registration::download),
         )
-        .route("/audit/export.csv", get(audit::csv::<false>))
-        .route("/platform/audit/export.csv", get(audit::csv::<true>))
+        .route("/audit/export.csv", get(app::users::http::csv::<false>))
+        .route(
+            "/platform/audit/export.csv",
+            get(app::users::http::csv::<true>),
+        )
         .route("/auth/oidc/start", get(oidc::start))
         .route("/auth/oidc/link", axum::routing::post(oidc::link))
         .route("/auth/oidc/callback", get(oidc::callback))
