@@ -111,7 +111,7 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("/account") view=|| view! { <RealmLayout realm=Realm::Account parts=SHELL /> } ssr=SsrMode::Async>
                     <Route path=path!("password") view=accounts::security::ChangePasswordPage ssr=SsrMode::Async />
                     <Route path=path!("security") view=accounts::security::SecurityPage ssr=SsrMode::Async />
-                    <Route path=path!("sessions") view=users::activity::SessionsPage ssr=SsrMode::Async />
+                    <Route path=path!("sessions") view=users::SessionsPage ssr=SsrMode::Async />
                 </ParentRoute>
                 <Route path=path!("/accept/:token") view=orders::AcceptancePage ssr=SsrMode::Async />
                 <ParentRoute path=path!("/platform") view=|| view! { <RealmLayout realm=Realm::Platform parts=SHELL /> } ssr=SsrMode::Async>
@@ -129,7 +129,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("tickets/:no") view=tickets::PlatformTicketPage ssr=SsrMode::Async />
                     <Route path=path!("tutorials") view=tutorials::PlatformTutorialsPage ssr=SsrMode::Async />
                     <Route path=path!("mail") view=platform::MailLogPage ssr=SsrMode::Async />
-                    <Route path=path!("audit") view=users::activity::PlatformAuditLogPage ssr=SsrMode::Async />
+                    <Route path=path!("audit") view=users::PlatformAuditLogPage ssr=SsrMode::Async />
                 </ParentRoute>
                 <ParentRoute path=path!("") view=|| view! { <RealmLayout realm=Realm::Provider parts=SHELL /> } ssr=SsrMode::Async>
                     <Route path=path!("") view=home::HomePage ssr=SsrMode::Async />
@@ -140,7 +140,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("services/:id") view=services::ServiceItemPage ssr=SsrMode::Async />
                     <Route path=path!("users") view=users::pages::UsersPage ssr=SsrMode::Async />
                     <Route path=path!("users/:id") view=users::pages::MemberDetailPage ssr=SsrMode::Async />
-                    <Route path=path!("audit") view=|| view! { <users::activity::AuditLogPage /> } ssr=SsrMode::Async />
+                    <Route path=path!("audit") view=|| view! { <users::AuditLogPage /> } ssr=SsrMode::Async />
                     <Route path=path!("bills") view=billing::BillListRoute ssr=SsrMode::Async />
                     <Route path=path!("bills/:no") view=billing::BillDetailPage ssr=SsrMode::Async />
                     <Route path=path!("tiers") view=tiers::TiersPage ssr=SsrMode::Async />

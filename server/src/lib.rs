@@ -1,7 +1,6 @@
 //! The axum server: configuration, state, routes and middleware around the Leptos app.
 #![recursion_limit = "256"]
 
-mod audit;
 pub mod config;
 pub mod maintenance;
 mod middleware;
@@ -9,7 +8,6 @@ mod oidc;
 mod registration;
 mod services;
 mod throttle;
-mod tickets;
 mod tiers;
 mod tutorials;
 
@@ -241,8 +239,11 @@ pub async fn build_with_settings(
             "/platform/registrations/{id}/files/{file_id}",
             get(registration::download),
         )
-        .route("/audit/export.csv", get(audit::csv::<false>))
-        .route("/platform/audit/export.csv", get(audit::csv::<true>))
+        .route("/audit/export.csv", get(app::users::http::csv::<false>))
+        .route(
+            "/platform/audit/export.csv",
+            get(app::users::http::csv::<true>),
+        )
         .route("/auth/oidc/start", get(oidc::start))
         .route("/auth/oidc/link", axum::routing::post(oidc::link))
         .route("/auth/oidc/callback", get(oidc::callback))
@@ -282,19 +283,22 @@ pub async fn build_with_settings(
         )
         .route(
             "/tickets",
-            axum::routing::post(tickets::create).layer(axum::extract::DefaultBodyLimit::max(
-                app::tickets::UPLOAD_LIMIT,
-            )),
+            axum::routing::post(app::tickets::http::create).layer(
+                axum::extract::DefaultBodyLimit::max(app::tickets::UPLOAD_LIMIT),
+            ),
         )
         .route(
             "/tickets/{no}/files/{file_id}",
-            get(tickets::download::<false>),
+            get(app::tickets::http::download::<false>),
         )
         .route(
             "/platform/tickets/{no}/files/{file_id}",
-            get(tickets::download::<true>),
+            get(app::tickets::http::download::<true>),
         )
-        .route("/helpdesk/webhook", axum::routing::post(tickets::webhook))
+        .route(
+            "/helpdesk/webhook",
+            axum::routing::post(app::tickets::http::webhook),
+        )
         .route(
             "/platform/tutorials",
             axum::routing::post(tutorials::upload).layer(axum::extract::DefaultBodyLimit::max(

@@ -136,7 +136,7 @@ fn HomeBody(home: HomeData) -> impl IntoView {
                             <tr>
                                 <td>{entry.at}</td>
                                 <td>{entry.actor}</td>
-                                <td>{crate::users::activity::action_label(locale, &entry.action)}</td>
+                                <td>{crate::users::action_label(locale, &entry.action)}</td>
                             </tr>
                         }).collect_view()}
                     </tbody>

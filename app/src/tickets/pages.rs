@@ -1,7 +1,10 @@
 //! 联系我们 (§8) as a page with its two tabs, 在线创建工单 and 历史工单, and a ticket's page with
 //! its conversation. The form posts as multipart (its attachment needs no JavaScript).
 
+use super::api::{get_ticket, list_tickets, ticket_defaults, ReplyTicket};
 use super::*;
+use crate::kit::code::Code;
+use crate::kit::error::AppError;
 use crate::kit::forms::{feedback, refetch_on_success, FieldMessage, FormMessage};
 use crate::kit::i18n::{use_locale, Locale};
 use crate::shell::{dash, ErrorPage};

@@ -1,11 +1,20 @@
 //! 用户管理 pages: the list (search, filters, sort, page size, bulk 禁用/启用, 邀请用户,
 //! 转移管理员) and one member's page (编辑, invitation). Filters are a GET form; actions are
-//! ActionForms; the dialogs are `<details>`: all of it works without JavaScript.
+//! ActionForms; the dialogs are `<details>`: all of it works without JavaScript. And 操作日志
+//! (the audit log, a provider's or with `platform` every provider's) and 登录设备 (sessions).
 
+use super::api::{
+    audit_entries, get_member, list_members, my_sessions, EditMember, EndOtherSessions,
+    InviteMember, ResendInvitation, RevokeInvitation, SetMembersState, TransferAdmin,
+};
+use super::model::{self, action_label};
 use super::*;
+use crate::kit::code::Code;
+use crate::kit::error::AppError;
 use crate::kit::forms::{feedback, refetch_on_success, FieldMessage, FormMessage};
 use crate::kit::i18n::use_locale;
 use crate::shell::{dash, ErrorPage};
+use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 fn role_options(locale: crate::kit::i18n::Locale, roles: &[Role], chosen: Role) -> impl IntoView {
@@ -187,7 +196,7 @@ pub fn UsersPage() -> impl IntoView {
                                                     </tr></thead>
                                                     <tbody>
                                                         {data.rows.into_iter().map(|r| {
-                                                            let selectable = rules::may_set_state(data.my_role, me, r.role, r.user_id);
+                                                            let selectable = model::may_set_state(data.my_role, me, r.role, r.user_id);
                                                             let state_note = match r.state {
                                                                 MemberState::Disabled => Some(locale.t("users.state.disabled")),
                                                                 MemberState::Invited if r.invitation_expired => Some(locale.t("users.invitation_expired")),
@@ -280,7 +289,7 @@ pub fn MemberDetailPage() -> impl IntoView {
                             let Some(m) = page.rows.into_iter().next() else {
                                 return view! { <ErrorPage error=AppError::NotFound /> }.into_any();
                             };
-                            let editable = rules::may_edit(page.my_role, page.me, m.role, m.user_id);
+                            let editable = model::may_edit(page.my_role, page.me, m.role, m.user_id);
                             let roles: Vec<Role> = if m.role == Role::Admin { vec![Role::Admin] } else { page.my_role.grantable_roles().to_vec() };
                             let typed = move |field: &'static str, initial: String| move || {
                                 let v = edit_fb.with(|f| f.value(field));
@@ -339,6 +348,210 @@ pub fn MemberDetailPage() -> impl IntoView {
                             }.into_any()
                         }
                         Err(error) => view! { <ErrorPage error /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+/// 操作日志: filters by person, action and date; CSV export of the same selection.
+#[component]
+pub fn AuditLogPage(#[prop(optional)] platform: bool) -> impl IntoView {
+    let locale = use_locale();
+    let query = use_query_map();
+    let param = move |key: &str| query.read().get(key).unwrap_or_default();
+    let base = if platform {
+        "/platform/audit"
+    } else {
+        "/audit"
+    };
+    let page = crate::kit::request_cache::page_resource(
+        move || {
+            (
+                platform,
+                (
+                    param("provider"),
+                    param("actor"),
+                    param("action"),
+                    param("from"),
+                    param("to"),
+                    param("before"),
+                    param("after"),
+                ),
+            )
+        },
+        |(platform, (provider, actor, action, from, to, before, after))| {
+            audit_entries(platform, provider, actor, action, from, to, before, after)
+        },
+    );
+    // The filters, and the page's place (`before=` or `after=` a cursor) when given.
+    let filters = move |place: Option<(&str, String)>| {
+        let mut pairs: Vec<String> = ["provider", "actor", "action", "from", "to"]
+            .iter()
+            .filter_map(|k| {
+                let v = param(k);
+                (!v.is_empty()).then(|| format!("{k}={}", crate::kit::forms::encode_query(&v)))
+            })
+            .collect();
+        if let Some((key, cursor)) = place {
+            pairs.push(format!("{key}={cursor}"));
+        }
+        pairs.join("&")
+    };
+    let link = move |place: Option<(&str, String)>| {
+        let query = filters(place);
+        if query.is_empty() {
+            base.to_owned()
+        } else {
+            format!("{base}?{query}")
+        }
+    };
+    view! {
+        <leptos_meta::Title text=locale.t("nav.audit") />
+        <section class="page">
+            <div class="page-head">
+                <h1>{locale.t("nav.audit")}</h1>
+                <a rel="external" class="button" data-testid="audit-csv" href=move || format!("{base}/export.csv?{}", filters(None))>{locale.t("bill.export_csv")}</a>
+            </div>
+            <Suspense fallback=move || view! { <p class="loading">{locale.t("common.loading")}</p> }>
+                {move || Suspend::new(async move {
+                    match page.await {
+                        Ok(data) => {
+                            // Any page reached by a cursor offers the newest, even one past
+                            // either end of the log (it has no other way back).
+                            let at_newest = param("before").is_empty() && param("after").is_empty();
+                            view! {
+                                <form method="get" action=base class="filters" role="search">
+                                    {platform.then(|| view! {
+                                        <label class="field">
+                                            <span>{locale.t("bill.provider")}</span>
+                                            <select name="provider">
+                                                <option value="">{locale.t("common.all")}</option>
+                                                {data.providers.iter().map(|(id, name)| view! {
+                                                    <option value=id.to_string() selected=param("provider") == id.to_string()>{name.clone()}</option>
+                                                }).collect_view()}
+                                            </select>
+                                        </label>
+                                    })}
+                                    <label class="field">
+                                        <span>{locale.t("audit.actor")}</span>
+                                        <select name="actor">
+                                            <option value="">{locale.t("common.all")}</option>
+                                            {data.people.iter().map(|(id, email)| view! {
+                                                <option value=id.to_string() selected=param("actor") == id.to_string()>{email.clone()}</option>
+                                            }).collect_view()}
+                                        </select>
+                                    </label>
+                                    <label class="field">
+                                        <span>{locale.t("audit.action")}</span>
+                                        <select name="action">
+                                            <option value="">{locale.t("common.all")}</option>
+                                            {data.actions.iter().map(|a| view! {
+                                                <option value=a.clone() selected=param("action") == *a>{action_label(locale, a)}</option>
+                                            }).collect_view()}
+                                        </select>
+                                    </label>
+                                    <label class="field"><span>{locale.t("wo.filter.from")}</span><input type="date" name="from" value=param("from") /></label>
+                                    <label class="field"><span>{locale.t("wo.filter.to")}</span><input type="date" name="to" value=param("to") /></label>
+                                    <button type="submit" class="button primary">{locale.t("common.search")}</button>
+                                    <a class="button" href=base>{locale.t("common.clear")}</a>
+                                </form>
+                                {if data.rows.is_empty() {
+                                    view! { <div class="empty-state"><p>{locale.t("audit.empty")}</p></div> }.into_any()
+                                } else {
+                                    view! {
+                                        <div class="table-wrap">
+                                            <table class="table" data-testid="audit-log">
+                                                <thead><tr>
+                                                    <th>{locale.t("audit.at")}</th>
+                                                    {platform.then(|| view! { <th>{locale.t("bill.provider")}</th> })}
+                                                    <th>{locale.t("audit.actor")}</th>
+                                                    <th>{locale.t("audit.action")}</th>
+                                                    <th>{locale.t("audit.target")}</th>
+                                                    <th>{locale.t("audit.detail")}</th>
+                                                    <th>"IP"</th>
+                                                </tr></thead>
+                                                <tbody>
+                                                    {data.rows.into_iter().map(|r| view! {
+                                                        <tr>
+                                                            <td class="mono">{r.at}</td>
+                                                            {platform.then(|| view! { <td>{r.provider.clone()}</td> })}
+                                                            <td>{r.actor}</td>
+                                                            <td>{action_label(locale, &r.action)}</td>
+                                                            <td class="mono">{r.target}</td>
+                                                            <td>{r.detail}</td>
+                                                            <td class="mono">{r.ip}</td>
+                                                        </tr>
+                                                    }).collect_view()}
+                                                </tbody>
+                                            </table>
+                                        </div>
+                                    }.into_any()
+                                }}
+                                <nav class="pager" aria-label=locale.t("common.pages")>
+                                    {(!at_newest).then(|| view! {
+                                        <a class="button" href=link(None)>{locale.t("audit.newest")}</a>
+                                    })}
+                                    {data.newer.clone().map(|cursor| view! {
+                                        <a class="button" rel="prev" href=link(Some(("after", cursor)))>{locale.t("audit.newer")}</a>
+                                    })}
+                                    {data.older.clone().map(|cursor| view! {
+                                        <a class="button" rel="next" href=link(Some(("before", cursor)))>{locale.t("audit.older")}</a>
+                                    })}
+                                </nav>
+                            }.into_any()
+                        }
+                        Err(error) => view! { <crate::shell::ErrorPage error /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+/// 登录设备: the user's sessions, and signing out the others.
+#[component]
+pub fn SessionsPage() -> impl IntoView {
+    let locale = use_locale();
+    let end = ServerAction::<EndOtherSessions>::new();
+    let sessions = Resource::new(move || end.version().get(), |_| my_sessions());
+    view! {
+        <leptos_meta::Title text=locale.t("menu.sessions") />
+        <section class="page narrow">
+            <h1>{locale.t("menu.sessions")}</h1>
+            <Suspense fallback=move || view! { <p class="loading">{locale.t("common.loading")}</p> }>
+                {move || Suspend::new(async move {
+                    match sessions.await {
+                        Ok(rows) => {
+                            let others = rows.iter().filter(|r| !r.current).count();
+                            view! {
+                                <div class="table-wrap">
+                                    <table class="table" data-testid="sessions">
+                                        <thead><tr>
+                                            <th>{locale.t("sessions.device")}</th><th>"IP"</th>
+                                            <th>{locale.t("sessions.started")}</th><th>{locale.t("sessions.last_seen")}</th>
+                                        </tr></thead>
+                                        <tbody>
+                                            {rows.into_iter().map(|r| view! {
+                                                <tr>
+                                                    <td>{r.device}{r.current.then(|| view! { " " <span class="badge">{locale.t("sessions.current")}</span> })}</td>
+                                                    <td class="mono">{r.ip}</td>
+                                                    <td>{r.started}</td>
+                                                    <td>{r.last_seen}</td>
+                                                </tr>
+                                            }).collect_view()}
+                                        </tbody>
+                                    </table>
+                                </div>
+                                {(others > 0).then(|| view! {
+                                    <ActionForm action=end attr:class="form inline">
+                                        <button type="submit" class="button danger">{locale.t("sessions.end_others")}</button>
+                                    </ActionForm>
+                                })}
+                            }.into_any()
+                        }
+                        Err(error) => view! { <crate::shell::ErrorPage error /> }.into_any(),
                     }
                 })}
             </Suspense>

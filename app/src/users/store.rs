@@ -1,8 +1,10 @@
 //! The team's queries, each scoped to the session's provider. A member of another provider
-//! answers as if it did not exist.
+//! answers as if it did not exist. The audit log's and the sessions' are in `activity`.
 
-use super::rules;
-use super::{MemberPage, MemberRow, MemberState, PAGE_SIZES};
+pub mod activity;
+
+use super::model::{self, MemberState};
+use super::{MemberPage, MemberRow};
 use crate::accounts::activation::{ssr as links, ACTIVATION_SECS};
 use crate::kit::code::Code;
 use crate::kit::db::{now, Db};
@@ -41,16 +43,12 @@ impl Filter {
             _ => "m.created_at DESC, u.email ASC",
         };
         Ok(Filter {
-            q: q.trim().chars().take(100).collect(),
+            q: model::search_text(q),
             role: Role::from_db(role),
             state: MemberState::from_db(state),
             sort,
             page: crate::kit::paging::page_number(page)?,
-            per_page: per
-                .parse::<i64>()
-                .ok()
-                .filter(|p| PAGE_SIZES.contains(p))
-                .unwrap_or(PAGE_SIZES[0]),
+            per_page: model::page_size(per),
         })
     }
 }
@@ -89,8 +87,7 @@ fn row_to_member(row: &sqlx::any::AnyRow) -> Result<MemberRow, sqlx::Error> {
         activated: row
             .try_get::<bool, _>("activated")
             .or_else(|_| row.try_get::<i64, _>("activated").map(|v| v != 0))?,
-        invitation_expired: state == MemberState::Invited
-            && link_expires.is_none_or(|at| at <= now()),
+        invitation_expired: model::invitation_expired(state, link_expires, now()),
         created: format_datetime(row.try_get("created_at")?),
         last_login: row
             .try_get::<Option<i64>, _>("last_login_at")?
@@ -202,14 +199,6 @@ async fn provider_name(db: &Db, provider_id: i64) -> Result<String, sqlx::Error>
         .try_get("name")
 }
 
-fn inviter_label(auth: &AuthContext) -> String {
-    if auth.name.is_empty() {
-        auth.email.clone()
-    } else {
-        auth.name.clone()
-    }
-}
-
 pub async fn invite(
     db: &Db,
     settings: &Settings,
@@ -221,21 +210,8 @@ pub async fn invite(
     if !scope.role.may_manage_users() {
         return Err(AppError::Forbidden);
     }
-    let email = email.trim().to_lowercase();
-    let mut errors = Vec::new();
-    if email.is_empty() {
-        errors.push(("email", "form.required"));
-    } else if !crate::accounts::registration::plausible_email(&email) {
-        errors.push(("email", "form.email_invalid"));
-    }
-    let role = Role::from_db(role).filter(|r| scope.role.grantable_roles().contains(r));
-    if role.is_none() {
-        errors.push(("role", "users.error.role"));
-    }
-    if !errors.is_empty() {
-        return Err(AppError::invalid(&errors));
-    }
-    let role = role.ok_or(AppError::Internal)?;
+    let (email, role) =
+        model::invitation(scope.role, email, role).map_err(|errors| AppError::invalid(&errors))?;
     let mut tx = db.begin().await?;
     let existing = sqlx::query("SELECT id, platform_role FROM users WHERE email = $1")
         .bind(&email)
@@ -264,7 +240,7 @@ pub async fn invite(
                 };
                 return Err(AppError::invalid(&[("email", code)]));
             }
-            if !rules::may_resend(
+            if !model::may_resend(
                 &invitations_sent(&mut tx, id, scope.provider_id).await?,
                 now(),
             ) {
@@ -320,7 +296,7 @@ async fn send_invitation(
         &settings.public_url,
         email,
         &provider,
-        &inviter_label(auth),
+        &model::display_name(&auth.name, &auth.email),
         &token,
     )
     .await
@@ -388,7 +364,7 @@ pub async fn resend(
     let mut tx = db.begin().await?;
     // Invitations carry the provider's and inviter's names to any address: at most one a
     // minute and five a day per invitation, so the portal is nobody's mail cannon.
-    if !rules::may_resend(
+    if !model::may_resend(
         &invitations_sent(&mut tx, user_id, scope.provider_id).await?,
         now(),
     ) {
@@ -433,11 +409,7 @@ pub async fn set_state(
     if !scope.role.may_manage_users() {
         return Err(AppError::Forbidden);
     }
-    let (from, to, action) = if enable {
-        ("disabled", "active", "member_enabled")
-    } else {
-        ("active", "disabled", "member_disabled")
-    };
+    let (from, to, action) = model::state_move(enable);
     let mut tx = db.begin().await?;
     let mut changed = 0;
     for &user_id in ids {
@@ -450,12 +422,10 @@ pub async fn set_state(
                 .ok_or(AppError::NotFound)?;
         let role: String = row.try_get("role")?;
         let role = Role::from_db(&role).ok_or(AppError::Internal)?;
-        if !rules::may_set_state(scope.role, scope.user_id, role, user_id) {
-            return Err(AppError::Conflict(if user_id == scope.user_id {
-                "users.error.self".into()
-            } else {
-                "users.error.admin".into()
-            }));
+        if !model::may_set_state(scope.role, scope.user_id, role, user_id) {
+            return Err(AppError::Conflict(
+                model::set_state_refusal(scope.user_id, user_id).into(),
+            ));
         }
         let updated = sqlx::query(
             "UPDATE memberships SET status = $1 WHERE user_id = $2 AND provider_id = $3 AND status = $4",
@@ -492,33 +462,14 @@ pub async fn edit(
     role: Option<&str>,
 ) -> Result<(), AppError> {
     let member = member(db, scope, user_id).await?;
-    if !rules::may_edit(scope.role, scope.user_id, member.role, user_id) {
+    if !model::may_edit(scope.role, scope.user_id, member.role, user_id) {
         return Err(AppError::Forbidden);
     }
     let name = name.trim();
     let phone = phone.trim();
-    let mut errors = Vec::new();
-    if name.chars().count() > 50 {
-        errors.push(("name", "form.too_long_short"));
-    }
-    if phone.chars().count() > 40 {
-        errors.push(("phone", "form.too_long_short"));
-    }
-    let new_role = match role.filter(|r| !r.is_empty()) {
-        None => member.role,
-        Some(value) => match Role::from_db(value) {
-            Some(r) if r == member.role => r,
-            Some(r) if rules::may_set_role(scope.role, member.role, r) => r,
-            _ => {
-                errors.push(("role", "users.error.role"));
-                member.role
-            }
-        },
-    };
-    if !errors.is_empty() {
-        return Err(AppError::invalid(&errors));
-    }
-    if member.state == MemberState::Invited && (!name.is_empty() || !phone.is_empty()) {
+    let new_role = model::edited_role(scope.role, name, phone, member.role, role)
+        .map_err(|errors| AppError::invalid(&errors))?;
+    if !model::may_name(member.state, name, phone) {
         // Until the person accepts, the provider knows an address and nothing more.
         return Err(AppError::Conflict("users.error.not_joined".into()));
     }
@@ -563,7 +514,7 @@ pub async fn transfer(
         return Err(AppError::Forbidden);
     }
     let target = member(db, scope, user_id).await?;
-    if user_id == scope.user_id || target.state != MemberState::Active {
+    if !model::may_receive_admin(scope.user_id, user_id, target.state) {
         return Err(AppError::invalid(&[(
             "user_id",
             "users.error.transfer_target",
@@ -601,35 +552,15 @@ pub async fn transfer(
         return Err(AppError::Conflict("users.error.transfer_raced".into()));
     }
     let provider = provider_name(db, scope.provider_id).await?;
-    let new_admin = if target.name.is_empty() {
-        target.email.clone()
-    } else {
-        target.name.clone()
-    };
-    for (to, text) in [
-        (
-            target.email.as_str(),
-            format!(
-                "{} 已将服务提供商（{provider}）的管理员转移给您。",
-                inviter_label(auth)
-            ),
-        ),
-        (
-            auth.email.as_str(),
-            format!(
-                "您已将服务提供商（{provider}）的管理员转移给 {new_admin}，您现在是协同管理员。"
-            ),
-        ),
-    ] {
-        let mail = crate::kit::mail::render(
-            to,
-            &format!("管理员已转移 · Administrator of {provider} changed"),
-            &[
-                text,
-                format!("The administrator role of {provider} on Provider Center passed from {} to {new_admin}.", inviter_label(auth)),
-            ],
-            None,
-        );
+    let old_admin = model::display_name(&auth.name, &auth.email);
+    let new_admin = model::display_name(&target.name, &target.email);
+    for mail in super::notify::admin_transferred(
+        &provider,
+        &old_admin,
+        &new_admin,
+        &target.email,
+        &auth.email,
+    ) {
         crate::kit::mail::enqueue(&mut *tx, &mail).await?;
     }
     audit_member(&mut tx, scope, "admin_transferred", user_id, &target.email).await?;

@@ -1,12 +1,13 @@
 //! 在线创建工单 over plain HTTP (a multipart form with attachments, no JavaScript needed), the
 //! tickets' attachments, and the external helpdesk's webhook.
 
-use crate::AppState;
-use app::kit::error::AppError;
-use app::kit::request::{Member, RealmOwner};
-use app::tickets::helpdesk::signature_valid;
-use app::tickets::queries::{self, TicketInput};
-use app::tickets::MAX_FILES;
+use super::helpdesk::{signature_valid, Helpdesk};
+use super::model::{TicketInput, MAX_FILES, MAX_FILE_BYTES};
+use super::store;
+use crate::kit::db::Db;
+use crate::kit::error::AppError;
+use crate::kit::files::Storage;
+use crate::kit::request::{Member, RealmOwner};
 use axum::body::Bytes;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -14,20 +15,18 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
 
 pub async fn create(
-    State(state): State<AppState>,
+    State(db): State<Db>,
+    State(storage): State<Storage>,
+    State(helpdesk): State<Helpdesk>,
     Member { scope, .. }: Member,
-    ip: Option<Extension<app::kit::request::ClientIp>>,
+    ip: Option<Extension<crate::kit::request::ClientIp>>,
     multipart: Multipart,
 ) -> Response {
-    let form = app::kit::multipart::FormPost::read(
-        multipart,
-        &["files"],
-        MAX_FILES + 1,
-        app::tickets::MAX_FILE_BYTES,
-    )
-    .await;
+    let form =
+        crate::kit::multipart::FormPost::read(multipart, &["files"], MAX_FILES + 1, MAX_FILE_BYTES)
+            .await;
     if form.full {
-        return app::kit::multipart::storage_full();
+        return crate::kit::multipart::storage_full();
     }
     let too_large = form.broken;
     let input = TicketInput {
@@ -45,20 +44,11 @@ pub async fn create(
     let result = if too_large {
         Err(AppError::invalid(&[("files", "ev.error.size")]))
     } else {
-        queries::create(
-            &state.db,
-            &state.storage,
-            &state.helpdesk,
-            &scope,
-            &ip,
-            &input,
-            files,
-        )
-        .await
+        store::create(&db, &storage, &helpdesk, &scope, &ip, &input, files).await
     };
     match result {
         Ok(no) => Redirect::to(&format!("/tickets/{no}?created=1")).into_response(),
-        Err(error) => app::kit::multipart::back_to_form(
+        Err(error) => crate::kit::multipart::back_to_form(
             "/tickets",
             "ticket-new",
             &error,
@@ -79,21 +69,23 @@ pub async fn create(
 /// A ticket's attachment: the provider's own (`/tickets/…`), or any for the platform
 /// (`PLATFORM`, `/platform/tickets/…`).
 pub async fn download<const PLATFORM: bool>(
-    State(state): State<AppState>,
+    State(db): State<Db>,
+    State(storage): State<Storage>,
     RealmOwner(owner): RealmOwner<PLATFORM>,
     Path((no, file_id)): Path<(String, i64)>,
 ) -> Response {
-    app::kit::multipart::send(
-        &state.storage,
-        queries::file(&state.db, owner, &no, file_id).await,
-    )
-    .await
+    crate::kit::multipart::send(&storage, store::file(&db, owner, &no, file_id).await).await
 }
 
 /// The external helpdesk says a ticket changed: a signed `{ticket_id}`; the ticket is then
 /// read from the helpdesk itself.
-pub async fn webhook(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    let Some(secret) = state.helpdesk.webhook_secret() else {
+pub async fn webhook(
+    State(db): State<Db>,
+    State(helpdesk): State<Helpdesk>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let Some(secret) = helpdesk.webhook_secret() else {
         return StatusCode::NOT_FOUND.into_response();
     };
     let signature = headers
@@ -115,7 +107,7 @@ pub async fn webhook(State(state): State<AppState>, headers: HeaderMap, body: By
         serde_json::Value::Number(n) => n.to_string(),
         _ => return StatusCode::BAD_REQUEST.into_response(),
     };
-    match queries::refresh_external(&state.db, &state.helpdesk, &id).await {
+    match store::refresh_external(&db, &helpdesk, &id).await {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(AppError::NotFound) => StatusCode::NOT_FOUND.into_response(),
         // Tell the helpdesk to try again later.

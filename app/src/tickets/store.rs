@@ -2,10 +2,8 @@
 //! the keeping in step with an external helpdesk.
 
 use super::helpdesk::{Connector, Helpdesk, NewTicket, RemoteTicket, Requester};
-use super::{
-    ContactDefaults, MessageView, TicketDetail, TicketList, TicketRow, TicketStatus, CATEGORIES,
-    MAX_FILES, MAX_FILE_BYTES, PAGE_SIZE, SERVICE_TYPES,
-};
+use super::model::{self, Filter, TicketInput, TicketStatus, MAX_FILES, MAX_FILE_BYTES, PAGE_SIZE};
+use super::{ContactDefaults, MessageView, TicketDetail, TicketList, TicketRow};
 use crate::kit::audit::{self, Entry};
 use crate::kit::code::Code;
 use crate::kit::db::Owner;
@@ -14,7 +12,7 @@ use crate::kit::error::AppError;
 use crate::kit::files::StoredFile;
 pub use crate::kit::files::Upload;
 use crate::kit::files::{check_attachments, Storage};
-use crate::kit::mail::{enqueue, render};
+use crate::kit::mail::enqueue;
 use crate::kit::request::{ProviderScope, Settings};
 use crate::kit::time::format_datetime;
 use sqlx::Row;
@@ -33,23 +31,6 @@ pub async fn defaults(db: &Db, scope: &ProviderScope) -> Result<ContactDefaults,
         email: row.try_get("email")?,
         company: row.try_get("company")?,
     })
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Filter {
-    pub status: Option<TicketStatus>,
-    pub unread: bool,
-    pub page: i64,
-}
-
-impl Filter {
-    pub fn parse(status: &str, unread: bool, page: &str) -> Result<Filter, AppError> {
-        Ok(Filter {
-            status: TicketStatus::from_db(status),
-            unread,
-            page: crate::kit::paging::page_number(page)?,
-        })
-    }
 }
 
 /// The provider's open tickets on this page that live in an external helpdesk get their
@@ -143,7 +124,7 @@ pub async fn list(
         count = count.bind(s);
     }
     let total: i64 = count.fetch_one(db.pool()).await?.try_get("n")?;
-    let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+    let pages = model::page_count(total);
     let page = filter.page.min(pages);
     let list_sql = format!(
         "SELECT t.ticket_no, t.created_at, t.subject, t.status, t.channel, t.updated_at, t.unread, p.name AS provider
@@ -186,55 +167,12 @@ pub async fn list(
     })
 }
 
-/// 在线创建工单 as typed.
-#[derive(Debug, Clone, Default)]
-pub struct TicketInput {
-    pub service_type: String,
-    pub support_category: String,
-    pub subject: String,
-    pub details: String,
-    pub contact_name: String,
-    pub contact_phone: String,
-    pub contact_email: String,
-    pub company: String,
-}
-
-impl TicketInput {
-    pub fn check(&self) -> Vec<(&'static str, &'static str)> {
-        let mut errors = Vec::new();
-        if !SERVICE_TYPES.iter().any(|(k, _)| *k == self.service_type) {
-            errors.push(("service_type", "form.required"));
-        }
-        if !CATEGORIES.iter().any(|(k, _)| *k == self.support_category) {
-            errors.push(("support_category", "form.required"));
-        }
-        let mut text = |field: &'static str, value: &str, max: usize, required: bool| {
-            let value = value.trim();
-            if required && value.is_empty() {
-                errors.push((field, "form.required"));
-            } else if value.chars().count() > max {
-                errors.push((field, "form.too_long_short"));
-            }
-        };
-        text("subject", &self.subject, 200, true);
-        text("details", &self.details, 5000, true);
-        text("contact_name", &self.contact_name, 50, true);
-        text("contact_phone", &self.contact_phone, 30, false);
-        text("contact_email", &self.contact_email, 200, true);
-        text("company", &self.company, 100, true);
-        let email = self.contact_email.trim();
-        if !email.is_empty() && (!email.contains('@') || email.contains(char::is_whitespace)) {
-            errors.push(("contact_email", "form.email_invalid"));
-        }
-        errors
-    }
-}
-
 /// The next 工单编号 of this month: yymm and a four-digit sequence (the manual's 1908023 style).
 async fn next_number(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
 ) -> Result<String, sqlx::Error> {
-    let prefix = crate::kit::time::today().replace('-', "")[2..6].to_owned();
+    let today = crate::kit::time::today();
+    let prefix = model::month_prefix(&today);
     let last: Option<String> = sqlx::query(
         "SELECT MAX(ticket_no) AS n FROM tickets WHERE ticket_no LIKE $1 AND LENGTH(ticket_no) = 8",
     )
@@ -242,8 +180,7 @@ async fn next_number(
     .fetch_one(&mut **tx)
     .await?
     .try_get("n")?;
-    let next = last.and_then(|n| n[4..].parse::<u32>().ok()).unwrap_or(0) + 1;
-    Ok(format!("{prefix}{next:04}"))
+    Ok(model::next_ticket_no(&today, last.as_deref()))
 }
 
 /// Files a ticket with the helpdesk, then keeps it (and its files) here. Returns its number.
@@ -326,11 +263,8 @@ pub async fn create(
         break;
     }
     let (id, no) = kept.ok_or_else(|| AppError::Conflict("svc.error.state".into()))?;
-    let mut description = input.details.trim().to_owned();
-    if !stored.is_empty() {
-        let names: Vec<&str> = stored.iter().map(|f| f.name.as_str()).collect();
-        description.push_str(&format!("\n\n附件 / Attachments: {}", names.join(", ")));
-    }
+    let names: Vec<&str> = stored.iter().map(|f| f.name.as_str()).collect();
+    let description = model::helpdesk_description(&input.details, &names);
     let filed = helpdesk
         .create(&NewTicket {
             reference: no.clone(),
@@ -604,7 +538,7 @@ pub async fn answer(
     status: TicketStatus,
 ) -> Result<(), AppError> {
     let head = head(db, Owner::Platform, no).await?;
-    if head.channel != "builtin" {
+    if !model::answered_here(&head.channel) {
         return Err(AppError::Conflict("ticket.error.external".into()));
     }
     let mut tx = db.begin().await?;
@@ -635,16 +569,7 @@ pub async fn answer(
         let to: String = row.try_get("contact_email")?;
         let subject: String = row.try_get("subject")?;
         let no: String = row.try_get("ticket_no")?;
-        let link = format!("{}/tickets/{no}", settings.public_url);
-        let mail = render(
-            &to,
-            &format!("工单 {no} 有新回复 · New reply to ticket {no}"),
-            &[
-                format!("平台已回复您的工单「{subject}」：\n{body}"),
-                format!("The platform replied to your ticket \"{subject}\"."),
-            ],
-            Some(("查看工单 / View ticket", &link)),
-        );
+        let mail = super::notify::answered(&settings.public_url, &to, &no, &subject, body);
         enqueue(&mut *tx, &mail).await?;
     }
     tx.commit().await?;

@@ -1,63 +1,17 @@
 //! The platform's 咨询工单: the built-in helpdesk's queue and a ticket with the operator's
 //! answer and status. Tickets filed with an external helpdesk are answered there.
 
+use super::api::{get_platform_ticket, list_platform_tickets, AnswerTicket};
+use super::model::answered_here;
 use super::pages::{Conversation, TicketTable};
 use super::*;
+use crate::kit::code::Code;
 use crate::kit::forms::{feedback, refetch_on_success, FieldMessage, FormMessage};
 use crate::kit::i18n::use_locale;
 use crate::shell::ErrorPage;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
-
-#[leptos::server(endpoint = "platform_tickets")]
-pub async fn list_platform_tickets(status: String, page: String) -> Result<TicketList, AppError> {
-    let result = async {
-        use crate::kit::request::{db, operator};
-        operator()?;
-        let filter = queries::Filter::parse(&status, false, &page)?;
-        let helpdesk =
-            leptos::prelude::use_context::<helpdesk::Helpdesk>().ok_or(AppError::Internal)?;
-        queries::list(&db()?, &helpdesk, crate::kit::db::Owner::Platform, &filter).await
-    }
-    .await;
-    crate::kit::forms::finish("", result)
-}
-
-#[leptos::server(endpoint = "platform_ticket")]
-pub async fn get_platform_ticket(no: String) -> Result<TicketDetail, AppError> {
-    let result = async {
-        use crate::kit::request::{db, operator};
-        operator()?;
-        let helpdesk =
-            leptos::prelude::use_context::<helpdesk::Helpdesk>().ok_or(AppError::Internal)?;
-        queries::detail(&db()?, &helpdesk, crate::kit::db::Owner::Platform, &no).await
-    }
-    .await;
-    crate::kit::forms::finish("", result)
-}
-
-/// The operator's answer (optional) and the ticket's new status.
-#[leptos::server(endpoint = "answer_ticket")]
-pub async fn answer_ticket(no: String, body: String, status: String) -> Result<(), AppError> {
-    let form = "ticket-answer";
-    let result = async {
-        use crate::kit::request::{db, operator, settings};
-        let auth = operator()?;
-        let body = body.trim().to_owned();
-        let status = TicketStatus::from_db(&status).ok_or(AppError::BadRequest)?;
-        if body.chars().count() > 5000 {
-            return Err(crate::kit::forms::invalid(
-                form,
-                &[("body", "form.too_long_short")],
-                &[],
-            ));
-        }
-        queries::answer(&db()?, &settings()?, auth.user_id, &no, &body, status).await
-    }
-    .await;
-    crate::kit::forms::finish(form, result)
-}
 
 #[component]
 pub fn PlatformTicketsPage() -> impl IntoView {
@@ -108,7 +62,7 @@ pub fn PlatformTicketPage() -> impl IntoView {
                     match detail.await {
                         Ok(t) => {
                             let no = t.no.clone();
-                            let builtin = t.channel == "builtin";
+                            let builtin = answered_here(&t.channel);
                             let current = t.status;
                             view! {
                                 <leptos_meta::Title text=t.subject.clone() />
@@ -128,8 +82,7 @@ pub fn PlatformTicketPage() -> impl IntoView {
                                                 <span>{locale.t("ticket.status")}</span>
                                                 <select name="status">
                                                     {TicketStatus::all().map(|s| {
-                                                        // Answering usually waits for the provider.
-                                                        let chosen = if current == TicketStatus::Open { TicketStatus::Pending } else { current };
+                                                        let chosen = current.answer_default();
                                                         view! { <option value=s.as_db() selected=s == chosen>{locale.t(s.label_key())}</option> }
                                                     }).collect_view()}
                                                 </select>

@@ -1,11 +1,12 @@
 //! 操作日志 as CSV: the same selection as the page, one query streamed as its rows are read
 //! (no page of it is counted or skipped). The provider's admins and co-admins get their provider's log, the platform all.
 
-use crate::AppState;
-use app::kit::csv::csv_record;
-use app::kit::i18n::locale_of_headers;
-use app::kit::request::AuthContext;
-use app::users::activity::{ssr, AuditFilter};
+use super::model::{action_label, AuditFilter};
+use super::store::activity;
+use crate::kit::csv::csv_record;
+use crate::kit::db::Db;
+use crate::kit::i18n::locale_of_headers;
+use crate::kit::request::AuthContext;
 use axum::body::{Body, Bytes};
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -20,7 +21,7 @@ const MAX_ROWS: i64 = 200_000;
 const CHUNK: usize = 64 * 1024;
 
 pub async fn csv<const PLATFORM: bool>(
-    State(state): State<AppState>,
+    State(db): State<Db>,
     auth: Option<Extension<AuthContext>>,
     headers: HeaderMap,
     Query(query): Query<HashMap<String, String>>,
@@ -69,17 +70,14 @@ pub async fn csv<const PLATFORM: bool>(
     let mut first = String::from("\u{feff}");
     csv_record(&mut first, &head);
     let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(4);
-    let db = state.db.clone();
     tokio::spawn(async move {
         if sender.send(Ok(Bytes::from(first))).await.is_err() {
             return;
         }
-        use tokio_stream::StreamExt;
-        let sql = ssr::selection_sql(scope, &filter, MAX_ROWS);
-        let mut rows = ssr::bind_selection(sqlx::query(&sql), scope, &filter).fetch(db.pool());
+        let mut rows = activity::spawn_selection(db, scope, filter, MAX_ROWS);
         let mut chunk = String::with_capacity(CHUNK + 1024);
-        while let Some(row) = rows.next().await {
-            let r = match row.and_then(|row| ssr::row_of(&row)) {
+        while let Some(row) = rows.recv().await {
+            let r = match row {
                 Ok(r) => r,
                 Err(error) => {
                     tracing::error!(%error, "audit export");
@@ -87,7 +85,7 @@ pub async fn csv<const PLATFORM: bool>(
                     return;
                 }
             };
-            let action = app::users::activity::action_label(locale, &r.action);
+            let action = action_label(locale, &r.action);
             csv_record(
                 &mut chunk,
                 &[
