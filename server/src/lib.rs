@@ -13,7 +13,6 @@ mod registration;
 mod services;
 mod throttle;
 mod tickets;
-mod tiers;
 mod tutorials;
 
 use app::kit::db::Db;
@@ -249,13 +248,13 @@ pub async fn build_with_settings(
         )
         .route(
             "/tiers/apply",
-            axum::routing::post(tiers::apply).layer(axum::extract::DefaultBodyLimit::max(
-                app::tiers::UPLOAD_LIMIT,
-            )),
+            axum::routing::post(app::tiers::http::apply).layer(
+                axum::extract::DefaultBodyLimit::max(app::tiers::UPLOAD_LIMIT),
+            ),
         )
         .route(
             "/platform/tiers/applications/{id}/files/{file_id}",
-            get(tiers::download_for_platform),
+            get(app::tiers::http::download_for_platform),
         )
         .route(
             "/tickets",
