@@ -8,7 +8,6 @@ mod oidc;
 mod registration;
 mod services;
 mod throttle;
-mod tiers;
 mod tutorials;
 
 use app::kit::db::Db;
@@ -273,13 +272,13 @@ pub async fn build_with_settings(
         )
         .route(
             "/tiers/apply",
-            axum::routing::post(tiers::apply).layer(axum::extract::DefaultBodyLimit::max(
-                app::tiers::UPLOAD_LIMIT,
-            )),
+            axum::routing::post(app::tiers::http::apply).layer(
+                axum::extract::DefaultBodyLimit::max(app::tiers::UPLOAD_LIMIT),
+            ),
         )
         .route(
             "/platform/tiers/applications/{id}/files/{file_id}",
-            get(tiers::download_for_platform),
+            get(app::tiers::http::download_for_platform),
         )
         .route(
             "/tickets",

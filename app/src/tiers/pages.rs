@@ -2,7 +2,10 @@
 //! what reaching it takes; 立即申请 as a plain multipart form (supporting files need no
 //! JavaScript) and the history of applications.
 
+use super::api::get_tiers;
 use super::*;
+use crate::kit::code::Code;
+use crate::kit::error::AppError;
 use crate::kit::forms::{feedback, FieldMessage, FormMessage};
 use crate::kit::i18n::use_locale;
 use crate::shell::{dash, ErrorPage};

@@ -1,31 +1,29 @@
 //! 立即申请 over plain HTTP (a multipart form with supporting files, no JavaScript needed)
 //! and the downloads of those files for the applying provider and the platform.
 
-use crate::AppState;
-use app::kit::error::AppError;
-use app::kit::request::{Member, RealmOwner};
-use app::tiers::queries::{self, ApplicationInput};
-use app::tiers::MAX_FILES;
+use super::model::{ApplicationInput, MAX_FILES, MAX_FILE_BYTES};
+use super::store;
+use crate::kit::db::Db;
+use crate::kit::error::AppError;
+use crate::kit::files::Storage;
+use crate::kit::request::{Member, RealmOwner};
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
 
 pub async fn apply(
-    State(state): State<AppState>,
+    State(db): State<Db>,
+    State(storage): State<Storage>,
     Member { scope, .. }: Member,
-    ip: Option<Extension<app::kit::request::ClientIp>>,
+    ip: Option<Extension<crate::kit::request::ClientIp>>,
     multipart: Multipart,
 ) -> Response {
-    let form = app::kit::multipart::FormPost::read(
-        multipart,
-        &["files"],
-        MAX_FILES + 1,
-        app::tiers::MAX_FILE_BYTES,
-    )
-    .await;
+    let form =
+        crate::kit::multipart::FormPost::read(multipart, &["files"], MAX_FILES + 1, MAX_FILE_BYTES)
+            .await;
     if form.full {
-        return app::kit::multipart::storage_full();
+        return crate::kit::multipart::storage_full();
     }
     let too_large = form.broken;
     let input = ApplicationInput {
@@ -40,12 +38,12 @@ pub async fn apply(
     let result = if too_large {
         Err(AppError::invalid(&[("files", "ev.error.size")]))
     } else {
-        queries::apply(&state.db, &state.storage, &scope, &ip, &input, files).await
+        store::apply(&db, &storage, &scope, &ip, &input, files).await
     };
     match result {
         Ok(()) => Redirect::to("/tiers?applied=1").into_response(),
         Err(AppError::Forbidden) => StatusCode::FORBIDDEN.into_response(),
-        Err(error) => app::kit::multipart::back_to_form(
+        Err(error) => crate::kit::multipart::back_to_form(
             "/tiers",
             "tier-apply",
             &error,
@@ -62,13 +60,10 @@ pub async fn apply(
 
 /// A supporting file of a tier application, for the platform's reviewers.
 pub async fn download_for_platform(
-    State(state): State<AppState>,
+    State(db): State<Db>,
+    State(storage): State<Storage>,
     RealmOwner(owner): RealmOwner<true>,
     Path((id, file_id)): Path<(i64, i64)>,
 ) -> Response {
-    app::kit::multipart::send(
-        &state.storage,
-        queries::file(&state.db, owner, id, file_id).await,
-    )
-    .await
+    crate::kit::multipart::send(&storage, store::file(&db, owner, id, file_id).await).await
 }

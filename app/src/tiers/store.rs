@@ -1,10 +1,11 @@
 //! Tier queries. A provider reads the tiers and its own applications; the platform decides
 //! applications and manages tiers. The one-open-application rule is a unique index too.
 
-use super::{
-    may_apply, ApplicationStatus, ApplicationView, BenefitView, FileView, TierView, TiersData,
-    MAX_FILES, MAX_FILE_BYTES,
+use super::model::{
+    check, check_decision, may_apply, ApplicationInput, ApplicationStatus, MAX_FILES,
+    MAX_FILE_BYTES,
 };
+use super::{ApplicationView, BenefitView, FileView, TierView, TiersData};
 use crate::kit::audit::{self, Entry};
 use crate::kit::code::Code;
 use crate::kit::db::Owner;
@@ -13,7 +14,7 @@ use crate::kit::error::AppError;
 use crate::kit::files::StoredFile;
 pub use crate::kit::files::Upload;
 use crate::kit::files::{check_attachments, Storage};
-use crate::kit::mail::{enqueue, render};
+use crate::kit::mail::enqueue;
 use crate::kit::request::AuthContext;
 use crate::kit::request::{ProviderScope, Settings};
 use crate::kit::time::format_datetime;
@@ -157,38 +158,6 @@ pub async fn provider_page(
         applications,
         contact: (auth.name.clone(), phone, auth.email.clone()),
     })
-}
-
-/// 立即申请 as typed.
-#[derive(Debug, Clone, Default)]
-pub struct ApplicationInput {
-    pub tier_id: String,
-    pub reason: String,
-    pub contact_name: String,
-    pub contact_phone: String,
-    pub contact_email: String,
-}
-
-fn check(input: &ApplicationInput) -> Vec<(&'static str, &'static str)> {
-    let mut errors = Vec::new();
-    let mut required = |field: &'static str, value: &str, max: usize| {
-        if value.trim().is_empty() {
-            errors.push((field, "form.required"));
-        } else if value.trim().chars().count() > max {
-            errors.push((field, "form.too_long_short"));
-        }
-    };
-    required("reason", &input.reason, 2000);
-    required("contact_name", &input.contact_name, 50);
-    required("contact_email", &input.contact_email, 200);
-    if input.contact_phone.trim().chars().count() > 30 {
-        errors.push(("contact_phone", "form.too_long_short"));
-    }
-    let email = input.contact_email.trim();
-    if !email.is_empty() && (!email.contains('@') || email.contains(char::is_whitespace)) {
-        errors.push(("contact_email", "form.email_invalid"));
-    }
-    errors
 }
 
 /// Files an application: checked fields and files, one open at a time, higher tiers only.
@@ -339,9 +308,7 @@ pub async fn decide(
     reason: &str,
 ) -> Result<(), AppError> {
     let reason = reason.trim();
-    if !approve && reason.is_empty() {
-        return Err(AppError::invalid(&[("reason", "form.required")]));
-    }
+    check_decision(approve, reason).map_err(|error| AppError::invalid(&[error]))?;
     let mut tx = db.begin().await?;
     let at = now();
     let status = if approve { "approved" } else { "rejected" };
@@ -400,26 +367,7 @@ pub async fn decide(
         },
     )
     .await?;
-    let (subject, zh, en) = if approve {
-        (
-            format!("等级申请已通过：{tier} · Tier application approved"),
-            format!("您申请的「{tier}」等级已通过平台审核，新的等级权益即刻生效。"),
-            format!("Your application for the {tier} tier was approved; its benefits apply now."),
-        )
-    } else {
-        (
-            format!("等级申请未通过：{tier} · Tier application rejected"),
-            format!("您申请的「{tier}」等级未通过平台审核，原因：{reason}。"),
-            format!("Your application for the {tier} tier was rejected: {reason}."),
-        )
-    };
-    let link = format!("{}/tiers", settings.public_url);
-    let mail = render(
-        &to,
-        &subject,
-        &[zh, en],
-        Some(("查看等级权益 / View tiers", &link)),
-    );
+    let mail = super::notify::decided(settings, &to, &tier, approve, reason);
     enqueue(&mut *tx, &mail).await?;
     tx.commit().await?;
     Ok(())

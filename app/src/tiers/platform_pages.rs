@@ -1,179 +1,18 @@
 //! The platform's 等级申请: the applications (pending first), one application with its files
 //! and the decision, and the tiers themselves with their benefits.
 
+use super::api::{
+    get_tier_application, list_tier_applications, AddTierBenefit, DecideTierApplication,
+    DeleteTierBenefit, SaveTier,
+};
 use super::pages::ApplicationTable;
 use super::*;
+use crate::kit::code::Code;
 use crate::kit::forms::{feedback, refetch_on_success, FieldMessage, FormMessage};
 use crate::kit::i18n::use_locale;
 use crate::shell::{dash, ErrorPage};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PlatformTiersData {
-    pub applications: Vec<ApplicationView>,
-    pub tiers: Vec<TierView>,
-}
-
-#[leptos::server(endpoint = "platform_tiers")]
-pub async fn list_tier_applications(status: String) -> Result<PlatformTiersData, AppError> {
-    let result = async {
-        use crate::kit::request::{db, operator};
-        operator()?;
-        let db = db()?;
-        let status = match status.as_str() {
-            "" => Some(ApplicationStatus::Pending),
-            "all" => None,
-            other => Some(ApplicationStatus::from_db(other).ok_or(AppError::BadRequest)?),
-        };
-        Ok(PlatformTiersData {
-            applications: queries::queue(&db, status).await?,
-            tiers: queries::tiers(&db).await?,
-        })
-    }
-    .await;
-    crate::kit::forms::finish("", result)
-}
-
-#[leptos::server(endpoint = "platform_tier_application")]
-pub async fn get_tier_application(id: i64) -> Result<ApplicationView, AppError> {
-    let result = async {
-        use crate::kit::request::{db, operator};
-        operator()?;
-        queries::application(&db()?, id).await
-    }
-    .await;
-    crate::kit::forms::finish("", result)
-}
-
-#[leptos::server(endpoint = "decide_tier_application")]
-pub async fn decide_tier_application(
-    id: i64,
-    decision: String,
-    reason: Option<String>,
-) -> Result<(), AppError> {
-    let form = "tier-decide";
-    let result = async {
-        use crate::kit::request::{client_ip, db, operator, settings};
-        let auth = operator()?;
-        let approve = match decision.as_str() {
-            "approve" => true,
-            "reject" => false,
-            _ => return Err(AppError::BadRequest),
-        };
-        let reason = reason.unwrap_or_default();
-        if reason.chars().count() > 1000 {
-            return Err(crate::kit::forms::invalid(
-                form,
-                &[("reason", "form.too_long_short")],
-                &[],
-            ));
-        }
-        crate::kit::forms::keep_typed(
-            form,
-            &[("reason", &reason)],
-            queries::decide(
-                &db()?,
-                &settings()?,
-                auth.user_id,
-                &client_ip(),
-                id,
-                approve,
-                &reason,
-            )
-            .await,
-        )
-    }
-    .await;
-    crate::kit::forms::finish(form, result)
-}
-
-/// Adds a tier above the others (empty `id`) or changes one.
-#[leptos::server(endpoint = "save_tier")]
-pub async fn save_tier(id: String, name: String, requirement: String) -> Result<(), AppError> {
-    let form = if id.is_empty() {
-        "tier-new".to_owned()
-    } else {
-        format!("tier-{id}")
-    };
-    let result = async {
-        use crate::kit::request::{db, operator};
-        operator()?;
-        let (name, requirement) = (name.trim(), requirement.trim());
-        let mut errors = Vec::new();
-        if name.is_empty() {
-            errors.push(("name", "form.required"));
-        } else if name.chars().count() > 30 {
-            errors.push(("name", "form.too_long_short"));
-        }
-        if requirement.chars().count() > 500 {
-            errors.push(("requirement", "form.too_long_short"));
-        }
-        let typed = [("name", name), ("requirement", requirement)];
-        if !errors.is_empty() {
-            return Err(crate::kit::forms::invalid(&form, &errors, &typed));
-        }
-        let id = match id.trim() {
-            "" => None,
-            id => Some(id.parse::<i64>().map_err(|_| AppError::NotFound)?),
-        };
-        crate::kit::forms::keep_typed(
-            &form,
-            &typed,
-            queries::save_tier(&db()?, id, name, requirement).await,
-        )
-    }
-    .await;
-    crate::kit::forms::finish(&form, result)
-}
-
-#[leptos::server(endpoint = "add_tier_benefit")]
-pub async fn add_tier_benefit(
-    tier_id: i64,
-    title: String,
-    description: String,
-    icon: String,
-) -> Result<(), AppError> {
-    let form = format!("benefit-{tier_id}");
-    let result = async {
-        use crate::kit::request::{db, operator};
-        operator()?;
-        let (title, description) = (title.trim(), description.trim());
-        let mut errors = Vec::new();
-        if title.is_empty() {
-            errors.push(("title", "form.required"));
-        } else if title.chars().count() > 50 {
-            errors.push(("title", "form.too_long_short"));
-        }
-        if description.chars().count() > 300 {
-            errors.push(("description", "form.too_long_short"));
-        }
-        if !ICONS.iter().any(|(n, _)| *n == icon) {
-            errors.push(("icon", "form.invalid_value"));
-        }
-        if !errors.is_empty() {
-            return Err(crate::kit::forms::invalid(
-                &form,
-                &errors,
-                &[("title", title), ("description", description)],
-            ));
-        }
-        queries::add_benefit(&db()?, tier_id, title, description, &icon).await
-    }
-    .await;
-    crate::kit::forms::finish(&form, result)
-}
-
-#[leptos::server(endpoint = "delete_tier_benefit")]
-pub async fn delete_tier_benefit(id: i64) -> Result<(), AppError> {
-    let result = async {
-        use crate::kit::request::{db, operator};
-        operator()?;
-        queries::delete_benefit(&db()?, id).await
-    }
-    .await;
-    crate::kit::forms::finish("", result)
-}
 
 #[component]
 pub fn PlatformTiersPage() -> impl IntoView {
