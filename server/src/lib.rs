@@ -24,6 +24,8 @@ use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::sync::Arc;
+use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
+use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{
     MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
 };
@@ -372,6 +374,7 @@ pub async fn build_with_settings(
             AppState,
             _,
         >(context, shell))
+        .layer(compression())
         .layer(axum::middleware::from_fn(middleware::server_fn_status))
         .layer(axum::middleware::from_fn_with_state(
             state.throttle.clone(),
@@ -431,6 +434,28 @@ pub async fn build_with_settings(
         .layer(SetRequestIdLayer::x_request_id(RequestIds::new()))
         .with_state(state);
     Ok((router, db, settings, storage))
+}
+
+/// Responses compressed on the fly (br, else gzip) when the client takes them: pages, server
+/// function answers, CSV and the like. tower-http's default already leaves out small bodies,
+/// images, gRPC, event streams, ranged answers and anything already encoded (/pkg is served
+/// precompressed); this also leaves out video and audio (served in ranges) and files that are
+/// compressed already or of unknown kind. Brotli runs at level 4, as nginx does on the fly.
+fn compression() -> CompressionLayer<impl Predicate> {
+    CompressionLayer::new().compress_when(compressible())
+}
+
+fn compressible() -> impl Predicate {
+    DefaultPredicate::new()
+        .and(NotForContentType::const_new("video/"))
+        .and(NotForContentType::const_new("audio/"))
+        .and(NotForContentType::const_new("font/"))
+        .and(NotForContentType::const_new("application/zip"))
+        .and(NotForContentType::const_new("application/pdf"))
+        .and(NotForContentType::const_new("application/octet-stream"))
+        .and(NotForContentType::const_new(
+            "application/vnd.openxmlformats",
+        ))
 }
 
 /// The background jobs of an instance: the mail sender (with SMTP configured) and the
@@ -517,6 +542,37 @@ fn same_host_path(referer: &str, headers: &HeaderMap) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pages_and_data_are_compressed_but_not_media_or_packed_files() {
+        let answer = |content_type: &str| {
+            axum::http::Response::builder()
+                .header(header::CONTENT_TYPE, content_type)
+                .body(axum::body::Body::from(vec![b'a'; 4096]))
+                .unwrap()
+        };
+        let compressible = compressible();
+        for yes in [
+            "text/html; charset=utf-8",
+            "application/json",
+            "text/csv; charset=utf-8",
+            "text/css",
+        ] {
+            assert!(compressible.should_compress(&answer(yes)), "{yes}");
+        }
+        for no in [
+            "video/mp4",
+            "audio/mpeg",
+            "image/png",
+            "application/pdf",
+            "application/zip",
+            "application/octet-stream",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "font/woff2",
+        ] {
+            assert!(!compressible.should_compress(&answer(no)), "{no}");
+        }
+    }
 
     #[test]
     fn language_switch_returns_only_to_this_host() {

@@ -742,3 +742,68 @@ async fn operator_add_on_a_fresh_installation_prints_the_link() {
     assert!(String::from_utf8_lossy(&refused.stderr).contains("not an email address"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Pages and server function answers go compressed to a client that takes it (#16), chosen by
+/// its Accept-Encoding, and as they are to one that does not.
+#[tokio::test]
+async fn answers_are_compressed_for_clients_that_take_it() {
+    let app = TestApp::sqlite().await;
+    let cookie = app.login("aku@example.com").await;
+    let fetch = |path: &'static str, encoding: Option<&'static str>| {
+        let (app, cookie) = (&app, &cookie);
+        async move {
+            let mut request = Request::get(path)
+                .header(header::ACCEPT, "text/html")
+                .header(header::COOKIE, cookie.as_str());
+            if let Some(encoding) = encoding {
+                request = request.header(header::ACCEPT_ENCODING, encoding);
+            }
+            app.send(request.body(Body::empty()).unwrap()).await
+        }
+    };
+    let plain = fetch("/orders", None).await;
+    assert_eq!(plain.status, StatusCode::OK);
+    assert!(plain.headers.get(header::CONTENT_ENCODING).is_none());
+    assert!(plain.body.contains("20190927070759188"));
+
+    for (accepted, chosen) in [("gzip", "gzip"), ("gzip;q=0.5, br", "br")] {
+        let answer = fetch("/orders", Some(accepted)).await;
+        assert_eq!(answer.status, StatusCode::OK);
+        assert_eq!(answer.headers[header::CONTENT_ENCODING], chosen);
+        assert!(answer
+            .headers
+            .get_all(header::VARY)
+            .iter()
+            .any(|v| v.to_str().unwrap().contains("accept-encoding")));
+        assert!(
+            answer.bytes.len() * 3 < plain.bytes.len(),
+            "{chosen}: {} of {} bytes",
+            answer.bytes.len(),
+            plain.bytes.len()
+        );
+        if chosen == "gzip" {
+            let mut page = String::new();
+            std::io::Read::read_to_string(
+                &mut flate2::read::GzDecoder::new(answer.bytes.as_slice()),
+                &mut page,
+            )
+            .unwrap();
+            assert!(page.contains("20190927070759188"));
+        }
+    }
+
+    // A server function's answer too.
+    let call = app
+        .send(
+            Request::post("/api/work_order")
+                .header(header::ACCEPT, "application/json")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(header::COOKIE, cookie.as_str())
+                .header(header::ACCEPT_ENCODING, "gzip")
+                .body(Body::from("no=20190927070759188"))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(call.status, StatusCode::OK);
+    assert_eq!(call.headers[header::CONTENT_ENCODING], "gzip");
+}
