@@ -28,6 +28,10 @@ use shell::{NotFoundPage, Realm, RealmLayout, ShellParts};
 /// The HTML document around the app; rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let locale = kit::i18n::provide_locale();
+    // The server serves this build's bundle under pkg/<bundle> (a hash of its files).
+    let pkg = options.site_pkg_dir.to_string();
+    let bundle = pkg.rsplit('/').next().unwrap_or_default();
+    let fetch_guard = FETCH_GUARD.replace("BUNDLE", bundle);
     kit::request_cache::provide();
     #[cfg(feature = "ssr")]
     content_security_policy();
@@ -38,7 +42,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <link rel="icon" href="data:," />
-                <link rel="stylesheet" href="/pkg/main.css" />
+                <link rel="stylesheet" href=format!("/{pkg}/main.css") />
+                <script nonce=leptos::nonce::use_nonce()>{fetch_guard}</script>
                 <HydrationScripts options />
                 <MetaTags />
             </head>
@@ -48,6 +53,12 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         </html>
     }
 }
+
+/// Runs before the bundle: every server function call names the bundle's build (x-bundle),
+/// and a call the server refuses as another build's (a tab opened before a deploy, whose
+/// server functions may be gone) reloads the page instead, at most once in ten seconds.
+/// Plain forms (JavaScript off) are not concerned.
+const FETCH_GUARD: &str = r#"(function(bundle){var send=window.fetch;window.fetch=function(input,init){var url=new URL(input instanceof Request?input.url:String(input),location.href);if(url.origin!==location.origin||url.pathname.indexOf("/api/")!==0){return send.apply(window,arguments);}var request=new Request(input,init);request.headers.set("x-bundle",bundle);return send.call(window,request).then(function(response){if(response.status===409&&response.headers.get("x-bundle-stale")){try{var last=Number(sessionStorage.getItem("pc-bundle-reload")||0);if(Date.now()-last>10000){sessionStorage.setItem("pc-bundle-reload",String(Date.now()));location.reload();}}catch(e){}}return response;});};})("BUNDLE");"#;
 
 /// The page's Content-Security-Policy: scripts only from this origin's bundle or inline with
 /// this response's nonce (leptos_axum makes one per render and puts it on the hydration

@@ -103,6 +103,8 @@ pub struct Shared {
     pub oidc: Option<oidc::Shared>,
     /// Where 联系我们 tickets go: the built-in helpdesk or an external one.
     pub helpdesk: app::tickets::helpdesk::Helpdesk,
+    /// The hydrate bundle's content hash: its files are served under /pkg/<bundle>/.
+    pub bundle: Arc<str>,
 }
 
 /// Pages and the file handler take the options by value: copied only where they are used.
@@ -184,10 +186,12 @@ pub async fn build_with_settings(
         oidc_origin: oidc.as_ref().and_then(|oidc| oidc.origin()),
         mail_delivery: config.mail().is_some(),
     };
+    let pkg_dir = std::path::Path::new(&config.site_root).join("pkg");
+    let bundle = bundle_version(&pkg_dir);
     let leptos_options = LeptosOptions::builder()
         .output_name("frontend")
         .site_root(config.site_root.as_str())
-        .site_pkg_dir("pkg")
+        .site_pkg_dir(format!("pkg/{bundle}"))
         .site_addr(config.bind)
         .env(leptos::config::Env::PROD)
         .build();
@@ -207,6 +211,7 @@ pub async fn build_with_settings(
         bill_font: std::path::Path::new(&config.bill_font).into(),
         oidc,
         helpdesk: helpdesk.clone(),
+        bundle: bundle.clone(),
     }));
     let context = {
         let db = db.clone();
@@ -217,7 +222,6 @@ pub async fn build_with_settings(
             provide_context(helpdesk.clone());
         }
     };
-    let pkg_dir = std::path::Path::new(&config.site_root).join("pkg");
     // Browsers that reached the portal over https keep to it (a year); none over http.
     let hsts = settings
         .secure_cookies
@@ -362,9 +366,16 @@ pub async fn build_with_settings(
         )
         .nest_service(
             "/pkg",
-            ServeDir::new(pkg_dir)
-                .precompressed_br()
-                .precompressed_gzip(),
+            tower::ServiceBuilder::new()
+                .layer(axum::middleware::from_fn_with_state(
+                    bundle,
+                    middleware::bundle_files,
+                ))
+                .service(
+                    ServeDir::new(pkg_dir)
+                        .precompressed_br()
+                        .precompressed_gzip(),
+                ),
         )
         .leptos_routes_with_context(&state, generate_route_list(App), context.clone(), {
             let options = leptos_options.clone();
@@ -434,6 +445,40 @@ pub async fn build_with_settings(
         .layer(SetRequestIdLayer::x_request_id(RequestIds::new()))
         .with_state(state);
     Ok((router, db, settings, storage))
+}
+
+/// The bundle's version: a hash of every file under `pkg/` (names and contents), so that a
+/// build that changes any of them is served under a new path and may be cached for good.
+/// Read once at start; without a bundle (tests of the server alone) it is the empty hash.
+fn bundle_version(pkg_dir: &std::path::Path) -> Arc<str> {
+    use sha2::{Digest, Sha256};
+    fn walk(dir: &std::path::Path, files: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(&path, files);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    walk(pkg_dir, &mut files);
+    files.sort();
+    let mut hash = Sha256::new();
+    for file in &files {
+        let name = file.strip_prefix(pkg_dir).unwrap_or(file);
+        hash.update(name.to_string_lossy().as_bytes());
+        hash.update([0]);
+        hash.update(std::fs::read(file).unwrap_or_default());
+        hash.update([0]);
+    }
+    let digest = hash.finalize();
+    digest[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect::<String>()
+        .into()
 }
 
 /// Responses compressed on the fly (br, else gzip) when the client takes them: pages, server

@@ -5,11 +5,12 @@ use app::accounts::{home_path, session};
 use app::kit::error::AppError;
 use app::kit::request::ClientIp;
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{header, Method, StatusCode};
+use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use ipnet::IpNet;
 use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
 
 /// Server functions accept plain form posts, so a cross-site form could ride on a user's
 /// cookies. Browsers say where a request comes from; anything not from this origin is refused.
@@ -37,6 +38,58 @@ pub async fn csrf(State(state): State<AppState>, req: Request, next: Next) -> Re
         }
     }
     next.run(req).await
+}
+
+/// The bundle under /pkg: `/pkg/<bundle>/<file>` is this build's file, cached for good (its
+/// path changes with its content); a file of another build's path is not found. The plain
+/// `/pkg/<file>` still answers, revalidated each time.
+pub async fn bundle_files(
+    State(bundle): State<Arc<str>>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let path = req.uri().path();
+    let rest = path
+        .strip_prefix('/')
+        .and_then(|p| p.strip_prefix(&*bundle))
+        .filter(|rest| rest.starts_with('/'))
+        .map(str::to_owned);
+    let policy = match rest {
+        Some(rest) => {
+            let uri = match req.uri().query() {
+                Some(query) => format!("{rest}?{query}"),
+                None => rest,
+            };
+            match uri.parse() {
+                Ok(uri) => *req.uri_mut() = uri,
+                Err(_) => return StatusCode::NOT_FOUND.into_response(),
+            }
+            "public, max-age=31536000, immutable"
+        }
+        None => "no-cache",
+    };
+    let mut response = next.run(req).await;
+    if response.status().is_success() {
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
+    }
+    response
+}
+
+/// The header with which the browser's bundle names its build when it calls a server
+/// function (the shell's fetch guard sets it).
+pub const BUNDLE_HEADER: &str = "x-bundle";
+
+/// A server function called by another build's bundle — a tab opened before a deploy — is
+/// not run: the answer (409, `x-bundle-stale`) tells the tab to reload. Calls without the
+/// header (plain forms, API clients) are not concerned.
+fn stale_bundle(req: &Request, bundle: &str) -> Option<Response> {
+    let named = req.headers().get(BUNDLE_HEADER)?;
+    if !req.uri().path().starts_with("/api/") || named.as_bytes() == bundle.as_bytes() {
+        return None;
+    }
+    Some((StatusCode::CONFLICT, [("x-bundle-stale", "1")]).into_response())
 }
 
 /// Server functions answer every error with 500, also arguments that do not decode, which
@@ -137,6 +190,9 @@ pub fn loggable_path(path: &str) -> std::borrow::Cow<'_, str> {
 /// address) into the request's extensions, where pages and server functions read them.
 /// Pages other than the login page need a session; the login page is skipped when signed in.
 pub async fn session(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    if let Some(stale) = stale_bundle(&req, &state.bundle) {
+        return stale;
+    }
     let peer = req
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
@@ -183,10 +239,28 @@ pub async fn session(State(state): State<AppState>, mut req: Request, next: Next
             _ => {}
         }
     }
+    // A signed-in page holds a member's data and the acceptance page answers to its link:
+    // neither is kept by any cache. Other pages are revalidated on each visit.
+    let private = auth.is_some() || path.starts_with("/accept/");
     if let Some(auth) = auth {
         req.extensions_mut().insert(auth);
     }
-    next.run(req).await
+    let mut response = next.run(req).await;
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    if is_html && !response.headers().contains_key(header::CACHE_CONTROL) {
+        let policy = if private {
+            "private, no-store"
+        } else {
+            "no-cache"
+        };
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
+    }
+    response
 }
 
 #[cfg(test)]

@@ -807,3 +807,74 @@ async fn answers_are_compressed_for_clients_that_take_it() {
     assert_eq!(call.status, StatusCode::OK);
     assert_eq!(call.headers[header::CONTENT_ENCODING], "gzip");
 }
+
+/// The bundle is served under a path of its content's hash, cached for good; the page names
+/// that path; pages are not kept (signed in: nowhere) and a server function called by another
+/// build's bundle is refused so that the tab reloads (#16).
+#[tokio::test]
+async fn the_bundle_is_cached_by_its_hash_and_an_old_tab_reloads() {
+    let site = std::env::temp_dir().join(format!("site-{}", std::process::id()));
+    std::fs::create_dir_all(site.join("pkg")).unwrap();
+    std::fs::write(site.join("pkg/main.css"), "body { margin: 0 }").unwrap();
+    std::fs::write(site.join("pkg/frontend.js"), "export default 1;").unwrap();
+    let base = TestApp::sqlite().await;
+    let mut config = Config::for_database(&base.fresh_database_url().await);
+    config.site_root = site.display().to_string();
+    let app = TestApp::with_config(config).await;
+
+    let login = app.get("/login", None).await;
+    assert_eq!(login.status, StatusCode::OK);
+    assert_eq!(login.headers[header::CACHE_CONTROL], "no-cache");
+    let at = login.body.find("/pkg/").expect("the page names the bundle");
+    let css = &login.body[at..];
+    let css = &css[..css.find('"').unwrap()];
+    let bundle = css
+        .strip_prefix("/pkg/")
+        .and_then(|p| p.strip_suffix("/main.css"))
+        .unwrap_or_else(|| panic!("{css}"));
+    assert_eq!(bundle.len(), 16, "{css}");
+    assert!(login.body.contains(&format!("/pkg/{bundle}/frontend.js")));
+
+    let file = app.get(css, None).await;
+    assert_eq!(file.status, StatusCode::OK);
+    assert_eq!(file.body, "body { margin: 0 }");
+    assert_eq!(
+        file.headers[header::CACHE_CONTROL],
+        "public, max-age=31536000, immutable"
+    );
+    let plain = app.get("/pkg/main.css", None).await;
+    assert_eq!(plain.status, StatusCode::OK);
+    assert_eq!(plain.headers[header::CACHE_CONTROL], "no-cache");
+    let other = app.get("/pkg/0123456789abcdef/main.css", None).await;
+    assert_eq!(other.status, StatusCode::NOT_FOUND);
+
+    // Another build's files are another path.
+    std::fs::write(site.join("pkg/main.css"), "body { margin: 1px }").unwrap();
+    let rebuilt = app
+        .another(|config| config.site_root = site.display().to_string())
+        .await;
+    let page = rebuilt.get("/login", None).await;
+    assert!(!page.body.contains(css), "a new build keeps the old path");
+
+    let cookie = app.login("aku@example.com").await;
+    let orders = app.get("/orders", Some(&cookie)).await;
+    assert_eq!(orders.status, StatusCode::OK);
+    assert_eq!(orders.headers[header::CACHE_CONTROL], "private, no-store");
+
+    let call = |named: Option<&str>| {
+        let mut request = Request::post("/api/work_order")
+            .header(header::ACCEPT, "application/json")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::COOKIE, cookie.as_str());
+        if let Some(named) = named {
+            request = request.header("x-bundle", named);
+        }
+        app.send(request.body(Body::from("no=20190927070759188")).unwrap())
+    };
+    assert_eq!(call(Some(bundle)).await.status, StatusCode::OK);
+    assert_eq!(call(None).await.status, StatusCode::OK);
+    let stale = call(Some("0123456789abcdef")).await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+    assert_eq!(stale.headers["x-bundle-stale"], "1");
+    std::fs::remove_dir_all(&site).unwrap();
+}
