@@ -255,8 +255,10 @@ fn Frame(
             // The checkbox carries the collapsed state, so the hamburger works without JavaScript.
             <input type="checkbox" id="nav-toggle" class="nav-toggle" />
             <header class="topbar">
-                <label for="nav-toggle" class="hamburger" title=locale.t("nav.toggle") aria-label=locale.t("nav.toggle")>
-                    <span></span><span></span><span></span>
+                // The label's text names the checkbox (aria-label is not allowed on a label).
+                <label for="nav-toggle" class="hamburger" title=locale.t("nav.toggle")>
+                    <span class="bar"></span><span class="bar"></span><span class="bar"></span>
+                    <span class="sr-only">{locale.t("nav.toggle")}</span>
                 </label>
                 <a href=logo_href class="logo" title=locale.t("nav.home")>
                     <span class="logo-mark">"PC"</span>
