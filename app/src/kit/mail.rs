@@ -4,6 +4,7 @@
 //! in the outbox, readable in the platform's mail log.
 
 use crate::kit::db::{now, Db};
+use crate::kit::i18n::Locale;
 use lettre::message::{header::ContentType, Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
@@ -79,6 +80,24 @@ pub fn escape(text: &str) -> String {
         .replace('>', "&gt;")
         .replace('"', "&quot;")
         .replace('\'', "&#39;")
+}
+
+/// A mail's subject or button in both languages, Chinese first, from the locale files:
+/// `key` with `args` filled. Recipients' language is not stored, so mails speak both.
+pub fn both(key: &'static str, args: &[(&str, &str)], separator: &str) -> String {
+    format!(
+        "{}{separator}{}",
+        Locale::ZhCn.tf(key, args),
+        Locale::En.tf(key, args)
+    )
+}
+
+/// A mail's paragraphs: each of `keys` (with `args` filled) in Chinese, then each in English.
+pub fn paragraphs(keys: &[&'static str], args: &[(&str, &str)]) -> Vec<String> {
+    [Locale::ZhCn, Locale::En]
+        .into_iter()
+        .flat_map(|locale| keys.iter().map(move |key| locale.tf(key, args)))
+        .collect()
 }
 
 /// Builds a mail in the portal's layout: a heading, paragraphs (plain text, escaped here), an

@@ -1,7 +1,7 @@
 //! Who is told what about the team: when the admin role changes hands, the new admin and the
 //! old one are both mailed. (Invitation mails are the activation links' own, in accounts.)
 
-use crate::kit::mail::{render, Mail};
+use crate::kit::mail::{both, paragraphs, render, Mail};
 
 /// The two mails of 转移管理员 at `provider`: to the new admin (`new_email`) and to the old one
 /// (`old_email`), who is 协同管理员 from now on.
@@ -12,29 +12,17 @@ pub fn admin_transferred(
     new_email: &str,
     old_email: &str,
 ) -> Vec<Mail> {
+    let args = [
+        ("provider", provider),
+        ("old_admin", old_admin),
+        ("new_admin", new_admin),
+    ];
+    let subject = both("mail.admin_transfer.subject", &args, " · ");
     [
-        (
-            new_email,
-            format!("{old_admin} 已将服务提供商（{provider}）的管理员转移给您。"),
-        ),
-        (
-            old_email,
-            format!(
-                "您已将服务提供商（{provider}）的管理员转移给 {new_admin}，您现在是协同管理员。"
-            ),
-        ),
+        (new_email, "mail.admin_transfer.to_new"),
+        (old_email, "mail.admin_transfer.to_old"),
     ]
     .into_iter()
-    .map(|(to, text)| {
-        render(
-            to,
-            &format!("管理员已转移 · Administrator of {provider} changed"),
-            &[
-                text,
-                format!("The administrator role of {provider} on Provider Center passed from {old_admin} to {new_admin}."),
-            ],
-            None,
-        )
-    })
+    .map(|(to, lead)| render(to, &subject, &paragraphs(&[lead], &args), None))
     .collect()
 }

@@ -119,8 +119,7 @@ pub async fn view(db: &Db, token: &str) -> Result<AcceptanceView, AppError> {
 pub async fn notify_provider(
     tx: &mut Transaction<'static, Any>,
     provider_id: i64,
-    subject: &str,
-    paragraphs: &[String],
+    notice: &crate::orders::notify::ProviderNotice,
     link: &str,
 ) -> Result<(), AppError> {
     let managers = sqlx::query(
@@ -130,12 +129,13 @@ pub async fn notify_provider(
     .bind(provider_id)
     .fetch_all(&mut **tx)
     .await?;
+    let button = crate::kit::mail::both("mail.work_order.button", &[], " / ");
     for manager in managers {
         let mail = render(
             &manager.try_get::<String, _>("email")?,
-            subject,
-            paragraphs,
-            Some(("查看服务工单 / Open the work order", link)),
+            &notice.subject,
+            &notice.paragraphs,
+            Some((&button, link)),
         );
         enqueue(&mut **tx, &mail).await?;
     }
@@ -230,32 +230,8 @@ pub async fn answer(
     sync_work_order_status(&mut tx, work_order_id, None, &contact).await?;
     let no: String = stage.try_get("work_order_no")?;
     let link = format!("{}/orders/{no}", settings.public_url);
-    let (subject, body) = if accept {
-        (
-            format!("客户已验收服务工单 {no} 第 {position} 阶段 · Stage {position} accepted"),
-            vec![
-                format!("{contact} 已验收服务工单 {no} 第 {position} 阶段。"),
-                format!("{contact} accepted stage {position} of work order {no}."),
-            ],
-        )
-    } else {
-        (
-            format!("客户驳回了服务工单 {no} 第 {position} 阶段 · Stage {position} rejected"),
-            vec![
-                format!("{contact} 驳回了服务工单 {no} 第 {position} 阶段，该阶段已回到进行中。"),
-                format!("驳回原因：{reason}"),
-                format!("{contact} rejected stage {position} of work order {no}; it is back in progress. Reason: {reason}"),
-            ],
-        )
-    };
-    notify_provider(
-        &mut tx,
-        stage.try_get("provider_id")?,
-        &subject,
-        &body,
-        &link,
-    )
-    .await?;
+    let notice = crate::orders::notify::stage_answered(&contact, &no, position, accept, reason);
+    notify_provider(&mut tx, stage.try_get("provider_id")?, &notice, &link).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -209,11 +209,7 @@ pub async fn dispatch(
     super::acceptance::notify_provider(
         &mut tx,
         provider_id,
-        &format!("新的服务工单 {no} · New work order {no}"),
-        &[
-            format!("平台已向 {provider} 分发服务工单 {no}，请在付款后接单。"),
-            format!("The platform has dispatched work order {no} to {provider}."),
-        ],
+        &crate::orders::notify::dispatched(&provider, &no),
         &format!("{}/orders/{no}", settings.public_url),
     )
     .await?;
