@@ -7,6 +7,8 @@ mod editor;
 #[cfg(feature = "ssr")]
 pub mod http;
 pub mod model;
+#[cfg(feature = "ssr")]
+mod notify;
 mod pages;
 mod platform_pages;
 #[cfg(feature = "ssr")]
