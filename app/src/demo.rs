@@ -976,7 +976,7 @@ async fn seed_service_items(
         .bind(at)
         .execute(&mut **tx)
         .await?;
-        crate::services::queries::new_version(tx, id, 1, admin, &[("created", (*name).to_owned())])
+        crate::services::store::new_version(tx, id, 1, admin, &[("created", (*name).to_owned())])
             .await
             .map_err(fail)?;
         // The review moves that led to the manual's status, a day apart.

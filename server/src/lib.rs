@@ -6,7 +6,6 @@ pub mod maintenance;
 mod middleware;
 mod oidc;
 mod registration;
-mod services;
 mod throttle;
 mod tutorials;
 
@@ -264,17 +263,17 @@ pub async fn build_with_settings(
         )
         .route(
             "/services/{id}/files",
-            axum::routing::post(services::upload).layer(axum::extract::DefaultBodyLimit::max(
-                app::services::UPLOAD_LIMIT,
-            )),
+            axum::routing::post(app::services::http::upload).layer(
+                axum::extract::DefaultBodyLimit::max(app::services::UPLOAD_LIMIT),
+            ),
         )
         .route(
             "/services/{id}/files/{file_id}",
-            get(services::download::<false>),
+            get(app::services::http::download::<false>),
         )
         .route(
             "/platform/services/{id}/files/{file_id}",
-            get(services::download::<true>),
+            get(app::services::http::download::<true>),
         )
         .route(
             "/tiers/apply",

@@ -6,6 +6,7 @@ use super::editor::RichTextEditor;
 use super::model::{BillingMode, ReviewAction, ServiceStatus};
 use super::*;
 use crate::kit::code::Code;
+use crate::kit::error::AppError;
 use crate::kit::forms::{feedback, refetch_on_success, FieldMessage, FormMessage};
 use crate::kit::i18n::{use_locale, Locale};
 use crate::shell::{dash, href, ErrorPage};

@@ -5,6 +5,7 @@ use super::model::ServiceStatus;
 use super::pages::{status_badge, History, Preview};
 use super::*;
 use crate::kit::code::Code;
+use crate::kit::error::AppError;
 use crate::kit::forms::{feedback, refetch_on_success, FieldMessage, FormMessage};
 use crate::kit::i18n::use_locale;
 use crate::shell::{dash, href, ErrorPage};
@@ -13,92 +14,6 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// The review queue: by default what waits for the platform, oldest submission first.
-#[leptos::server(endpoint = "platform_service_items")]
-pub async fn list_service_reviews(
-    q: String,
-    status: String,
-    page: String,
-) -> Result<ServiceListPage, AppError> {
-    let result = async {
-        use crate::kit::request::{db, operator};
-        operator()?;
-        let status = if status.is_empty() {
-            "waiting"
-        } else {
-            status.as_str()
-        };
-        let sort = if status == "waiting" { "submitted" } else { "" };
-        let filter = queries::Filter::parse("", "", &q, status, sort, &page)?;
-        queries::list(&db()?, crate::kit::db::Owner::Platform, &filter).await
-    }
-    .await;
-    crate::kit::forms::finish("", result)
-}
-
-#[leptos::server(endpoint = "platform_service_item")]
-pub async fn get_service_review(id: i64) -> Result<ServiceDetail, AppError> {
-    let result = async {
-        use crate::kit::request::{db, operator};
-        operator()?;
-        queries::detail(&db()?, crate::kit::db::Owner::Platform, id).await
-    }
-    .await;
-    crate::kit::forms::finish("", result)
-}
-
-/// 通过 / 驳回 a submitted version, or decide a delisting request, on the version seen.
-#[leptos::server(endpoint = "decide_service_item")]
-pub async fn decide_service_item(
-    item_id: i64,
-    version: i64,
-    decision: String,
-    reason: Option<String>,
-) -> Result<(), AppError> {
-    let form = "decide";
-    let result = async {
-        use crate::kit::request::{client_ip, db, operator, settings};
-        let auth = operator()?;
-        use super::model::ReviewAction;
-        let action = match decision.as_str() {
-            "approve" => ReviewAction::Approve,
-            "reject" => ReviewAction::Reject,
-            "approve_delisting" => ReviewAction::ApproveDelisting,
-            "refuse_delisting" => ReviewAction::RefuseDelisting,
-            _ => return Err(AppError::BadRequest),
-        };
-        let reason = reason.unwrap_or_default().trim().to_owned();
-        if action.needs_reason() && reason.is_empty() {
-            return Err(crate::kit::forms::invalid(
-                form,
-                &[("reason", "svc.error.reason")],
-                &[],
-            ));
-        }
-        if reason.chars().count() > 1000 {
-            return Err(crate::kit::forms::invalid(
-                form,
-                &[("reason", "form.too_long_short")],
-                &[("reason", &reason)],
-            ));
-        }
-        queries::apply(
-            &db()?,
-            &settings()?,
-            queries::Actor {
-                owner: crate::kit::db::Owner::Platform,
-                user_id: auth.user_id,
-                ip: &client_ip(),
-            },
-            item_id,
-            action,
-            Some(version),
-            &reason,
-        )
-        .await
-    }
-    .await;
-    crate::kit::forms::finish(form, result)
-}
 
 #[component]
 pub fn PlatformServiceQueuePage() -> impl IntoView {
