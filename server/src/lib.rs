@@ -7,7 +7,6 @@ mod middleware;
 mod oidc;
 mod registration;
 mod throttle;
-mod tutorials;
 
 use app::kit::db::Db;
 use app::kit::i18n::{Locale, LOCALE_COOKIE};
@@ -305,12 +304,12 @@ pub async fn build_with_settings(
         )
         .route(
             "/platform/tutorials",
-            axum::routing::post(tutorials::upload).layer(axum::extract::DefaultBodyLimit::max(
-                app::tutorials::UPLOAD_LIMIT,
-            )),
+            axum::routing::post(app::tutorials::http::upload).layer(
+                axum::extract::DefaultBodyLimit::max(app::tutorials::UPLOAD_LIMIT),
+            ),
         )
-        .route("/tutorials/{id}/video", get(tutorials::video))
-        .route("/tutorials/{id}/poster", get(tutorials::poster))
+        .route("/tutorials/{id}/video", get(app::tutorials::http::video))
+        .route("/tutorials/{id}/poster", get(app::tutorials::http::poster))
         .route(
             "/orders/export.csv",
             get(app::orders::http::export::<false>),

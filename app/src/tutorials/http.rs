@@ -1,30 +1,32 @@
 //! Tutorial videos: the platform's upload (plain multipart) and the serving of videos with
 //! HTTP range requests, so a player can seek without loading the whole file.
 
-use crate::AppState;
-use app::kit::error::AppError;
-use app::kit::request::{AuthContext, Operator};
-use app::tutorials::ssr::{self, TutorialInput};
+use super::store::{self, TutorialInput};
+use crate::kit::db::Db;
+use crate::kit::error::AppError;
+use crate::kit::files::Storage;
+use crate::kit::request::{AuthContext, Operator};
 use axum::extract::{Multipart, Path, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
 
 pub async fn upload(
-    State(state): State<AppState>,
+    State(db): State<Db>,
+    State(storage): State<Storage>,
     Operator(auth): Operator,
     multipart: Multipart,
 ) -> Response {
     let operator = auth.user_id;
-    let form = app::kit::multipart::FormPost::read(
+    let form = crate::kit::multipart::FormPost::read(
         multipart,
         &["video", "poster"],
         2,
-        app::tutorials::MAX_VIDEO_BYTES,
+        super::MAX_VIDEO_BYTES,
     )
     .await;
     if form.full {
-        return app::kit::multipart::storage_full();
+        return crate::kit::multipart::storage_full();
     }
     let too_large = form.broken;
     let mut input = TutorialInput {
@@ -52,13 +54,13 @@ pub async fn upload(
     let result = if too_large {
         Err(AppError::invalid(&[("video", "tutorial.error.video_size")]))
     } else {
-        ssr::add(&state.db, &state.storage, operator, input).await
+        store::add(&db, &storage, operator, input).await
     };
     match result {
         Ok(()) => Redirect::to("/platform/tutorials").into_response(),
         Err(error) => {
             let typed: Vec<(&str, &str)> = typed.iter().map(|(k, v)| (*k, v.as_str())).collect();
-            app::kit::multipart::back_to_form("/platform/tutorials", "tutorial", &error, &typed)
+            crate::kit::multipart::back_to_form("/platform/tutorials", "tutorial", &error, &typed)
         }
     }
 }
@@ -66,7 +68,8 @@ pub async fn upload(
 /// A tutorial's video or poster for any signed-in user, with range requests and its type
 /// as its content showed; played inline, never sniffed.
 async fn serve(
-    state: AppState,
+    db: Db,
+    storage: Storage,
     signed_in: bool,
     id: i64,
     poster: bool,
@@ -75,11 +78,11 @@ async fn serve(
     if !signed_in {
         return StatusCode::UNAUTHORIZED.into_response();
     }
-    let (key, content_type) = match ssr::media(&state.db, id, poster).await {
+    let (key, content_type) = match store::media(&db, id, poster).await {
         Ok(media) => media,
         Err(error) => return error.status().into_response(),
     };
-    let mut response = app::kit::files::serve(&state.storage, &key, request.headers()).await;
+    let mut response = crate::kit::files::serve(&storage, &key, request.headers()).await;
     if response.status().is_success() {
         if let Ok(value) = HeaderValue::from_str(&content_type) {
             response.headers_mut().insert(header::CONTENT_TYPE, value);
@@ -93,19 +96,21 @@ async fn serve(
 }
 
 pub async fn video(
-    State(state): State<AppState>,
+    State(db): State<Db>,
+    State(storage): State<Storage>,
     auth: Option<Extension<AuthContext>>,
     Path(id): Path<i64>,
     request: Request,
 ) -> Response {
-    serve(state, auth.is_some(), id, false, request).await
+    serve(db, storage, auth.is_some(), id, false, request).await
 }
 
 pub async fn poster(
-    State(state): State<AppState>,
+    State(db): State<Db>,
+    State(storage): State<Storage>,
     auth: Option<Extension<AuthContext>>,
     Path(id): Path<i64>,
     request: Request,
 ) -> Response {
-    serve(state, auth.is_some(), id, true, request).await
+    serve(db, storage, auth.is_some(), id, true, request).await
 }
