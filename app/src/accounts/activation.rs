@@ -15,6 +15,27 @@ pub const RESET_SECS: i64 = 3600;
 #[cfg(feature = "ssr")]
 const RESEND_GAP_SECS: i64 = 60;
 
+/// Who invites when the platform does (an approved registration, a link sent again).
+pub const PLATFORM_INVITER: &str = "服务提供商中心 Provider Center";
+
+/// Invites `user_id` to `provider_id`: a fresh activation link, mailed to `to` with the
+/// §5.1.3 wording, in the caller's transaction.
+#[cfg(feature = "ssr")]
+#[allow(clippy::too_many_arguments)]
+pub async fn invite(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    public_url: &str,
+    user_id: i64,
+    provider_id: i64,
+    to: &str,
+    provider: &str,
+    inviter: &str,
+) -> Result<(), sqlx::Error> {
+    let token =
+        ssr::issue_token(tx, "activate", user_id, Some(provider_id), ACTIVATION_SECS).await?;
+    ssr::enqueue_invitation(tx, public_url, to, provider, inviter, &token).await
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum LinkState {
     Valid,
