@@ -421,7 +421,7 @@ async fn link_identity(state: &AppState, user_id: i64, subject: &str) -> Result<
             .fetch_one(&mut *tx)
             .await?
             .try_get("email")?;
-        app::accounts::activation::ssr::enqueue_oidc_linked(&mut tx, &email).await?;
+        app::kit::mail::enqueue(&mut *tx, &app::accounts::notify::oidc_linked(&email)).await?;
         tx.commit().await?;
         Ok::<_, sqlx::Error>(true)
     }

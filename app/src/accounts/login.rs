@@ -59,7 +59,7 @@ pub mod ssr {
             .await?
             .try_get::<Option<String>, _>("platform_role")?
             .is_some();
-        let memberships = super::super::ssr::memberships(db, user_id).await?;
+        let memberships = crate::accounts::store::memberships(db, user_id).await?;
         if memberships.is_empty() && !is_operator {
             return Ok(Err(Refused::NoProvider));
         }
@@ -245,7 +245,8 @@ pub mod ssr {
         .await?;
         if failures == crate::accounts::policy::FREE_SECOND_FACTOR_FAILURES {
             let email: String = row.try_get("email")?;
-            crate::accounts::activation::ssr::enqueue_second_factor_alert(&mut tx, &email).await?;
+            let mail = crate::accounts::notify::second_factor_alert(&email);
+            crate::kit::mail::enqueue(&mut *tx, &mail).await?;
         }
         tx.commit().await
     }
