@@ -7,8 +7,10 @@
 //! or the user whose email it carries; it never creates an account.
 
 use crate::AppState;
-use app::accounts::login::ssr::{complete, cookie, Refused};
+use app::accounts::login::model::Refused;
+use app::accounts::login::store::complete;
 use app::accounts::session;
+use app::accounts::session::cookie;
 use app::kit::cookie::cookie_value;
 use app::kit::db::now;
 use app::kit::token::hash_token;
