@@ -15,9 +15,13 @@ fn knows_no_area(module: &[String]) -> bool {
     matches!(module.first().map(String::as_str), Some("kit" | "shell"))
 }
 
-/// A store: SQL of its own area only.
+/// A store: SQL of its own area only. An area's `store` (and what lies in it), or a
+/// sub-area's (`accounts/login/store`): any module below the area named so.
 fn is_store(module: &[String]) -> bool {
-    module.len() >= 2 && matches!(module[1].as_str(), "store" | "queries")
+    module
+        .iter()
+        .skip(1)
+        .any(|part| matches!(part.as_str(), "store" | "queries"))
 }
 
 struct Source {
@@ -243,4 +247,17 @@ fn the_reader_sees_paths_as_written() {
         paths_after(text, "super::"),
         vec![vec!["queries".to_string(), "list".into()]]
     );
+}
+
+#[test]
+fn stores_are_found_in_areas_and_their_sub_areas() {
+    let module = |path: &str| -> Vec<String> { path.split('/').map(str::to_owned).collect() };
+    assert!(is_store(&module("tickets/store")));
+    assert!(is_store(&module("users/store/activity")));
+    assert!(is_store(&module("accounts/login/store")));
+    assert!(is_store(&module("accounts/registration/store")));
+    assert!(!is_store(&module("store")));
+    assert!(!is_store(&module("accounts/login")));
+    assert!(!is_store(&module("accounts/login/model")));
+    assert!(!is_store(&module("tickets/api")));
 }

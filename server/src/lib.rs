@@ -5,7 +5,6 @@ pub mod config;
 pub mod maintenance;
 mod middleware;
 mod oidc;
-mod registration;
 mod throttle;
 
 use app::kit::db::Db;
@@ -234,13 +233,13 @@ pub async fn build_with_settings(
         )
         .route(
             "/register",
-            axum::routing::post(registration::upload).layer(axum::extract::DefaultBodyLimit::max(
-                app::accounts::registration::UPLOAD_LIMIT,
-            )),
+            axum::routing::post(app::accounts::registration::http::upload).layer(
+                axum::extract::DefaultBodyLimit::max(app::accounts::registration::UPLOAD_LIMIT),
+            ),
         )
         .route(
             "/platform/registrations/{id}/files/{file_id}",
-            get(registration::download),
+            get(app::accounts::registration::http::download),
         )
         .route("/audit/export.csv", get(app::users::http::csv::<false>))
         .route(

@@ -7,8 +7,10 @@
 //! or the user whose email it carries; it never creates an account.
 
 use crate::AppState;
-use app::accounts::login::ssr::{complete, cookie, Refused};
+use app::accounts::login::model::Refused;
+use app::accounts::login::store::complete;
 use app::accounts::session;
+use app::accounts::session::cookie;
 use app::kit::cookie::cookie_value;
 use app::kit::db::now;
 use app::kit::token::hash_token;
@@ -421,7 +423,7 @@ async fn link_identity(state: &AppState, user_id: i64, subject: &str) -> Result<
             .fetch_one(&mut *tx)
             .await?
             .try_get("email")?;
-        app::accounts::activation::ssr::enqueue_oidc_linked(&mut tx, &email).await?;
+        app::kit::mail::enqueue(&mut *tx, &app::accounts::notify::oidc_linked(&email)).await?;
         tx.commit().await?;
         Ok::<_, sqlx::Error>(true)
     }

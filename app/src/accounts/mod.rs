@@ -5,6 +5,8 @@
 pub mod activation;
 pub mod login;
 #[cfg(feature = "ssr")]
+pub mod notify;
+#[cfg(feature = "ssr")]
 pub mod operators;
 #[cfg(feature = "ssr")]
 pub mod password;
@@ -14,6 +16,8 @@ pub mod registration;
 pub mod security;
 #[cfg(feature = "ssr")]
 pub mod session;
+#[cfg(feature = "ssr")]
+pub mod store;
 #[cfg(feature = "ssr")]
 pub mod two_factor;
 
@@ -47,73 +51,28 @@ pub fn safe_next(next: Option<&str>) -> Option<&str> {
     })
 }
 
-#[cfg(feature = "ssr")]
-pub(crate) mod ssr {
-    use crate::kit::code::Code;
-    use crate::kit::db::Db;
-    use crate::kit::request::Role;
-    use crate::shell::MembershipView;
-    use sqlx::Row;
-
-    pub async fn memberships(db: &Db, user_id: i64) -> Result<Vec<MembershipView>, sqlx::Error> {
-        let rows = sqlx::query(
-            "SELECT p.id, p.name, m.role FROM memberships m JOIN providers p ON p.id = m.provider_id
-             WHERE m.user_id = $1 AND m.status = 'active'
-             ORDER BY m.created_at, p.id",
-        )
-        .bind(user_id)
-        .fetch_all(db.pool())
-        .await?;
-        rows.iter()
-            .map(|row| {
-                let role: String = row.try_get("role")?;
-                Ok(MembershipView {
-                    provider_id: row.try_get("id")?,
-                    provider_name: row.try_get("name")?,
-                    role: Role::from_db(&role).ok_or_else(|| {
-                        sqlx::Error::Decode(format!("unknown role {role}").into())
-                    })?,
-                })
-            })
-            .collect()
-    }
-}
-
 /// Switches the session to another provider the user is an active member of (§2.3.1).
 /// A provider the user does not belong to is answered as if it did not exist.
 #[server(endpoint = "switch_provider")]
 pub async fn switch_provider(provider_id: i64) -> Result<(), AppError> {
-    use crate::kit::audit;
     use crate::kit::request::{auth, client_ip, db};
 
     let result = async {
         let db = db()?;
         let auth = auth()?;
-        let memberships = ssr::memberships(&db, auth.user_id).await?;
+        let memberships = store::memberships(&db, auth.user_id).await?;
         let target = memberships
             .iter()
             .find(|m| m.provider_id == provider_id)
             .ok_or(AppError::NotFound)?;
-        let mut tx = db.begin().await?;
-        sqlx::query("UPDATE sessions SET provider_id = $1 WHERE id = $2")
-            .bind(target.provider_id)
-            .bind(&auth.session_id)
-            .execute(&mut *tx)
-            .await?;
-        audit::record(
-            &mut *tx,
-            audit::Entry {
-                provider_id: Some(target.provider_id),
-                actor_id: Some(auth.user_id),
-                action: "switch_provider",
-                target_type: "provider",
-                target_id: &target.provider_id.to_string(),
-                detail: "",
-                ip: &client_ip(),
-            },
+        store::switch_provider(
+            &db,
+            &auth.session_id,
+            auth.user_id,
+            target.provider_id,
+            &client_ip(),
         )
         .await?;
-        tx.commit().await?;
         leptos_axum::redirect("/");
         Ok(())
     }
@@ -129,7 +88,7 @@ pub async fn get_shell_info() -> Result<ShellInfo, AppError> {
     let result = async {
         let db = db()?;
         let auth = auth()?;
-        let memberships = ssr::memberships(&db, auth.user_id).await?;
+        let memberships = store::memberships(&db, auth.user_id).await?;
         let current = auth.provider.and_then(|p| {
             memberships
                 .iter()

@@ -92,7 +92,7 @@ pub async fn add(db: &Db, public_url: &str, email: &str) -> Result<OperatorAdded
         }
     } else {
         let token =
-            super::activation::ssr::issue_token(&mut tx, "activate", user_id, None, LINK_SECS)
+            super::activation::store::issue_token(&mut tx, "activate", user_id, None, LINK_SECS)
                 .await?;
         let url = format!("{public_url}/activate/{token}");
         let both = |key: &'static str| format!("{} / {}", Locale::ZhCn.t(key), Locale::En.t(key));

@@ -29,6 +29,21 @@ pub fn check_password(password: &str, user_inputs: &[&str]) -> Result<(), &'stat
     Ok(())
 }
 
+/// Checks a new password typed into `field` and its confirmation (absent: not typed); the
+/// error is (field, translation key): the policy's refusal first, then a mismatch.
+pub fn check_new_password(
+    field: &'static str,
+    password: &str,
+    confirm: Option<&str>,
+    user_inputs: &[&str],
+) -> Result<(), (&'static str, &'static str)> {
+    check_password(password, user_inputs).map_err(|code| (field, code))?;
+    if confirm != Some(password) {
+        return Err(("confirm_password", "password.mismatch"));
+    }
+    Ok(())
+}
+
 /// Failures an account may have in the window before each further attempt waits.
 const FREE_ACCOUNT_FAILURES: usize = 5;
 /// Failures from one address in the window before it waits (shared offices: generous).
@@ -128,6 +143,32 @@ mod tests {
         assert!(check_password("蓝色 云朵 飘过 山顶 的 早晨", &[]).is_ok());
         // 12 characters, not 12 bytes: four Chinese characters are 12 bytes but too short.
         assert_eq!(check_password("蓝云服务", &[]), Err("password.too_short"));
+    }
+
+    #[test]
+    fn a_new_password_passes_the_policy_then_matches_its_confirmation() {
+        let good = "Kx9#mPq2vL!w7Rt";
+        assert_eq!(
+            check_new_password("new_password", good, Some(good), &[]),
+            Ok(())
+        );
+        assert_eq!(
+            check_new_password("password", "short", Some("short"), &[]),
+            Err(("password", "password.too_short"))
+        );
+        assert_eq!(
+            check_new_password("new_password", good, Some("Kx9#mPq2vL!w7Rx"), &[]),
+            Err(("confirm_password", "password.mismatch"))
+        );
+        assert_eq!(
+            check_new_password("password", good, None, &[]),
+            Err(("confirm_password", "password.mismatch"))
+        );
+        // The policy speaks first, even when the confirmation differs too.
+        assert_eq!(
+            check_new_password("password", "password1234", None, &[]),
+            Err(("password", "password.weak"))
+        );
     }
 
     #[test]

@@ -73,7 +73,7 @@ pub async fn change_password(
             .bind(auth.user_id)
             .execute(&mut *tx)
             .await?;
-        super::activation::ssr::password_replaced(&mut tx, auth.user_id).await?;
+        super::store::password_replaced(&mut tx, auth.user_id).await?;
         crate::kit::audit::user_event(
             &mut *tx,
             auth.provider.map(|p| p.provider_id),
@@ -83,7 +83,7 @@ pub async fn change_password(
             &client_ip(),
         )
         .await?;
-        super::activation::ssr::enqueue_password_changed(&mut tx, &auth.email).await?;
+        crate::kit::mail::enqueue(&mut *tx, &super::notify::password_changed(&auth.email)).await?;
         tx.commit().await?;
         session::delete_for_user(&db, auth.user_id, Some(&auth.session_id)).await?;
         leptos_axum::redirect("/account/password?changed=1");

@@ -5,7 +5,6 @@ pub mod activity;
 
 use super::model::{self, MemberState};
 use super::{MemberPage, MemberRow};
-use crate::accounts::activation::{ssr as links, ACTIVATION_SECS};
 use crate::kit::code::Code;
 use crate::kit::db::{now, Db};
 use crate::kit::error::AppError;
@@ -282,22 +281,15 @@ async fn send_invitation(
     user_id: i64,
     email: &str,
 ) -> Result<(), sqlx::Error> {
-    let token = links::issue_token(
-        tx,
-        "activate",
-        user_id,
-        Some(scope.provider_id),
-        ACTIVATION_SECS,
-    )
-    .await?;
     let provider = provider_name(db, scope.provider_id).await?;
-    links::enqueue_invitation(
+    crate::accounts::activation::invite(
         tx,
         &settings.public_url,
+        user_id,
+        scope.provider_id,
         email,
         &provider,
         &model::display_name(&auth.name, &auth.email),
-        &token,
     )
     .await
 }
