@@ -32,6 +32,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     let pkg = options.site_pkg_dir.to_string();
     let bundle = pkg.rsplit('/').next().unwrap_or_default();
     let fetch_guard = FETCH_GUARD.replace("BUNDLE", bundle);
+    // One text node: two would be rendered with a hydration marker (`<!>`) between them.
+    let inline_script = format!(
+        "{fetch_guard}{}",
+        NAV_MEMORY.replace("NAV_COOKIE", shell::NAV_COOKIE)
+    );
     kit::request_cache::provide();
     #[cfg(feature = "ssr")]
     content_security_policy();
@@ -43,7 +48,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <link rel="icon" href="data:," />
                 <link rel="stylesheet" href=format!("/{pkg}/main.css") />
-                <script nonce=leptos::nonce::use_nonce()>{fetch_guard}</script>
+                <script nonce=leptos::nonce::use_nonce()>{inline_script}</script>
                 <HydrationScripts options />
                 <MetaTags />
             </head>
@@ -59,6 +64,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 /// server functions may be gone) reloads the page instead, at most once in ten seconds.
 /// Plain forms (JavaScript off) are not concerned.
 const FETCH_GUARD: &str = r#"(function(bundle){var send=window.fetch;window.fetch=function(input,init){var url=new URL(input instanceof Request?input.url:String(input),location.href);if(url.origin!==location.origin||url.pathname.indexOf("/api/")!==0){return send.apply(window,arguments);}var request=new Request(input,init);request.headers.set("x-bundle",bundle);return send.call(window,request).then(function(response){if(response.status===409&&response.headers.get("x-bundle-stale")){try{var last=Number(sessionStorage.getItem("pc-bundle-reload")||0);if(Date.now()-last>10000){sessionStorage.setItem("pc-bundle-reload",String(Date.now()));location.reload();}}catch(e){}}return response;});};})("BUNDLE");"#;
+
+/// Remembers the navigation's collapsed state (the shell's checkbox) in a cookie for a year,
+/// so that the next page is rendered the same; listens on the document, so it works before
+/// hydration too.
+const NAV_MEMORY: &str = r#"document.addEventListener("change",function(e){var t=e.target;if(t&&t.id==="nav-toggle"){document.cookie="NAV_COOKIE="+(t.checked?"collapsed":"open")+"; path=/; max-age=31536000; samesite=lax";}});"#;
 
 /// The page's Content-Security-Policy: scripts only from this origin's bundle or inline with
 /// this response's nonce (leptos_axum makes one per render and puts it on the hydration

@@ -53,6 +53,34 @@ pub struct ShellParts {
 pub type ShellInfoFuture =
     std::pin::Pin<Box<dyn std::future::Future<Output = Result<ShellInfo, AppError>> + Send>>;
 
+/// The cookie that remembers the navigation's collapsed state across page loads; set by the
+/// page's inline script (`lib.rs`) as the checkbox changes, so also before hydration.
+pub const NAV_COOKIE: &str = "pc-nav";
+
+/// Whether the navigation was left collapsed: read from the request on the server and from
+/// the document in the browser, so that both render the checkbox alike.
+fn nav_collapsed() -> bool {
+    #[cfg(feature = "ssr")]
+    let cookie = use_context::<http::request::Parts>()
+        .and_then(|parts| crate::kit::cookie::cookie_value(&parts.headers, NAV_COOKIE));
+    #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+    let cookie = {
+        use leptos::wasm_bindgen::JsCast;
+        document()
+            .dyn_ref::<web_sys::HtmlDocument>()
+            .and_then(|d| d.cookie().ok())
+            .and_then(|all| {
+                all.split(';')
+                    .filter_map(|pair| pair.trim().split_once('='))
+                    .find(|(name, _)| *name == NAV_COOKIE)
+                    .map(|(_, value)| value.to_string())
+            })
+    };
+    #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
+    let cookie: Option<String> = None;
+    cookie.as_deref() == Some("collapsed")
+}
+
 /// Which side of the portal a layout frames.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Realm {
@@ -253,7 +281,7 @@ fn Frame(
     view! {
         <div class="app">
             // The checkbox carries the collapsed state, so the hamburger works without JavaScript.
-            <input type="checkbox" id="nav-toggle" class="nav-toggle" />
+            <input type="checkbox" id="nav-toggle" class="nav-toggle" checked=nav_collapsed() />
             <header class="topbar">
                 // The label's text names the checkbox (aria-label is not allowed on a label).
                 <label for="nav-toggle" class="hamburger" title=locale.t("nav.toggle")>
@@ -396,6 +424,7 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
     let code = error.status().as_u16().to_string();
     let message = locale.t_dyn(error.message_key());
     view! {
+        <leptos_meta::Title text=message.clone() />
         <section class="status-page">
             <p class="status-code">{code}</p>
             <p>{message}</p>

@@ -85,3 +85,40 @@ test("another provider's work order is not found", async ({ page }, testInfo) =>
   expect(response?.status()).toBe(404);
   await expect(page.getByText("页面不存在")).toBeVisible();
 });
+
+test("column headers sort the list, keep the filters and the order in the URL, and say the order", async ({ page }, testInfo) => {
+  const problems = watchConsole(page);
+  await signIn(page, testInfo, "aku@example.com");
+  await page.goto("/orders?status=completed");
+  await settled(page, testInfo);
+  const table = page.getByTestId("work-orders");
+  const total = table.locator("th", { hasText: "总价(含税)" });
+  const created = table.locator("th", { hasText: "创建日期" });
+  const totals = async () =>
+    (await table.locator("tbody tr td:nth-child(6)").allTextContents()).map((t) => Number(t.replace(/[^0-9.]/g, "")));
+  await expect(created).toHaveAttribute("aria-sort", "descending");
+  await expect(total).toHaveAttribute("aria-sort", "none");
+
+  await total.getByRole("link").click();
+  await expect(page).toHaveURL(/status=completed.*sort=total_desc|sort=total_desc.*status=completed/);
+  await expect(total).toHaveAttribute("aria-sort", "descending");
+  await expect(created).toHaveAttribute("aria-sort", "none");
+  const down = await totals();
+  expect(down.length).toBeGreaterThan(1);
+  expect(down).toEqual([...down].sort((a, b) => b - a));
+
+  await total.getByRole("link").click();
+  await expect(page).toHaveURL(/sort=total_asc/);
+  await expect(total).toHaveAttribute("aria-sort", "ascending");
+  const up = await totals();
+  expect(up).toEqual([...up].sort((a, b) => a - b));
+
+  // Back to the list's own order, which the URL then does not name.
+  await created.getByRole("link").click();
+  await expect(page).toHaveURL(/\/orders\?status=completed$/);
+  await expect(created).toHaveAttribute("aria-sort", "descending");
+  await page.goBack();
+  await expect(page).toHaveURL(/sort=total_asc/);
+  await expect(total).toHaveAttribute("aria-sort", "ascending");
+  expect(problems).toEqual([]);
+});

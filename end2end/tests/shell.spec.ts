@@ -22,8 +22,20 @@ test("sign in, home, collapse the navigation, switch provider, sign out", async 
   await page.locator("label.hamburger").click();
   await expect.poll(async () => (await nav.boundingBox())!.width).toBeLessThan(wide / 2);
   await expect(nav.getByText("服务工单")).toBeHidden();
+  if (testInfo.project.use.javaScriptEnabled !== false) {
+    // With JavaScript the choice is remembered across page loads, rendered so by the server.
+    await page.reload();
+    await settled(page, testInfo);
+    await expect(nav.getByText("服务工单")).toBeHidden();
+    await expect(page.locator("#nav-toggle")).toBeChecked();
+  }
   await page.locator("label.hamburger").click();
   await expect(nav.getByText("服务工单")).toBeVisible();
+  if (testInfo.project.use.javaScriptEnabled !== false) {
+    await page.reload();
+    await settled(page, testInfo);
+    await expect(nav.getByText("服务工单")).toBeVisible();
+  }
 
   // The logo leads home from anywhere (§2.5.1).
   await nav.getByRole("link", { name: "分账管理" }).click();
@@ -83,4 +95,22 @@ test("the platform operator lands in the platform realm", async ({ page }, testI
   await expect(page.getByRole("cell", { name: "蓝云" })).toBeVisible();
   const forbidden = await page.goto("/");
   expect(forbidden?.status()).toBe(403);
+});
+
+test("a tab of an older build reloads instead of calling the server", async ({ page }, testInfo) => {
+  test.skip(testInfo.project.use.javaScriptEnabled === false, "plain forms name no build");
+  await signIn(page, testInfo, "aku@example.com");
+  await expect(page).toHaveURL(/\/$/);
+  await settled(page, testInfo);
+  // As after a deploy: every server function call of this tab names another build.
+  await page.route("**/api/**", (route) =>
+    route.continue({ headers: { ...route.request().headers(), "x-bundle": "0000000000000000" } }),
+  );
+  await page.evaluate(() => ((window as unknown as { olderTab?: boolean }).olderTab = true));
+  const reloaded = page.waitForEvent("load");
+  await page.locator("nav.sidenav").getByRole("link", { name: "分账管理" }).click();
+  await reloaded;
+  expect(await page.evaluate(() => (window as unknown as { olderTab?: boolean }).olderTab)).toBeUndefined();
+  await page.unroute("**/api/**");
+  await expect(page.getByRole("heading", { name: "平台账单" })).toBeVisible();
 });

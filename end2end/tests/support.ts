@@ -6,13 +6,14 @@ import {
   type Page,
   type TestInfo,
 } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
 
 /** What the browser says when the Content-Security-Policy stopped something. */
 const CSP_VIOLATION = /Content Security Policy|Refused to (execute|load|apply|connect|frame|evaluate|compile)/i;
 
 /** Every spec's `test`: fails a test on any CSP violation in any page it opened (the
  * default page and those of contexts made with `browser.newContext`, e.g. `session`). */
-export const test = base.extend<{ cspGuard: void }>({
+export const test = base.extend<{ cspGuard: void; axeGuard: void }>({
   cspGuard: [
     async ({ browser, context }, use) => {
       const violations: string[] = [];
@@ -37,7 +38,110 @@ export const test = base.extend<{ cspGuard: void }>({
     },
     { auto: true },
   ],
+  axeGuard: [
+    async ({ browser, context }, use, testInfo) => {
+      const violations: string[] = [];
+      const pending: Promise<void>[] = [];
+      const javaScript = testInfo.project.use.javaScriptEnabled !== false;
+      const baseURL = testInfo.project.use.baseURL ?? "http://127.0.0.1:3000";
+      // Without JavaScript the page cannot run axe: its HTML is analysed in a page of a
+      // context of our own that loads the same styles and images but no script.
+      let inspector: BrowserContext | undefined;
+      const inspect = async () =>
+        (inspector ??= await newContext({
+          javaScriptEnabled: true,
+          locale: "zh-CN",
+          baseURL: testInfo.project.use.baseURL,
+        })).newPage();
+      const watch = (page: Page) =>
+        page.on("load", () =>
+          pending.push(analyse(baseURL, page, javaScript ? undefined : inspect, violations)),
+        );
+      const hook = (c: BrowserContext) => {
+        c.pages().forEach(watch);
+        c.on("page", watch);
+      };
+      hook(context);
+      const newContext = browser.newContext.bind(browser);
+      browser.newContext = async (...args: Parameters<Browser["newContext"]>) => {
+        const made = await newContext(...args);
+        hook(made);
+        return made;
+      };
+      await use();
+      browser.newContext = newContext;
+      await Promise.all(pending);
+      await inspector?.close();
+      expect(violations, "WCAG 2.1 A/AA violations found by axe-core").toEqual([]);
+    },
+    { auto: true },
+  ],
 });
+
+/** The rules every page is held to: WCAG 2.1, levels A and AA. */
+const WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+
+/** The kinds of page analysed so far in this worker, so that a page seen again (the same
+ * path with other numbers, in the same language and state) is not analysed twice. */
+const analysed = new Set<string>();
+
+/** Runs axe-core on the page as it loaded, unless a page of its kind was analysed already.
+ * The test goes on meanwhile: when it navigates away first, the analysis is dropped and the
+ * kind stays open for its next visit. */
+async function analyse(
+  baseURL: string,
+  page: Page,
+  inspect: (() => Promise<Page>) | undefined,
+  violations: string[],
+) {
+  let kind = "";
+  // Only this portal's pages: the test identity provider's are not ours to fix.
+  if (new URL(page.url()).origin !== new URL(baseURL).origin) return;
+  try {
+    kind = await page.evaluate(() => {
+      const query = [...new URLSearchParams(location.search).keys()].sort().join(",");
+      const state = [
+        document.querySelector(".field-error, .form-error, [aria-invalid='true']") ? "refused" : "",
+        document.querySelector(".notice") ? "notice" : "",
+        document.querySelector(".empty-state") ? "empty" : "",
+      ].join("");
+      const numbers = /[0-9a-f]{16,}|\d+/g;
+      const path = location.pathname.replace(numbers, "N");
+      const title = document.title.replace(numbers, "N");
+      return `${document.documentElement.lang} ${path}?${query} ${state} ${title}`;
+    });
+    kind = `${inspect ? "no-js" : "js"} ${kind}`;
+    if (analysed.has(kind)) return;
+    analysed.add(kind);
+    const url = page.url();
+    let target = page;
+    if (inspect) {
+      const html = await page.content();
+      target = await inspect();
+      await target.route("**/*", (route) => {
+        const request = route.request();
+        if (request.isNavigationRequest()) {
+          return route.fulfill({ status: 200, contentType: "text/html; charset=utf-8", body: html });
+        }
+        if (request.resourceType() === "script" || request.url().endsWith(".wasm")) return route.abort();
+        return route.continue();
+      });
+      await target.goto(url);
+    }
+    const results = await new AxeBuilder({ page: target }).withTags(WCAG_21_AA).analyze();
+    if (target !== page) await target.close();
+    for (const rule of results.violations) {
+      const where = rule.nodes
+        .slice(0, 4)
+        .map((node) => `${node.target.join(" ")} (${node.failureSummary?.split("\n")[1]?.trim() ?? ""})`)
+        .join("; ");
+      violations.push(`${url} [${kind}] ${rule.id} × ${rule.nodes.length}: ${where}`);
+    }
+  } catch {
+    // Navigated away or closed before the analysis ended: the next visit of its kind runs it.
+    analysed.delete(kind);
+  }
+}
 
 export const PASSWORD = "ProviderCenter#2019";
 

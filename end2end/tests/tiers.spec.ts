@@ -53,3 +53,30 @@ test("a provider applies for the next tier, the platform approves, its benefits 
   await expect(member.getByTestId("tier-applications").locator("tbody tr").first()).toContainText("已通过");
   expect(problems).toEqual([]);
 });
+
+test("deleting a tier benefit asks first, and only the confirmation deletes it", async ({ browser }, testInfo) => {
+  const title = `待删除权益 ${testInfo.project.name}`;
+  const platform = await session(browser, testInfo, "operator@example.com");
+  const problems = watchConsole(platform);
+  await platform.goto("/platform/tiers");
+  await settled(platform, testInfo);
+  const tier = platform.locator("section[data-tier='金牌']");
+  await tier.getByLabel("权益名称").fill(title);
+  await tier.getByRole("button", { name: "新增权益" }).click();
+  const benefit = tier.locator("li.benefit", { hasText: title });
+  await expect(benefit).toHaveCount(1);
+
+  await benefit.locator("summary", { hasText: "删除" }).click();
+  await expect(benefit.getByText("确定删除此权益吗？")).toBeVisible();
+  // Closing the question leaves the benefit as it was.
+  await benefit.locator("summary", { hasText: "删除" }).click();
+  await expect(benefit.getByText("确定删除此权益吗？")).toBeHidden();
+  await platform.reload();
+  await settled(platform, testInfo);
+  await expect(benefit).toHaveCount(1);
+
+  await benefit.locator("summary", { hasText: "删除" }).click();
+  await benefit.getByRole("button", { name: "确认删除" }).click();
+  await expect(benefit).toHaveCount(0);
+  expect(problems).toEqual([]);
+});

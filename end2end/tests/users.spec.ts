@@ -1,5 +1,5 @@
 import { expect, type Page, type TestInfo } from "@playwright/test";
-import { mailedLink, settled, signIn, watchConsole, PASSWORD, test } from "./support";
+import { mailedLink, session, settled, signIn, watchConsole, PASSWORD, test } from "./support";
 
 const seen = new Set<string>();
 
@@ -49,7 +49,11 @@ test("invite → mail → activate → sign in → disable ends the session → 
   await settled(page, testInfo);
   await expect(row).toContainText("✔");
   await page.getByRole("checkbox", { name: email }).check();
-  await page.getByRole("button", { name: "禁用", exact: true }).click();
+  // A bulk 禁用 asks first.
+  await page.locator("summary", { hasText: /^禁用$/ }).click();
+  await expect(page.getByText("确定禁用所选用户吗？")).toBeVisible();
+  await expect(row).not.toContainText("已禁用");
+  await page.getByRole("button", { name: "确认禁用" }).click();
   await expect(row).toContainText("已禁用");
   await member.goto("/orders");
   await expect(member).toHaveURL(/\/login\?next=/);
@@ -88,5 +92,42 @@ test("invite → mail → activate → sign in → disable ends the session → 
   await page.goto("/audit?action=admin_transferred");
   await expect(page.getByTestId("audit-log")).toContainText(email);
   await expect(page.getByTestId("audit-log")).toContainText("转移管理员");
+  expect(problems).toEqual([]);
+});
+
+/** 撤销邀请 and 退出其他所有设备 ask before they act: nothing happens until confirmed. */
+test("revoking an invitation and signing out the other devices ask first", async ({ page, browser }, testInfo: TestInfo) => {
+  const problems = watchConsole(page);
+  const mode = testInfo.project.use.javaScriptEnabled === false ? "ssr" : "hydrate";
+  const email = `revoked-${mode}-${process.env.DATABASE_LABEL ?? "sqlite"}@example.com`;
+  await signIn(page, testInfo, "enjian@example.com");
+  await expect(page.getByTestId("current-provider")).toHaveText("蓝云");
+  const elsewhere = await session(browser, testInfo, "enjian@example.com");
+
+  await page.goto("/users");
+  await settled(page, testInfo);
+  await openDialog(page, "邀请用户");
+  await page.locator("input[name=email]").fill(email);
+  await page.getByRole("button", { name: "发送邀请邮件" }).click();
+  const row = page.locator(`tr[data-email="${email}"]`);
+  await expect(row).toContainText("待激活");
+  await row.getByRole("link", { name: "编辑" }).click();
+  await settled(page, testInfo);
+  await page.locator("summary", { hasText: "撤销邀请" }).click();
+  await expect(page.getByText("确定撤销此邀请吗？邀请链接将立即失效。")).toBeVisible();
+  await page.getByRole("button", { name: "确认撤销" }).click();
+  await expect(page).toHaveURL(/\/users$/);
+  await expect(row).toHaveCount(0);
+
+  await page.goto("/account/sessions");
+  await settled(page, testInfo);
+  const sessions = page.getByTestId("sessions").locator("tbody tr");
+  expect(await sessions.count()).toBeGreaterThan(1);
+  await page.locator("summary", { hasText: "退出其他所有设备" }).click();
+  await expect(page.getByText("确定退出其他所有设备吗？")).toBeVisible();
+  await page.getByRole("button", { name: "确认退出" }).click();
+  await expect(sessions).toHaveCount(1);
+  await elsewhere.goto("/orders");
+  await expect(elsewhere).toHaveURL(/\/login\?next=/);
   expect(problems).toEqual([]);
 });

@@ -125,6 +125,7 @@ pub(super) fn BillList(
             view! {
                 <div class="table-wrap">
                     <table class="table" data-testid="bills">
+                        <caption class="sr-only">{locale.t("bill.title")}</caption>
                         <thead><tr>
                             <th>{locale.t("bill.column.company")}</th>
                             <th>{locale.t("bill.column.no")}</th>
@@ -404,6 +405,7 @@ fn LineTable(d: BillDetail) -> impl IntoView {
     view! {
         <div class="table-wrap">
             <table class="table" data-testid="bill-lines">
+                <caption class="sr-only">{locale.t("bill.lines")}</caption>
                 <thead><tr>
                     <th>{locale.t("bill.line.order_no")}</th>
                     <th>{locale.t("bill.line.order_status")}</th>
@@ -510,6 +512,7 @@ fn History(events: Vec<BillEventView>) -> impl IntoView {
     view! {
         <div class="table-wrap">
             <table class="table" data-testid="bill-history">
+                <caption class="sr-only">{locale.t("bill.history")}</caption>
                 <thead><tr>
                     <th>{locale.t("home.activity.at")}</th><th>{locale.t("home.activity.actor")}</th>
                     <th>{locale.t("home.activity.action")}</th><th>{locale.t("bill.version")}</th>

@@ -129,6 +129,7 @@ fn PlatformActions(d: BillDetail, detail: Resource<Result<BillDetail, AppError>>
                 <FormMessage feedback=revise_feedback />
                 <input type="hidden" name="no" value=no />
                 <table class="table">
+                    <caption class="sr-only">{locale.t("bill.revise")}</caption>
                     <thead><tr>
                         <th>{locale.t("bill.line.order_no")}</th>
                         <th class="num">{locale.t("bill.line.paid")}</th>

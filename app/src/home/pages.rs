@@ -124,6 +124,7 @@ fn HomeBody(home: HomeData) -> impl IntoView {
         } else {
             view! {
                 <table class="table">
+                    <caption class="sr-only">{locale.t("home.activity")}</caption>
                     <thead>
                         <tr>
                             <th>{locale.t("home.activity.at")}</th>

@@ -149,6 +149,32 @@ pub fn FormMessage(feedback: Memo<Feedback>) -> impl IntoView {
     }
 }
 
+/// A destructive or bulk submit behind a question: the first click opens a native
+/// disclosure asking `question`, its button (`confirm`) submits the form it sits in, with
+/// `name=value` when given. Needs no JavaScript; a second click on the first button closes it
+/// unsent.
+#[component]
+pub fn ConfirmSubmit(
+    label: &'static str,
+    question: &'static str,
+    confirm: &'static str,
+    #[prop(optional)] name: Option<&'static str>,
+    #[prop(optional)] value: Option<&'static str>,
+    #[prop(optional)] small: bool,
+) -> impl IntoView {
+    let locale = use_locale();
+    let size = if small { " small" } else { "" };
+    view! {
+        <details class="inline-details">
+            <summary class=format!("button danger{size}")>{locale.t(label)}</summary>
+            <div class="card confirm" role="group" aria-label=locale.t(label)>
+                <p>{locale.t(question)}</p>
+                <button type="submit" class=format!("button danger{size}") name=name value=value>{locale.t(confirm)}</button>
+            </div>
+        </details>
+    }
+}
+
 #[cfg(feature = "ssr")]
 pub use ssr::*;
 

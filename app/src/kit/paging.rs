@@ -1,6 +1,7 @@
 //! Page numbers from a query string. A list has at most `MAX_PAGE` pages of any size; a
 //! number beyond is refused (422) before it reaches SQL, where `(page - 1) * size` would
-//! overflow 64 bits and PostgreSQL would answer with an error.
+//! overflow 64 bits and PostgreSQL would answer with an error. Sortable column headers,
+//! whose order is kept in the URL like the page.
 
 use crate::kit::error::AppError;
 
@@ -59,9 +60,128 @@ impl Cursor {
     }
 }
 
+/// A sortable column: the list's `sort` values for this column descending and ascending
+/// (`""` is the list's default order; either is absent when the column sorts one way only).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SortColumn {
+    pub desc: Option<&'static str>,
+    pub asc: Option<&'static str>,
+}
+
+impl SortColumn {
+    /// The column's `aria-sort` under the list's current `sort` value, and the value its
+    /// header links to: the other direction when sorted by it, else its first direction.
+    pub fn state(self, active: &str) -> (&'static str, &'static str) {
+        let first = self.desc.or(self.asc).unwrap_or_default();
+        match (self.desc, self.asc) {
+            (Some(desc), asc) if desc == active => ("descending", asc.unwrap_or(desc)),
+            (desc, Some(asc)) if asc == active => ("ascending", desc.unwrap_or(asc)),
+            _ => ("none", first),
+        }
+    }
+}
+
+/// The current path and query with `sort` set to `value` (dropped when empty) and the
+/// page or cursor dropped, as a sort starts from the first page.
+pub fn sorted_href<'a>(
+    path: &str,
+    query: impl IntoIterator<Item = (&'a str, &'a str)>,
+    value: &str,
+) -> String {
+    let mut pairs: Vec<String> = query
+        .into_iter()
+        .filter(|(k, v)| !matches!(*k, "sort" | "after" | "before" | "page") && !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", crate::kit::forms::encode_query(v)))
+        .collect();
+    if !value.is_empty() {
+        pairs.push(format!("sort={}", crate::kit::forms::encode_query(value)));
+    }
+    if pairs.is_empty() {
+        path.to_string()
+    } else {
+        format!("{path}?{}", pairs.join("&"))
+    }
+}
+
+/// A column header that sorts its list by a link (no JavaScript needed), with `aria-sort`
+/// and an arrow showing the current order. `default` is the list's order when the URL names
+/// none (a link to it names none either). The lists render their tables afresh for every URL,
+/// so the header reads the router's location once rather than owning a memo of its own, which
+/// a navigation would dispose while the old table's attributes still read it.
+#[leptos::component]
+pub fn SortHeader(
+    label: &'static str,
+    column: SortColumn,
+    #[prop(optional)] default: &'static str,
+    #[prop(optional)] num: bool,
+) -> impl leptos::IntoView {
+    use leptos::prelude::*;
+    let locale = crate::kit::i18n::use_locale();
+    let location = leptos_router::hooks::use_location();
+    let query = location.query.get_untracked();
+    let active = query.get("sort").filter(|s| !s.is_empty());
+    let (aria_sort, next) = column.state(active.as_deref().unwrap_or(default));
+    let next = if next == default { "" } else { next };
+    let pairs = (&query).into_iter().map(|(k, v)| (k.as_ref(), v));
+    let href = sorted_href(&location.pathname.get_untracked(), pairs, next);
+    let arrow = match aria_sort {
+        "descending" => "▼",
+        "ascending" => "▲",
+        _ => "↕",
+    };
+    view! {
+        <th class=if num { "sortable num" } else { "sortable" } aria-sort=aria_sort>
+            <a href=href>{locale.t(label)} <span class="sort-arrow" aria-hidden="true">{arrow}</span></a>
+        </th>
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_header_sorts_by_its_column_and_turns_the_order_round() {
+        let created = SortColumn {
+            desc: Some(""),
+            asc: Some("created_asc"),
+        };
+        assert_eq!(created.state(""), ("descending", "created_asc"));
+        assert_eq!(created.state("created_asc"), ("ascending", ""));
+        assert_eq!(created.state("name"), ("none", ""));
+        let name = SortColumn {
+            desc: None,
+            asc: Some("name"),
+        };
+        assert_eq!(name.state(""), ("none", "name"));
+        assert_eq!(name.state("name"), ("ascending", "name"));
+        let total = SortColumn {
+            desc: Some("total_desc"),
+            asc: Some("total_asc"),
+        };
+        assert_eq!(total.state("total_desc"), ("descending", "total_asc"));
+        assert_eq!(total.state("created_desc"), ("none", "total_desc"));
+    }
+
+    #[test]
+    fn a_sort_link_keeps_the_filters_and_starts_from_the_first_page() {
+        let query = [
+            ("q", "云 服务"),
+            ("sort", "name"),
+            ("after", "x"),
+            ("page", "3"),
+            ("status", ""),
+        ];
+        assert_eq!(
+            sorted_href("/users", query, "email"),
+            "/users?q=%E4%BA%91%20%E6%9C%8D%E5%8A%A1&sort=email"
+        );
+        assert_eq!(
+            sorted_href("/users", query, ""),
+            "/users?q=%E4%BA%91%20%E6%9C%8D%E5%8A%A1"
+        );
+        assert_eq!(sorted_href("/orders", [], ""), "/orders");
+    }
 
     #[test]
     fn cursors_round_trip_and_refuse_anything_else() {

@@ -8,6 +8,7 @@ use crate::kit::code::Code;
 use crate::kit::error::AppError;
 use crate::kit::forms::{feedback, refetch_on_success, FieldMessage, FormMessage};
 use crate::kit::i18n::{use_locale, Locale};
+use crate::kit::paging::{SortColumn, SortHeader};
 use crate::shell::{dash, ErrorPage};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -36,13 +37,16 @@ fn with_param(current: &[(String, String)], key: &str, value: &str) -> String {
     }
 }
 
-/// The work-order lists' sort orders (value, label key), the provider's and the platform's.
-pub const SORTS: [(&str, &str); 4] = [
-    ("created_desc", "wo.sort.created_desc"),
-    ("created_asc", "wo.sort.created_asc"),
-    ("total_desc", "wo.sort.total_desc"),
-    ("total_asc", "wo.sort.total_asc"),
-];
+/// The work-order lists' sortable columns, the provider's and the platform's (newest first
+/// when the URL names no order).
+pub const BY_CREATED: SortColumn = SortColumn {
+    desc: Some("created_desc"),
+    asc: Some("created_asc"),
+};
+pub const BY_TOTAL: SortColumn = SortColumn {
+    desc: Some("total_desc"),
+    asc: Some("total_asc"),
+};
 
 #[component]
 pub fn WorkOrderListPage() -> impl IntoView {
@@ -72,7 +76,6 @@ pub fn WorkOrderListPage() -> impl IntoView {
             .map(|k| (k.to_string(), param(k)))
             .collect::<Vec<_>>()
     };
-    let sorts = SORTS;
     view! {
         <leptos_meta::Title text=locale.t("nav.work_orders") />
         <section class="page">
@@ -98,15 +101,7 @@ pub fn WorkOrderListPage() -> impl IntoView {
                     <input type="search" name="buyer" value=param("buyer") maxlength="200"
                         placeholder=locale.t("wo.filter.buyer_hint") />
                 </label>
-                <label class="field">
-                    <span>{locale.t("wo.filter.sort")}</span>
-                    <select name="sort">
-                        {sorts.into_iter().map(|(value, key)| {
-                            let selected = param("sort") == value || (param("sort").is_empty() && value == "created_desc");
-                            view! { <option value=value selected=selected>{locale.t(key)}</option> }
-                        }).collect_view()}
-                    </select>
-                </label>
+                <input type="hidden" name="sort" value=param("sort") />
                 <button type="submit" class="button primary">{locale.t("common.search")}</button>
                 <a class="button" href="/orders">{locale.t("common.clear")}</a>
             </form>
@@ -177,6 +172,7 @@ fn WorkOrderTable(rows: Vec<WorkOrderRow>) -> impl IntoView {
     view! {
         <div class="table-wrap">
             <table class="table" data-testid="work-orders">
+                <caption class="sr-only">{locale.t("nav.work_orders")}</caption>
                 <thead>
                     <tr>
                         <th>{locale.t("wo.column.no")}</th>
@@ -184,8 +180,8 @@ fn WorkOrderTable(rows: Vec<WorkOrderRow>) -> impl IntoView {
                         <th>{locale.t("wo.column.implementation")}</th>
                         <th class="num">{locale.t("wo.column.unit_price")}</th>
                         <th class="num">{locale.t("wo.column.quantity")}</th>
-                        <th class="num">{locale.t("wo.column.total")}</th>
-                        <th>{locale.t("wo.column.created")}</th>
+                        <SortHeader label="wo.column.total" column=BY_TOTAL default="created_desc" num=true />
+                        <SortHeader label="wo.column.created" column=BY_CREATED default="created_desc" />
                         <th>{locale.t("wo.column.status")}</th>
                         <th>{locale.t("common.actions")}</th>
                     </tr>
@@ -262,6 +258,7 @@ fn Detail(
         </dl>
         <h2>{locale.t("wo.section.solution")}</h2>
         <table class="table">
+            <caption class="sr-only">{locale.t("wo.section.solution")}</caption>
             <thead><tr>
                 <th>{locale.t("wo.picture")}</th><th>{locale.t("wo.solution")}</th>
                 <th class="num">{locale.t("wo.solution_quantity")}</th><th>{locale.t("wo.contact")}</th>
@@ -281,6 +278,7 @@ fn Detail(
         </table>
         <h2>{locale.t("wo.section.item")}</h2>
         <table class="table">
+            <caption class="sr-only">{locale.t("wo.section.item")}</caption>
             <thead><tr>
                 <th>{locale.t("wo.item")}</th><th>{locale.t("wo.implementer")}</th>
                 <th class="num">{locale.t("wo.price")}</th><th class="num">{locale.t("wo.tax_rate")}</th>
@@ -370,6 +368,7 @@ fn Milestones(
         } else {
             view! {
                 <table class="table" data-testid="milestones">
+                    <caption class="sr-only">{locale.t("ms.title")}</caption>
                     <thead><tr>
                         <th>{locale.t("ms.stage")}</th><th>{locale.t("ms.period")}</th>
                         <th>{locale.t("ms.standard")}</th><th>{locale.t("ms.remarks")}</th>
@@ -597,6 +596,7 @@ fn History(events: Vec<EventView>) -> impl IntoView {
     };
     view! {
         <table class="table" data-testid="history">
+            <caption class="sr-only">{locale.t("wo.history")}</caption>
             <thead><tr>
                 <th>{locale.t("home.activity.at")}</th><th>{locale.t("home.activity.actor")}</th>
                 <th>{locale.t("home.activity.action")}</th><th>{locale.t("ms.stage")}</th>

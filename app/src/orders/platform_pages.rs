@@ -6,6 +6,7 @@ use super::model::WorkOrderStatus;
 use crate::kit::code::Code;
 use crate::kit::forms::{feedback, FieldMessage, FormMessage};
 use crate::kit::i18n::use_locale;
+use crate::kit::paging::SortHeader;
 use leptos::prelude::*;
 
 #[component]
@@ -130,7 +131,6 @@ pub fn PlatformOrdersPage() -> impl IntoView {
                             let providers = page.providers.clone();
                             let chosen = provider();
                             let status = param("status");
-                            let sort = param("sort");
                             let total: i64 = page.counts.iter().map(|(_, n)| n).sum();
                             let next = page.next.clone();
                             let filters = view! {
@@ -153,15 +153,7 @@ pub fn PlatformOrdersPage() -> impl IntoView {
                                     </label>
                                     <label class="field"><span>{locale.t("wo.filter.from")}</span><input type="date" name="from" value=param("from") /></label>
                                     <label class="field"><span>{locale.t("wo.filter.to")}</span><input type="date" name="to" value=param("to") /></label>
-                                    <label class="field">
-                                        <span>{locale.t("wo.filter.sort")}</span>
-                                        <select name="sort">
-                                            {super::pages::SORTS.into_iter().map(|(value, label)| {
-                                                    let selected = sort == value;
-                                                    view! { <option value=value selected=selected>{locale.t(label)}</option> }
-                                                }).collect_view()}
-                                        </select>
-                                    </label>
+                                    <input type="hidden" name="sort" value=param("sort") />
                                     <button type="submit" class="button primary">{locale.t("common.search")}</button>
                                     <a class="button" href="/platform/orders">{locale.t("common.clear")}</a>
                                 </form>
@@ -189,10 +181,12 @@ pub fn PlatformOrdersPage() -> impl IntoView {
                                 {filters}
                                 <div class="table-wrap">
                                 <table class="table" data-testid="platform-orders">
+                                    <caption class="sr-only">{locale.t("nav.platform.orders")}</caption>
                                     <thead><tr>
                                         <th>{locale.t("wo.column.no")}</th><th>{locale.t("wo.order_no")}</th>
                                         <th>{locale.t("wo.buyer")}</th><th>{locale.t("wo.item")}</th>
-                                        <th class="num">{locale.t("wo.column.total")}</th><th>{locale.t("wo.column.status")}</th>
+                                        <SortHeader label="wo.column.total" column=super::pages::BY_TOTAL default="created_desc" num=true />
+                                        <th>{locale.t("wo.column.status")}</th>
                                         <th>{locale.t("intake.provider")}</th><th>{locale.t("common.actions")}</th>
                                     </tr></thead>
                                     <tbody>

@@ -39,6 +39,7 @@ pub fn MailLogPage() -> impl IntoView {
                         Ok(page) => view! {
                             <DevelopmentNotice development=page.development />
                             <table class="table" data-testid="mail-log">
+                                <caption class="sr-only">{locale.t("nav.platform.mail")}</caption>
                                 <thead><tr>
                                     <th>{locale.t("mail.created")}</th><th>{locale.t("mail.to")}</th>
                                     <th>{locale.t("mail.subject")}</th><th>{locale.t("mail.state")}</th>
@@ -98,6 +99,7 @@ pub fn PlatformHomePage() -> impl IntoView {
                         }.into_any(),
                         Ok(rows) => view! {
                             <table class="table">
+                                <caption class="sr-only">{locale.t("platform.providers")}</caption>
                                 <thead>
                                     <tr>
                                         <th>{locale.t("platform.provider.name")}</th>
@@ -129,6 +131,7 @@ pub fn PlatformHomePage() -> impl IntoView {
                         }.into_any(),
                         Ok(rows) => view! {
                             <table class="table" data-testid="overdue">
+                                <caption class="sr-only">{locale.t("platform.overdue")}</caption>
                                 <thead><tr>
                                     <th>{locale.t("platform.provider.name")}</th><th>{locale.t("wo.column.no")}</th>
                                     <th>{locale.t("ms.stage")}</th><th>{locale.t("acc.deadline")}</th><th>{locale.t("wo.contact")}</th>

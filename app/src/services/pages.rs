@@ -9,6 +9,7 @@ use crate::kit::code::Code;
 use crate::kit::error::AppError;
 use crate::kit::forms::{feedback, refetch_on_success, FieldMessage, FormMessage};
 use crate::kit::i18n::{use_locale, Locale};
+use crate::kit::paging::{SortColumn, SortHeader};
 use crate::shell::{dash, href, ErrorPage};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -76,13 +77,7 @@ pub fn ServiceListPage() -> impl IntoView {
                         }).collect_view()}
                     </select>
                 </label>
-                <label class="field">
-                    <span>{locale.t("wo.filter.sort")}</span>
-                    <select name="sort">
-                        {[("", "svc.sort.created_desc"), ("created_asc", "svc.sort.created_asc"), ("name", "svc.sort.name"), ("status", "svc.sort.status")]
-                            .into_iter().map(|(v, k)| view! { <option value=v selected=param("sort") == v>{locale.t(k)}</option> }).collect_view()}
-                    </select>
-                </label>
+                <input type="hidden" name="sort" value=param("sort") />
                 <button type="submit" class="button primary">{locale.t("common.search")}</button>
                 <a class="button" href="/services">{locale.t("common.clear")}</a>
             </form>
@@ -97,10 +92,12 @@ pub fn ServiceListPage() -> impl IntoView {
                                 view! {
                                     <div class="table-wrap">
                                         <table class="table" data-testid="service-items">
+                                            <caption class="sr-only">{locale.t("nav.service_items")}</caption>
                                             <thead><tr>
-                                                <th>{locale.t("svc.name")}</th><th>{locale.t("svc.product")}</th>
-                                                <th>{locale.t("svc.creator")}</th><th>{locale.t("svc.created")}</th>
-                                                <th>{locale.t("svc.status")}</th><th>{locale.t("common.actions")}</th>
+                                                <SortHeader label="svc.name" column=SortColumn { desc: None, asc: Some("name") } />
+                                                <th>{locale.t("svc.product")}</th><th>{locale.t("svc.creator")}</th>
+                                                <SortHeader label="svc.created" column=SortColumn { desc: Some(""), asc: Some("created_asc") } />
+                                                <SortHeader label="svc.status" column=SortColumn { desc: None, asc: Some("status") } /><th>{locale.t("common.actions")}</th>
                                             </tr></thead>
                                             <tbody>
                                                 {list.rows.into_iter().map(|r| { let key = r.name.clone(); view! {
@@ -586,6 +583,7 @@ fn PlanTable(
     view! {
         <div class="table-wrap">
             <table class="table" data-testid="plans">
+                <caption class="sr-only">{locale.t("svc.plans")}</caption>
                 <thead><tr>
                     <th>{locale.t("svc.plan_name")}</th><th>{locale.t("svc.billing_mode")}</th>
                     <th class="num">{locale.t("svc.price")}</th><th class="num">{locale.t("svc.tax_rate")}</th>
@@ -836,6 +834,7 @@ pub(super) fn History(versions: Vec<VersionView>, events: Vec<EventView>) -> imp
         } else {
             view! {
                 <table class="table" data-testid="review-history">
+                    <caption class="sr-only">{locale.t("svc.review_history")}</caption>
                     <thead><tr><th>{locale.t("svc.when")}</th><th>{locale.t("svc.who")}</th><th>{locale.t("svc.what")}</th>
                         <th>{locale.t("svc.version")}</th><th>{locale.t("svc.reason")}</th></tr></thead>
                     <tbody>
@@ -853,6 +852,7 @@ pub(super) fn History(versions: Vec<VersionView>, events: Vec<EventView>) -> imp
         }}
         <h2>{locale.t("svc.versions")}</h2>
         <table class="table" data-testid="versions">
+            <caption class="sr-only">{locale.t("svc.versions")}</caption>
             <thead><tr><th>{locale.t("svc.version")}</th><th>{locale.t("svc.when")}</th><th>{locale.t("svc.who")}</th><th>{locale.t("svc.changes")}</th></tr></thead>
             <tbody>
                 {versions.into_iter().map(|v| view! {

@@ -70,6 +70,7 @@ pub fn PlatformServiceQueuePage() -> impl IntoView {
                                 view! {
                                     <div class="table-wrap">
                                         <table class="table" data-testid="review-queue">
+                                            <caption class="sr-only">{locale.t("nav.platform.services")}</caption>
                                             <thead><tr>
                                                 <th>{locale.t("bill.provider")}</th><th>{locale.t("svc.name")}</th><th>{locale.t("svc.product")}</th>
                                                 <th>{locale.t("svc.version")}</th><th>{locale.t("svc.submitted")}</th>

@@ -40,7 +40,7 @@ pub fn description(html: &str) -> String {
     ]
     .into_iter()
     .collect();
-    ammonia::Builder::default()
+    let clean = ammonia::Builder::default()
         .tags(tags)
         .tag_attributes(
             [
@@ -76,7 +76,55 @@ pub fn description(html: &str) -> String {
         .url_relative(ammonia::UrlRelative::Deny)
         .link_rel(Some("noopener noreferrer nofollow"))
         .clean(html)
-        .to_string()
+        .to_string();
+    with_image_alts(&clean)
+}
+
+/// Every image gets a text alternative (WCAG 1.1.1): one without `alt` is marked decorative
+/// (`alt=""`), as nothing better is known. Reads ammonia's serialization, where every
+/// attribute is `name="value"` with `"` escaped inside, so a quote-aware scan is exact.
+fn with_image_alts(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find("<img") {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let mut quoted = false;
+        let end = rest
+            .char_indices()
+            .find(|&(_, c)| {
+                if c == '"' {
+                    quoted = !quoted;
+                }
+                c == '>' && !quoted
+            })
+            .map_or(rest.len(), |(i, _)| i);
+        let tag = &rest[..end];
+        let mut quoted = false;
+        let mut names = Vec::new();
+        let mut word = String::new();
+        for c in tag.chars() {
+            match c {
+                '"' => quoted = !quoted,
+                _ if quoted => {}
+                '=' => names.push(std::mem::take(&mut word)),
+                c if c.is_whitespace() => word.clear(),
+                c => word.push(c),
+            }
+        }
+        let (open, slash) = match tag.strip_suffix('/') {
+            Some(open) => (open, "/"),
+            None => (tag, ""),
+        };
+        out.push_str(open);
+        if !names.iter().any(|n| n == "alt") {
+            out.push_str(" alt=\"\"");
+        }
+        out.push_str(slash);
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Whether a description has any text or image: an editor's empty `<p><br></p>` is not one.
@@ -90,6 +138,33 @@ pub fn is_blank(html: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_image_has_a_text_alternative() {
+        assert_eq!(
+            description(
+                r#"<p>a</p><img src="https://x.test/a.png"><img src="https://x.test/b.png" alt="架构图">"#
+            ),
+            r#"<p>a</p><img src="https://x.test/a.png" alt=""><img src="https://x.test/b.png" alt="架构图">"#
+        );
+        // A quote-escaped `>` or `alt=` inside another attribute's value is not mistaken.
+        assert_eq!(
+            description(
+                r#"<img src="https://x.test/c.png" width="1" height="2"><img src="https://x.test/alt=d>e.png">"#
+            ),
+            r#"<img src="https://x.test/c.png" width="1" height="2" alt=""><img src="https://x.test/alt=d&gt;e.png" alt="">"#
+        );
+        assert_eq!(
+            with_image_alts(r#"<img title="a>b alt=c">"#),
+            r#"<img title="a>b alt=c" alt="">"#
+        );
+        assert_eq!(
+            with_image_alts(r#"<img src="a"/>"#),
+            r#"<img src="a" alt=""/>"#
+        );
+        assert_eq!(with_image_alts(r#"<img alt="x">"#), r#"<img alt="x">"#);
+        assert_eq!(description(r#"<img onerror="x">"#), r#"<img alt="">"#);
+    }
 
     #[test]
     fn hostile_html_comes_out_inert() {

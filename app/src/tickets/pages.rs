@@ -252,6 +252,7 @@ pub(super) fn TicketTable(list: TicketList, base: &'static str, platform: bool) 
     view! {
         <div class="table-wrap">
             <table class="table" data-testid="tickets">
+                <caption class="sr-only">{locale.t("ticket.list")}</caption>
                 <thead><tr>
                     <th>{locale.t("ticket.no")}</th>
                     {platform.then(|| view! { <th>{locale.t("bill.provider")}</th> })}

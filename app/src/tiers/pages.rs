@@ -116,6 +116,7 @@ pub(super) fn ApplicationTable(
     view! {
         <div class="table-wrap">
             <table class="table" data-testid="tier-applications">
+                <caption class="sr-only">{locale.t("tier.history")}</caption>
                 <thead><tr>
                     {platform.then(|| view! { <th>{locale.t("bill.provider")}</th> })}
                     <th>{locale.t("tier.target")}</th><th>{locale.t("tier.from")}</th><th>{locale.t("tier.applied_at")}</th>

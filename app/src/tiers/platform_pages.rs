@@ -8,7 +8,7 @@ use super::api::{
 use super::pages::ApplicationTable;
 use super::*;
 use crate::kit::code::Code;
-use crate::kit::forms::{feedback, refetch_on_success, FieldMessage, FormMessage};
+use crate::kit::forms::{feedback, refetch_on_success, ConfirmSubmit, FieldMessage, FormMessage};
 use crate::kit::i18n::use_locale;
 use crate::shell::{dash, ErrorPage};
 use leptos::prelude::*;
@@ -74,7 +74,7 @@ pub fn PlatformTiersPage() -> impl IntoView {
                                                         <span class="grow"><strong>{b.title}</strong><br /><span class="small muted">{dash(b.description)}</span></span>
                                                         <ActionForm action=remove>
                                                             <input type="hidden" name="id" value=b.id.to_string() />
-                                                            <button type="submit" class="button small danger">{locale.t("common.delete")}</button>
+                                                            <ConfirmSubmit label="common.delete" question="tier.benefit_delete_question" confirm="common.delete_confirm" small=true />
                                                         </ActionForm>
                                                     </li>
                                                 }).collect_view()}

@@ -73,6 +73,7 @@ pub fn PlatformTutorialsPage() -> impl IntoView {
                         Ok(list) if list.is_empty() => view! { <div class="empty-state"><p>{locale.t("tutorial.none_yet")}</p></div> }.into_any(),
                         Ok(list) => view! {
                             <table class="table" data-testid="tutorials">
+                                <caption class="sr-only">{locale.t("nav.platform.tutorials")}</caption>
                                 <thead><tr><th>{locale.t("tutorial.topic")}</th><th>{locale.t("tutorial.title")}</th><th>{locale.t("tutorial.duration")}</th><th>{locale.t("tutorial.source")}</th><th>{locale.t("common.actions")}</th></tr></thead>
                                 <tbody>
                                     {list.into_iter().map(|t| view! {

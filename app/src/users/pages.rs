@@ -11,8 +11,9 @@ use super::model::{self, action_label};
 use super::*;
 use crate::kit::code::Code;
 use crate::kit::error::AppError;
-use crate::kit::forms::{feedback, refetch_on_success, FieldMessage, FormMessage};
+use crate::kit::forms::{feedback, refetch_on_success, ConfirmSubmit, FieldMessage, FormMessage};
 use crate::kit::i18n::use_locale;
+use crate::kit::paging::{SortColumn, SortHeader};
 use crate::shell::{dash, ErrorPage};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -97,15 +98,7 @@ pub fn UsersPage() -> impl IntoView {
                         }).collect_view()}
                     </select>
                 </label>
-                <label class="field">
-                    <span>{locale.t("wo.filter.sort")}</span>
-                    <select name="sort">
-                        {[("", "users.sort.created_desc"), ("created_asc", "users.sort.created_asc"), ("email", "users.sort.email"),
-                          ("name", "users.sort.name"), ("last_login", "users.sort.last_login")].into_iter().map(|(v, k)| view! {
-                            <option value=v selected=param("sort") == v>{locale.t(k)}</option>
-                        }).collect_view()}
-                    </select>
-                </label>
+                <input type="hidden" name="sort" value=param("sort") />
                 <input type="hidden" name="per" value=param("per") />
                 <button type="submit" class="button primary">{locale.t("common.search")}</button>
                 <a class="button" href="/users">{locale.t("common.clear")}</a>
@@ -176,7 +169,7 @@ pub fn UsersPage() -> impl IntoView {
                                     <FieldMessage feedback=bulk_fb field="selected" />
                                     {manage.then(|| view! {
                                         <div class="toolbar">
-                                            <button type="submit" name="enable" value="0" class="button danger">{locale.t("users.disable")}</button>
+                                            <ConfirmSubmit label="users.disable" question="users.disable_question" confirm="users.disable_confirm" name="enable" value="0" />
                                             <button type="submit" name="enable" value="1" class="button">{locale.t("users.enable")}</button>
                                         </div>
                                     })}
@@ -186,13 +179,16 @@ pub fn UsersPage() -> impl IntoView {
                                         view! {
                                             <div class="table-wrap">
                                                 <table class="table" data-testid="members">
+                                                    <caption class="sr-only">{locale.t("nav.users")}</caption>
                                                     <thead><tr>
                                                         {manage.then(|| view! { <th><span class="sr-only">{locale.t("users.select")}</span></th> })}
-                                                        <th>{locale.t("login.email")}</th><th>{locale.t("users.name")}</th>
+                                                        <SortHeader label="login.email" column=SortColumn { desc: None, asc: Some("email") } />
+                                                        <SortHeader label="users.name" column=SortColumn { desc: None, asc: Some("name") } />
                                                         <th>{locale.t("users.type")}</th><th>{locale.t("users.role")}</th>
                                                         <th>{locale.t("activate.phone")}</th><th>{locale.t("users.inviter")}</th>
-                                                        <th>{locale.t("users.activated")}</th><th>{locale.t("users.created")}</th>
-                                                        <th>{locale.t("users.last_login")}</th><th>{locale.t("common.actions")}</th>
+                                                        <th>{locale.t("users.activated")}</th>
+                                                        <SortHeader label="users.created" column=SortColumn { desc: Some(""), asc: Some("created_asc") } />
+                                                        <SortHeader label="users.last_login" column=SortColumn { desc: Some("last_login"), asc: None } /><th>{locale.t("common.actions")}</th>
                                                     </tr></thead>
                                                     <tbody>
                                                         {data.rows.into_iter().map(|r| {
@@ -340,7 +336,7 @@ pub fn MemberDetailPage() -> impl IntoView {
                                             </ActionForm>
                                             <ActionForm action=revoke attr:class="inline">
                                                 <input type="hidden" name="user_id" value=m.user_id.to_string() />
-                                                <button type="submit" class="button danger">{locale.t("users.revoke")}</button>
+                                                <ConfirmSubmit label="users.revoke" question="users.revoke_question" confirm="users.revoke_confirm" />
                                             </ActionForm>
                                         </div>
                                     </div>
@@ -463,6 +459,7 @@ pub fn AuditLogPage(#[prop(optional)] platform: bool) -> impl IntoView {
                                     view! {
                                         <div class="table-wrap">
                                             <table class="table" data-testid="audit-log">
+                                                <caption class="sr-only">{locale.t("nav.audit")}</caption>
                                                 <thead><tr>
                                                     <th>{locale.t("audit.at")}</th>
                                                     {platform.then(|| view! { <th>{locale.t("bill.provider")}</th> })}
@@ -528,6 +525,7 @@ pub fn SessionsPage() -> impl IntoView {
                             view! {
                                 <div class="table-wrap">
                                     <table class="table" data-testid="sessions">
+                                        <caption class="sr-only">{locale.t("menu.sessions")}</caption>
                                         <thead><tr>
                                             <th>{locale.t("sessions.device")}</th><th>"IP"</th>
                                             <th>{locale.t("sessions.started")}</th><th>{locale.t("sessions.last_seen")}</th>
@@ -546,7 +544,7 @@ pub fn SessionsPage() -> impl IntoView {
                                 </div>
                                 {(others > 0).then(|| view! {
                                     <ActionForm action=end attr:class="form inline">
-                                        <button type="submit" class="button danger">{locale.t("sessions.end_others")}</button>
+                                        <ConfirmSubmit label="sessions.end_others" question="sessions.end_others_question" confirm="sessions.end_others_confirm" />
                                     </ActionForm>
                                 })}
                             }.into_any()

@@ -39,6 +39,7 @@ pub fn PlatformRegistrationsPage() -> impl IntoView {
                         Ok(rows) => view! {
                             <div class="table-wrap">
                                 <table class="table" data-testid="registrations">
+                                    <caption class="sr-only">{locale.t("nav.platform.registrations")}</caption>
                                     <thead><tr>
                                         <th>{locale.t("registration.company_name")}</th>
                                         <th>{locale.t("registration.responsible_person")}</th>
