@@ -118,7 +118,9 @@ pub fn App() -> impl IntoView {
     // Every page waits for its data before the first byte, so status codes (404, 403) and
     // titles are right and the page is complete without JavaScript.
     view! {
-        <Title formatter=move |text: String| format!("{text} · {}", locale.t("app.name")) />
+        // The title between two pages, while the next one's data loads (each page sets its own
+        // with kit::title::PageTitle): without it a client-side navigation blanks the tab.
+        <Title text=locale.t("app.name") />
         <Router>
             <Routes fallback=NotFoundPage>
                 <Route path=path!("/login") view=accounts::LoginPage ssr=SsrMode::Async />

@@ -424,7 +424,7 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
     let code = error.status().as_u16().to_string();
     let message = locale.t_dyn(error.message_key());
     view! {
-        <leptos_meta::Title text=message.clone() />
+        <crate::kit::title::PageTitle text=message.clone() />
         <section class="status-page">
             <p class="status-code">{code}</p>
             <p>{message}</p>
@@ -436,7 +436,7 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
 fn status_page(locale: Locale, code: &'static str, key: &'static str) -> impl IntoView {
     let path = use_location().pathname.get_untracked();
     view! {
-        <leptos_meta::Title text=locale.t(key) />
+        <crate::kit::title::PageTitle text=locale.t(key) />
         <section class="status-page">
             <p class="status-code">{code}</p>
             <p>{locale.t(key)}</p>

@@ -114,3 +114,42 @@ test("a tab of an older build reloads instead of calling the server", async ({ p
   await page.unroute("**/api/**");
   await expect(page.getByRole("heading", { name: "平台账单" })).toBeVisible();
 });
+
+test("the document title never goes blank, on a load or between two pages", async ({ page }, testInfo) => {
+  test.skip(testInfo.project.use.javaScriptEnabled === false, "without JavaScript the server's title stays");
+  // A title that is still blank when the next task runs is one the tab, a screen reader or
+  // axe can see; a blank set and mended within one task is not.
+  await page.addInitScript(() => {
+    const blanks: string[] = [];
+    (window as unknown as { blanks: string[] }).blanks = blanks;
+    new MutationObserver(() => {
+      if (document.readyState === "loading" || document.title !== "") return;
+      setTimeout(() => document.title === "" && blanks.push(location.pathname), 0);
+    }).observe(document, { subtree: true, childList: true, characterData: true });
+  });
+  const blanks = () => page.evaluate(() => (window as unknown as { blanks: string[] }).blanks);
+  await signIn(page, testInfo, "aku@example.com");
+  await expect(page).toHaveURL(/\/$/);
+  for (const path of ["/", "/orders", "/bills", "/tiers"]) {
+    await page.goto(path);
+    await settled(page, testInfo);
+    await expect(page).toHaveTitle(/ · 服务提供商中心$/);
+    expect(await blanks(), path).toEqual([]);
+  }
+  // Between two pages, while the next one's data is on its way (another route, or the same
+  // list sorted anew), the title stays.
+  await page.route("**/api/**", async (route) => {
+    await new Promise((wait) => setTimeout(wait, 400));
+    await route.continue();
+  });
+  await page.locator("nav.sidenav").getByRole("link", { name: "服务工单" }).click();
+  await expect(page).toHaveTitle("服务工单 · 服务提供商中心");
+  await page.getByRole("columnheader", { name: "总价(含税)" }).getByRole("link").click();
+  await expect(page).toHaveURL(/sort=/);
+  await expect(page.getByRole("columnheader", { name: "总价(含税)" })).toHaveAttribute("aria-sort", /ascending|descending/);
+  await expect(page).toHaveTitle("服务工单 · 服务提供商中心");
+  // A detail page names itself only once its data is there: until then the portal's name.
+  await page.getByRole("link", { name: "详情" }).first().click();
+  await expect(page).toHaveTitle(/^服务工单 \d+ · 服务提供商中心$/);
+  expect(await blanks(), "client-side navigation").toEqual([]);
+});

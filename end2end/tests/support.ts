@@ -11,6 +11,23 @@ import AxeBuilder from "@axe-core/playwright";
 /** What the browser says when the Content-Security-Policy stopped something. */
 const CSP_VIOLATION = /Content Security Policy|Refused to (execute|load|apply|connect|frame|evaluate|compile)/i;
 
+/** Calls `watch` on every page of `context` and of each context the test makes with
+ * `browser.newContext` until `restore`; `newContext` makes a context that is not watched. */
+function watchEveryPage(browser: Browser, context: BrowserContext, watch: (page: Page) => void) {
+  const hook = (c: BrowserContext) => {
+    c.pages().forEach(watch);
+    c.on("page", watch);
+  };
+  hook(context);
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (...args: Parameters<Browser["newContext"]>) => {
+    const made = await newContext(...args);
+    hook(made);
+    return made;
+  };
+  return { newContext, restore: () => void (browser.newContext = newContext) };
+}
+
 /** Every spec's `test`: fails a test on any CSP violation in any page it opened (the
  * default page and those of contexts made with `browser.newContext`, e.g. `session`). */
 export const test = base.extend<{ cspGuard: void; axeGuard: void }>({
@@ -21,19 +38,9 @@ export const test = base.extend<{ cspGuard: void; axeGuard: void }>({
         page.on("console", (message) => {
           if (CSP_VIOLATION.test(message.text())) violations.push(`${page.url()}: ${message.text()}`);
         });
-      const hook = (c: BrowserContext) => {
-        c.pages().forEach(watch);
-        c.on("page", watch);
-      };
-      hook(context);
-      const newContext = browser.newContext.bind(browser);
-      browser.newContext = async (...args: Parameters<Browser["newContext"]>) => {
-        const made = await newContext(...args);
-        hook(made);
-        return made;
-      };
+      const { restore } = watchEveryPage(browser, context, watch);
       await use();
-      browser.newContext = newContext;
+      restore();
       expect(violations, "Content-Security-Policy violations").toEqual([]);
     },
     { auto: true },
@@ -57,19 +64,9 @@ export const test = base.extend<{ cspGuard: void; axeGuard: void }>({
         page.on("load", () =>
           pending.push(analyse(baseURL, page, javaScript ? undefined : inspect, violations)),
         );
-      const hook = (c: BrowserContext) => {
-        c.pages().forEach(watch);
-        c.on("page", watch);
-      };
-      hook(context);
-      const newContext = browser.newContext.bind(browser);
-      browser.newContext = async (...args: Parameters<Browser["newContext"]>) => {
-        const made = await newContext(...args);
-        hook(made);
-        return made;
-      };
+      const { newContext, restore } = watchEveryPage(browser, context, watch);
       await use();
-      browser.newContext = newContext;
+      restore();
       await Promise.all(pending);
       await inspector?.close();
       expect(violations, "WCAG 2.1 A/AA violations found by axe-core").toEqual([]);
@@ -130,6 +127,9 @@ async function analyse(
     }
     const results = await new AxeBuilder({ page: target }).withTags(WCAG_21_AA).analyze();
     if (target !== page) await target.close();
+    // The test went on to another page (client-side) while axe ran: what it saw was part one
+    // page, part the next, so the kind stays open for its next visit.
+    if (page.url() !== url) throw new Error("navigated during the analysis");
     for (const rule of results.violations) {
       const where = rule.nodes
         .slice(0, 4)

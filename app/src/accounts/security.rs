@@ -405,7 +405,7 @@ pub fn ChangePasswordPage() -> impl IntoView {
         }
     };
     view! {
-        <leptos_meta::Title text=locale.t("menu.change_password") />
+        <crate::kit::title::PageTitle text=locale.t("menu.change_password") />
         <section class="page narrow">
             <h1>{locale.t("menu.change_password")}</h1>
             {move || changed().then(|| view! { <p class="notice ok" role="status">{locale.t("password.changed")}</p> })}
@@ -454,7 +454,7 @@ pub fn SecurityPage() -> impl IntoView {
     let disable_fb = feedback("two-factor-off", disable.value());
     let rule_fb = feedback("two-factor-rule", rule.value());
     view! {
-        <leptos_meta::Title text=locale.t("menu.security") />
+        <crate::kit::title::PageTitle text=locale.t("menu.security") />
         <section class="page narrow">
             <h1>{locale.t("menu.security")}</h1>
             {required.then(|| view! { <p class="notice" role="alert">{locale.t("two_factor.required_notice")}</p> })}

@@ -186,7 +186,7 @@ pub fn BillListPage() -> impl IntoView {
         |(status, from, to, page)| list_bills(status, from, to, page),
     );
     view! {
-        <leptos_meta::Title text=locale.t("nav.bills") />
+        <crate::kit::title::PageTitle text=locale.t("nav.bills") />
         <section class="page">
             <h1>{locale.t("bill.title")}</h1>
             <Suspense fallback=move || view! { <p class="loading">{locale.t("common.loading")}</p> }>
@@ -268,7 +268,7 @@ fn Bill(
     let no = d.bill_no.clone();
     let exports = format!("{base}/{no}");
     view! {
-        <leptos_meta::Title text=format!("{} {}", locale.t("bill.detail"), d.bill_no) />
+        <crate::kit::title::PageTitle text=format!("{} {}", locale.t("bill.detail"), d.bill_no) />
         <div class="detail-head">
             <h1>{locale.t("bill.detail")}</h1>
             <span data-testid="bill-status">{status_badge(locale, d.status)}</span>

@@ -43,7 +43,7 @@ pub fn PlatformBillListPage() -> impl IntoView {
         }
     });
     view! {
-        <leptos_meta::Title text=locale.t("nav.platform.bills") />
+        <crate::kit::title::PageTitle text=locale.t("nav.platform.bills") />
         <section class="page">
             <h1>{locale.t("nav.platform.bills")}</h1>
             <Suspense fallback=move || view! { <p class="loading">{locale.t("common.loading")}</p> }>

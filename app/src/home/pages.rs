@@ -13,7 +13,7 @@ pub fn HomePage() -> impl IntoView {
     let data =
         crate::kit::request_cache::page_resource(move || query.read().get("month"), get_home);
     view! {
-        <leptos_meta::Title text=locale.t("nav.home") />
+        <crate::kit::title::PageTitle text=locale.t("nav.home") />
         <section class="page">
             <h1>{locale.t("nav.home")}</h1>
             <Suspense fallback=move || view! { <p class="loading">{locale.t("common.loading")}</p> }>

@@ -30,5 +30,6 @@ pub mod sheet;
 pub mod source;
 #[cfg(feature = "ssr")]
 pub mod time;
+pub mod title;
 #[cfg(feature = "ssr")]
 pub mod token;

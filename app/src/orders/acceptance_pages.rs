@@ -46,7 +46,7 @@ pub fn AcceptancePage() -> impl IntoView {
     let answer = ServerAction::<AnswerAcceptance>::new();
     refetch_on_success(answer, view_data);
     view! {
-        <leptos_meta::Title text=locale.t("acc.title") />
+        <crate::kit::title::PageTitle text=locale.t("acc.title") />
         <div class="public-page">
             <div class="public-card">
                 <div class="login-brand">

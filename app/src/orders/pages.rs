@@ -77,7 +77,7 @@ pub fn WorkOrderListPage() -> impl IntoView {
             .collect::<Vec<_>>()
     };
     view! {
-        <leptos_meta::Title text=locale.t("nav.work_orders") />
+        <crate::kit::title::PageTitle text=locale.t("nav.work_orders") />
         <section class="page">
             <h1>{locale.t("nav.work_orders")}</h1>
             <form method="get" action="/orders" class="filters" role="search">
@@ -241,7 +241,7 @@ fn Detail(
     let can_answer = d.status == WorkOrderStatus::AwaitingAcceptance;
     let editable = d.status.milestones_editable();
     view! {
-        <leptos_meta::Title text=format!("{} {}", locale.t("wo.detail"), d.work_order_no) />
+        <crate::kit::title::PageTitle text=format!("{} {}", locale.t("wo.detail"), d.work_order_no) />
         <div class="detail-head">
             <h1>{locale.t("wo.detail")} " " <span class="mono">{d.work_order_no.clone()}</span></h1>
             <span data-testid="work-order-status">{status_badge(locale, d.status)}</span>

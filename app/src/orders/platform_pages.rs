@@ -88,7 +88,7 @@ pub fn PlatformOrdersPage() -> impl IntoView {
         }
     };
     view! {
-        <leptos_meta::Title text=locale.t("nav.platform.orders") />
+        <crate::kit::title::PageTitle text=locale.t("nav.platform.orders") />
         <section class="page">
             <h1>{locale.t("nav.platform.orders")}</h1>
             <details class="editor" open=reopened>

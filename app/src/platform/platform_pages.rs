@@ -25,7 +25,7 @@ pub fn MailLogPage() -> impl IntoView {
     };
     let page = crate::kit::request_cache::page_resource(before, platform_mail);
     view! {
-        <leptos_meta::Title text=locale.t("nav.platform.mail") />
+        <crate::kit::title::PageTitle text=locale.t("nav.platform.mail") />
         <section class="page">
             <h1>{locale.t("nav.platform.mail")}</h1>
             <p class="lead">{locale.t("mail.lead")}</p>
@@ -88,7 +88,7 @@ pub fn PlatformHomePage() -> impl IntoView {
     let providers = crate::kit::request_cache::page_resource(|| (), |_| platform_providers());
     let overdue = crate::kit::request_cache::page_resource(|| (), |_| platform_overdue());
     view! {
-        <leptos_meta::Title text=locale.t("nav.platform.home") />
+        <crate::kit::title::PageTitle text=locale.t("nav.platform.home") />
         <section class="page">
             <h1>{locale.t("platform.providers")}</h1>
             <Suspense fallback=move || view! { <p class="loading">{locale.t("common.loading")}</p> }>

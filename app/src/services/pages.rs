@@ -48,7 +48,7 @@ pub fn ServiceListPage() -> impl IntoView {
         href("/services", &pairs)
     };
     view! {
-        <leptos_meta::Title text=locale.t("nav.service_items") />
+        <crate::kit::title::PageTitle text=locale.t("nav.service_items") />
         <section class="page">
             <div class="detail-head">
                 <h1>{locale.t("nav.service_items")}</h1>
@@ -239,7 +239,7 @@ pub fn ServiceNewPage() -> impl IntoView {
     let locale = use_locale();
     let products = crate::kit::request_cache::page_resource(|| (), |_| service_products());
     view! {
-        <leptos_meta::Title text=locale.t("svc.new_title") />
+        <crate::kit::title::PageTitle text=locale.t("svc.new_title") />
         <section class="page">
             <p class="breadcrumb"><A href="/services">{locale.t("nav.service_items")}</A> " / " {locale.t("svc.new")}</p>
             <h1>{locale.t("svc.new_title")}</h1>
@@ -297,7 +297,7 @@ fn Item(
     let editable = d.status.editable();
     let id = d.id;
     view! {
-        <leptos_meta::Title text=d.content.name.clone() />
+        <crate::kit::title::PageTitle text=d.content.name.clone() />
         <div class="detail-head">
             <h1>{d.content.name.clone()}</h1>
             <span data-testid="service-status">{status_badge(locale, d.status)}</span>

@@ -40,7 +40,7 @@ pub fn PlatformServiceQueuePage() -> impl IntoView {
         href("/platform/services", &pairs)
     };
     view! {
-        <leptos_meta::Title text=locale.t("nav.platform.services") />
+        <crate::kit::title::PageTitle text=locale.t("nav.platform.services") />
         <section class="page">
             <h1>{locale.t("nav.platform.services")}</h1>
             <nav class="status-tabs" aria-label=locale.t("svc.status")>
@@ -155,7 +155,7 @@ fn Review(d: ServiceDetail, detail: Resource<Result<ServiceDetail, AppError>>) -
         .map(|e| e.reason.clone())
         .filter(|r| !r.is_empty());
     view! {
-        <leptos_meta::Title text=format!("{} · {}", locale.t("svc.review"), d.content.name) />
+        <crate::kit::title::PageTitle text=format!("{} · {}", locale.t("svc.review"), d.content.name) />
         <div class="detail-head">
             <h1>{d.content.name.clone()}</h1>
             <span data-testid="service-status">{status_badge(locale, d.status)}</span>

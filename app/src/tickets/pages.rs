@@ -35,7 +35,7 @@ pub fn TicketsPage() -> impl IntoView {
     let query = use_query_map();
     let tab = move || query.read().get("tab").unwrap_or_default();
     view! {
-        <leptos_meta::Title text=locale.t("nav.contact") />
+        <crate::kit::title::PageTitle text=locale.t("nav.contact") />
         <section class="page">
             <h1>{locale.t("nav.contact")}</h1>
             <nav class="tabs" aria-label=locale.t("nav.contact")>
@@ -344,7 +344,7 @@ pub fn TicketPage() -> impl IntoView {
                             let open = t.status.after_provider_reply().is_some();
                             let no = t.no.clone();
                             view! {
-                                <leptos_meta::Title text=t.subject.clone() />
+                                <crate::kit::title::PageTitle text=t.subject.clone() />
                                 <Conversation t=t.clone() files_base=format!("/tickets/{no}/files") />
                                 {open.then(|| view! {
                                     <ActionForm action=reply attr:class="form card wide-form" attr:data-testid="ticket-reply">

@@ -24,7 +24,7 @@ pub fn PlatformTicketsPage() -> impl IntoView {
         |(s, p)| list_platform_tickets(s, p),
     );
     view! {
-        <leptos_meta::Title text=locale.t("nav.platform.tickets") />
+        <crate::kit::title::PageTitle text=locale.t("nav.platform.tickets") />
         <section class="page">
             <h1>{locale.t("nav.platform.tickets")}</h1>
             <nav class="status-tabs" aria-label=locale.t("ticket.status")>
@@ -65,7 +65,7 @@ pub fn PlatformTicketPage() -> impl IntoView {
                             let builtin = answered_here(&t.channel);
                             let current = t.status;
                             view! {
-                                <leptos_meta::Title text=t.subject.clone() />
+                                <crate::kit::title::PageTitle text=t.subject.clone() />
                                 <p class="muted">{t.provider.clone()}</p>
                                 <Conversation t=t.clone() files_base=format!("/platform/tickets/{no}/files") />
                                 {if builtin {

@@ -17,7 +17,7 @@ pub fn TiersPage() -> impl IntoView {
     let locale = use_locale();
     let data = crate::kit::request_cache::page_resource(|| (), |_| get_tiers());
     view! {
-        <leptos_meta::Title text=locale.t("nav.tiers") />
+        <crate::kit::title::PageTitle text=locale.t("nav.tiers") />
         <section class="page">
             <h1>{locale.t("nav.tiers")}</h1>
             <Suspense fallback=move || view! { <p class="loading">{locale.t("common.loading")}</p> }>

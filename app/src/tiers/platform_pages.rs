@@ -28,7 +28,7 @@ pub fn PlatformTiersPage() -> impl IntoView {
     refetch_on_success(remove, data);
     let new_fb = feedback("tier-new", save.value());
     view! {
-        <leptos_meta::Title text=locale.t("nav.platform.tiers") />
+        <crate::kit::title::PageTitle text=locale.t("nav.platform.tiers") />
         <section class="page">
             <h1>{locale.t("nav.platform.tiers")}</h1>
             <nav class="status-tabs" aria-label=locale.t("tier.status")>
@@ -137,7 +137,7 @@ pub fn PlatformTierApplicationPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(a) => view! {
-                            <leptos_meta::Title text=format!("{} · {}", locale.t("nav.platform.tiers"), a.provider) />
+                            <crate::kit::title::PageTitle text=format!("{} · {}", locale.t("nav.platform.tiers"), a.provider) />
                             <div class="detail-head">
                                 <h1>{a.provider.clone()} " → " {a.tier.clone()}</h1>
                                 <span class="status" data-testid="application-status">{locale.t(a.status.label_key())}</span>

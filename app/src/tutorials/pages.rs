@@ -43,7 +43,7 @@ pub fn TutorialsPage() -> impl IntoView {
     let tab = move || query.read().get("tab").unwrap_or_default();
     let data = crate::kit::request_cache::page_resource(|| (), |_| list_tutorials());
     view! {
-        <leptos_meta::Title text=locale.t("nav.tutorials") />
+        <crate::kit::title::PageTitle text=locale.t("nav.tutorials") />
         <section class="page">
             <h1>{locale.t("nav.tutorials")}</h1>
             <nav class="tabs" aria-label=locale.t("nav.tutorials")>

@@ -17,7 +17,7 @@ pub fn PlatformTutorialsPage() -> impl IntoView {
     let typed = move |field: &str| fb.with_untracked(|f| f.value(field));
     let chosen = typed("topic");
     view! {
-        <leptos_meta::Title text=locale.t("nav.platform.tutorials") />
+        <crate::kit::title::PageTitle text=locale.t("nav.platform.tutorials") />
         <section class="page">
             <h1>{locale.t("nav.platform.tutorials")}</h1>
             <form class="form card wide-form" method="post" action="/platform/tutorials" enctype="multipart/form-data" data-testid="tutorial-form">

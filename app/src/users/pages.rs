@@ -72,7 +72,7 @@ pub fn UsersPage() -> impl IntoView {
         }
     };
     view! {
-        <leptos_meta::Title text=locale.t("nav.users") />
+        <crate::kit::title::PageTitle text=locale.t("nav.users") />
         <section class="page">
             <h1>{locale.t("nav.users")}</h1>
             <form method="get" action="/users" class="filters" role="search">
@@ -275,7 +275,7 @@ pub fn MemberDetailPage() -> impl IntoView {
     let member_fb = feedback("member", resend.value());
     let revoke_fb = feedback("member", revoke.value());
     view! {
-        <leptos_meta::Title text=locale.t("nav.users") />
+        <crate::kit::title::PageTitle text=locale.t("nav.users") />
         <section class="page narrow">
             <p><a href="/users">"← "{locale.t("nav.users")}</a></p>
             <Suspense fallback=move || view! { <p class="loading">{locale.t("common.loading")}</p> }>
@@ -404,7 +404,7 @@ pub fn AuditLogPage(#[prop(optional)] platform: bool) -> impl IntoView {
         }
     };
     view! {
-        <leptos_meta::Title text=locale.t("nav.audit") />
+        <crate::kit::title::PageTitle text=locale.t("nav.audit") />
         <section class="page">
             <div class="page-head">
                 <h1>{locale.t("nav.audit")}</h1>
@@ -514,7 +514,7 @@ pub fn SessionsPage() -> impl IntoView {
     let end = ServerAction::<EndOtherSessions>::new();
     let sessions = Resource::new(move || end.version().get(), |_| my_sessions());
     view! {
-        <leptos_meta::Title text=locale.t("menu.sessions") />
+        <crate::kit::title::PageTitle text=locale.t("menu.sessions") />
         <section class="page narrow">
             <h1>{locale.t("menu.sessions")}</h1>
             <Suspense fallback=move || view! { <p class="loading">{locale.t("common.loading")}</p> }>

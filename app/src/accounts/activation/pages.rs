@@ -15,7 +15,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 pub fn PublicCard(title: &'static str, children: Children) -> impl IntoView {
     let locale = use_locale();
     view! {
-        <leptos_meta::Title text=locale.t(title) />
+        <crate::kit::title::PageTitle text=locale.t(title) />
         <div class="login-page">
             <div class="login-card wide">
                 <a class="login-brand" href="/login">

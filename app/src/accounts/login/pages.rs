@@ -81,7 +81,7 @@ pub fn LoginPage() -> impl IntoView {
         format!("/auth/oidc/start?next={}", encode_query(&next))
     };
     view! {
-        <leptos_meta::Title text=locale.t("login.title") />
+        <crate::kit::title::PageTitle text=locale.t("login.title") />
         <div class="login-page">
             <div class="login-card">
                 <div class="login-brand">
@@ -158,7 +158,7 @@ pub fn VerifyPage() -> impl IntoView {
     let verify = ServerAction::<LoginVerify>::new();
     let fb = feedback("verify", verify.value());
     view! {
-        <leptos_meta::Title text=locale.t("login.verify.title") />
+        <crate::kit::title::PageTitle text=locale.t("login.verify.title") />
         <div class="login-page">
             <div class="login-card">
                 <div class="login-brand">

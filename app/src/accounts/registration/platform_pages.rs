@@ -24,7 +24,7 @@ pub fn PlatformRegistrationsPage() -> impl IntoView {
         view! { <a href=format!("/platform/registrations?status={value}") class:active=active>{locale.t(key)}</a> }
     };
     view! {
-        <leptos_meta::Title text=locale.t("nav.platform.registrations") />
+        <crate::kit::title::PageTitle text=locale.t("nav.platform.registrations") />
         <section class="page">
             <h1>{locale.t("nav.platform.registrations")}</h1>
             <nav class="status-tabs">
@@ -91,7 +91,7 @@ pub fn PlatformRegistrationPage() -> impl IntoView {
     let approve_fb = feedback("decide", approve.value());
     let reject_fb = feedback("reject", reject.value());
     view! {
-        <leptos_meta::Title text=locale.t("nav.platform.registrations") />
+        <crate::kit::title::PageTitle text=locale.t("nav.platform.registrations") />
         <section class="page">
             <p><a href="/platform/registrations">"← "{locale.t("nav.platform.registrations")}</a></p>
             <Suspense fallback=move || view! { <p class="loading">{locale.t("common.loading")}</p> }>
