@@ -12,6 +12,7 @@ pub mod home;
 pub mod kit;
 pub mod orders;
 pub mod platform;
+pub mod search;
 pub mod services;
 pub mod shell;
 pub mod tickets;
@@ -34,7 +35,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     let fetch_guard = FETCH_GUARD.replace("BUNDLE", bundle);
     // One text node: two would be rendered with a hydration marker (`<!>`) between them.
     let inline_script = format!(
-        "{fetch_guard}{}",
+        "{fetch_guard}{}{SEARCH_KEY}",
         NAV_MEMORY.replace("NAV_COOKIE", shell::NAV_COOKIE)
     );
     kit::request_cache::provide();
@@ -69,6 +70,10 @@ const FETCH_GUARD: &str = r#"(function(bundle){var send=window.fetch;window.fetc
 /// so that the next page is rendered the same; listens on the document, so it works before
 /// hydration too.
 const NAV_MEMORY: &str = r#"document.addEventListener("change",function(e){var t=e.target;if(t&&t.id==="nav-toggle"){document.cookie="NAV_COOKIE="+(t.checked?"collapsed":"open")+"; path=/; max-age=31536000; samesite=lax";}});"#;
+
+/// `/` outside a field puts the cursor in the top bar's search box (`aria-keyshortcuts` says
+/// so), as on most sites with one.
+const SEARCH_KEY: &str = r#"document.addEventListener("keydown",function(e){if(e.key!=="/"||e.ctrlKey||e.metaKey||e.altKey||e.defaultPrevented){return;}var t=e.target;if(t&&(t.isContentEditable||/^(INPUT|TEXTAREA|SELECT|BUTTON)$/.test(t.tagName))){return;}var box=document.querySelector(".topbar-search input");if(box){e.preventDefault();box.focus();}});"#;
 
 /// The page's Content-Security-Policy: scripts only from this origin's bundle or inline with
 /// this response's nonce (leptos_axum makes one per render and puts it on the hydration
@@ -153,6 +158,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("tutorials") view=tutorials::PlatformTutorialsPage ssr=SsrMode::Async />
                     <Route path=path!("mail") view=platform::MailLogPage ssr=SsrMode::Async />
                     <Route path=path!("audit") view=users::PlatformAuditLogPage ssr=SsrMode::Async />
+                    <Route path=path!("search") view=search::PlatformSearchPage ssr=SsrMode::Async />
                 </ParentRoute>
                 <ParentRoute path=path!("") view=|| view! { <RealmLayout realm=Realm::Provider parts=SHELL /> } ssr=SsrMode::Async>
                     <Route path=path!("") view=home::HomePage ssr=SsrMode::Async />
@@ -170,6 +176,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("tutorials") view=tutorials::TutorialsPage ssr=SsrMode::Async />
                     <Route path=path!("tickets") view=tickets::TicketsPage ssr=SsrMode::Async />
                     <Route path=path!("tickets/:no") view=tickets::TicketPage ssr=SsrMode::Async />
+                    <Route path=path!("search") view=search::SearchPage ssr=SsrMode::Async />
                 </ParentRoute>
             </Routes>
         </Router>

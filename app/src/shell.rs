@@ -273,6 +273,14 @@ fn Frame(
         Realm::Account if info.current.is_none() && info.is_operator => "/platform",
         _ => "/",
     };
+    // Whose records the top bar's search box finds: the provider's, or an operator's (all).
+    let search_action = match realm {
+        Realm::Provider => Some("/search"),
+        Realm::Platform => Some("/platform/search"),
+        Realm::Account if info.current.is_some() => Some("/search"),
+        Realm::Account if info.is_operator => Some("/platform/search"),
+        Realm::Account => None,
+    };
     let contact = RwSignal::new(false);
     let context = match (&info.current, realm) {
         (Some(current), Realm::Provider | Realm::Account) => current.provider_name.clone(),
@@ -293,6 +301,17 @@ fn Frame(
                     <span class="logo-text">{locale.t("app.name")}</span>
                 </a>
                 <span class="topbar-context" data-testid="current-provider">{context}</span>
+                {search_action.map(|action| view! {
+                    // 基础搜索 (§2.5): a plain GET form, so it works without JavaScript too.
+                    <form method="get" action=action class="topbar-search" role="search">
+                        <input type="search" name="q" maxlength="100" aria-label=locale.t("search.everywhere")
+                            placeholder=locale.t("search.box") aria-keyshortcuts="/" />
+                        <button type="submit" class="topbar-search-button">
+                            <span aria-hidden="true">"⌕"</span>
+                            <span class="sr-only">{locale.t("search.everywhere")}</span>
+                        </button>
+                    </form>
+                })}
                 <span class="spacer"></span>
                 <a rel="external" class="lang-switch" href=format!("/lang/{}", locale.other().tag())>
                     {locale.t("lang.switch")}

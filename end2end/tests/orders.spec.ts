@@ -19,7 +19,7 @@ test("list, filter, accept a work order and plan its milestones", async ({ page 
 
   // The manual's huge order shows exactly.
   await page.getByLabel("关键字").fill("2019062603314338");
-  await page.getByRole("button", { name: "搜索" }).click();
+  await page.getByRole("button", { name: "搜索", exact: true }).click();
   await expect(rows).toHaveCount(1);
   await expect(rows.first()).toContainText("¥4888888888888889.00");
 

@@ -16,6 +16,8 @@ pub mod platform_pages;
 pub mod store;
 
 pub use pages::{BillDetailPage, BillListPage as BillListRoute};
+#[cfg(feature = "ssr")]
+pub use store::search_hits;
 
 use crate::orders::model::WorkOrderStatus;
 use model::BillStatus;

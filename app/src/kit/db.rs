@@ -13,6 +13,19 @@ pub enum Backend {
     Postgres,
 }
 
+impl Backend {
+    /// `expr` with A–Z folded to a–z and every other letter as it is, the same on both
+    /// databases (SQLite's lower() does just that; PostgreSQL's would follow its locale).
+    pub fn fold_ascii(self, expr: &str) -> String {
+        match self {
+            Backend::Sqlite => format!("lower({expr})"),
+            Backend::Postgres => format!(
+                "translate({expr}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
+            ),
+        }
+    }
+}
+
 #[derive(Clone)]
 pub struct Db {
     pool: AnyPool,
@@ -154,6 +167,16 @@ pub fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
     let rest = url.strip_prefix("sqlite:")?;
     let path = rest.trim_start_matches("//").split('?').next()?;
     (!path.is_empty()).then(|| std::path::PathBuf::from(path))
+}
+
+/// A LIKE pattern (for `ESCAPE '\'`) that matches `text` anywhere: its own `\`, `%` and `_`
+/// are escaped, so nothing typed is a wildcard.
+pub fn contains_pattern(text: &str) -> String {
+    let escaped = text
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
 }
 
 pub fn now() -> i64 {

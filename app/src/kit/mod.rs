@@ -24,6 +24,7 @@ pub mod multipart;
 pub mod paging;
 pub mod request;
 pub mod request_cache;
+pub mod search;
 #[cfg(feature = "ssr")]
 pub mod sheet;
 #[cfg(test)]

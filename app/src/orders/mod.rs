@@ -20,6 +20,8 @@ pub use pages::{WorkOrderDetailPage, WorkOrderListPage};
 pub use platform_pages::PlatformOrdersPage;
 #[cfg(feature = "ssr")]
 pub use store::acceptance::deadlines;
+#[cfg(feature = "ssr")]
+pub use store::listing::search_hits;
 
 use model::{MilestoneStatus, WorkOrderStatus};
 use serde::{Deserialize, Serialize};

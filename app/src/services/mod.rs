@@ -19,6 +19,8 @@ pub mod store;
 pub use api::*;
 pub use pages::{ServiceItemPage, ServiceListPage, ServiceNewPage};
 pub use platform_pages::{PlatformServiceQueuePage, PlatformServiceReviewPage};
+#[cfg(feature = "ssr")]
+pub use store::search_hits;
 
 use model::{BillingMode, ServiceStatus};
 use serde::{Deserialize, Serialize};

@@ -10,12 +10,13 @@ use super::{
 use crate::kit::audit::{self, Entry};
 use crate::kit::code::Code;
 use crate::kit::db::Owner;
-use crate::kit::db::{now, Db};
+use crate::kit::db::{contains_pattern, now, Db};
 use crate::kit::error::AppError;
 use crate::kit::files::{clean_name, sniff, Storage};
 use crate::kit::mail::enqueue;
 use crate::kit::money::{Currency, Money};
 use crate::kit::request::{ProviderScope, Settings};
+use crate::kit::search::{self, Hit, Query};
 use crate::kit::time::{day_start, format_datetime};
 use rust_decimal::Decimal;
 use sqlx::{Any, Row, Transaction};
@@ -89,15 +90,7 @@ pub async fn list(db: &Db, owner: Owner, filter: &Filter) -> Result<ServiceListP
     }
     let first_text = ints.len();
     if !filter.q.is_empty() {
-        binds.push(format!(
-            "%{}%",
-            filter
-                .q
-                .to_lowercase()
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_")
-        ));
+        binds.push(contains_pattern(&filter.q.to_lowercase()));
         let n = first_text + binds.len();
         conditions.push(format!(
             "(LOWER(s.name) LIKE ${n} ESCAPE '\\' OR LOWER(s.product) LIKE ${n} ESCAPE '\\')"
@@ -1101,4 +1094,37 @@ async fn notify_provider(
         enqueue(&mut **tx, &mail).await?;
     }
     Ok(())
+}
+
+/// 基础搜索: the service items whose name or 服务对象 holds `keyword`, newest change first (one
+/// provider's few, or the whole catalogue for an operator).
+pub async fn search_hits(db: &Db, query: Query<'_>) -> Result<Vec<Hit>, sqlx::Error> {
+    let Query {
+        searcher,
+        keyword,
+        limit,
+    } = query;
+    let sql = format!(
+        "SELECT s.id, s.name, s.product, s.status, p.name AS provider
+         FROM service_items s JOIN providers p ON p.id = s.provider_id
+         {} ORDER BY s.updated_at DESC, s.id DESC LIMIT {limit}",
+        search::scoped(
+            searcher,
+            "s.provider_id",
+            &search::like(db, &["s.name", "s.product"])
+        )
+    );
+    let mut hits = Vec::new();
+    for row in search::rows(db, &sql, searcher, contains_pattern(keyword)).await? {
+        let id: i64 = row.try_get("id")?;
+        let product: String = row.try_get("product")?;
+        let provider: String = row.try_get("provider")?;
+        hits.push(Hit {
+            title: row.try_get("name")?,
+            detail: searcher.detail(&[&product, &provider]),
+            status_key: search::status_key::<ServiceStatus>(&row.try_get::<String, _>("status")?),
+            href: Some(searcher.page(&format!("/services/{id}"))),
+        });
+    }
+    Ok(hits)
 }

@@ -21,6 +21,8 @@ pub use model::{
 };
 pub use pages::{ContactDialog, TicketPage, TicketsPage};
 pub use platform_pages::{PlatformTicketPage, PlatformTicketsPage};
+#[cfg(feature = "ssr")]
+pub use store::search_hits;
 
 use serde::{Deserialize, Serialize};
 

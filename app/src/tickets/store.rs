@@ -7,13 +7,14 @@ use super::{ContactDefaults, MessageView, TicketDetail, TicketList, TicketRow};
 use crate::kit::audit::{self, Entry};
 use crate::kit::code::Code;
 use crate::kit::db::Owner;
-use crate::kit::db::{now, Db};
+use crate::kit::db::{contains_pattern, now, Db};
 use crate::kit::error::AppError;
 use crate::kit::files::StoredFile;
 pub use crate::kit::files::Upload;
 use crate::kit::files::{check_attachments, Storage};
 use crate::kit::mail::enqueue;
 use crate::kit::request::{ProviderScope, Settings};
+use crate::kit::search::{self, Hit, Query, Searcher};
 use crate::kit::time::format_datetime;
 use sqlx::Row;
 
@@ -592,4 +593,39 @@ pub async fn file(db: &Db, owner: Owner, no: &str, file_id: i64) -> Result<Store
         content_type: row.try_get("content_type")?,
         storage_key: row.try_get("storage_key")?,
     })
+}
+
+/// 基础搜索: tickets by number or subject among one provider's own; across providers by the
+/// whole number (the unique index).
+pub async fn search_hits(db: &Db, query: Query<'_>) -> Result<Vec<Hit>, sqlx::Error> {
+    let Query {
+        searcher,
+        keyword,
+        limit,
+    } = query;
+    let (condition, first) = match searcher {
+        Searcher::Provider(_) => (
+            search::like(db, &["t.ticket_no", "t.subject"]),
+            contains_pattern(keyword),
+        ),
+        Searcher::Operator => ("t.ticket_no = $1".to_owned(), keyword.to_owned()),
+    };
+    let sql = format!(
+        "SELECT t.ticket_no, t.subject, t.status, p.name AS provider
+         FROM tickets t JOIN providers p ON p.id = t.provider_id
+         {} ORDER BY t.created_at DESC, t.id DESC LIMIT {limit}",
+        search::scoped(searcher, "t.provider_id", &condition)
+    );
+    let mut hits = Vec::new();
+    for row in search::rows(db, &sql, searcher, first).await? {
+        let no: String = row.try_get("ticket_no")?;
+        let provider: String = row.try_get("provider")?;
+        hits.push(Hit {
+            href: Some(searcher.page(&format!("/tickets/{no}"))),
+            title: row.try_get("subject")?,
+            detail: searcher.detail(&[&no, &provider]),
+            status_key: search::status_key::<TicketStatus>(&row.try_get::<String, _>("status")?),
+        });
+    }
+    Ok(hits)
 }

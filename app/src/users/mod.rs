@@ -16,6 +16,8 @@ pub mod store;
 pub use model::{action_label, MemberState, PAGE_SIZES};
 pub use pages::{AuditLogPage, SessionsPage};
 pub use platform_pages::PlatformAuditLogPage;
+#[cfg(feature = "ssr")]
+pub use store::search_hits;
 
 use crate::kit::request::Role;
 use serde::{Deserialize, Serialize};

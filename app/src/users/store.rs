@@ -6,11 +6,12 @@ pub mod activity;
 use super::model::{self, MemberState};
 use super::{MemberPage, MemberRow};
 use crate::kit::code::Code;
-use crate::kit::db::{now, Db};
+use crate::kit::db::{contains_pattern, now, Db};
 use crate::kit::error::AppError;
 use crate::kit::request::AuthContext;
 use crate::kit::request::Role;
 use crate::kit::request::{ProviderScope, Settings};
+use crate::kit::search::{self, Hit, Query, Searcher};
 use crate::kit::time::format_datetime;
 use sqlx::Row;
 
@@ -99,14 +100,7 @@ pub async fn list(db: &Db, scope: &ProviderScope, filter: &Filter) -> Result<Mem
     let mut conditions = vec!["m.provider_id = $1".to_owned()];
     let mut binds: Vec<String> = Vec::new();
     if !filter.q.is_empty() {
-        binds.push(format!(
-            "%{}%",
-            filter
-                .q
-                .to_lowercase()
-                .replace('%', "\\%")
-                .replace('_', "\\_")
-        ));
+        binds.push(contains_pattern(&filter.q.to_lowercase()));
         let n = binds.len() + 1;
         conditions.push(format!(
             "(LOWER(u.email) LIKE ${n} ESCAPE '\\' OR LOWER({NAME}) LIKE ${n} ESCAPE '\\')"
@@ -558,4 +552,42 @@ pub async fn transfer(
     audit_member(&mut tx, scope, "admin_transferred", user_id, &target.email).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// 基础搜索: members by name or email, one provider's, or every provider's staff for an
+/// operator (who has no page of a provider's member to open).
+pub async fn search_hits(db: &Db, query: Query<'_>) -> Result<Vec<Hit>, sqlx::Error> {
+    let Query {
+        searcher,
+        keyword,
+        limit,
+    } = query;
+    let sql = format!(
+        "SELECT u.id, u.email, {NAME} AS name, m.status, p.name AS provider
+         FROM memberships m JOIN users u ON u.id = m.user_id JOIN providers p ON p.id = m.provider_id
+         {} ORDER BY m.created_at DESC, u.id DESC LIMIT {limit}",
+        search::scoped(searcher, "m.provider_id", &search::like(db, &["u.email", NAME]))
+    );
+    let mut hits = Vec::new();
+    for row in search::rows(db, &sql, searcher, contains_pattern(keyword)).await? {
+        let id: i64 = row.try_get("id")?;
+        let email: String = row.try_get("email")?;
+        let name: String = row.try_get("name")?;
+        let provider: String = row.try_get("provider")?;
+        let (title, email_line) = if name.is_empty() {
+            (email, String::new())
+        } else {
+            (name, email)
+        };
+        hits.push(Hit {
+            title,
+            detail: searcher.detail(&[&email_line, &provider]),
+            status_key: search::status_key::<MemberState>(&row.try_get::<String, _>("status")?),
+            href: match searcher {
+                Searcher::Provider(_) => Some(format!("/users/{id}")),
+                Searcher::Operator => None,
+            },
+        });
+    }
+    Ok(hits)
 }

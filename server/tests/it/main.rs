@@ -11,6 +11,7 @@ mod billing;
 mod evidence;
 mod figures;
 mod foundation;
+mod global_search;
 mod home;
 mod intake;
 mod isolation;

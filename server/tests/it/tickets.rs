@@ -19,7 +19,7 @@ on_both_databases!(
     an_external_helpdesk_files_answers_and_notifies,
 );
 
-fn fields(subject: &str) -> Vec<(&str, &str)> {
+pub(crate) fn fields(subject: &str) -> Vec<(&str, &str)> {
     vec![
         ("service_type", "aftersales"),
         ("support_category", "orders"),
@@ -36,7 +36,7 @@ fn fields(subject: &str) -> Vec<(&str, &str)> {
 }
 
 /// 在线创建工单 as the browser posts it.
-async fn submit(
+pub(crate) async fn submit(
     app: &TestApp,
     cookie: &str,
     fields: &[(&str, &str)],
@@ -47,7 +47,7 @@ async fn submit(
 }
 
 /// The ticket number a successful submission redirects to.
-fn number(answer: &crate::common::Answer) -> String {
+pub(crate) fn number(answer: &crate::common::Answer) -> String {
     assert_eq!(
         answer.status,
         StatusCode::SEE_OTHER,

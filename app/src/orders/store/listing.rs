@@ -3,9 +3,11 @@
 
 use super::{money, money_of, status};
 use crate::kit::code::Code;
-use crate::kit::db::{Backend, Db};
+use crate::kit::db::{contains_pattern, Backend, Db};
 use crate::kit::error::AppError;
+use crate::kit::forms::encode_query;
 use crate::kit::request::ProviderScope;
+use crate::kit::search::{Hit, Query, Searcher};
 use crate::kit::time::format_datetime;
 use crate::orders::model::{ListFilter, Realm, Sort, WorkOrderStatus};
 use crate::orders::{PlatformRow, WorkOrderPage, WorkOrderRow, PAGE_SIZE};
@@ -110,12 +112,12 @@ fn filters(sql: &mut Sql, backend: Backend, realm: Realm, filter: &ListFilter) {
             // Too short for a trigram: the index's rows are read through.
             (Backend::Sqlite, false) => sql
                 .push("SELECT rowid FROM work_order_search WHERE body LIKE ")
-                .bind(Bind::Text(like_pattern(keyword)))
+                .bind(Bind::Text(contains_pattern(keyword)))
                 .push(" ESCAPE '\\'"),
             // pg_trgm answers LIKE from its GIN index (and rechecks every candidate).
             (Backend::Postgres, _) => sql
                 .push("SELECT work_order_id FROM work_order_search WHERE body LIKE ")
-                .bind(Bind::Text(like_pattern(keyword)))
+                .bind(Bind::Text(contains_pattern(keyword)))
                 .push(" ESCAPE '\\'"),
         };
         sql.push(")");
@@ -125,15 +127,6 @@ fn filters(sql: &mut Sql, backend: Backend, realm: Realm, filter: &ListFilter) {
 /// `keyword` as an FTS5 phrase: quoted, inner quotes doubled, so nothing in it is syntax.
 fn fts_phrase(keyword: &str) -> String {
     format!("\"{}\"", keyword.replace('"', "\"\""))
-}
-
-/// `keyword` anywhere, as a LIKE pattern with `\` escaping its wildcards.
-fn like_pattern(keyword: &str) -> String {
-    let escaped = keyword
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
-    format!("%{escaped}%")
 }
 
 /// A page of work orders under `filter` in its sort order, with the order's number and buyer
@@ -371,4 +364,51 @@ pub async fn platform_rows(
         })
         .collect::<Result<Vec<_>, sqlx::Error>>()?;
     Ok((rows, next))
+}
+
+/// 基础搜索: the work orders holding the keyword (the list's own search, one page of it,
+/// newest first, whatever the query's limit), each with its order's number and buyer.
+pub async fn search_hits(
+    db: &Db,
+    query: Query<'_>,
+) -> Result<Vec<(Hit, String, String)>, sqlx::Error> {
+    let Query {
+        searcher, keyword, ..
+    } = query;
+    let realm = match searcher {
+        Searcher::Provider(id) => Realm::Provider(id),
+        Searcher::Operator => Realm::All,
+    };
+    let filter = ListFilter {
+        status: None,
+        from: None,
+        to: None,
+        keyword: Some(keyword.to_owned()),
+        buyer: None,
+        awaiting_stage: false,
+        sort: Sort::CreatedDesc,
+        after: None,
+    };
+    let (rows, _) = page_rows(db, realm, &filter).await?;
+    let mut found = Vec::new();
+    for row in &rows {
+        let no: String = row.try_get("work_order_no")?;
+        let order_no: String = row.try_get("order_no")?;
+        let buyer: String = row.try_get("buyer_company")?;
+        let item: String = row.try_get("service_item_name")?;
+        let provider: Option<String> = row.try_get("provider")?;
+        let href = match searcher {
+            Searcher::Provider(_) => format!("/orders/{no}"),
+            // The platform has no work order page of its own: its list, narrowed to this one.
+            Searcher::Operator => format!("/platform/orders?q={}", encode_query(&no)),
+        };
+        let hit = Hit {
+            title: no,
+            detail: searcher.detail(&[&item, &buyer, provider.as_deref().unwrap_or_default()]),
+            status_key: Some(status(row)?.label_key().to_owned()),
+            href: Some(href),
+        };
+        found.push((hit, order_no, buyer));
+    }
+    Ok(found)
 }
