@@ -29,6 +29,8 @@ pub struct ShellInfo {
     pub memberships: Vec<MembershipView>,
     /// The current provider requires a second factor this user has not set up yet.
     pub two_factor_required: bool,
+    /// Today's date on the portal's calendar, for the date filters' quick ranges.
+    pub today: String,
 }
 
 impl ShellInfo {
@@ -281,6 +283,7 @@ fn Frame(
         Realm::Account if info.is_operator => Some("/platform/search"),
         Realm::Account => None,
     };
+    provide_context(crate::kit::dates::Today(info.today.clone()));
     let contact = RwSignal::new(false);
     let context = match (&info.current, realm) {
         (Some(current), Realm::Provider | Realm::Account) => current.provider_name.clone(),

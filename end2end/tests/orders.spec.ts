@@ -1,5 +1,5 @@
 import { expect } from "@playwright/test";
-import { settled, signIn, watchConsole, test } from "./support";
+import { session, settled, signIn, watchConsole, test } from "./support";
 
 // Each project works on its own dispatched work order, so the runs do not meet.
 const target = (project: string) =>
@@ -120,5 +120,32 @@ test("column headers sort the list, keep the filters and the order in the URL, a
   await page.goBack();
   await expect(page).toHaveURL(/sort=total_asc/);
   await expect(total).toHaveAttribute("aria-sort", "ascending");
+  expect(problems).toEqual([]);
+});
+
+test("quick date ranges set both dates, keep the other filters and mark the range in force", async ({ browser }, testInfo) => {
+  const page = await session(browser, testInfo, "aku@example.com");
+  const problems = watchConsole(page);
+  await page.goto("/orders");
+  await settled(page, testInfo);
+  // A filter chosen after the page loaded is kept too (the links follow the URL).
+  await page.getByTestId("work-orders").getByRole("columnheader", { name: "总价(含税)" }).getByRole("link").click();
+  await expect(page).toHaveURL(/sort=total/);
+  // Today on the portal's calendar (China Standard Time), and six days before.
+  const day = (back: number) => new Date(Date.now() + 8 * 3_600_000 - back * 86_400_000).toISOString().slice(0, 10);
+  const ranges = page.getByRole("group", { name: "快捷选择" });
+  await ranges.getByRole("link", { name: "近7天" }).click();
+  await expect(page).toHaveURL(new RegExp(`/orders\\?sort=total_[a-z]+&from=${day(6)}&to=${day(0)}$`));
+  await settled(page, testInfo);
+  await expect(page.locator("input[name=from]")).toHaveValue(day(6));
+  await expect(page.locator("input[name=to]")).toHaveValue(day(0));
+  await expect(ranges.getByRole("link", { name: "近7天" })).toHaveAttribute("aria-current", "true");
+  await expect(ranges.getByRole("link", { name: "今天" })).not.toHaveAttribute("aria-current", "true");
+  // The demo's work orders are from 2019: none of them in the last week (other specs may have
+  // taken orders in today).
+  await expect(page.getByRole("cell", { name: "20190927070759188" })).toHaveCount(0);
+  for (const created of await page.getByTestId("work-orders").locator("tbody tr td:nth-child(7)").allTextContents()) {
+    expect(created.slice(0, 10) >= day(6) && created.slice(0, 10) <= day(0), created).toBe(true);
+  }
   expect(problems).toEqual([]);
 });

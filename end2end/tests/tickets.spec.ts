@@ -70,3 +70,36 @@ test("a ticket with an attachment is answered by the platform and the reply show
   await expect(member.getByTestId("ticket-status")).toHaveText("处理中");
   expect(problems).toEqual([]);
 });
+
+test("the 联系我们 dialog keeps the keyboard inside and gives focus back when closed", async ({ browser }, testInfo) => {
+  test.skip(testInfo.project.use.javaScriptEnabled === false, "without JavaScript the link opens a page");
+  const member = await session(browser, testInfo, "aku@example.com");
+  const problems = watchConsole(member);
+  await settled(member, testInfo);
+  const link = member.locator("nav.sidenav").getByRole("link", { name: "联系我们" });
+  await link.focus();
+  await member.keyboard.press("Enter");
+  const dialog = member.getByRole("dialog", { name: "联系我们" });
+  await expect(dialog).toBeVisible();
+  const inside = () => member.evaluate(() => !!document.activeElement?.closest("dialog[open]"));
+  await expect.poll(inside).toBe(true);
+  // Round and round the dialog's fields, never out onto the page behind it.
+  for (let i = 0; i < 25; i++) {
+    await member.keyboard.press(i % 5 === 4 ? "Shift+Tab" : "Tab");
+    expect(await inside(), `after ${i + 1} presses`).toBe(true);
+  }
+  await member.keyboard.press("Escape");
+  await expect(dialog).toHaveCount(0);
+  await expect(link).toBeFocused();
+
+  // The close button and a click beside the dialog close it too.
+  await link.click();
+  await expect(dialog).toBeVisible();
+  await dialog.getByRole("button", { name: "关闭" }).click();
+  await expect(dialog).toHaveCount(0);
+  await link.click();
+  await expect(dialog).toBeVisible();
+  await member.mouse.click(5, 300);
+  await expect(dialog).toHaveCount(0);
+  expect(problems).toEqual([]);
+});

@@ -102,6 +102,7 @@ pub async fn get_shell_info() -> Result<ShellInfo, AppError> {
             current,
             memberships,
             two_factor_required: auth.two_factor_required,
+            today: crate::kit::time::today(),
         })
     }
     .await;

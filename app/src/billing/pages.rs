@@ -99,6 +99,7 @@ pub(super) fn BillList(
                 <span>{locale.t("bill.filter.to")}</span>
                 <input type="date" name="to" value=param("to") />
             </label>
+            <crate::kit::dates::QuickRanges />
             <label class="field">
                 <span>{locale.t("bill.column.status")}</span>
                 <select name="status">

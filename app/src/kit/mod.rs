@@ -7,11 +7,13 @@ pub mod code;
 #[cfg(feature = "ssr")]
 pub mod cookie;
 pub mod csv;
+pub mod dates;
 #[cfg(feature = "ssr")]
 pub mod db;
 pub mod error;
 #[cfg(feature = "ssr")]
 pub mod files;
+pub mod focus;
 pub mod forms;
 pub mod i18n;
 #[cfg(feature = "ssr")]

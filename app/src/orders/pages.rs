@@ -91,6 +91,7 @@ pub fn WorkOrderListPage() -> impl IntoView {
                     <span>{locale.t("wo.filter.to")}</span>
                     <input type="date" name="to" value=param("to") />
                 </label>
+                <crate::kit::dates::QuickRanges />
                 <label class="field grow">
                     <span>{locale.t("wo.filter.keyword")}</span>
                     <input type="search" name="q" value=param("q") maxlength="100"

@@ -153,6 +153,7 @@ pub fn PlatformOrdersPage() -> impl IntoView {
                                     </label>
                                     <label class="field"><span>{locale.t("wo.filter.from")}</span><input type="date" name="from" value=param("from") /></label>
                                     <label class="field"><span>{locale.t("wo.filter.to")}</span><input type="date" name="to" value=param("to") /></label>
+                                    <crate::kit::dates::QuickRanges />
                                     <input type="hidden" name="sort" value=param("sort") />
                                     <button type="submit" class="button primary">{locale.t("common.search")}</button>
                                     <a class="button" href="/platform/orders">{locale.t("common.clear")}</a>

@@ -64,6 +64,7 @@ pub fn ServiceListPage() -> impl IntoView {
                     <span>{locale.t("svc.filter.to")}</span>
                     <input type="date" name="to" value=param("to") />
                 </label>
+                <crate::kit::dates::QuickRanges />
                 <label class="field grow">
                     <span>{locale.t("svc.name")}</span>
                     <input type="search" name="q" value=param("q") maxlength="100" placeholder=locale.t("svc.search_hint") />

@@ -156,16 +156,40 @@ pub fn ContactDialog(open: RwSignal<bool>) -> impl IntoView {
             }
         },
     );
-    let close = move |_| open.set(false);
+    // A native modal <dialog>: the page behind is inert, Tab goes round its fields
+    // (kit::focus), Escape closes it, and closing gives focus back to what opened it. Every
+    // way out ends in its `close` event.
+    let dialog = NodeRef::<leptos::html::Dialog>::new();
+    Effect::new(move || {
+        if let Some(dialog) = dialog.get() {
+            if !dialog.open() {
+                let _ = dialog.show_modal();
+            }
+        }
+    });
+    let shut = move || {
+        if let Some(dialog) = dialog.get_untracked() {
+            dialog.close();
+        }
+    };
     view! {
-        <div class="modal-backdrop" on:click=close>
-            <div class="modal" role="dialog" aria-modal="true" aria-label=locale.t("nav.contact")
-                on:click=|ev| ev.stop_propagation()
-                on:keydown=move |ev| if ev.key() == "Escape" { open.set(false) }>
+        <dialog class="modal" node_ref=dialog aria-label=locale.t("nav.contact")
+            on:close=move |_| open.set(false)
+            on:keydown=move |ev| {
+                #[cfg(feature = "hydrate")]
+                if let Some(dialog) = dialog.get_untracked() {
+                    crate::kit::focus::wrap_tab(&ev, &dialog);
+                }
+                #[cfg(not(feature = "hydrate"))]
+                let _ = ev;
+            }
+            // A click on the backdrop lands on the dialog itself; one inside, on its body.
+            on:click=move |ev| if ev.target() == ev.current_target() { shut() }>
+            <div class="modal-body">
                 <div class="detail-head">
                     <h2>{locale.t("nav.contact")}</h2>
                     <span class="spacer"></span>
-                    <button type="button" class="button small" aria-label=locale.t("ticket.close") on:click=close>"×"</button>
+                    <button type="button" class="button small" aria-label=locale.t("ticket.close") on:click=move |_| shut()>"×"</button>
                 </div>
                 <nav class="tabs">
                     <button type="button" class=move || if history.get() { "tab" } else { "tab active" } on:click=move |_| history.set(false)>{locale.t("ticket.tab.new")}</button>
@@ -186,7 +210,7 @@ pub fn ContactDialog(open: RwSignal<bool>) -> impl IntoView {
                     </Suspense>
                 </Show>
             </div>
-        </div>
+        </dialog>
     }
 }
 

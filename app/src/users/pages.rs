@@ -450,6 +450,7 @@ pub fn AuditLogPage(#[prop(optional)] platform: bool) -> impl IntoView {
                                     </label>
                                     <label class="field"><span>{locale.t("wo.filter.from")}</span><input type="date" name="from" value=param("from") /></label>
                                     <label class="field"><span>{locale.t("wo.filter.to")}</span><input type="date" name="to" value=param("to") /></label>
+                                    <crate::kit::dates::QuickRanges />
                                     <button type="submit" class="button primary">{locale.t("common.search")}</button>
                                     <a class="button" href=base>{locale.t("common.clear")}</a>
                                 </form>
