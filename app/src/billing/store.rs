@@ -9,12 +9,12 @@ use super::*;
 use crate::kit::audit::{self, Entry};
 use crate::kit::code::Code;
 use crate::kit::db::Owner;
-use crate::kit::db::{contains_pattern, now, Db};
+use crate::kit::db::{now, Db};
 use crate::kit::error::AppError;
 use crate::kit::mail::enqueue;
 use crate::kit::money::{Currency, Money, Totals};
 use crate::kit::request::Settings;
-use crate::kit::search::{self, Hit, Query, Searcher};
+use crate::kit::search::{self, Hit, Query};
 use crate::kit::time::{day_start, format_datetime, format_datetime_seconds};
 use crate::orders::model::WorkOrderStatus;
 use sqlx::any::AnyRow;
@@ -1339,15 +1339,8 @@ async fn revisions(db: &Db, bill_id: i64, current: i64) -> Result<Vec<RevisionVi
 /// 基础搜索: bills by number — any part of it among one provider's own (a few a month), the
 /// whole number across providers (the unique index).
 pub async fn search_hits(db: &Db, query: Query<'_>) -> Result<Vec<Hit>, sqlx::Error> {
-    let Query {
-        searcher,
-        keyword,
-        limit,
-    } = query;
-    let (condition, first) = match searcher {
-        Searcher::Provider(_) => (search::like(db, &["b.bill_no"]), contains_pattern(keyword)),
-        Searcher::Operator => ("b.bill_no = $1".to_owned(), keyword.to_owned()),
-    };
+    let (searcher, limit) = (query.searcher, query.limit);
+    let (condition, first) = search::numbered(db, query, "b.bill_no", &[]);
     let sql = format!(
         "SELECT b.bill_no, b.period_start, b.period_end, b.status, p.name AS provider
          FROM bills b JOIN providers p ON p.id = b.provider_id

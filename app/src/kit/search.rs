@@ -74,6 +74,29 @@ mod ssr {
             .join(" OR ")
     }
 
+    /// The condition and `$1` of a search for a numbered record (a bill, a ticket): any part
+    /// of its number, or of `texts`, among one provider's own rows; its whole number across
+    /// providers, which its unique index answers.
+    pub fn numbered(
+        db: &Db,
+        query: super::Query<'_>,
+        number: &str,
+        texts: &[&str],
+    ) -> (String, String) {
+        match query.searcher {
+            Searcher::Provider(_) => {
+                let columns: Vec<&str> = std::iter::once(number)
+                    .chain(texts.iter().copied())
+                    .collect();
+                (
+                    like(db, &columns),
+                    crate::kit::db::contains_pattern(query.keyword),
+                )
+            }
+            Searcher::Operator => (format!("{number} = $1"), query.keyword.to_owned()),
+        }
+    }
+
     /// The `WHERE` of a search: `condition` over one provider's rows (`column` naming the
     /// provider, bound as `$2`) or every provider's.
     pub fn scoped(searcher: Searcher, column: &str, condition: &str) -> String {

@@ -1099,11 +1099,7 @@ async fn notify_provider(
 /// 基础搜索: the service items whose name or 服务对象 holds `keyword`, newest change first (one
 /// provider's few, or the whole catalogue for an operator).
 pub async fn search_hits(db: &Db, query: Query<'_>) -> Result<Vec<Hit>, sqlx::Error> {
-    let Query {
-        searcher,
-        keyword,
-        limit,
-    } = query;
+    let (searcher, limit) = (query.searcher, query.limit);
     let sql = format!(
         "SELECT s.id, s.name, s.product, s.status, p.name AS provider
          FROM service_items s JOIN providers p ON p.id = s.provider_id
@@ -1115,7 +1111,7 @@ pub async fn search_hits(db: &Db, query: Query<'_>) -> Result<Vec<Hit>, sqlx::Er
         )
     );
     let mut hits = Vec::new();
-    for row in search::rows(db, &sql, searcher, contains_pattern(keyword)).await? {
+    for row in search::rows(db, &sql, searcher, contains_pattern(query.keyword)).await? {
         let id: i64 = row.try_get("id")?;
         let product: String = row.try_get("product")?;
         let provider: String = row.try_get("provider")?;

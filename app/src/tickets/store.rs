@@ -7,14 +7,14 @@ use super::{ContactDefaults, MessageView, TicketDetail, TicketList, TicketRow};
 use crate::kit::audit::{self, Entry};
 use crate::kit::code::Code;
 use crate::kit::db::Owner;
-use crate::kit::db::{contains_pattern, now, Db};
+use crate::kit::db::{now, Db};
 use crate::kit::error::AppError;
 use crate::kit::files::StoredFile;
 pub use crate::kit::files::Upload;
 use crate::kit::files::{check_attachments, Storage};
 use crate::kit::mail::enqueue;
 use crate::kit::request::{ProviderScope, Settings};
-use crate::kit::search::{self, Hit, Query, Searcher};
+use crate::kit::search::{self, Hit, Query};
 use crate::kit::time::format_datetime;
 use sqlx::Row;
 
@@ -598,18 +598,8 @@ pub async fn file(db: &Db, owner: Owner, no: &str, file_id: i64) -> Result<Store
 /// 基础搜索: tickets by number or subject among one provider's own; across providers by the
 /// whole number (the unique index).
 pub async fn search_hits(db: &Db, query: Query<'_>) -> Result<Vec<Hit>, sqlx::Error> {
-    let Query {
-        searcher,
-        keyword,
-        limit,
-    } = query;
-    let (condition, first) = match searcher {
-        Searcher::Provider(_) => (
-            search::like(db, &["t.ticket_no", "t.subject"]),
-            contains_pattern(keyword),
-        ),
-        Searcher::Operator => ("t.ticket_no = $1".to_owned(), keyword.to_owned()),
-    };
+    let (searcher, limit) = (query.searcher, query.limit);
+    let (condition, first) = search::numbered(db, query, "t.ticket_no", &["t.subject"]);
     let sql = format!(
         "SELECT t.ticket_no, t.subject, t.status, p.name AS provider
          FROM tickets t JOIN providers p ON p.id = t.provider_id

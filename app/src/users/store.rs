@@ -557,11 +557,7 @@ pub async fn transfer(
 /// 基础搜索: members by name or email, one provider's, or every provider's staff for an
 /// operator (who has no page of a provider's member to open).
 pub async fn search_hits(db: &Db, query: Query<'_>) -> Result<Vec<Hit>, sqlx::Error> {
-    let Query {
-        searcher,
-        keyword,
-        limit,
-    } = query;
+    let (searcher, limit) = (query.searcher, query.limit);
     let sql = format!(
         "SELECT u.id, u.email, {NAME} AS name, m.status, p.name AS provider
          FROM memberships m JOIN users u ON u.id = m.user_id JOIN providers p ON p.id = m.provider_id
@@ -569,7 +565,7 @@ pub async fn search_hits(db: &Db, query: Query<'_>) -> Result<Vec<Hit>, sqlx::Er
         search::scoped(searcher, "m.provider_id", &search::like(db, &["u.email", NAME]))
     );
     let mut hits = Vec::new();
-    for row in search::rows(db, &sql, searcher, contains_pattern(keyword)).await? {
+    for row in search::rows(db, &sql, searcher, contains_pattern(query.keyword)).await? {
         let id: i64 = row.try_get("id")?;
         let email: String = row.try_get("email")?;
         let name: String = row.try_get("name")?;
