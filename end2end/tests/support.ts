@@ -60,10 +60,16 @@ export const test = base.extend<{ cspGuard: void; axeGuard: void }>({
           locale: "zh-CN",
           baseURL: testInfo.project.use.baseURL,
         })).newPage();
-      const watch = (page: Page) =>
+      // A page closed while axe runs on it (its context closed at the end of a test) may
+      // never answer: its analysis counts as dropped once the page is gone.
+      const watch = (page: Page) => {
+        const closed = new Promise<void>((resolve) => page.once("close", () => resolve()));
         page.on("load", () =>
-          pending.push(analyse(baseURL, page, javaScript ? undefined : inspect, violations)),
+          pending.push(
+            Promise.race([analyse(baseURL, page, javaScript ? undefined : inspect, violations), closed]),
+          ),
         );
+      };
       const { newContext, restore } = watchEveryPage(browser, context, watch);
       await use();
       restore();
