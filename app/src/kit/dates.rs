@@ -83,24 +83,14 @@ pub fn quick_ranges(today: (i32, u32, u32)) -> [(&'static str, String, String); 
     ]
 }
 
-/// The current path and query with `from` and `to` set (the page or cursor dropped, as a new
-/// filter starts from the first page).
+/// The current path and query with `from` and `to` set, from the first page.
 fn ranged_href<'a>(
     path: &str,
     query: impl IntoIterator<Item = (&'a str, &'a str)>,
     from: &str,
     to: &str,
 ) -> String {
-    let mut pairs: Vec<String> = query
-        .into_iter()
-        .filter(|(k, v)| {
-            !matches!(*k, "from" | "to" | "after" | "before" | "page") && !v.is_empty()
-        })
-        .map(|(k, v)| format!("{k}={}", crate::kit::forms::encode_query(v)))
-        .collect();
-    pairs.push(format!("from={from}"));
-    pairs.push(format!("to={to}"));
-    format!("{path}?{}", pairs.join("&"))
+    crate::kit::paging::href_with(path, query, &[("from", from), ("to", to)])
 }
 
 /// Links beside a list's date fields that set both to a common range, keeping the other

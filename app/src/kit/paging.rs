@@ -81,26 +81,38 @@ impl SortColumn {
     }
 }
 
-/// The current path and query with `sort` set to `value` (dropped when empty) and the
-/// page or cursor dropped, as a sort starts from the first page.
-pub fn sorted_href<'a>(
+/// The current path and query with each of `set` put in (a blank value drops its key) and
+/// the page or cursor dropped, as a new sort or filter starts from the first page.
+pub fn href_with<'a>(
     path: &str,
     query: impl IntoIterator<Item = (&'a str, &'a str)>,
-    value: &str,
+    set: &[(&str, &str)],
 ) -> String {
-    let mut pairs: Vec<String> = query
-        .into_iter()
-        .filter(|(k, v)| !matches!(*k, "sort" | "after" | "before" | "page") && !v.is_empty())
-        .map(|(k, v)| format!("{k}={}", crate::kit::forms::encode_query(v)))
+    let pair = |(k, v): (&str, &str)| format!("{k}={}", crate::kit::forms::encode_query(v));
+    let kept = query.into_iter().filter(|(k, v)| {
+        !matches!(*k, "after" | "before" | "page")
+            && !set.iter().any(|(key, _)| key == k)
+            && !v.is_empty()
+    });
+    let pairs: Vec<String> = kept
+        .map(pair)
+        .chain(set.iter().copied().filter(|(_, v)| !v.is_empty()).map(pair))
         .collect();
-    if !value.is_empty() {
-        pairs.push(format!("sort={}", crate::kit::forms::encode_query(value)));
-    }
     if pairs.is_empty() {
         path.to_string()
     } else {
         format!("{path}?{}", pairs.join("&"))
     }
+}
+
+/// The current path and query with `sort` set to `value` (dropped when empty), from the
+/// first page.
+pub fn sorted_href<'a>(
+    path: &str,
+    query: impl IntoIterator<Item = (&'a str, &'a str)>,
+    value: &str,
+) -> String {
+    href_with(path, query, &[("sort", value)])
 }
 
 /// A column header that sorts its list by a link (no JavaScript needed), with `aria-sort`

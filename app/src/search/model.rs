@@ -32,16 +32,14 @@ pub enum KeywordError {
     TooLong,
 }
 
-/// The keyword as it is searched: trimmed, without control characters, A–Z lower-cased (the
-/// matching is blind to the case of A–Z only, as 服务工单's search, the same on both
-/// databases); `Ok(None)` when nothing is left to search for.
+/// The keyword as it is searched, as 服务工单's own search reads it (trimmed, without control
+/// characters, A–Z lower-cased: the same match on both databases); `Ok(None)` when nothing is
+/// left to search for.
 pub fn keyword(typed: &str) -> Result<Option<String>, KeywordError> {
     if typed.chars().count() > MAX_KEYWORD {
         return Err(KeywordError::TooLong);
     }
-    let kept: String = typed.chars().filter(|c| !c.is_control()).collect();
-    let kept = kept.trim();
-    Ok((!kept.is_empty()).then(|| kept.to_ascii_lowercase()))
+    Ok(crate::orders::model::search_keyword(typed))
 }
 
 /// Whether `text` holds `keyword` (as `keyword` returns it), under the same case rule as the
@@ -61,11 +59,14 @@ pub fn shown<T>(mut found: Vec<T>) -> (Vec<T>, bool) {
 /// The orders among the work orders found: each order once, in the work orders' order, and
 /// only those whose number holds the keyword (a work order found by its service item does not
 /// make its order a hit). Items are (order number, buyer company).
-pub fn orders_of(work_orders: &[(String, String)], keyword: &str) -> Vec<(String, String)> {
+pub fn orders_of<'a>(
+    work_orders: impl IntoIterator<Item = (&'a str, &'a str)>,
+    keyword: &str,
+) -> Vec<(String, String)> {
     let mut orders: Vec<(String, String)> = Vec::new();
     for (order_no, buyer) in work_orders {
         if contains(order_no, keyword) && !orders.iter().any(|(no, _)| no == order_no) {
-            orders.push((order_no.clone(), buyer.clone()));
+            orders.push((order_no.to_owned(), buyer.to_owned()));
         }
     }
     orders
@@ -123,13 +124,24 @@ mod tests {
             ("201701010000000000".to_owned(), "Other".to_owned()),
         ];
         assert_eq!(
-            orders_of(&found, "2019"),
+            orders_of(
+                found
+                    .iter()
+                    .map(|(no, buyer)| (no.as_str(), buyer.as_str())),
+                "2019"
+            ),
             vec![
                 ("201912050713251962".to_owned(), "蓝云".to_owned()),
                 ("201906260331433001".to_owned(), "Contoso".to_owned()),
             ]
         );
-        assert!(orders_of(&found, "contoso").is_empty());
+        assert!(orders_of(
+            found
+                .iter()
+                .map(|(no, buyer)| (no.as_str(), buyer.as_str())),
+            "contoso"
+        )
+        .is_empty());
     }
 
     #[test]

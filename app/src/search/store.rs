@@ -31,10 +31,9 @@ pub async fn search(db: &Db, searcher: Searcher, keyword: &str) -> Result<Vec<Gr
     };
     let found = crate::orders::search_hits(db, query).await?;
     let orders = model::orders_of(
-        &found
+        found
             .iter()
-            .map(|(_, no, buyer)| (no.clone(), buyer.clone()))
-            .collect::<Vec<_>>(),
+            .map(|(_, no, buyer)| (no.as_str(), buyer.as_str())),
         keyword,
     );
     let orders = orders
