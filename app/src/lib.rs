@@ -140,6 +140,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("password") view=accounts::security::ChangePasswordPage ssr=SsrMode::Async />
                     <Route path=path!("security") view=accounts::security::SecurityPage ssr=SsrMode::Async />
                     <Route path=path!("sessions") view=users::SessionsPage ssr=SsrMode::Async />
+                    <Route path=path!("preferences") view=accounts::preferences::PreferencesPage ssr=SsrMode::Async />
                 </ParentRoute>
                 <Route path=path!("/accept/:token") view=orders::AcceptancePage ssr=SsrMode::Async />
                 <ParentRoute path=path!("/platform") view=|| view! { <RealmLayout realm=Realm::Platform parts=SHELL /> } ssr=SsrMode::Async>

@@ -410,6 +410,7 @@ fn UserMenu(info: ShellInfo, realm: Realm) -> impl IntoView {
                 <a class="menu-link" href="/account/password">{locale.t("menu.change_password")}</a>
                 <a class="menu-link" href="/account/security">{locale.t("menu.security")}</a>
                 <a class="menu-link" href="/account/sessions">{locale.t("menu.sessions")}</a>
+                <a class="menu-link" href="/account/preferences">{locale.t("menu.preferences")}</a>
                 <form method="post" action="/api/logout">
                     <button type="submit" class="button danger wide">{locale.t("menu.logout")}</button>
                 </form>

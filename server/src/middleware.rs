@@ -242,10 +242,16 @@ pub async fn session(State(state): State<AppState>, mut req: Request, next: Next
     // A signed-in page holds a member's data and the acceptance page answers to its link:
     // neither is kept by any cache. Other pages are revalidated on each visit.
     let private = auth.is_some() || path.starts_with("/accept/");
+    // The zone the user reads times in, for every page and export of the request.
+    let zone = auth
+        .as_ref()
+        .map(|auth| auth.time_zone.clone())
+        .unwrap_or_else(app::kit::time::Zone::business);
+    req.extensions_mut().insert(zone.clone());
     if let Some(auth) = auth {
         req.extensions_mut().insert(auth);
     }
-    let mut response = next.run(req).await;
+    let mut response = zone.for_viewer(next.run(req)).await;
     let is_html = response
         .headers()
         .get(header::CONTENT_TYPE)

@@ -12,6 +12,7 @@ pub mod operators;
 pub mod password;
 #[cfg(feature = "ssr")]
 pub mod policy;
+pub mod preferences;
 pub mod registration;
 pub mod security;
 #[cfg(feature = "ssr")]
@@ -102,7 +103,7 @@ pub async fn get_shell_info() -> Result<ShellInfo, AppError> {
             current,
             memberships,
             two_factor_required: auth.two_factor_required,
-            today: crate::kit::time::today(),
+            today: auth.time_zone.today(),
         })
     }
     .await;

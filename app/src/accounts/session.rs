@@ -111,7 +111,7 @@ pub async fn resolve(
     let session_id = hash_token(&token);
     let row = sqlx::query(
         "SELECT s.user_id, s.provider_id, s.last_seen_at, s.expires_at,
-                u.email, u.name, u.platform_role, u.totp_enabled_at, m.role, p.require_two_factor
+                u.email, u.name, u.platform_role, u.totp_enabled_at, u.time_zone, m.role, p.require_two_factor
          FROM sessions s
          JOIN users u ON u.id = s.user_id
          LEFT JOIN memberships m
@@ -161,6 +161,9 @@ pub async fn resolve(
         is_operator: platform_role.as_deref() == Some("operator"),
         provider,
         two_factor_required,
+        time_zone: crate::kit::time::Zone::of_setting(
+            row.try_get::<Option<String>, _>("time_zone")?.as_deref(),
+        ),
     }))
 }
 

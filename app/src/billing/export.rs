@@ -10,7 +10,7 @@ use crate::kit::db::Db;
 use crate::kit::db::Owner;
 use crate::kit::error::AppError;
 use crate::kit::i18n::Locale;
-use crate::kit::time::format_datetime_seconds;
+use crate::kit::time::Zone;
 use crate::orders::model::WorkOrderStatus;
 use tokio::sync::mpsc;
 
@@ -78,7 +78,8 @@ fn spawn_rows(db: Db, owner: Owner, target: Target) -> mpsc::Receiver<Result<Exp
 /// The columns of `cells` that hold an amount (order total, paid), each followed by its currency.
 const AMOUNT_COLUMNS: [usize; 2] = [6, 11];
 
-fn header(locale: Locale) -> [&'static str; 13] {
+/// The column titles; the time column names the zone its times are read in.
+fn header(locale: Locale, zone: &Zone) -> [String; 13] {
     [
         locale.t("bill.column.no"),
         locale.t("bill.column.company"),
@@ -94,10 +95,14 @@ fn header(locale: Locale) -> [&'static str; 13] {
         locale.t("bill.line.paid"),
         locale.t("bill.export.currency"),
     ]
+    .map(|title| match title {
+        t if t == locale.t("bill.line.traded_at") => format!("{t} ({})", zone.name()),
+        t => t.to_owned(),
+    })
 }
 
 /// The cells of a row: amounts as exact decimal text with their currency beside them.
-fn cells(locale: Locale, row: &ExportRow) -> [String; 13] {
+fn cells(locale: Locale, zone: &Zone, row: &ExportRow) -> [String; 13] {
     let line = &row.line;
     [
         row.bill_no.clone(),
@@ -112,7 +117,7 @@ fn cells(locale: Locale, row: &ExportRow) -> [String; 13] {
         line.line.order_total.currency.code().to_owned(),
         line.product.clone(),
         line.line.quantity.to_string(),
-        format_datetime_seconds(line.traded_at),
+        zone.datetime_seconds(line.traded_at),
         format!("{:.2}", line.line.paid.amount),
         line.line.paid.currency.code().to_owned(),
     ]
@@ -150,17 +155,19 @@ pub fn spawn_csv(
     owner: Owner,
     target: Target,
     locale: Locale,
+    zone: Zone,
 ) -> mpsc::Receiver<Result<String, AppError>> {
     use crate::kit::sheet::Cell;
     let text = |row: [String; 13]| row.into_iter().map(Cell::Text).collect::<Vec<_>>();
     let mut rows = spawn_rows(db, owner, target);
     let (sender, lines) = crate::kit::sheet::channel();
+    let titles = header(locale, &zone).to_vec();
     tokio::spawn(async move {
         let mut totals = BillTotals::default();
         while let Some(row) = rows.recv().await {
             let line = row.map(|row| {
                 totals.add(&row.line.line);
-                text(cells(locale, &row))
+                text(cells(locale, &zone, &row))
             });
             let failed = line.is_err();
             if sender.send(line).await.is_err() || failed {
@@ -173,7 +180,7 @@ pub fn spawn_csv(
             }
         }
     });
-    crate::kit::sheet::spawn_csv(header(locale).map(str::to_owned).to_vec(), lines)
+    crate::kit::sheet::spawn_csv(titles, lines)
 }
 
 /// XLSX written row by row in the writer's constant-memory mode into an anonymous temporary
@@ -183,6 +190,7 @@ pub async fn xlsx(
     owner: Owner,
     target: Target,
     locale: Locale,
+    zone: Zone,
 ) -> Result<std::fs::File, AppError> {
     let mut rows = spawn_rows(db, owner, target);
     tokio::task::spawn_blocking(move || -> Result<std::fs::File, AppError> {
@@ -205,9 +213,9 @@ pub async fn xlsx(
             .add_worksheet_with_constant_memory()
             .map_err(fail)?;
         sheet.set_name(locale.t("bill.lines")).map_err(fail)?;
-        for (col, title) in header(locale).iter().enumerate() {
+        for (col, title) in header(locale, &zone).iter().enumerate() {
             sheet
-                .write_string_with_format(0, col as u16, *title, &bold)
+                .write_string_with_format(0, col as u16, title, &bold)
                 .map_err(fail)?;
         }
         let mut totals = BillTotals::default();
@@ -215,7 +223,7 @@ pub async fn xlsx(
         while let Some(row) = rows.blocking_recv() {
             let row = row?;
             totals.add(&row.line.line);
-            for (col, value) in cells(locale, &row).iter().enumerate() {
+            for (col, value) in cells(locale, &zone, &row).iter().enumerate() {
                 // Quantities are whole numbers; amounts numbers with two decimals where exact.
                 if col == 9 {
                     sheet
@@ -266,18 +274,24 @@ pub struct Document {
     pub status: BillStatus,
     pub lines: Vec<StoredLine>,
     pub totals: BillTotals,
+    /// The zone its times are read in (the viewer's).
+    pub zone: Zone,
     /// The download's file name without extension.
     pub file_stem: String,
 }
 
-pub async fn document(db: &Db, owner: Owner, no: &str) -> Result<Document, AppError> {
+pub async fn document(db: &Db, owner: Owner, no: &str, zone: &Zone) -> Result<Document, AppError> {
     let head = head(db, owner, no).await?;
     let lines = lines_of(db.pool(), head.id, head.version).await?;
     let totals = BillTotals::of(lines.iter().map(|l| &l.line));
     Ok(Document {
         file_stem: bill_stem(&head),
         bill_no: head.bill_no,
-        printed_at: format_datetime_seconds(crate::kit::db::now()),
+        printed_at: format!(
+            "{} ({})",
+            zone.datetime_seconds(crate::kit::db::now()),
+            zone.name()
+        ),
         provider: head.provider_name,
         address: head.provider_address,
         admin_name: head.admin_name,
@@ -287,6 +301,7 @@ pub async fn document(db: &Db, owner: Owner, no: &str) -> Result<Document, AppEr
         status: head.status,
         lines,
         totals,
+        zone: zone.clone(),
     })
 }
 
@@ -501,7 +516,7 @@ pub fn pdf(doc: &Document, locale: Locale, font: &[u8]) -> Result<Vec<u8>, AppEr
                 line.line.order_total.to_string(),
                 product,
                 line.line.quantity.to_string(),
-                format_datetime_seconds(line.traded_at),
+                doc.zone.datetime_seconds(line.traded_at),
                 line.line.paid.to_string(),
             ];
             for ((x, _), value) in columns.iter().zip(values.iter()) {

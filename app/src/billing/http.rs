@@ -8,7 +8,8 @@ use crate::kit::db::{Db, Owner};
 use crate::kit::error::AppError;
 use crate::kit::files::attachment;
 use crate::kit::i18n::{locale_of_headers, Locale};
-use crate::kit::request::RealmOwner;
+use crate::kit::request::{RealmOwner, ViewerZone};
+use crate::kit::time::Zone;
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -52,6 +53,7 @@ async fn export(
     target: impl FnOnce(Owner) -> Result<Target, AppError>,
     format: Format,
     locale: Locale,
+    zone: Zone,
 ) -> Response {
     let prepared = async {
         let target = target(owner)?;
@@ -66,9 +68,9 @@ async fn export(
     match format {
         Format::Csv => crate::kit::sheet::csv_download(
             &stem,
-            export::spawn_csv(db.clone(), owner, target, locale),
+            export::spawn_csv(db.clone(), owner, target, locale, zone),
         ),
-        Format::Xlsx => match export::xlsx(db.clone(), owner, target, locale).await {
+        Format::Xlsx => match export::xlsx(db.clone(), owner, target, locale, zone).await {
             Ok(file) => crate::kit::sheet::xlsx_download(&stem, file),
             Err(error) => error.into_response(),
         },
@@ -88,9 +90,16 @@ async fn font(path: &std::path::Path) -> Result<&'static [u8], AppError> {
     Ok(FONT.get_or_init(|| bytes))
 }
 
-async fn pdf(db: Db, font_path: BillFont, owner: Owner, no: String, locale: Locale) -> Response {
+async fn pdf(
+    db: Db,
+    font_path: BillFont,
+    owner: Owner,
+    no: String,
+    locale: Locale,
+    zone: Zone,
+) -> Response {
     let result = async {
-        let doc = export::document(&db, owner, &no).await?;
+        let doc = export::document(&db, owner, &no, &zone).await?;
         let font = font(&font_path.0).await?;
         tokio::task::spawn_blocking(move || {
             export::pdf(&doc, locale, font).map(|bytes| (doc.file_stem, bytes))
@@ -120,32 +129,35 @@ type ListQuery = Query<HashMap<String, String>>;
 pub async fn list_export<const PLATFORM: bool, const XLSX: bool>(
     State(db): State<Db>,
     RealmOwner(owner): RealmOwner<PLATFORM>,
+    ViewerZone(zone): ViewerZone,
     headers: HeaderMap,
     Query(q): ListQuery,
 ) -> Response {
     let target = |o| list_target(o, &q);
     let locale = locale_of_headers(&headers);
-    export(db, owner, target, Format::of(XLSX), locale).await
+    export(db, owner, target, Format::of(XLSX), locale, zone).await
 }
 
 /// One bill with its lines: CSV, or XLSX (`XLSX`).
 pub async fn bill_export<const PLATFORM: bool, const XLSX: bool>(
     State(db): State<Db>,
     RealmOwner(owner): RealmOwner<PLATFORM>,
+    ViewerZone(zone): ViewerZone,
     headers: HeaderMap,
     Path(no): Path<String>,
 ) -> Response {
     let target = |_| Ok(Target::Bill(no));
     let locale = locale_of_headers(&headers);
-    export(db, owner, target, Format::of(XLSX), locale).await
+    export(db, owner, target, Format::of(XLSX), locale, zone).await
 }
 
 pub async fn bill_pdf<const PLATFORM: bool>(
     State(db): State<Db>,
     State(font): State<BillFont>,
     RealmOwner(owner): RealmOwner<PLATFORM>,
+    ViewerZone(zone): ViewerZone,
     headers: HeaderMap,
     Path(no): Path<String>,
 ) -> Response {
-    pdf(db, font, owner, no, locale_of_headers(&headers)).await
+    pdf(db, font, owner, no, locale_of_headers(&headers), zone).await
 }

@@ -133,6 +133,8 @@ pub struct BillDetail {
     pub status: BillStatus,
     pub version: i64,
     pub printed_at: String,
+    /// The zone the bill's times are shown in (the viewer's), named on the page.
+    pub time_zone: String,
     pub provider: String,
     pub provider_address: String,
     pub admin_name: String,

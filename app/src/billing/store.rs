@@ -1229,6 +1229,7 @@ pub async fn detail(
         status: head.status,
         version: head.version,
         printed_at: format_datetime_seconds(now()),
+        time_zone: crate::kit::time::Zone::viewer().name().to_owned(),
         provider: head.provider_name.clone(),
         provider_address: head.provider_address.clone(),
         admin_name: head.admin_name.clone(),

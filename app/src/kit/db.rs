@@ -160,6 +160,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../../migrations/sqlite/0021_bill_changes.sql"),
         include_str!("../../../migrations/postgres/0021_bill_changes.sql"),
     ),
+    (
+        22,
+        "user_time_zone",
+        include_str!("../../../migrations/sqlite/0022_user_time_zone.sql"),
+        include_str!("../../../migrations/postgres/0022_user_time_zone.sql"),
+    ),
 ];
 
 /// The file of a `sqlite://` URL; `None` for PostgreSQL (or a URL naming no file).

@@ -107,6 +107,8 @@ pub struct AuthContext {
     pub provider: Option<CurrentProvider>,
     /// The selected provider requires two-factor sign-in and this user has not set it up.
     pub two_factor_required: bool,
+    /// The zone the user reads times in (偏好设置).
+    pub time_zone: crate::kit::time::Zone,
 }
 
 #[cfg(feature = "ssr")]
@@ -217,6 +219,27 @@ mod ssr {
         ) -> Result<Self, AppError> {
             let (auth, scope) = as_member(signed_in(parts)?)?;
             Ok(Member { auth, scope })
+        }
+    }
+
+    /// The zone the request's viewer reads times in, for plain axum routes (exports): the
+    /// signed-in user's setting, the business zone for anyone else.
+    pub struct ViewerZone(pub crate::kit::time::Zone);
+
+    impl<S: Send + Sync> FromRequestParts<S> for ViewerZone {
+        type Rejection = std::convert::Infallible;
+
+        async fn from_request_parts(
+            parts: &mut http::request::Parts,
+            _state: &S,
+        ) -> Result<Self, Self::Rejection> {
+            Ok(ViewerZone(
+                parts
+                    .extensions
+                    .get::<AuthContext>()
+                    .map(|auth| auth.time_zone.clone())
+                    .unwrap_or_else(crate::kit::time::Zone::business),
+            ))
         }
     }
 

@@ -79,7 +79,8 @@ where
             let cell = cache
                 .as_ref()
                 .map(|cache| cache.cell::<F, T>(format!("{source:?}")));
-            let fetch = fetcher(source);
+            // The zone is read now, in the render's context, and goes with the fetch.
+            let fetch = crate::kit::time::Zone::viewer().for_viewer(fetcher(source));
             async move {
                 match cell {
                     Some(cell) => cell.get_or_try_init(|| fetch).await.cloned(),

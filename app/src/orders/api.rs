@@ -9,6 +9,8 @@
 use super::{model, store};
 use super::{AcceptanceView, MilestoneCommand, PlatformPage, WorkOrderDetail, WorkOrderPage};
 use crate::kit::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::kit::time::Zone;
 
 /// The provider's work orders, filtered (status, creation date range, keyword), sorted and
 /// paged by keyset so that a page costs the same at the millionth row as at the first.
@@ -26,8 +28,9 @@ pub async fn list_work_orders(
     use crate::kit::request::{db, provider_scope};
     let result = async {
         let (_, scope) = provider_scope()?;
-        let mut filter = model::ListFilter::parse(&status, &from, &to, &q, &sort, &after)?
-            .with_buyer(buyer.as_deref().unwrap_or_default())?;
+        let mut filter =
+            model::ListFilter::parse(&status, &from, &to, &q, &sort, &after, &Zone::viewer())?
+                .with_buyer(buyer.as_deref().unwrap_or_default())?;
         filter.awaiting_stage = stage.as_deref() == Some("awaiting_acceptance");
         Ok(store::listing::list(&db()?, &scope, &filter).await?)
     }
@@ -216,7 +219,8 @@ pub async fn platform_work_orders(
         operator()?;
         let db = db()?;
         let realm = model::Realm::parse_platform(&provider)?;
-        let filter = model::ListFilter::parse(&status, &from, &to, &q, &sort, &after)?;
+        let filter =
+            model::ListFilter::parse(&status, &from, &to, &q, &sort, &after, &Zone::viewer())?;
         let (rows, next) = store::listing::platform_rows(&db, realm, &filter).await?;
         let counts = store::listing::status_counts(&db, realm, &filter).await?;
         let providers = crate::platform::provider_choices(&db).await?;

@@ -44,11 +44,12 @@ const COLUMNS: [&str; 11] = [
 /// every page): CSV, or XLSX (`XLSX`), in the browser's language.
 pub async fn export<const XLSX: bool>(
     State(db): State<Db>,
-    Member { scope, .. }: Member,
+    Member { scope, auth }: Member,
     headers: HeaderMap,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
     let get = |key: &str| query.get(key).map(String::as_str).unwrap_or("");
+    let zone = auth.time_zone;
     let filter = ListFilter::parse(
         get("status"),
         get("from"),
@@ -56,6 +57,7 @@ pub async fn export<const XLSX: bool>(
         get("q"),
         get("sort"),
         "",
+        &zone,
     )
     .and_then(|filter| filter.with_buyer(get("buyer")));
     let mut filter = match filter {
@@ -64,9 +66,16 @@ pub async fn export<const XLSX: bool>(
     };
     filter.awaiting_stage = get("stage") == "awaiting_acceptance";
     let locale = locale_of_headers(&headers);
-    let header = COLUMNS.iter().map(|key| locale.t(key).to_owned()).collect();
-    let stem = format!("work_orders_{}", crate::kit::time::today());
-    let rows = spawn_export_rows(db, scope, filter, locale);
+    // The times are the viewer's, as on the page; the header names their zone.
+    let header = COLUMNS
+        .iter()
+        .map(|key| match *key {
+            "wo.column.created" => format!("{} ({})", locale.t(key), zone.name()),
+            key => locale.t(key).to_owned(),
+        })
+        .collect();
+    let stem = format!("work_orders_{}", zone.today());
+    let rows = spawn_export_rows(db, scope, filter, locale, zone);
     crate::kit::sheet::download(&stem, locale.t("nav.work_orders"), header, rows, XLSX).await
 }
 

@@ -311,20 +311,6 @@ pub struct ListFilter {
     pub after: Option<(i64, i64)>,
 }
 
-/// Midnight of a calendar day in China Standard Time, as Unix seconds (the `time` crate is
-/// the server's only, as is reading the list's query).
-#[cfg(feature = "ssr")]
-fn day_start(date: &str) -> Option<i64> {
-    let date = parse_date(date)?;
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    let day = time::Date::parse(&date, &format).ok()?;
-    Some(
-        day.midnight()
-            .assume_offset(time::macros::offset!(+8))
-            .unix_timestamp(),
-    )
-}
-
 #[cfg(feature = "ssr")]
 impl ListFilter {
     /// Reads the list's query; anything malformed is the client's mistake.
@@ -335,18 +321,26 @@ impl ListFilter {
         q: &str,
         sort: &str,
         after: &str,
+        zone: &crate::kit::time::Zone,
     ) -> Result<ListFilter, AppError> {
         let bad = |field: &str| AppError::invalid(&[(field, "form.invalid_value")]);
         let status = match status {
             "" => None,
             s => Some(WorkOrderStatus::from_db(s).ok_or_else(|| bad("status"))?),
         };
-        let day = |value: &str, field: &str| match value.trim() {
-            "" => Ok(None),
-            v => day_start(v).map(Some).ok_or_else(|| bad(field)),
-        };
-        let from = day(from, "from")?;
-        let to = day(to, "to")?.map(|t| t + 86_400);
+        // Days are the viewer's: a day's work orders are those they see dated that day.
+        let day =
+            |value: &str, field: &str, edge: fn(&crate::kit::time::Zone, &str) -> Option<i64>| {
+                match value.trim() {
+                    "" => Ok(None),
+                    v => parse_date(v)
+                        .and_then(|v| edge(zone, &v))
+                        .map(Some)
+                        .ok_or_else(|| bad(field)),
+                }
+            };
+        let from = day(from, "from", crate::kit::time::Zone::day_start)?;
+        let to = day(to, "to", crate::kit::time::Zone::day_end)?;
         let keyword = q.trim();
         if keyword.chars().count() > 100 {
             return Err(bad("q"));

@@ -3,7 +3,7 @@
 //! order and of the customer's answer.
 
 use crate::kit::mail::{both, paragraphs, render, Mail};
-use crate::kit::time::format_datetime;
+use crate::kit::time::Zone;
 
 /// What the acceptance mail says about a stage.
 pub struct Stage {
@@ -24,7 +24,8 @@ pub fn acceptance_request(stage: &Stage, due: i64, url: &str, reminder: bool) ->
         ..
     } = stage;
     let position = position.to_string();
-    let due = format_datetime(due);
+    // A customer has no setting: the marketplace's business zone, named.
+    let due = Zone::business().deadline(due);
     let args = [
         ("no", no.as_str()),
         ("position", position.as_str()),

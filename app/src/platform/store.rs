@@ -2,7 +2,7 @@
 
 use super::{MailRow, OverdueStage, ProviderRow};
 use crate::kit::db::Db;
-use crate::kit::time::format_datetime;
+use crate::kit::time::{format_datetime, format_deadline};
 use sqlx::Row;
 
 /// Stages whose customer did not answer in time, oldest deadline first (at most 100).
@@ -24,7 +24,7 @@ pub async fn overdue_stages(db: &Db) -> Result<Vec<OverdueStage>, sqlx::Error> {
                 provider_name: row.try_get("name")?,
                 work_order_no: row.try_get("work_order_no")?,
                 position: row.try_get("position")?,
-                due: format_datetime(row.try_get::<Option<i64>, _>("due_at")?.unwrap_or_default()),
+                due: format_deadline(row.try_get::<Option<i64>, _>("due_at")?.unwrap_or_default()),
                 contact: row.try_get("contact_email")?,
             })
         })

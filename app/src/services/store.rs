@@ -17,7 +17,7 @@ use crate::kit::mail::enqueue;
 use crate::kit::money::{Currency, Money};
 use crate::kit::request::{ProviderScope, Settings};
 use crate::kit::search::{self, Hit, Query};
-use crate::kit::time::{day_start, format_datetime};
+use crate::kit::time::{format_datetime, Zone};
 use rust_decimal::Decimal;
 use sqlx::{Any, Row, Transaction};
 use std::str::FromStr;
@@ -58,10 +58,12 @@ impl Filter {
             "submitted" => "s.submitted_at ASC, s.id ASC",
             _ => "s.created_at DESC, s.id DESC",
         };
+        // Days are the viewer's, as the items' times are shown.
+        let zone = Zone::viewer();
         Ok(Filter {
-            from: day_start(from),
+            from: zone.day_start(from),
             // 截止日期 includes its last day.
-            to: day_start(to).map(|t| t + 86_400),
+            to: zone.day_end(to),
             q: q.trim().chars().take(100).collect(),
             status: ServiceStatus::from_db(status),
             waiting: status == "waiting",

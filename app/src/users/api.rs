@@ -206,7 +206,14 @@ mod log_page {
             use crate::users::store::activity;
             let db = crate::kit::request::db()?;
             let realm = realm(platform)?;
-            let mut filter = AuditFilter::parse(&provider, &actor, &action, &from, &to)?;
+            let mut filter = AuditFilter::parse(
+                &provider,
+                &actor,
+                &action,
+                &from,
+                &to,
+                &crate::kit::time::Zone::viewer(),
+            )?;
             if realm.is_some() {
                 filter.provider_id = None;
             }

@@ -7,6 +7,7 @@ use crate::kit::csv::csv_record;
 use crate::kit::db::Db;
 use crate::kit::i18n::locale_of_headers;
 use crate::kit::request::AuthContext;
+use crate::kit::time::Zone;
 use axum::body::{Body, Bytes};
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -26,6 +27,10 @@ pub async fn csv<const PLATFORM: bool>(
     headers: HeaderMap,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
+    let zone = auth
+        .as_ref()
+        .map(|Extension(auth)| auth.time_zone.clone())
+        .unwrap_or_else(Zone::business);
     let realm = match auth {
         None => return Redirect::to("/login").into_response(),
         Some(Extension(auth)) if PLATFORM => {
@@ -46,6 +51,7 @@ pub async fn csv<const PLATFORM: bool>(
         get("action"),
         get("from"),
         get("to"),
+        &zone,
     ) {
         Ok(filter) => filter,
         Err(error) => return error.status().into_response(),
@@ -55,7 +61,7 @@ pub async fn csv<const PLATFORM: bool>(
         None => filter.provider_id.take(),
     };
     let locale = locale_of_headers(&headers);
-    let head: Vec<&str> = [
+    let head: Vec<String> = [
         "audit.at",
         "bill.provider",
         "audit.actor",
@@ -64,8 +70,12 @@ pub async fn csv<const PLATFORM: bool>(
         "audit.detail",
     ]
     .into_iter()
-    .map(|k| locale.t(k))
-    .chain(["IP"])
+    .map(|k| match k {
+        // The times are the viewer's, as on the page; the header names their zone.
+        "audit.at" => format!("{} ({})", locale.t(k), zone.name()),
+        k => locale.t(k).to_owned(),
+    })
+    .chain(["IP".to_owned()])
     .collect();
     let mut first = String::from("\u{feff}");
     csv_record(&mut first, &head);
@@ -74,7 +84,7 @@ pub async fn csv<const PLATFORM: bool>(
         if sender.send(Ok(Bytes::from(first))).await.is_err() {
             return;
         }
-        let mut rows = activity::spawn_selection(db, scope, filter, MAX_ROWS);
+        let mut rows = activity::spawn_selection(db, scope, filter, MAX_ROWS, zone);
         let mut chunk = String::with_capacity(CHUNK + 1024);
         while let Some(row) = rows.recv().await {
             let r = match row {

@@ -267,15 +267,18 @@ impl AuditFilter {
         action: &str,
         from: &str,
         to: &str,
+        zone: &crate::kit::time::Zone,
     ) -> Result<AuditFilter, crate::kit::error::AppError> {
-        use crate::kit::time::day_start;
+        use crate::kit::time::Zone;
+        // Days are the viewer's, as the entries' times are shown.
         let date = |field: &'static str,
-                    value: &str|
+                    value: &str,
+                    edge: fn(&Zone, &str) -> Option<i64>|
          -> Result<Option<i64>, crate::kit::error::AppError> {
             if value.trim().is_empty() {
                 Ok(None)
             } else {
-                day_start(value.trim()).map(Some).ok_or_else(|| {
+                edge(zone, value.trim()).map(Some).ok_or_else(|| {
                     crate::kit::error::AppError::invalid(&[(field, "form.date_invalid")])
                 })
             }
@@ -284,8 +287,8 @@ impl AuditFilter {
             provider_id: provider.parse().ok(),
             actor: actor.parse().ok(),
             action: Some(action.trim().to_owned()).filter(|a| !a.is_empty() && a.len() <= 60),
-            from: date("from", from)?,
-            to: date("to", to)?.map(|day| day + 24 * 3600),
+            from: date("from", from, Zone::day_start)?,
+            to: date("to", to, Zone::day_end)?,
         })
     }
 }
@@ -477,8 +480,9 @@ mod tests {
 
     #[test]
     fn audit_filters_check_dates() {
-        assert!(AuditFilter::parse("", "", "", "2026-13-01", "").is_err());
-        let f = AuditFilter::parse("", "7", "login", "2026-11-01", "2026-11-01").unwrap();
+        let zone = crate::kit::time::Zone::business();
+        assert!(AuditFilter::parse("", "", "", "2026-13-01", "", &zone).is_err());
+        let f = AuditFilter::parse("", "7", "login", "2026-11-01", "2026-11-01", &zone).unwrap();
         assert_eq!(f.actor, Some(7));
         assert_eq!(f.action.as_deref(), Some("login"));
         assert_eq!(f.to.unwrap() - f.from.unwrap(), 24 * 3600);

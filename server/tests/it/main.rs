@@ -23,5 +23,6 @@ mod security;
 mod services;
 mod tickets;
 mod tiers;
+mod time_zones;
 mod tutorials;
 mod users;

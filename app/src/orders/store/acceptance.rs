@@ -8,7 +8,7 @@ use crate::kit::db::{now, Db};
 use crate::kit::error::AppError;
 use crate::kit::mail::{enqueue, render};
 use crate::kit::request::Settings;
-use crate::kit::time::format_datetime;
+use crate::kit::time::format_deadline;
 use crate::kit::token::hash_token as hash;
 use crate::orders::model::{period, MilestoneAction, MilestoneStatus};
 use crate::orders::{AcceptanceView, LinkState};
@@ -109,7 +109,7 @@ pub async fn view(db: &Db, token: &str) -> Result<AcceptanceView, AppError> {
         period: period(&start, end.as_deref()),
         standard: row.try_get("standard")?,
         remarks: row.try_get("remarks")?,
-        due: format_datetime(expires),
+        due: format_deadline(expires),
         seconds_left: expires - at,
         state,
     })

@@ -283,6 +283,7 @@ pub fn spawn_export_rows(
     scope: ProviderScope,
     filter: ListFilter,
     locale: crate::kit::i18n::Locale,
+    zone: crate::kit::time::Zone,
 ) -> crate::kit::sheet::Rows {
     use crate::kit::sheet::Cell;
     use futures_util::StreamExt;
@@ -328,7 +329,7 @@ pub fn spawn_export_rows(
                     Cell::Whole(row.try_get("quantity")?),
                     amount("total_incl_minor")?,
                     Cell::Text(row.try_get("currency")?),
-                    Cell::Text(format_datetime(row.try_get("created_at")?)),
+                    Cell::Text(zone.datetime(row.try_get("created_at")?)),
                     Cell::Text(locale.t(status(&row)?.label_key()).to_owned()),
                 ])
             });

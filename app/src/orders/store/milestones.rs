@@ -6,7 +6,7 @@ use crate::kit::code::Code;
 use crate::kit::db::{now, Db};
 use crate::kit::error::AppError;
 use crate::kit::request::ProviderScope;
-use crate::kit::time::format_datetime;
+use crate::kit::time::format_deadline;
 use crate::orders::model::{period, MilestoneAction, MilestoneFields, MilestoneStatus};
 use crate::orders::{MilestoneCommand, MilestoneView};
 use sqlx::Row;
@@ -48,7 +48,7 @@ async fn milestone_rows(db: &Db, work_order_id: i64) -> Result<Vec<MilestoneView
             status: MilestoneStatus::from_db(&value)
                 .ok_or_else(|| sqlx::Error::Decode(format!("unknown status {value}").into()))?,
             reject_reason: m.try_get("reject_reason")?,
-            due: due.map(format_datetime).unwrap_or_default(),
+            due: due.map(format_deadline).unwrap_or_default(),
             seconds_left: due.map(|d| d - now()),
             files: Vec::new(),
         })

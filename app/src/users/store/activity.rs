@@ -3,7 +3,7 @@
 
 use crate::kit::db::Db;
 use crate::kit::error::AppError;
-use crate::kit::time::{format_datetime, format_datetime_seconds};
+use crate::kit::time::{format_datetime, Zone};
 use crate::users::model::{actor_label, device, target_label, AuditFilter, AuditPosition};
 use crate::users::{AuditRow, SessionRow};
 use sqlx::Row;
@@ -60,13 +60,13 @@ pub fn bind_selection<'q>(
     query
 }
 
-pub fn row_of(row: &sqlx::any::AnyRow) -> Result<AuditRow, sqlx::Error> {
+pub fn row_of(row: &sqlx::any::AnyRow, zone: &Zone) -> Result<AuditRow, sqlx::Error> {
     let name: String = row.try_get("actor_name")?;
     let email: String = row.try_get("actor_email")?;
     let target_type: String = row.try_get("target_type")?;
     let target_id: String = row.try_get("target_id")?;
     Ok(AuditRow {
-        at: format_datetime_seconds(row.try_get("created_at")?),
+        at: zone.datetime_seconds(row.try_get("created_at")?),
         provider: row.try_get("provider")?,
         actor: actor_label(&name, &email),
         action: row.try_get("action")?,
@@ -125,7 +125,11 @@ pub async fn entries(
     };
     let (first, last) = (cursor(found.first())?, cursor(found.last())?);
     let (newer, older) = position.neighbours(first, last, more);
-    let rows = found.iter().map(row_of).collect::<Result<Vec<_>, _>>()?;
+    let zone = Zone::viewer();
+    let rows = found
+        .iter()
+        .map(|row| row_of(row, &zone))
+        .collect::<Result<Vec<_>, _>>()?;
     Ok((rows, newer, older))
 }
 
@@ -219,6 +223,7 @@ pub fn spawn_selection(
     scope: Option<i64>,
     filter: AuditFilter,
     limit: i64,
+    zone: Zone,
 ) -> tokio::sync::mpsc::Receiver<Result<AuditRow, sqlx::Error>> {
     let (sender, receiver) = tokio::sync::mpsc::channel(64);
     tokio::spawn(async move {
@@ -226,7 +231,7 @@ pub fn spawn_selection(
         let sql = selection_sql(scope, &filter, limit);
         let mut rows = bind_selection(sqlx::query(&sql), scope, &filter).fetch(db.pool());
         while let Some(row) = rows.next().await {
-            let row = row.and_then(|row| row_of(&row));
+            let row = row.and_then(|row| row_of(&row, &zone));
             let failed = row.is_err();
             if sender.send(row).await.is_err() || failed {
                 return;
