@@ -35,7 +35,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     let fetch_guard = FETCH_GUARD.replace("BUNDLE", bundle);
     // One text node: two would be rendered with a hydration marker (`<!>`) between them.
     let inline_script = format!(
-        "{fetch_guard}{}{SEARCH_KEY}",
+        "{fetch_guard}{}{SEARCH_KEY}{UPLOAD_PROGRESS}",
         NAV_MEMORY.replace("NAV_COOKIE", shell::NAV_COOKIE)
     );
     kit::request_cache::provide();
@@ -66,10 +66,18 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 /// Plain forms (JavaScript off) are not concerned.
 const FETCH_GUARD: &str = r#"(function(bundle){var send=window.fetch;window.fetch=function(input,init){var url=new URL(input instanceof Request?input.url:String(input),location.href);if(url.origin!==location.origin||url.pathname.indexOf("/api/")!==0){return send.apply(window,arguments);}var request=new Request(input,init);request.headers.set("x-bundle",bundle);return send.call(window,request).then(function(response){if(response.status===409&&response.headers.get("x-bundle-stale")){try{var last=Number(sessionStorage.getItem("pc-bundle-reload")||0);if(Date.now()-last>10000){sessionStorage.setItem("pc-bundle-reload",String(Date.now()));location.reload();}}catch(e){}}return response;});};})("BUNDLE");"#;
 
-/// Remembers the navigation's collapsed state (the shell's checkbox) in a cookie for a year,
-/// so that the next page is rendered the same; listens on the document, so it works before
+/// The hamburger, in place: toggles the frame's collapsed state and remembers it in a cookie
+/// for a year, so that the next page is rendered the same (without JavaScript its form posts
+/// to the server, which sets the cookie). Listens on the document, so it works before
 /// hydration too.
-const NAV_MEMORY: &str = r#"document.addEventListener("change",function(e){var t=e.target;if(t&&t.id==="nav-toggle"){document.cookie="NAV_COOKIE="+(t.checked?"collapsed":"open")+"; path=/; max-age=31536000; samesite=lax";}});"#;
+const NAV_MEMORY: &str = r#"document.addEventListener("click",function(e){var b=e.target&&e.target.closest?e.target.closest(".hamburger"):null;var app=b&&b.closest(".app");if(!app){return;}e.preventDefault();var c=app.getAttribute("data-nav")!=="collapsed";app.setAttribute("data-nav",c?"collapsed":"open");b.setAttribute("aria-pressed",c?"true":"false");var f=b.form&&b.form.elements.namedItem("collapsed");if(f){f.value=c?"0":"1";}document.cookie="NAV_COOKIE="+(c?"collapsed":"open")+"; path=/; max-age=31536000; samesite=lax";});"#;
+
+/// Sends a multipart form that holds an `UploadProgress` and a chosen file with
+/// XMLHttpRequest, whose upload reports progress (fetch has none): the bar and the text show
+/// how much is sent, 取消 aborts, and the page the server answered with (after its redirect)
+/// is opened. A failed send keeps the form as it was filled, files included. Listens on the
+/// document, so it works before hydration too.
+const UPLOAD_PROGRESS: &str = r#"document.addEventListener("submit",function(e){var f=e.target;if(e.defaultPrevented||!(f instanceof HTMLFormElement)){return;}var box=f.querySelector(".upload-progress");if(!box||!window.FormData){return;}var chosen=Array.prototype.some.call(f.querySelectorAll("input[type=file]"),function(i){return i.files&&i.files.length>0;});if(!chosen){return;}e.preventDefault();var data;try{data=new FormData(f,e.submitter||undefined);}catch(_){data=new FormData(f);}var bar=box.querySelector("progress"),text=box.querySelector(".upload-status"),cancel=box.querySelector(".upload-cancel");var buttons=f.querySelectorAll("button[type=submit],input[type=submit]");function busy(on){Array.prototype.forEach.call(buttons,function(b){b.disabled=on;});box.hidden=!on&&!text.textContent;cancel.hidden=!on;}function mb(n){return(n/1048576).toFixed(1);}var x=new XMLHttpRequest();x.open("POST",f.action);x.setRequestHeader("Accept","text/html");x.upload.onprogress=function(ev){if(!ev.lengthComputable){return;}var p=Math.floor(ev.loaded*100/ev.total);bar.value=p;text.textContent=box.dataset.sending.replace("{percent}",p).replace("{sent}",mb(ev.loaded)).replace("{total}",mb(ev.total));};x.onload=function(){if(x.status<400&&x.responseURL){bar.value=100;location.assign(x.responseURL);}else{text.textContent=box.dataset.failed;busy(false);}};x.onerror=function(){text.textContent=box.dataset.failed;busy(false);};x.onabort=function(){bar.value=0;text.textContent=box.dataset.cancelled;busy(false);};cancel.onclick=function(){x.abort();};text.textContent="";bar.value=0;busy(true);x.send(data);});"#;
 
 /// `/` outside a field puts the cursor in the top bar's search box (`aria-keyshortcuts` says
 /// so), as on most sites with one.

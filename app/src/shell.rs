@@ -55,12 +55,13 @@ pub struct ShellParts {
 pub type ShellInfoFuture =
     std::pin::Pin<Box<dyn std::future::Future<Output = Result<ShellInfo, AppError>> + Send>>;
 
-/// The cookie that remembers the navigation's collapsed state across page loads; set by the
-/// page's inline script (`lib.rs`) as the checkbox changes, so also before hydration.
+/// The cookie that remembers the navigation's collapsed state across page loads: set by the
+/// page's inline script (`lib.rs`) as the hamburger is clicked, so also before hydration, or
+/// by the server when the hamburger's form is posted without JavaScript.
 pub const NAV_COOKIE: &str = "pc-nav";
 
 /// Whether the navigation was left collapsed: read from the request on the server and from
-/// the document in the browser, so that both render the checkbox alike.
+/// the document in the browser, so that both render the frame alike.
 fn nav_collapsed() -> bool {
     #[cfg(feature = "ssr")]
     let cookie = use_context::<http::request::Parts>()
@@ -230,6 +231,7 @@ pub fn RealmLayout(realm: Realm, parts: ShellParts) -> impl IntoView {
     // The fetcher is the source, so the shared fetch's key names it.
     let fetch_info = parts.info;
     let info = crate::kit::request_cache::page_resource(move || fetch_info, |info| info());
+    crate::kit::toast::provide();
     view! {
         <Suspense fallback=move || view! { <p class="loading">{locale.t("common.loading")}</p> }>
             {move || Suspend::new(async move {
@@ -289,16 +291,21 @@ fn Frame(
         (Some(current), Realm::Provider | Realm::Account) => current.provider_name.clone(),
         _ => locale.t("realm.platform").to_owned(),
     };
+    let collapsed = nav_collapsed();
     view! {
-        <div class="app">
-            // The checkbox carries the collapsed state, so the hamburger works without JavaScript.
-            <input type="checkbox" id="nav-toggle" class="nav-toggle" checked=nav_collapsed() />
+        <div class="app" data-nav=if collapsed { "collapsed" } else { "open" }>
             <header class="topbar">
-                // The label's text names the checkbox (aria-label is not allowed on a label).
-                <label for="nav-toggle" class="hamburger" title=locale.t("nav.toggle")>
-                    <span class="bar"></span><span class="bar"></span><span class="bar"></span>
-                    <span class="sr-only">{locale.t("nav.toggle")}</span>
-                </label>
+                // A plain form, so the choice is kept without JavaScript too (the server sets
+                // the cookie and sends the browser back); with it, the page's inline script
+                // toggles in place and sets the cookie itself.
+                <form method="post" action="/nav" class="nav-form">
+                    <input type="hidden" name="collapsed" value=if collapsed { "0" } else { "1" } />
+                    <button type="submit" class="hamburger" title=locale.t("nav.toggle")
+                        aria-pressed=if collapsed { "true" } else { "false" } aria-controls="sidenav">
+                        <span class="bar"></span><span class="bar"></span><span class="bar"></span>
+                        <span class="sr-only">{locale.t("nav.toggle")}</span>
+                    </button>
+                </form>
                 <a href=logo_href class="logo" title=locale.t("nav.home")>
                     <span class="logo-mark">"PC"</span>
                     <span class="logo-text">{locale.t("app.name")}</span>
@@ -322,7 +329,7 @@ fn Frame(
                 {view! { <UserMenu info realm /> }.into_any()}
             </header>
             <div class="body">
-                <nav class="sidenav" aria-label=locale.t("nav.label")>
+                <nav class="sidenav" id="sidenav" aria-label=locale.t("nav.label")>
                     {nav.iter().map(|group| view! {
                         <div class="nav-group">
                             {group.key.map(|key| view! { <div class="nav-group-title">{locale.t(key)}</div> })}
@@ -362,6 +369,7 @@ fn Frame(
                 </main>
                 {move || contact.get().then(|| contact_dialog(contact))}
             </div>
+            <crate::kit::toast::ToastRegion />
             <footer class="footer">{locale.t("app.footer")}</footer>
         </div>
     }

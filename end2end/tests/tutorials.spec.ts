@@ -63,3 +63,57 @@ test("the platform publishes a video, a provider plays it and seeks; the manual 
   await expect(member.locator("#section-4 h3")).toHaveText("服务管理");
   expect(problems).toEqual([]);
 });
+
+test("a large upload shows its progress and can be cancelled, keeping the form", async ({ browser }, testInfo) => {
+  test.skip(testInfo.project.use.javaScriptEnabled === false, "without JavaScript the browser shows its own progress");
+  test.setTimeout(60_000);
+  const platform = await session(browser, testInfo, "operator@example.com");
+  await platform.goto("/platform/tutorials");
+  await settled(platform, testInfo);
+  // Sending at 2 MB/s, so that a 12 MB video takes seconds.
+  const cdp = await platform.context().newCDPSession(platform);
+  await cdp.send("Network.enable");
+  await cdp.send("Network.emulateNetworkConditions", {
+    offline: false,
+    latency: 0,
+    downloadThroughput: -1,
+    uploadThroughput: 2 * 1024 * 1024,
+  });
+  const video = Buffer.concat([
+    readFileSync(join(__dirname, "..", "fixtures", "tutorial.webm")),
+    Buffer.alloc(12 * 1024 * 1024),
+  ]);
+  const title = `大文件上传 ${testInfo.project.name} ${Date.now()}`;
+  const form = platform.getByTestId("tutorial-form");
+  await form.locator("input[name=title]").fill(title);
+  await form.locator("input[name=video]").setInputFiles({ name: "big.webm", mimeType: "video/webm", buffer: video });
+  const progress = form.getByTestId("upload-progress");
+  await expect(progress).toBeHidden();
+
+  // Cancelled halfway: the form is as it was filled, nothing published.
+  await form.getByRole("button", { name: "发布" }).click();
+  await expect(progress).toBeVisible();
+  await expect(progress.getByRole("status")).toHaveText(/正在上传 \d+%（[\d.]+ \/ 12\.\d MB）/);
+  await expect(form.getByRole("button", { name: "发布" })).toBeDisabled();
+  await progress.getByRole("button", { name: "取消上传" }).click();
+  await expect(progress.getByRole("status")).toHaveText("已取消上传，可重新提交。");
+  await expect(form.locator("input[name=title]")).toHaveValue(title);
+  await expect(form.getByRole("button", { name: "发布" })).toBeEnabled();
+  await expect(platform.getByTestId("tutorials")).not.toContainText(title);
+
+  // Sent again to the end: the bar fills, then the page the server answered with opens.
+  const seen: number[] = [];
+  await platform.exposeFunction("progressSeen", (value: number) => seen.push(value));
+  await progress.locator("progress").evaluate((bar: HTMLProgressElement) => {
+    new MutationObserver(() => (window as any).progressSeen(bar.value)).observe(bar, { attributes: true });
+    const step = () => {
+      (window as any).progressSeen(bar.value);
+      if (bar.isConnected) requestAnimationFrame(step);
+    };
+    step();
+  });
+  await form.getByRole("button", { name: "发布" }).click();
+  await expect(platform.getByTestId("tutorials")).toContainText(title, { timeout: 30_000 });
+  expect(seen.some((v) => v > 0 && v < 100), `progress seen: ${[...new Set(seen)].join(",")}`).toBe(true);
+  await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+});

@@ -227,6 +227,7 @@ pub async fn build_with_settings(
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/lang/{tag}", get(set_language))
+        .route("/nav", axum::routing::post(set_navigation))
         .route(
             "/api/v1/orders",
             axum::routing::post(app::orders::http::create_order),
@@ -559,6 +560,33 @@ async fn set_language(Path(tag): Path<String>, headers: HeaderMap) -> Response {
     let cookie = format!(
         "{LOCALE_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
         locale.tag()
+    );
+    let mut response = Redirect::to(&back).into_response();
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
+    response
+}
+
+/// The hamburger without JavaScript: remembers whether the navigation is collapsed, as the
+/// page's script does with it, and returns to the page it was clicked on.
+async fn set_navigation(
+    headers: HeaderMap,
+    axum::Form(form): axum::Form<std::collections::HashMap<String, String>>,
+) -> Response {
+    let state = match form.get("collapsed").map(String::as_str) {
+        Some("1") => "collapsed",
+        Some("0") => "open",
+        _ => return StatusCode::BAD_REQUEST.into_response(),
+    };
+    let back = headers
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|referer| same_host_path(referer, &headers))
+        .unwrap_or_else(|| "/".to_owned());
+    let cookie = format!(
+        "{}={state}; Path=/; Max-Age=31536000; SameSite=Lax",
+        app::shell::NAV_COOKIE
     );
     let mut response = Redirect::to(&back).into_response();
     if let Ok(value) = HeaderValue::from_str(&cookie) {

@@ -52,16 +52,26 @@ impl Feedback {
 }
 
 /// The feedback of form `form`: from the action's last answer (JavaScript) or from the
-/// query of a page the server sent the browser back to (no JavaScript).
+/// query of a page the server sent the browser back to (no JavaScript). Each success of the
+/// action also shows a toast (`kit::toast`).
 pub fn feedback<O>(
     form: impl Into<String>,
-    value: impl Get<Value = Option<Result<O, AppError>>> + Send + Sync + 'static,
+    value: impl Get<Value = Option<Result<O, AppError>>> + Clone + Send + Sync + 'static,
 ) -> Memo<Feedback>
 where
     O: Clone + Send + Sync + 'static,
 {
     let form: String = form.into();
     let query = use_query_map();
+    {
+        // Effects run in the browser only: answers come there.
+        let (form, value) = (form.clone(), value.clone());
+        Effect::new(move |_| {
+            if matches!(value.get(), Some(Ok(_))) {
+                crate::kit::toast::form_done(&form);
+            }
+        });
+    }
     Memo::new(move |_| {
         match value.get() {
             Some(Err(error)) => return Feedback::from_error(&error),
@@ -172,6 +182,24 @@ pub fn ConfirmSubmit(
                 <button type="submit" class=format!("button danger{size}") name=name value=value>{locale.t(confirm)}</button>
             </div>
         </details>
+    }
+}
+
+/// Progress while a multipart form's files are sent (tutorial videos run to 200 MB). Hidden
+/// and inert without JavaScript, where the browser's own indicator shows; with it the page's
+/// inline script (`lib.rs`, UPLOAD_PROGRESS) sends the form itself, fills the bar, offers to
+/// cancel, and then opens the page the server answered with. Put it inside the form.
+#[component]
+pub fn UploadProgress() -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <div class="upload-progress" hidden data-testid="upload-progress"
+            data-sending=locale.t("upload.sending") data-failed=locale.t("upload.failed")
+            data-cancelled=locale.t("upload.cancelled")>
+            <progress max="100" value="0" aria-label=locale.t("upload.progress")></progress>
+            <span class="upload-status" role="status"></span>
+            <button type="button" class="button small upload-cancel">{locale.t("upload.cancel")}</button>
+        </div>
     }
 }
 

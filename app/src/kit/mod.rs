@@ -34,5 +34,6 @@ pub mod source;
 #[cfg(feature = "ssr")]
 pub mod time;
 pub mod title;
+pub mod toast;
 #[cfg(feature = "ssr")]
 pub mod token;

@@ -502,6 +502,7 @@ fn Evidence(no: String, m: MilestoneView, can_edit: bool) -> impl IntoView {
                         <input type="file" name="file" accept=".pdf,.png,.jpg,.jpeg,.zip,.docx,.xlsx,.pptx" />
                         {error.clone().map(|code| view! { <span class="field-error" role="alert">{locale.t_dyn(&code)}</span> })}
                     </label>
+                    <crate::kit::forms::UploadProgress />
                     <button type="submit" class="button small primary">{locale.t("ev.upload")}</button>
                 </form>
             </details>

@@ -430,6 +430,7 @@ fn Files(
                         <span class="muted small">{locale.t("svc.upload_hint")}</span>
                         {upload_error.clone().map(|code| view! { <span class="field-error" role="alert">{locale.t_dyn(&code)}</span> })}
                     </label>
+                    <crate::kit::forms::UploadProgress />
                     <button type="submit" class="button small primary">{locale.t("svc.upload_button")}</button>
                 </form>
             })}

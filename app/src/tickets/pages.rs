@@ -127,6 +127,7 @@ fn NewTicket() -> impl IntoView {
                                         <FieldMessage feedback=fb field="company" />
                                     </label>
                                 </div>
+                                <crate::kit::forms::UploadProgress />
                                 <button type="submit" class="button primary">{locale.t("ticket.submit")}</button>
                             </form>
                         }.into_any()

@@ -210,6 +210,7 @@ fn ApplyForm(higher: Vec<TierView>, contact: (String, String, String)) -> impl I
                     <span class="muted small">{locale.t("tier.files_hint")}</span>
                     <FieldMessage feedback=fb field="files" />
                 </label>
+                <crate::kit::forms::UploadProgress />
                 <button type="submit" class="button primary">{locale.t("common.save")}</button>
             </form>
         </details>

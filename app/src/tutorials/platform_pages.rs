@@ -65,6 +65,7 @@ pub fn PlatformTutorialsPage() -> impl IntoView {
                         <FieldMessage feedback=fb field="poster" />
                     </label>
                 </div>
+                <crate::kit::forms::UploadProgress />
                 <button type="submit" class="button primary">{locale.t("tutorial.publish")}</button>
             </form>
             <Suspense fallback=move || view! { <p class="loading">{locale.t("common.loading")}</p> }>

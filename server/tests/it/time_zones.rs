@@ -13,6 +13,8 @@ on_both_databases!(
 /// Created 2019-12-06 03:02:52 UTC: 11:02 in Shanghai, 22:02 the day before in New York.
 const WORK_ORDER: &str = "20191206030252180";
 const BILL: &str = "201911010001";
+/// A work order with a stage waiting for the customer's acceptance.
+const STAGED: &str = "20191205071325781";
 
 async fn created(app: &TestApp, cookie: &str, from: &str, to: &str) -> Vec<String> {
     let page = json(
@@ -100,6 +102,27 @@ async fn times_are_shown_in_the_zone_the_viewer_chose(app: TestApp) {
             .join(" | ")
     );
     assert!(!page.body.contains("2019-12-06 11:02"), "detail page");
+
+    // A deadline names the offset it is read in: 2019-12-10 10:00 UTC.
+    app.strings(&format!(
+        "UPDATE milestones SET due_at = 1575972000 WHERE status = 'awaiting_acceptance'
+           AND work_order_id = (SELECT id FROM work_orders WHERE work_order_no = '{STAGED}')"
+    ))
+    .await;
+    let detail = json(&app, "/api/work_order", &admin, &format!("no={STAGED}")).await;
+    let dues: Vec<&str> = detail["milestones"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|m| m["due"].as_str())
+        .filter(|due| !due.is_empty())
+        .collect();
+    assert_eq!(dues, ["2019-12-10 05:00 (UTC-05:00)"]);
+    let detail = json(&app, "/api/work_order", &colleague, &format!("no={STAGED}")).await;
+    assert_eq!(
+        detail["milestones"][0]["due"],
+        "2019-12-10 18:00 (UTC+08:00)"
+    );
 
     // A date filter counts the viewer's days.
     assert_eq!(

@@ -63,6 +63,7 @@ pub fn RegisterPage() -> impl IntoView {
                     <small class="muted">{locale.t("registration.files_hint")}</small>
                     {error("files")}
                 </label>
+                <crate::kit::forms::UploadProgress />
                 <button type="submit" class="button primary wide">{locale.t("registration.next")}</button>
             </form>
             <p class="login-links"><a href="/login">{locale.t("registration.have_account")}</a></p>
