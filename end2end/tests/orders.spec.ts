@@ -123,6 +123,32 @@ test("column headers sort the list, keep the filters and the order in the URL, a
   expect(problems).toEqual([]);
 });
 
+test("the filter form follows the list: a status tab, then a keyword, then back", async ({ page }, testInfo) => {
+  await signIn(page, testInfo, "aku@example.com");
+  await page.goto("/orders?q=heonor");
+  await settled(page, testInfo);
+  const keyword = page.getByRole("searchbox", { name: "关键字" });
+  await expect(keyword).toHaveValue("heonor");
+  // A status tab (a client-side navigation with JavaScript): the form takes its status.
+  await page.getByRole("navigation", { name: "订单状态" }).getByRole("link", { name: /^部分验收/ }).click();
+  await expect(page).toHaveURL(/status=partially_accepted/);
+  await expect(page.locator("form.filters input[name=status]")).toHaveValue("partially_accepted");
+  await expect(keyword).toHaveValue("heonor");
+  // A new keyword keeps the status the list is on.
+  await keyword.fill("20191205071325781");
+  await page.getByRole("button", { name: "搜索", exact: true }).first().click();
+  await expect(page).toHaveURL(/status=partially_accepted/);
+  await expect(page).toHaveURL(/q=20191205071325781/);
+  await expect(page.getByTestId("work-orders").locator("tbody tr")).toHaveCount(1);
+  // Back: the fields show the earlier filters again.
+  await page.goBack();
+  await expect(page).toHaveURL(/q=heonor/);
+  await expect(keyword).toHaveValue("heonor");
+  await page.goBack();
+  await expect(page).toHaveURL(/\/orders\?q=heonor$/);
+  await expect(page.locator("form.filters input[name=status]")).toHaveValue("");
+});
+
 test("quick date ranges set both dates, keep the other filters and mark the range in force", async ({ browser }, testInfo) => {
   const page = await session(browser, testInfo, "aku@example.com");
   const problems = watchConsole(page);

@@ -88,6 +88,17 @@ const WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
  * path with other numbers, in the same language and state) is not analysed twice. */
 const analysed = new Set<string>();
 
+/** The addresses whose load the guard has looked at (analysed, or of a kind seen before). */
+const looked = new Set<string>();
+
+/** Waits until the guard has looked at the page as it stands, for a tour that must not
+ * leave a page before axe has seen it. */
+export async function axeLooked(page: Page) {
+  const url = page.url();
+  await expect.poll(() => looked.has(url), { timeout: 30_000, message: `axe on ${url}` }).toBe(true);
+  looked.delete(url);
+}
+
 /** Runs axe-core on the page as it loaded, unless a page of its kind was analysed already.
  * The test goes on meanwhile: when it navigates away first, the analysis is dropped and the
  * kind stays open for its next visit. */
@@ -100,6 +111,7 @@ async function analyse(
   let kind = "";
   // Only this portal's pages: the test identity provider's are not ours to fix.
   if (new URL(page.url()).origin !== new URL(baseURL).origin) return;
+  const loaded = page.url();
   try {
     kind = await page.evaluate(() => {
       const query = [...new URLSearchParams(location.search).keys()].sort().join(",");
@@ -146,6 +158,8 @@ async function analyse(
   } catch {
     // Navigated away or closed before the analysis ended: the next visit of its kind runs it.
     analysed.delete(kind);
+  } finally {
+    looked.add(loaded);
   }
 }
 

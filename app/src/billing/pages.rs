@@ -75,7 +75,7 @@ pub(super) fn BillList(
     let status = param("status");
     view! {
         <SummaryCards summary=page.summary.clone() />
-        <form method="get" action=base class="filters" role="search">
+        <form method="get" action=base class="filters" autocomplete="off" role="search">
             {providers.map(|providers| {
                 let chosen = param("provider");
                 view! {
@@ -343,7 +343,7 @@ fn LineSearch(d: BillDetail, base: &'static str) -> impl IntoView {
     let clear = action.clone();
     let searched = !d.line_filter.is_empty();
     view! {
-        <form method="get" action=action class="filters" role="search">
+        <form method="get" action=action class="filters" autocomplete="off" role="search">
             <label class="field">
                 <span>{locale.t("bill.line.search")}</span>
                 <input type="search" name="line" maxlength="100" value=d.line_filter.clone()

@@ -80,32 +80,36 @@ pub fn WorkOrderListPage() -> impl IntoView {
         <crate::kit::title::PageTitle text=locale.t("nav.work_orders") />
         <section class="page">
             <h1>{locale.t("nav.work_orders")}</h1>
-            <form method="get" action="/orders" class="filters" role="search">
-                <input type="hidden" name="status" value=param("status") />
-                <input type="hidden" name="stage" value=param("stage") />
-                <label class="field">
-                    <span>{locale.t("wo.filter.from")}</span>
-                    <input type="date" name="from" value=param("from") />
-                </label>
-                <label class="field">
-                    <span>{locale.t("wo.filter.to")}</span>
-                    <input type="date" name="to" value=param("to") />
-                </label>
-                <crate::kit::dates::QuickRanges />
-                <label class="field grow">
-                    <span>{locale.t("wo.filter.keyword")}</span>
-                    <input type="search" name="q" value=param("q") maxlength="100"
-                        placeholder=locale.t("wo.filter.keyword_hint") />
-                </label>
-                <label class="field">
-                    <span>{locale.t("wo.filter.buyer")}</span>
-                    <input type="search" name="buyer" value=param("buyer") maxlength="200"
-                        placeholder=locale.t("wo.filter.buyer_hint") />
-                </label>
-                <input type="hidden" name="sort" value=param("sort") />
-                <button type="submit" class="button primary">{locale.t("common.search")}</button>
-                <a class="button" href="/orders">{locale.t("common.clear")}</a>
-            </form>
+            // Rendered again as the query changes (status tabs, sort headers, back), so the fields
+            // show the filters of the list below them, not those of the page first loaded.
+            {move || view! {
+                <form method="get" action="/orders" class="filters" autocomplete="off" role="search">
+                    <input type="hidden" name="status" value=param("status") />
+                    <input type="hidden" name="stage" value=param("stage") />
+                    <label class="field">
+                        <span>{locale.t("wo.filter.from")}</span>
+                        <input type="date" name="from" value=param("from") />
+                    </label>
+                    <label class="field">
+                        <span>{locale.t("wo.filter.to")}</span>
+                        <input type="date" name="to" value=param("to") />
+                    </label>
+                    <crate::kit::dates::QuickRanges />
+                    <label class="field grow">
+                        <span>{locale.t("wo.filter.keyword")}</span>
+                        <input type="search" name="q" value=param("q") maxlength="100"
+                            placeholder=locale.t("wo.filter.keyword_hint") />
+                    </label>
+                    <label class="field">
+                        <span>{locale.t("wo.filter.buyer")}</span>
+                        <input type="search" name="buyer" value=param("buyer") maxlength="200"
+                            placeholder=locale.t("wo.filter.buyer_hint") />
+                    </label>
+                    <input type="hidden" name="sort" value=param("sort") />
+                    <button type="submit" class="button primary">{locale.t("common.search")}</button>
+                    <a class="button" href="/orders">{locale.t("common.clear")}</a>
+                </form>
+            }}
             <Suspense fallback=move || view! { <p class="loading">{locale.t("common.loading")}</p> }>
                 {move || Suspend::new(async move {
                     match page.await {

@@ -134,7 +134,7 @@ pub fn PlatformOrdersPage() -> impl IntoView {
                             let total: i64 = page.counts.iter().map(|(_, n)| n).sum();
                             let next = page.next.clone();
                             let filters = view! {
-                                <form method="get" action="/platform/orders" class="filters" role="search">
+                                <form method="get" action="/platform/orders" class="filters" autocomplete="off" role="search">
                                     <label class="field">
                                         <span>{locale.t("intake.provider")}</span>
                                         <select name="provider">

@@ -50,7 +50,7 @@ pub(super) fn SearchView(platform: bool) -> impl IntoView {
                         _ => None,
                     };
                     let form = view! {
-                        <form method="get" action=action class="filters" role="search" data-testid="search-form">
+                        <form method="get" action=action class="filters" autocomplete="off" role="search" data-testid="search-form">
                             <label class="field grow">
                                 <span>{locale.t("search.keyword")}</span>
                                 <input type="search" name="q" value=typed() maxlength="100"

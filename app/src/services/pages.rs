@@ -55,33 +55,37 @@ pub fn ServiceListPage() -> impl IntoView {
                 <span class="spacer"></span>
                 <A href="/services/new" attr:class="button primary">{locale.t("svc.new")}</A>
             </div>
-            <form method="get" action="/services" class="filters" role="search">
-                <label class="field">
-                    <span>{locale.t("svc.filter.from")}</span>
-                    <input type="date" name="from" value=param("from") />
-                </label>
-                <label class="field">
-                    <span>{locale.t("svc.filter.to")}</span>
-                    <input type="date" name="to" value=param("to") />
-                </label>
-                <crate::kit::dates::QuickRanges />
-                <label class="field grow">
-                    <span>{locale.t("svc.name")}</span>
-                    <input type="search" name="q" value=param("q") maxlength="100" placeholder=locale.t("svc.search_hint") />
-                </label>
-                <label class="field">
-                    <span>{locale.t("svc.status")}</span>
-                    <select name="status">
-                        <option value="">{locale.t("common.all")}</option>
-                        {ServiceStatus::all().map(|s| view! {
-                            <option value=s.as_db() selected=param("status") == s.as_db()>{locale.t(s.label_key())}</option>
-                        }).collect_view()}
-                    </select>
-                </label>
-                <input type="hidden" name="sort" value=param("sort") />
-                <button type="submit" class="button primary">{locale.t("common.search")}</button>
-                <a class="button" href="/services">{locale.t("common.clear")}</a>
-            </form>
+            // Rendered again as the query changes (status tabs, sort headers, back), so the fields
+            // show the filters of the list below them, not those of the page first loaded.
+            {move || view! {
+                <form method="get" action="/services" class="filters" autocomplete="off" role="search">
+                    <label class="field">
+                        <span>{locale.t("svc.filter.from")}</span>
+                        <input type="date" name="from" value=param("from") />
+                    </label>
+                    <label class="field">
+                        <span>{locale.t("svc.filter.to")}</span>
+                        <input type="date" name="to" value=param("to") />
+                    </label>
+                    <crate::kit::dates::QuickRanges />
+                    <label class="field grow">
+                        <span>{locale.t("svc.name")}</span>
+                        <input type="search" name="q" value=param("q") maxlength="100" placeholder=locale.t("svc.search_hint") />
+                    </label>
+                    <label class="field">
+                        <span>{locale.t("svc.status")}</span>
+                        <select name="status">
+                            <option value="">{locale.t("common.all")}</option>
+                            {ServiceStatus::all().map(|s| view! {
+                                <option value=s.as_db() selected=param("status") == s.as_db()>{locale.t(s.label_key())}</option>
+                            }).collect_view()}
+                        </select>
+                    </label>
+                    <input type="hidden" name="sort" value=param("sort") />
+                    <button type="submit" class="button primary">{locale.t("common.search")}</button>
+                    <a class="button" href="/services">{locale.t("common.clear")}</a>
+                </form>
+            }}
             <Suspense fallback=move || view! { <p class="loading">{locale.t("common.loading")}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {

@@ -52,14 +52,18 @@ pub fn PlatformServiceQueuePage() -> impl IntoView {
                         view! { <a href=target class:active=move || status() == value>{locale.t(key)}</a> }
                     }).collect_view()}
             </nav>
-            <form method="get" action="/platform/services" class="filters" role="search">
-                <input type="hidden" name="status" value=param("status") />
-                <label class="field grow">
-                    <span>{locale.t("svc.name")}</span>
-                    <input type="search" name="q" value=param("q") maxlength="100" placeholder=locale.t("svc.search_hint") />
-                </label>
-                <button type="submit" class="button primary">{locale.t("common.search")}</button>
-            </form>
+            // Rendered again as the query changes (status tabs, sort headers, back), so the fields
+            // show the filters of the list below them, not those of the page first loaded.
+            {move || view! {
+                <form method="get" action="/platform/services" class="filters" autocomplete="off" role="search">
+                    <input type="hidden" name="status" value=param("status") />
+                    <label class="field grow">
+                        <span>{locale.t("svc.name")}</span>
+                        <input type="search" name="q" value=param("q") maxlength="100" placeholder=locale.t("svc.search_hint") />
+                    </label>
+                    <button type="submit" class="button primary">{locale.t("common.search")}</button>
+                </form>
+            }}
             <Suspense fallback=move || view! { <p class="loading">{locale.t("common.loading")}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {

@@ -236,21 +236,25 @@ fn History() -> impl IntoView {
         crate::shell::href("/tickets", &pairs)
     };
     view! {
-        <form method="get" action="/tickets" class="filters" role="search">
-            <input type="hidden" name="tab" value="history" />
-            <label class="field">
-                <span>{locale.t("ticket.status")}</span>
-                <select name="status">
-                    <option value="">{locale.t("common.all")}</option>
-                    {TicketStatus::all().map(|s| view! { <option value=s.as_db() selected=param("status") == s.as_db()>{locale.t(s.label_key())}</option> }).collect_view()}
-                </select>
-            </label>
-            <label class="field inline-check">
-                <input type="checkbox" name="unread" value="1" checked=param("unread") == "1" />
-                <span>{locale.t("ticket.only_unread")}</span>
-            </label>
-            <button type="submit" class="button primary">{locale.t("common.search")}</button>
-        </form>
+        // Rendered again as the query changes (status tabs, sort headers, back), so the fields
+        // show the filters of the list below them, not those of the page first loaded.
+        {move || view! {
+            <form method="get" action="/tickets" class="filters" autocomplete="off" role="search">
+                <input type="hidden" name="tab" value="history" />
+                <label class="field">
+                    <span>{locale.t("ticket.status")}</span>
+                    <select name="status">
+                        <option value="">{locale.t("common.all")}</option>
+                        {TicketStatus::all().map(|s| view! { <option value=s.as_db() selected=param("status") == s.as_db()>{locale.t(s.label_key())}</option> }).collect_view()}
+                    </select>
+                </label>
+                <label class="field inline-check">
+                    <input type="checkbox" name="unread" value="1" checked=param("unread") == "1" />
+                    <span>{locale.t("ticket.only_unread")}</span>
+                </label>
+                <button type="submit" class="button primary">{locale.t("common.search")}</button>
+            </form>
+        }}
         <Suspense fallback=move || view! { <p class="loading">{locale.t("common.loading")}</p> }>
             {move || Suspend::new(async move {
                 match data.await {

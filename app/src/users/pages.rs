@@ -75,34 +75,38 @@ pub fn UsersPage() -> impl IntoView {
         <crate::kit::title::PageTitle text=locale.t("nav.users") />
         <section class="page">
             <h1>{locale.t("nav.users")}</h1>
-            <form method="get" action="/users" class="filters" role="search">
-                <label class="field grow">
-                    <span>{locale.t("users.search")}</span>
-                    <input type="search" name="q" value=param("q") maxlength="100" placeholder=locale.t("users.search_hint") />
-                </label>
-                <label class="field">
-                    <span>{locale.t("users.role")}</span>
-                    <select name="role">
-                        <option value="">{locale.t("common.all")}</option>
-                        {[Role::Admin, Role::CoAdmin, Role::User].into_iter().map(|r| view! {
-                            <option value=r.as_db() selected=param("role") == r.as_db()>{locale.t(r.label_key())}</option>
-                        }).collect_view()}
-                    </select>
-                </label>
-                <label class="field">
-                    <span>{locale.t("users.state")}</span>
-                    <select name="state">
-                        <option value="">{locale.t("common.all")}</option>
-                        {[MemberState::Active, MemberState::Invited, MemberState::Disabled].into_iter().map(|s| view! {
-                            <option value=s.as_db() selected=param("state") == s.as_db()>{locale.t(s.label_key())}</option>
-                        }).collect_view()}
-                    </select>
-                </label>
-                <input type="hidden" name="sort" value=param("sort") />
-                <input type="hidden" name="per" value=param("per") />
-                <button type="submit" class="button primary">{locale.t("common.search")}</button>
-                <a class="button" href="/users">{locale.t("common.clear")}</a>
-            </form>
+            // Rendered again as the query changes (status tabs, sort headers, back), so the fields
+            // show the filters of the list below them, not those of the page first loaded.
+            {move || view! {
+                <form method="get" action="/users" class="filters" autocomplete="off" role="search">
+                    <label class="field grow">
+                        <span>{locale.t("users.search")}</span>
+                        <input type="search" name="q" value=param("q") maxlength="100" placeholder=locale.t("users.search_hint") />
+                    </label>
+                    <label class="field">
+                        <span>{locale.t("users.role")}</span>
+                        <select name="role">
+                            <option value="">{locale.t("common.all")}</option>
+                            {[Role::Admin, Role::CoAdmin, Role::User].into_iter().map(|r| view! {
+                                <option value=r.as_db() selected=param("role") == r.as_db()>{locale.t(r.label_key())}</option>
+                            }).collect_view()}
+                        </select>
+                    </label>
+                    <label class="field">
+                        <span>{locale.t("users.state")}</span>
+                        <select name="state">
+                            <option value="">{locale.t("common.all")}</option>
+                            {[MemberState::Active, MemberState::Invited, MemberState::Disabled].into_iter().map(|s| view! {
+                                <option value=s.as_db() selected=param("state") == s.as_db()>{locale.t(s.label_key())}</option>
+                            }).collect_view()}
+                        </select>
+                    </label>
+                    <input type="hidden" name="sort" value=param("sort") />
+                    <input type="hidden" name="per" value=param("per") />
+                    <button type="submit" class="button primary">{locale.t("common.search")}</button>
+                    <a class="button" href="/users">{locale.t("common.clear")}</a>
+                </form>
+            }}
             <Suspense fallback=move || view! { <p class="loading">{locale.t("common.loading")}</p> }>
                 {move || Suspend::new(async move {
                     match page.await {
@@ -418,7 +422,7 @@ pub fn AuditLogPage(#[prop(optional)] platform: bool) -> impl IntoView {
                             // either end of the log (it has no other way back).
                             let at_newest = param("before").is_empty() && param("after").is_empty();
                             view! {
-                                <form method="get" action=base class="filters" role="search">
+                                <form method="get" action=base class="filters" autocomplete="off" role="search">
                                     {platform.then(|| view! {
                                         <label class="field">
                                             <span>{locale.t("bill.provider")}</span>
