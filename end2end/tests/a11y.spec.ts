@@ -1,5 +1,5 @@
 import { expect, Page } from "@playwright/test";
-import { axeLooked, session, test } from "./support";
+import { axeLooked, loadsOf, session, test } from "./support";
 
 // Every page of the portal in both languages, for the axe guard (support.ts), which checks
 // each page a test loads — here the tour waits on each page until axe has seen it. The other
@@ -51,19 +51,19 @@ const PLATFORM_DETAILS: [string, RegExp][] = [
 const PUBLIC_PAGES = ["/login", "/register", "/forgot"];
 
 async function visit(page: Page, path: string) {
+  const before = loadsOf(page);
   const answer = await page.goto(path);
   expect(answer?.status(), path).toBe(200);
-  await axeLooked(page);
+  await axeLooked(page, before);
 }
 
 async function tour(page: Page, pages: string[], details: [string, RegExp][]) {
   for (const path of pages) await visit(page, path);
   for (const [list, pattern] of details) {
-    await page.goto(list);
+    await visit(page, list);
     const hrefs = await page.locator("main a[href]").evaluateAll((links) => links.map((a) => a.getAttribute("href") ?? ""));
     const detail = hrefs.find((href) => pattern.test(href));
     expect(detail, `a record on ${list}`).toBeTruthy();
-    await axeLooked(page);
     await visit(page, detail!);
   }
 }
@@ -72,9 +72,8 @@ for (const [language, tag] of [["中文", "zh-CN"], ["English", "en"]] as const)
   test(`every page is checked by axe in ${language}`, async ({ browser, page }, testInfo) => {
     test.setTimeout(240_000);
     const switchTo = async (p: Page) => {
-      await p.goto(`/lang/${tag}`);
+      await visit(p, `/lang/${tag}`);
       await expect(p.locator("html")).toHaveAttribute("lang", tag);
-      await axeLooked(p);
     };
     await page.goto("/login");
     await switchTo(page);

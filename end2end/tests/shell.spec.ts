@@ -22,6 +22,8 @@ test("sign in, home, collapse the navigation, switch provider, sign out", async 
   // The choice is remembered across page loads and rendered so by the server: set by the
   // page's script with JavaScript, by the hamburger's form posted to the server without.
   const hamburger = page.getByRole("button", { name: "缩进导航" });
+  const posted: string[] = [];
+  page.on("request", (r) => r.url().endsWith("/nav") && posted.push(r.method()));
   await expect(hamburger).toHaveAttribute("aria-pressed", "false");
   await hamburger.click();
   await expect.poll(async () => (await nav.boundingBox())!.width).toBeLessThan(wide / 2);
@@ -40,6 +42,8 @@ test("sign in, home, collapse the navigation, switch provider, sign out", async 
   await settled(page, testInfo);
   await expect(nav.getByText("服务工单")).toBeVisible();
   await expect(hamburger).toHaveAttribute("aria-pressed", "false");
+  // With JavaScript the page's script toggles in place; without, each click is a form post.
+  expect(posted).toEqual(testInfo.project.use.javaScriptEnabled === false ? ["POST", "POST"] : []);
 
   // The logo leads home from anywhere (§2.5.1).
   await nav.getByRole("link", { name: "分账管理" }).click();

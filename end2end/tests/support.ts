@@ -63,12 +63,12 @@ export const test = base.extend<{ cspGuard: void; axeGuard: void }>({
       // A page closed while axe runs on it (its context closed at the end of a test) may
       // never answer: its analysis counts as dropped once the page is gone.
       const watch = (page: Page) => {
-        const closed = new Promise<void>((resolve) => page.once("close", () => resolve()));
-        page.on("load", () =>
-          pending.push(
-            Promise.race([analyse(baseURL, page, javaScript ? undefined : inspect, violations), closed]),
-          ),
-        );
+        const closed = new Promise<string>((resolve) => page.once("close", () => resolve("closed")));
+        page.on("load", () => {
+          const latest = Promise.race([analyse(baseURL, page, javaScript ? undefined : inspect, violations), closed]);
+          loads.set(page, { count: loadsOf(page) + 1, latest });
+          pending.push(latest.then(() => undefined));
+        });
       };
       const { newContext, restore } = watchEveryPage(browser, context, watch);
       await use();
@@ -88,16 +88,27 @@ const WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
  * path with other numbers, in the same language and state) is not analysed twice. */
 const analysed = new Set<string>();
 
-/** The addresses whose load the guard has looked at (analysed, or of a kind seen before). */
-const looked = new Set<string>();
+/** Per page: the loads the guard saw, and the outcome of the latest one's analysis. */
+const loads = new WeakMap<Page, { count: number; latest: Promise<string> }>();
 
-/** Waits until the guard has looked at the page as it stands, for a tour that must not
- * leave a page before axe has seen it. */
-export async function axeLooked(page: Page) {
-  const url = page.url();
-  await expect.poll(() => looked.has(url), { timeout: 30_000, message: `axe on ${url}` }).toBe(true);
-  looked.delete(url);
+/** How many loads of `page` the guard has seen; take it before a navigation. */
+export function loadsOf(page: Page): number {
+  return loads.get(page)?.count ?? 0;
 }
+
+/** Waits until axe has looked at the page a navigation started after `before` loads
+ * reached, for a tour that must not leave a page before axe has seen it: an analysis that
+ * was dropped fails it. */
+export async function axeLooked(page: Page, before: number) {
+  await expect
+    .poll(() => loadsOf(page), { timeout: 30_000, message: `a load of ${page.url()}` })
+    .toBeGreaterThan(before);
+  const outcome = await loads.get(page)!.latest;
+  expect(outcome, `axe on ${page.url()}`).toMatch(/^(analysed|seen|foreign)$/);
+}
+
+/** Errors that mean the page went away while axe ran (navigated or closed), not a failure. */
+const GONE = /navigated during the analysis|context was destroyed|has been closed|Target closed|frame was detached|Navigation/i;
 
 /** Runs axe-core on the page as it loaded, unless a page of its kind was analysed already.
  * The test goes on meanwhile: when it navigates away first, the analysis is dropped and the
@@ -107,10 +118,10 @@ async function analyse(
   page: Page,
   inspect: (() => Promise<Page>) | undefined,
   violations: string[],
-) {
+): Promise<string> {
   let kind = "";
   // Only this portal's pages: the test identity provider's are not ours to fix.
-  if (new URL(page.url()).origin !== new URL(baseURL).origin) return;
+  if (new URL(page.url()).origin !== new URL(baseURL).origin) return "foreign";
   const loaded = page.url();
   try {
     kind = await page.evaluate(() => {
@@ -126,7 +137,7 @@ async function analyse(
       return `${document.documentElement.lang} ${path}?${query} ${state} ${title}`;
     });
     kind = `${inspect ? "no-js" : "js"} ${kind}`;
-    if (analysed.has(kind)) return;
+    if (analysed.has(kind)) return "seen";
     analysed.add(kind);
     const url = page.url();
     let target = page;
@@ -155,11 +166,14 @@ async function analyse(
         .join("; ");
       violations.push(`${url} [${kind}] ${rule.id} × ${rule.nodes.length}: ${where}`);
     }
-  } catch {
+    return "analysed";
+  } catch (error) {
     // Navigated away or closed before the analysis ended: the next visit of its kind runs it.
     analysed.delete(kind);
-  } finally {
-    looked.add(loaded);
+    const message = error instanceof Error ? error.message : String(error);
+    // Anything else (axe not injected, a script error) is a failure, not a page unseen.
+    if (!GONE.test(message)) violations.push(`${loaded}: axe could not analyse the page: ${message.split("\n")[0]}`);
+    return `dropped: ${message.split("\n")[0]}`;
   }
 }
 

@@ -600,6 +600,10 @@ fn same_host_path(referer: &str, headers: &HeaderMap) -> Option<String> {
     let host = headers.get(header::HOST)?.to_str().ok()?;
     let (_, rest) = referer.split_once("://")?;
     let (referer_host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    // `//elsewhere` or `/\elsewhere` as a Location would leave the site.
+    if path.starts_with("//") || path.starts_with("/\\") {
+        return None;
+    }
     (referer_host == host).then(|| {
         if path.is_empty() {
             "/".into()
@@ -657,5 +661,14 @@ mod tests {
             Some("/")
         );
         assert_eq!(same_host_path("http://evil.example/", &headers), None);
+        // A path a browser would read as another host.
+        assert_eq!(
+            same_host_path("http://127.0.0.1:3000//evil.example/x", &headers),
+            None
+        );
+        assert_eq!(
+            same_host_path("http://127.0.0.1:3000/\\evil.example", &headers),
+            None
+        );
     }
 }

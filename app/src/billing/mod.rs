@@ -133,8 +133,10 @@ pub struct BillDetail {
     pub status: BillStatus,
     pub version: i64,
     pub printed_at: String,
-    /// The zone the bill's times are shown in (the viewer's), named on the page.
+    /// The zone the bill's times are shown in (the viewer's): its IANA name, and the locale
+    /// key of its places, which the page names.
     pub time_zone: String,
+    pub time_zone_key: String,
     pub provider: String,
     pub provider_address: String,
     pub admin_name: String,

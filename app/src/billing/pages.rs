@@ -300,7 +300,8 @@ fn Bill(
             <header class="bill-head">
                 <div>
                     <p class="bill-brand">{locale.t("bill.document_title")}</p>
-                    <p class="muted small">{locale.t("bill.printed_at")} ": " {d.printed_at.clone()} " (" {d.time_zone.clone()} ")"</p>
+                    <p class="muted small">{locale.t("bill.printed_at")} ": " {d.printed_at.clone()}</p>
+                    <p class="muted small" data-testid="bill-zone">{locale.tf("bill.zone_note", &[("zone", &locale.t_dyn(&d.time_zone_key))])}</p>
                     <p>{locale.t("bill.column.no")} ": " <span class="mono" data-testid="bill-no">{d.bill_no.clone()}</span>
                         {(d.version > 1).then(|| view! { <span class="muted small">" · v" {d.version}</span> })}</p>
                 </div>
@@ -413,7 +414,7 @@ fn LineTable(d: BillDetail) -> impl IntoView {
                     <th class="num">{locale.t("bill.line.order_total")}</th>
                     <th>{locale.t("bill.line.product")}</th>
                     <th class="num">{locale.t("bill.line.quantity")}</th>
-                    <th>{locale.t("bill.line.traded_at")} <span class="muted small" data-testid="bill-zone">"("{d.time_zone.clone()}")"</span></th>
+                    <th>{locale.t("bill.line.traded_at")}</th>
                     <th class="num">{locale.t("bill.line.paid")}</th>
                 </tr></thead>
                 <tbody>

@@ -1224,12 +1224,14 @@ pub async fn detail(
         Ok(Money::from_minor(r.try_get("amount_minor")?, currency(r, "currency")?).to_string())
     })
     .collect::<Result<Vec<String>, sqlx::Error>>()?;
+    let zone = crate::kit::time::Zone::viewer();
     Ok(BillDetail {
         bill_no: head.bill_no.clone(),
         status: head.status,
         version: head.version,
         printed_at: format_datetime_seconds(now()),
-        time_zone: crate::kit::time::Zone::viewer().name().to_owned(),
+        time_zone: zone.name().to_owned(),
+        time_zone_key: zone.label_key().to_owned(),
         provider: head.provider_name.clone(),
         provider_address: head.provider_address.clone(),
         admin_name: head.admin_name.clone(),

@@ -4,8 +4,9 @@
 
 use leptos::prelude::*;
 
-/// Today's date where the portal keeps its calendar (China Standard Time), as the server saw
-/// it when the frame was rendered; the shell provides it, so server and browser agree.
+/// Today's date in the viewer's time zone (偏好设置; the date filters count the viewer's
+/// days), as the server saw it when the frame was rendered; the shell provides it, so server
+/// and browser agree.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Today(pub String);
 

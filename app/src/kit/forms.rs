@@ -64,10 +64,12 @@ where
     let form: String = form.into();
     let query = use_query_map();
     {
-        // Effects run in the browser only: answers come there.
+        // Effects run in the browser only: answers come there. The first run only looks: a
+        // form rendered again after its action succeeded (a refetched list) tells nothing new.
         let (form, value) = (form.clone(), value.clone());
-        Effect::new(move |_| {
-            if matches!(value.get(), Some(Ok(_))) {
+        Effect::new(move |seen: Option<()>| {
+            let succeeded = matches!(value.get(), Some(Ok(_)));
+            if seen.is_some() && succeeded {
                 crate::kit::toast::form_done(&form);
             }
         });

@@ -10,6 +10,9 @@ const SHOWN_FOR: std::time::Duration = std::time::Duration::from_secs(5);
 #[derive(Clone, Copy)]
 pub struct Toasts(RwSignal<Vec<(u64, String)>>);
 
+/// Toast ids only grow, so a timer never removes a later toast that took a freed id.
+static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
 /// Gives the frame its toasts; `ToastRegion` shows them.
 pub fn provide() {
     provide_context(Toasts(RwSignal::new(Vec::new())));
@@ -28,7 +31,12 @@ pub fn form_done(form: &str) {
     } else {
         locale.t("toast.done").to_owned()
     };
-    let id = toasts.with_untracked(|list| list.last().map_or(0, |(id, _)| id + 1));
+    // One success told once: an action shared by several forms of a page (a form per row)
+    // answers all of them at the same moment.
+    if toasts.with_untracked(|list| list.last().is_some_and(|(_, last)| *last == text)) {
+        return;
+    }
+    let id = NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     toasts.update(|list| list.push((id, text)));
     set_timeout(
         move || toasts.update(|list| list.retain(|(other, _)| *other != id)),

@@ -17,7 +17,15 @@ pub async fn list_service_items(
     let result = async {
         use crate::kit::request::{db, provider_scope};
         let (_, scope) = provider_scope()?;
-        let filter = store::Filter::parse(&from, &to, &q, &status, &sort, &page)?;
+        let filter = store::Filter::parse(
+            &from,
+            &to,
+            &q,
+            &status,
+            &sort,
+            &page,
+            &crate::kit::time::Zone::viewer(),
+        )?;
         store::list(
             &db()?,
             crate::kit::db::Owner::Provider(scope.provider_id),
@@ -320,7 +328,15 @@ pub async fn list_service_reviews(
             status.as_str()
         };
         let sort = if status == "waiting" { "submitted" } else { "" };
-        let filter = store::Filter::parse("", "", &q, status, sort, &page)?;
+        let filter = store::Filter::parse(
+            "",
+            "",
+            &q,
+            status,
+            sort,
+            &page,
+            &crate::kit::time::Zone::viewer(),
+        )?;
         store::list(&db()?, crate::kit::db::Owner::Platform, &filter).await
     }
     .await;

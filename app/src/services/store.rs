@@ -50,6 +50,8 @@ impl Filter {
         status: &str,
         sort: &str,
         page: &str,
+        // Days are the viewer's, as the items' times are shown.
+        zone: &Zone,
     ) -> Result<Filter, AppError> {
         let sort = match sort {
             "created_asc" => "s.created_at ASC, s.id ASC",
@@ -58,8 +60,6 @@ impl Filter {
             "submitted" => "s.submitted_at ASC, s.id ASC",
             _ => "s.created_at DESC, s.id DESC",
         };
-        // Days are the viewer's, as the items' times are shown.
-        let zone = Zone::viewer();
         Ok(Filter {
             from: zone.day_start(from),
             // 截止日期 includes its last day.

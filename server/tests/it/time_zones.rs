@@ -189,8 +189,19 @@ async fn times_are_shown_in_the_zone_the_viewer_chose(app: TestApp) {
         bill["lines"][0]["traded_at"]
     );
 
+    // The change is in the account's history, with the zone chosen.
+    assert_eq!(
+        app.strings("SELECT detail FROM audit_log WHERE action = 'time_zone_changed'")
+            .await,
+        ["America/New_York"]
+    );
     let audit = download(&app, "/audit/export.csv", &admin).await;
     assert!(audit.lines().next().unwrap().contains("(America/New_York)"));
+    let entry = audit
+        .lines()
+        .find(|line| line.contains("修改时区"))
+        .expect("the change in the export");
+    assert!(entry.contains("America/New_York"), "{entry}");
 }
 
 async fn a_zone_not_offered_is_refused_and_changes_nothing(app: TestApp) {

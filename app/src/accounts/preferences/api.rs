@@ -35,7 +35,7 @@ pub async fn get_preferences() -> Result<Preferences, AppError> {
 /// Sets the zone the user reads times in: one of those the page offers.
 #[server(endpoint = "set_time_zone")]
 pub async fn set_time_zone(time_zone: String) -> Result<(), AppError> {
-    use crate::kit::request::{auth, db};
+    use crate::kit::request::{auth, client_ip, db};
     let result = async {
         let auth = auth()?;
         let Some(zone) = crate::kit::time::Zone::named(time_zone.trim()) else {
@@ -45,7 +45,14 @@ pub async fn set_time_zone(time_zone: String) -> Result<(), AppError> {
                 &[],
             ));
         };
-        super::store::set_time_zone(&db()?, auth.user_id, zone.name()).await?;
+        super::store::set_time_zone(
+            &db()?,
+            auth.provider.map(|p| p.provider_id),
+            auth.user_id,
+            zone.name(),
+            &client_ip(),
+        )
+        .await?;
         if crate::kit::forms::is_form_post() {
             leptos_axum::redirect("/account/preferences?saved=1");
         }
