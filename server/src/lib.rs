@@ -552,20 +552,7 @@ async fn set_language(Path(tag): Path<String>, headers: HeaderMap) -> Response {
     let Some(locale) = Locale::from_tag(&tag) else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    let back = headers
-        .get(header::REFERER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|referer| same_host_path(referer, &headers))
-        .unwrap_or_else(|| "/".to_owned());
-    let cookie = format!(
-        "{LOCALE_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
-        locale.tag()
-    );
-    let mut response = Redirect::to(&back).into_response();
-    if let Ok(value) = HeaderValue::from_str(&cookie) {
-        response.headers_mut().insert(header::SET_COOKIE, value);
-    }
-    response
+    remember_and_return(&headers, LOCALE_COOKIE, locale.tag())
 }
 
 /// The hamburger without JavaScript: remembers whether the navigation is collapsed, as the
@@ -579,15 +566,18 @@ async fn set_navigation(
         Some("0") => "open",
         _ => return StatusCode::BAD_REQUEST.into_response(),
     };
+    remember_and_return(&headers, app::shell::NAV_COOKIE, state)
+}
+
+/// A display preference kept for a year in cookie `name`, and the way back to the page the
+/// request came from (this host's only).
+fn remember_and_return(headers: &HeaderMap, name: &str, value: &str) -> Response {
     let back = headers
         .get(header::REFERER)
         .and_then(|v| v.to_str().ok())
-        .and_then(|referer| same_host_path(referer, &headers))
+        .and_then(|referer| same_host_path(referer, headers))
         .unwrap_or_else(|| "/".to_owned());
-    let cookie = format!(
-        "{}={state}; Path=/; Max-Age=31536000; SameSite=Lax",
-        app::shell::NAV_COOKIE
-    );
+    let cookie = format!("{name}={value}; Path=/; Max-Age=31536000; SameSite=Lax");
     let mut response = Redirect::to(&back).into_response();
     if let Ok(value) = HeaderValue::from_str(&cookie) {
         response.headers_mut().insert(header::SET_COOKIE, value);
