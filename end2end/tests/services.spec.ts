@@ -145,7 +145,7 @@ test("a service item is created, reviewed, delisted, edited and submitted again"
   await expect(member.getByTestId("service-status")).toHaveText("已下架");
   await member.locator("input[name=name]").fill(`${name}（新版）`);
   await member.getByTestId("basic-form").getByRole("button", { name: "保存" }).click();
-  await expect(member.getByRole("status").filter({ hasText: "已保存" })).toBeVisible();
+  await expect(member.getByRole("main").getByRole("status").filter({ hasText: "已保存" })).toBeVisible();
   await expect(member.locator("h1")).toHaveText(`${name}（新版）`);
   await member.getByRole("button", { name: "提交审核" }).click();
   await expect(member.getByTestId("service-status")).toHaveText("待审核");

@@ -33,7 +33,7 @@ test("a provider applies for the next tier, the platform approves, its benefits 
     buffer: Buffer.from("%PDF-1.7 performance"),
   });
   await again.getByRole("button", { name: "保存" }).click();
-  await expect(member.getByRole("status").filter({ hasText: "申请已提交" })).toBeVisible();
+  await expect(member.getByRole("main").getByRole("status").filter({ hasText: "申请已提交" })).toBeVisible();
   await expect(member.getByTestId("open-application")).toBeVisible();
 
   // The platform approves it, with the file at hand.
