@@ -50,10 +50,10 @@ const PLATFORM_DETAILS: [string, RegExp][] = [
 ];
 const PUBLIC_PAGES = ["/login", "/register", "/forgot"];
 
-async function visit(page: Page, path: string) {
+async function visit(page: Page, path: string, status: number | null = 200) {
   const before = loadsOf(page);
   const answer = await page.goto(path);
-  expect(answer?.status(), path).toBe(200);
+  if (status !== null) expect(answer?.status(), path).toBe(status);
   await axeLooked(page, before);
 }
 
@@ -72,7 +72,8 @@ for (const [language, tag] of [["中文", "zh-CN"], ["English", "en"]] as const)
   test(`every page is checked by axe in ${language}`, async ({ browser, page }, testInfo) => {
     test.setTimeout(240_000);
     const switchTo = async (p: Page) => {
-      await visit(p, `/lang/${tag}`);
+      // Back to `/`: an operator's is the provider side's, answered 403 (a page too).
+      await visit(p, `/lang/${tag}`, null);
       await expect(p.locator("html")).toHaveAttribute("lang", tag);
     };
     await page.goto("/login");

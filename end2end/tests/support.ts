@@ -108,7 +108,7 @@ export async function axeLooked(page: Page, before: number) {
 }
 
 /** Errors that mean the page went away while axe ran (navigated or closed), not a failure. */
-const GONE = /navigated during the analysis|context was destroyed|has been closed|Target closed|frame was detached|Navigation/i;
+const GONE = /navigated during the analysis|is navigating|context was destroyed|has been closed|Target closed|frame was detached|Navigation/i;
 
 /** Runs axe-core on the page as it loaded, unless a page of its kind was analysed already.
  * The test goes on meanwhile: when it navigates away first, the analysis is dropped and the
