@@ -78,9 +78,12 @@ fn spawn_rows(db: Db, owner: Owner, target: Target) -> mpsc::Receiver<Result<Exp
 /// The columns of `cells` that hold an amount (order total, paid), each followed by its currency.
 const AMOUNT_COLUMNS: [usize; 2] = [6, 11];
 
+/// The column of `cells` that holds the time of a line.
+const TIME_COLUMN: usize = 10;
+
 /// The column titles; the time column names the zone its times are read in.
 fn header(locale: Locale, zone: &Zone) -> [String; 13] {
-    [
+    let mut titles = [
         locale.t("bill.column.no"),
         locale.t("bill.column.company"),
         locale.t("bill.column.period"),
@@ -95,10 +98,9 @@ fn header(locale: Locale, zone: &Zone) -> [String; 13] {
         locale.t("bill.line.paid"),
         locale.t("bill.export.currency"),
     ]
-    .map(|title| match title {
-        t if t == locale.t("bill.line.traded_at") => format!("{t} ({})", zone.name()),
-        t => t.to_owned(),
-    })
+    .map(str::to_owned);
+    titles[TIME_COLUMN] = zone.titled(&titles[TIME_COLUMN]);
+    titles
 }
 
 /// The cells of a row: amounts as exact decimal text with their currency beside them.
@@ -287,11 +289,7 @@ pub async fn document(db: &Db, owner: Owner, no: &str, zone: &Zone) -> Result<Do
     Ok(Document {
         file_stem: bill_stem(&head),
         bill_no: head.bill_no,
-        printed_at: format!(
-            "{} ({})",
-            zone.datetime_seconds(crate::kit::db::now()),
-            zone.name()
-        ),
+        printed_at: zone.titled(&zone.datetime_seconds(crate::kit::db::now())),
         provider: head.provider_name,
         address: head.provider_address,
         admin_name: head.admin_name,

@@ -46,24 +46,32 @@ tokio::task_local! {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Zone {
     name: &'static str,
+    /// The locale key of its places.
+    key: &'static str,
     tz: TimeZone,
 }
+
+/// The business zone, looked up once: it is the zone of most requests.
+static BUSINESS: std::sync::LazyLock<Zone> = std::sync::LazyLock::new(|| {
+    Zone::named(BUSINESS_ZONE).unwrap_or_else(|| Zone {
+        name: BUSINESS_ZONE,
+        key: "zone.shanghai",
+        tz: TimeZone::fixed(Offset::constant(8)),
+    })
+});
 
 impl Zone {
     /// China Standard Time. Its rules have not changed since 1991, so where no database can
     /// be read at all it is the fixed offset +8.
     pub fn business() -> Zone {
-        Zone::named(BUSINESS_ZONE).unwrap_or_else(|| Zone {
-            name: BUSINESS_ZONE,
-            tz: TimeZone::fixed(Offset::constant(8)),
-        })
+        BUSINESS.clone()
     }
 
     /// One of the zones 偏好设置 offers; anything else is none.
     pub fn named(name: &str) -> Option<Zone> {
-        let (name, _) = ZONES.iter().find(|(zone, _)| *zone == name)?;
+        let (name, key) = ZONES.iter().find(|(zone, _)| *zone == name)?;
         let tz = jiff::tz::db().get(name).ok()?;
-        Some(Zone { name, tz })
+        Some(Zone { name, key, tz })
     }
 
     /// A stored setting: the zone it names, the business zone when it names none.
@@ -104,11 +112,12 @@ impl Zone {
 
     /// The locale key of the zone's places.
     pub fn label_key(&self) -> &'static str {
-        ZONES
-            .iter()
-            .find(|(zone, _)| *zone == self.name)
-            .map(|(_, key)| *key)
-            .unwrap_or("zone.shanghai")
+        self.key
+    }
+
+    /// A column title of times in this zone, the zone named: `交易时间 (Asia/Shanghai)`.
+    pub fn titled(&self, title: &str) -> String {
+        format!("{title} ({})", self.name)
     }
 
     fn at(&self, unix_seconds: i64) -> Option<jiff::ZonedDateTime> {
@@ -132,25 +141,17 @@ impl Zone {
 
     /// The zone's offset from UTC at an instant, as `UTC+08:00` (`UTC` itself when none).
     pub fn offset_label(&self, unix_seconds: i64) -> String {
-        let seconds = self
-            .at(unix_seconds)
-            .map(|t| t.offset().seconds())
-            .unwrap_or_default();
-        if seconds == 0 {
-            return "UTC".to_owned();
-        }
-        let sign = if seconds < 0 { '-' } else { '+' };
-        let minutes = seconds.unsigned_abs() / 60;
-        format!("UTC{sign}{:02}:{:02}", minutes / 60, minutes % 60)
+        offset_text(self.at(unix_seconds).map_or(0, |t| t.offset().seconds()))
     }
 
     /// A time that someone must act by, with the zone it is read in named.
     pub fn deadline(&self, unix_seconds: i64) -> String {
-        format!(
-            "{} ({})",
-            self.datetime(unix_seconds),
-            self.offset_label(unix_seconds)
-        )
+        self.at(unix_seconds)
+            .map(|t| {
+                let offset = offset_text(t.offset().seconds());
+                format!("{} ({offset})", t.strftime("%Y-%m-%d %H:%M"))
+            })
+            .unwrap_or_default()
     }
 
     /// The first second of an ISO date (`2019-10-01`) in this zone.
@@ -178,6 +179,16 @@ impl Zone {
             .date()
             .to_string()
     }
+}
+
+/// An offset from UTC in seconds as `UTC+08:00`, `UTC` itself when none.
+fn offset_text(seconds: i32) -> String {
+    if seconds == 0 {
+        return "UTC".to_owned();
+    }
+    let sign = if seconds < 0 { '-' } else { '+' };
+    let minutes = seconds.unsigned_abs() / 60;
+    format!("UTC{sign}{:02}:{:02}", minutes / 60, minutes % 60)
 }
 
 /// A time as the request's viewer reads it.

@@ -70,7 +70,7 @@ pub async fn export<const XLSX: bool>(
     let header = COLUMNS
         .iter()
         .map(|key| match *key {
-            "wo.column.created" => format!("{} ({})", locale.t(key), zone.name()),
+            "wo.column.created" => zone.titled(locale.t(key)),
             key => locale.t(key).to_owned(),
         })
         .collect();

@@ -6,8 +6,7 @@ use super::store::activity;
 use crate::kit::csv::csv_record;
 use crate::kit::db::Db;
 use crate::kit::i18n::locale_of_headers;
-use crate::kit::request::AuthContext;
-use crate::kit::time::Zone;
+use crate::kit::request::{AuthContext, ViewerZone};
 use axum::body::{Body, Bytes};
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -24,13 +23,10 @@ const CHUNK: usize = 64 * 1024;
 pub async fn csv<const PLATFORM: bool>(
     State(db): State<Db>,
     auth: Option<Extension<AuthContext>>,
+    ViewerZone(zone): ViewerZone,
     headers: HeaderMap,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
-    let zone = auth
-        .as_ref()
-        .map(|Extension(auth)| auth.time_zone.clone())
-        .unwrap_or_else(Zone::business);
     let realm = match auth {
         None => return Redirect::to("/login").into_response(),
         Some(Extension(auth)) if PLATFORM => {
@@ -72,7 +68,7 @@ pub async fn csv<const PLATFORM: bool>(
     .into_iter()
     .map(|k| match k {
         // The times are the viewer's, as on the page; the header names their zone.
-        "audit.at" => format!("{} ({})", locale.t(k), zone.name()),
+        "audit.at" => zone.titled(locale.t(k)),
         k => locale.t(k).to_owned(),
     })
     .chain(["IP".to_owned()])
