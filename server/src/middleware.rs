@@ -248,6 +248,16 @@ pub async fn session(State(state): State<AppState>, mut req: Request, next: Next
         .map(|auth| auth.time_zone.clone())
         .unwrap_or_else(app::kit::time::Zone::business);
     req.extensions_mut().insert(zone.clone());
+    if let Some(auth) = &auth {
+        // The language of the pages a user reads is the one their mails speak. Written only
+        // when it changes (a language switch, another browser), so a page costs no write.
+        let locale = app::kit::i18n::locale_of_headers(req.headers());
+        if is_page(&path) && auth.locale != Some(locale) {
+            if let Err(error) = session::remember_locale(&state.db, auth.user_id, locale).await {
+                tracing::warn!(%error, "remembering the user's language failed");
+            }
+        }
+    }
     if let Some(auth) = auth {
         req.extensions_mut().insert(auth);
     }

@@ -423,7 +423,7 @@ async fn link_identity(state: &AppState, user_id: i64, subject: &str) -> Result<
             .fetch_one(&mut *tx)
             .await?
             .try_get("email")?;
-        app::kit::mail::enqueue(&mut *tx, &app::accounts::notify::oidc_linked(&email)).await?;
+        app::kit::mail::post(&mut tx, &email, &app::accounts::notify::oidc_linked()).await?;
         tx.commit().await?;
         Ok::<_, sqlx::Error>(true)
     }

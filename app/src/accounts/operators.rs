@@ -2,8 +2,7 @@
 //! installation (no `--demo`) gets its first operator, and how one is added later.
 
 use crate::kit::db::{now, Db};
-use crate::kit::i18n::Locale;
-use crate::kit::mail::{enqueue, render};
+use crate::kit::mail::{post, Letter};
 use sqlx::Row;
 
 /// How long the link for a new operator's password works.
@@ -95,18 +94,11 @@ pub async fn add(db: &Db, public_url: &str, email: &str) -> Result<OperatorAdded
             super::activation::store::issue_token(&mut tx, "activate", user_id, None, LINK_SECS)
                 .await?;
         let url = format!("{public_url}/activate/{token}");
-        let both = |key: &'static str| format!("{} / {}", Locale::ZhCn.t(key), Locale::En.t(key));
-        let mail = render(
-            &email,
-            &both("operator.mail.subject"),
-            &[
-                Locale::ZhCn.t("operator.mail.body").to_owned(),
-                Locale::En.t("operator.mail.body").to_owned(),
-            ],
-            Some((&both("operator.mail.button"), &url)),
-        )
-        .secret(url.clone());
-        enqueue(&mut *tx, &mail).await?;
+        let letter = Letter::new("operator.mail.subject")
+            .paragraph("operator.mail.body")
+            .button("operator.mail.button", url.clone())
+            .secret(url.clone());
+        post(&mut tx, &email, &letter).await?;
         OperatorAdded::Link(url)
     };
     if added != OperatorAdded::Already {

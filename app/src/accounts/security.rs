@@ -83,7 +83,7 @@ pub async fn change_password(
             &client_ip(),
         )
         .await?;
-        crate::kit::mail::enqueue(&mut *tx, &super::notify::password_changed(&auth.email)).await?;
+        crate::kit::mail::post(&mut tx, &auth.email, &super::notify::password_changed()).await?;
         tx.commit().await?;
         session::delete_for_user(&db, auth.user_id, Some(&auth.session_id)).await?;
         leptos_axum::redirect("/account/password?changed=1");

@@ -111,7 +111,7 @@ pub async fn resolve(
     let session_id = hash_token(&token);
     let row = sqlx::query(
         "SELECT s.user_id, s.provider_id, s.last_seen_at, s.expires_at,
-                u.email, u.name, u.platform_role, u.totp_enabled_at, u.time_zone, m.role, p.require_two_factor
+                u.email, u.name, u.platform_role, u.totp_enabled_at, u.time_zone, u.locale, m.role, p.require_two_factor
          FROM sessions s
          JOIN users u ON u.id = s.user_id
          LEFT JOIN memberships m
@@ -164,7 +164,25 @@ pub async fn resolve(
         time_zone: crate::kit::time::Zone::of_setting(
             row.try_get::<Option<String>, _>("time_zone")?.as_deref(),
         ),
+        locale: row
+            .try_get::<Option<String>, _>("locale")?
+            .as_deref()
+            .and_then(crate::kit::i18n::Locale::from_tag),
     }))
+}
+
+/// Remembers the language `user_id` reads pages in, so that their mails speak it.
+pub async fn remember_locale(
+    db: &Db,
+    user_id: i64,
+    locale: crate::kit::i18n::Locale,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET locale = $1 WHERE id = $2")
+        .bind(locale.tag())
+        .bind(user_id)
+        .execute(db.pool())
+        .await?;
+    Ok(())
 }
 
 #[cfg(test)]

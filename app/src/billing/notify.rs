@@ -3,22 +3,20 @@
 //! `BillAction::by_provider` and enqueues these mails in the move's transaction).
 
 use super::model::{BillAction, Period};
-use crate::kit::mail::{both, paragraphs, render, Mail};
+use crate::kit::mail::Letter;
 use crate::kit::request::Settings;
 
-/// The mails telling `recipients` that `action` was taken on bill `no` of `provider`, with
-/// `reason` (the 驳回's reason, the revision's note or the payout's reference), each with a
-/// link to the bill on the recipients' side.
+/// The letter telling that `action` was taken on bill `no` of `provider`, with `reason` (the
+/// 驳回's reason, the revision's note or the payout's reference), with a link to the bill on
+/// the recipients' side.
 pub fn bill_moved(
     settings: &Settings,
-    recipients: &[String],
     provider: &str,
     no: &str,
     period: &Period,
     action: BillAction,
     reason: &str,
-) -> Vec<Mail> {
-    let period = period.label();
+) -> Letter {
     let (subject, body) = match action {
         BillAction::Send => ("mail.bill.send.subject", "mail.bill.send.body"),
         BillAction::Revise => ("mail.bill.revise.subject", "mail.bill.revise.body"),
@@ -26,24 +24,16 @@ pub fn bill_moved(
         BillAction::Confirm => ("mail.bill.confirm.subject", "mail.bill.confirm.body"),
         BillAction::Reject => ("mail.bill.reject.subject", "mail.bill.reject.body"),
     };
-    // Typed text (the reason) is filled in last, so that nothing it holds is read as a
-    // placeholder.
-    let args = [
-        ("no", no),
-        ("provider", provider),
-        ("period", period.as_str()),
-        ("reason", reason),
-    ];
-    let subject = both(subject, &args, " · ");
-    let body = paragraphs(&[body], &args);
-    let button = both("mail.bill.button", &[], " / ");
     let path = if action.by_provider() {
         format!("{}/platform/bills/{no}", settings.public_url)
     } else {
         format!("{}/bills/{no}", settings.public_url)
     };
-    recipients
-        .iter()
-        .map(|to| render(to, &subject, &body, Some((&button, &path))))
-        .collect()
+    Letter::new(subject)
+        .paragraph(body)
+        .arg("no", no)
+        .arg("provider", provider)
+        .arg("period", period.label())
+        .arg("reason", reason)
+        .button("mail.bill.button", path)
 }

@@ -11,7 +11,7 @@ use crate::kit::code::Code;
 use crate::kit::db::Owner;
 use crate::kit::db::{now, Db};
 use crate::kit::error::AppError;
-use crate::kit::mail::enqueue;
+use crate::kit::mail::post;
 use crate::kit::money::{Currency, Money, Totals};
 use crate::kit::request::Settings;
 use crate::kit::search::{self, Hit, Query};
@@ -738,16 +738,9 @@ async fn notify(
     .iter()
     .map(|r| r.try_get("email"))
     .collect::<Result<_, _>>()?;
-    for mail in super::notify::bill_moved(
-        settings,
-        &recipients,
-        &provider,
-        no,
-        &bill.period,
-        action,
-        reason,
-    ) {
-        enqueue(&mut **tx, &mail).await?;
+    let letter = super::notify::bill_moved(settings, &provider, no, &bill.period, action, reason);
+    for to in recipients {
+        post(tx, &to, &letter).await?;
     }
     Ok(())
 }

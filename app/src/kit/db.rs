@@ -166,6 +166,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../../migrations/sqlite/0022_user_time_zone.sql"),
         include_str!("../../../migrations/postgres/0022_user_time_zone.sql"),
     ),
+    (
+        23,
+        "user_locale",
+        include_str!("../../../migrations/sqlite/0023_user_locale.sql"),
+        include_str!("../../../migrations/postgres/0023_user_locale.sql"),
+    ),
 ];
 
 /// The file of a `sqlite://` URL; `None` for PostgreSQL (or a URL naming no file).

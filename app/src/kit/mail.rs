@@ -8,7 +8,7 @@ use crate::kit::i18n::Locale;
 use lettre::message::{header::ContentType, Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
-use sqlx::{Any, Executor, Row};
+use sqlx::{Any, AnyConnection, Executor, Row};
 use std::time::Duration;
 
 /// A mail to send: the bodies are complete documents, built by `render`.
@@ -82,28 +82,148 @@ pub fn escape(text: &str) -> String {
         .replace('\'', "&#39;")
 }
 
-/// A mail's subject or button in both languages, Chinese first, from the locale files:
-/// `key` with `args` filled. Recipients' language is not stored, so mails speak both.
-pub fn both(key: &'static str, args: &[(&str, &str)], separator: &str) -> String {
-    format!(
-        "{}{separator}{}",
-        Locale::ZhCn.tf(key, args),
-        Locale::En.tf(key, args)
-    )
+/// The language a mail is written in: its recipient's, or both (Chinese first) for an
+/// address with no account or an account that has not used the portal yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Speech {
+    One(Locale),
+    Both,
 }
 
-/// A mail's paragraphs: each of `keys` (with `args` filled) in Chinese, then each in English.
-pub fn paragraphs(keys: &[&'static str], args: &[(&str, &str)]) -> Vec<String> {
-    [Locale::ZhCn, Locale::En]
-        .into_iter()
-        .flat_map(|locale| keys.iter().map(move |key| locale.tf(key, args)))
-        .collect()
+impl Speech {
+    fn locales(self) -> &'static [Locale] {
+        match self {
+            Speech::One(Locale::ZhCn) => &[Locale::ZhCn],
+            Speech::One(Locale::En) => &[Locale::En],
+            Speech::Both => &[Locale::ZhCn, Locale::En],
+        }
+    }
+
+    /// `key` with `args` filled, in each language, joined by `separator`.
+    fn say(self, key: &'static str, args: &[(&str, &str)], separator: &str) -> String {
+        self.locales()
+            .iter()
+            .map(|locale| locale.tf(key, args))
+            .collect::<Vec<_>>()
+            .join(separator)
+    }
+}
+
+/// One paragraph of a letter: a locale key, or text a user wrote, shown as written (once,
+/// after the first language's paragraphs before it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Part {
+    Key(&'static str),
+    Text(String),
+}
+
+/// What a mail says, as locale keys and the values they name: written out in the recipient's
+/// language when it is posted. Every notify function returns one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Letter {
+    subject: &'static str,
+    parts: Vec<Part>,
+    args: Vec<(&'static str, String)>,
+    button: Option<(&'static str, String)>,
+    secrets: Vec<String>,
+}
+
+impl Letter {
+    pub fn new(subject: &'static str) -> Letter {
+        Letter {
+            subject,
+            parts: Vec::new(),
+            args: Vec::new(),
+            button: None,
+            secrets: Vec::new(),
+        }
+    }
+
+    /// Fills `{name}` in every text. Typed values go last, so nothing they hold is read as a
+    /// placeholder.
+    pub fn arg(mut self, name: &'static str, value: impl Into<String>) -> Letter {
+        self.args.push((name, value.into()));
+        self
+    }
+
+    pub fn paragraph(mut self, key: &'static str) -> Letter {
+        self.parts.push(Part::Key(key));
+        self
+    }
+
+    /// Text as a user wrote it (a ticket's answer): in no language, so shown once.
+    pub fn quote(mut self, text: impl Into<String>) -> Letter {
+        self.parts.push(Part::Text(text.into()));
+        self
+    }
+
+    pub fn button(mut self, label: &'static str, url: impl Into<String>) -> Letter {
+        self.button = Some((label, url.into()));
+        self
+    }
+
+    /// Marks `secret` (a live link in the letter) as a credential, kept out of the mail log.
+    pub fn secret(mut self, secret: impl Into<String>) -> Letter {
+        self.secrets.push(secret.into());
+        self
+    }
+
+    /// The mail to `to` in `speech`.
+    pub fn write(&self, to: &str, speech: Speech) -> Mail {
+        let args: Vec<(&str, &str)> = self.args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let mut paragraphs = Vec::new();
+        for (n, locale) in speech.locales().iter().enumerate() {
+            for part in &self.parts {
+                match part {
+                    Part::Key(key) => paragraphs.push(locale.tf(key, &args)),
+                    Part::Text(text) if n == 0 => paragraphs.push(text.clone()),
+                    Part::Text(_) => {}
+                }
+            }
+        }
+        let button = self
+            .button
+            .as_ref()
+            .map(|(label, url)| (speech.say(label, &[], " / "), url.as_str()));
+        let mut mail = render(
+            to,
+            speech,
+            &speech.say(self.subject, &args, " · "),
+            &paragraphs,
+            button.as_ref().map(|(label, url)| (label.as_str(), *url)),
+        );
+        mail.secrets = self.secrets.clone();
+        mail
+    }
+}
+
+/// The language `to` reads the portal in, as last seen on a page; none for an address with no
+/// account, or one that has not used the portal yet.
+pub async fn speech_of(conn: &mut AnyConnection, to: &str) -> Result<Speech, sqlx::Error> {
+    let locale: Option<String> =
+        sqlx::query_scalar("SELECT locale FROM users WHERE email = $1 AND locale IS NOT NULL")
+            .bind(to)
+            .fetch_optional(&mut *conn)
+            .await?
+            .flatten();
+    Ok(locale
+        .as_deref()
+        .and_then(Locale::from_tag)
+        .map_or(Speech::Both, Speech::One))
+}
+
+/// Writes `letter` to `to` in their language and puts it in the outbox; pass the
+/// transaction's connection of the change it tells about.
+pub async fn post(conn: &mut AnyConnection, to: &str, letter: &Letter) -> Result<(), sqlx::Error> {
+    let speech = speech_of(conn, to).await?;
+    enqueue(&mut *conn, &letter.write(to, speech)).await
 }
 
 /// Builds a mail in the portal's layout: a heading, paragraphs (plain text, escaped here), an
-/// optional button, and the same content as plain text.
-pub fn render(
+/// optional button, and the same content as plain text, its frame in `speech`.
+fn render(
     to: &str,
+    speech: Speech,
     subject: &str,
     paragraphs: &[String],
     button: Option<(&str, &str)>,
@@ -111,14 +231,16 @@ pub fn render(
     // A subject carries names users typed: no line breaks or other controls reach a header.
     let subject: String = subject.chars().filter(|c| !c.is_control()).collect();
     let subject = subject.as_str();
+    let title = escape(&speech.say("mail.frame.title", &[], " · "));
+    let footer = speech.say("mail.frame.footer", &[], " ");
     let mut html = String::new();
-    html.push_str(
+    html.push_str(&format!(
         "<!DOCTYPE html><html><body style=\"margin:0;background:#f3f5f8;font-family:-apple-system,'PingFang SC','Microsoft YaHei',Arial,sans-serif;color:#1f2933\">\
          <table role=\"presentation\" width=\"100%\" cellpadding=\"0\" cellspacing=\"0\"><tr><td align=\"center\" style=\"padding:24px\">\
          <table role=\"presentation\" width=\"560\" cellpadding=\"0\" cellspacing=\"0\" style=\"background:#ffffff;border-radius:8px;border:1px solid #dde3ea\">\
-         <tr><td style=\"background:#1f5fbf;color:#ffffff;padding:16px 24px;font-size:18px;font-weight:600;border-radius:8px 8px 0 0\">服务提供商中心 · Provider Center</td></tr>\
+         <tr><td style=\"background:#1f5fbf;color:#ffffff;padding:16px 24px;font-size:18px;font-weight:600;border-radius:8px 8px 0 0\">{title}</td></tr>\
          <tr><td style=\"padding:24px\">",
-    );
+    ));
     html.push_str(&format!(
         "<h1 style=\"font-size:18px;margin:0 0 16px\">{}</h1>",
         escape(subject)
@@ -142,12 +264,13 @@ pub fn render(
         ));
         text.push_str(&format!("{label}: {url}\n\n"));
     }
-    html.push_str(
+    html.push_str(&format!(
         "</td></tr><tr><td style=\"padding:16px 24px;font-size:12px;color:#6b7785;border-top:1px solid #dde3ea\">\
-         此邮件由系统自动发送，请勿直接回复。 This message was sent automatically; please do not reply.\
-         </td></tr></table></td></tr></table></body></html>",
-    );
-    text.push_str("此邮件由系统自动发送，请勿直接回复。 This message was sent automatically; please do not reply.\n");
+         {}</td></tr></table></td></tr></table></body></html>",
+        escape(&footer)
+    ));
+    text.push_str(&footer);
+    text.push('\n');
     Mail {
         to: to.to_owned(),
         subject: subject.to_owned(),
@@ -393,6 +516,7 @@ mod tests {
     fn bodies_escape_what_users_typed() {
         let mail = render(
             "a@example.com",
+            Speech::Both,
             "阶段 <1>",
             &["<script>alert(1)</script> & \"x\"".into()],
             Some(("验收", "http://127.0.0.1:3000/accept/abc?x=1&y=2")),
@@ -412,7 +536,14 @@ mod tests {
     #[test]
     fn delivered_copies_keep_no_live_link() {
         let url = "http://127.0.0.1:3000/reset/abc123";
-        let mail = render("a@example.com", "重置", &["x".into()], Some(("重置", url))).secret(url);
+        let mail = render(
+            "a@example.com",
+            Speech::Both,
+            "重置",
+            &["x".into()],
+            Some(("重置", url)),
+        )
+        .secret(url);
         let secrets = mail.secrets.join("\n");
         for body in [
             redact(&mail.text, &secrets),
@@ -426,8 +557,40 @@ mod tests {
 
     #[test]
     fn subjects_lose_line_breaks() {
-        let mail = render("a@example.com", "公司\r\nBcc: x@evil.example", &[], None);
+        let mail = render(
+            "a@example.com",
+            Speech::Both,
+            "公司\r\nBcc: x@evil.example",
+            &[],
+            None,
+        );
         assert_eq!(mail.subject, "公司Bcc: x@evil.example");
+    }
+
+    #[test]
+    fn a_letter_speaks_its_recipients_language() {
+        let letter = Letter::new("mail.ticket.answered.subject")
+            .arg("no", "T1")
+            .arg("subject", "{no} 无法登录")
+            .paragraph("mail.ticket.answered.body")
+            .quote("请重试 / please retry")
+            .button("mail.ticket.button", "http://x/tickets/T1");
+        let en = letter.write("a@example.com", Speech::One(Locale::En));
+        assert_eq!(en.subject, "New reply to ticket T1");
+        assert!(en
+            .text
+            .contains("The platform replied to your ticket \"{no} 无法登录\""));
+        assert!(en.text.contains("View ticket: http://x/tickets/T1"));
+        assert!(en.html.contains("Provider Center"));
+        assert!(!en.html.contains("服务提供商中心"), "{}", en.html);
+        let zh = letter.write("a@example.com", Speech::One(Locale::ZhCn));
+        assert!(!zh.text.contains("New reply"), "{}", zh.text);
+        let both = letter.write("a@example.com", Speech::Both);
+        assert!(both.subject.contains(" · New reply to ticket T1"));
+        assert_eq!(both.text.matches("请重试 / please retry").count(), 1);
+        assert!(
+            both.text.find("请重试").unwrap() < both.text.find("The platform replied").unwrap()
+        );
     }
 
     #[test]

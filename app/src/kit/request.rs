@@ -109,6 +109,9 @@ pub struct AuthContext {
     pub two_factor_required: bool,
     /// The zone the user reads times in (偏好设置).
     pub time_zone: crate::kit::time::Zone,
+    /// The language the user last read a page in, which their mails speak; none before the
+    /// first page.
+    pub locale: Option<crate::kit::i18n::Locale>,
 }
 
 #[cfg(feature = "ssr")]

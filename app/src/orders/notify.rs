@@ -2,12 +2,11 @@
 //! stage (and reminded before the deadline); the provider's managers hear of a new work
 //! order and of the customer's answer.
 
-use crate::kit::mail::{both, paragraphs, render, Mail};
+use crate::kit::mail::Letter;
 use crate::kit::time::Zone;
 
 /// What the acceptance mail says about a stage.
 pub struct Stage {
-    pub contact_email: String,
     pub provider: String,
     pub work_order_no: String,
     pub position: i64,
@@ -15,59 +14,33 @@ pub struct Stage {
 }
 
 /// The acceptance request (or its reminder) with the live link `url`, answered by `due`.
-pub fn acceptance_request(stage: &Stage, due: i64, url: &str, reminder: bool) -> Mail {
-    let Stage {
-        provider,
-        work_order_no: no,
-        position,
-        standard,
-        ..
-    } = stage;
-    let position = position.to_string();
-    // A customer has no setting: the marketplace's business zone, named.
-    let due = Zone::business().deadline(due);
-    let args = [
-        ("no", no.as_str()),
-        ("position", position.as_str()),
-        ("provider", provider.as_str()),
-        ("due", due.as_str()),
-        ("standard", standard.as_str()),
-    ];
+pub fn acceptance_request(stage: &Stage, due: i64, url: &str, reminder: bool) -> Letter {
     let subject = if reminder {
         "mail.stage.reminder.subject"
     } else {
         "mail.stage.review.subject"
     };
-    render(
-        &stage.contact_email,
-        &both(subject, &args, " · "),
-        &paragraphs(
-            &[
-                "mail.stage.review.lead",
-                "mail.stage.review.standard",
-                "mail.stage.review.due",
-            ],
-            &args,
-        ),
-        Some((&both("mail.stage.review.button", &[], " / "), url)),
-    )
-    .secret(url.to_owned())
+    Letter::new(subject)
+        .paragraph("mail.stage.review.lead")
+        .paragraph("mail.stage.review.standard")
+        .paragraph("mail.stage.review.due")
+        .arg("no", stage.work_order_no.as_str())
+        .arg("position", stage.position.to_string())
+        // A customer has no setting: the marketplace's business zone, named.
+        .arg("due", Zone::business().deadline(due))
+        .arg("provider", stage.provider.as_str())
+        .arg("standard", stage.standard.as_str())
+        .button("mail.stage.review.button", url)
+        .secret(url)
 }
 
-/// A mail to the provider's managers: its subject and paragraphs (the store finds the
-/// managers and adds the button to the work order).
-pub struct ProviderNotice {
-    pub subject: String,
-    pub paragraphs: Vec<String>,
-}
-
-/// The platform dispatched work order `no` to `provider`.
-pub fn dispatched(provider: &str, no: &str) -> ProviderNotice {
-    let args = [("no", no), ("provider", provider)];
-    ProviderNotice {
-        subject: both("mail.work_order.dispatched.subject", &args, " · "),
-        paragraphs: paragraphs(&["mail.work_order.dispatched.body"], &args),
-    }
+/// The platform dispatched work order `no` to `provider` (the store adds the button to the
+/// work order).
+pub fn dispatched(provider: &str, no: &str) -> Letter {
+    Letter::new("mail.work_order.dispatched.subject")
+        .paragraph("mail.work_order.dispatched.body")
+        .arg("no", no)
+        .arg("provider", provider)
 }
 
 /// The customer's `contact` accepted (or rejected, with `reason`) stage `position` of work
@@ -78,24 +51,17 @@ pub fn stage_answered(
     position: i64,
     accept: bool,
     reason: &str,
-) -> ProviderNotice {
-    let position = position.to_string();
-    let args = [
-        ("no", no),
-        ("position", position.as_str()),
-        ("contact", contact),
-        ("reason", reason),
-    ];
-    let (subject, keys): (_, &[&'static str]) = if accept {
-        ("mail.stage.accepted.subject", &["mail.stage.accepted.body"])
+) -> Letter {
+    let letter = if accept {
+        Letter::new("mail.stage.accepted.subject").paragraph("mail.stage.accepted.body")
     } else {
-        (
-            "mail.stage.rejected.subject",
-            &["mail.stage.rejected.body", "mail.stage.rejected.reason"],
-        )
+        Letter::new("mail.stage.rejected.subject")
+            .paragraph("mail.stage.rejected.body")
+            .paragraph("mail.stage.rejected.reason")
     };
-    ProviderNotice {
-        subject: both(subject, &args, " · "),
-        paragraphs: paragraphs(keys, &args),
-    }
+    letter
+        .arg("no", no)
+        .arg("position", position.to_string())
+        .arg("contact", contact)
+        .arg("reason", reason)
 }

@@ -2,46 +2,44 @@
 //! creator) hears the platform's decision.
 
 use super::model::ReviewAction;
-use crate::kit::mail::{render, Mail};
+use crate::kit::mail::Letter;
 use crate::kit::request::Settings;
 
-/// The decision `action` on item `id` called `name`, to `to`; none for the provider's own moves.
+/// The decision `action` on item `id` called `name`; none for the provider's own moves.
 pub fn decided(
     settings: &Settings,
-    to: &str,
     id: i64,
     name: &str,
     action: ReviewAction,
     reason: &str,
-) -> Option<Mail> {
-    let (subject, zh, en) = match action {
+) -> Option<Letter> {
+    let (subject, body) = match action {
         ReviewAction::Approve => (
-            format!("服务项「{name}」已通过审核 · Service item approved"),
-            format!("您的服务项「{name}」已通过平台审核并上架。"),
-            format!("Your service item \"{name}\" was approved and is listed on the marketplace."),
+            "mail.service.approved.subject",
+            "mail.service.approved.body",
         ),
         ReviewAction::Reject => (
-            format!("服务项「{name}」未通过审核 · Service item rejected"),
-            format!("您的服务项「{name}」未通过平台审核，原因：{reason}。修改后可重新提交审核。"),
-            format!("Your service item \"{name}\" was rejected: {reason}. Edit it and submit it again."),
+            "mail.service.rejected.subject",
+            "mail.service.rejected.body",
         ),
         ReviewAction::ApproveDelisting => (
-            format!("服务项「{name}」已下架 · Service item delisted"),
-            format!("平台已同意下架您的服务项「{name}」。现在可以编辑并重新提交审核。"),
-            format!("The platform delisted your service item \"{name}\". You may now edit it and submit it again."),
+            "mail.service.delisted.subject",
+            "mail.service.delisted.body",
         ),
         ReviewAction::RefuseDelisting => (
-            format!("服务项「{name}」的下架申请未通过 · Delisting refused"),
-            format!("平台未同意下架您的服务项「{name}」，原因：{reason}。服务项保持上架。"),
-            format!("The platform kept your service item \"{name}\" listed: {reason}."),
+            "mail.service.delisting_refused.subject",
+            "mail.service.delisting_refused.body",
         ),
         ReviewAction::Submit | ReviewAction::RequestDelisting => return None,
     };
-    let link = format!("{}/services/{id}", settings.public_url);
-    Some(render(
-        to,
-        &subject,
-        &[zh, en],
-        Some(("查看服务项 / View service item", &link)),
-    ))
+    Some(
+        Letter::new(subject)
+            .paragraph(body)
+            .arg("name", name)
+            .arg("reason", reason)
+            .button(
+                "mail.service.button",
+                format!("{}/services/{id}", settings.public_url),
+            ),
+    )
 }

@@ -13,7 +13,7 @@ use crate::kit::db::Owner;
 use crate::kit::db::{contains_pattern, now, Db};
 use crate::kit::error::AppError;
 use crate::kit::files::{clean_name, sniff, Storage};
-use crate::kit::mail::enqueue;
+use crate::kit::mail::post;
 use crate::kit::money::{Currency, Money};
 use crate::kit::request::{ProviderScope, Settings};
 use crate::kit::search::{self, Hit, Query};
@@ -1092,8 +1092,8 @@ async fn notify_provider(
     let Some(to) = recipient else {
         return Ok(());
     };
-    if let Some(mail) = super::notify::decided(settings, &to, id, name, action, reason) {
-        enqueue(&mut **tx, &mail).await?;
+    if let Some(letter) = super::notify::decided(settings, id, name, action, reason) {
+        post(tx, &to, &letter).await?;
     }
     Ok(())
 }

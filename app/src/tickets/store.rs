@@ -12,7 +12,7 @@ use crate::kit::error::AppError;
 use crate::kit::files::StoredFile;
 pub use crate::kit::files::Upload;
 use crate::kit::files::{check_attachments, Storage};
-use crate::kit::mail::enqueue;
+use crate::kit::mail::post;
 use crate::kit::request::{ProviderScope, Settings};
 use crate::kit::search::{self, Hit, Query};
 use crate::kit::time::format_datetime;
@@ -570,8 +570,8 @@ pub async fn answer(
         let to: String = row.try_get("contact_email")?;
         let subject: String = row.try_get("subject")?;
         let no: String = row.try_get("ticket_no")?;
-        let mail = super::notify::answered(&settings.public_url, &to, &no, &subject, body);
-        enqueue(&mut *tx, &mail).await?;
+        let letter = super::notify::answered(&settings.public_url, &no, &subject, body);
+        post(&mut tx, &to, &letter).await?;
     }
     tx.commit().await?;
     Ok(())

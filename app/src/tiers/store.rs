@@ -14,7 +14,7 @@ use crate::kit::error::AppError;
 use crate::kit::files::StoredFile;
 pub use crate::kit::files::Upload;
 use crate::kit::files::{check_attachments, Storage};
-use crate::kit::mail::enqueue;
+use crate::kit::mail::post;
 use crate::kit::request::AuthContext;
 use crate::kit::request::{ProviderScope, Settings};
 use crate::kit::time::format_datetime;
@@ -367,8 +367,12 @@ pub async fn decide(
         },
     )
     .await?;
-    let mail = super::notify::decided(settings, &to, &tier, approve, reason);
-    enqueue(&mut *tx, &mail).await?;
+    post(
+        &mut tx,
+        &to,
+        &super::notify::decided(settings, &tier, approve, reason),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

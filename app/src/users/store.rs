@@ -283,7 +283,7 @@ async fn send_invitation(
         scope.provider_id,
         email,
         &provider,
-        &model::display_name(&auth.name, &auth.email),
+        Some(&model::display_name(&auth.name, &auth.email)),
     )
     .await
 }
@@ -540,15 +540,9 @@ pub async fn transfer(
     let provider = provider_name(db, scope.provider_id).await?;
     let old_admin = model::display_name(&auth.name, &auth.email);
     let new_admin = model::display_name(&target.name, &target.email);
-    for mail in super::notify::admin_transferred(
-        &provider,
-        &old_admin,
-        &new_admin,
-        &target.email,
-        &auth.email,
-    ) {
-        crate::kit::mail::enqueue(&mut *tx, &mail).await?;
-    }
+    let [to_new, to_old] = super::notify::admin_transferred(&provider, &old_admin, &new_admin);
+    crate::kit::mail::post(&mut tx, &target.email, &to_new).await?;
+    crate::kit::mail::post(&mut tx, &auth.email, &to_old).await?;
     audit_member(&mut tx, scope, "admin_transferred", user_id, &target.email).await?;
     tx.commit().await?;
     Ok(())

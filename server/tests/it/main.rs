@@ -15,6 +15,7 @@ mod global_search;
 mod home;
 mod intake;
 mod isolation;
+mod mail_language;
 mod orders;
 mod production;
 mod schema;

@@ -5,7 +5,7 @@ use super::model::{LinkState, ACTIVATION_SECS, RESEND_GAP_SECS, RESET_SECS};
 use super::ActivationInfo;
 use crate::kit::db::{now, Db};
 use crate::kit::error::AppError;
-use crate::kit::mail::enqueue;
+use crate::kit::mail::post;
 use crate::kit::token::{hash_token, new_token};
 use sqlx::{Any, Row, Transaction};
 
@@ -42,11 +42,11 @@ pub async fn invite(
     provider_id: i64,
     to: &str,
     provider: &str,
-    inviter: &str,
+    inviter: Option<&str>,
 ) -> Result<(), sqlx::Error> {
     let token = issue_token(tx, "activate", user_id, Some(provider_id), ACTIVATION_SECS).await?;
-    let mail = super::notify::invitation(public_url, to, provider, inviter, &token);
-    enqueue(&mut **tx, &mail).await
+    let letter = super::notify::invitation(public_url, provider, inviter, &token);
+    post(tx, to, &letter).await
 }
 
 /// Uses a link up: its user and provider when it was live, or why not.
@@ -251,7 +251,7 @@ pub async fn resend_invitations(db: &Db, public_url: &str, email: &str) -> Resul
             provider_id,
             email,
             &provider,
-            super::notify::PLATFORM_INVITER,
+            None,
         )
         .await?;
     }
@@ -270,7 +270,7 @@ pub async fn send_reset(db: &Db, public_url: &str, email: &str) -> Result<(), Ap
         let mut tx = db.begin().await?;
         if !recently_sent(&mut *tx, "reset", user_id).await? {
             let token = issue_token(&mut tx, "reset", user_id, None, RESET_SECS).await?;
-            enqueue(&mut *tx, &super::notify::reset(public_url, email, &token)).await?;
+            post(&mut tx, email, &super::notify::reset(public_url, &token)).await?;
         }
         tx.commit().await?;
     }
@@ -312,7 +312,7 @@ pub async fn reset(
         .execute(&mut *tx)
         .await?;
     crate::kit::audit::user_event(&mut *tx, None, user_id, "password_reset", "", ip).await?;
-    enqueue(&mut *tx, &crate::accounts::notify::password_changed(email)).await?;
+    post(&mut tx, email, &crate::accounts::notify::password_changed()).await?;
     tx.commit().await?;
     Ok(())
 }

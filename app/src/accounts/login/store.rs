@@ -283,8 +283,8 @@ pub async fn second_factor_failed(
     .await?;
     if failures == policy::FREE_SECOND_FACTOR_FAILURES {
         let email: String = row.try_get("email")?;
-        let mail = crate::accounts::notify::second_factor_alert(&email);
-        crate::kit::mail::enqueue(&mut *tx, &mail).await?;
+        let letter = crate::accounts::notify::second_factor_alert();
+        crate::kit::mail::post(&mut tx, &email, &letter).await?;
     }
     tx.commit().await
 }

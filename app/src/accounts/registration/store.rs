@@ -9,7 +9,7 @@ use crate::kit::db::{now, Db};
 use crate::kit::error::AppError;
 use crate::kit::files::Storage;
 pub use crate::kit::files::Upload;
-use crate::kit::mail::enqueue;
+use crate::kit::mail::post;
 use crate::kit::token::{hash_token, new_token};
 use sqlx::Row;
 
@@ -246,13 +246,13 @@ pub async fn submit(
         .fetch_all(&mut *tx)
         .await?;
     for operator in operators {
-        let mail = super::notify::submitted(
-            public_url,
-            &operator.try_get::<String, _>("email")?,
-            id,
-            &company,
-        );
-        enqueue(&mut *tx, &mail).await?;
+        let to: String = operator.try_get("email")?;
+        post(
+            &mut tx,
+            &to,
+            &super::notify::submitted(public_url, id, &company),
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(())
@@ -349,7 +349,7 @@ pub async fn approve(
         provider_id,
         &email,
         &company,
-        crate::accounts::activation::PLATFORM_INVITER,
+        None,
     )
     .await?;
     crate::kit::audit::record(
@@ -397,8 +397,8 @@ pub async fn reject(
         .fetch_one(&mut *tx)
         .await?;
     let company: String = r.try_get("company_name")?;
-    let mail = super::notify::rejected(&r.try_get::<String, _>("admin_email")?, &company, reason);
-    enqueue(&mut *tx, &mail).await?;
+    let to: String = r.try_get("admin_email")?;
+    post(&mut tx, &to, &super::notify::rejected(&company, reason)).await?;
     crate::kit::audit::record(
         &mut *tx,
         crate::kit::audit::Entry {

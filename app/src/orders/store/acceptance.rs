@@ -6,7 +6,7 @@ use super::{record, sync_work_order_status, Event};
 use crate::kit::code::Code;
 use crate::kit::db::{now, Db};
 use crate::kit::error::AppError;
-use crate::kit::mail::{enqueue, render};
+use crate::kit::mail::post;
 use crate::kit::request::Settings;
 use crate::kit::time::format_deadline;
 use crate::kit::token::hash_token as hash;
@@ -60,9 +60,9 @@ pub async fn issue(
     .execute(&mut **tx)
     .await?;
     let url = format!("{}/accept/{token}", settings.public_url);
-    let mail = crate::orders::notify::acceptance_request(
+    let contact: String = stage.try_get("contact_email")?;
+    let letter = crate::orders::notify::acceptance_request(
         &crate::orders::notify::Stage {
-            contact_email: stage.try_get("contact_email")?,
             provider: stage.try_get("provider_name")?,
             work_order_no: stage.try_get("work_order_no")?,
             position: stage.try_get("position")?,
@@ -72,7 +72,7 @@ pub async fn issue(
         &url,
         reminder,
     );
-    crate::kit::mail::enqueue(&mut **tx, &mail).await?;
+    crate::kit::mail::post(tx, &contact, &letter).await?;
     Ok(())
 }
 
@@ -119,7 +119,7 @@ pub async fn view(db: &Db, token: &str) -> Result<AcceptanceView, AppError> {
 pub async fn notify_provider(
     tx: &mut Transaction<'static, Any>,
     provider_id: i64,
-    notice: &crate::orders::notify::ProviderNotice,
+    letter: crate::kit::mail::Letter,
     link: &str,
 ) -> Result<(), AppError> {
     let managers = sqlx::query(
@@ -129,15 +129,10 @@ pub async fn notify_provider(
     .bind(provider_id)
     .fetch_all(&mut **tx)
     .await?;
-    let button = crate::kit::mail::both("mail.work_order.button", &[], " / ");
+    let letter = letter.button("mail.work_order.button", link);
     for manager in managers {
-        let mail = render(
-            &manager.try_get::<String, _>("email")?,
-            &notice.subject,
-            &notice.paragraphs,
-            Some((&button, link)),
-        );
-        enqueue(&mut **tx, &mail).await?;
+        let to: String = manager.try_get("email")?;
+        post(tx, &to, &letter).await?;
     }
     Ok(())
 }
@@ -230,8 +225,8 @@ pub async fn answer(
     sync_work_order_status(&mut tx, work_order_id, None, &contact).await?;
     let no: String = stage.try_get("work_order_no")?;
     let link = format!("{}/orders/{no}", settings.public_url);
-    let notice = crate::orders::notify::stage_answered(&contact, &no, position, accept, reason);
-    notify_provider(&mut tx, stage.try_get("provider_id")?, &notice, &link).await?;
+    let letter = crate::orders::notify::stage_answered(&contact, &no, position, accept, reason);
+    notify_provider(&mut tx, stage.try_get("provider_id")?, letter, &link).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -209,7 +209,7 @@ pub async fn dispatch(
     super::acceptance::notify_provider(
         &mut tx,
         provider_id,
-        &crate::orders::notify::dispatched(&provider, no),
+        crate::orders::notify::dispatched(&provider, no),
         &format!("{}/orders/{no}", settings.public_url),
     )
     .await?;
