@@ -3,8 +3,8 @@
 //! tell whether an address is known.
 
 use crate::common::{
-    enc, last_mail, link_token, mail_count, multipart_body, pending_cookie, Answer, TestApp,
-    PASSWORD,
+    current_code, enc, last_mail, link_token, mail_count, multipart_body, pending_cookie, Answer,
+    TestApp, PASSWORD,
 };
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
@@ -595,11 +595,6 @@ async fn totp_secret(app: &TestApp, email: &str) -> (String, String) {
             .unwrap()
             .unwrap_or_default(),
     )
-}
-
-fn current_code(secret: &str) -> String {
-    let step = app::kit::db::now() / app::accounts::two_factor::STEP_SECS;
-    app::accounts::two_factor::code_at(secret, step).unwrap()
 }
 
 async fn two_factor_sign_in_with_codes_and_recovery_codes(app: TestApp) {

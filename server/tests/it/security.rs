@@ -5,8 +5,8 @@
 
 use crate::acceptance::{smtp, smtp_peer};
 use crate::common::{
-    advance_stage, age_invitations, enc, mailed_token, members, pending_cookie, work_order,
-    TestApp, PASSWORD,
+    advance_stage, age_invitations, current_code, enc, mailed_token, members, pending_cookie,
+    work_order, TestApp, PASSWORD,
 };
 use axum::http::{header, StatusCode};
 use serde_json::Value;
@@ -572,8 +572,7 @@ async fn second_factor_guessing_across_sign_ins_waits_and_is_told(app: TestApp) 
     // Now even the right code waits, whatever sign-in it comes through.
     let again = app.try_login(email, PASSWORD).await;
     let pending = pending_cookie(&again);
-    let step = app::kit::db::now() / app::accounts::two_factor::STEP_SECS;
-    let right = app::accounts::two_factor::code_at(&secret, step).unwrap();
+    let right = current_code(&secret);
     let waiting = app
         .call(
             "/api/login_verify",

@@ -221,6 +221,20 @@ async fn bad_input_and_other_providers_get_nothing(app: TestApp) {
     assert_eq!(hook.status, StatusCode::NOT_FOUND);
 }
 
+/// The helpdesk's webhook call with `notice`, signed with `secret`.
+async fn webhook(app: &TestApp, secret: &str, notice: &[u8]) -> crate::common::Answer {
+    app.send(
+        Request::post("/helpdesk/webhook")
+            .header(
+                "x-helpdesk-signature",
+                app::tickets::helpdesk::sign(secret, notice),
+            )
+            .body(Body::from(notice.to_vec()))
+            .unwrap(),
+    )
+    .await
+}
+
 /// A stand-in for an ewei-like helpdesk: tickets in memory, the contract of
 /// `app::tickets::helpdesk`, a bearer token, and a switch that makes it fail.
 #[derive(Clone, Default)]
@@ -351,29 +365,9 @@ async fn an_external_helpdesk_files_answers_and_notifies(app: TestApp) {
         tickets[0]["comments"] = json!([{ "id": "a1", "author": "客服小王", "body": "请提供订单号", "from_agent": true, "created_at": 1_575_000_000 }]);
     }
     let notice = br#"{"ticket_id":"EW-1000"}"#.to_vec();
-    let forged = app
-        .send(
-            Request::post("/helpdesk/webhook")
-                .header(
-                    "x-helpdesk-signature",
-                    app::tickets::helpdesk::sign("wrong", &notice),
-                )
-                .body(Body::from(notice.clone()))
-                .unwrap(),
-        )
-        .await;
+    let forged = webhook(&app, "wrong", &notice).await;
     assert_eq!(forged.status, StatusCode::UNAUTHORIZED);
-    let hook = app
-        .send(
-            Request::post("/helpdesk/webhook")
-                .header(
-                    "x-helpdesk-signature",
-                    app::tickets::helpdesk::sign("hook-secret", &notice),
-                )
-                .body(Body::from(notice.clone()))
-                .unwrap(),
-        )
-        .await;
+    let hook = webhook(&app, "hook-secret", &notice).await;
     assert_eq!(hook.status, StatusCode::NO_CONTENT);
     let unread = json_of(&app, "/api/tickets", &aku, "status=&unread=1&page=").await;
     assert!(unread["rows"]
@@ -382,16 +376,7 @@ async fn an_external_helpdesk_files_answers_and_notifies(app: TestApp) {
         .iter()
         .any(|r| r["no"] == no.as_str()));
     // Delivered twice, kept once.
-    app.send(
-        Request::post("/helpdesk/webhook")
-            .header(
-                "x-helpdesk-signature",
-                app::tickets::helpdesk::sign("hook-secret", &notice),
-            )
-            .body(Body::from(notice.clone()))
-            .unwrap(),
-    )
-    .await;
+    webhook(&app, "hook-secret", &notice).await;
     let detail = json_of(&app, "/api/ticket", &aku, &format!("no={no}")).await;
     assert_eq!(detail["status"], "Pending");
     assert_eq!(detail["messages"].as_array().unwrap().len(), 1);

@@ -410,6 +410,12 @@ pub fn link_token(text: &str, prefix: &str) -> String {
         .collect()
 }
 
+/// The second-factor code of `secret` for the current time step.
+pub fn current_code(secret: &str) -> String {
+    let step = app::kit::db::now() / app::accounts::two_factor::STEP_SECS;
+    app::accounts::two_factor::code_at(secret, step).unwrap()
+}
+
 /// `value` percent-encoded for a form body (short: most request bodies need it).
 pub fn enc(value: &str) -> String {
     app::kit::forms::encode_query(value)
