@@ -1,7 +1,7 @@
 //! Customer acceptance by emailed link, the mail outbox and its sender, and the deadline
 //! watch — on SQLite and PostgreSQL alike.
 
-use crate::common::TestApp;
+use crate::common::{advance_stage, last_mail, link_token, work_order, TestApp};
 use app::kit::mail::{MailConfig, SmtpTls};
 use axum::http::StatusCode;
 use serde_json::Value;
@@ -25,39 +25,19 @@ const NO: &str = "20190927070759188";
 pub(crate) async fn submit_stage(app: &TestApp, cookie: &str) -> (i64, String) {
     let d = detail(app, cookie).await;
     let id = d["milestones"][0]["id"].as_i64().unwrap();
-    let answer = app
-        .call(
-            "/api/milestone_command",
-            Some(cookie),
-            &format!("no={NO}&id={id}&command=Advance"),
-        )
-        .await;
+    let answer = advance_stage(app, cookie, NO, id).await;
     assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
     (id, last_link(app).await)
 }
 
 async fn detail(app: &TestApp, cookie: &str) -> Value {
-    let answer = app
-        .call("/api/work_order", Some(cookie), &format!("no={NO}"))
-        .await;
-    serde_json::from_str(&answer.body).unwrap()
+    work_order(app, cookie, NO).await
 }
 
 /// The acceptance link of the newest mail to the buyer.
 async fn last_link(app: &TestApp) -> String {
-    let body: String = sqlx::query(
-        "SELECT body_text FROM outbox WHERE to_address = 'buyer@example.com' ORDER BY id DESC LIMIT 1",
-    )
-    .fetch_one(app.db.pool())
-    .await
-    .unwrap()
-    .try_get("body_text")
-    .unwrap();
-    let start = body.find("/accept/").expect("a link in the mail");
-    let token: String = body[start + "/accept/".len()..]
-        .chars()
-        .take_while(|c| c.is_ascii_hexdigit())
-        .collect();
+    let (_, body) = last_mail(app, "buyer@example.com").await.expect("a mail");
+    let token = link_token(&body, "/accept/");
     assert_eq!(token.len(), 64);
     token
 }
@@ -123,23 +103,14 @@ async fn the_customer_accepts_and_the_work_order_follows(app: TestApp) {
     assert_eq!(d["history"][1]["actor"], "buyer@example.com");
 
     // The provider's admin is told.
-    let told: i64 =
-        sqlx::query("SELECT COUNT(*) AS n FROM outbox WHERE to_address = 'aku@example.com'")
-            .fetch_one(app.db.pool())
-            .await
-            .unwrap()
-            .try_get("n")
-            .unwrap();
+    let told = app
+        .number("SELECT COUNT(*) AS n FROM outbox WHERE to_address = 'aku@example.com'")
+        .await;
     assert_eq!(told, 1);
 
     let stage2 = d["milestones"][1]["id"].as_i64().unwrap();
     for _ in 0..2 {
-        app.call(
-            "/api/milestone_command",
-            Some(&cookie),
-            &format!("no={NO}&id={stage2}&command=Advance"),
-        )
-        .await;
+        advance_stage(&app, &cookie, NO, stage2).await;
     }
     let token = last_link(&app).await;
     assert_eq!(
@@ -166,14 +137,7 @@ async fn the_customer_rejects_with_a_reason(app: TestApp) {
     assert_eq!(d["milestones"][0]["status"], "InProgress");
     assert_eq!(d["milestones"][0]["reject_reason"], "报告缺少签字页");
     assert_eq!(d["status"], "InProgress");
-    let mail: String = sqlx::query(
-        "SELECT body_text FROM outbox WHERE to_address = 'aku@example.com' ORDER BY id DESC LIMIT 1",
-    )
-    .fetch_one(app.db.pool())
-    .await
-    .unwrap()
-    .try_get("body_text")
-    .unwrap();
+    let (_, mail) = last_mail(&app, "aku@example.com").await.expect("a mail");
     assert!(mail.contains("报告缺少签字页"));
     // Resubmitting opens a new link; the old one stays answered.
     let (_, again) = submit_stage(&app, &cookie).await;
@@ -215,10 +179,8 @@ async fn a_link_takes_one_answer_and_expires(app: TestApp) {
     let d = detail(&app, &cookie).await;
     if d["milestones"][0]["status"] == "InProgress" {
         let (_, late) = submit_stage(&app, &cookie).await;
-        sqlx::query("UPDATE acceptance_links SET expires_at = 0 WHERE answered_at IS NULL")
-            .execute(app.db.pool())
-            .await
-            .unwrap();
+        app.execute("UPDATE acceptance_links SET expires_at = 0 WHERE answered_at IS NULL")
+            .await;
         assert_eq!(
             answer(&app, &late, "accept", "").await.status,
             StatusCode::CONFLICT
@@ -377,10 +339,7 @@ async fn mail_survives_an_smtp_outage_and_is_sent_once(app: TestApp) {
     assert!(row.try_get::<i64, _>("next_attempt_at").unwrap() > app::kit::db::now());
 
     // Due again, with the server back: sent, as text and HTML, and only once.
-    sqlx::query("UPDATE outbox SET next_attempt_at = 0")
-        .execute(app.db.pool())
-        .await
-        .unwrap();
+    app.execute("UPDATE outbox SET next_attempt_at = 0").await;
     let (port, peer) = smtp_peer().await;
     assert_eq!(
         app::kit::mail::send_due(&app.db, &smtp(port))
@@ -424,10 +383,7 @@ async fn a_mail_refused_for_good_is_given_up(app: TestApp) {
         )
     };
     for attempt in 1..=PERMANENT_TRIES {
-        sqlx::query("UPDATE outbox SET next_attempt_at = 0")
-            .execute(app.db.pool())
-            .await
-            .unwrap();
+        app.execute("UPDATE outbox SET next_attempt_at = 0").await;
         assert_eq!(send_due(&app.db, &smtp(port)).await.unwrap(), 0);
         let (attempts, failed, text) = state().await;
         assert_eq!(attempts, attempt);
@@ -479,43 +435,34 @@ async fn deadlines_remind_and_flag(app: TestApp) {
         oidc_enabled: false,
         oidc_origin: None,
     };
+    let due_at = |at: i64| {
+        let app = &app;
+        async move {
+            sqlx::query("UPDATE milestones SET due_at = $1 WHERE id = $2")
+                .bind(at)
+                .bind(id)
+                .execute(app.db.pool())
+                .await
+                .unwrap();
+        }
+    };
     // Twelve hours left: one reminder with a fresh link, however often the watch runs.
-    sqlx::query("UPDATE milestones SET due_at = $1 WHERE id = $2")
-        .bind(app::kit::db::now() + 12 * 3600)
-        .bind(id)
-        .execute(app.db.pool())
-        .await
-        .unwrap();
+    due_at(app::kit::db::now() + 12 * 3600).await;
     app::orders::deadlines(&app.db, &settings).await.unwrap();
     app::orders::deadlines(&app.db, &settings).await.unwrap();
-    let subjects: Vec<String> = sqlx::query("SELECT subject FROM outbox ORDER BY id")
-        .fetch_all(app.db.pool())
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| r.try_get("subject").unwrap())
-        .collect();
+    let subjects = app.strings("SELECT subject FROM outbox ORDER BY id").await;
     assert_eq!(subjects.len(), 2);
     assert!(subjects[1].starts_with("提醒"));
     let reminder = last_link(&app).await;
     assert_ne!(reminder, first);
 
     // Past the deadline: flagged once in the audit log.
-    sqlx::query("UPDATE milestones SET due_at = $1 WHERE id = $2")
-        .bind(app::kit::db::now() - 60)
-        .bind(id)
-        .execute(app.db.pool())
-        .await
-        .unwrap();
+    due_at(app::kit::db::now() - 60).await;
     app::orders::deadlines(&app.db, &settings).await.unwrap();
     app::orders::deadlines(&app.db, &settings).await.unwrap();
-    let flags: i64 =
-        sqlx::query("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'acceptance_overdue'")
-            .fetch_one(app.db.pool())
-            .await
-            .unwrap()
-            .try_get("n")
-            .unwrap();
+    let flags = app
+        .number("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'acceptance_overdue'")
+        .await;
     assert_eq!(flags, 1);
     let d = detail(&app, &cookie).await;
     assert!(d["milestones"][0]["seconds_left"].as_i64().unwrap() <= 0);

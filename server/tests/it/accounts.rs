@@ -2,7 +2,10 @@
 //! throttling, reset and change of password, two-factor sign-in, and answers that never
 //! tell whether an address is known.
 
-use crate::common::{last_mail, pending_cookie, Answer, TestApp, PASSWORD};
+use crate::common::{
+    current_code, enc, last_mail, link_token, mail_count, multipart_body, pending_cookie, Answer,
+    TestApp, PASSWORD,
+};
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use sqlx::Row;
@@ -25,60 +28,17 @@ const STRONG: &str = "Lantern-Orbit-Seventeen-42";
 
 /// Step 1 of the registration as the browser posts it.
 async fn register(app: &TestApp, company: &str, files: &[(&str, &[u8])]) -> Answer {
-    let boundary = "XREGISTERX";
-    let mut body = Vec::new();
-    for (name, value) in [("company_name", company), ("responsible_person", "王敏")] {
-        body.extend_from_slice(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
-                .as_bytes(),
-        );
-    }
-    for (file_name, bytes) in files {
-        body.extend_from_slice(
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{file_name}\"\r\nContent-Type: application/pdf\r\n\r\n"
-            )
-            .as_bytes(),
-        );
-        body.extend_from_slice(bytes);
-        body.extend_from_slice(b"\r\n");
-    }
-    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    let fields = [("company_name", company), ("responsible_person", "王敏")];
+    let files: Vec<(&str, &str, &[u8])> = files.iter().map(|(n, b)| ("files", *n, *b)).collect();
+    let (content_type, body) = multipart_body(&fields, &files, "application/pdf");
     app.send(
         Request::post("/register")
             .header(header::ACCEPT, "text/html")
-            .header(
-                header::CONTENT_TYPE,
-                format!("multipart/form-data; boundary={boundary}"),
-            )
+            .header(header::CONTENT_TYPE, content_type)
             .body(Body::from(body))
             .unwrap(),
     )
     .await
-}
-
-fn enc(value: &str) -> String {
-    app::kit::forms::encode_query(value)
-}
-
-/// The newest mail to `to`: (subject, text).
-async fn mail_count(app: &TestApp, to: &str) -> i64 {
-    sqlx::query("SELECT COUNT(*) AS n FROM outbox WHERE to_address = $1")
-        .bind(to)
-        .fetch_one(app.db.pool())
-        .await
-        .unwrap()
-        .try_get("n")
-        .unwrap()
-}
-
-/// The token of the first link to `path_prefix` in a mail's text.
-fn link_token(text: &str, path_prefix: &str) -> String {
-    let start = text.find(path_prefix).expect("a link in the mail") + path_prefix.len();
-    text[start..]
-        .chars()
-        .take_while(|c| c.is_ascii_hexdigit())
-        .collect()
 }
 
 /// Registers a company up to the platform's queue; returns (registration id, done link).
@@ -128,13 +88,12 @@ async fn a_registration_is_reviewed_and_its_admin_activates(app: TestApp) {
     let operator = app.login("operator@example.com").await;
     let queue = app.get("/platform/registrations", Some(&operator)).await;
     assert!(queue.body.contains("星河云服务有限公司"));
-    let file_id: i64 = sqlx::query("SELECT id FROM registration_files WHERE registration_id = $1")
-        .bind(id)
-        .fetch_one(app.db.pool())
-        .await
-        .unwrap()
-        .try_get("id")
-        .unwrap();
+    let file_id = app
+        .number_with(
+            "SELECT id FROM registration_files WHERE registration_id = $1",
+            id,
+        )
+        .await;
     let file_path = format!("/platform/registrations/{id}/files/{file_id}");
     let file = app.get(&file_path, Some(&operator)).await;
     assert_eq!(file.status, StatusCode::OK);
@@ -176,13 +135,12 @@ async fn a_registration_is_reviewed_and_its_admin_activates(app: TestApp) {
         .await;
     assert_eq!(again.status, StatusCode::CONFLICT);
     assert!(app.get(&done, None).await.body.contains("审核已通过"));
-    let audit: i64 = sqlx::query("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'registration_approved' AND target_id = $1")
-        .bind(id.to_string())
-        .fetch_one(app.db.pool())
-        .await
-        .unwrap()
-        .try_get("n")
-        .unwrap();
+    let audit = app
+        .number_with(
+            "SELECT COUNT(*) AS n FROM audit_log WHERE action = 'registration_approved' AND target_id = $1",
+            id.to_string(),
+        )
+        .await;
     assert_eq!(audit, 1);
 
     // The invitation of §5.1.3, and the activation it links to.
@@ -259,14 +217,11 @@ async fn a_registration_is_reviewed_and_its_admin_activates(app: TestApp) {
     assert_eq!(signed_in.location(), "/");
     let home = app.get("/", signed_in.session_cookie().as_deref()).await;
     assert!(home.body.contains("星河云服务有限公司"));
-    let role: String = sqlx::query(
-        "SELECT m.role FROM memberships m JOIN users u ON u.id = m.user_id WHERE u.email = 'wangmin@example.com'",
-    )
-    .fetch_one(app.db.pool())
-    .await
-    .unwrap()
-    .try_get("role")
-    .unwrap();
+    let role = app
+        .text(
+            "SELECT m.role FROM memberships m JOIN users u ON u.id = m.user_id WHERE u.email = 'wangmin@example.com'",
+        )
+        .await;
     assert_eq!(role, "admin");
 }
 
@@ -302,12 +257,7 @@ async fn registration_refuses_bad_files_and_keeps_what_was_typed(app: TestApp) {
     );
     let empty = register(&app, " ", &[("a.png", b"\x89PNG\r\n\x1a\n....")]).await;
     assert!(empty.location().contains("e.company_name=form.required"));
-    let stored: i64 = sqlx::query("SELECT COUNT(*) AS n FROM registrations")
-        .fetch_one(app.db.pool())
-        .await
-        .unwrap()
-        .try_get("n")
-        .unwrap();
+    let stored = app.number("SELECT COUNT(*) AS n FROM registrations").await;
     assert_eq!(stored, 0, "nothing refused is kept");
 
     // Step 2 checks its fields and keeps them.
@@ -370,12 +320,9 @@ async fn a_rejection_mails_the_reason_and_decides_once(app: TestApp) {
         .status,
         StatusCode::CONFLICT
     );
-    let providers: i64 = sqlx::query("SELECT COUNT(*) AS n FROM providers WHERE name = '灰度科技'")
-        .fetch_one(app.db.pool())
-        .await
-        .unwrap()
-        .try_get("n")
-        .unwrap();
+    let providers = app
+        .number("SELECT COUNT(*) AS n FROM providers WHERE name = '灰度科技'")
+        .await;
     assert_eq!(providers, 0);
 }
 
@@ -407,20 +354,14 @@ async fn the_slider_challenge_is_needed_and_single_use(app: TestApp) {
     assert!(forged.location().starts_with("/login?error=slider"));
     // An expired one is refused.
     let stale = app.challenge().await;
-    sqlx::query("UPDATE login_challenges SET expires_at = 0")
-        .execute(app.db.pool())
-        .await
-        .unwrap();
+    app.execute("UPDATE login_challenges SET expires_at = 0")
+        .await;
     let late = post(format!(
         "email=aku%40example.com&password={pw}&challenge={stale}&slider=100"
     ))
     .await;
     assert!(late.location().starts_with("/login?error=slider"));
-    assert!(app
-        .try_login("aku@example.com", PASSWORD)
-        .await
-        .session_cookie()
-        .is_some());
+    assert!(app.signs_in("aku@example.com", PASSWORD).await);
     let page = app.get("/login?error=slider", None).await;
     assert!(page.body.contains("请将滑块拖动到最右边"));
     assert!(page.body.contains(r#"type="range" name="slider""#));
@@ -447,28 +388,13 @@ async fn failures_back_off_per_account_alike_for_unknown_addresses(app: TestApp)
     let page = app.get("/login?error=throttled&minutes=3", None).await;
     assert!(page.body.contains("登录失败次数过多，请 3 分钟后再试"));
     // Another account from the same address still signs in.
-    assert!(app
-        .try_login("enjian@example.com", PASSWORD)
-        .await
-        .session_cookie()
-        .is_some());
+    assert!(app.signs_in("enjian@example.com", PASSWORD).await);
     // Once the wait is over, the right password works and clears the count.
-    sqlx::query("UPDATE login_failures SET at = at - 120")
-        .execute(app.db.pool())
-        .await
-        .unwrap();
-    assert!(app
-        .try_login("aku@example.com", PASSWORD)
-        .await
-        .session_cookie()
-        .is_some());
-    let left: i64 =
-        sqlx::query("SELECT COUNT(*) AS n FROM login_failures WHERE account = 'aku@example.com'")
-            .fetch_one(app.db.pool())
-            .await
-            .unwrap()
-            .try_get("n")
-            .unwrap();
+    app.execute("UPDATE login_failures SET at = at - 120").await;
+    assert!(app.signs_in("aku@example.com", PASSWORD).await);
+    let left = app
+        .number("SELECT COUNT(*) AS n FROM login_failures WHERE account = 'aku@example.com'")
+        .await;
     assert_eq!(left, 0);
 }
 
@@ -509,16 +435,8 @@ async fn reset_links_are_single_use_expire_and_end_sessions(app: TestApp) {
         StatusCode::SEE_OTHER,
         "sessions ended"
     );
-    assert!(app
-        .try_login("aku@example.com", PASSWORD)
-        .await
-        .session_cookie()
-        .is_none());
-    assert!(app
-        .try_login("aku@example.com", STRONG)
-        .await
-        .session_cookie()
-        .is_some());
+    assert!(!app.signs_in("aku@example.com", PASSWORD).await);
+    assert!(app.signs_in("aku@example.com", STRONG).await);
     let again = app
         .call(
             "/api/reset_password",
@@ -539,20 +457,15 @@ async fn reset_links_are_single_use_expire_and_end_sessions(app: TestApp) {
         .contains("密码已修改"));
 
     // An expired link says so and changes nothing.
-    sqlx::query("DELETE FROM account_tokens")
-        .execute(app.db.pool())
-        .await
-        .unwrap();
+    app.execute("DELETE FROM account_tokens").await;
     app.post_form("/api/request_reset", None, "email=enjian%40example.com")
         .await;
     let token = link_token(
         &last_mail(&app, "enjian@example.com").await.unwrap().1,
         "/reset/",
     );
-    sqlx::query("UPDATE account_tokens SET expires_at = 1")
-        .execute(app.db.pool())
-        .await
-        .unwrap();
+    app.execute("UPDATE account_tokens SET expires_at = 1")
+        .await;
     assert!(app
         .get(&format!("/reset/{token}"), None)
         .await
@@ -566,11 +479,7 @@ async fn reset_links_are_single_use_expire_and_end_sessions(app: TestApp) {
         )
         .await;
     assert_eq!(late.status, StatusCode::CONFLICT);
-    assert!(app
-        .try_login("enjian@example.com", PASSWORD)
-        .await
-        .session_cookie()
-        .is_some());
+    assert!(app.signs_in("enjian@example.com", PASSWORD).await);
 }
 
 async fn asking_for_links_answers_alike_for_unknown_addresses(app: TestApp) {
@@ -657,11 +566,7 @@ async fn changing_the_password_ends_the_other_sessions(app: TestApp) {
         app.get("/", Some(&elsewhere)).await.status,
         StatusCode::SEE_OTHER
     );
-    assert!(app
-        .try_login("305102247@example.com", STRONG)
-        .await
-        .session_cookie()
-        .is_some());
+    assert!(app.signs_in("305102247@example.com", STRONG).await);
     let page = app.get("/account/password?changed=1", Some(&here)).await;
     assert!(page.body.contains("密码已修改"));
     assert_eq!(
@@ -690,11 +595,6 @@ async fn totp_secret(app: &TestApp, email: &str) -> (String, String) {
             .unwrap()
             .unwrap_or_default(),
     )
-}
-
-fn current_code(secret: &str) -> String {
-    let step = app::kit::db::now() / app::accounts::two_factor::STEP_SECS;
-    app::accounts::two_factor::code_at(secret, step).unwrap()
 }
 
 async fn two_factor_sign_in_with_codes_and_recovery_codes(app: TestApp) {
@@ -781,10 +681,8 @@ async fn two_factor_sign_in_with_codes_and_recovery_codes(app: TestApp) {
         .await;
     assert_eq!(stale.location(), "/login?error=pending_expired");
     // A fresh time step's code signs in.
-    sqlx::query("UPDATE users SET totp_last_step = 0 WHERE email = 'enjian@example.com'")
-        .execute(app.db.pool())
-        .await
-        .unwrap();
+    app.execute("UPDATE users SET totp_last_step = 0 WHERE email = 'enjian@example.com'")
+        .await;
     let by_code = app
         .post_form(
             "/api/login_verify",

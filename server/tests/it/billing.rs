@@ -2,9 +2,9 @@
 //! the state machine with its permissions and mails, revisions, exactly-once moves under
 //! concurrent clicks, scoping, and the exports.
 
-use crate::common::json;
 use crate::common::last_mail;
 use crate::common::TestApp;
+use crate::common::{assert_calls, json};
 use axum::http::StatusCode;
 use serde_json::Value;
 use sqlx::Row;
@@ -362,16 +362,13 @@ async fn a_bill_goes_from_generation_to_payout_through_a_dispute(app: TestApp) {
     assert_eq!(d["revisions"][0]["changes_total"], 1);
     assert_stored_changes_equal_the_backfill(&app).await;
     // The first version is kept.
-    let versions: i64 = sqlx::query(
-        "SELECT COUNT(DISTINCT l.version) AS n FROM bill_lines l JOIN bills b ON b.id = l.bill_id
-         WHERE b.bill_no = $1",
-    )
-    .bind(&no)
-    .fetch_one(app.db.pool())
-    .await
-    .unwrap()
-    .try_get("n")
-    .unwrap();
+    let versions = app
+        .number_with(
+            "SELECT COUNT(DISTINCT l.version) AS n FROM bill_lines l JOIN bills b ON b.id = l.bill_id
+             WHERE b.bill_no = $1",
+            &no,
+        )
+        .await;
     assert_eq!(versions, 2);
     assert_bill_totals_are_exact(&app).await;
 
@@ -424,15 +421,12 @@ async fn a_bill_goes_from_generation_to_payout_through_a_dispute(app: TestApp) {
             "bill.action.payout"
         ]
     );
-    let audited: i64 = sqlx::query(
-        "SELECT COUNT(*) AS n FROM audit_log WHERE target_type = 'bill' AND target_id = $1",
-    )
-    .bind(&no)
-    .fetch_one(app.db.pool())
-    .await
-    .unwrap()
-    .try_get("n")
-    .unwrap();
+    let audited = app
+        .number_with(
+            "SELECT COUNT(*) AS n FROM audit_log WHERE target_type = 'bill' AND target_id = $1",
+            &no,
+        )
+        .await;
     assert_eq!(audited, 6);
 }
 
@@ -442,18 +436,11 @@ async fn users_cannot_answer_and_moves_out_of_turn_are_refused(app: TestApp) {
     // A user reads the bill but may not answer it.
     let d = bill(&app, &user, DEMO_BILL).await;
     assert_eq!(d["can_answer"], false);
-    let confirm = app
-        .call("/api/confirm_bill", Some(&user), &format!("no={DEMO_BILL}"))
-        .await;
-    assert_eq!(confirm.status, StatusCode::FORBIDDEN);
-    let reject = app
-        .call(
-            "/api/reject_bill",
-            Some(&user),
-            &format!("no={DEMO_BILL}&reason=no"),
-        )
-        .await;
-    assert_eq!(reject.status, StatusCode::FORBIDDEN);
+    let answers = [
+        ("/api/confirm_bill", format!("no={DEMO_BILL}")),
+        ("/api/reject_bill", format!("no={DEMO_BILL}&reason=no")),
+    ];
+    assert_calls(&app, Some(&user), &answers, StatusCode::FORBIDDEN).await;
     // Providers cannot take the platform's moves.
     let send = app
         .call("/api/send_bill", Some(&admin), &format!("no={DEMO_BILL}"))
@@ -464,13 +451,9 @@ async fn users_cannot_answer_and_moves_out_of_turn_are_refused(app: TestApp) {
         .call("/api/confirm_bill", Some(&admin), "no=201910010001")
         .await;
     assert_eq!(done.status, StatusCode::CONFLICT);
-    let status: String = sqlx::query("SELECT status FROM bills WHERE bill_no = $1")
-        .bind(DEMO_BILL)
-        .fetch_one(app.db.pool())
-        .await
-        .unwrap()
-        .try_get("status")
-        .unwrap();
+    let status = app
+        .text_with("SELECT status FROM bills WHERE bill_no = $1", DEMO_BILL)
+        .await;
     assert_eq!(status, "confirming");
 }
 
@@ -494,25 +477,19 @@ async fn fifty_concurrent_confirms_make_one_transition(app: TestApp) {
     for task in tasks {
         assert_eq!(task.await.unwrap(), StatusCode::OK);
     }
-    let confirms: i64 = sqlx::query(
-        "SELECT COUNT(*) AS n FROM bill_events e JOIN bills b ON b.id = e.bill_id
+    let confirms = app
+        .number_with(
+            "SELECT COUNT(*) AS n FROM bill_events e JOIN bills b ON b.id = e.bill_id
          WHERE b.bill_no = $1 AND e.action = 'confirm'",
-    )
-    .bind(DEMO_BILL)
-    .fetch_one(app.db.pool())
-    .await
-    .unwrap()
-    .try_get("n")
-    .unwrap();
+            DEMO_BILL,
+        )
+        .await;
     assert_eq!(confirms, 1);
-    let mails: i64 = sqlx::query(
-        "SELECT COUNT(*) AS n FROM outbox WHERE to_address = 'operator@example.com' AND subject LIKE '%已确认账单%'",
-    )
-    .fetch_one(app.db.pool())
-    .await
-    .unwrap()
-    .try_get("n")
-    .unwrap();
+    let mails = app
+        .number(
+            "SELECT COUNT(*) AS n FROM outbox WHERE to_address = 'operator@example.com' AND subject LIKE '%已确认账单%'",
+        )
+        .await;
     assert_eq!(mails, 1);
 }
 
@@ -602,14 +579,12 @@ async fn generation_refuses_empty_and_overlapping_periods_and_keeps_versions(app
     .await
     .unwrap()
     .get("order_no");
-    sqlx::query(
+    app.execute_with(
         "UPDATE work_orders SET paid_at = paid_at - 40000000
          WHERE order_id = (SELECT id FROM orders WHERE order_no = $1)",
+        &gone,
     )
-    .bind(&gone)
-    .execute(app.db.pool())
-    .await
-    .unwrap();
+    .await;
     generate(&app, &operator, msp, "2019-12").await;
     let d = platform_bill(&app, &operator, &no).await;
     assert_eq!(d["version"], 3);
@@ -673,10 +648,7 @@ async fn assert_stored_changes_equal_the_backfill(app: &TestApp) {
         }
     };
     let backfill = &migration[migration.find("INSERT INTO bill_changes").unwrap()..];
-    sqlx::query("DELETE FROM bill_changes")
-        .execute(app.db.pool())
-        .await
-        .unwrap();
+    app.execute("DELETE FROM bill_changes").await;
     sqlx::query(backfill).execute(app.db.pool()).await.unwrap();
     assert_eq!(read().await, stored);
 }

@@ -1,10 +1,9 @@
 //! Evidence files: upload checked by content, downloads scoped to the provider and to the
 //! acceptance link — on SQLite and PostgreSQL alike.
 
-use crate::common::TestApp;
+use crate::common::{advance_stage, work_order, TestApp};
 use axum::http::{header, StatusCode};
 use serde_json::Value;
-use sqlx::Row;
 
 on_both_databases!(
     a_pdf_is_stored_and_handed_back_as_an_attachment,
@@ -16,11 +15,7 @@ on_both_databases!(
 const NO: &str = "20190927070759188";
 
 async fn stage(app: &TestApp, cookie: &str) -> Value {
-    let body = app
-        .call("/api/work_order", Some(cookie), &format!("no={NO}"))
-        .await
-        .body;
-    serde_json::from_str::<Value>(&body).unwrap()["milestones"][0].clone()
+    work_order(app, cookie, NO).await["milestones"][0].clone()
 }
 
 async fn upload(
@@ -82,27 +77,21 @@ async fn content_decides_the_type_not_the_name(app: TestApp) {
     );
     let empty = upload(&app, &cookie, NO, id, "empty.pdf", b"").await;
     assert!(empty.location().ends_with("e.file=form.required"));
-    let stored: i64 = sqlx::query("SELECT COUNT(*) AS n FROM milestone_files")
-        .fetch_one(app.db.pool())
-        .await
-        .unwrap()
-        .try_get("n")
-        .unwrap();
+    let stored = app
+        .number("SELECT COUNT(*) AS n FROM milestone_files")
+        .await;
     assert_eq!(stored, 0);
     let page = app.get(html.location(), Some(&cookie)).await;
     assert!(page
         .body
         .contains("只接受 PDF、PNG、JPEG、ZIP 或 Office 文档"));
     // An accepted stage takes no more files.
-    let accepted: i64 = sqlx::query(
-        "SELECT m.id FROM milestones m JOIN work_orders w ON w.id = m.work_order_id
+    let accepted = app
+        .number(
+            "SELECT m.id FROM milestones m JOIN work_orders w ON w.id = m.work_order_id
          WHERE w.work_order_no = '20191206030252180' AND m.status = 'accepted'",
-    )
-    .fetch_one(app.db.pool())
-    .await
-    .unwrap()
-    .try_get("id")
-    .unwrap();
+        )
+        .await;
     let locked = upload(
         &app,
         &cookie,
@@ -165,20 +154,11 @@ async fn the_customer_downloads_through_the_link(app: TestApp) {
     let file = stage(&app, &cookie).await["files"][0]["id"]
         .as_i64()
         .unwrap();
-    let advance = app
-        .call(
-            "/api/milestone_command",
-            Some(&cookie),
-            &format!("no={NO}&id={id}&command=Advance"),
-        )
-        .await;
+    let advance = advance_stage(&app, &cookie, NO, id).await;
     assert_eq!(advance.status, StatusCode::OK);
-    let body: String = sqlx::query("SELECT body_text FROM outbox ORDER BY id DESC LIMIT 1")
-        .fetch_one(app.db.pool())
-        .await
-        .unwrap()
-        .try_get("body_text")
-        .unwrap();
+    let body = app
+        .text("SELECT body_text FROM outbox ORDER BY id DESC LIMIT 1")
+        .await;
     let start = body.find("/accept/").unwrap() + "/accept/".len();
     let token = &body[start..start + 64];
     let page = app.get(&format!("/accept/{token}"), None).await;

@@ -43,16 +43,6 @@ impl Moves {
     }
 }
 
-async fn ids(app: &TestApp, sql: &str) -> Vec<i64> {
-    sqlx::query(sql)
-        .fetch_all(app.db.pool())
-        .await
-        .unwrap()
-        .iter()
-        .map(|row| row.get::<i64, _>(0))
-        .collect()
-}
-
 /// (provider, bucket, n) and (provider, month, currency, orders, total) rows, sorted.
 async fn rows(app: &TestApp, sql: &str) -> Vec<String> {
     let mut rows: Vec<String> = sqlx::query(sql)
@@ -116,9 +106,7 @@ async fn assert_figures_are_exact(app: &TestApp, after: usize) {
     )
     .await;
     assert_eq!(kept, summed, "monthly sales after {after} moves");
-    let wrong = ids(
-        app,
-        "SELECT w.id FROM work_orders w WHERE w.stages_awaiting <> (SELECT COUNT(*) FROM milestones m
+    let wrong = app.numbers("SELECT w.id FROM work_orders w WHERE w.stages_awaiting <> (SELECT COUNT(*) FROM milestones m
            WHERE m.work_order_id = w.id AND m.status = 'awaiting_acceptance')",
     )
     .await;
@@ -131,12 +119,12 @@ async fn assert_figures_are_exact(app: &TestApp, after: usize) {
 async fn the_figures_equal_a_recount_after_random_moves(app: TestApp) {
     // The demo's figures, counted by the migration and kept since.
     assert_figures_are_exact(&app, 0).await;
-    let providers = ids(&app, "SELECT id FROM providers ORDER BY id").await;
+    let providers = app.numbers("SELECT id FROM providers ORDER BY id").await;
     assert!(providers.len() >= 2);
     let mut moves = Moves(0x5eed_cafe);
     let pool = app.db.pool();
     for step in 1..=600 {
-        let work_orders = ids(&app, "SELECT id FROM work_orders ORDER BY id").await;
+        let work_orders = app.numbers("SELECT id FROM work_orders ORDER BY id").await;
         let provider = |moves: &mut Moves| -> Option<i64> {
             (moves.below(5) > 0).then(|| *moves.pick(&providers))
         };
@@ -220,7 +208,7 @@ async fn the_figures_equal_a_recount_after_random_moves(app: TestApp) {
                 .unwrap();
             }
             8 => {
-                let stages = ids(&app, "SELECT id FROM milestones ORDER BY id").await;
+                let stages = app.numbers("SELECT id FROM milestones ORDER BY id").await;
                 if !stages.is_empty() {
                     let stage = *moves.pick(&stages);
                     if moves.below(4) == 0 {
@@ -243,7 +231,7 @@ async fn the_figures_equal_a_recount_after_random_moves(app: TestApp) {
                 }
             }
             9 => {
-                let stages = ids(&app, "SELECT id FROM milestones ORDER BY id").await;
+                let stages = app.numbers("SELECT id FROM milestones ORDER BY id").await;
                 if !stages.is_empty() {
                     sqlx::query("DELETE FROM milestones WHERE id = $1")
                         .bind(*moves.pick(&stages))
@@ -256,9 +244,7 @@ async fn the_figures_equal_a_recount_after_random_moves(app: TestApp) {
                 // Rarely: a work order or its whole order goes, stages and all (cascades). Bills
                 // and events refer to the demo's work orders, so only generated ones go.
                 if moves.below(3) == 0 {
-                    let mine = ids(
-                        &app,
-                        "SELECT id FROM work_orders WHERE work_order_no LIKE 'FIGWO-%' ORDER BY id",
+                    let mine = app.numbers("SELECT id FROM work_orders WHERE work_order_no LIKE 'FIGWO-%' ORDER BY id",
                     )
                     .await;
                     if !mine.is_empty() {
@@ -279,20 +265,16 @@ async fn the_figures_equal_a_recount_after_random_moves(app: TestApp) {
     }
     assert_figures_are_exact(&app, 600).await;
     // The moves did reach every kind of figure.
-    let stage_rows = ids(
-        &app,
-        "SELECT n FROM work_order_counts WHERE bucket LIKE 'stage:%' AND n > 0",
-    )
-    .await;
+    let stage_rows = app
+        .numbers("SELECT n FROM work_order_counts WHERE bucket LIKE 'stage:%' AND n > 0")
+        .await;
     assert!(
         !stage_rows.is_empty(),
         "no work order with a stage to accept"
     );
-    let months = ids(
-        &app,
-        "SELECT orders FROM work_order_months WHERE orders > 0",
-    )
-    .await;
+    let months = app
+        .numbers("SELECT orders FROM work_order_months WHERE orders > 0")
+        .await;
     assert!(months.len() > 20, "sales in only {} months", months.len());
 }
 
@@ -320,17 +302,12 @@ async fn the_benchmark_generator_makes_what_it_says(app: TestApp) {
     assert_eq!(made.milestones, 2 * 2_730);
     assert!(made.bill_lines > 0);
     assert_eq!(
-        ids(
-            &app,
-            "SELECT COUNT(*) FROM work_orders WHERE work_order_no LIKE '8%'"
-        )
-        .await[0],
+        app.numbers("SELECT COUNT(*) FROM work_orders WHERE work_order_no LIKE '8%'")
+            .await[0],
         made.work_orders
     );
     assert_eq!(
-        ids(
-            &app,
-            "SELECT COUNT(*) FROM bill_lines l JOIN bills b ON b.id = l.bill_id WHERE b.bill_no LIKE '%90__'"
+        app.numbers("SELECT COUNT(*) FROM bill_lines l JOIN bills b ON b.id = l.bill_id WHERE b.bill_no LIKE '%90__'"
         )
         .await[0],
         made.bill_lines
@@ -341,15 +318,12 @@ async fn the_benchmark_generator_makes_what_it_says(app: TestApp) {
     let cookie = app.login("aku@example.com").await;
     // A generated bill of more than a page of lines: the second page follows the first, a
     // line is found by its 订单编号, and the counts are the whole bill's.
-    let bill_no: String = sqlx::query(
-        "SELECT b.bill_no FROM bills b JOIN providers p ON p.id = b.provider_id
+    let bill_no = app
+        .text(
+            "SELECT b.bill_no FROM bills b JOIN providers p ON p.id = b.provider_id
          WHERE p.name = 'MSP-A_TEST1' AND b.bill_no LIKE '%90__' ORDER BY b.bill_no LIMIT 1",
-    )
-    .fetch_one(app.db.pool())
-    .await
-    .unwrap()
-    .try_get(0)
-    .unwrap();
+        )
+        .await;
     let detail = |query: String| {
         let cookie = cookie.clone();
         let app = &app;
@@ -368,17 +342,13 @@ async fn the_benchmark_generator_makes_what_it_says(app: TestApp) {
     let second = detail(format!("no={bill_no}&page=2&line=")).await;
     let second_lines = second["lines"].as_array().unwrap();
     assert_eq!(second_lines.len() as i64, (found - 100).min(100));
-    let positions: Vec<i64> = sqlx::query(
-        "SELECT l.id FROM bill_lines l JOIN bills b ON b.id = l.bill_id
-         WHERE b.bill_no = $1 ORDER BY l.position LIMIT 100 OFFSET 100",
-    )
-    .bind(&bill_no)
-    .fetch_all(app.db.pool())
-    .await
-    .unwrap()
-    .iter()
-    .map(|r| r.try_get(0).unwrap())
-    .collect();
+    let positions = app
+        .numbers_with(
+            "SELECT l.id FROM bill_lines l JOIN bills b ON b.id = l.bill_id
+             WHERE b.bill_no = $1 ORDER BY l.position LIMIT 100 OFFSET 100",
+            &bill_no,
+        )
+        .await;
     let shown: Vec<i64> = second_lines
         .iter()
         .map(|l| l["id"].as_i64().unwrap())

@@ -230,22 +230,13 @@ async fn signing_out_ends_the_session(app: TestApp) {
 async fn idle_sessions_expire(app: TestApp) {
     let cookie = app.login("aku@example.com").await;
     let idle = app::accounts::session::IDLE_TIMEOUT_SECS + 1;
-    sqlx::query("UPDATE sessions SET last_seen_at = last_seen_at - $1")
-        .bind(idle)
-        .execute(app.db.pool())
-        .await
-        .unwrap();
+    app.execute_with("UPDATE sessions SET last_seen_at = last_seen_at - $1", idle)
+        .await;
     assert_eq!(
         app.get("/", Some(&cookie)).await.status,
         StatusCode::SEE_OTHER
     );
-    use sqlx::Row;
-    let left: i64 = sqlx::query("SELECT COUNT(*) AS n FROM sessions")
-        .fetch_one(app.db.pool())
-        .await
-        .unwrap()
-        .try_get("n")
-        .unwrap();
+    let left = app.number("SELECT COUNT(*) AS n FROM sessions").await;
     assert_eq!(
         left, 0,
         "an expired session is deleted when it is presented"
@@ -260,13 +251,11 @@ async fn members_without_an_active_membership_cannot_sign_in(app: TestApp) {
 
     // Disabling a member ends access at their next request, even mid-session.
     let cookie = app.login("305102247@example.com").await;
-    sqlx::query(
+    app.execute(
         "UPDATE memberships SET status = 'disabled'
          WHERE user_id = (SELECT id FROM users WHERE email = '305102247@example.com')",
     )
-    .execute(app.db.pool())
-    .await
-    .unwrap();
+    .await;
     assert_eq!(
         app.get("/", Some(&cookie)).await.status,
         StatusCode::FORBIDDEN
@@ -342,13 +331,7 @@ async fn concurrent_writers_all_succeed(app: TestApp) {
             answer.location()
         );
     }
-    use sqlx::Row;
-    let sessions: i64 = sqlx::query("SELECT COUNT(*) AS n FROM sessions")
-        .fetch_one(app.db.pool())
-        .await
-        .unwrap()
-        .try_get("n")
-        .unwrap();
+    let sessions = app.number("SELECT COUNT(*) AS n FROM sessions").await;
     assert_eq!(sessions, 16);
 }
 
@@ -401,19 +384,10 @@ async fn probes_answer(app: TestApp) {
 async fn restarting_keeps_data_and_loads_the_demo_once(app: TestApp) {
     app.login("aku@example.com").await;
     let again = TestApp::start(&app.url).await;
-    use sqlx::Row;
-    let providers: i64 = sqlx::query("SELECT COUNT(*) AS n FROM providers")
-        .fetch_one(again.db.pool())
-        .await
-        .unwrap()
-        .try_get("n")
-        .unwrap();
+    let providers = again.number("SELECT COUNT(*) AS n FROM providers").await;
     assert_eq!(providers, 2);
-    let logins: i64 = sqlx::query("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'login'")
-        .fetch_one(again.db.pool())
-        .await
-        .unwrap()
-        .try_get("n")
-        .unwrap();
+    let logins = again
+        .number("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'login'")
+        .await;
     assert_eq!(logins, 1);
 }

@@ -1,7 +1,7 @@
 //! The marketplace's intake API and the platform's payment and dispatch, on SQLite and
 //! PostgreSQL alike.
 
-use crate::common::{TestApp, PASSWORD};
+use crate::common::{work_order, TestApp, PASSWORD};
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use serde_json::{json, Value};
@@ -49,16 +49,6 @@ async fn post(app: &TestApp, token: Option<&str>, body: &str) -> crate::common::
         .await
 }
 
-async fn count(app: &TestApp, sql: &str) -> i64 {
-    use sqlx::Row;
-    sqlx::query(sql)
-        .fetch_one(app.db.pool())
-        .await
-        .unwrap()
-        .try_get("n")
-        .unwrap()
-}
-
 async fn orders_arrive_once_by_the_api(app: TestApp) {
     let app = with_api(app).await;
     let body = order("202611280001").to_string();
@@ -69,8 +59,7 @@ async fn orders_arrive_once_by_the_api(app: TestApp) {
     let answer: Value = serde_json::from_str(&again.body).unwrap();
     assert_eq!(answer["created"], false);
     assert_eq!(
-        count(
-            &app,
+        app.number(
             "SELECT COUNT(*) AS n FROM work_orders WHERE work_order_no LIKE '202611280001%'"
         )
         .await,
@@ -155,11 +144,8 @@ async fn the_api_needs_its_token_and_valid_orders(app: TestApp) {
     let conflict = post(&app, Some(TOKEN), &taken.to_string()).await;
     assert_eq!(conflict.status, StatusCode::CONFLICT);
     assert_eq!(
-        count(
-            &app,
-            "SELECT COUNT(*) AS n FROM orders WHERE order_no = '202611280004'"
-        )
-        .await,
+        app.number("SELECT COUNT(*) AS n FROM orders WHERE order_no = '202611280004'")
+            .await,
         0
     );
 }
@@ -187,7 +173,7 @@ async fn the_platform_marks_paid_and_dispatches(app: TestApp) {
     // awaiting payment, and cannot accept yet.
     let mailed = "SELECT COUNT(*) AS n FROM outbox
                   WHERE subject LIKE '%2026112800051%' AND to_address = 'aku@example.com'";
-    assert_eq!(count(&app, mailed).await, 1);
+    assert_eq!(app.number(mailed).await, 1);
     let aku = app.login("aku@example.com").await;
     let accept = app
         .call("/api/accept_work_order", Some(&aku), &format!("no={no}"))
@@ -213,12 +199,7 @@ async fn the_platform_marks_paid_and_dispatches(app: TestApp) {
         )
         .await;
     assert_eq!(late.status, StatusCode::CONFLICT);
-    let detail: Value = serde_json::from_str(
-        &app.call("/api/work_order", Some(&aku), &format!("no={no}"))
-            .await
-            .body,
-    )
-    .unwrap();
+    let detail = work_order(&app, &aku, no).await;
     let actions: Vec<&str> = detail["history"]
         .as_array()
         .unwrap()
@@ -285,12 +266,9 @@ async fn the_platform_list_pages_filters_and_searches_every_work_order(app: Test
         .session_cookie()
         .unwrap();
     // More than two pages: 120 more work orders, not dispatched, some sharing a time.
-    let order_id: i64 = sqlx::query("SELECT id FROM orders ORDER BY id LIMIT 1")
-        .fetch_one(app.db.pool())
-        .await
-        .unwrap()
-        .try_get("id")
-        .unwrap();
+    let order_id = app
+        .number("SELECT id FROM orders ORDER BY id LIMIT 1")
+        .await;
     for i in 0..120_i64 {
         sqlx::query(
             "INSERT INTO work_orders (order_id, work_order_no, service_item_name, implementation,
@@ -390,13 +368,9 @@ async fn the_platform_list_pages_filters_and_searches_every_work_order(app: Test
             .await
             .len() as i64
     );
-    let blue: i64 =
-        sqlx::query("SELECT id FROM providers WHERE name <> 'MSP-A_TEST1' ORDER BY id LIMIT 1")
-            .fetch_one(app.db.pool())
-            .await
-            .unwrap()
-            .try_get("id")
-            .unwrap();
+    let blue = app
+        .number("SELECT id FROM providers WHERE name <> 'MSP-A_TEST1' ORDER BY id LIMIT 1")
+        .await;
     let (theirs, _) = walk(format!("provider={blue}&status=&from=&to=&q=&sort=")).await;
     assert_eq!(
         theirs,

@@ -227,26 +227,12 @@ async fn provider_state(app: &TestApp, provider_id: i64) -> Vec<String> {
     state
 }
 
-async fn ids(app: &TestApp, sql: &str) -> Vec<i64> {
-    sqlx::query(sql)
-        .fetch_all(app.db.pool())
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| r.try_get::<i64, _>(0).unwrap())
-        .collect()
-}
-
 /// Gives `email` an active membership of `provider` with `role`, signing in with the demo
 /// password.
 async fn make_member(app: &TestApp, email: &str, provider: i64, role: &str) {
-    let hash: String =
-        sqlx::query("SELECT password_hash FROM users WHERE email = 'aku@example.com'")
-            .fetch_one(app.db.pool())
-            .await
-            .unwrap()
-            .try_get("password_hash")
-            .unwrap();
+    let hash = app
+        .text("SELECT password_hash FROM users WHERE email = 'aku@example.com'")
+        .await;
     sqlx::query("UPDATE users SET password_hash = $1 WHERE email = $2")
         .bind(&hash)
         .bind(email)
@@ -306,13 +292,12 @@ async fn no_endpoint_shows_or_changes_another_tenant_s_data(app: TestApp) {
         )
         .await;
     assert_eq!(a_item.status, StatusCode::OK, "{}", a_item.body);
-    sqlx::query(
-        "INSERT INTO registrations (draft_token, company_name, responsible_person, status, created_at)
-         VALUES ('matrix', 'PLATFORM-SECRET-CO', 'P', 'pending', 1)",
-    )
-    .execute(app.db.pool())
-    .await
-    .unwrap();
+    app
+        .execute(
+            "INSERT INTO registrations (draft_token, company_name, responsible_person, status, created_at)
+             VALUES ('matrix', 'PLATFORM-SECRET-CO', 'P', 'pending', 1)",
+        )
+        .await;
     make_member(&app, "racikg@example.com", a, "co_admin").await;
 
     let side = |provider: i64| {
@@ -327,7 +312,7 @@ async fn no_endpoint_shows_or_changes_another_tenant_s_data(app: TestApp) {
                 format!("SELECT user_id FROM memberships WHERE provider_id = {provider}"),
                 format!("SELECT id FROM tier_applications WHERE provider_id = {provider}"),
             ] {
-                all.extend(ids(app, &sql).await);
+                all.extend(app.numbers(&sql).await);
             }
             all.push(provider);
             let mut numbers = Vec::new();
@@ -345,7 +330,7 @@ async fn no_endpoint_shows_or_changes_another_tenant_s_data(app: TestApp) {
         }
     };
     let mut b_side = side(b).await;
-    let platform_ids = ids(&app, "SELECT id FROM registrations UNION SELECT id FROM tutorials UNION SELECT id FROM users WHERE platform_role IS NOT NULL").await;
+    let platform_ids = app.numbers("SELECT id FROM registrations UNION SELECT id FROM tutorials UNION SELECT id FROM users WHERE platform_role IS NOT NULL").await;
     b_side.ids.extend(platform_ids.iter().copied());
     let mut a_side = side(a).await;
     a_side.ids.extend(platform_ids.iter().copied());

@@ -1,11 +1,10 @@
 //! Work orders: scoping, filters and paging, accept/decline, the milestone editor —
 //! on SQLite and PostgreSQL alike.
 
-use crate::common::TestApp;
+use crate::common::{assert_calls, work_order as detail, TestApp};
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use serde_json::Value;
-use sqlx::Row;
 
 on_both_databases!(
     the_list_is_scoped_filtered_and_paged,
@@ -50,14 +49,6 @@ fn numbers(page: &Value) -> Vec<String> {
         .iter()
         .map(|r| r["work_order_no"].as_str().unwrap().to_owned())
         .collect()
-}
-
-async fn detail(app: &TestApp, cookie: &str, no: &str) -> Value {
-    let answer = app
-        .call("/api/work_order", Some(cookie), &format!("no={no}"))
-        .await;
-    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
-    serde_json::from_str(&answer.body).unwrap()
 }
 
 async fn the_list_is_scoped_filtered_and_paged(app: TestApp) {
@@ -159,7 +150,7 @@ async fn another_providers_work_order_is_not_found(app: TestApp) {
             .status,
         StatusCode::NOT_FOUND
     );
-    for (path, body) in [
+    let calls = [
         ("/api/accept_work_order", no.clone()),
         ("/api/decline_work_order", format!("{no}&reason=x")),
         (
@@ -170,10 +161,8 @@ async fn another_providers_work_order_is_not_found(app: TestApp) {
             "/api/milestone_command",
             format!("{no}&id=1&command=Delete"),
         ),
-    ] {
-        let answer = app.call(path, Some(&aku), &body).await;
-        assert_eq!(answer.status, StatusCode::NOT_FOUND, "{path}");
-    }
+    ];
+    assert_calls(&app, Some(&aku), &calls, StatusCode::NOT_FOUND).await;
     // Its own provider sees it, untouched.
     let enjian = app.login("enjian@example.com").await;
     let own = detail(&app, &enjian, foreign).await;
@@ -181,15 +170,12 @@ async fn another_providers_work_order_is_not_found(app: TestApp) {
     assert_eq!(own["unit_price_incl"], "¥5300.00", "5000 × 1.06");
     assert_eq!(own["tax_rate"], "6%");
     // A stage of another provider's work order cannot be reached through one's own either.
-    let foreign_stage: i64 = sqlx::query(
-        "SELECT m.id FROM milestones m JOIN work_orders w ON w.id = m.work_order_id
+    let foreign_stage = app
+        .number(
+            "SELECT m.id FROM milestones m JOIN work_orders w ON w.id = m.work_order_id
          WHERE w.work_order_no = '20191102090000002'",
-    )
-    .fetch_one(app.db.pool())
-    .await
-    .unwrap()
-    .try_get("id")
-    .unwrap();
+        )
+        .await;
     let sneaky = app
         .call(
             "/api/milestone_command",
@@ -593,28 +579,22 @@ async fn the_list_filters_by_buyer_and_exports_under_its_filters(app: TestApp) {
     // 购买公司: the list and the export agree with the database. The demo's orders all have
     // one buyer; one order gets another.
     let buyer = "蓝鲸科技有限公司".to_owned();
-    sqlx::query(
+    app.execute_with(
         "UPDATE orders SET buyer_company = $1 WHERE id = (SELECT MIN(wo.order_id)
            FROM work_orders wo JOIN providers p ON p.id = wo.provider_id
           WHERE p.name = 'MSP-A_TEST1')",
+        &buyer,
     )
-    .bind(&buyer)
-    .execute(app.db.pool())
-    .await
-    .unwrap();
-    let bought: Vec<String> = sqlx::query(
-        "SELECT wo.work_order_no FROM work_orders wo JOIN orders o ON o.id = wo.order_id
-         JOIN providers p ON p.id = wo.provider_id
-         WHERE p.name = 'MSP-A_TEST1' AND o.buyer_company = $1
-         ORDER BY wo.created_at DESC, wo.id DESC",
-    )
-    .bind(&buyer)
-    .fetch_all(app.db.pool())
-    .await
-    .unwrap()
-    .iter()
-    .map(|r| r.try_get(0).unwrap())
-    .collect();
+    .await;
+    let bought = app
+        .strings_with(
+            "SELECT wo.work_order_no FROM work_orders wo JOIN orders o ON o.id = wo.order_id
+             JOIN providers p ON p.id = wo.provider_id
+             WHERE p.name = 'MSP-A_TEST1' AND o.buyer_company = $1
+             ORDER BY wo.created_at DESC, wo.id DESC",
+            &buyer,
+        )
+        .await;
     assert!(!bought.is_empty() && bought.len() < mine.len(), "{buyer}");
     let encoded = app::kit::forms::encode_query(&buyer);
     let listed = app

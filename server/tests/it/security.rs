@@ -4,7 +4,10 @@
 //! page numbers, acceptance links that outlive their answer, a webhook without a secret.
 
 use crate::acceptance::{smtp, smtp_peer};
-use crate::common::{mailed_token, pending_cookie, TestApp, PASSWORD};
+use crate::common::{
+    advance_stage, age_invitations, current_code, enc, mailed_token, members, pending_cookie,
+    work_order, TestApp, PASSWORD,
+};
 use axum::http::{header, StatusCode};
 use serde_json::Value;
 use server::config::Config;
@@ -108,11 +111,11 @@ async fn links_in_mails_written_before_0012_are_hidden_too(app: TestApp) {
 async fn parallel_second_factor_guesses_get_one_try(app: TestApp) {
     let email = "enjian@example.com";
     enrol(&app, email).await;
-    sqlx::query("UPDATE users SET second_factor_failures = 4 WHERE email = $1")
-        .bind(email)
-        .execute(app.db.pool())
-        .await
-        .unwrap();
+    app.execute_with(
+        "UPDATE users SET second_factor_failures = 4 WHERE email = $1",
+        email,
+    )
+    .await;
     let mut pendings = Vec::new();
     for _ in 0..4 {
         pendings.push(pending_cookie(&app.try_login(email, PASSWORD).await));
@@ -130,14 +133,7 @@ async fn parallel_second_factor_guesses_get_one_try(app: TestApp) {
         .filter(|a| a.body.contains("\"login.error.code\""))
         .count();
     assert_eq!(checked, 1, "one guess checked, the others told to wait");
-    let failures: i64 = sqlx::query("SELECT second_factor_failures FROM users WHERE email = $1")
-        .bind(email)
-        .fetch_one(app.db.pool())
-        .await
-        .unwrap()
-        .try_get("second_factor_failures")
-        .unwrap();
-    assert_eq!(failures, 5);
+    assert_eq!(second_factor_failures(&app, email).await, 5);
 }
 
 async fn revoking_and_inviting_again_is_no_way_around_the_limit(app: TestApp) {
@@ -169,11 +165,7 @@ async fn revoking_and_inviting_again_is_no_way_around_the_limit(app: TestApp) {
             )
             .await;
         assert_eq!(revoked.status, StatusCode::OK, "{}", revoked.body);
-        sqlx::query("UPDATE account_tokens SET created_at = created_at - 61 WHERE user_id = $1")
-            .bind(id)
-            .execute(app.db.pool())
-            .await
-            .unwrap();
+        age_invitations(&app, id, 61).await;
     }
     assert_eq!(invited, 5);
 }
@@ -210,12 +202,9 @@ async fn a_form_of_many_fields_is_refused(app: TestApp) {
         "{}",
         answer.location()
     );
-    let drafts: i64 = sqlx::query("SELECT COUNT(*) AS n FROM registrations WHERE status = 'draft'")
-        .fetch_one(app.db.pool())
-        .await
-        .unwrap()
-        .try_get("n")
-        .unwrap();
+    let drafts = app
+        .number("SELECT COUNT(*) AS n FROM registrations WHERE status = 'draft'")
+        .await;
     assert_eq!(drafts, 0);
 }
 
@@ -230,10 +219,6 @@ async fn linking_an_identity_needs_the_password(app: TestApp) {
     // The old GET link starts nothing that links.
     let get = app.get("/auth/oidc/start?link=1", Some(&cookie)).await;
     assert!(!get.location().contains("oidc=linked"));
-}
-
-fn enc(value: &str) -> String {
-    app::kit::forms::encode_query(value)
 }
 
 async fn rich_text_from_the_url_is_only_ever_text(app: TestApp) {
@@ -320,17 +305,13 @@ async fn every_page_has_a_nonce_policy_and_downloads_run_nothing(app: TestApp) {
     assert!(policy.starts_with("default-src 'none'"), "{policy}");
 }
 
-async fn members(app: &TestApp, cookie: &str, q: &str) -> Vec<Value> {
-    let answer = app
-        .call(
-            "/api/members",
-            Some(cookie),
-            &format!("q={}&role=&state=&sort=&page=&per=", enc(q)),
-        )
-        .await;
-    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
-    let page: Value = serde_json::from_str(&answer.body).unwrap();
-    page["rows"].as_array().unwrap().clone()
+/// The members list's rows that `q` finds.
+async fn member_rows(app: &TestApp, cookie: &str, q: &str) -> Vec<Value> {
+    let query = format!("q={}&role=&state=&sort=&page=&per=", enc(q));
+    members(app, cookie, &query).await["rows"]
+        .as_array()
+        .unwrap()
+        .clone()
 }
 
 async fn account(app: &TestApp, email: &str) -> (i64, String, String) {
@@ -358,7 +339,7 @@ async fn memberships_are_by_consent_and_never_touch_the_account(app: TestApp) {
         .await;
     assert_eq!(operator.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(operator.body.contains("users.error.operator"));
-    assert!(members(&app, &admin, "operator").await.is_empty());
+    assert!(member_rows(&app, &admin, "operator").await.is_empty());
 
     // Another provider's admin, invited: the provider sees an address and nothing else.
     let invited = app
@@ -369,7 +350,7 @@ async fn memberships_are_by_consent_and_never_touch_the_account(app: TestApp) {
         )
         .await;
     assert_eq!(invited.status, StatusCode::OK, "{}", invited.body);
-    let rows = members(&app, &admin, "enjian").await;
+    let rows = member_rows(&app, &admin, "enjian").await;
     assert_eq!(rows.len(), 1);
     let row = &rows[0];
     assert_eq!(row["email"], "enjian@example.com");
@@ -378,12 +359,10 @@ async fn memberships_are_by_consent_and_never_touch_the_account(app: TestApp) {
     assert_eq!(row["last_login"], "");
     assert_eq!(row["activated"], false);
     // Searching by the account's name finds nothing while the invitation is open.
-    assert!(members(&app, &admin, "enjian@").await.len() == 1);
-    sqlx::query("UPDATE users SET name = 'Secret Name' WHERE email = 'enjian@example.com'")
-        .execute(app.db.pool())
-        .await
-        .unwrap();
-    assert!(members(&app, &admin, "Secret Name").await.is_empty());
+    assert!(member_rows(&app, &admin, "enjian@").await.len() == 1);
+    app.execute("UPDATE users SET name = 'Secret Name' WHERE email = 'enjian@example.com'")
+        .await;
+    assert!(member_rows(&app, &admin, "Secret Name").await.is_empty());
     let (enjian_id, enjian_name, _) = account(&app, "enjian@example.com").await;
     let renamed = app
         .call(
@@ -410,13 +389,13 @@ async fn memberships_are_by_consent_and_never_touch_the_account(app: TestApp) {
         account(&app, "305102247@example.com").await,
         (user_id, name, phone)
     );
-    let rows = members(&app, &admin, "305102247").await;
+    let rows = member_rows(&app, &admin, "305102247").await;
     assert_eq!(rows[0]["name"], "Renamed");
     assert_eq!(rows[0]["phone"], "123");
     // aku is co-admin of 蓝云 too: editing aku from MSP-A leaves what 蓝云 sees alone.
     let enjian = app.login("enjian@example.com").await;
     let (aku_id, _, _) = account(&app, "aku@example.com").await;
-    let before = members(&app, &enjian, "aku").await[0]["name"].clone();
+    let before = member_rows(&app, &enjian, "aku").await[0]["name"].clone();
     let self_edit = app
         .call(
             "/api/edit_member",
@@ -425,7 +404,7 @@ async fn memberships_are_by_consent_and_never_touch_the_account(app: TestApp) {
         )
         .await;
     assert_eq!(self_edit.status, StatusCode::OK, "{}", self_edit.body);
-    assert_eq!(members(&app, &enjian, "aku").await[0]["name"], before);
+    assert_eq!(member_rows(&app, &enjian, "aku").await[0]["name"], before);
     assert_eq!(account(&app, "aku@example.com").await.1, "AKU");
 }
 
@@ -451,23 +430,18 @@ async fn invitations_are_no_mail_cannon(app: TestApp) {
     let mut sent = 1;
     for _ in 0..8 {
         // A minute later each time: the daily cap is what stops it.
-        sqlx::query("UPDATE account_tokens SET created_at = created_at - 61 WHERE user_id = $1")
-            .bind(id)
-            .execute(app.db.pool())
-            .await
-            .unwrap();
+        age_invitations(&app, id, 61).await;
         if resend().await.status == StatusCode::OK {
             sent += 1;
         }
     }
     assert_eq!(sent, 5, "five invitation mails a day");
-    let mails: i64 = sqlx::query("SELECT COUNT(*) AS n FROM outbox WHERE to_address = $1")
-        .bind("cannon@example.com")
-        .fetch_one(app.db.pool())
-        .await
-        .unwrap()
-        .try_get("n")
-        .unwrap();
+    let mails = app
+        .number_with(
+            "SELECT COUNT(*) AS n FROM outbox WHERE to_address = $1",
+            "cannon@example.com",
+        )
+        .await;
     assert_eq!(mails, 5);
     let refused = resend().await;
     assert!(refused.body.contains("users.error.resend_limit"));
@@ -512,10 +486,9 @@ async fn the_mail_log_shows_no_live_link_once_smtp_delivers(app: TestApp) {
         )
     };
     assert!(stored().await.0.contains("/reset/"), "kept until delivered");
-    sqlx::query("UPDATE outbox SET next_attempt_at = 0 WHERE sent_at IS NULL")
-        .execute(smtp_app.db.pool())
-        .await
-        .unwrap();
+    smtp_app
+        .execute("UPDATE outbox SET next_attempt_at = 0 WHERE sent_at IS NULL")
+        .await;
     let (port, peer) = smtp_peer().await;
     let mut sent = 0;
     for _ in 0..5 {
@@ -539,6 +512,14 @@ async fn the_mail_log_shows_no_live_link_once_smtp_delivers(app: TestApp) {
         .unwrap()
         .unwrap();
     assert!(received.iter().any(|m| m.contains("/reset/")));
+}
+
+async fn second_factor_failures(app: &TestApp, email: &str) -> i64 {
+    app.number_with(
+        "SELECT second_factor_failures FROM users WHERE email = $1",
+        email,
+    )
+    .await
 }
 
 async fn enrol(app: &TestApp, email: &str) -> String {
@@ -591,8 +572,7 @@ async fn second_factor_guessing_across_sign_ins_waits_and_is_told(app: TestApp) 
     // Now even the right code waits, whatever sign-in it comes through.
     let again = app.try_login(email, PASSWORD).await;
     let pending = pending_cookie(&again);
-    let step = app::kit::db::now() / app::accounts::two_factor::STEP_SECS;
-    let right = app::accounts::two_factor::code_at(&secret, step).unwrap();
+    let right = current_code(&secret);
     let waiting = app
         .call(
             "/api/login_verify",
@@ -603,30 +583,24 @@ async fn second_factor_guessing_across_sign_ins_waits_and_is_told(app: TestApp) 
     assert_eq!(waiting.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(waiting.body.contains("login.error.code_throttled"));
     // Audited and told.
-    let audited: i64 =
-        sqlx::query("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'second_factor_failed'")
-            .fetch_one(app.db.pool())
-            .await
-            .unwrap()
-            .try_get("n")
-            .unwrap();
+    let audited = app
+        .number("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'second_factor_failed'")
+        .await;
     assert_eq!(audited, 5);
-    let alert: i64 = sqlx::query(
-        "SELECT COUNT(*) AS n FROM outbox WHERE to_address = $1 AND subject LIKE '%Several wrong%'",
-    )
-    .bind(email)
-    .fetch_one(app.db.pool())
-    .await
-    .unwrap()
-    .try_get("n")
-    .unwrap();
+    let alert = app
+        .number_with(
+            "SELECT COUNT(*) AS n FROM outbox WHERE to_address = $1 AND subject LIKE '%Several wrong%'",
+            email,
+        )
+        .await;
     assert_eq!(alert, 1);
     // Once the wait is over the right code signs in, and the count starts afresh.
-    sqlx::query("UPDATE users SET second_factor_failed_at = second_factor_failed_at - 3600 WHERE email = $1")
-        .bind(email)
-        .execute(app.db.pool())
-        .await
-        .unwrap();
+    app
+        .execute_with(
+            "UPDATE users SET second_factor_failed_at = second_factor_failed_at - 3600 WHERE email = $1",
+            email,
+        )
+        .await;
     let signed_in = app
         .post_form(
             "/api/login_verify",
@@ -639,14 +613,7 @@ async fn second_factor_guessing_across_sign_ins_waits_and_is_told(app: TestApp) 
         "{}",
         signed_in.location()
     );
-    let failures: i64 = sqlx::query("SELECT second_factor_failures FROM users WHERE email = $1")
-        .bind(email)
-        .fetch_one(app.db.pool())
-        .await
-        .unwrap()
-        .try_get("second_factor_failures")
-        .unwrap();
-    assert_eq!(failures, 0);
+    assert_eq!(second_factor_failures(&app, email).await, 0);
 }
 
 async fn a_new_password_ends_reset_links_and_pending_sign_ins(app: TestApp) {
@@ -680,18 +647,13 @@ async fn a_new_password_ends_reset_links_and_pending_sign_ins(app: TestApp) {
         )
         .await;
     assert_ne!(used.status, StatusCode::OK, "the old reset link is dead");
-    assert!(app
-        .try_login("aku@example.com", strong)
-        .await
-        .session_cookie()
-        .is_some());
-    let pending: i64 = sqlx::query("SELECT COUNT(*) AS n FROM pending_sign_ins WHERE user_id = $1")
-        .bind(aku)
-        .fetch_one(app.db.pool())
-        .await
-        .unwrap()
-        .try_get("n")
-        .unwrap();
+    assert!(app.signs_in("aku@example.com", strong).await);
+    let pending = app
+        .number_with(
+            "SELECT COUNT(*) AS n FROM pending_sign_ins WHERE user_id = $1",
+            aku,
+        )
+        .await;
     assert_eq!(pending, 0);
 }
 
@@ -796,12 +758,7 @@ async fn huge_page_numbers_are_refused_not_failed(app: TestApp) {
 async fn acceptance_downloads_end_with_the_link(app: TestApp) {
     const NO: &str = "20190927070759188";
     let cookie = app.login("aku@example.com").await;
-    let detail: Value = serde_json::from_str(
-        &app.call("/api/work_order", Some(&cookie), &format!("no={NO}"))
-            .await
-            .body,
-    )
-    .unwrap();
+    let detail = work_order(&app, &cookie, NO).await;
     let id = detail["milestones"][0]["id"].as_i64().unwrap();
     let uploaded = app
         .multipart(
@@ -812,29 +769,17 @@ async fn acceptance_downloads_end_with_the_link(app: TestApp) {
         )
         .await;
     assert!(uploaded.status.is_redirection() || uploaded.status.is_success());
-    let file: i64 = sqlx::query("SELECT id FROM milestone_files WHERE milestone_id = $1")
-        .bind(id)
-        .fetch_one(app.db.pool())
-        .await
-        .unwrap()
-        .try_get("id")
-        .unwrap();
-    let advance = app
-        .call(
-            "/api/milestone_command",
-            Some(&cookie),
-            &format!("no={NO}&id={id}&command=Advance"),
-        )
+    let file = app
+        .number_with("SELECT id FROM milestone_files WHERE milestone_id = $1", id)
         .await;
+    let advance = advance_stage(&app, &cookie, NO, id).await;
     assert_eq!(advance.status, StatusCode::OK, "{}", advance.body);
     let token = mailed_token(&app, "buyer@example.com", "/accept/").await;
     let download = format!("/accept/{token}/files/{file}");
     assert_eq!(app.get(&download, None).await.status, StatusCode::OK);
     // Expired: nothing.
-    sqlx::query("UPDATE acceptance_links SET expires_at = 0")
-        .execute(app.db.pool())
-        .await
-        .unwrap();
+    app.execute("UPDATE acceptance_links SET expires_at = 0")
+        .await;
     assert_eq!(app.get(&download, None).await.status, StatusCode::NOT_FOUND);
     // Answered (within its time): nothing either.
     sqlx::query(
@@ -1071,12 +1016,9 @@ async fn upload_200_mb_and_measure() {
         growth / 1024
     );
     assert_eq!(answer.location(), "/platform/tutorials", "{}", answer.body);
-    let size: i64 = sqlx::query("SELECT video_size FROM tutorials WHERE title = '大文件'")
-        .fetch_one(app.db.pool())
-        .await
-        .unwrap()
-        .try_get("video_size")
-        .unwrap();
+    let size = app
+        .number("SELECT video_size FROM tutorials WHERE title = '大文件'")
+        .await;
     assert_eq!(size, SIZE as i64);
     assert!(
         growth <= 32 * 1024 * 1024,
@@ -1109,13 +1051,11 @@ async fn abandoned_drafts_and_orphaned_files_are_swept(app: TestApp) {
         "{}",
         step1.location()
     );
-    sqlx::query(
+    app.execute_with(
         "UPDATE registrations SET created_at = created_at - $1 WHERE company_name = '半途公司'",
+        8 * 24 * 3600_i64,
     )
-    .bind(8 * 24 * 3600_i64)
-    .execute(app.db.pool())
-    .await
-    .unwrap();
+    .await;
     // Fresh files are kept whatever names them: an upload in flight has stored its bytes
     // but not yet committed its row. The abandoned draft's row goes at once.
     let (drafts, files) = app::kit::files::sweep(&app.db, &storage).await.unwrap();

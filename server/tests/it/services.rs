@@ -2,13 +2,11 @@
 //! review workflow with versions, forbidden moves, sanitized descriptions, attachments judged
 //! by content, plain form posts, and another provider's items answering 404.
 
-use crate::common::json;
-use crate::common::TestApp;
+use crate::common::{assert_calls, assert_pages, json, newest_mail, TestApp};
 use app::kit::forms::encode_query;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use serde_json::Value;
-use sqlx::Row;
 
 on_both_databases!(
     the_manuals_items_are_listed_and_filtered,
@@ -273,18 +271,9 @@ async fn an_item_goes_through_review_delisting_and_back(app: TestApp) {
     assert_eq!(review["content"]["name"], "邮箱迁移服务");
     let answer = decide(&app, &operator, id, 3, "approve", "").await;
     assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
-    let mail = sqlx::query("SELECT to_address, subject FROM outbox ORDER BY id DESC LIMIT 1")
-        .fetch_one(app.db.pool())
-        .await
-        .unwrap();
-    assert_eq!(
-        mail.try_get::<String, _>("to_address").unwrap(),
-        "305102247@example.com"
-    );
-    assert!(mail
-        .try_get::<String, _>("subject")
-        .unwrap()
-        .contains("已通过审核"));
+    let (to, subject) = newest_mail(&app).await;
+    assert_eq!(to, "305102247@example.com");
+    assert!(subject.contains("已通过审核"), "{subject}");
     // §4.1.3: a listed item is saved only after delisting.
     let answer = save_basic(&app, &cookie, id, "改名").await;
     assert_eq!(answer.status, StatusCode::CONFLICT);
@@ -350,15 +339,12 @@ async fn an_item_goes_through_review_delisting_and_back(app: TestApp) {
         ]
     );
     // Every move is in the audit log.
-    let audited: i64 = sqlx::query(
-        "SELECT COUNT(*) AS n FROM audit_log WHERE target_type = 'service_item' AND target_id = $1",
-    )
-    .bind(id.to_string())
-    .fetch_one(app.db.pool())
-    .await
-    .unwrap()
-    .try_get("n")
-    .unwrap();
+    let audited = app
+        .number_with(
+            "SELECT COUNT(*) AS n FROM audit_log WHERE target_type = 'service_item' AND target_id = $1",
+            id.to_string(),
+        )
+        .await;
     assert_eq!(audited, 9);
 }
 
@@ -423,15 +409,12 @@ async fn moves_out_of_turn_and_by_the_wrong_side_are_refused(app: TestApp) {
     let mut statuses = [a.status, b.status];
     statuses.sort();
     assert_eq!(statuses, [StatusCode::OK, StatusCode::CONFLICT]);
-    let events: i64 = sqlx::query(
-        "SELECT COUNT(*) AS n FROM service_item_events WHERE service_item_id = $1 AND action IN ('approve', 'reject')",
-    )
-    .bind(id)
-    .fetch_one(app.db.pool())
-    .await
-    .unwrap()
-    .try_get("n")
-    .unwrap();
+    let events = app
+        .number_with(
+            "SELECT COUNT(*) AS n FROM service_item_events WHERE service_item_id = $1 AND action IN ('approve', 'reject')",
+            id,
+        )
+        .await;
     assert_eq!(events, 1);
 }
 
@@ -442,13 +425,12 @@ async fn hostile_html_in_the_description_is_made_inert(app: TestApp) {
         <a href="javascript:alert('xss')">点我</a><iframe src="https://evil.example"></iframe>
         <p onmouseover="alert('xss')" style="color:red">正文</p>"#;
     let id = create(&app, &cookie, "XSS 测试", hostile).await;
-    let stored: String = sqlx::query("SELECT description_html FROM service_items WHERE id = $1")
-        .bind(id)
-        .fetch_one(app.db.pool())
-        .await
-        .unwrap()
-        .try_get("description_html")
-        .unwrap();
+    let stored = app
+        .text_with(
+            "SELECT description_html FROM service_items WHERE id = $1",
+            id,
+        )
+        .await;
     for banned in [
         "<script",
         "onerror",
@@ -564,7 +546,7 @@ async fn another_provider_s_item_is_not_found(app: TestApp) {
         .unwrap();
     let other = app.login("enjian@example.com").await;
     let id_s = id.to_string();
-    for (path, body) in [
+    let calls = [
         ("/api/service_item", format!("id={id}")),
         (
             "/api/save_service_item",
@@ -596,27 +578,13 @@ async fn another_provider_s_item_is_not_found(app: TestApp) {
             "/api/move_service_item",
             format!("item_id={id}&action=submit"),
         ),
-    ] {
-        let answer = app.call(path, Some(&other), &body).await;
-        assert_eq!(
-            answer.status,
-            StatusCode::NOT_FOUND,
-            "{path}: {}",
-            answer.body
-        );
-    }
-    assert_eq!(
-        app.get(&format!("/services/{id}"), Some(&other))
-            .await
-            .status,
-        StatusCode::NOT_FOUND
-    );
-    assert_eq!(
-        app.get(&format!("/services/{id}/files/{file}"), Some(&other))
-            .await
-            .status,
-        StatusCode::NOT_FOUND
-    );
+    ];
+    assert_calls(&app, Some(&other), &calls, StatusCode::NOT_FOUND).await;
+    let pages = [
+        format!("/services/{id}"),
+        format!("/services/{id}/files/{file}"),
+    ];
+    assert_pages(&app, Some(&other), &pages, StatusCode::NOT_FOUND).await;
     assert_eq!(
         upload(&app, &other, id, "b.pdf", b"%PDF-1.7 b")
             .await

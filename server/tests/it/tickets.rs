@@ -3,7 +3,7 @@
 //! connector's contract against a stand-in helpdesk these tests start.
 
 use crate::common::json as json_of;
-use crate::common::TestApp;
+use crate::common::{assert_calls, assert_pages, TestApp};
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, Request, StatusCode};
@@ -42,8 +42,7 @@ pub(crate) async fn submit(
     fields: &[(&str, &str)],
     files: &[(&str, &[u8])],
 ) -> crate::common::Answer {
-    let files: Vec<(&str, &str, &[u8])> = files.iter().map(|(n, b)| ("files", *n, *b)).collect();
-    app.multipart("/tickets", cookie, fields, &files).await
+    app.multipart_files("/tickets", cookie, fields, files).await
 }
 
 /// The ticket number a successful submission redirects to.
@@ -186,34 +185,16 @@ async fn bad_input_and_other_providers_get_nothing(app: TestApp) {
         .as_i64()
         .unwrap();
     let other = app.login("enjian@example.com").await;
-    assert_eq!(
-        app.call("/api/ticket", Some(&other), &format!("no={no}"))
-            .await
-            .status,
-        StatusCode::NOT_FOUND
-    );
-    assert_eq!(
-        app.call(
-            "/api/reply_ticket",
-            Some(&other),
-            &format!("no={no}&body=x")
-        )
-        .await
-        .status,
-        StatusCode::NOT_FOUND
-    );
-    assert_eq!(
-        app.get(&format!("/tickets/{no}/files/{file}"), Some(&other))
-            .await
-            .status,
-        StatusCode::NOT_FOUND
-    );
-    assert_eq!(
-        app.get(&format!("/tickets/{no}"), Some(&other))
-            .await
-            .status,
-        StatusCode::NOT_FOUND
-    );
+    let calls = [
+        ("/api/ticket", format!("no={no}")),
+        ("/api/reply_ticket", format!("no={no}&body=x")),
+    ];
+    assert_calls(&app, Some(&other), &calls, StatusCode::NOT_FOUND).await;
+    let pages = [
+        format!("/tickets/{no}/files/{file}"),
+        format!("/tickets/{no}"),
+    ];
+    assert_pages(&app, Some(&other), &pages, StatusCode::NOT_FOUND).await;
     assert_eq!(
         json_of(&app, "/api/tickets", &other, "status=&unread=&page=").await["count"],
         0
@@ -238,6 +219,20 @@ async fn bad_input_and_other_providers_get_nothing(app: TestApp) {
         )
         .await;
     assert_eq!(hook.status, StatusCode::NOT_FOUND);
+}
+
+/// The helpdesk's webhook call with `notice`, signed with `secret`.
+async fn webhook(app: &TestApp, secret: &str, notice: &[u8]) -> crate::common::Answer {
+    app.send(
+        Request::post("/helpdesk/webhook")
+            .header(
+                "x-helpdesk-signature",
+                app::tickets::helpdesk::sign(secret, notice),
+            )
+            .body(Body::from(notice.to_vec()))
+            .unwrap(),
+    )
+    .await
 }
 
 /// A stand-in for an ewei-like helpdesk: tickets in memory, the contract of
@@ -370,29 +365,9 @@ async fn an_external_helpdesk_files_answers_and_notifies(app: TestApp) {
         tickets[0]["comments"] = json!([{ "id": "a1", "author": "客服小王", "body": "请提供订单号", "from_agent": true, "created_at": 1_575_000_000 }]);
     }
     let notice = br#"{"ticket_id":"EW-1000"}"#.to_vec();
-    let forged = app
-        .send(
-            Request::post("/helpdesk/webhook")
-                .header(
-                    "x-helpdesk-signature",
-                    app::tickets::helpdesk::sign("wrong", &notice),
-                )
-                .body(Body::from(notice.clone()))
-                .unwrap(),
-        )
-        .await;
+    let forged = webhook(&app, "wrong", &notice).await;
     assert_eq!(forged.status, StatusCode::UNAUTHORIZED);
-    let hook = app
-        .send(
-            Request::post("/helpdesk/webhook")
-                .header(
-                    "x-helpdesk-signature",
-                    app::tickets::helpdesk::sign("hook-secret", &notice),
-                )
-                .body(Body::from(notice.clone()))
-                .unwrap(),
-        )
-        .await;
+    let hook = webhook(&app, "hook-secret", &notice).await;
     assert_eq!(hook.status, StatusCode::NO_CONTENT);
     let unread = json_of(&app, "/api/tickets", &aku, "status=&unread=1&page=").await;
     assert!(unread["rows"]
@@ -401,16 +376,7 @@ async fn an_external_helpdesk_files_answers_and_notifies(app: TestApp) {
         .iter()
         .any(|r| r["no"] == no.as_str()));
     // Delivered twice, kept once.
-    app.send(
-        Request::post("/helpdesk/webhook")
-            .header(
-                "x-helpdesk-signature",
-                app::tickets::helpdesk::sign("hook-secret", &notice),
-            )
-            .body(Body::from(notice.clone()))
-            .unwrap(),
-    )
-    .await;
+    webhook(&app, "hook-secret", &notice).await;
     let detail = json_of(&app, "/api/ticket", &aku, &format!("no={no}")).await;
     assert_eq!(detail["status"], "Pending");
     assert_eq!(detail["messages"].as_array().unwrap().len(), 1);
@@ -447,12 +413,7 @@ async fn an_external_helpdesk_files_answers_and_notifies(app: TestApp) {
         true
     );
     assert_eq!(detail["messages"].as_array().unwrap().len(), 2);
-    let before: i64 = sqlx::query("SELECT COUNT(*) AS n FROM tickets")
-        .fetch_one(app.db.pool())
-        .await
-        .unwrap()
-        .try_get("n")
-        .unwrap();
+    let before = app.number("SELECT COUNT(*) AS n FROM tickets").await;
     let refused = submit(&app, &aku, &fields("帮助中心宕机时"), &[]).await;
     assert!(
         refused
@@ -462,11 +423,6 @@ async fn an_external_helpdesk_files_answers_and_notifies(app: TestApp) {
         refused.location()
     );
     assert!(refused.location().contains("v.subject="));
-    let after: i64 = sqlx::query("SELECT COUNT(*) AS n FROM tickets")
-        .fetch_one(app.db.pool())
-        .await
-        .unwrap()
-        .try_get("n")
-        .unwrap();
+    let after = app.number("SELECT COUNT(*) AS n FROM tickets").await;
     assert_eq!(before, after);
 }

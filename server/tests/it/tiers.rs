@@ -2,10 +2,8 @@
 //! them, applications with files through the plain form, the one-open rule, the platform's
 //! decision changing the tier (and the bill's 等级), and tier management by the platform only.
 
-use crate::common::json;
-use crate::common::TestApp;
+use crate::common::{json, newest_mail, TestApp};
 use axum::http::{header, StatusCode};
-use sqlx::Row;
 
 on_both_databases!(
     each_provider_sees_its_tier_among_all,
@@ -15,13 +13,8 @@ on_both_databases!(
 );
 
 async fn tier_id(app: &TestApp, name: &str) -> i64 {
-    sqlx::query("SELECT id FROM tiers WHERE name = $1")
-        .bind(name)
-        .fetch_one(app.db.pool())
+    app.number_with("SELECT id FROM tiers WHERE name = $1", name)
         .await
-        .unwrap()
-        .try_get("id")
-        .unwrap()
 }
 
 /// 立即申请 as the browser posts it: multipart, with optional files.
@@ -31,8 +24,8 @@ async fn apply(
     fields: &[(&str, &str)],
     files: &[(&str, &[u8])],
 ) -> crate::common::Answer {
-    let files: Vec<(&str, &str, &[u8])> = files.iter().map(|(n, b)| ("files", *n, *b)).collect();
-    app.multipart("/tiers/apply", cookie, fields, &files).await
+    app.multipart_files("/tiers/apply", cookie, fields, files)
+        .await
 }
 
 fn fields<'a>(tier: &'a str, reason: &'a str) -> Vec<(&'a str, &'a str)> {
@@ -136,18 +129,9 @@ async fn an_application_with_a_file_is_approved_and_the_tier_changes(app: TestAp
     assert_eq!(page["current_rank"], 2);
     assert_eq!(page["open_application"], false);
     assert_eq!(page["applications"][0]["status"], "Approved");
-    let mail = sqlx::query("SELECT to_address, subject FROM outbox ORDER BY id DESC LIMIT 1")
-        .fetch_one(app.db.pool())
-        .await
-        .unwrap();
-    assert_eq!(
-        mail.try_get::<String, _>("to_address").unwrap(),
-        "enjian@example.com"
-    );
-    assert!(mail
-        .try_get::<String, _>("subject")
-        .unwrap()
-        .contains("已通过"));
+    let (to, subject) = newest_mail(&app).await;
+    assert_eq!(to, "enjian@example.com");
+    assert!(subject.contains("已通过"), "{subject}");
     // Decided once.
     let twice = app
         .call(

@@ -1,7 +1,7 @@
 //! 偏好设置 › 时区: each user reads times in the zone they chose — on pages, in date filters
 //! and in exports, the zone named — and everyone else keeps China Standard Time.
 
-use crate::common::{json, TestApp};
+use crate::common::{json, work_order, TestApp};
 use axum::http::StatusCode;
 use serde_json::Value;
 
@@ -109,7 +109,7 @@ async fn times_are_shown_in_the_zone_the_viewer_chose(app: TestApp) {
            AND work_order_id = (SELECT id FROM work_orders WHERE work_order_no = '{STAGED}')"
     ))
     .await;
-    let detail = json(&app, "/api/work_order", &admin, &format!("no={STAGED}")).await;
+    let detail = work_order(&app, &admin, STAGED).await;
     let dues: Vec<&str> = detail["milestones"]
         .as_array()
         .unwrap()
@@ -118,7 +118,7 @@ async fn times_are_shown_in_the_zone_the_viewer_chose(app: TestApp) {
         .filter(|due| !due.is_empty())
         .collect();
     assert_eq!(dues, ["2019-12-10 05:00 (UTC-05:00)"]);
-    let detail = json(&app, "/api/work_order", &colleague, &format!("no={STAGED}")).await;
+    let detail = work_order(&app, &colleague, STAGED).await;
     assert_eq!(
         detail["milestones"][0]["due"],
         "2019-12-10 18:00 (UTC+08:00)"

@@ -1,7 +1,10 @@
 //! 用户管理 on both databases: the scoped list, every action per role, invitations, 禁用
 //! ending sessions, the admin transfer under concurrent attempts, the audit log and sessions.
 
-use crate::common::{TestApp, PASSWORD};
+use crate::common::{
+    age_invitations, assert_calls, assert_pages, enc, last_mail, members, membership, user_id,
+    TestApp, PASSWORD,
+};
 use axum::http::StatusCode;
 use sqlx::Row;
 
@@ -18,131 +21,34 @@ on_both_databases!(
 
 const LIST: &str = "q=&role=&state=&sort=&page=&per=";
 
-fn enc(value: &str) -> String {
-    app::kit::forms::encode_query(value)
-}
-
-async fn user_id(app: &TestApp, email: &str) -> i64 {
-    sqlx::query("SELECT id FROM users WHERE email = $1")
-        .bind(email)
-        .fetch_one(app.db.pool())
-        .await
-        .unwrap()
-        .try_get("id")
-        .unwrap()
-}
-
-async fn membership(app: &TestApp, email: &str, provider: &str) -> Option<(String, String)> {
-    sqlx::query(
-        "SELECT m.role, m.status FROM memberships m JOIN users u ON u.id = m.user_id
-         JOIN providers p ON p.id = m.provider_id WHERE u.email = $1 AND p.name = $2",
-    )
-    .bind(email)
-    .bind(provider)
-    .fetch_optional(app.db.pool())
-    .await
-    .unwrap()
-    .map(|r| (r.try_get("role").unwrap(), r.try_get("status").unwrap()))
-}
-
-fn list(body: &str) -> serde_json::Value {
-    serde_json::from_str(body).expect("a member page")
-}
-
-/// Moves the invitation links of `user_id` `secs` into the past.
-async fn age_invitations(app: &TestApp, user_id: i64, secs: i64) {
-    sqlx::query("UPDATE account_tokens SET created_at = created_at - $1 WHERE user_id = $2")
-        .bind(secs)
-        .bind(user_id)
-        .execute(app.db.pool())
-        .await
-        .unwrap();
-}
-
 async fn the_team_list_is_scoped_filtered_and_paged(app: TestApp) {
     let admin = app.login("aku@example.com").await;
     let all = app.call("/api/members", Some(&admin), LIST).await;
     assert_eq!(all.status, StatusCode::OK, "{}", all.body);
-    let page = list(&all.body);
+    let page: serde_json::Value = serde_json::from_str(&all.body).unwrap();
     assert_eq!(page["total"], 7, "the seven users of §5.1.1");
     assert!(
         !all.body.contains("enjian@example.com"),
         "蓝云's admin is not MSP-A's member"
     );
 
-    let search = list(
-        &app.call(
-            "/api/members",
-            Some(&admin),
-            "q=RACIKG&role=&state=&sort=&page=&per=",
-        )
-        .await
-        .body,
-    );
+    let search = members(&app, &admin, "q=RACIKG&role=&state=&sort=&page=&per=").await;
     assert_eq!(search["total"], 1);
     assert_eq!(search["rows"][0]["role"], "CoAdmin");
-    let by_name = list(
-        &app.call(
-            "/api/members",
-            Some(&admin),
-            "q=test-&role=&state=&sort=&page=&per=",
-        )
-        .await
-        .body,
-    );
+    let by_name = members(&app, &admin, "q=test-&role=&state=&sort=&page=&per=").await;
     assert_eq!(by_name["total"], 2);
-    let invited = list(
-        &app.call(
-            "/api/members",
-            Some(&admin),
-            "q=&role=&state=invited&sort=email&page=&per=",
-        )
-        .await
-        .body,
-    );
+    let invited = members(&app, &admin, "q=&role=&state=invited&sort=email&page=&per=").await;
     assert_eq!(invited["total"], 3);
     assert_eq!(invited["rows"][0]["email"], "3weqd75@example.com");
-    let disabled = list(
-        &app.call(
-            "/api/members",
-            Some(&admin),
-            "q=&role=user&state=disabled&sort=&page=&per=",
-        )
-        .await
-        .body,
-    );
+    let disabled = members(&app, &admin, "q=&role=user&state=disabled&sort=&page=&per=").await;
     assert_eq!(disabled["total"], 2);
     // A LIKE wildcard typed by the user matches itself only.
-    let wildcard = list(
-        &app.call(
-            "/api/members",
-            Some(&admin),
-            "q=%25&role=&state=&sort=&page=&per=",
-        )
-        .await
-        .body,
-    );
+    let wildcard = members(&app, &admin, "q=%25&role=&state=&sort=&page=&per=").await;
     assert_eq!(wildcard["total"], 0);
     // Paging, and page sizes outside the offer fall back to 15.
-    let second = list(
-        &app.call(
-            "/api/members",
-            Some(&admin),
-            "q=&role=&state=&sort=email&page=2&per=15",
-        )
-        .await
-        .body,
-    );
+    let second = members(&app, &admin, "q=&role=&state=&sort=email&page=2&per=15").await;
     assert_eq!(second["rows"].as_array().unwrap().len(), 0);
-    let odd = list(
-        &app.call(
-            "/api/members",
-            Some(&admin),
-            "q=&role=&state=&sort=&page=-3&per=9999",
-        )
-        .await
-        .body,
-    );
+    let odd = members(&app, &admin, "q=&role=&state=&sort=&page=-3&per=9999").await;
     assert_eq!(odd["per_page"], 15);
     assert_eq!(odd["page"], 1);
 
@@ -174,7 +80,7 @@ async fn the_team_list_is_scoped_filtered_and_paged(app: TestApp) {
         StatusCode::NOT_FOUND
     );
     let blue = app.login("enjian@example.com").await;
-    let theirs = list(&app.call("/api/members", Some(&blue), LIST).await.body);
+    let theirs = members(&app, &blue, LIST).await;
     assert_eq!(theirs["total"], 2);
 }
 
@@ -189,7 +95,7 @@ async fn every_action_checks_the_role_on_the_server(app: TestApp) {
     let read = app.get("/users", Some(&user)).await;
     assert_eq!(read.status, StatusCode::OK);
     assert!(!read.body.contains("邀请用户"), "no invite for a user");
-    for (path, body) in [
+    let calls = [
         (
             "/api/invite_member",
             "email=new%40example.com&role=user".to_owned(),
@@ -210,21 +116,10 @@ async fn every_action_checks_the_role_on_the_server(app: TestApp) {
             "/api/resend_invitation",
             format!("user_id={}", user_id(&app, "racikg@example.com").await),
         ),
-    ] {
-        assert_eq!(
-            app.call(path, Some(&user), &body).await.status,
-            StatusCode::FORBIDDEN,
-            "{path}"
-        );
-    }
-    assert_eq!(
-        app.get("/audit", Some(&user)).await.status,
-        StatusCode::FORBIDDEN
-    );
-    assert_eq!(
-        app.get("/audit/export.csv", Some(&user)).await.status,
-        StatusCode::FORBIDDEN
-    );
+    ];
+    assert_calls(&app, Some(&user), &calls, StatusCode::FORBIDDEN).await;
+    let pages = ["/audit".to_owned(), "/audit/export.csv".to_owned()];
+    assert_pages(&app, Some(&user), &pages, StatusCode::FORBIDDEN).await;
 
     // The admin makes them 协同管理员; admin is never granted by editing.
     let grant_admin = app
@@ -349,14 +244,7 @@ async fn every_action_checks_the_role_on_the_server(app: TestApp) {
 }
 
 async fn last_activation(app: &TestApp, to: &str) -> Option<String> {
-    let text: Option<String> =
-        sqlx::query("SELECT body_text FROM outbox WHERE to_address = $1 ORDER BY id DESC LIMIT 1")
-            .bind(to)
-            .fetch_optional(app.db.pool())
-            .await
-            .unwrap()
-            .map(|r| r.try_get("body_text").unwrap());
-    text.and_then(|t| {
+    last_mail(app, to).await.and_then(|(_, t)| {
         let start = t.find("/activate/")? + "/activate/".len();
         Some(t[start..start + 64].to_owned())
     })
@@ -376,13 +264,9 @@ async fn invitations_are_mailed_resent_revoked_and_not_duplicated(app: TestApp) 
         membership(&app, "new.member@example.com", "MSP-A_TEST1").await,
         Some(("co_admin".into(), "invited".into()))
     );
-    let body: String =
-        sqlx::query("SELECT body_text FROM outbox WHERE to_address = 'new.member@example.com'")
-            .fetch_one(app.db.pool())
-            .await
-            .unwrap()
-            .try_get("body_text")
-            .unwrap();
+    let body = app
+        .text("SELECT body_text FROM outbox WHERE to_address = 'new.member@example.com'")
+        .await;
     assert!(
         body.contains("AKU 邀请您成为服务提供商（MSP-A_TEST1）用户"),
         "{body}"
@@ -585,13 +469,12 @@ async fn disabling_ends_the_members_sessions_at_once(app: TestApp) {
             .location(),
         "/"
     );
-    let audited: i64 = sqlx::query("SELECT COUNT(*) AS n FROM audit_log WHERE action IN ('member_disabled', 'member_enabled') AND target_id = $1")
-        .bind(id.to_string())
-        .fetch_one(app.db.pool())
-        .await
-        .unwrap()
-        .try_get("n")
-        .unwrap();
+    let audited = app
+        .number_with(
+            "SELECT COUNT(*) AS n FROM audit_log WHERE action IN ('member_disabled', 'member_enabled') AND target_id = $1",
+            id.to_string(),
+        )
+        .await;
     assert_eq!(audited, 2);
 }
 
@@ -631,11 +514,11 @@ async fn the_admin_transfer_keeps_exactly_one_admin_under_concurrency(app: TestA
     assert!(not_active.body.contains("users.error.transfer_target"));
 
     // Two transfers at once to two members: one wins, one admin after.
-    sqlx::query("UPDATE memberships SET status = 'active' WHERE user_id = $1")
-        .bind(user_id(&app, "oy69764@example.com").await)
-        .execute(app.db.pool())
-        .await
-        .unwrap();
+    app.execute_with(
+        "UPDATE memberships SET status = 'active' WHERE user_id = $1",
+        user_id(&app, "oy69764@example.com").await,
+    )
+    .await;
     let other = user_id(&app, "oy69764@example.com").await;
     let body_a = format!("user_id={to}&password={}", enc(PASSWORD));
     let body_b = format!("user_id={other}&password={}", enc(PASSWORD));
@@ -662,13 +545,9 @@ async fn the_admin_transfer_keeps_exactly_one_admin_under_concurrency(app: TestA
             .0,
         "co_admin"
     );
-    let mails: i64 =
-        sqlx::query("SELECT COUNT(*) AS n FROM outbox WHERE subject LIKE '管理员已转移%'")
-            .fetch_one(app.db.pool())
-            .await
-            .unwrap()
-            .try_get("n")
-            .unwrap();
+    let mails = app
+        .number("SELECT COUNT(*) AS n FROM outbox WHERE subject LIKE '管理员已转移%'")
+        .await;
     assert_eq!(mails, 2, "the old and the new admin are told");
     // The former admin can no longer transfer.
     let stale = app.call("/api/transfer_admin", Some(&admin), &body_a).await;
@@ -780,12 +659,9 @@ async fn a_user_lists_their_sessions_and_signs_out_the_others(app: TestApp) {
 /// order (ties in time broken by id), and walking 较新 back visits the same pages; the
 /// actions offered are exactly those on record; the export carries the same rows in order.
 async fn the_audit_log_pages_by_cursor_through_every_entry(app: TestApp) {
-    let provider: i64 = sqlx::query("SELECT id FROM providers WHERE name = 'MSP-A_TEST1'")
-        .fetch_one(app.db.pool())
-        .await
-        .unwrap()
-        .try_get("id")
-        .unwrap();
+    let provider = app
+        .number("SELECT id FROM providers WHERE name = 'MSP-A_TEST1'")
+        .await;
     let actor = user_id(&app, "aku@example.com").await;
     for i in 0..200_i64 {
         // Seven entries a second: many share a time.

@@ -13,6 +13,9 @@ use server::config::Config;
 use std::sync::atomic::{AtomicU64, Ordering};
 use tower::ServiceExt;
 
+mod sql;
+pub use sql::{age_invitations, mail_count, membership, newest_mail, user_id};
+
 pub const PASSWORD: &str = app::demo::DEMO_PASSWORD;
 
 pub struct TestApp {
@@ -41,12 +44,17 @@ impl Answer {
 
     /// `pc_session=…` from Set-Cookie, if a session was started.
     pub fn session_cookie(&self) -> Option<String> {
+        self.set_cookie("pc_session")
+    }
+
+    /// `name=…` from Set-Cookie, if it is set to something.
+    fn set_cookie(&self, name: &str) -> Option<String> {
         self.headers
             .get_all(header::SET_COOKIE)
             .iter()
             .filter_map(|v| v.to_str().ok())
             .filter_map(|v| v.split(';').next())
-            .find(|c| c.starts_with("pc_session=") && c.len() > "pc_session=".len())
+            .find(|c| c.len() > name.len() + 1 && c.starts_with(&format!("{name}=")))
             .map(str::to_owned)
     }
 }
@@ -218,18 +226,6 @@ impl TestApp {
         }
     }
 
-    /// The first column of `sql`'s rows, as text.
-    pub async fn strings(&self, sql: &str) -> Vec<String> {
-        use sqlx::Row;
-        sqlx::query(sql)
-            .fetch_all(self.db.pool())
-            .await
-            .unwrap()
-            .iter()
-            .map(|r| r.try_get::<String, _>(0).unwrap())
-            .collect()
-    }
-
     pub async fn send(&self, request: Request<Body>) -> Answer {
         let response = self.router.clone().oneshot(request).await.unwrap();
         let status = response.status();
@@ -274,34 +270,29 @@ impl TestApp {
         fields: &[(&str, &str)],
         files: &[(&str, &str, &[u8])],
     ) -> Answer {
-        let boundary = "XBOUNDARYX";
-        let mut body = Vec::new();
-        for (name, value) in fields {
-            body.extend_from_slice(
-                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
-                    .as_bytes(),
-            );
-        }
-        for (field, name, bytes) in files {
-            body.extend_from_slice(
-                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n")
-                    .as_bytes(),
-            );
-            body.extend_from_slice(bytes);
-            body.extend_from_slice(b"\r\n");
-        }
-        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        let (content_type, body) = multipart_body(fields, files, "application/octet-stream");
         self.send(
             Request::post(path)
                 .header(header::COOKIE, cookie)
-                .header(
-                    header::CONTENT_TYPE,
-                    format!("multipart/form-data; boundary={boundary}"),
-                )
+                .header(header::CONTENT_TYPE, content_type)
                 .body(Body::from(body))
                 .unwrap(),
         )
         .await
+    }
+
+    /// A multipart form with every file in its `files` field, as the ticket and the tier
+    /// application forms send them.
+    pub async fn multipart_files(
+        &self,
+        path: &str,
+        cookie: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &[u8])],
+    ) -> Answer {
+        let files: Vec<(&str, &str, &[u8])> =
+            files.iter().map(|(n, b)| ("files", *n, *b)).collect();
+        self.multipart(path, cookie, fields, &files).await
     }
 
     /// A server function called as the hydrated app calls it (answer in JSON).
@@ -332,6 +323,14 @@ impl TestApp {
             self.challenge().await
         );
         self.post_form("/api/login", None, &body).await
+    }
+
+    /// Whether signing in with `password` starts a session.
+    pub async fn signs_in(&self, email: &str, password: &str) -> bool {
+        self.try_login(email, password)
+            .await
+            .session_cookie()
+            .is_some()
     }
 
     /// Signs in with the demo password; returns the cookie header value.
@@ -399,11 +398,100 @@ pub async fn last_mail(app: &TestApp, to: &str) -> Option<(String, String)> {
 /// The token of the `prefix` link (e.g. `/reset/`) in the newest mail to `to`.
 pub async fn mailed_token(app: &TestApp, to: &str, prefix: &str) -> String {
     let (_, text) = last_mail(app, to).await.expect("a mail");
+    link_token(&text, prefix)
+}
+
+/// The token of the first link to `prefix` in a mail's text.
+pub fn link_token(text: &str, prefix: &str) -> String {
     let start = text.find(prefix).expect("a link in the mail") + prefix.len();
     text[start..]
         .chars()
         .take_while(|c| c.is_ascii_hexdigit())
         .collect()
+}
+
+/// The second-factor code of `secret` for the current time step.
+pub fn current_code(secret: &str) -> String {
+    let step = app::kit::db::now() / app::accounts::two_factor::STEP_SECS;
+    app::accounts::two_factor::code_at(secret, step).unwrap()
+}
+
+/// `value` percent-encoded for a form body (short: most request bodies need it).
+pub fn enc(value: &str) -> String {
+    app::kit::forms::encode_query(value)
+}
+
+/// A multipart form's Content-Type and body: text fields, then files as
+/// (field, file name, bytes), each sent as `file_type`.
+pub fn multipart_body(
+    fields: &[(&str, &str)],
+    files: &[(&str, &str, &[u8])],
+    file_type: &str,
+) -> (String, Vec<u8>) {
+    let boundary = "XBOUNDARYX";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                .as_bytes(),
+        );
+    }
+    for (field, name, bytes) in files {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{name}\"\r\nContent-Type: {file_type}\r\n\r\n")
+                .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// Asserts that each page of `paths` answers `expected` (the message names the page).
+pub async fn assert_pages(
+    app: &TestApp,
+    cookie: Option<&str>,
+    paths: &[String],
+    expected: StatusCode,
+) {
+    for path in paths {
+        let answer = app.get(path, cookie).await;
+        assert_eq!(answer.status, expected, "{path}: {}", answer.body);
+    }
+}
+
+/// Asserts that each server function call of `calls`, (path, body), answers `expected`.
+pub async fn assert_calls(
+    app: &TestApp,
+    cookie: Option<&str>,
+    calls: &[(&str, String)],
+    expected: StatusCode,
+) {
+    for (path, body) in calls {
+        let answer = app.call(path, cookie, body).await;
+        assert_eq!(answer.status, expected, "{path} {body}: {}", answer.body);
+    }
+}
+
+/// The detail of work order `no` (`/api/work_order`), which must be found.
+pub async fn work_order(app: &TestApp, cookie: &str, no: &str) -> serde_json::Value {
+    json(app, "/api/work_order", cookie, &format!("no={no}")).await
+}
+
+/// The provider moves stage `stage` of work order `no` on (submits it for acceptance).
+pub async fn advance_stage(app: &TestApp, cookie: &str, no: &str, stage: i64) -> Answer {
+    app.call(
+        "/api/milestone_command",
+        Some(cookie),
+        &format!("no={no}&id={stage}&command=Advance"),
+    )
+    .await
+}
+
+/// A page of the members list (`/api/members`) for `query`, e.g. `q=&role=&state=…`.
+pub async fn members(app: &TestApp, cookie: &str, query: &str) -> serde_json::Value {
+    json(app, "/api/members", cookie, query).await
 }
 
 /// A server function's JSON answer, which must be 200.
@@ -416,12 +504,6 @@ pub async fn json(app: &TestApp, path: &str, cookie: &str, body: &str) -> serde_
 /// The pending second-factor sign-in cookie an answer sets.
 pub fn pending_cookie(answer: &Answer) -> String {
     answer
-        .headers
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .filter_map(|v| v.split(';').next())
-        .find(|c| c.starts_with("pc_pending=") && c.len() > "pc_pending=".len())
+        .set_cookie("pc_pending")
         .expect("a pending sign-in cookie")
-        .to_owned()
 }
