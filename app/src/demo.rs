@@ -4,7 +4,7 @@
 
 pub mod scale;
 
-use crate::accounts::password;
+use crate::accounts::security::password;
 use crate::kit::db::Db;
 use sqlx::Row;
 use time::macros::datetime;

@@ -1,7 +1,7 @@
 //! Request middleware: CSRF origin check, session resolution and the sign-in guard.
 
 use crate::AppState;
-use app::accounts::{home_path, session};
+use app::accounts::{home_path, sessions};
 use app::kit::error::AppError;
 use app::kit::request::ClientIp;
 use axum::extract::{ConnectInfo, Request, State};
@@ -208,7 +208,7 @@ pub async fn session(State(state): State<AppState>, mut req: Request, next: Next
         .unwrap_or_default();
     req.extensions_mut().insert(ClientIp(ip));
 
-    let auth = match session::resolve(&state.db, req.headers()).await {
+    let auth = match sessions::store::resolve(&state.db, req.headers()).await {
         Ok(auth) => auth,
         Err(error) => {
             tracing::error!(%error, "resolving the session failed");
@@ -253,7 +253,9 @@ pub async fn session(State(state): State<AppState>, mut req: Request, next: Next
         // when it changes (a language switch, another browser), so a page costs no write.
         let locale = app::kit::i18n::locale_of_headers(req.headers());
         if is_page(&path) && auth.locale != Some(locale) {
-            if let Err(error) = session::remember_locale(&state.db, auth.user_id, locale).await {
+            if let Err(error) =
+                sessions::store::remember_locale(&state.db, auth.user_id, locale).await
+            {
                 tracing::warn!(%error, "remembering the user's language failed");
             }
         }

@@ -9,8 +9,8 @@
 use crate::AppState;
 use app::accounts::login::model::Refused;
 use app::accounts::login::store::complete;
-use app::accounts::session;
-use app::accounts::session::cookie;
+use app::accounts::sessions;
+use app::accounts::sessions::model::cookie;
 use app::kit::cookie::cookie_value;
 use app::kit::db::now;
 use app::kit::token::hash_token;
@@ -200,7 +200,7 @@ pub async fn link(
             return StatusCode::SERVICE_UNAVAILABLE.into_response();
         }
     };
-    if !app::accounts::password::verify(form.password, stored).await {
+    if !app::accounts::security::password::verify(form.password, stored).await {
         return Redirect::to("/account/security?oidc=password").into_response();
     }
     begin(state, None, Some(auth.user_id)).await
@@ -361,7 +361,7 @@ async fn sign_in(
         .get(header::USER_AGENT)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
-    let old = cookie_value(headers, session::SESSION_COOKIE);
+    let old = cookie_value(headers, sessions::model::SESSION_COOKIE);
     let next = (!next.is_empty()).then_some(next);
     match complete(
         &state.db,
@@ -376,7 +376,7 @@ async fn sign_in(
     {
         Ok(Ok(signed_in)) => Ok(with_cookie(
             Redirect::to(&signed_in.target).into_response(),
-            &session::set_cookie(&signed_in.token, oidc.secure_cookies),
+            &sessions::model::set_cookie(&signed_in.token, oidc.secure_cookies),
         )),
         Ok(Err(Refused::NoProvider)) => Err(Failure::NoProvider),
         Err(error) => {
@@ -423,7 +423,12 @@ async fn link_identity(state: &AppState, user_id: i64, subject: &str) -> Result<
             .fetch_one(&mut *tx)
             .await?
             .try_get("email")?;
-        app::kit::mail::post(&mut tx, &email, &app::accounts::notify::oidc_linked()).await?;
+        app::kit::mail::post(
+            &mut tx,
+            &email,
+            &app::accounts::security::notify::oidc_linked(),
+        )
+        .await?;
         tx.commit().await?;
         Ok::<_, sqlx::Error>(true)
     }

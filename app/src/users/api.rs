@@ -261,8 +261,7 @@ pub async fn end_other_sessions() -> Result<(), AppError> {
     let result = async {
         let db = crate::kit::request::db()?;
         let auth = crate::kit::request::auth()?;
-        crate::accounts::session::delete_for_user(&db, auth.user_id, Some(&auth.session_id))
-            .await?;
+        crate::accounts::sessions::end_sessions(&db, auth.user_id, Some(&auth.session_id)).await?;
         crate::kit::audit::user_event(
             db.pool(),
             auth.provider.map(|p| p.provider_id),

@@ -511,7 +511,7 @@ pub async fn transfer(
         .fetch_one(db.pool())
         .await?
         .try_get("password_hash")?;
-    if !crate::accounts::password::verify(password, stored).await {
+    if !crate::accounts::security::password::verify(password, stored).await {
         return Err(AppError::invalid(&[("password", "password.wrong_current")]));
     }
     let mut tx = db.begin().await?;

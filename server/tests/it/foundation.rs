@@ -229,7 +229,7 @@ async fn signing_out_ends_the_session(app: TestApp) {
 
 async fn idle_sessions_expire(app: TestApp) {
     let cookie = app.login("aku@example.com").await;
-    let idle = app::accounts::session::IDLE_TIMEOUT_SECS + 1;
+    let idle = app::accounts::sessions::model::IDLE_TIMEOUT_SECS + 1;
     app.execute_with("UPDATE sessions SET last_seen_at = last_seen_at - $1", idle)
         .await;
     assert_eq!(

@@ -535,8 +535,8 @@ async fn enrol(app: &TestApp, email: &str) -> String {
         .unwrap()
         .unwrap();
     // The code a step back: the current step is left for signing in.
-    let step = app::kit::db::now() / app::accounts::two_factor::STEP_SECS - 1;
-    let code = app::accounts::two_factor::code_at(&secret, step).unwrap();
+    let step = app::kit::db::now() / app::accounts::security::two_factor::STEP_SECS - 1;
+    let code = app::accounts::security::two_factor::code_at(&secret, step).unwrap();
     let confirmed = app
         .call(
             "/api/confirm_two_factor",

@@ -25,7 +25,7 @@ pub async fn activate(
     password: String,
     confirm_password: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::accounts::{password as pw, policy};
+    use crate::accounts::security::{model as policy, password as pw};
 
     let typed = [("name", name.as_str()), ("phone", phone.as_str())];
     let result = async {
@@ -127,7 +127,7 @@ pub async fn reset_password(
     new_password: String,
     confirm_password: String,
 ) -> Result<(), AppError> {
-    use crate::accounts::{password as pw, policy};
+    use crate::accounts::security::{model as policy, password as pw};
 
     let result = async {
         let db = crate::kit::request::db()?;

@@ -12,7 +12,6 @@ pub mod store;
 
 pub use api::*;
 pub use model::{LinkState, ACTIVATION_SECS, RESET_SECS};
-#[cfg(feature = "ssr")]
 pub use pages::{ActivatePage, ForgotPage, PublicCard, ResetPage};
 /// Other areas invite through this, in their own transaction (users' invitations).
 #[cfg(feature = "ssr")]

@@ -298,7 +298,7 @@ pub async fn reset(
         .await?;
     // Other reset links of this user die with this one; a linked identity goes too
     // (whoever had lost the account may have linked one), to be linked again.
-    crate::accounts::store::password_replaced(&mut tx, user_id).await?;
+    crate::accounts::security::store::password_replaced(&mut tx, user_id).await?;
     sqlx::query("UPDATE users SET oidc_subject = NULL WHERE id = $1")
         .bind(user_id)
         .execute(&mut *tx)
@@ -312,7 +312,12 @@ pub async fn reset(
         .execute(&mut *tx)
         .await?;
     crate::kit::audit::user_event(&mut *tx, None, user_id, "password_reset", "", ip).await?;
-    post(&mut tx, email, &crate::accounts::notify::password_changed()).await?;
+    post(
+        &mut tx,
+        email,
+        &crate::accounts::security::notify::password_changed(),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

@@ -46,7 +46,9 @@ pub async fn login(
 ) -> Result<(), AppError> {
     use super::model::{self, Refused, PENDING_COOKIE, PENDING_SECS};
     use super::store;
-    use crate::accounts::{password, policy, safe_next, session};
+    use crate::accounts::safe_next;
+    use crate::accounts::security::{model as policy, password};
+    use crate::accounts::sessions;
     use crate::kit::request::{client_ip, db, settings, user_agent};
     use leptos_axum::redirect;
 
@@ -96,7 +98,7 @@ pub async fn login(
             let token =
                 store::start_pending(&db, user_id, safe_next(next.as_deref()).unwrap_or_default())
                     .await?;
-            set_cookie(session::cookie(
+            set_cookie(sessions::model::cookie(
                 PENDING_COOKIE,
                 &token,
                 PENDING_SECS,
@@ -105,7 +107,7 @@ pub async fn login(
             redirect("/login/verify");
             return Ok(());
         }
-        let old = request_cookie(session::SESSION_COOKIE);
+        let old = request_cookie(sessions::model::SESSION_COOKIE);
         match store::complete(
             &db,
             user_id,
@@ -118,7 +120,7 @@ pub async fn login(
         .await?
         {
             Ok(signed_in) => {
-                set_cookie(session::set_cookie(
+                set_cookie(sessions::model::set_cookie(
                     &signed_in.token,
                     settings.secure_cookies,
                 ))?;
@@ -137,7 +139,7 @@ pub async fn login(
 pub async fn login_verify(code: String) -> Result<(), AppError> {
     use super::model::{self, Refused, PENDING_COOKIE};
     use super::store;
-    use crate::accounts::session;
+    use crate::accounts::sessions;
     use crate::kit::request::{client_ip, db, settings, user_agent};
     use leptos_axum::redirect;
 
@@ -149,7 +151,7 @@ pub async fn login_verify(code: String) -> Result<(), AppError> {
             return Ok(());
         };
         let Some((user_id, next)) = store::pending(&db, &token).await? else {
-            set_cookie(session::cookie(
+            set_cookie(sessions::model::cookie(
                 PENDING_COOKIE,
                 "",
                 0,
@@ -181,7 +183,7 @@ pub async fn login_verify(code: String) -> Result<(), AppError> {
             // The pending sign-in's own tries are used up: back to the password.
             if model::pending_used_up(attempts) {
                 store::drop_pending(&db, &token).await?;
-                set_cookie(session::cookie(
+                set_cookie(sessions::model::cookie(
                     PENDING_COOKIE,
                     "",
                     0,
@@ -197,13 +199,13 @@ pub async fn login_verify(code: String) -> Result<(), AppError> {
             ));
         }
         store::second_factor_passed(&db, &token, user_id).await?;
-        set_cookie(session::cookie(
+        set_cookie(sessions::model::cookie(
             PENDING_COOKIE,
             "",
             0,
             settings.secure_cookies,
         ))?;
-        let old = request_cookie(session::SESSION_COOKIE);
+        let old = request_cookie(sessions::model::SESSION_COOKIE);
         let next = (!next.is_empty()).then_some(next);
         match store::complete(
             &db,
@@ -217,7 +219,7 @@ pub async fn login_verify(code: String) -> Result<(), AppError> {
         .await?
         {
             Ok(signed_in) => {
-                set_cookie(session::set_cookie(
+                set_cookie(sessions::model::set_cookie(
                     &signed_in.token,
                     settings.secure_cookies,
                 ))?;
@@ -234,7 +236,7 @@ pub async fn login_verify(code: String) -> Result<(), AppError> {
 /// Ends the session and returns to the login page (manual §2.3.2).
 #[leptos::server(endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
-    use crate::accounts::session;
+    use crate::accounts::sessions;
     use crate::kit::audit;
     use crate::kit::request::{auth, client_ip, db, settings};
 
@@ -242,7 +244,7 @@ pub async fn logout() -> Result<(), AppError> {
         let db = db()?;
         let settings = settings()?;
         if let Ok(auth) = auth() {
-            session::delete(&db, &auth.session_id).await?;
+            sessions::store::delete(&db, &auth.session_id).await?;
             audit::user_event(
                 db.pool(),
                 auth.provider.map(|p| p.provider_id),
@@ -253,7 +255,7 @@ pub async fn logout() -> Result<(), AppError> {
             )
             .await?;
         }
-        set_cookie(session::clear_cookie(settings.secure_cookies))?;
+        set_cookie(sessions::model::clear_cookie(settings.secure_cookies))?;
         leptos_axum::redirect("/login");
         Ok(())
     }

@@ -1,6 +1,6 @@
 //! The rules of a password sign-in: the slider's answer, the second step's limits, who may
 //! sign in at all and where they land, and the way back to the form with what went wrong.
-//! Plain Rust, unit-tested (the throttling's arithmetic is `accounts::policy`'s).
+//! Plain Rust, unit-tested (the throttling's arithmetic is `accounts::security::model`'s).
 
 use crate::accounts::{home_path, safe_next};
 use crate::kit::forms::encode_query;

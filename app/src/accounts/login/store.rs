@@ -2,7 +2,8 @@
 //! step and its tries, the second factor's check, and the session a sign-in starts.
 
 use super::model::{self, Refused, CHALLENGE_SECS, PENDING_ATTEMPTS, PENDING_SECS};
-use crate::accounts::{policy, session, two_factor};
+use crate::accounts::security::{model as policy, two_factor};
+use crate::accounts::sessions;
 use crate::kit::db::{now, Db};
 use crate::kit::error::AppError;
 use crate::kit::token::{hash_token, new_token};
@@ -31,15 +32,15 @@ pub async fn complete(
         .await?
         .try_get::<Option<String>, _>("platform_role")?
         .is_some();
-    let memberships = crate::accounts::store::memberships(db, user_id).await?;
+    let memberships = crate::accounts::sessions::store::memberships(db, user_id).await?;
     if let Err(refused) = model::may_sign_in(memberships.len(), is_operator) {
         return Ok(Err(refused));
     }
     let provider_id = memberships.first().map(|m| m.provider_id);
     if let Some(old) = old_token {
-        session::delete_by_token(db, old).await?;
+        sessions::store::delete_by_token(db, old).await?;
     }
-    let token = session::create(db, user_id, provider_id, ip, user_agent).await?;
+    let token = sessions::store::create(db, user_id, provider_id, ip, user_agent).await?;
     let mut tx = db.begin().await?;
     sqlx::query("UPDATE users SET last_login_at = $1 WHERE id = $2")
         .bind(now())
@@ -283,7 +284,7 @@ pub async fn second_factor_failed(
     .await?;
     if failures == policy::FREE_SECOND_FACTOR_FAILURES {
         let email: String = row.try_get("email")?;
-        let letter = crate::accounts::notify::second_factor_alert();
+        let letter = crate::accounts::security::notify::second_factor_alert();
         crate::kit::mail::post(&mut tx, &email, &letter).await?;
     }
     tx.commit().await

@@ -412,8 +412,8 @@ pub fn link_token(text: &str, prefix: &str) -> String {
 
 /// The second-factor code of `secret` for the current time step.
 pub fn current_code(secret: &str) -> String {
-    let step = app::kit::db::now() / app::accounts::two_factor::STEP_SECS;
-    app::accounts::two_factor::code_at(secret, step).unwrap()
+    let step = app::kit::db::now() / app::accounts::security::two_factor::STEP_SECS;
+    app::accounts::security::two_factor::code_at(secret, step).unwrap()
 }
 
 /// `value` percent-encoded for a form body (short: most request bodies need it).

@@ -1,8 +1,8 @@
-//! Platform operators from the command line: `server operator add <email>` is how a real
-//! installation (no `--demo`) gets its first operator, and how one is added later.
+//! The SQL of adding a platform operator: the account created or promoted, its activation
+//! link issued and mailed, audited.
 
 use crate::kit::db::{now, Db};
-use crate::kit::mail::{post, Letter};
+use crate::kit::mail::post;
 use sqlx::Row;
 
 /// How long the link for a new operator's password works.
@@ -41,7 +41,7 @@ impl From<sqlx::Error> for OperatorRefused {
 /// returned for the caller to hand over.
 pub async fn add(db: &Db, public_url: &str, email: &str) -> Result<OperatorAdded, OperatorRefused> {
     let email = email.trim().to_lowercase();
-    if !super::registration::plausible_email(&email) {
+    if !crate::accounts::registration::plausible_email(&email) {
         return Err(OperatorRefused::NotAnAddress(email));
     }
     let mut tx = db.begin().await?;
@@ -90,15 +90,12 @@ pub async fn add(db: &Db, public_url: &str, email: &str) -> Result<OperatorAdded
             OperatorAdded::Promoted
         }
     } else {
-        let token =
-            super::activation::store::issue_token(&mut tx, "activate", user_id, None, LINK_SECS)
-                .await?;
+        let token = crate::accounts::activation::store::issue_token(
+            &mut tx, "activate", user_id, None, LINK_SECS,
+        )
+        .await?;
         let url = format!("{public_url}/activate/{token}");
-        let letter = Letter::new("operator.mail.subject")
-            .paragraph("operator.mail.body")
-            .button("operator.mail.button", url.clone())
-            .secret(url.clone());
-        post(&mut tx, &email, &letter).await?;
+        post(&mut tx, &email, &super::notify::activation(&url)).await?;
         OperatorAdded::Link(url)
     };
     if added != OperatorAdded::Already {

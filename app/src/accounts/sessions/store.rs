@@ -1,37 +1,18 @@
 //! Server-side sessions, stored in the database so that several app instances share them.
 //! The cookie holds a random token; the table holds only its SHA-256, so a leaked database
-//! dump signs nobody in.
+//! dump signs nobody in. Also the user's memberships (the frame, switching, signing in).
 
+use super::model::{ABSOLUTE_TIMEOUT_SECS, IDLE_TIMEOUT_SECS, SESSION_COOKIE};
 use crate::kit::code::Code;
 use crate::kit::cookie::cookie_value;
 use crate::kit::db::{now, Db};
 use crate::kit::request::{AuthContext, CurrentProvider, Role};
 use crate::kit::token::{hash_token, new_token};
+use crate::shell::MembershipView;
 use sqlx::Row;
 
-pub const SESSION_COOKIE: &str = "pc_session";
-/// Signed out after this long without a request…
-pub const IDLE_TIMEOUT_SECS: i64 = 8 * 3600;
-/// …and after this long in any case.
-pub const ABSOLUTE_TIMEOUT_SECS: i64 = 7 * 24 * 3600;
 /// `last_seen_at` is written at most this often, so reads stay reads.
 const TOUCH_INTERVAL_SECS: i64 = 60;
-
-/// An HttpOnly, same-site cookie for the whole site (`Secure` under HTTPS).
-pub fn cookie(name: &str, value: &str, max_age: i64, secure: bool) -> String {
-    format!(
-        "{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{}",
-        if secure { "; Secure" } else { "" }
-    )
-}
-
-pub fn set_cookie(token: &str, secure: bool) -> String {
-    cookie(SESSION_COOKIE, token, ABSOLUTE_TIMEOUT_SECS, secure)
-}
-
-pub fn clear_cookie(secure: bool) -> String {
-    cookie(SESSION_COOKIE, "", 0, secure)
-}
 
 /// Starts a session; returns the token for the cookie.
 pub async fn create(
@@ -183,6 +164,58 @@ pub async fn remember_locale(
         .execute(db.pool())
         .await?;
     Ok(())
+}
+
+pub async fn memberships(db: &Db, user_id: i64) -> Result<Vec<MembershipView>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT p.id, p.name, m.role FROM memberships m JOIN providers p ON p.id = m.provider_id
+         WHERE m.user_id = $1 AND m.status = 'active'
+         ORDER BY m.created_at, p.id",
+    )
+    .bind(user_id)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let role: String = row.try_get("role")?;
+            Ok(MembershipView {
+                provider_id: row.try_get("id")?,
+                provider_name: row.try_get("name")?,
+                role: Role::from_db(&role)
+                    .ok_or_else(|| sqlx::Error::Decode(format!("unknown role {role}").into()))?,
+            })
+        })
+        .collect()
+}
+
+/// The session goes on with another provider of its user, audited.
+pub async fn switch_provider(
+    db: &Db,
+    session_id: &str,
+    user_id: i64,
+    provider_id: i64,
+    ip: &str,
+) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin().await?;
+    sqlx::query("UPDATE sessions SET provider_id = $1 WHERE id = $2")
+        .bind(provider_id)
+        .bind(session_id)
+        .execute(&mut *tx)
+        .await?;
+    crate::kit::audit::record(
+        &mut *tx,
+        crate::kit::audit::Entry {
+            provider_id: Some(provider_id),
+            actor_id: Some(user_id),
+            action: "switch_provider",
+            target_type: "provider",
+            target_id: &provider_id.to_string(),
+            detail: "",
+            ip,
+        },
+    )
+    .await?;
+    tx.commit().await
 }
 
 #[cfg(test)]

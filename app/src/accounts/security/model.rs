@@ -101,9 +101,45 @@ pub fn minutes(wait_secs: i64) -> i64 {
     ((wait_secs + 59) / 60).max(1)
 }
 
+/// A provider admin may require a second factor of every member only once they have one
+/// themselves: otherwise the click would lock them out of the provider.
+pub fn may_require_two_factor(required: bool, own_enrolled: bool) -> Result<(), &'static str> {
+    if required && !own_enrolled {
+        return Err("two_factor.rule.yourself_first");
+    }
+    Ok(())
+}
+
+/// The recovery codes of an enrolment in progress, as stored (space-separated).
+pub fn pending_codes(stored: Option<&str>) -> Vec<String> {
+    stored
+        .unwrap_or_default()
+        .split(' ')
+        .filter(|c| !c.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_admin_requires_a_second_factor_only_with_one_of_their_own() {
+        assert_eq!(
+            may_require_two_factor(true, false),
+            Err("two_factor.rule.yourself_first")
+        );
+        assert_eq!(may_require_two_factor(true, true), Ok(()));
+        assert_eq!(may_require_two_factor(false, false), Ok(()));
+    }
+
+    #[test]
+    fn pending_codes_are_read_back_as_stored() {
+        assert_eq!(pending_codes(Some("ab12 cd34")), vec!["ab12", "cd34"]);
+        assert!(pending_codes(Some("")).is_empty());
+        assert!(pending_codes(None).is_empty());
+    }
 
     #[test]
     fn second_factor_guessing_slows_to_one_try_a_day() {
