@@ -12,7 +12,7 @@ use crate::kit::i18n::{use_locale, Locale};
 use crate::shell::{dash, href, ErrorPage};
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 pub(super) fn status_badge(locale: Locale, status: BillStatus) -> impl IntoView {
     view! {
@@ -213,9 +213,8 @@ pub(super) type Actions = fn(BillDetail, Resource<Result<BillDetail, AppError>>)
 /// The bill's page, the platform's (`platform`) or the provider's, with `actions` if any.
 pub(super) fn detail_page(platform: bool, actions: Option<Actions>) -> impl IntoView {
     let locale = use_locale();
-    let params = use_params_map();
     let query = use_query_map();
-    let no = move || params.read().get("no").unwrap_or_default();
+    let no = crate::kit::params::path_text("no");
     let key = move || {
         let query = query.read();
         (

@@ -24,6 +24,7 @@ pub mod money;
 #[cfg(feature = "ssr")]
 pub mod multipart;
 pub mod paging;
+pub mod params;
 pub mod request;
 pub mod request_cache;
 pub mod search;

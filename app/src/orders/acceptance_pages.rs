@@ -8,7 +8,6 @@ use super::{AcceptanceView, LinkState};
 use crate::kit::forms::{feedback, refetch_on_success, FieldMessage, FormMessage};
 use crate::kit::i18n::{use_locale, Locale};
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 
 /// "剩余 2 天 3 小时": the time left to answer, or that the deadline has passed.
 pub fn remaining(locale: Locale, seconds: i64) -> String {
@@ -40,8 +39,7 @@ pub fn remaining(locale: Locale, seconds: i64) -> String {
 #[component]
 pub fn AcceptancePage() -> impl IntoView {
     let locale = use_locale();
-    let params = use_params_map();
-    let token = move || params.read().get("token").unwrap_or_default();
+    let token = crate::kit::params::path_text("token");
     let view_data = crate::kit::request_cache::page_resource(token, get_acceptance);
     let answer = ServerAction::<AnswerAcceptance>::new();
     refetch_on_success(answer, view_data);

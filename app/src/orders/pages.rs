@@ -12,7 +12,7 @@ use crate::kit::paging::{SortColumn, SortHeader};
 use crate::shell::{dash, ErrorPage};
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 fn status_badge(locale: Locale, status: WorkOrderStatus) -> impl IntoView {
     view! {
@@ -218,8 +218,7 @@ fn WorkOrderTable(rows: Vec<WorkOrderRow>) -> impl IntoView {
 #[component]
 pub fn WorkOrderDetailPage() -> impl IntoView {
     let locale = use_locale();
-    let params = use_params_map();
-    let no = move || params.read().get("no").unwrap_or_default();
+    let no = crate::kit::params::path_text("no");
     let detail = crate::kit::request_cache::page_resource(no, get_work_order);
     view! {
         <section class="page">

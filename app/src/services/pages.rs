@@ -13,7 +13,7 @@ use crate::kit::paging::{SortColumn, SortHeader};
 use crate::shell::{dash, href, ErrorPage};
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::hooks::{use_navigate, use_query_map};
 
 pub(super) fn status_badge(locale: Locale, status: ServiceStatus) -> impl IntoView {
     view! { <span class=format!("status svc-{}", status.as_db())>{locale.t(status.label_key())}</span> }
@@ -264,15 +264,8 @@ pub fn ServiceNewPage() -> impl IntoView {
 #[component]
 pub fn ServiceItemPage() -> impl IntoView {
     let locale = use_locale();
-    let params = use_params_map();
     let query = use_query_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|v| v.parse::<i64>().ok())
-            .unwrap_or(0)
-    };
+    let id = crate::kit::params::path_id("id");
     let tab = move || query.read().get("tab").unwrap_or_else(|| "basic".into());
     let detail = crate::kit::request_cache::page_resource(id, get_service_item);
     view! {

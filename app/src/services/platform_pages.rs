@@ -11,7 +11,7 @@ use crate::kit::i18n::use_locale;
 use crate::shell::{dash, href, ErrorPage};
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 /// The review queue: by default what waits for the platform, oldest submission first.
 
@@ -107,14 +107,7 @@ pub fn PlatformServiceQueuePage() -> impl IntoView {
 #[component]
 pub fn PlatformServiceReviewPage() -> impl IntoView {
     let locale = use_locale();
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|v| v.parse::<i64>().ok())
-            .unwrap_or(0)
-    };
+    let id = crate::kit::params::path_id("id");
     let detail = crate::kit::request_cache::page_resource(id, get_service_review);
     view! {
         <section class="page">

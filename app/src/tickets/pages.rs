@@ -10,7 +10,7 @@ use crate::kit::i18n::{use_locale, Locale};
 use crate::shell::{dash, ErrorPage};
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 pub(super) fn status_badge(locale: Locale, status: TicketStatus) -> impl IntoView {
     let class = match status {
@@ -354,9 +354,8 @@ pub(super) fn Conversation(t: TicketDetail, files_base: String) -> impl IntoView
 #[component]
 pub fn TicketPage() -> impl IntoView {
     let locale = use_locale();
-    let params = use_params_map();
     let query = use_query_map();
-    let no = move || params.read().get("no").unwrap_or_default();
+    let no = crate::kit::params::path_text("no");
     let detail = crate::kit::request_cache::page_resource(no, get_ticket);
     let reply = ServerAction::<ReplyTicket>::new();
     refetch_on_success(reply, detail);

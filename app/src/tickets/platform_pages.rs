@@ -11,7 +11,7 @@ use crate::kit::i18n::use_locale;
 use crate::shell::ErrorPage;
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn PlatformTicketsPage() -> impl IntoView {
@@ -48,8 +48,7 @@ pub fn PlatformTicketsPage() -> impl IntoView {
 #[component]
 pub fn PlatformTicketPage() -> impl IntoView {
     let locale = use_locale();
-    let params = use_params_map();
-    let no = move || params.read().get("no").unwrap_or_default();
+    let no = crate::kit::params::path_text("no");
     let detail = crate::kit::request_cache::page_resource(no, get_platform_ticket);
     let answer = ServerAction::<AnswerTicket>::new();
     refetch_on_success(answer, detail);

@@ -12,7 +12,7 @@ use crate::kit::forms::{feedback, refetch_on_success, ConfirmSubmit, FieldMessag
 use crate::kit::i18n::use_locale;
 use crate::shell::{dash, ErrorPage};
 use leptos::prelude::*;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn PlatformTiersPage() -> impl IntoView {
@@ -118,14 +118,7 @@ pub fn PlatformTiersPage() -> impl IntoView {
 #[component]
 pub fn PlatformTierApplicationPage() -> impl IntoView {
     let locale = use_locale();
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|v| v.parse::<i64>().ok())
-            .unwrap_or(0)
-    };
+    let id = crate::kit::params::path_id("id");
     let data = crate::kit::request_cache::page_resource(id, get_tier_application);
     let decide = ServerAction::<DecideTierApplication>::new();
     refetch_on_success(decide, data);

@@ -16,7 +16,7 @@ use crate::kit::i18n::use_locale;
 use crate::kit::paging::{SortColumn, SortHeader};
 use crate::shell::{dash, ErrorPage};
 use leptos::prelude::*;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 fn role_options(locale: crate::kit::i18n::Locale, roles: &[Role], chosen: Role) -> impl IntoView {
     roles
@@ -261,14 +261,7 @@ pub fn UsersPage() -> impl IntoView {
 #[component]
 pub fn MemberDetailPage() -> impl IntoView {
     let locale = use_locale();
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|v| v.parse::<i64>().ok())
-            .unwrap_or(0)
-    };
+    let id = crate::kit::params::path_id("id");
     let edit = ServerAction::<EditMember>::new();
     let resend = ServerAction::<ResendInvitation>::new();
     let revoke = ServerAction::<RevokeInvitation>::new();

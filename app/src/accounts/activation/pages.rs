@@ -8,7 +8,7 @@ use super::LinkState;
 use crate::kit::forms::{feedback, FieldMessage, FormMessage};
 use crate::kit::i18n::use_locale;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 /// The card public account pages sit in, like the login page.
 #[component]
@@ -67,8 +67,7 @@ fn DeadLink(state: LinkState, resend_activation: bool) -> impl IntoView {
 #[component]
 pub fn ActivatePage() -> impl IntoView {
     let locale = use_locale();
-    let params = use_params_map();
-    let token = move || params.read().get("token").unwrap_or_default();
+    let token = crate::kit::params::path_text("token");
     let info = crate::kit::request_cache::page_resource(token, get_activation_info);
     let action = ServerAction::<Activate>::new();
     let fb = feedback("activate", action.value());
@@ -176,8 +175,7 @@ pub fn ForgotPage() -> impl IntoView {
 #[component]
 pub fn ResetPage() -> impl IntoView {
     let locale = use_locale();
-    let params = use_params_map();
-    let token = move || params.read().get("token").unwrap_or_default();
+    let token = crate::kit::params::path_text("token");
     let state = crate::kit::request_cache::page_resource(token, reset_state);
     let action = ServerAction::<ResetPassword>::new();
     let fb = feedback("reset", action.value());

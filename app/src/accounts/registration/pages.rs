@@ -7,7 +7,7 @@ use crate::accounts::activation::PublicCard;
 use crate::kit::forms::{feedback, FieldMessage, FormMessage};
 use crate::kit::i18n::use_locale;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 /// The three steps of §2.1, as a progress line.
 #[component]
@@ -75,8 +75,7 @@ pub fn RegisterPage() -> impl IntoView {
 #[component]
 pub fn RegisterAdminPage() -> impl IntoView {
     let locale = use_locale();
-    let params = use_params_map();
-    let token = move || params.read().get("token").unwrap_or_default();
+    let token = crate::kit::params::path_text("token");
     let draft = crate::kit::request_cache::page_resource(token, registration_draft);
     let action = ServerAction::<SubmitRegistration>::new();
     let fb = feedback("admin", action.value());
@@ -120,8 +119,7 @@ pub fn RegisterAdminPage() -> impl IntoView {
 #[component]
 pub fn RegisterDonePage() -> impl IntoView {
     let locale = use_locale();
-    let params = use_params_map();
-    let token = move || params.read().get("token").unwrap_or_default();
+    let token = crate::kit::params::path_text("token");
     let draft = crate::kit::request_cache::page_resource(token, registration_draft);
     view! {
         <PublicCard title="registration.title">

@@ -9,7 +9,7 @@ use crate::kit::code::Code;
 use crate::kit::forms::{feedback, FieldMessage, FormMessage};
 use crate::kit::i18n::use_locale;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 /// The platform's registration queue.
 /// The platform's registration queue.
@@ -75,14 +75,7 @@ pub fn PlatformRegistrationsPage() -> impl IntoView {
 #[component]
 pub fn PlatformRegistrationPage() -> impl IntoView {
     let locale = use_locale();
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|v| v.parse::<i64>().ok())
-            .unwrap_or(0)
-    };
+    let id = crate::kit::params::path_id("id");
     let approve = ServerAction::<ApproveRegistration>::new();
     let reject = ServerAction::<RejectRegistration>::new();
     let registration = Resource::new(id, platform_registration);
