@@ -167,6 +167,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("tickets") view=tickets::PlatformTicketsPage ssr=SsrMode::Async />
                     <Route path=path!("tickets/:no") view=tickets::PlatformTicketPage ssr=SsrMode::Async />
                     <Route path=path!("tutorials") view=tutorials::PlatformTutorialsPage ssr=SsrMode::Async />
+                    <Route path=path!("operators") view=accounts::operators::PlatformOperatorsPage ssr=SsrMode::Async />
                     <Route path=path!("mail") view=platform::MailLogPage ssr=SsrMode::Async />
                     <Route path=path!("audit") view=users::PlatformAuditLogPage ssr=SsrMode::Async />
                     <Route path=path!("search") view=search::PlatformSearchPage ssr=SsrMode::Async />

@@ -211,6 +211,11 @@ const PLATFORM_NAV: &[NavGroup] = &[NavGroup {
             icon: "▶",
         },
         NavItem {
+            href: "/platform/operators",
+            key: "nav.platform.operators",
+            icon: "☺",
+        },
+        NavItem {
             href: "/platform/mail",
             key: "nav.platform.mail",
             icon: "@",

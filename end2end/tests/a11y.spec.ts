@@ -40,6 +40,7 @@ const PLATFORM_PAGES = [
   "/platform/tiers",
   "/platform/tickets",
   "/platform/tutorials",
+  "/platform/operators",
   "/platform/mail",
   "/platform/audit",
   "/platform/search?q=2019",

@@ -65,7 +65,9 @@ pub async fn add_operator(
     use app::accounts::operators::{add, OperatorAdded};
     let db = Db::connect(database_url).await.map_err(|e| e.to_string())?;
     db.migrate().await.map_err(|e| e.to_string())?;
-    let added = add(&db, public_url, email).await.map_err(|e| e.to_string());
+    let added = add(&db, public_url, email, None, "")
+        .await
+        .map_err(|e| e.to_string());
     db.pool().close().await;
     Ok(match added? {
         OperatorAdded::Link(url) => format!(

@@ -5,7 +5,6 @@
 
 pub mod activation;
 pub mod login;
-#[cfg(feature = "ssr")]
 pub mod operators;
 pub mod preferences;
 pub mod registration;

@@ -722,9 +722,12 @@ async fn notify(
         .await?
         .try_get("name")?;
     let recipients: Vec<String> = if action.by_provider() {
-        sqlx::query("SELECT email FROM users WHERE platform_role = 'operator' ORDER BY id")
-            .fetch_all(&mut **tx)
-            .await?
+        sqlx::query(
+            "SELECT email FROM users
+             WHERE platform_role = 'operator' AND operator_disabled_at IS NULL ORDER BY id",
+        )
+        .fetch_all(&mut **tx)
+        .await?
     } else {
         sqlx::query(
             "SELECT u.email FROM memberships m JOIN users u ON u.id = m.user_id

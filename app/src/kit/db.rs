@@ -172,6 +172,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../../migrations/sqlite/0023_user_locale.sql"),
         include_str!("../../../migrations/postgres/0023_user_locale.sql"),
     ),
+    (
+        24,
+        "operator_disabled",
+        include_str!("../../../migrations/sqlite/0024_operator_disabled.sql"),
+        include_str!("../../../migrations/postgres/0024_operator_disabled.sql"),
+    ),
 ];
 
 /// The file of a `sqlite://` URL; `None` for PostgreSQL (or a URL naming no file).
@@ -189,6 +195,14 @@ pub fn contains_pattern(text: &str) -> String {
         .replace('%', "\\%")
         .replace('_', "\\_");
     format!("%{escaped}%")
+}
+
+/// A yes/no column computed in SQL (`x IS NOT NULL AS flag`): a boolean on PostgreSQL, an
+/// integer on SQLite.
+pub fn flag(row: &sqlx::any::AnyRow, column: &str) -> Result<bool, sqlx::Error> {
+    use sqlx::Row;
+    row.try_get::<bool, _>(column)
+        .or_else(|_| row.try_get::<i64, _>(column).map(|v| v != 0))
 }
 
 pub fn now() -> i64 {

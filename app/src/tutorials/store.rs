@@ -24,9 +24,7 @@ pub async fn list(db: &Db) -> Result<Vec<TutorialView>, AppError> {
                 description: r.try_get("description")?,
                 video_type: r.try_get("video_type")?,
                 external_url: r.try_get("external_url")?,
-                has_poster: r
-                    .try_get::<bool, _>("has_poster")
-                    .or_else(|_| r.try_get::<i64, _>("has_poster").map(|v| v != 0))?,
+                has_poster: crate::kit::db::flag(r, "has_poster")?,
                 duration: duration_text(r.try_get("duration_seconds")?),
             })
         })

@@ -16,6 +16,7 @@ mod home;
 mod intake;
 mod isolation;
 mod mail_language;
+mod operators;
 mod orders;
 mod production;
 mod schema;

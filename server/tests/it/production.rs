@@ -653,7 +653,9 @@ async fn two_instances_share_sessions_and_act_once() {
 async fn the_first_operator_comes_from_the_command_line(app: TestApp) {
     use app::accounts::operators::{add, OperatorAdded, OperatorRefused};
     let public = "https://pc.example";
-    let added = add(&app.db, public, " New-Op@Example.com ").await.unwrap();
+    let added = add(&app.db, public, " New-Op@Example.com ", None, "")
+        .await
+        .unwrap();
     let OperatorAdded::Link(link) = added else {
         panic!("a new operator gets a link: {added:?}");
     };
@@ -694,15 +696,17 @@ async fn the_first_operator_comes_from_the_command_line(app: TestApp) {
     );
 
     assert_eq!(
-        add(&app.db, public, "new-op@example.com").await.unwrap(),
+        add(&app.db, public, "new-op@example.com", None, "")
+            .await
+            .unwrap(),
         OperatorAdded::Already
     );
     assert!(matches!(
-        add(&app.db, public, "aku@example.com").await,
+        add(&app.db, public, "aku@example.com", None, "").await,
         Err(OperatorRefused::ProviderMember(_))
     ));
     assert!(matches!(
-        add(&app.db, public, "not an address").await,
+        add(&app.db, public, "not an address", None, "").await,
         Err(OperatorRefused::NotAnAddress(_))
     ));
     let operators: i64 = sqlx::query(

@@ -26,12 +26,15 @@ pub async fn complete(
     old_token: Option<&str>,
     method: &str,
 ) -> Result<Result<SignedIn, Refused>, AppError> {
-    let is_operator: bool = sqlx::query("SELECT platform_role FROM users WHERE id = $1")
-        .bind(user_id)
-        .fetch_one(db.pool())
-        .await?
-        .try_get::<Option<String>, _>("platform_role")?
-        .is_some();
+    // A disabled operator (停用) signs in only where they are a provider's member.
+    let is_operator = sqlx::query(
+        "SELECT 1 AS n FROM users
+         WHERE id = $1 AND platform_role = 'operator' AND operator_disabled_at IS NULL",
+    )
+    .bind(user_id)
+    .fetch_optional(db.pool())
+    .await?
+    .is_some();
     let memberships = crate::accounts::sessions::store::memberships(db, user_id).await?;
     if let Err(refused) = model::may_sign_in(memberships.len(), is_operator) {
         return Ok(Err(refused));

@@ -1,12 +1,24 @@
 //! The SQL of adding a platform operator: the account created or promoted, its activation
 //! link issued and mailed, audited.
 
+use super::model::{may_disable, OperatorState};
 use crate::kit::db::{now, Db};
+use crate::kit::error::AppError;
 use crate::kit::mail::post;
 use sqlx::Row;
 
 /// How long the link for a new operator's password works.
 const LINK_SECS: i64 = 3 * 24 * 3600;
+
+/// One row of 运营人员.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct OperatorRow {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub state: OperatorState,
+    pub last_login_at: Option<i64>,
+}
 
 /// What `add` did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,14 +51,20 @@ impl From<sqlx::Error> for OperatorRefused {
 /// Makes `email` an operator: creates the account, or promotes an existing one that belongs to
 /// no provider. An account without a password gets a one-time activation link, mailed and
 /// returned for the caller to hand over.
-pub async fn add(db: &Db, public_url: &str, email: &str) -> Result<OperatorAdded, OperatorRefused> {
+pub async fn add(
+    db: &Db,
+    public_url: &str,
+    email: &str,
+    actor: Option<i64>,
+    ip: &str,
+) -> Result<OperatorAdded, OperatorRefused> {
     let email = email.trim().to_lowercase();
     if !crate::accounts::registration::plausible_email(&email) {
         return Err(OperatorRefused::NotAnAddress(email));
     }
     let mut tx = db.begin().await?;
     let existing = sqlx::query(
-        "SELECT id, password_hash, platform_role,
+        "SELECT id, password_hash, platform_role, operator_disabled_at,
                 (SELECT COUNT(*) FROM memberships m WHERE m.user_id = users.id) AS memberships
          FROM users WHERE email = $1",
     )
@@ -61,7 +79,12 @@ pub async fn add(db: &Db, public_url: &str, email: &str) -> Result<OperatorAdded
             (
                 row.try_get::<i64, _>("id")?,
                 row.try_get::<Option<String>, _>("password_hash")?.is_some(),
-                row.try_get::<Option<String>, _>("platform_role")?.is_some(),
+                row.try_get::<Option<String>, _>("platform_role")?
+                    .as_deref()
+                    == Some("operator")
+                    && row
+                        .try_get::<Option<i64>, _>("operator_disabled_at")?
+                        .is_none(),
             )
         }
         None => {
@@ -78,7 +101,10 @@ pub async fn add(db: &Db, public_url: &str, email: &str) -> Result<OperatorAdded
         }
     };
     if !was_operator {
-        sqlx::query("UPDATE users SET platform_role = 'operator' WHERE id = $1")
+        // A new operator, or one given back the access 停用 took away.
+        sqlx::query(
+            "UPDATE users SET platform_role = 'operator', operator_disabled_at = NULL WHERE id = $1",
+        )
             .bind(user_id)
             .execute(&mut *tx)
             .await?;
@@ -103,16 +129,108 @@ pub async fn add(db: &Db, public_url: &str, email: &str) -> Result<OperatorAdded
             &mut *tx,
             crate::kit::audit::Entry {
                 provider_id: None,
-                actor_id: None,
+                actor_id: actor,
                 action: "operator_added",
                 target_type: "user",
                 target_id: &user_id.to_string(),
                 detail: &email,
-                ip: "",
+                ip,
             },
         )
         .await?;
     }
     tx.commit().await?;
     Ok(added)
+}
+
+/// Every operator, active and invited first, then by address.
+pub async fn list(db: &Db) -> Result<Vec<OperatorRow>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT id, email, name, operator_disabled_at IS NOT NULL AS disabled,
+                password_hash IS NOT NULL AS has_password, last_login_at
+         FROM users WHERE platform_role = 'operator'
+         ORDER BY CASE WHEN operator_disabled_at IS NULL THEN 0 ELSE 1 END, email",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(OperatorRow {
+                id: row.try_get("id")?,
+                email: row.try_get("email")?,
+                name: row.try_get("name")?,
+                state: OperatorState::of(
+                    crate::kit::db::flag(row, "disabled")?,
+                    crate::kit::db::flag(row, "has_password")?,
+                ),
+                last_login_at: row.try_get("last_login_at")?,
+            })
+        })
+        .collect()
+}
+
+/// Takes operator `id`'s access away (the account and its history stay) and ends their
+/// sessions, unless they are the last active operator. The active operators' rows are locked
+/// first, so two operators disabling each other cannot leave the platform with none.
+pub async fn disable(db: &Db, actor: i64, id: i64, ip: &str) -> Result<(), AppError> {
+    let mut tx = db.begin().await?;
+    // A no-op update: PostgreSQL's row locks; SQLite's transaction holds the write lock.
+    let operators = sqlx::query(
+        "UPDATE users SET platform_role = platform_role WHERE platform_role = 'operator'
+         RETURNING id, email, operator_disabled_at IS NOT NULL AS disabled,
+                   password_hash IS NOT NULL AS has_password",
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut active = 0;
+    let mut target = None;
+    for row in &operators {
+        let state = OperatorState::of(
+            crate::kit::db::flag(row, "disabled")?,
+            crate::kit::db::flag(row, "has_password")?,
+        );
+        if state == OperatorState::Active {
+            active += 1;
+        }
+        if row.try_get::<i64, _>("id")? == id {
+            target = Some((state, row.try_get::<String, _>("email")?));
+        }
+    }
+    let (state, email) = target.ok_or(AppError::NotFound)?;
+    may_disable(state, active).map_err(|code| AppError::Conflict(code.into()))?;
+    sqlx::query("UPDATE users SET operator_disabled_at = $1 WHERE id = $2")
+        .bind(now())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    crate::kit::audit::record(
+        &mut *tx,
+        crate::kit::audit::Entry {
+            provider_id: None,
+            actor_id: Some(actor),
+            action: "operator_disabled",
+            target_type: "user",
+            target_id: &id.to_string(),
+            detail: &email,
+            ip,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The address of operator `id` (active, invited or disabled).
+pub async fn email_of(db: &Db, id: i64) -> Result<String, AppError> {
+    sqlx::query("SELECT email FROM users WHERE id = $1 AND platform_role = 'operator'")
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await?
+        .map(|row| row.try_get("email"))
+        .transpose()?
+        .ok_or(AppError::NotFound)
 }

@@ -92,7 +92,7 @@ pub async fn resolve(
     let session_id = hash_token(&token);
     let row = sqlx::query(
         "SELECT s.user_id, s.provider_id, s.last_seen_at, s.expires_at,
-                u.email, u.name, u.platform_role, u.totp_enabled_at, u.time_zone, u.locale, m.role, p.require_two_factor
+                u.email, u.name, u.platform_role, u.operator_disabled_at, u.totp_enabled_at, u.time_zone, u.locale, m.role, p.require_two_factor
          FROM sessions s
          JOIN users u ON u.id = s.user_id
          LEFT JOIN memberships m
@@ -139,7 +139,11 @@ pub async fn resolve(
         user_id: row.try_get("user_id")?,
         email: row.try_get("email")?,
         name: row.try_get("name")?,
-        is_operator: platform_role.as_deref() == Some("operator"),
+        // A disabled operator (停用) keeps the role, not the access.
+        is_operator: platform_role.as_deref() == Some("operator")
+            && row
+                .try_get::<Option<i64>, _>("operator_disabled_at")?
+                .is_none(),
         provider,
         two_factor_required,
         time_zone: crate::kit::time::Zone::of_setting(
