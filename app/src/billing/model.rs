@@ -1,7 +1,9 @@
-//! Settlement bills: their states, the only moves between them, and the arithmetic every
-//! view of a bill shares (domain.md, "Bill" and "Money"). Plain Rust, unit-tested.
+//! Settlement bills: their states, the only moves between them, the checks of what a move
+//! or a generation asks, and the arithmetic every view of a bill shares (domain.md, "Bill"
+//! and "Money"). Plain Rust, unit-tested.
 
 use crate::kit::code::Code;
+use crate::kit::error::AppError;
 use crate::kit::money::{Currency, Money, Totals};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -52,6 +54,11 @@ impl BillStatus {
     pub fn regenerable(self) -> bool {
         matches!(self, BillStatus::Unsettled | BillStatus::Disputed)
     }
+
+    /// A dispute stays on show until the revised bill is confirmed.
+    pub fn shows_dispute(self) -> bool {
+        matches!(self, BillStatus::Disputed | BillStatus::Confirming)
+    }
 }
 
 /// What the platform or the provider asks of a bill; stored in the bill's history.
@@ -78,6 +85,15 @@ impl Code for BillAction {
 }
 
 impl BillAction {
+    /// What the bill's history records as the move's reason, trimmed: a payout's reference,
+    /// else the reason typed with the move.
+    pub fn recorded_reason<'a>(self, reason: &'a str, payout_reference: &'a str) -> &'a str {
+        match self {
+            BillAction::RecordPayout => payout_reference.trim(),
+            _ => reason.trim(),
+        }
+    }
+
     /// Whether the provider side takes this action (else the platform does).
     pub fn by_provider(self) -> bool {
         matches!(self, BillAction::Confirm | BillAction::Reject)
@@ -284,6 +300,45 @@ impl Period {
         };
         format!("{}-{}", short(&self.start), short(&self.end))
     }
+}
+
+/// Whether a bill for `period` may be generated beside the provider's bills whose periods
+/// overlap it (`overlapping`, with their states): with none, a new bill (`None`); with the
+/// same period alone, a new version of that bill while its state allows it (`Some` of its
+/// state); any other overlap is refused.
+pub fn check_regeneration(
+    period: &Period,
+    overlapping: &[(Period, BillStatus)],
+) -> Result<Option<BillStatus>, AppError> {
+    let Some((existing, status)) = overlapping.first() else {
+        return Ok(None);
+    };
+    if existing != period || overlapping.len() > 1 {
+        return Err(AppError::invalid(&[("month", "bill.error.overlap")]));
+    }
+    if !status.regenerable() {
+        return Err(AppError::Conflict("bill.error.state".into()));
+    }
+    Ok(Some(*status))
+}
+
+/// The version after `version`: a regeneration or a revision writes one, keeping the old.
+pub fn next_version(version: i64) -> i64 {
+    version + 1
+}
+
+/// A revision's note as the detail shows it: a regeneration's stored marker is no one's
+/// words.
+pub fn revision_note(note: String) -> String {
+    match note.as_str() {
+        "regenerated" => String::new(),
+        _ => note,
+    }
+}
+
+/// How many pages `total` rows fill, `per_page` a page; at least one, shown empty.
+pub fn page_count(total: i64, per_page: i64) -> i64 {
+    ((total + per_page - 1) / per_page).max(1)
 }
 
 /// 账单号: the bill date and a four-digit sequence of that date, e.g. 201911010001.
@@ -825,5 +880,55 @@ mod tests {
             prop_assert_eq!(format_totals(&merged.paid), format_totals(&totals.paid));
             prop_assert_eq!(merged, totals);
         }
+    }
+
+    #[test]
+    fn a_period_is_generated_once_and_again_only_while_it_may_change() {
+        use BillStatus as S;
+        let october = Period::month("2019-10").unwrap();
+        assert_eq!(check_regeneration(&october, &[]), Ok(None));
+        assert_eq!(
+            check_regeneration(&october, &[(october.clone(), S::Disputed)]),
+            Ok(Some(S::Disputed))
+        );
+        assert_eq!(
+            check_regeneration(&october, &[(october.clone(), S::Confirming)]),
+            Err(AppError::Conflict("bill.error.state".into()))
+        );
+        let overlap = Err(AppError::invalid(&[("month", "bill.error.overlap")]));
+        let other = Period {
+            start: "2019-10-15".into(),
+            end: "2019-11-14".into(),
+        };
+        assert_eq!(
+            check_regeneration(&october, &[(other.clone(), S::Unsettled)]),
+            overlap
+        );
+        assert_eq!(
+            check_regeneration(
+                &october,
+                &[(october.clone(), S::Unsettled), (other, S::Unsettled)]
+            ),
+            overlap
+        );
+        assert_eq!(next_version(1), 2);
+    }
+
+    #[test]
+    fn the_history_and_the_detail_show_what_the_people_wrote() {
+        assert_eq!(
+            BillAction::RecordPayout.recorded_reason("ignored", " TX-9 "),
+            "TX-9"
+        );
+        assert_eq!(
+            BillAction::Reject.recorded_reason(" 金额不符 ", "x"),
+            "金额不符"
+        );
+        assert_eq!(revision_note("regenerated".into()), "");
+        assert_eq!(revision_note("fixed 2 lines".into()), "fixed 2 lines");
+        let shown: Vec<BillStatus> = BillStatus::all().filter(|s| s.shows_dispute()).collect();
+        assert_eq!(shown, [BillStatus::Confirming, BillStatus::Disputed]);
+        assert_eq!(page_count(0, 100), 1);
+        assert_eq!(page_count(101, 100), 2);
     }
 }

@@ -1,7 +1,10 @@
 //! Service items: the review states, the only moves between them (domain.md, "Service
-//! item"), and the price arithmetic of plans. Plain Rust, unit-tested.
+//! item"), what a move does to the item's versions, the checks of typed fields and
+//! attachments, the history's change lines, and the price arithmetic of plans. Plain Rust,
+//! unit-tested.
 
 use crate::kit::code::Code;
+use crate::kit::error::AppError;
 use crate::kit::money::{tax_inclusive, Currency, Money};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -111,6 +114,239 @@ impl ReviewAction {
             _ => None,
         }
     }
+}
+
+/// An item's review state as the store reads it under its lock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReviewState {
+    pub status: ServiceStatus,
+    /// The working copy's version.
+    pub version: i64,
+    /// The version submitted for review, or last decided.
+    pub review_version: Option<i64>,
+}
+
+/// What a review move writes on the item and in its history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReviewOutcome {
+    pub to: ServiceStatus,
+    pub review_version: Option<i64>,
+    /// The refusal's reason the provider reads; empty unless refused.
+    pub decision_reason: String,
+    /// Whether the move starts a wait for the platform (`submitted_at` set to now).
+    pub submitted: bool,
+    /// The version the history names: the one reviewed, else the working copy.
+    pub event_version: i64,
+}
+
+impl ReviewAction {
+    /// Whether this side may make the move with this reason, before anything is read: a
+    /// provider's move by the platform (or the reverse) is forbidden, a refusal needs a reason.
+    pub fn permit(self, by_platform: bool, reason: &str) -> Result<(), AppError> {
+        if self.by_platform() != by_platform {
+            return Err(AppError::Forbidden);
+        }
+        if self.needs_reason() && reason.trim().is_empty() {
+            return Err(AppError::invalid(&[("reason", "form.required")]));
+        }
+        Ok(())
+    }
+
+    /// What the move does to an item in `item`'s state. The platform names the version it
+    /// decides on (`reviewed_version`): if the item moved on meanwhile, the decision is
+    /// refused rather than applied to something unseen. 提交审核 sends the working copy.
+    pub fn outcome(
+        self,
+        item: ReviewState,
+        reviewed_version: Option<i64>,
+        reason: &str,
+    ) -> Result<ReviewOutcome, AppError> {
+        let to = self
+            .next(item.status)
+            .ok_or_else(|| AppError::Conflict("svc.error.state".into()))?;
+        if let Some(seen) = reviewed_version {
+            if item.review_version != Some(seen) {
+                return Err(AppError::Conflict("svc.error.version_moved".into()));
+            }
+        }
+        let (review_version, decision_reason, submitted) = match self {
+            ReviewAction::Submit => (Some(item.version), String::new(), true),
+            ReviewAction::RequestDelisting => (item.review_version, String::new(), true),
+            ReviewAction::Reject | ReviewAction::RefuseDelisting => {
+                (item.review_version, reason.trim().to_owned(), false)
+            }
+            ReviewAction::Approve | ReviewAction::ApproveDelisting => {
+                (item.review_version, String::new(), false)
+            }
+        };
+        Ok(ReviewOutcome {
+            to,
+            review_version,
+            decision_reason,
+            submitted,
+            event_version: review_version.unwrap_or(item.version),
+        })
+    }
+}
+
+/// 提交审核 needs a description (`description_blank` says there is none) and at least one
+/// SKU, none of them without a plan (`bare_skus`).
+pub fn check_complete(description_blank: bool, skus: i64, bare_skus: i64) -> Result<(), AppError> {
+    if description_blank {
+        return Err(AppError::Conflict("svc.error.no_description".into()));
+    }
+    if skus == 0 || bare_skus > 0 {
+        return Err(AppError::Conflict("svc.error.no_plan".into()));
+    }
+    Ok(())
+}
+
+/// The version after `version`: every saved change is one.
+pub fn next_version(version: i64) -> i64 {
+    version + 1
+}
+
+/// The longest description kept, in bytes of sanitized HTML.
+pub const MAX_DESCRIPTION_BYTES: usize = 100_000;
+
+/// 基本信息 as saved.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BasicInput {
+    pub name: String,
+    pub product: String,
+    pub owner_name: String,
+    pub owner_contact: String,
+    /// Already sanitized.
+    pub description_html: String,
+}
+
+fn required(
+    errors: &mut Vec<(&'static str, &'static str)>,
+    field: &'static str,
+    value: &str,
+    max: usize,
+) {
+    if value.is_empty() {
+        errors.push((field, "form.required"));
+    } else if value.chars().count() > max {
+        errors.push((field, "form.too_long_short"));
+    }
+}
+
+impl BasicInput {
+    pub fn check(&self) -> Vec<(&'static str, &'static str)> {
+        let mut errors = Vec::new();
+        required(&mut errors, "name", &self.name, 100);
+        required(&mut errors, "product", &self.product, 100);
+        required(&mut errors, "owner_name", &self.owner_name, 50);
+        required(&mut errors, "owner_contact", &self.owner_contact, 100);
+        if self.description_html.len() > MAX_DESCRIPTION_BYTES {
+            errors.push(("description", "svc.error.description_long"));
+        }
+        errors
+    }
+
+    /// What 保存 changes from `before`, named for the version's history: each field's
+    /// `old → new`, the description only as changed. Empty: nothing to save.
+    pub fn changes_from(&self, before: &BasicInput) -> Vec<(&'static str, String)> {
+        let mut changes = Vec::new();
+        for (key, old, new) in [
+            ("name", &before.name, &self.name),
+            ("product", &before.product, &self.product),
+            ("owner_name", &before.owner_name, &self.owner_name),
+            ("owner_contact", &before.owner_contact, &self.owner_contact),
+        ] {
+            if old != new {
+                changes.push((key, format!("{old} → {new}")));
+            }
+        }
+        if before.description_html != self.description_html {
+            changes.push(("description", String::new()));
+        }
+        changes
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SkuInput {
+    pub name: String,
+    pub specification: String,
+    pub region: String,
+}
+
+impl SkuInput {
+    pub fn check(&self) -> Vec<(&'static str, &'static str)> {
+        let mut errors = Vec::new();
+        required(&mut errors, "name", &self.name, 100);
+        if self.specification.chars().count() > 500 {
+            errors.push(("specification", "form.too_long_short"));
+        }
+        if self.region.chars().count() > 100 {
+            errors.push(("region", "form.too_long_short"));
+        }
+        errors
+    }
+}
+
+/// A version's changes as stored: one `key<TAB>detail` line each, the detail without control
+/// characters (a tab or newline would break the format) and cut to 200 characters.
+pub fn change_lines(changes: &[(&str, String)]) -> String {
+    changes
+        .iter()
+        .map(|(key, detail)| {
+            let detail: String = detail
+                .chars()
+                .filter(|c| !c.is_control())
+                .take(200)
+                .collect();
+            format!("{key}\t{detail}")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The stored changes read back, as (key, detail).
+pub fn read_change_lines(text: &str) -> Vec<(String, String)> {
+    text.lines()
+        .map(|line| {
+            let (key, detail) = line.split_once('\t').unwrap_or((line, ""));
+            (key.to_owned(), detail.to_owned())
+        })
+        .collect()
+}
+
+/// An attachment's size as the page shows it: whole KB rounded up, MB with one decimal.
+pub fn size_text(bytes: i64) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+    } else {
+        format!("{} KB", (bytes + 1023) / 1024)
+    }
+}
+
+/// An attachment of `len` bytes, before its content is judged: not empty, at most
+/// `max_bytes`.
+pub fn check_upload_size(len: usize, max_bytes: usize) -> Result<(), AppError> {
+    if len == 0 {
+        return Err(AppError::invalid(&[("file", "form.required")]));
+    }
+    if len > max_bytes {
+        return Err(AppError::invalid(&[("file", "ev.error.size")]));
+    }
+    Ok(())
+}
+
+/// Room for one more attachment beside `count`, at most `max_files` per item.
+pub fn check_file_room(count: i64, max_files: i64) -> Result<(), AppError> {
+    if count >= max_files {
+        return Err(AppError::invalid(&[("file", "svc.error.too_many_files")]));
+    }
+    Ok(())
+}
+
+/// How many pages `total` rows fill, `per_page` a page; at least one, shown empty.
+pub fn page_count(total: i64, per_page: i64) -> i64 {
+    ((total + per_page - 1) / per_page).max(1)
 }
 
 /// How a plan is paid.
@@ -461,5 +697,181 @@ mod tests {
         let sum: Decimal = schedule.iter().map(|m| m.amount).sum();
         assert_eq!(sum, plan.price_with_tax().amount);
         assert_eq!(plan.price_with_tax().amount, d("1059.99"));
+    }
+
+    fn state(status: S, version: i64, review_version: Option<i64>) -> ReviewState {
+        ReviewState {
+            status,
+            version,
+            review_version,
+        }
+    }
+
+    #[test]
+    fn each_side_makes_only_its_own_moves_and_refusals_carry_a_reason() {
+        use ReviewAction as A;
+        assert_eq!(A::Submit.permit(false, ""), Ok(()));
+        assert_eq!(A::Submit.permit(true, ""), Err(AppError::Forbidden));
+        assert_eq!(A::Approve.permit(false, ""), Err(AppError::Forbidden));
+        assert_eq!(
+            A::Reject.permit(true, "  "),
+            Err(AppError::invalid(&[("reason", "form.required")]))
+        );
+        assert_eq!(A::RefuseDelisting.permit(true, "still sold"), Ok(()));
+    }
+
+    #[test]
+    fn a_review_move_names_the_version_it_sends_or_decides() {
+        use ReviewAction as A;
+        // 提交审核 sends the working copy and starts the wait.
+        let sent = A::Submit
+            .outcome(state(S::Rejected, 7, Some(4)), None, "")
+            .unwrap();
+        assert_eq!(
+            sent,
+            ReviewOutcome {
+                to: S::PendingReview,
+                review_version: Some(7),
+                decision_reason: String::new(),
+                submitted: true,
+                event_version: 7,
+            }
+        );
+        // A refusal keeps the reviewed version and the trimmed reason.
+        let refused = A::Reject
+            .outcome(state(S::PendingReview, 8, Some(7)), Some(7), " 价格不明 ")
+            .unwrap();
+        assert_eq!(refused.review_version, Some(7));
+        assert_eq!(refused.decision_reason, "价格不明");
+        assert!(!refused.submitted);
+        assert_eq!(refused.event_version, 7);
+        // Never reviewed: the history names the working copy.
+        let delisting = A::RequestDelisting
+            .outcome(state(S::Approved, 3, None), None, "")
+            .unwrap();
+        assert_eq!((delisting.submitted, delisting.event_version), (true, 3));
+        // The item moved on since the platform looked, or the move is not allowed.
+        assert_eq!(
+            A::Approve.outcome(state(S::PendingReview, 9, Some(9)), Some(8), ""),
+            Err(AppError::Conflict("svc.error.version_moved".into()))
+        );
+        assert_eq!(
+            A::Approve.outcome(state(S::Draft, 1, None), Some(1), ""),
+            Err(AppError::Conflict("svc.error.state".into()))
+        );
+    }
+
+    #[test]
+    fn only_a_described_item_whose_skus_all_have_plans_is_submitted() {
+        assert_eq!(check_complete(false, 2, 0), Ok(()));
+        assert_eq!(
+            check_complete(true, 2, 0),
+            Err(AppError::Conflict("svc.error.no_description".into()))
+        );
+        let no_plan = Err(AppError::Conflict("svc.error.no_plan".into()));
+        assert_eq!(check_complete(false, 0, 0), no_plan);
+        assert_eq!(check_complete(false, 2, 1), no_plan);
+        assert_eq!(next_version(4), 5);
+    }
+
+    fn basic() -> BasicInput {
+        BasicInput {
+            name: "云主机运维".into(),
+            product: "ECS".into(),
+            owner_name: "王工".into(),
+            owner_contact: "wang@example.com".into(),
+            description_html: "<p>x</p>".into(),
+        }
+    }
+
+    #[test]
+    fn basic_fields_and_skus_are_checked_per_field() {
+        assert!(basic().check().is_empty());
+        let mut bad = basic();
+        bad.name = String::new();
+        bad.owner_name = "长".repeat(51);
+        bad.description_html = "x".repeat(MAX_DESCRIPTION_BYTES + 1);
+        assert_eq!(
+            bad.check(),
+            vec![
+                ("name", "form.required"),
+                ("owner_name", "form.too_long_short"),
+                ("description", "svc.error.description_long")
+            ]
+        );
+        let sku = SkuInput {
+            name: "标准版".into(),
+            specification: "s".repeat(501),
+            region: "r".repeat(101),
+        };
+        assert_eq!(
+            sku.check(),
+            vec![
+                ("specification", "form.too_long_short"),
+                ("region", "form.too_long_short")
+            ]
+        );
+    }
+
+    #[test]
+    fn saving_names_what_changed_and_nothing_when_nothing_did() {
+        assert!(basic().changes_from(&basic()).is_empty());
+        let mut changed = basic();
+        changed.product = "RDS".into();
+        changed.description_html = "<p>y</p>".into();
+        assert_eq!(
+            changed.changes_from(&basic()),
+            vec![
+                ("product", "ECS → RDS".to_owned()),
+                ("description", String::new())
+            ]
+        );
+    }
+
+    #[test]
+    fn change_lines_read_back_as_written_without_control_characters() {
+        let text = change_lines(&[
+            ("name", "a\tb\nc".to_owned()),
+            ("description", String::new()),
+            ("file_added", "长".repeat(250)),
+        ]);
+        let read = read_change_lines(&text);
+        assert_eq!(read.len(), 3);
+        assert_eq!(read[0], ("name".to_owned(), "abc".to_owned()));
+        assert_eq!(read[1], ("description".to_owned(), String::new()));
+        assert_eq!(read[2].1.chars().count(), 200);
+        assert_eq!(
+            read_change_lines("created"),
+            vec![("created".into(), String::new())]
+        );
+    }
+
+    #[test]
+    fn attachments_are_bounded_in_size_and_number() {
+        assert_eq!(size_text(1), "1 KB");
+        assert_eq!(size_text(1024), "1 KB");
+        assert_eq!(size_text(1025), "2 KB");
+        assert_eq!(size_text(1536 * 1024), "1.5 MB");
+        assert_eq!(
+            check_upload_size(0, 10),
+            Err(AppError::invalid(&[("file", "form.required")]))
+        );
+        assert_eq!(
+            check_upload_size(11, 10),
+            Err(AppError::invalid(&[("file", "ev.error.size")]))
+        );
+        assert_eq!(check_upload_size(10, 10), Ok(()));
+        assert_eq!(check_file_room(9, 10), Ok(()));
+        assert_eq!(
+            check_file_room(10, 10),
+            Err(AppError::invalid(&[("file", "svc.error.too_many_files")]))
+        );
+    }
+
+    #[test]
+    fn pages_are_at_least_one() {
+        assert_eq!(page_count(0, 15), 1);
+        assert_eq!(page_count(15, 15), 1);
+        assert_eq!(page_count(16, 15), 2);
     }
 }

@@ -4,9 +4,6 @@
 
 use std::collections::HashSet;
 
-/// The longest description kept, in bytes of sanitized HTML.
-pub const MAX_DESCRIPTION_BYTES: usize = 100_000;
-
 pub fn description(html: &str) -> String {
     let tags: HashSet<&str> = [
         "h2",
