@@ -15,14 +15,14 @@ test("平台 › 运营人员: invite an operator by mail, disable and reinstate
 
   // A provider's member is refused next to the field, the address kept.
   await main.getByText("邀请运营人员", { exact: true }).first().click();
-  const email = main.getByLabel("邮箱", { exact: true });
+  const email = main.locator("input[name=email]");
   await email.fill("aku@example.com");
   await main.getByRole("button", { name: "发送邀请邮件" }).click();
   await expect(main.getByText("该邮箱是服务提供商的成员，不能成为运营人员")).toBeVisible();
-  await expect(main.getByLabel("邮箱", { exact: true })).toHaveValue("aku@example.com");
+  await expect(main.locator("input[name=email]")).toHaveValue("aku@example.com");
 
   const address = `ops-${testInfo.project.name}-${Date.now()}@example.com`;
-  await main.getByLabel("邮箱", { exact: true }).fill(address);
+  await main.locator("input[name=email]").fill(address);
   await main.getByRole("button", { name: "发送邀请邮件" }).click();
   await expect(main.getByText("邀请已发送", { exact: true })).toBeVisible();
   const invited = table.getByRole("row").filter({ hasText: address });
