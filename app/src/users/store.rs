@@ -84,9 +84,7 @@ fn row_to_member(row: &sqlx::any::AnyRow) -> Result<MemberRow, sqlx::Error> {
         phone: row.try_get("phone")?,
         inviter: row.try_get("inviter")?,
         state,
-        activated: row
-            .try_get::<bool, _>("activated")
-            .or_else(|_| row.try_get::<i64, _>("activated").map(|v| v != 0))?,
+        activated: crate::kit::db::flag(row, "activated")?,
         invitation_expired: model::invitation_expired(state, link_expires, now()),
         created: format_datetime(row.try_get("created_at")?),
         last_login: row

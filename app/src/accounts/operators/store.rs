@@ -203,6 +203,8 @@ pub async fn disable(db: &Db, actor: i64, id: i64, ip: &str) -> Result<(), AppEr
         .bind(id)
         .execute(&mut *tx)
         .await?;
+    // Signed out in the same transaction (not through sessions' delete_for_user, which runs
+    // on its own): no request of theirs passes the session check once the change is seen.
     sqlx::query("DELETE FROM sessions WHERE user_id = $1")
         .bind(id)
         .execute(&mut *tx)
