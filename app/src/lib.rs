@@ -12,6 +12,7 @@ pub mod home;
 pub mod kit;
 pub mod orders;
 pub mod platform;
+pub mod providers;
 pub mod search;
 pub mod services;
 pub mod shell;
@@ -167,6 +168,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("tickets") view=tickets::PlatformTicketsPage ssr=SsrMode::Async />
                     <Route path=path!("tickets/:no") view=tickets::PlatformTicketPage ssr=SsrMode::Async />
                     <Route path=path!("tutorials") view=tutorials::PlatformTutorialsPage ssr=SsrMode::Async />
+                    <Route path=path!("providers") view=providers::PlatformProvidersPage ssr=SsrMode::Async />
+                    <Route path=path!("providers/:id") view=providers::PlatformProviderPage ssr=SsrMode::Async />
                     <Route path=path!("operators") view=accounts::operators::PlatformOperatorsPage ssr=SsrMode::Async />
                     <Route path=path!("mail") view=platform::MailLogPage ssr=SsrMode::Async />
                     <Route path=path!("audit") view=users::PlatformAuditLogPage ssr=SsrMode::Async />

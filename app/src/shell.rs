@@ -29,6 +29,8 @@ pub struct ShellInfo {
     pub memberships: Vec<MembershipView>,
     /// The current provider requires a second factor this user has not set up yet.
     pub two_factor_required: bool,
+    /// The name of the session's provider when the platform suspended it.
+    pub suspended_provider: Option<String>,
     /// Today's date on the portal's calendar, for the date filters' quick ranges.
     pub today: String,
 }
@@ -176,6 +178,11 @@ const PLATFORM_NAV: &[NavGroup] = &[NavGroup {
             icon: "⌂",
         },
         NavItem {
+            href: "/platform/providers",
+            key: "nav.platform.providers",
+            icon: "◫",
+        },
+        NavItem {
             href: "/platform/registrations",
             key: "nav.platform.registrations",
             icon: "✓",
@@ -251,6 +258,8 @@ pub fn RealmLayout(realm: Realm, parts: ShellParts) -> impl IntoView {
                             view! { <Redirect path="/account/security?required=1" /> }.into_any()
                         } else if allowed {
                             view! { <Frame realm info contact_dialog=parts.contact /> }.into_any()
+                        } else if let (Realm::Provider, Some(provider)) = (realm, info.suspended_provider.clone()) {
+                            view! { <SuspendedPage provider info /> }.into_any()
                         } else {
                             view! { <ForbiddenPage /> }.into_any()
                         }
@@ -445,6 +454,37 @@ fn set_status(status: http::StatusCode) {
 pub fn NotFoundPage() -> impl IntoView {
     set_status(http::StatusCode::NOT_FOUND);
     status_page(use_locale(), "404", "error.not_found")
+}
+
+/// What a member of a suspended provider sees instead of its pages (403): why, and a way to
+/// another of their providers or out.
+#[component]
+fn SuspendedPage(provider: String, info: ShellInfo) -> impl IntoView {
+    set_status(http::StatusCode::FORBIDDEN);
+    let locale = use_locale();
+    view! {
+        <crate::kit::title::PageTitle text=locale.t("providers.state.suspended") />
+        <section class="status-page" data-testid="provider-suspended">
+            <p class="status-code">"403"</p>
+            <p>{locale.tf("providers.suspended_page", &[("provider", &provider)])}</p>
+            {(!info.memberships.is_empty()).then(|| view! {
+                <form method="post" action="/api/switch_provider" class="switch-form">
+                    <label class="field">
+                        <span>{locale.t("menu.provider")}</span>
+                        <select name="provider_id">
+                            {info.memberships.iter().map(|m| view! {
+                                <option value=m.provider_id.to_string()>{m.provider_name.clone()}</option>
+                            }).collect_view()}
+                        </select>
+                    </label>
+                    <button type="submit" class="button">{locale.t("menu.switch")}</button>
+                </form>
+            })}
+            <form method="post" action="/api/logout">
+                <button type="submit" class="button">{locale.t("menu.logout")}</button>
+            </form>
+        </section>
+    }
 }
 
 #[component]

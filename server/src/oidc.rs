@@ -56,6 +56,7 @@ enum Failure {
     Tenant,
     Unknown,
     NoProvider,
+    ProviderSuspended,
 }
 
 impl Failure {
@@ -69,6 +70,7 @@ impl Failure {
             Failure::Tenant => "oidc_tenant",
             Failure::Unknown => "oidc_unknown",
             Failure::NoProvider => "no_provider",
+            Failure::ProviderSuspended => "provider_suspended",
         }
     }
 }
@@ -379,6 +381,7 @@ async fn sign_in(
             &sessions::model::set_cookie(&signed_in.token, oidc.secure_cookies),
         )),
         Ok(Err(Refused::NoProvider)) => Err(Failure::NoProvider),
+        Ok(Err(Refused::ProviderSuspended)) => Err(Failure::ProviderSuspended),
         Err(error) => {
             tracing::error!(?error, "completing an OIDC sign-in");
             Err(Failure::Unavailable)

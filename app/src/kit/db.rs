@@ -178,6 +178,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../../migrations/sqlite/0024_operator_disabled.sql"),
         include_str!("../../../migrations/postgres/0024_operator_disabled.sql"),
     ),
+    (
+        27,
+        "provider_suspension",
+        include_str!("../../../migrations/sqlite/0027_provider_suspension.sql"),
+        include_str!("../../../migrations/postgres/0027_provider_suspension.sql"),
+    ),
 ];
 
 /// The file of a `sqlite://` URL; `None` for PostgreSQL (or a URL naming no file).

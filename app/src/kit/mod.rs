@@ -23,6 +23,7 @@ pub mod mail;
 pub mod money;
 #[cfg(feature = "ssr")]
 pub mod multipart;
+pub mod pager;
 pub mod paging;
 pub mod params;
 pub mod request;

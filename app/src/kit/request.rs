@@ -105,6 +105,9 @@ pub struct AuthContext {
     /// The provider selected in this session, while the membership is active (and, where
     /// the provider requires a second factor, while the user has one).
     pub provider: Option<CurrentProvider>,
+    /// The name of the selected provider when the platform suspended it (暂停): then
+    /// `provider` is None and the member is told why.
+    pub suspended_provider: Option<String>,
     /// The selected provider requires two-factor sign-in and this user has not set it up.
     pub two_factor_required: bool,
     /// The zone the user reads times in (偏好设置).

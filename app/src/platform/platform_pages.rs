@@ -110,7 +110,7 @@ pub fn PlatformHomePage() -> impl IntoView {
                                 <tbody>
                                     {rows.into_iter().map(|row| view! {
                                         <tr>
-                                            <td>{row.name}</td>
+                                            <td><a href=format!("/platform/providers/{}", row.id)>{row.name}</a></td>
                                             <td>{row.active_members}</td>
                                             <td>{row.created}</td>
                                         </tr>

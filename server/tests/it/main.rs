@@ -19,6 +19,7 @@ mod mail_language;
 mod operators;
 mod orders;
 mod production;
+mod providers;
 mod schema;
 mod search;
 mod security;

@@ -44,7 +44,7 @@ pub async fn login(
     slider: Option<String>,
     next: Option<String>,
 ) -> Result<(), AppError> {
-    use super::model::{self, Refused, PENDING_COOKIE, PENDING_SECS};
+    use super::model::{self, PENDING_COOKIE, PENDING_SECS};
     use super::store;
     use crate::accounts::safe_next;
     use crate::accounts::security::{model as policy, password};
@@ -126,7 +126,7 @@ pub async fn login(
                 ))?;
                 redirect(&signed_in.target);
             }
-            Err(Refused::NoProvider) => back("no_provider", ""),
+            Err(refused) => back(refused.code(), ""),
         }
         Ok(())
     }
@@ -137,7 +137,7 @@ pub async fn login(
 /// The second step: a code from the authenticator app, or a recovery code.
 #[leptos::server(endpoint = "login_verify")]
 pub async fn login_verify(code: String) -> Result<(), AppError> {
-    use super::model::{self, Refused, PENDING_COOKIE};
+    use super::model::{self, PENDING_COOKIE};
     use super::store;
     use crate::accounts::sessions;
     use crate::kit::request::{client_ip, db, settings, user_agent};
@@ -225,7 +225,7 @@ pub async fn login_verify(code: String) -> Result<(), AppError> {
                 ))?;
                 redirect(&signed_in.target);
             }
-            Err(Refused::NoProvider) => redirect("/login?error=no_provider"),
+            Err(refused) => redirect(&format!("/login?error={}", refused.code())),
         }
         Ok(())
     }

@@ -20,6 +20,18 @@ pub const RECOVERY_CODE_CHARS: usize = 8;
 #[derive(Debug, PartialEq, Eq)]
 pub enum Refused {
     NoProvider,
+    /// Every provider of the account is suspended by the platform (暂停).
+    ProviderSuspended,
+}
+
+impl Refused {
+    /// The code the sign-in page names it by (`login.error.<code>`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Refused::NoProvider => "no_provider",
+            Refused::ProviderSuspended => "provider_suspended",
+        }
+    }
 }
 
 /// The slider was dragged to its end, on a challenge that was still good.
@@ -27,12 +39,13 @@ pub fn slider_passed(challenge_ok: bool, slider: Option<&str>) -> bool {
     challenge_ok && slider == Some("100")
 }
 
-/// Who may sign in: a member of a provider, or a platform operator.
-pub fn may_sign_in(memberships: usize, is_operator: bool) -> Result<(), Refused> {
-    if memberships == 0 && !is_operator {
-        Err(Refused::NoProvider)
-    } else {
-        Ok(())
+/// Who may sign in: a member of a provider that is not suspended, or a platform operator. A
+/// member whose every provider is suspended (`suspended` memberships, none usable) is told so.
+pub fn may_sign_in(memberships: usize, suspended: usize, is_operator: bool) -> Result<(), Refused> {
+    match (memberships, suspended, is_operator) {
+        (0, 0, false) => Err(Refused::NoProvider),
+        (0, _, false) => Err(Refused::ProviderSuspended),
+        _ => Ok(()),
     }
 }
 
@@ -75,9 +88,13 @@ mod tests {
 
     #[test]
     fn members_and_operators_sign_in_nobody_else() {
-        assert_eq!(may_sign_in(1, false), Ok(()));
-        assert_eq!(may_sign_in(0, true), Ok(()));
-        assert_eq!(may_sign_in(0, false), Err(Refused::NoProvider));
+        assert_eq!(may_sign_in(1, 0, false), Ok(()));
+        assert_eq!(may_sign_in(0, 0, true), Ok(()));
+        assert_eq!(may_sign_in(0, 0, false), Err(Refused::NoProvider));
+        // A suspended provider's member is told why; one with another provider goes there.
+        assert_eq!(may_sign_in(0, 1, false), Err(Refused::ProviderSuspended));
+        assert_eq!(may_sign_in(1, 1, false), Ok(()));
+        assert_eq!(Refused::ProviderSuspended.code(), "provider_suspended");
     }
 
     #[test]

@@ -36,7 +36,8 @@ pub async fn complete(
     .await?
     .is_some();
     let memberships = crate::accounts::sessions::store::memberships(db, user_id).await?;
-    if let Err(refused) = model::may_sign_in(memberships.len(), is_operator) {
+    let suspended = crate::accounts::sessions::store::suspended_memberships(db, user_id).await?;
+    if let Err(refused) = model::may_sign_in(memberships.len(), suspended, is_operator) {
         return Ok(Err(refused));
     }
     let provider_id = memberships.first().map(|m| m.provider_id);

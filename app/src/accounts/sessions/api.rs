@@ -55,6 +55,7 @@ pub async fn get_shell_info() -> Result<ShellInfo, AppError> {
             current,
             memberships,
             two_factor_required: auth.two_factor_required,
+            suspended_provider: auth.suspended_provider,
             today: auth.time_zone.today(),
         })
     }

@@ -81,7 +81,8 @@ pub async fn set_provider(db: &Db, session_id: &str, provider_id: i64) -> Result
 }
 
 /// Looks up the session a request's cookie names. Expired or idle sessions are deleted and
-/// resolve to nobody; a membership that is no longer active leaves no current provider.
+/// resolve to nobody; a membership that is no longer active, or with a provider the platform
+/// suspended, leaves no current provider.
 pub async fn resolve(
     db: &Db,
     headers: &http::HeaderMap,
@@ -92,11 +93,13 @@ pub async fn resolve(
     let session_id = hash_token(&token);
     let row = sqlx::query(
         "SELECT s.user_id, s.provider_id, s.last_seen_at, s.expires_at,
-                u.email, u.name, u.platform_role, u.operator_disabled_at, u.totp_enabled_at, u.time_zone, u.locale, m.role, p.require_two_factor
+                u.email, u.name, u.platform_role, u.operator_disabled_at, u.totp_enabled_at, u.time_zone, u.locale, m.role, p.require_two_factor, sp.name AS suspended_name
          FROM sessions s
          JOIN users u ON u.id = s.user_id
+         LEFT JOIN providers sp ON sp.id = s.provider_id AND sp.suspended_at IS NOT NULL
          LEFT JOIN memberships m
                 ON m.user_id = s.user_id AND m.provider_id = s.provider_id AND m.status = 'active'
+                AND sp.id IS NULL
          LEFT JOIN providers p ON p.id = m.provider_id
          WHERE s.id = $1",
     )
@@ -145,6 +148,7 @@ pub async fn resolve(
                 .try_get::<Option<i64>, _>("operator_disabled_at")?
                 .is_none(),
         provider,
+        suspended_provider: row.try_get("suspended_name")?,
         two_factor_required,
         time_zone: crate::kit::time::Zone::of_setting(
             row.try_get::<Option<String>, _>("time_zone")?.as_deref(),
@@ -173,7 +177,7 @@ pub async fn remember_locale(
 pub async fn memberships(db: &Db, user_id: i64) -> Result<Vec<MembershipView>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT p.id, p.name, m.role FROM memberships m JOIN providers p ON p.id = m.provider_id
-         WHERE m.user_id = $1 AND m.status = 'active'
+         WHERE m.user_id = $1 AND m.status = 'active' AND p.suspended_at IS NULL
          ORDER BY m.created_at, p.id",
     )
     .bind(user_id)
@@ -190,6 +194,19 @@ pub async fn memberships(db: &Db, user_id: i64) -> Result<Vec<MembershipView>, s
             })
         })
         .collect()
+}
+
+/// How many of the user's active memberships are with a provider the platform suspended.
+pub async fn suspended_memberships(db: &Db, user_id: i64) -> Result<usize, sqlx::Error> {
+    let n: i64 = sqlx::query(
+        "SELECT COUNT(*) AS n FROM memberships m JOIN providers p ON p.id = m.provider_id
+         WHERE m.user_id = $1 AND m.status = 'active' AND p.suspended_at IS NOT NULL",
+    )
+    .bind(user_id)
+    .fetch_one(db.pool())
+    .await?
+    .try_get("n")?;
+    Ok(n as usize)
 }
 
 /// The session goes on with another provider of its user, audited.

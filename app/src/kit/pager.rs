@@ -1,0 +1,132 @@
+//! One pager for the lists: 首页 / 上一页 / page numbers / 下一页 / 末页, 跳至 a page and the
+//! page size, all plain links and GET forms that keep the list's other query parameters, so
+//! they work the same without JavaScript.
+
+use crate::kit::forms::encode_query;
+use crate::kit::i18n::use_locale;
+use leptos::prelude::*;
+
+/// The page numbers shown around `page` of `pages`: the first, the last, and two either side.
+pub fn window(page: i64, pages: i64) -> Vec<i64> {
+    let mut shown: Vec<i64> = (page - 2..=page + 2)
+        .filter(|p| (1..=pages).contains(p))
+        .collect();
+    if !shown.contains(&1) {
+        shown.insert(0, 1);
+    }
+    if pages > 1 && !shown.contains(&pages) {
+        shown.push(pages);
+    }
+    shown
+}
+
+/// `path` with the kept query `params` (blank ones left out) and `page` when past the first.
+pub fn href(path: &str, params: &[(&'static str, String)], page: i64) -> String {
+    let mut pairs: Vec<String> = params
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", encode_query(v)))
+        .collect();
+    if page > 1 {
+        pairs.push(format!("page={page}"));
+    }
+    if pairs.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{path}?{}", pairs.join("&"))
+    }
+}
+
+/// The pager under a list of `total` rows, on `page` of `pages`, `per_page` a page. `params`
+/// are the list's other query parameters (filters, sort, and `per`), kept by every link.
+#[component]
+pub fn Pager(
+    path: &'static str,
+    params: Vec<(&'static str, String)>,
+    page: i64,
+    pages: i64,
+    per_page: i64,
+    sizes: &'static [i64],
+    total: i64,
+) -> impl IntoView {
+    let locale = use_locale();
+    let link = {
+        let params = params.clone();
+        move |p: i64| href(path, &params, p)
+    };
+    let hidden = |skip: &'static str| {
+        params
+            .iter()
+            .filter(|(k, _)| *k != skip)
+            .map(|(k, v)| view! { <input type="hidden" name=*k value=v.clone() /> })
+            .collect_view()
+    };
+    let numbers = window(page, pages);
+    let mut last_shown = 0;
+    view! {
+        <nav class="pager" aria-label=locale.t("common.pages")>
+            <span class="muted">{locale.tf("common.total", &[("count", &total.to_string())])}</span>
+            {(page > 1).then(|| view! {
+                <a class="button" href=link(1)>{locale.t("common.first_page")}</a>
+                <a class="button" rel="prev" href=link(page - 1)>{locale.t("common.prev_page")}</a>
+            })}
+            {numbers.into_iter().map(|n| {
+                let gap = n > last_shown + 1;
+                last_shown = n;
+                view! {
+                    {gap.then(|| view! { <span class="muted">"…"</span> })}
+                    {if n == page {
+                        view! { <span class="button current" aria-current="page">{n}</span> }.into_any()
+                    } else {
+                        view! { <a class="button" href=link(n)>{n}</a> }.into_any()
+                    }}
+                }
+            }).collect_view()}
+            {(page < pages).then(|| view! {
+                <a class="button" rel="next" href=link(page + 1)>{locale.t("common.next_page")}</a>
+                <a class="button" href=link(pages)>{locale.t("common.last_page")}</a>
+            })}
+            <form method="get" action=path class="inline">
+                {hidden("page")}
+                <label>
+                    <span>{locale.t("common.jump_to")}</span>
+                    <input type="number" name="page" min="1" max=pages.to_string() value=page.to_string() class="narrow" />
+                </label>
+                <button type="submit" class="button small">{locale.t("common.go")}</button>
+            </form>
+            <form method="get" action=path class="inline">
+                {hidden("per")}
+                <select name="per" aria-label=locale.t("users.per_page")>
+                    {sizes.iter().map(|n| view! {
+                        <option value=n.to_string() selected=*n == per_page>{locale.tf("users.per_page_n", &[("n", &n.to_string())])}</option>
+                    }).collect_view()}
+                </select>
+                <button type="submit" class="button small">{locale.t("users.apply")}</button>
+            </form>
+        </nav>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_window_shows_the_ends_and_the_neighbours() {
+        assert_eq!(window(1, 1), vec![1]);
+        assert_eq!(window(1, 3), vec![1, 2, 3]);
+        assert_eq!(window(10, 20), vec![1, 8, 9, 10, 11, 12, 20]);
+        assert_eq!(window(20, 20), vec![1, 18, 19, 20]);
+    }
+
+    #[test]
+    fn links_keep_the_filters_and_drop_blanks() {
+        let params = vec![("q", "蓝 云".to_owned()), ("state", String::new())];
+        assert_eq!(
+            href("/platform/providers", &params, 1),
+            format!("/platform/providers?q={}", encode_query("蓝 云"))
+        );
+        assert!(href("/platform/providers", &params, 3).ends_with("&page=3"));
+        assert_eq!(href("/x", &[], 1), "/x");
+    }
+}

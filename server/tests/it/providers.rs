@@ -1,0 +1,248 @@
+//! 平台 › 服务提供商: operators find providers by name and state, open one, suspend it (its
+//! members reach none of its data and are told so at sign-in) and reinstate it, nothing
+//! deleted; nobody else manages providers.
+
+use crate::common::{enc, json, last_mail, TestApp, PASSWORD};
+use axum::http::StatusCode;
+
+on_both_databases!(
+    operators_find_suspend_and_reinstate_providers,
+    only_operators_manage_providers,
+);
+
+const WORK_ORDERS: &str = "status=&from=&to=&q=&sort=&after=";
+
+async fn providers(app: &TestApp, cookie: &str, query: &str) -> serde_json::Value {
+    json(app, "/api/platform_provider_list", cookie, query).await
+}
+
+async fn operators_find_suspend_and_reinstate_providers(app: TestApp) {
+    let operator = app.login("operator@example.com").await;
+    let msp = app.provider_id("MSP-A_TEST1").await;
+    let member = app.login("305102247@example.com").await;
+    assert_eq!(
+        app.call("/api/work_orders", Some(&member), WORK_ORDERS)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let work_orders_before = app
+        .number_with(
+            "SELECT COUNT(*) FROM work_orders WHERE provider_id = $1",
+            msp,
+        )
+        .await;
+
+    // Search by a part of the name, whatever its case; filter by state.
+    let found = providers(&app, &operator, "q=msp-a&state=&page=&per=").await;
+    assert_eq!(found["total"], 1, "{found}");
+    assert_eq!(found["rows"][0]["name"], "MSP-A_TEST1");
+    assert_eq!(found["rows"][0]["state"], "Active");
+    let all = providers(&app, &operator, "q=&state=&page=&per=").await;
+    assert!(all["total"].as_i64().unwrap() >= 2, "{all}");
+    // A pattern character is searched as itself.
+    let literal = providers(&app, &operator, "q=%25&state=&page=&per=").await;
+    assert_eq!(literal["total"], 0, "{literal}");
+    let none = providers(&app, &operator, "q=&state=suspended&page=&per=").await;
+    assert_eq!(none["total"], 0);
+    // Paging past any list is a field error, never a server error.
+    let deep = app
+        .call(
+            "/api/platform_provider_list",
+            Some(&operator),
+            "q=&state=&page=99999999999999999999&per=",
+        )
+        .await;
+    assert_eq!(
+        deep.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        deep.body
+    );
+
+    // The provider's page: profile, members, work orders from the counters, bills.
+    let detail = json(
+        &app,
+        "/api/platform_provider",
+        &operator,
+        &format!("provider_id={msp}"),
+    )
+    .await;
+    assert_eq!(detail["name"], "MSP-A_TEST1");
+    let members = detail["members"].as_array().unwrap();
+    assert!(
+        members.iter().any(|m| m["email"] == "aku@example.com"),
+        "{detail}"
+    );
+    let counted: i64 = detail["work_orders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|pair| pair[1].as_i64().unwrap())
+        .sum();
+    assert_eq!(
+        counted, work_orders_before,
+        "the counts are the provider's work orders"
+    );
+    let page = app
+        .get(&format!("/platform/providers/{msp}"), Some(&operator))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("data-testid=\"suspend-provider\""));
+
+    // A suspension needs a reason: refused next to the field without JavaScript.
+    let bare = app
+        .post_form(
+            "/api/suspend_provider",
+            Some(&operator),
+            &format!("provider_id={msp}&reason=+"),
+        )
+        .await;
+    assert!(
+        bare.location().contains("e.reason=form.required"),
+        "{}",
+        bare.location()
+    );
+    let reason = "合同到期未续签 <b>";
+    json(
+        &app,
+        "/api/suspend_provider",
+        &operator,
+        &format!("provider_id={msp}&reason={}", enc(reason)),
+    )
+    .await;
+    let again = app
+        .call(
+            "/api/suspend_provider",
+            Some(&operator),
+            &format!("provider_id={msp}&reason=x"),
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    assert!(again.body.contains("providers.error.suspended_already"));
+
+    // Its members reach none of its data, on a session they already had…
+    let refused = app
+        .call("/api/work_orders", Some(&member), WORK_ORDERS)
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
+    let home = app.get("/", Some(&member)).await;
+    assert_eq!(home.status, StatusCode::FORBIDDEN);
+    assert!(home.body.contains("data-testid=\"provider-suspended\""));
+    assert!(home.body.contains("MSP-A_TEST1"));
+    // …and are told so at sign-in.
+    let sign_in = app.try_login("305102247@example.com", PASSWORD).await;
+    assert!(sign_in.session_cookie().is_none());
+    assert!(
+        sign_in
+            .location()
+            .starts_with("/login?error=provider_suspended"),
+        "{}",
+        sign_in.location()
+    );
+    // A member of another provider too signs in there, and can no longer switch back.
+    let aku = app.login("aku@example.com").await;
+    let shell = json(&app, "/api/shell_info", &aku, "").await;
+    assert_eq!(shell["current"]["provider_name"], "蓝云", "{shell}");
+    assert!(shell["memberships"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|m| m["provider_id"] != msp));
+    let switch = app
+        .call(
+            "/api/switch_provider",
+            Some(&aku),
+            &format!("provider_id={msp}"),
+        )
+        .await;
+    assert_eq!(switch.status, StatusCode::NOT_FOUND);
+
+    // The admins were told why; the page shows it, escaped; it is audited.
+    let (_, text) = last_mail(&app, "aku@example.com").await.expect("a mail");
+    assert!(text.contains(reason), "{text}");
+    let page = app
+        .get(&format!("/platform/providers/{msp}"), Some(&operator))
+        .await;
+    assert!(page.body.contains("合同到期未续签 &lt;b&gt;"));
+    assert_eq!(
+        app.number_with(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'provider_suspended' AND provider_id = $1",
+            msp
+        )
+        .await,
+        1
+    );
+    let suspended = providers(&app, &operator, "q=&state=suspended&page=&per=").await;
+    assert_eq!(suspended["total"], 1);
+    assert_eq!(suspended["rows"][0]["state"], "Suspended");
+
+    // 恢复: everything is as it was, nothing deleted.
+    json(
+        &app,
+        "/api/reinstate_provider",
+        &operator,
+        &format!("provider_id={msp}"),
+    )
+    .await;
+    assert_eq!(
+        app.call("/api/work_orders", Some(&member), WORK_ORDERS)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert!(app.signs_in("305102247@example.com", PASSWORD).await);
+    assert_eq!(
+        app.number_with(
+            "SELECT COUNT(*) FROM work_orders WHERE provider_id = $1",
+            msp
+        )
+        .await,
+        work_orders_before
+    );
+    let (subject, _) = last_mail(&app, "aku@example.com").await.unwrap();
+    assert!(subject.contains("MSP-A_TEST1"), "{subject}");
+    let twice = app
+        .call(
+            "/api/reinstate_provider",
+            Some(&operator),
+            &format!("provider_id={msp}"),
+        )
+        .await;
+    assert!(twice.body.contains("providers.error.active_already"));
+    let missing = app
+        .call(
+            "/api/platform_provider",
+            Some(&operator),
+            "provider_id=999999",
+        )
+        .await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+}
+
+async fn only_operators_manage_providers(app: TestApp) {
+    let admin = app.login("aku@example.com").await;
+    let msp = app.provider_id("MSP-A_TEST1").await;
+    for (path, body) in [
+        (
+            "/api/platform_provider_list",
+            "q=&state=&page=&per=".to_owned(),
+        ),
+        ("/api/platform_provider", format!("provider_id={msp}")),
+        (
+            "/api/suspend_provider",
+            format!("provider_id={msp}&reason=x"),
+        ),
+        ("/api/reinstate_provider", format!("provider_id={msp}")),
+    ] {
+        let answer = app.call(path, Some(&admin), &body).await;
+        assert_eq!(answer.status, StatusCode::FORBIDDEN, "{path}");
+    }
+    assert_eq!(
+        app.number("SELECT COUNT(*) FROM providers WHERE suspended_at IS NOT NULL")
+            .await,
+        0
+    );
+    let page = app.get("/platform/providers", Some(&admin)).await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+}
