@@ -392,11 +392,9 @@ mod tests {
                 .map(|(version, name, ..)| format!("{version:04}_{name}.sql"))
                 .collect();
             assert_eq!(files, listed, "{side}: files against MIGRATIONS");
-            for (version, _, sqlite, postgres) in super::MIGRATIONS {
+            for ((version, _, sqlite, postgres), name) in super::MIGRATIONS.iter().zip(&listed) {
                 let sql = if pick == 2 { sqlite } else { postgres };
-                let file =
-                    std::fs::read_to_string(root.join(side).join(&listed[*version as usize - 1]))
-                        .unwrap();
+                let file = std::fs::read_to_string(root.join(side).join(name)).unwrap();
                 assert_eq!(
                     *sql, file,
                     "{side} {version}: the text included is the file's"
