@@ -41,11 +41,13 @@ const PLATFORM_PAGES = [
   "/platform/tickets",
   "/platform/tutorials",
   "/platform/operators",
+  "/platform/providers",
   "/platform/mail",
   "/platform/audit",
   "/platform/search?q=2019",
 ];
 const PLATFORM_DETAILS: [string, RegExp][] = [
+  ["/platform/providers", /^\/platform\/providers\/\d+$/],
   ["/platform/services", /^\/platform\/services\/\d+$/],
   ["/platform/tickets", /^\/platform\/tickets\/[^/?]+$/],
 ];
