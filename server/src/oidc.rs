@@ -55,8 +55,8 @@ enum Failure {
     Token,
     Tenant,
     Unknown,
-    NoProvider,
-    ProviderSuspended,
+    /// Proven, but not let in (no provider, provider suspended, operator disabled).
+    Refused(Refused),
 }
 
 impl Failure {
@@ -69,8 +69,7 @@ impl Failure {
             Failure::Token => "oidc_token",
             Failure::Tenant => "oidc_tenant",
             Failure::Unknown => "oidc_unknown",
-            Failure::NoProvider => "no_provider",
-            Failure::ProviderSuspended => "provider_suspended",
+            Failure::Refused(refused) => refused.code(),
         }
     }
 }
@@ -380,8 +379,7 @@ async fn sign_in(
             Redirect::to(&signed_in.target).into_response(),
             &sessions::model::set_cookie(&signed_in.token, oidc.secure_cookies),
         )),
-        Ok(Err(Refused::NoProvider)) => Err(Failure::NoProvider),
-        Ok(Err(Refused::ProviderSuspended)) => Err(Failure::ProviderSuspended),
+        Ok(Err(refused)) => Err(Failure::Refused(refused)),
         Err(error) => {
             tracing::error!(?error, "completing an OIDC sign-in");
             Err(Failure::Unavailable)

@@ -119,6 +119,13 @@ async fn operators_invite_disable_and_reinstate_operators(app: TestApp) {
         again.session_cookie().is_none(),
         "a disabled operator no longer signs in"
     );
+    assert!(
+        again
+            .location()
+            .starts_with("/login?error=operator_disabled"),
+        "told why: {}",
+        again.location()
+    );
     let rows = operators(&app, &first).await;
     assert_eq!(row(&rows, "second-op@example.com")["state"], "Disabled");
     let audited = app

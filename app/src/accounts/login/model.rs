@@ -17,11 +17,13 @@ pub const PENDING_ATTEMPTS: i64 = 5;
 pub const RECOVERY_CODE_CHARS: usize = 8;
 
 /// Why a verified identity still may not sign in.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Refused {
     NoProvider,
     /// Every provider of the account is suspended by the platform (暂停).
     ProviderSuspended,
+    /// An operator whose access was taken away (停用), with no provider to go to.
+    OperatorDisabled,
 }
 
 impl Refused {
@@ -30,6 +32,7 @@ impl Refused {
         match self {
             Refused::NoProvider => "no_provider",
             Refused::ProviderSuspended => "provider_suspended",
+            Refused::OperatorDisabled => "operator_disabled",
         }
     }
 }
@@ -39,13 +42,29 @@ pub fn slider_passed(challenge_ok: bool, slider: Option<&str>) -> bool {
     challenge_ok && slider == Some("100")
 }
 
-/// Who may sign in: a member of a provider that is not suspended, or a platform operator. A
-/// member whose every provider is suspended (`suspended` memberships, none usable) is told so.
-pub fn may_sign_in(memberships: usize, suspended: usize, is_operator: bool) -> Result<(), Refused> {
-    match (memberships, suspended, is_operator) {
-        (0, 0, false) => Err(Refused::NoProvider),
-        (0, _, false) => Err(Refused::ProviderSuspended),
-        _ => Ok(()),
+/// What an account holds when its identity is proven: usable memberships, memberships with
+/// a suspended provider, and its platform role.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Standing {
+    pub memberships: usize,
+    pub suspended_memberships: usize,
+    pub operator: bool,
+    /// An operator whose access was taken away (停用).
+    pub disabled_operator: bool,
+}
+
+/// Who may sign in: a member of a provider that is not suspended, or an active platform
+/// operator. Anyone else is told why: every provider suspended, operator access taken away,
+/// or no provider at all.
+pub fn may_sign_in(standing: Standing) -> Result<(), Refused> {
+    if standing.memberships > 0 || standing.operator {
+        Ok(())
+    } else if standing.suspended_memberships > 0 {
+        Err(Refused::ProviderSuspended)
+    } else if standing.disabled_operator {
+        Err(Refused::OperatorDisabled)
+    } else {
+        Err(Refused::NoProvider)
     }
 }
 
@@ -88,12 +107,43 @@ mod tests {
 
     #[test]
     fn members_and_operators_sign_in_nobody_else() {
-        assert_eq!(may_sign_in(1, 0, false), Ok(()));
-        assert_eq!(may_sign_in(0, 0, true), Ok(()));
-        assert_eq!(may_sign_in(0, 0, false), Err(Refused::NoProvider));
+        let member = Standing {
+            memberships: 1,
+            ..Standing::default()
+        };
+        assert_eq!(may_sign_in(member), Ok(()));
+        let operator = Standing {
+            operator: true,
+            ..Standing::default()
+        };
+        assert_eq!(may_sign_in(operator), Ok(()));
+        assert_eq!(may_sign_in(Standing::default()), Err(Refused::NoProvider));
         // A suspended provider's member is told why; one with another provider goes there.
-        assert_eq!(may_sign_in(0, 1, false), Err(Refused::ProviderSuspended));
-        assert_eq!(may_sign_in(1, 1, false), Ok(()));
+        let suspended = Standing {
+            suspended_memberships: 1,
+            ..Standing::default()
+        };
+        assert_eq!(may_sign_in(suspended), Err(Refused::ProviderSuspended));
+        assert_eq!(
+            may_sign_in(Standing {
+                memberships: 1,
+                ..suspended
+            }),
+            Ok(())
+        );
+        // A disabled operator hears that, not "no provider".
+        let disabled = Standing {
+            disabled_operator: true,
+            ..Standing::default()
+        };
+        assert_eq!(may_sign_in(disabled), Err(Refused::OperatorDisabled));
+        assert_eq!(
+            may_sign_in(Standing {
+                memberships: 1,
+                ..disabled
+            }),
+            Ok(())
+        );
         assert_eq!(Refused::ProviderSuspended.code(), "provider_suspended");
     }
 

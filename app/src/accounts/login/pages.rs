@@ -61,8 +61,8 @@ pub fn LoginPage() -> impl IntoView {
         "" => None,
         "throttled" => Some(locale.tf("login.error.throttled", &[("minutes", &minutes)])),
         code if code.starts_with("oidc_") => Some(locale.t_dyn(&format!("login.error.{code}"))),
-        "credentials" | "required" | "no_provider" | "provider_suspended" | "slider"
-        | "pending_expired" => Some(locale.t_dyn(&format!("login.error.{error}"))),
+        "credentials" | "required" | "no_provider" | "provider_suspended" | "operator_disabled"
+        | "slider" | "pending_expired" => Some(locale.t_dyn(&format!("login.error.{error}"))),
         _ => Some(locale.t("error.internal").to_owned()),
     };
     let notice = match get("notice").as_str() {

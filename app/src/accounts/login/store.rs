@@ -27,17 +27,30 @@ pub async fn complete(
     method: &str,
 ) -> Result<Result<SignedIn, Refused>, AppError> {
     // A disabled operator (停用) signs in only where they are a provider's member.
-    let is_operator = sqlx::query(
-        "SELECT 1 AS n FROM users
-         WHERE id = $1 AND platform_role = 'operator' AND operator_disabled_at IS NULL",
+    let (operator, disabled_operator) = match sqlx::query(
+        "SELECT operator_disabled_at FROM users WHERE id = $1 AND platform_role = 'operator'",
     )
     .bind(user_id)
     .fetch_optional(db.pool())
     .await?
-    .is_some();
+    {
+        Some(row) => {
+            let disabled = row
+                .try_get::<Option<i64>, _>("operator_disabled_at")?
+                .is_some();
+            (!disabled, disabled)
+        }
+        None => (false, false),
+    };
     let memberships = crate::accounts::sessions::store::memberships(db, user_id).await?;
-    let suspended = crate::accounts::sessions::store::suspended_memberships(db, user_id).await?;
-    if let Err(refused) = model::may_sign_in(memberships.len(), suspended, is_operator) {
+    let standing = model::Standing {
+        memberships: memberships.len(),
+        suspended_memberships: crate::accounts::sessions::store::suspended_memberships(db, user_id)
+            .await?,
+        operator,
+        disabled_operator,
+    };
+    if let Err(refused) = model::may_sign_in(standing) {
         return Ok(Err(refused));
     }
     let provider_id = memberships.first().map(|m| m.provider_id);
@@ -65,7 +78,7 @@ pub async fn complete(
     )
     .await?;
     tx.commit().await?;
-    let target = model::landing(next, is_operator, provider_id.is_some());
+    let target = model::landing(next, operator, provider_id.is_some());
     Ok(Ok(SignedIn { token, target }))
 }
 
