@@ -182,6 +182,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("services") view=services::ServiceListPage ssr=SsrMode::Async />
                     <Route path=path!("services/new") view=services::ServiceNewPage ssr=SsrMode::Async />
                     <Route path=path!("services/:id") view=services::ServiceItemPage ssr=SsrMode::Async />
+                    <Route path=path!("company") view=providers::CompanyPage ssr=SsrMode::Async />
                     <Route path=path!("users") view=users::pages::UsersPage ssr=SsrMode::Async />
                     <Route path=path!("users/:id") view=users::pages::MemberDetailPage ssr=SsrMode::Async />
                     <Route path=path!("audit") view=|| view! { <users::AuditLogPage /> } ssr=SsrMode::Async />

@@ -141,6 +141,11 @@ const PROVIDER_NAV: &[NavGroup] = &[
                 icon: "☺",
             },
             NavItem {
+                href: "/company",
+                key: "nav.company",
+                icon: "⌂",
+            },
+            NavItem {
                 href: "/audit",
                 key: "nav.audit",
                 icon: "≡",

@@ -184,6 +184,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../../migrations/sqlite/0027_provider_suspension.sql"),
         include_str!("../../../migrations/postgres/0027_provider_suspension.sql"),
     ),
+    (
+        28,
+        "company_profile",
+        include_str!("../../../migrations/sqlite/0028_company_profile.sql"),
+        include_str!("../../../migrations/postgres/0028_company_profile.sql"),
+    ),
 ];
 
 /// The file of a `sqlite://` URL; `None` for PostgreSQL (or a URL naming no file).

@@ -1,4 +1,7 @@
-//! The server functions of 服务提供商, each parse → scope → store → finish, operators only.
+//! The server functions of 服务提供商 (operators only) and 企业信息 (a provider's members),
+//! each parse → scope → store → finish.
+// 企业信息's form posts its ten fields as a server function's arguments.
+#![allow(clippy::too_many_arguments)]
 
 use super::{ProviderDetail, ProviderList};
 use crate::kit::error::AppError;
@@ -78,4 +81,80 @@ pub async fn reinstate_provider(provider_id: i64) -> Result<(), AppError> {
     }
     .await;
     crate::kit::forms::finish("reinstate", result)
+}
+
+/// 企业信息 of the caller's provider, the account number masked: every member reads it, its
+/// admin and co-admins change it.
+#[server(endpoint = "company")]
+pub async fn get_company() -> Result<super::CompanyView, AppError> {
+    let result = async {
+        let db = crate::kit::request::db()?;
+        let (_, scope) = crate::kit::request::provider_scope()?;
+        Ok(super::CompanyView {
+            company: super::store::company(&db, scope.provider_id).await?.shown(),
+            editable: scope.role.may_manage_users(),
+        })
+    }
+    .await;
+    crate::kit::forms::finish("", result)
+}
+
+/// Saves 企业信息; a blank account number keeps the one on file.
+#[server(endpoint = "save_company")]
+pub async fn save_company(
+    address: String,
+    responsible_person: String,
+    contact_name: String,
+    contact_phone: String,
+    contact_email: String,
+    bank_name: String,
+    bank_account_name: String,
+    bank_account_no: String,
+    invoice_title: String,
+    tax_number: String,
+) -> Result<(), AppError> {
+    let form = super::company::CompanyForm {
+        address,
+        responsible_person,
+        contact_name,
+        contact_phone,
+        contact_email,
+        bank_name,
+        bank_account_name,
+        bank_account_no,
+        invoice_title,
+        tax_number,
+    };
+    let result = async {
+        let db = crate::kit::request::db()?;
+        let (_, scope) = crate::kit::request::provider_scope()?;
+        if !scope.role.may_manage_users() {
+            return Err(AppError::Forbidden);
+        }
+        let ip = crate::kit::request::client_ip();
+        match super::store::save_company(&db, &scope, &form, &ip).await? {
+            Ok(()) => {
+                leptos_axum::redirect("/company?done=saved");
+                Ok(())
+            }
+            // The account number typed is never sent back in a URL: it is typed again.
+            Err(errors) => Err(crate::kit::forms::invalid(
+                "company",
+                &errors,
+                &[
+                    ("address", &form.address),
+                    ("responsible_person", &form.responsible_person),
+                    ("contact_name", &form.contact_name),
+                    ("contact_phone", &form.contact_phone),
+                    ("contact_email", &form.contact_email),
+                    ("bank_name", &form.bank_name),
+                    ("bank_account_name", &form.bank_account_name),
+                    ("invoice_title", &form.invoice_title),
+                    ("tax_number", &form.tax_number),
+                ],
+            )),
+        }
+    }
+    .await;
+    crate::kit::forms::finish("company", result)
 }

@@ -1,11 +1,13 @@
-//! 平台 › 服务提供商: every provider with search and paging, one provider's page (profile,
+//! 企业信息 (a provider's own company details) and 平台 › 服务提供商: every provider with search and paging, one provider's page (profile,
 //! members, tier, bills, work orders), and 暂停 / 恢复. A suspended provider's members reach
 //! none of its data and are told so at sign-in; nothing of it is deleted.
 
 pub mod api;
+pub mod company;
 pub mod model;
 #[cfg(feature = "ssr")]
 pub mod notify;
+mod pages;
 mod platform_pages;
 #[cfg(feature = "ssr")]
 pub mod store;
@@ -14,6 +16,7 @@ use crate::kit::request::Role;
 use model::ProviderState;
 use serde::{Deserialize, Serialize};
 
+pub use pages::CompanyPage;
 pub use platform_pages::{PlatformProviderPage, PlatformProvidersPage};
 
 /// One row of 服务提供商.
@@ -70,8 +73,19 @@ pub struct ProviderDetail {
     pub suspended: String,
     pub suspension_reason: String,
     pub created: String,
+    /// 企业信息, the account number masked.
+    pub company: company::Company,
     pub members: Vec<ProviderMember>,
     /// Its work orders per status (label key, count), read from the kept counters.
     pub work_orders: Vec<(String, i64)>,
     pub bills: Vec<ProviderBill>,
+}
+
+/// 企业信息 as its page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CompanyView {
+    /// The account number masked.
+    pub company: company::Company,
+    /// The reader may change it (admin, co-admin).
+    pub editable: bool,
 }

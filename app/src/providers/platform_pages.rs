@@ -146,6 +146,9 @@ pub fn PlatformProviderPage() -> impl IntoView {
                                     <dt>{locale.t("providers.address")}</dt><dd>{p.address.clone()}</dd>
                                     <dt>{locale.t("providers.tier")}</dt><dd>{p.tier.clone()}</dd>
                                     <dt>{locale.t("platform.provider.created")}</dt><dd>{p.created.clone()}</dd>
+                                    <dt>{locale.t("company.contact_name")}</dt><dd>{p.company.contact_name.clone()} " " {p.company.contact_phone.clone()} " " {p.company.contact_email.clone()}</dd>
+                                    <dt>{locale.t("company.bank_account_no")}</dt><dd data-testid="provider-account">{p.company.bank_name.clone()} " " {p.company.bank_account_no.clone()}</dd>
+                                    <dt>{locale.t("company.invoice_title")}</dt><dd>{p.company.invoice_title.clone()} " " {p.company.tax_number.clone()}</dd>
                                 </dl>
                                 {standing}
                                 <h2>{locale.t("providers.members")}</h2>

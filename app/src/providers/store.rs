@@ -1,6 +1,7 @@
 //! The SQL of 服务提供商: the list, one provider's page, and 暂停 / 恢复 (audited, the
 //! provider's admins mailed, in the move's transaction).
 
+use super::company::{Company, CompanyForm};
 use super::model::{ProviderFilter, ProviderMove, ProviderState};
 use super::{ProviderBill, ProviderDetail, ProviderList, ProviderMember, ProviderRow};
 use crate::kit::code::Code;
@@ -164,6 +165,7 @@ pub async fn detail(db: &Db, provider_id: i64, zone: Zone) -> Result<ProviderDet
         suspended: suspended_at.map(|at| zone.datetime(at)).unwrap_or_default(),
         suspension_reason: row.try_get("suspension_reason")?,
         created: zone.datetime(row.try_get("created_at")?),
+        company: company(db, provider_id).await?.shown(),
         members,
         work_orders,
         bills,
@@ -233,4 +235,114 @@ pub async fn apply(
     }
     tx.commit().await?;
     Ok(())
+}
+
+/// 企业信息's columns of `providers`.
+const COMPANY: &str = "name, address, responsible_person, contact_name, contact_phone,
+        contact_email, bank_name, bank_account_name, bank_account_no, invoice_title, tax_number";
+
+fn company_of(row: &sqlx::any::AnyRow) -> Result<Company, sqlx::Error> {
+    Ok(Company {
+        name: row.try_get("name")?,
+        address: row.try_get("address")?,
+        responsible_person: row.try_get("responsible_person")?,
+        contact_name: row.try_get("contact_name")?,
+        contact_phone: row.try_get("contact_phone")?,
+        contact_email: row.try_get("contact_email")?,
+        bank_name: row.try_get("bank_name")?,
+        bank_account_name: row.try_get("bank_account_name")?,
+        bank_account_no: row.try_get("bank_account_no")?,
+        invoice_title: row.try_get("invoice_title")?,
+        tax_number: row.try_get("tax_number")?,
+    })
+}
+
+/// 企业信息 of provider `provider_id` as kept (the account number whole: callers mask it).
+pub async fn company(db: &Db, provider_id: i64) -> Result<Company, AppError> {
+    let row = sqlx::query(&format!("SELECT {COMPANY} FROM providers WHERE id = $1"))
+        .bind(provider_id)
+        .fetch_optional(db.pool())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(company_of(&row)?)
+}
+
+/// Saves 企业信息 for the scope's provider: checked against what is on file under a row
+/// lock, audited by changed field (never the account number itself), and, when the payout
+/// account changed, the admin mailed with both numbers masked.
+pub async fn save_company(
+    db: &Db,
+    scope: &crate::kit::request::ProviderScope,
+    form: &CompanyForm,
+    ip: &str,
+) -> Result<Result<(), Vec<(&'static str, &'static str)>>, AppError> {
+    let mut tx = db.begin().await?;
+    // A no-op write locks the row on both databases: two saves at once do not interleave.
+    let row = sqlx::query(&format!(
+        "UPDATE providers SET address = address WHERE id = $1 RETURNING {COMPANY}"
+    ))
+    .bind(scope.provider_id)
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let before = company_of(&row)?;
+    let after = match form.check(&before) {
+        Ok(after) => after,
+        Err(errors) => return Ok(Err(errors)),
+    };
+    let changed = after.changed_from(&before);
+    if changed.is_empty() {
+        return Ok(Ok(()));
+    }
+    sqlx::query(
+        "UPDATE providers SET address = $1, responsible_person = $2, contact_name = $3,
+                contact_phone = $4, contact_email = $5, bank_name = $6, bank_account_name = $7,
+                bank_account_no = $8, invoice_title = $9, tax_number = $10
+         WHERE id = $11",
+    )
+    .bind(&after.address)
+    .bind(&after.responsible_person)
+    .bind(&after.contact_name)
+    .bind(&after.contact_phone)
+    .bind(&after.contact_email)
+    .bind(&after.bank_name)
+    .bind(&after.bank_account_name)
+    .bind(&after.bank_account_no)
+    .bind(&after.invoice_title)
+    .bind(&after.tax_number)
+    .bind(scope.provider_id)
+    .execute(&mut *tx)
+    .await?;
+    crate::kit::audit::record(
+        &mut *tx,
+        crate::kit::audit::Entry {
+            provider_id: Some(scope.provider_id),
+            actor_id: Some(scope.user_id),
+            action: "company_changed",
+            target_type: "provider",
+            target_id: &scope.provider_id.to_string(),
+            detail: &changed.join(", "),
+            ip,
+        },
+    )
+    .await?;
+    if after.payout_account_changed(&before) {
+        let admins: Vec<String> = sqlx::query_scalar(
+            "SELECT u.email FROM memberships m JOIN users u ON u.id = m.user_id
+             WHERE m.provider_id = $1 AND m.status = 'active' AND m.role = 'admin'",
+        )
+        .bind(scope.provider_id)
+        .fetch_all(&mut *tx)
+        .await?;
+        let by: String = sqlx::query_scalar("SELECT email FROM users WHERE id = $1")
+            .bind(scope.user_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        let letter = super::notify::payout_account_changed(&before, &after, &by);
+        for to in admins {
+            crate::kit::mail::post(&mut tx, &to, &letter).await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(Ok(()))
 }

@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 on_both_databases!(
     operators_find_suspend_and_reinstate_providers,
     only_operators_manage_providers,
+    admins_keep_the_company_details_and_hear_of_a_new_payout_account,
 );
 
 const WORK_ORDERS: &str = "status=&from=&to=&q=&sort=&after=";
@@ -245,4 +246,138 @@ async fn only_operators_manage_providers(app: TestApp) {
     );
     let page = app.get("/platform/providers", Some(&admin)).await;
     assert_eq!(page.status, StatusCode::FORBIDDEN);
+}
+
+fn company_body(account_no: &str, tax_number: &str, phone: &str) -> String {
+    format!(
+        "address={}&responsible_person=AKU&contact_name={}&contact_phone={}&contact_email=finance%40example.com\
+         &bank_name={}&bank_account_name=MSP-A_TEST1&bank_account_no={}&invoice_title={}&tax_number={}",
+        enc("上海市浦东新区"),
+        enc("财务部"),
+        enc(phone),
+        enc("招商银行上海分行"),
+        enc(account_no),
+        enc("MSP-A_TEST1 有限公司"),
+        enc(tax_number),
+    )
+}
+
+async fn admins_keep_the_company_details_and_hear_of_a_new_payout_account(app: TestApp) {
+    let admin = app.login("aku@example.com").await;
+    let user = app.login("305102247@example.com").await;
+    let msp = app.provider_id("MSP-A_TEST1").await;
+    let mine = json(&app, "/api/company", &admin, "").await;
+    assert_eq!(mine["company"]["name"], "MSP-A_TEST1");
+    assert_eq!(mine["editable"], true);
+    // A user reads, never changes.
+    assert_eq!(
+        json(&app, "/api/company", &user, "").await["editable"],
+        false
+    );
+    let refused = app
+        .call(
+            "/api/save_company",
+            Some(&user),
+            &company_body("6225881234567890", "", ""),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+
+    // Bad fields are refused next to them without JavaScript, what was typed kept — but
+    // never the account number, which does not travel in a URL.
+    let bad = app
+        .post_form(
+            "/api/save_company",
+            Some(&admin),
+            &company_body("6225881234567890", "123", "call me"),
+        )
+        .await;
+    let back = bad.location();
+    assert!(
+        back.contains("e.tax_number=company.error.tax_number"),
+        "{back}"
+    );
+    assert!(
+        back.contains("e.contact_phone=company.error.phone"),
+        "{back}"
+    );
+    assert!(back.contains("v.tax_number=123"), "{back}");
+    assert!(!back.contains("6225881234567890"), "{back}");
+
+    json(
+        &app,
+        "/api/save_company",
+        &admin,
+        &company_body(
+            "6225 8812 3456 7890",
+            "91310000MA1K2B3C4D",
+            "+86 136 5361 2334",
+        ),
+    )
+    .await;
+    let saved = json(&app, "/api/company", &admin, "").await;
+    assert_eq!(
+        saved["company"]["bank_account_no"], "•••• 7890",
+        "masked: {saved}"
+    );
+    assert_eq!(saved["company"]["tax_number"], "91310000MA1K2B3C4D");
+    assert_eq!(
+        app.text_with("SELECT bank_account_no FROM providers WHERE id = $1", msp)
+            .await,
+        "6225881234567890"
+    );
+    let detail = app
+        .text_with(
+            "SELECT detail FROM audit_log WHERE action = 'company_changed' AND provider_id = $1",
+            msp,
+        )
+        .await;
+    assert!(
+        detail.contains("bank_account_no") && !detail.contains("7890"),
+        "{detail}"
+    );
+    let (_, text) = last_mail(&app, "aku@example.com")
+        .await
+        .expect("the admin is told");
+    assert!(
+        text.contains("•••• 7890") && !text.contains("6225881234567890"),
+        "{text}"
+    );
+
+    // A blank number keeps the one on file; saving the same again changes nothing.
+    json(
+        &app,
+        "/api/save_company",
+        &admin,
+        &company_body("", "91310000MA1K2B3C4D", "+86 136 5361 2334"),
+    )
+    .await;
+    assert_eq!(
+        app.text_with("SELECT bank_account_no FROM providers WHERE id = $1", msp)
+            .await,
+        "6225881234567890"
+    );
+    assert_eq!(
+        app.number_with(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'company_changed' AND provider_id = $1",
+            msp
+        )
+        .await,
+        1
+    );
+
+    // The platform sees it masked; another provider sees its own.
+    let operator = app.login("operator@example.com").await;
+    let seen = json(
+        &app,
+        "/api/platform_provider",
+        &operator,
+        &format!("provider_id={msp}"),
+    )
+    .await;
+    assert_eq!(seen["company"]["bank_account_no"], "•••• 7890");
+    let other = app.login("enjian@example.com").await;
+    let theirs = json(&app, "/api/company", &other, "").await;
+    assert_eq!(theirs["company"]["name"], "蓝云");
+    assert_eq!(theirs["company"]["bank_account_no"], "");
 }
