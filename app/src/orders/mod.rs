@@ -116,6 +116,8 @@ pub const PAGE_SIZE: i64 = 15;
 pub enum MilestoneCommand {
     /// 未开始 → 进行中, or 进行中 → 待验收.
     Advance,
+    /// 待验收: a new link and deadline to the customer, the old link dead.
+    Resend,
     Up,
     Down,
     Delete,
@@ -150,6 +152,8 @@ pub enum LinkState {
     Accepted,
     Rejected,
     Expired,
+    /// The provider has sent a newer link; this one answers nothing.
+    Replaced,
 }
 
 /// What the customer sees.

@@ -105,6 +105,9 @@ pub enum MilestoneAction {
     CustomerAccept,
     /// The customer rejects it (验收驳回, with a reason): back to work.
     CustomerReject,
+    /// The provider sends it for acceptance again (重新发送验收): a new link and deadline,
+    /// the stage still awaiting the customer — also once overdue.
+    Resend,
 }
 
 /// Labels: 未开始, 进行中, 待验收, 已验收.
@@ -142,6 +145,7 @@ impl MilestoneStatus {
             (S::InProgress, A::Submit) => Ok(S::AwaitingAcceptance),
             (S::AwaitingAcceptance, A::CustomerAccept) => Ok(S::Accepted),
             (S::AwaitingAcceptance, A::CustomerReject) => Ok(S::InProgress),
+            (S::AwaitingAcceptance, A::Resend) => Ok(S::AwaitingAcceptance),
             (from, action) => Err(Forbidden { from, action }),
         }
     }
@@ -678,12 +682,14 @@ mod tests {
             (M::InProgress, MA::Submit, M::AwaitingAcceptance),
             (M::AwaitingAcceptance, MA::CustomerAccept, M::Accepted),
             (M::AwaitingAcceptance, MA::CustomerReject, M::InProgress),
+            (M::AwaitingAcceptance, MA::Resend, M::AwaitingAcceptance),
         ];
         let actions = [
             MA::Start,
             MA::Submit,
             MA::CustomerAccept,
             MA::CustomerReject,
+            MA::Resend,
         ];
         for from in M::all() {
             for action in actions {

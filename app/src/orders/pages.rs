@@ -2,7 +2,7 @@
 //! all of it works without JavaScript.
 
 use super::api::*;
-use super::model::{MilestoneStatus, WorkOrderStatus};
+use super::model::{MilestoneAction, MilestoneStatus, WorkOrderStatus};
 use super::*;
 use crate::kit::code::Code;
 use crate::kit::error::AppError;
@@ -411,6 +411,7 @@ fn MilestoneRow(
         MilestoneStatus::InProgress => Some("ms.submit"),
         _ => None,
     };
+    let resendable = m.status.apply(MilestoneAction::Resend).is_ok();
     let no_for_form = no.clone();
     let button = move |cmd: &'static str, label: &'static str, class: &'static str| {
         let no = no.clone();
@@ -445,9 +446,10 @@ fn MilestoneRow(
                 })}
             </td>
             <td class="row-actions">
-                {if editable && (next.is_some() || can_edit) {
+                {if editable && (next.is_some() || can_edit || resendable) {
                     view! {
                         {next.map(|label| button("Advance", label, "button small primary"))}
+                        {resendable.then(|| button("Resend", "ms.resend", "button small"))}
                         {(can_edit && m.position > 1).then(|| button("Up", "ms.up", "button small"))}
                         {(can_edit && m.position < last).then(|| button("Down", "ms.down", "button small"))}
                         {can_edit.then(|| view! {

@@ -76,6 +76,25 @@ pub async fn issue(
     Ok(())
 }
 
+/// Sends a stage awaiting acceptance again: its open links die (marked replaced, so they
+/// answer nothing and open no file), and a new one goes out with a new deadline, the
+/// reminder and overdue flags cleared — in the caller's transaction.
+pub async fn resend(
+    tx: &mut Transaction<'static, Any>,
+    settings: &Settings,
+    milestone_id: i64,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE acceptance_links SET answered_at = $1, decision = 'replaced'
+         WHERE milestone_id = $2 AND answered_at IS NULL",
+    )
+    .bind(now())
+    .bind(milestone_id)
+    .execute(&mut **tx)
+    .await?;
+    issue(tx, settings, milestone_id, false).await
+}
+
 pub async fn view(db: &Db, token: &str) -> Result<AcceptanceView, AppError> {
     let row = sqlx::query(&format!(
         "SELECT l.expires_at, l.decision, s.* FROM acceptance_links l
@@ -90,6 +109,7 @@ pub async fn view(db: &Db, token: &str) -> Result<AcceptanceView, AppError> {
     let at = now();
     let state = match decision.as_deref() {
         Some("accept") => LinkState::Accepted,
+        Some("replaced") => LinkState::Replaced,
         Some(_) => LinkState::Rejected,
         None if at >= expires => LinkState::Expired,
         None => LinkState::Open,
