@@ -95,6 +95,9 @@ pub struct WorkOrderDetail {
     pub solution_name: String,
     pub solution_quantity: i64,
     pub contact: String,
+    /// 验收联系人, as the change form starts from.
+    pub contact_name: String,
+    pub contact_email: String,
     pub buyer_company: String,
     pub service_item_name: String,
     pub implementer: String,

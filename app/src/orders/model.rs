@@ -252,6 +252,56 @@ impl MilestoneInput {
     }
 }
 
+/// Who answers a work order's acceptance links (验收联系人): the order's contact unless the
+/// provider has named another, while a stage is still to be answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AcceptanceContact {
+    pub name: String,
+    pub email: String,
+}
+
+impl AcceptanceContact {
+    /// Trims and checks both fields; each failing field with its message key.
+    pub fn parse(
+        name: &str,
+        email_typed: &str,
+    ) -> Result<AcceptanceContact, Vec<(&'static str, &'static str)>> {
+        let mut errors = Vec::new();
+        let (name, address) = (name.trim(), email_typed.trim());
+        if name.chars().count() > 100 {
+            errors.push(("name", "form.too_long"));
+        }
+        if address.is_empty() {
+            errors.push(("email", "form.required"));
+        } else if !email(address) {
+            errors.push(("email", "form.email_invalid"));
+        }
+        if errors.is_empty() {
+            Ok(AcceptanceContact {
+                name: name.to_owned(),
+                email: address.to_owned(),
+            })
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// As the history and the audit log show it: `name <email>`, or the email alone.
+    pub fn label(&self) -> String {
+        if self.name.is_empty() {
+            self.email.clone()
+        } else {
+            format!("{} <{}>", self.name, self.email)
+        }
+    }
+}
+
+/// The acceptance contact can change while the work order's stages are under way (before
+/// a stage is submitted or while one awaits its answer), never once it is closed.
+pub fn contact_changeable(status: WorkOrderStatus) -> bool {
+    status.milestones_editable()
+}
+
 /// The customer's answer to a stage from the acceptance link.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AcceptanceAnswer {
@@ -673,6 +723,30 @@ mod tests {
             W::AwaitingAcceptance
         );
         assert_eq!(W::Completed.after_acceptance(1, 2), W::Completed);
+    }
+
+    #[test]
+    fn an_acceptance_contact_needs_a_valid_email() {
+        let ok = AcceptanceContact::parse(" 王芳 ", " wang@example.com ").unwrap();
+        assert_eq!(ok.name, "王芳");
+        assert_eq!(ok.email, "wang@example.com");
+        assert_eq!(ok.label(), "王芳 <wang@example.com>");
+        let bare = AcceptanceContact::parse("", "li@example.com").unwrap();
+        assert_eq!(bare.label(), "li@example.com");
+        assert_eq!(
+            AcceptanceContact::parse("x", " "),
+            Err(vec![("email", "form.required")])
+        );
+        assert_eq!(
+            AcceptanceContact::parse(&"名".repeat(101), "not-an-address"),
+            Err(vec![
+                ("name", "form.too_long"),
+                ("email", "form.email_invalid")
+            ])
+        );
+        for status in W::all() {
+            assert_eq!(contact_changeable(status), status.milestones_editable());
+        }
     }
 
     #[test]

@@ -17,6 +17,7 @@ on_both_databases!(
     a_mail_refused_for_good_is_given_up,
     deadlines_remind_and_flag,
     the_provider_resends_a_stage_for_acceptance,
+    the_provider_changes_the_acceptance_contact,
 );
 
 /// 20190925063614217 (分期测试, 实施中) — its stage 1 already awaits acceptance in the demo
@@ -571,4 +572,100 @@ async fn the_provider_resends_a_stage_for_acceptance(app: TestApp) {
         .call("/api/milestone_command", Some(&cookie), &resend)
         .await;
     assert_eq!(late.status, StatusCode::CONFLICT, "{}", late.body);
+}
+
+async fn the_provider_changes_the_acceptance_contact(app: TestApp) {
+    let cookie = app.login("aku@example.com").await;
+    let (_, old) = submit_stage(&app, &cookie).await;
+    let change = |name: &str, email: &str| {
+        format!(
+            "no={NO}&name={}&email={}",
+            crate::common::enc(name),
+            crate::common::enc(email)
+        )
+    };
+    // Refused next to the field, what was typed kept (no JavaScript).
+    let invalid = app
+        .post_form(
+            "/api/change_acceptance_contact",
+            Some(&cookie),
+            &change("王芳", "not-an-address"),
+        )
+        .await;
+    assert!(
+        invalid.location().contains("e.email=form.email_invalid")
+            && invalid.location().contains("v.email=not-an-address"),
+        "{}",
+        invalid.location()
+    );
+    let missing = app
+        .call(
+            "/api/change_acceptance_contact",
+            Some(&cookie),
+            &change("王芳", " "),
+        )
+        .await;
+    assert!(missing.body.contains("form.required"), "{}", missing.body);
+
+    let changed = app
+        .post_form(
+            "/api/change_acceptance_contact",
+            Some(&cookie),
+            &change("王芳", "wang@example.com"),
+        )
+        .await;
+    assert!(changed.status.is_redirection(), "{}", changed.body);
+    assert!(!changed.location().contains("e."), "{}", changed.location());
+    // The stage awaiting an answer goes to the new contact; the old link is dead.
+    let (_, body) = crate::common::last_mail(&app, "wang@example.com")
+        .await
+        .expect("a mail to the new contact");
+    let new = crate::common::link_token(&body, "/accept/");
+    assert_ne!(new, old);
+    let page = app.get(&format!("/accept/{old}"), None).await;
+    assert!(page.body.contains("此验收链接已失效"), "{}", page.body);
+    let audit = app
+        .strings("SELECT detail FROM audit_log WHERE action = 'wo_contact_change'")
+        .await;
+    assert_eq!(audit, ["buyer@example.com → 王芳 <wang@example.com>"]);
+    let d = detail(&app, &cookie).await;
+    assert_eq!(d["contact_email"], "wang@example.com");
+    assert_eq!(d["contact"], "王芳 <wang@example.com>");
+    assert_eq!(d["history"][0]["action"], "acceptance_resend");
+    assert_eq!(d["history"][1]["action"], "contact_change");
+
+    // The same contact again changes nothing and mails nobody.
+    let mails = app.number("SELECT COUNT(*) AS n FROM outbox").await;
+    let same = app
+        .call(
+            "/api/change_acceptance_contact",
+            Some(&cookie),
+            &change("王芳", "wang@example.com"),
+        )
+        .await;
+    assert_eq!(same.status, StatusCode::OK, "{}", same.body);
+    assert_eq!(app.number("SELECT COUNT(*) AS n FROM outbox").await, mails);
+
+    // The new contact answers, under their own address.
+    assert_eq!(
+        answer(&app, &new, "accept", "").await.status,
+        StatusCode::OK
+    );
+    let d = detail(&app, &cookie).await;
+    let answered = d["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["action"] == "customer_accept")
+        .unwrap();
+    assert_eq!(answered["actor"], "wang@example.com");
+    // Closed, the work order keeps its contact.
+    let closed = app
+        .call(
+            "/api/change_acceptance_contact",
+            Some(&cookie),
+            &change("", "li@example.com"),
+        )
+        .await;
+    assert_eq!(closed.status, StatusCode::CONFLICT, "{}", closed.body);
 }
