@@ -473,6 +473,37 @@ async fn deadlines_remind_and_flag(app: TestApp) {
     assert_eq!(flags, 1);
     let d = detail(&app, &cookie).await;
     assert!(d["milestones"][0]["seconds_left"].as_i64().unwrap() <= 0);
+    // The provider's admin is mailed once, and 后台首页 counts the stage.
+    let (subject, body) = last_mail(&app, "aku@example.com").await.expect("a mail");
+    assert!(
+        subject.contains("逾期") && subject.contains(NO),
+        "{subject}"
+    );
+    assert!(body.contains(&format!("/orders/{NO}")), "{body}");
+    assert_eq!(crate::common::mail_count(&app, "aku@example.com").await, 1);
+    assert_eq!(overdue_on_home(&app, &cookie).await, 1);
+    // Sent again, it is no longer overdue; another provider never counted it.
+    let other = app.login("enjian@example.com").await;
+    assert_eq!(overdue_on_home(&app, &other).await, 0);
+    let resend = format!("no={NO}&id={id}&command=Resend");
+    let sent = app
+        .call("/api/milestone_command", Some(&cookie), &resend)
+        .await;
+    assert_eq!(sent.status, StatusCode::OK, "{}", sent.body);
+    assert_eq!(overdue_on_home(&app, &cookie).await, 0);
+}
+
+/// 后台首页's count of stages overdue for acceptance.
+async fn overdue_on_home(app: &TestApp, cookie: &str) -> i64 {
+    let home = crate::common::json(app, "/api/home", cookie, "").await;
+    home["attention"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["key"] == "home.attention.overdue")
+        .unwrap()["count"]
+        .as_i64()
+        .unwrap()
 }
 
 async fn the_provider_resends_a_stage_for_acceptance(app: TestApp) {

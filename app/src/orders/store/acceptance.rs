@@ -407,6 +407,10 @@ pub async fn deadlines(db: &Db, settings: &Settings) -> Result<(), AppError> {
                 },
             )
             .await?;
+            let contact: String = stage.try_get("contact_email")?;
+            let letter = crate::orders::notify::stage_overdue(&contact, &no, position);
+            let link = format!("{}/orders/{no}", settings.public_url);
+            notify_provider(&mut tx, stage.try_get("provider_id")?, letter, &link).await?;
         }
         tx.commit().await?;
     }
