@@ -83,3 +83,38 @@ test("the customer accepts stages by the emailed link until the work order is co
   await expect(page.getByTestId("history")).toContainText("客户验收驳回");
   expect(problems).toEqual([]);
 });
+
+// Each project on its own work order whose stage 1 awaits acceptance in the demo.
+const awaiting = (project: string) =>
+  project.startsWith("hydrate") ? "20190925063614217" : "20191205071325781";
+
+test("the provider sends a stage for acceptance again and the old link dies", async ({ page }, testInfo) => {
+  const problems = watchConsole(page);
+  const no = awaiting(testInfo.project.name);
+  const seen = new Set<string>();
+  await signIn(page, testInfo, "aku@example.com");
+  await expect(page.getByTestId("home-provider")).toHaveText("MSP-A_TEST1");
+  const stage = page.getByTestId("milestones").locator("tbody tr").first();
+  const resend = async () => {
+    await page.goto(`/orders/${no}`);
+    await settled(page, testInfo);
+    await expect(stage).toContainText("待验收");
+    await stage.getByRole("button", { name: "重新发送验收" }).click();
+    await expect(stage.getByTestId("stage-deadline")).toContainText(/剩余 (6 天 23|7 天 0) 小时/);
+    return mailedAcceptanceLink(no, seen);
+  };
+  const first = await resend();
+  const second = await resend();
+  expect(second).not.toBe(first);
+  await expect(page.getByTestId("history")).toContainText("重新发送验收");
+
+  // The first link answers nothing now; the newest one is open.
+  await page.goto(first);
+  await settled(page, testInfo);
+  await expect(page.getByTestId("acceptance-state")).toContainText("此验收链接已失效");
+  await expect(page.getByRole("button", { name: "验收通过" })).toHaveCount(0);
+  await page.goto(second);
+  await settled(page, testInfo);
+  await expect(page.getByRole("button", { name: "验收通过" })).toBeVisible();
+  expect(problems).toEqual([]);
+});

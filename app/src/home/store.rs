@@ -10,7 +10,7 @@ use sqlx::Row;
 /// What needs attention: a translation key, the count's query (an index on (provider,
 /// status), or the few rows in a waiting state, so the page stays quick at a million work
 /// orders) and the filtered list.
-const ITEMS: [(&str, &str, &str); 8] = [
+const ITEMS: [(&str, &str, &str); 9] = [
     // The work-order counters the triggers keep (migration 0016).
     (
         "home.attention.to_accept",
@@ -22,6 +22,15 @@ const ITEMS: [(&str, &str, &str); 8] = [
         "home.attention.stages",
         "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) AS n FROM work_order_counts
          WHERE provider_id = $1 AND bucket LIKE 'stage:%'",
+        "/orders?stage=awaiting_acceptance",
+    ),
+    // Stages the deadline watch flagged overdue: the partial index of migration 0020 holds
+    // only those; the linked list shows them among the stages awaiting acceptance.
+    (
+        "home.attention.overdue",
+        "SELECT COUNT(*) AS n FROM milestones m JOIN work_orders w ON w.id = m.work_order_id
+         WHERE w.provider_id = $1 AND m.status = 'awaiting_acceptance'
+           AND m.overdue_flagged_at IS NOT NULL",
         "/orders?stage=awaiting_acceptance",
     ),
     (

@@ -179,6 +179,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../../migrations/postgres/0024_operator_disabled.sql"),
     ),
     (
+        26,
+        "acceptance_recovery",
+        include_str!("../../../migrations/sqlite/0026_acceptance_recovery.sql"),
+        include_str!("../../../migrations/postgres/0026_acceptance_recovery.sql"),
+    ),
+    (
         27,
         "provider_suspension",
         include_str!("../../../migrations/sqlite/0027_provider_suspension.sql"),
@@ -398,6 +404,7 @@ mod tests {
                 .map(|(version, name, ..)| format!("{version:04}_{name}.sql"))
                 .collect();
             assert_eq!(files, listed, "{side}: files against MIGRATIONS");
+            // By file name, not by position: numbers are taken by branches in parallel.
             for ((version, _, sqlite, postgres), name) in super::MIGRATIONS.iter().zip(&listed) {
                 let sql = if pick == 2 { sqlite } else { postgres };
                 let file = std::fs::read_to_string(root.join(side).join(name)).unwrap();

@@ -82,6 +82,7 @@ fn AcceptanceBody(
         LinkState::Accepted => Some(("notice ok", "acc.state.accepted")),
         LinkState::Rejected => Some(("notice", "acc.state.rejected")),
         LinkState::Expired => Some(("form-error", "acc.state.expired")),
+        LinkState::Replaced => Some(("form-error", "acc.state.replaced")),
     };
     view! {
         <p class="lead">{locale.tf("acc.intro", &[("provider", &v.provider_name), ("buyer", &v.buyer_company)])}</p>

@@ -154,6 +154,25 @@ pub async fn run_milestone_command(
     crate::kit::forms::finish("milestones", result)
 }
 
+/// 更改验收联系人: the work order's acceptance links go to `email` from now on.
+#[leptos::server(endpoint = "change_acceptance_contact")]
+pub async fn change_acceptance_contact(
+    no: String,
+    name: String,
+    email: String,
+) -> Result<(), AppError> {
+    use crate::kit::request::{db, provider_scope, settings};
+    let result = async {
+        let (_, scope) = provider_scope()?;
+        let contact = model::AcceptanceContact::parse(&name, &email).map_err(|errors| {
+            crate::kit::forms::invalid("contact", &errors, &[("name", &name), ("email", &email)])
+        })?;
+        store::acceptance::change_contact(&db()?, &settings()?, &scope, &no, &contact).await
+    }
+    .await;
+    crate::kit::forms::finish("contact", result)
+}
+
 #[leptos::server(endpoint = "acceptance")]
 pub async fn get_acceptance(token: String) -> Result<AcceptanceView, AppError> {
     let result = async { store::acceptance::view(&crate::kit::request::db()?, &token).await }.await;

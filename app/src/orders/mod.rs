@@ -95,6 +95,9 @@ pub struct WorkOrderDetail {
     pub solution_name: String,
     pub solution_quantity: i64,
     pub contact: String,
+    /// 验收联系人, as the change form starts from.
+    pub contact_name: String,
+    pub contact_email: String,
     pub buyer_company: String,
     pub service_item_name: String,
     pub implementer: String,
@@ -116,6 +119,8 @@ pub const PAGE_SIZE: i64 = 15;
 pub enum MilestoneCommand {
     /// 未开始 → 进行中, or 进行中 → 待验收.
     Advance,
+    /// 待验收: a new link and deadline to the customer, the old link dead.
+    Resend,
     Up,
     Down,
     Delete,
@@ -150,6 +155,8 @@ pub enum LinkState {
     Accepted,
     Rejected,
     Expired,
+    /// The provider has sent a newer link; this one answers nothing.
+    Replaced,
 }
 
 /// What the customer sees.

@@ -105,6 +105,9 @@ pub enum MilestoneAction {
     CustomerAccept,
     /// The customer rejects it (验收驳回, with a reason): back to work.
     CustomerReject,
+    /// The provider sends it for acceptance again (重新发送验收): a new link and deadline,
+    /// the stage still awaiting the customer — also once overdue.
+    Resend,
 }
 
 /// Labels: 未开始, 进行中, 待验收, 已验收.
@@ -142,6 +145,7 @@ impl MilestoneStatus {
             (S::InProgress, A::Submit) => Ok(S::AwaitingAcceptance),
             (S::AwaitingAcceptance, A::CustomerAccept) => Ok(S::Accepted),
             (S::AwaitingAcceptance, A::CustomerReject) => Ok(S::InProgress),
+            (S::AwaitingAcceptance, A::Resend) => Ok(S::AwaitingAcceptance),
             (from, action) => Err(Forbidden { from, action }),
         }
     }
@@ -246,6 +250,56 @@ impl MilestoneInput {
             _ => Err(errors),
         }
     }
+}
+
+/// Who answers a work order's acceptance links (验收联系人): the order's contact unless the
+/// provider has named another, while a stage is still to be answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AcceptanceContact {
+    pub name: String,
+    pub email: String,
+}
+
+impl AcceptanceContact {
+    /// Trims and checks both fields; each failing field with its message key.
+    pub fn parse(
+        name: &str,
+        email_typed: &str,
+    ) -> Result<AcceptanceContact, Vec<(&'static str, &'static str)>> {
+        let mut errors = Vec::new();
+        let (name, address) = (name.trim(), email_typed.trim());
+        if name.chars().count() > 100 {
+            errors.push(("name", "form.too_long"));
+        }
+        if address.is_empty() {
+            errors.push(("email", "form.required"));
+        } else if !email(address) {
+            errors.push(("email", "form.email_invalid"));
+        }
+        if errors.is_empty() {
+            Ok(AcceptanceContact {
+                name: name.to_owned(),
+                email: address.to_owned(),
+            })
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// As the history and the audit log show it: `name <email>`, or the email alone.
+    pub fn label(&self) -> String {
+        if self.name.is_empty() {
+            self.email.clone()
+        } else {
+            format!("{} <{}>", self.name, self.email)
+        }
+    }
+}
+
+/// The acceptance contact can change while the work order's stages are under way (before
+/// a stage is submitted or while one awaits its answer), never once it is closed.
+pub fn contact_changeable(status: WorkOrderStatus) -> bool {
+    status.milestones_editable()
 }
 
 /// The customer's answer to a stage from the acceptance link.
@@ -672,18 +726,44 @@ mod tests {
     }
 
     #[test]
+    fn an_acceptance_contact_needs_a_valid_email() {
+        let ok = AcceptanceContact::parse(" 王芳 ", " wang@example.com ").unwrap();
+        assert_eq!(ok.name, "王芳");
+        assert_eq!(ok.email, "wang@example.com");
+        assert_eq!(ok.label(), "王芳 <wang@example.com>");
+        let bare = AcceptanceContact::parse("", "li@example.com").unwrap();
+        assert_eq!(bare.label(), "li@example.com");
+        assert_eq!(
+            AcceptanceContact::parse("x", " "),
+            Err(vec![("email", "form.required")])
+        );
+        assert_eq!(
+            AcceptanceContact::parse(&"名".repeat(101), "not-an-address"),
+            Err(vec![
+                ("name", "form.too_long"),
+                ("email", "form.email_invalid")
+            ])
+        );
+        for status in W::all() {
+            assert_eq!(contact_changeable(status), status.milestones_editable());
+        }
+    }
+
+    #[test]
     fn milestone_moves_are_exactly_those_of_the_state_machine() {
         let allowed = [
             (M::NotStarted, MA::Start, M::InProgress),
             (M::InProgress, MA::Submit, M::AwaitingAcceptance),
             (M::AwaitingAcceptance, MA::CustomerAccept, M::Accepted),
             (M::AwaitingAcceptance, MA::CustomerReject, M::InProgress),
+            (M::AwaitingAcceptance, MA::Resend, M::AwaitingAcceptance),
         ];
         let actions = [
             MA::Start,
             MA::Submit,
             MA::CustomerAccept,
             MA::CustomerReject,
+            MA::Resend,
         ];
         for from in M::all() {
             for action in actions {

@@ -34,6 +34,16 @@ pub fn acceptance_request(stage: &Stage, due: i64, url: &str, reminder: bool) ->
         .secret(url)
 }
 
+/// The customer's `contact` has not answered stage `position` of work order `no` by its
+/// deadline: the provider can send it again (the store adds the button to the work order).
+pub fn stage_overdue(contact: &str, no: &str, position: i64) -> Letter {
+    Letter::new("mail.stage.overdue.subject")
+        .paragraph("mail.stage.overdue.body")
+        .arg("no", no)
+        .arg("position", position.to_string())
+        .arg("contact", contact)
+}
+
 /// The platform dispatched work order `no` to `provider` (the store adds the button to the
 /// work order).
 pub fn dispatched(provider: &str, no: &str) -> Letter {

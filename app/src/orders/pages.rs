@@ -2,7 +2,7 @@
 //! all of it works without JavaScript.
 
 use super::api::*;
-use super::model::{MilestoneStatus, WorkOrderStatus};
+use super::model::{MilestoneAction, MilestoneStatus, WorkOrderStatus};
 use super::*;
 use crate::kit::code::Code;
 use crate::kit::error::AppError;
@@ -280,6 +280,9 @@ fn Detail(
                 <td>{d.buyer_company.clone()}</td>
             </tr></tbody>
         </table>
+        {editable.then(|| view! {
+            <ContactForm no=no.clone() name=d.contact_name.clone() email=d.contact_email.clone() detail />
+        })}
         <h2>{locale.t("wo.section.item")}</h2>
         <table class="table">
             <caption class="sr-only">{locale.t("wo.section.item")}</caption>
@@ -352,6 +355,52 @@ fn reopened(form: String) -> bool {
     use_query_map().read_untracked().get("form") == Some(form)
 }
 
+/// 更改验收联系人: who answers the acceptance links; a stage awaiting an answer is sent
+/// again to the new contact.
+#[component]
+fn ContactForm(
+    no: String,
+    name: String,
+    email: String,
+    detail: Resource<Result<WorkOrderDetail, AppError>>,
+) -> impl IntoView {
+    let locale = use_locale();
+    let change = ServerAction::<ChangeAcceptanceContact>::new();
+    refetch_on_success(change, detail);
+    let fb = feedback("contact", change.value());
+    let reloaded = move || fb.with(|f| !f.values.is_empty());
+    let initial = move |field: &str, current: &str| {
+        if reloaded() {
+            fb.with(|f| f.value(field))
+        } else {
+            current.to_owned()
+        }
+    };
+    view! {
+        <details class="editor" open=reopened("contact".to_owned())>
+            <summary class="button small">{locale.t("wo.contact_change")}</summary>
+            <ActionForm action=change attr:class="form card" attr:data-form="contact">
+                <FormMessage feedback=fb />
+                <p class="muted">{locale.t("wo.contact_change_lead")}</p>
+                <input type="hidden" name="no" value=no />
+                <label class="field">
+                    <span>{locale.t("wo.contact_name")}</span>
+                    <input type="text" name="name" maxlength="100" value=initial("name", &name) />
+                    <FieldMessage feedback=fb field="name" />
+                </label>
+                <label class="field">
+                    <span>{locale.t("wo.contact_email")} " *"</span>
+                    <input type="email" name="email" maxlength="254" value=initial("email", &email) />
+                    <FieldMessage feedback=fb field="email" />
+                </label>
+                <button type="submit" class="button primary" disabled=move || change.pending().get()>
+                    {locale.t("common.save")}
+                </button>
+            </ActionForm>
+        </details>
+    }
+}
+
 /// 交付里程碑: the stages, their moves, and the editor (§3.1.3).
 #[component]
 fn Milestones(
@@ -411,6 +460,7 @@ fn MilestoneRow(
         MilestoneStatus::InProgress => Some("ms.submit"),
         _ => None,
     };
+    let resendable = m.status.apply(MilestoneAction::Resend).is_ok();
     let no_for_form = no.clone();
     let button = move |cmd: &'static str, label: &'static str, class: &'static str| {
         let no = no.clone();
@@ -445,9 +495,10 @@ fn MilestoneRow(
                 })}
             </td>
             <td class="row-actions">
-                {if editable && (next.is_some() || can_edit) {
+                {if editable && (next.is_some() || can_edit || resendable) {
                     view! {
                         {next.map(|label| button("Advance", label, "button small primary"))}
+                        {resendable.then(|| button("Resend", "ms.resend", "button small"))}
                         {(can_edit && m.position > 1).then(|| button("Up", "ms.up", "button small"))}
                         {(can_edit && m.position < last).then(|| button("Down", "ms.down", "button small"))}
                         {can_edit.then(|| view! {

@@ -8,7 +8,8 @@ use sqlx::Row;
 /// Stages whose customer did not answer in time, oldest deadline first (at most 100).
 pub async fn overdue_stages(db: &Db) -> Result<Vec<OverdueStage>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT p.name, w.work_order_no, m.position, m.due_at, o.contact_email
+        "SELECT p.name, w.work_order_no, m.position, m.due_at,
+                COALESCE(w.acceptance_contact_email, o.contact_email) AS contact_email
          FROM milestones m
          JOIN work_orders w ON w.id = m.work_order_id
          JOIN orders o ON o.id = w.order_id

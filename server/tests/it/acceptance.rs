@@ -16,6 +16,8 @@ on_both_databases!(
     mail_survives_an_smtp_outage_and_is_sent_once,
     a_mail_refused_for_good_is_given_up,
     deadlines_remind_and_flag,
+    the_provider_resends_a_stage_for_acceptance,
+    the_provider_changes_the_acceptance_contact,
 );
 
 /// 20190925063614217 (分期测试, 实施中) — its stage 1 already awaits acceptance in the demo
@@ -424,17 +426,22 @@ async fn a_mail_refused_for_good_is_given_up(app: TestApp) {
     assert!(page.body.contains("发送失败"), "{}", page.body);
 }
 
-async fn deadlines_remind_and_flag(app: TestApp) {
-    let cookie = app.login("aku@example.com").await;
-    let (id, first) = submit_stage(&app, &cookie).await;
-    let settings = app::kit::request::Settings {
+/// What the deadline watch runs with in these tests.
+fn watch_settings() -> app::kit::request::Settings {
+    app::kit::request::Settings {
         mail_delivery: false,
         public_url: "http://127.0.0.1:3000".into(),
         secure_cookies: false,
         acceptance_days: 7,
         oidc_enabled: false,
         oidc_origin: None,
-    };
+    }
+}
+
+async fn deadlines_remind_and_flag(app: TestApp) {
+    let cookie = app.login("aku@example.com").await;
+    let (id, first) = submit_stage(&app, &cookie).await;
+    let settings = watch_settings();
     let due_at = |at: i64| {
         let app = &app;
         async move {
@@ -466,4 +473,230 @@ async fn deadlines_remind_and_flag(app: TestApp) {
     assert_eq!(flags, 1);
     let d = detail(&app, &cookie).await;
     assert!(d["milestones"][0]["seconds_left"].as_i64().unwrap() <= 0);
+    // The provider's admin is mailed once, and 后台首页 counts the stage.
+    let (subject, body) = last_mail(&app, "aku@example.com").await.expect("a mail");
+    assert!(
+        subject.contains("逾期") && subject.contains(NO),
+        "{subject}"
+    );
+    assert!(body.contains(&format!("/orders/{NO}")), "{body}");
+    assert_eq!(crate::common::mail_count(&app, "aku@example.com").await, 1);
+    assert_eq!(overdue_on_home(&app, &cookie).await, 1);
+    // Sent again, it is no longer overdue; another provider never counted it.
+    let other = app.login("enjian@example.com").await;
+    assert_eq!(overdue_on_home(&app, &other).await, 0);
+    let resend = format!("no={NO}&id={id}&command=Resend");
+    let sent = app
+        .call("/api/milestone_command", Some(&cookie), &resend)
+        .await;
+    assert_eq!(sent.status, StatusCode::OK, "{}", sent.body);
+    assert_eq!(overdue_on_home(&app, &cookie).await, 0);
+}
+
+/// 后台首页's count of stages overdue for acceptance.
+async fn overdue_on_home(app: &TestApp, cookie: &str) -> i64 {
+    let home = crate::common::json(app, "/api/home", cookie, "").await;
+    home["attention"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["key"] == "home.attention.overdue")
+        .unwrap()["count"]
+        .as_i64()
+        .unwrap()
+}
+
+async fn the_provider_resends_a_stage_for_acceptance(app: TestApp) {
+    let cookie = app.login("aku@example.com").await;
+    // A stage in progress has nothing to send again.
+    let id = detail(&app, &cookie).await["milestones"][0]["id"]
+        .as_i64()
+        .unwrap();
+    let resend = format!("no={NO}&id={id}&command=Resend");
+    let early = app
+        .call("/api/milestone_command", Some(&cookie), &resend)
+        .await;
+    assert!(
+        early.body.contains("ms.error.not_awaiting"),
+        "{}",
+        early.body
+    );
+    let (_, old) = submit_stage(&app, &cookie).await;
+    // Overdue: reminded and flagged by the watch, its link expired.
+    app.execute(&format!("UPDATE milestones SET due_at = 1 WHERE id = {id}"))
+        .await;
+    app.execute("UPDATE acceptance_links SET expires_at = 1")
+        .await;
+    app::orders::deadlines(&app.db, &watch_settings())
+        .await
+        .unwrap();
+    let expired = app.get(&format!("/accept/{old}"), None).await;
+    assert!(
+        expired.body.contains("服务提供商可以为您重新发送"),
+        "{}",
+        expired.body
+    );
+    let mails = crate::common::mail_count(&app, "buyer@example.com").await;
+
+    // 重新发送验收, as a plain form without JavaScript: a new link and deadline, mailed.
+    let sent = app
+        .post_form("/api/milestone_command", Some(&cookie), &resend)
+        .await;
+    assert!(
+        sent.status.is_redirection(),
+        "{} {}",
+        sent.status,
+        sent.body
+    );
+    assert!(!sent.location().contains("e."), "{}", sent.location());
+    assert_eq!(
+        crate::common::mail_count(&app, "buyer@example.com").await,
+        mails + 1
+    );
+    let new = last_link(&app).await;
+    assert_ne!(new, old);
+    let flags = app
+        .strings(&format!(
+            "SELECT CASE WHEN reminded_at IS NULL AND overdue_flagged_at IS NULL
+                    THEN 'clear' ELSE 'set' END AS v FROM milestones WHERE id = {id}"
+        ))
+        .await;
+    assert_eq!(flags, ["clear"]);
+    let d = detail(&app, &cookie).await;
+    assert_eq!(d["milestones"][0]["status"], "AwaitingAcceptance");
+    assert!(d["milestones"][0]["seconds_left"].as_i64().unwrap() > 6 * 86_400);
+    assert!(
+        d["history"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["action"] == "acceptance_resend"),
+        "{d}"
+    );
+    let audited = app
+        .number("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'wo_acceptance_resend'")
+        .await;
+    assert_eq!(audited, 1);
+    let page = app.get(&format!("/orders/{NO}"), Some(&cookie)).await;
+    assert!(page.body.contains("重新发送验收"));
+
+    // Sent again (JavaScript on): the link before dies too; the old links answer nothing.
+    let again = app
+        .call("/api/milestone_command", Some(&cookie), &resend)
+        .await;
+    assert_eq!(again.status, StatusCode::OK, "{}", again.body);
+    let newest = last_link(&app).await;
+    for dead in [&old, &new] {
+        let page = app.get(&format!("/accept/{dead}"), None).await;
+        assert!(page.body.contains("此验收链接已失效"), "{}", page.body);
+        assert_eq!(
+            answer(&app, dead, "accept", "").await.status,
+            StatusCode::CONFLICT
+        );
+    }
+    assert_eq!(
+        answer(&app, &newest, "accept", "").await.status,
+        StatusCode::OK
+    );
+    // Accepted (and the work order completed), the stage cannot be sent again.
+    let late = app
+        .call("/api/milestone_command", Some(&cookie), &resend)
+        .await;
+    assert_eq!(late.status, StatusCode::CONFLICT, "{}", late.body);
+}
+
+async fn the_provider_changes_the_acceptance_contact(app: TestApp) {
+    let cookie = app.login("aku@example.com").await;
+    let (_, old) = submit_stage(&app, &cookie).await;
+    let change = |name: &str, email: &str| {
+        format!(
+            "no={NO}&name={}&email={}",
+            crate::common::enc(name),
+            crate::common::enc(email)
+        )
+    };
+    // Refused next to the field, what was typed kept (no JavaScript).
+    let invalid = app
+        .post_form(
+            "/api/change_acceptance_contact",
+            Some(&cookie),
+            &change("王芳", "not-an-address"),
+        )
+        .await;
+    assert!(
+        invalid.location().contains("e.email=form.email_invalid")
+            && invalid.location().contains("v.email=not-an-address"),
+        "{}",
+        invalid.location()
+    );
+    let missing = app
+        .call(
+            "/api/change_acceptance_contact",
+            Some(&cookie),
+            &change("王芳", " "),
+        )
+        .await;
+    assert!(missing.body.contains("form.required"), "{}", missing.body);
+
+    let changed = app
+        .post_form(
+            "/api/change_acceptance_contact",
+            Some(&cookie),
+            &change("王芳", "wang@example.com"),
+        )
+        .await;
+    assert!(changed.status.is_redirection(), "{}", changed.body);
+    assert!(!changed.location().contains("e."), "{}", changed.location());
+    // The stage awaiting an answer goes to the new contact; the old link is dead.
+    let (_, body) = crate::common::last_mail(&app, "wang@example.com")
+        .await
+        .expect("a mail to the new contact");
+    let new = crate::common::link_token(&body, "/accept/");
+    assert_ne!(new, old);
+    let page = app.get(&format!("/accept/{old}"), None).await;
+    assert!(page.body.contains("此验收链接已失效"), "{}", page.body);
+    let audit = app
+        .strings("SELECT detail FROM audit_log WHERE action = 'wo_contact_change'")
+        .await;
+    assert_eq!(audit, ["buyer@example.com → 王芳 <wang@example.com>"]);
+    let d = detail(&app, &cookie).await;
+    assert_eq!(d["contact_email"], "wang@example.com");
+    assert_eq!(d["contact"], "王芳 <wang@example.com>");
+    assert_eq!(d["history"][0]["action"], "acceptance_resend");
+    assert_eq!(d["history"][1]["action"], "contact_change");
+
+    // The same contact again changes nothing and mails nobody.
+    let mails = app.number("SELECT COUNT(*) AS n FROM outbox").await;
+    let same = app
+        .call(
+            "/api/change_acceptance_contact",
+            Some(&cookie),
+            &change("王芳", "wang@example.com"),
+        )
+        .await;
+    assert_eq!(same.status, StatusCode::OK, "{}", same.body);
+    assert_eq!(app.number("SELECT COUNT(*) AS n FROM outbox").await, mails);
+
+    // The new contact answers, under their own address.
+    assert_eq!(
+        answer(&app, &new, "accept", "").await.status,
+        StatusCode::OK
+    );
+    let d = detail(&app, &cookie).await;
+    let answered = d["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["action"] == "customer_accept")
+        .unwrap();
+    assert_eq!(answered["actor"], "wang@example.com");
+    // Closed, the work order keeps its contact.
+    let closed = app
+        .call(
+            "/api/change_acceptance_contact",
+            Some(&cookie),
+            &change("", "li@example.com"),
+        )
+        .await;
+    assert_eq!(closed.status, StatusCode::CONFLICT, "{}", closed.body);
 }

@@ -70,11 +70,16 @@ async fn attention_counts_match_the_lists_they_link_to(app: TestApp) {
     let cookie = app.login("aku@example.com").await;
     let home = json(&app, "/api/home", &cookie, "").await;
     let attention = home["attention"].as_array().unwrap();
-    assert_eq!(attention.len(), 8);
+    assert_eq!(attention.len(), 9);
     let mut nonzero = 0;
     for item in attention {
         let href = item["href"].as_str().unwrap();
         let count = item["count"].as_i64().unwrap();
+        if item["key"] == "home.attention.overdue" {
+            // Overdue stages are among those the list of stages awaiting acceptance shows.
+            assert!(count <= listed(&app, &cookie, href).await, "{href}");
+            continue;
+        }
         assert_eq!(count, listed(&app, &cookie, href).await, "{href}");
         nonzero += i64::from(count > 0);
     }
@@ -94,6 +99,9 @@ async fn attention_counts_match_the_lists_they_link_to(app: TestApp) {
     let theirs = json(&app, "/api/home", &other, "").await;
     for item in theirs["attention"].as_array().unwrap() {
         let href = item["href"].as_str().unwrap();
+        if item["key"] == "home.attention.overdue" {
+            continue;
+        }
         assert_eq!(item["count"], listed(&app, &other, href).await, "{href}");
     }
 }

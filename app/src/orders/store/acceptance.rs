@@ -10,7 +10,9 @@ use crate::kit::mail::post;
 use crate::kit::request::Settings;
 use crate::kit::time::format_deadline;
 use crate::kit::token::hash_token as hash;
-use crate::orders::model::{period, MilestoneAction, MilestoneStatus};
+use crate::orders::model::{
+    contact_changeable, period, AcceptanceContact, MilestoneAction, MilestoneStatus,
+};
 use crate::orders::{AcceptanceView, LinkState};
 use sqlx::{Any, Row, Transaction};
 
@@ -19,7 +21,8 @@ use sqlx::{Any, Row, Transaction};
 pub const STAGE: &str = "SELECT m.id AS milestone_id, m.position, m.period_start, m.period_end,
         m.standard, m.remarks, m.status, m.due_at, w.id AS work_order_id, w.work_order_no,
         w.service_item_name, w.provider_id, o.order_no, o.solution_name, o.buyer_company,
-        o.contact_email, p.name AS provider_name
+        COALESCE(w.acceptance_contact_email, o.contact_email) AS contact_email,
+        p.name AS provider_name
     FROM milestones m
     JOIN work_orders w ON w.id = m.work_order_id
     JOIN orders o ON o.id = w.order_id
@@ -76,6 +79,113 @@ pub async fn issue(
     Ok(())
 }
 
+/// Sends a stage awaiting acceptance again: its open links die (marked replaced, so they
+/// answer nothing and open no file), and a new one goes out with a new deadline, the
+/// reminder and overdue flags cleared — in the caller's transaction.
+pub async fn resend(
+    tx: &mut Transaction<'static, Any>,
+    settings: &Settings,
+    milestone_id: i64,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE acceptance_links SET answered_at = $1, decision = 'replaced'
+         WHERE milestone_id = $2 AND answered_at IS NULL",
+    )
+    .bind(now())
+    .bind(milestone_id)
+    .execute(&mut **tx)
+    .await?;
+    issue(tx, settings, milestone_id, false).await
+}
+
+/// Names another acceptance contact (验收联系人) for the work order `no`, while its stages
+/// are under way: audited old → new, and every stage awaiting an answer sent again to the
+/// new contact (their old links dead).
+pub async fn change_contact(
+    db: &Db,
+    settings: &Settings,
+    scope: &crate::kit::request::ProviderScope,
+    no: &str,
+    contact: &AcceptanceContact,
+) -> Result<(), AppError> {
+    let mut tx = db.begin().await?;
+    let (work_order_id, status) = super::lock_work_order(
+        &mut tx,
+        crate::kit::db::Owner::Provider(scope.provider_id),
+        no,
+    )
+    .await?;
+    if !contact_changeable(status) {
+        return Err(AppError::Conflict("wo.error.contact_closed".into()));
+    }
+    let old = sqlx::query(
+        "SELECT COALESCE(w.acceptance_contact_name, o.contact_name) AS name,
+                COALESCE(w.acceptance_contact_email, o.contact_email) AS email
+         FROM work_orders w JOIN orders o ON o.id = w.order_id WHERE w.id = $1",
+    )
+    .bind(work_order_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    let old = AcceptanceContact {
+        name: old.try_get("name")?,
+        email: old.try_get("email")?,
+    };
+    if old == *contact {
+        return Ok(());
+    }
+    sqlx::query(
+        "UPDATE work_orders SET acceptance_contact_name = $1, acceptance_contact_email = $2,
+                updated_at = $3 WHERE id = $4",
+    )
+    .bind(&contact.name)
+    .bind(&contact.email)
+    .bind(now())
+    .bind(work_order_id)
+    .execute(&mut *tx)
+    .await?;
+    record(
+        &mut tx,
+        Event {
+            work_order_id,
+            milestone_no: None,
+            actor_id: Some(scope.user_id),
+            actor_label: "",
+            action: "contact_change",
+            from_status: "",
+            to_status: "",
+            reason: &format!("{} → {}", old.label(), contact.label()),
+        },
+    )
+    .await?;
+    let pending = sqlx::query(
+        "SELECT id, position FROM milestones
+         WHERE work_order_id = $1 AND status = 'awaiting_acceptance' ORDER BY position",
+    )
+    .bind(work_order_id)
+    .fetch_all(&mut *tx)
+    .await?;
+    for stage in pending {
+        resend(&mut tx, settings, stage.try_get("id")?).await?;
+        let awaiting = MilestoneStatus::AwaitingAcceptance.as_db();
+        record(
+            &mut tx,
+            Event {
+                work_order_id,
+                milestone_no: Some(stage.try_get("position")?),
+                actor_id: Some(scope.user_id),
+                actor_label: "",
+                action: "acceptance_resend",
+                from_status: awaiting,
+                to_status: awaiting,
+                reason: "",
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
 pub async fn view(db: &Db, token: &str) -> Result<AcceptanceView, AppError> {
     let row = sqlx::query(&format!(
         "SELECT l.expires_at, l.decision, s.* FROM acceptance_links l
@@ -90,6 +200,7 @@ pub async fn view(db: &Db, token: &str) -> Result<AcceptanceView, AppError> {
     let at = now();
     let state = match decision.as_deref() {
         Some("accept") => LinkState::Accepted,
+        Some("replaced") => LinkState::Replaced,
         Some(_) => LinkState::Rejected,
         None if at >= expires => LinkState::Expired,
         None => LinkState::Open,
@@ -296,6 +407,10 @@ pub async fn deadlines(db: &Db, settings: &Settings) -> Result<(), AppError> {
                 },
             )
             .await?;
+            let contact: String = stage.try_get("contact_email")?;
+            let letter = crate::orders::notify::stage_overdue(&contact, &no, position);
+            let link = format!("{}/orders/{no}", settings.public_url);
+            notify_provider(&mut tx, stage.try_get("provider_id")?, letter, &link).await?;
         }
         tx.commit().await?;
     }

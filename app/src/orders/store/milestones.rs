@@ -165,6 +165,13 @@ pub async fn milestone_command(
             };
             (name, status.as_db(), to.as_db())
         }
+        MilestoneCommand::Resend => {
+            let to = status
+                .apply(MilestoneAction::Resend)
+                .map_err(|_| AppError::Conflict("ms.error.not_awaiting".into()))?;
+            super::acceptance::resend(&mut tx, settings, milestone_id).await?;
+            ("acceptance_resend", status.as_db(), to.as_db())
+        }
         MilestoneCommand::Delete => {
             if !status.editable() {
                 return Err(AppError::Conflict("ms.error.locked".into()));

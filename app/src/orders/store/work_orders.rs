@@ -29,7 +29,9 @@ pub async fn detail(db: &Db, scope: &ProviderScope, no: &str) -> Result<WorkOrde
                 wo.currency, wo.unit_price_minor, wo.tax_rate, wo.unit_price_incl_minor,
                 wo.quantity, wo.total_incl_minor, wo.status, wo.decline_reason,
                 o.order_no, o.picture_url, o.solution_name, o.solution_quantity,
-                o.contact_name, o.contact_email, o.buyer_company
+                COALESCE(wo.acceptance_contact_name, o.contact_name) AS contact_name,
+                COALESCE(wo.acceptance_contact_email, o.contact_email) AS contact_email,
+                o.buyer_company
          FROM work_orders wo JOIN orders o ON o.id = wo.order_id
          WHERE wo.provider_id = $1 AND wo.work_order_no = $2",
     )
@@ -72,10 +74,12 @@ pub async fn detail(db: &Db, scope: &ProviderScope, no: &str) -> Result<WorkOrde
         solution_name: row.try_get("solution_name")?,
         solution_quantity: row.try_get("solution_quantity")?,
         contact: if contact_name.is_empty() {
-            contact_email
+            contact_email.clone()
         } else {
             format!("{contact_name} <{contact_email}>")
         },
+        contact_name,
+        contact_email,
         buyer_company: row.try_get("buyer_company")?,
         service_item_name: row.try_get("service_item_name")?,
         implementer: row.try_get("implementer")?,
