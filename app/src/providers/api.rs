@@ -127,12 +127,12 @@ pub async fn save_company(
     };
     let result = async {
         let db = crate::kit::request::db()?;
-        let (_, scope) = crate::kit::request::provider_scope()?;
+        let (auth, scope) = crate::kit::request::provider_scope()?;
         if !scope.role.may_manage_users() {
             return Err(AppError::Forbidden);
         }
         let ip = crate::kit::request::client_ip();
-        match super::store::save_company(&db, &scope, &form, &ip).await? {
+        match super::store::save_company(&db, &scope, &form, &auth.email, &ip).await? {
             Ok(()) => {
                 leptos_axum::redirect("/company?done=saved");
                 Ok(())

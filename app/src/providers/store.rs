@@ -269,11 +269,13 @@ pub async fn company(db: &Db, provider_id: i64) -> Result<Company, AppError> {
 
 /// Saves 企业信息 for the scope's provider: checked against what is on file under a row
 /// lock, audited by changed field (never the account number itself), and, when the payout
-/// account changed, the admin mailed with both numbers masked.
+/// account changed, the admin mailed (naming `by`, the saver's address) with both numbers
+/// masked.
 pub async fn save_company(
     db: &Db,
     scope: &crate::kit::request::ProviderScope,
     form: &CompanyForm,
+    by: &str,
     ip: &str,
 ) -> Result<Result<(), Vec<(&'static str, &'static str)>>, AppError> {
     let mut tx = db.begin().await?;
@@ -334,11 +336,7 @@ pub async fn save_company(
         .bind(scope.provider_id)
         .fetch_all(&mut *tx)
         .await?;
-        let by: String = sqlx::query_scalar("SELECT email FROM users WHERE id = $1")
-            .bind(scope.user_id)
-            .fetch_one(&mut *tx)
-            .await?;
-        let letter = super::notify::payout_account_changed(&before, &after, &by);
+        let letter = super::notify::payout_account_changed(&before, &after, by);
         for to in admins {
             crate::kit::mail::post(&mut tx, &to, &letter).await?;
         }
