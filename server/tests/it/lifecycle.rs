@@ -20,6 +20,7 @@ on_both_databases!(
     cancel_needs_a_reason_and_an_open_work_order,
     a_cancelled_work_order_never_reaches_a_bill,
     only_operators_redispatch_and_cancel,
+    migration_0025_keeps_the_declines_and_admits_cancelled,
 );
 
 /// 20190927064519381: MSP-A_TEST1's, 待接单, declined here by its member 305102247.
@@ -674,4 +675,121 @@ async fn only_operators_redispatch_and_cancel(app: TestApp) {
         work_order(&app, &aku, "20190927065256141").await["status"],
         "AwaitingAcceptance"
     );
+}
+
+/// Migration 0025 on a database of 0024: a work order declined before keeps its decline (who,
+/// when, why), and every connection of the pool — those that read the schema before the
+/// migration too — stores 已取消 while the CHECK still refuses a status that is none.
+async fn migration_0025_keeps_the_declines_and_admits_cancelled(app: TestApp) {
+    use app::kit::db::Db;
+    use sqlx::Row;
+    let db = Db::connect(&app.fresh_database_url().await).await.unwrap();
+    db.migrate_until(24).await.unwrap();
+    let one = |sql: &'static str| {
+        let db = &db;
+        async move {
+            sqlx::query(sql)
+                .fetch_one(db.pool())
+                .await
+                .unwrap()
+                .get::<i64, _>(0)
+        }
+    };
+    let provider =
+        one("INSERT INTO providers (name, created_at) VALUES ('Old MSP', 1) RETURNING id").await;
+    let user =
+        one("INSERT INTO users (email, created_at) VALUES ('old@example.com', 1) RETURNING id")
+            .await;
+    let order = one(
+        "INSERT INTO orders (order_no, buyer_company, contact_email, solution_name,
+                             solution_quantity, created_at)
+         VALUES ('9001', 'B', 'b@example.com', 'S', 1, 1) RETURNING id",
+    )
+    .await;
+    let insert = |no: &'static str, status: &'static str| {
+        let db = &db;
+        async move {
+            sqlx::query(
+                "INSERT INTO work_orders (order_id, work_order_no, provider_id, service_item_name,
+                   currency, unit_price_minor, tax_rate, unit_price_incl_minor, quantity,
+                   total_incl_minor, status, decline_reason, created_at, updated_at)
+                 VALUES ($1, $2, $3, 'Item', 'CNY', 100, '0', 100, 1, 100, $4, '没空', 5, 9)
+                 RETURNING id",
+            )
+            .bind(order)
+            .bind(no)
+            .bind(provider)
+            .bind(status)
+            .fetch_one(db.pool())
+            .await
+            .map(|row| row.get::<i64, _>(0))
+        }
+    };
+    let declined = insert("90011", "rejected").await.unwrap();
+    insert("90012", "in_progress").await.unwrap();
+    sqlx::query(
+        "INSERT INTO work_order_events (work_order_id, actor_id, action, from_status, to_status,
+                                        reason, created_at)
+         VALUES ($1, $2, 'decline', 'awaiting_acceptance', 'rejected', '没空', 7)",
+    )
+    .bind(declined)
+    .bind(user)
+    .execute(db.pool())
+    .await
+    .unwrap();
+    // Before 0025 已取消 is no status; several connections have read the schema.
+    assert!(insert("90013", "cancelled").await.is_err());
+    let mut held = Vec::new();
+    for _ in 0..4 {
+        let mut conn = db.pool().acquire().await.unwrap();
+        sqlx::query("SELECT COUNT(*) FROM work_orders")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+        held.push(conn);
+    }
+    drop(held);
+
+    db.migrate().await.unwrap();
+    let kept = sqlx::query(
+        "SELECT provider_id, reason, declined_by, declined_at FROM work_order_declines
+         WHERE work_order_id = $1",
+    )
+    .bind(declined)
+    .fetch_all(db.pool())
+    .await
+    .unwrap();
+    assert_eq!(kept.len(), 1);
+    assert_eq!(kept[0].get::<i64, _>("provider_id"), provider);
+    assert_eq!(kept[0].get::<String, _>("reason"), "没空");
+    assert_eq!(kept[0].get::<Option<i64>, _>("declined_by"), Some(user));
+    assert_eq!(kept[0].get::<i64, _>("declined_at"), 7);
+    // Every connection at once (so not one reused) takes 已取消, and refuses nonsense.
+    let mut held = Vec::new();
+    for _ in 0..4 {
+        let mut conn = db.pool().acquire().await.unwrap();
+        for status in ["cancelled", "in_progress"] {
+            sqlx::query("UPDATE work_orders SET status = $1 WHERE work_order_no = '90012'")
+                .bind(status)
+                .execute(&mut *conn)
+                .await
+                .unwrap();
+        }
+        let bogus =
+            sqlx::query("UPDATE work_orders SET status = 'bogus' WHERE work_order_no = '90012'")
+                .execute(&mut *conn)
+                .await;
+        assert!(bogus.is_err());
+        held.push(conn);
+    }
+    drop(held);
+    assert!(insert("90013", "cancelled").await.is_ok());
+    if db.backend() == app::kit::db::Backend::Sqlite {
+        let check: String = sqlx::query("PRAGMA integrity_check")
+            .fetch_one(db.pool())
+            .await
+            .unwrap()
+            .get(0);
+        assert_eq!(check, "ok");
+    }
 }
