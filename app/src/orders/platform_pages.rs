@@ -327,7 +327,7 @@ fn RowActions(
             }.into_any()
         })}
         {r.status.cancellable().then(|| view! {
-            <details class="inline-details" open=cancel_open>
+            <details class="inline-details in-row" open=cancel_open>
                 <summary class="button small danger">{locale.t("intake.cancel")}</summary>
                 <ActionForm action=cancel attr:class="form card confirm"
                     attr:data-form=cancel_form.clone()>
