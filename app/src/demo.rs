@@ -438,6 +438,16 @@ async fn insert_work_order(
             .bind(work_order_id)
             .execute(&mut **tx)
             .await?;
+        // Kept among its declines, as a decline in the portal is (whom 重新派单 may not pick).
+        sqlx::query(
+            "INSERT INTO work_order_declines (work_order_id, provider_id, reason, declined_at)
+             VALUES ($1, $2, '实施资源不足', $3)",
+        )
+        .bind(work_order_id)
+        .bind(provider_id)
+        .bind(at)
+        .execute(&mut **tx)
+        .await?;
     }
     for (position, start, end, standard, remarks, stage_status) in stages {
         sqlx::query(

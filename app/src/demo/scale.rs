@@ -192,7 +192,7 @@ const RECOUNT: [&str; 7] = [
     "INSERT INTO work_order_months (provider_id, month, currency, orders, total_minor)
      SELECT COALESCE(provider_id, 0), work_order_month(created_at), currency, COUNT(*),
             SUM(total_incl_minor)
-     FROM work_orders WHERE status NOT IN ('awaiting_payment', 'rejected')
+     FROM work_orders WHERE status NOT IN ('awaiting_payment', 'rejected', 'cancelled')
      GROUP BY COALESCE(provider_id, 0), work_order_month(created_at), currency",
     "INSERT INTO work_order_search (work_order_id, body)
      SELECT w.id, work_order_search_body(w, o) FROM work_orders w JOIN orders o ON o.id = w.order_id

@@ -179,6 +179,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../../migrations/postgres/0024_operator_disabled.sql"),
     ),
     (
+        25,
+        "work_order_lifecycle",
+        include_str!("../../../migrations/sqlite/0025_work_order_lifecycle.sql"),
+        include_str!("../../../migrations/postgres/0025_work_order_lifecycle.sql"),
+    ),
+    (
         26,
         "acceptance_recovery",
         include_str!("../../../migrations/sqlite/0026_acceptance_recovery.sql"),

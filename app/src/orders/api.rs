@@ -1,5 +1,6 @@
 //! The orders area's server functions: the provider's list, detail, moves and milestones; the
-//! customer's acceptance link; the platform's list, payment, dispatch and typed-in orders.
+//! customer's acceptance link; the platform's list, payment, dispatch, 重新派单, 取消工单 and
+//! typed-in orders.
 //! Each one parses, scopes, calls the store, and finishes.
 // One parameter per field of a plain form (the list's GET form posts its filters as is), more
 // than clippy's limit; the file carries the allowance for both halves of the macros.
@@ -76,22 +77,12 @@ pub async fn decline_work_order(no: String, reason: String) -> Result<(), AppErr
     use crate::kit::request::{db, provider_scope};
     let result = async {
         let (_, scope) = provider_scope()?;
-        let reason = reason.trim();
-        if reason.is_empty() || reason.chars().count() > model::TEXT_LIMIT {
-            let code = if reason.is_empty() {
-                "form.required"
-            } else {
-                "form.too_long"
-            };
-            return Err(crate::kit::forms::invalid(
-                "decline",
-                &[("reason", code)],
-                &[("reason", reason)],
-            ));
-        }
+        let reason = model::move_reason(&reason).map_err(|code| {
+            crate::kit::forms::invalid("decline", &[("reason", code)], &[("reason", reason.trim())])
+        })?;
         let owner = crate::kit::db::Owner::Provider(scope.provider_id);
         let action = model::WorkOrderAction::Decline;
-        store::work_orders::transition(&db()?, owner, scope.user_id, &no, action, reason).await
+        store::work_orders::transition(&db()?, owner, scope.user_id, &no, action, &reason).await
     }
     .await;
     crate::kit::forms::finish("decline", result)
@@ -293,6 +284,56 @@ pub async fn dispatch_work_order(no: String, provider_id: i64) -> Result<(), App
     }
     .await;
     crate::kit::forms::finish("platform-orders", result)
+}
+
+/// The form of a platform row's 重新派单 or 取消工单 (`redispatch-<no>`, `cancel-<no>`): each
+/// row's errors come back to its own form.
+pub fn row_form(kind: &str, no: &str) -> String {
+    format!("{kind}-{no}")
+}
+
+/// 重新派单: hands a declined work order (已拒绝) to another provider, who is mailed and sees
+/// it 待接单; a provider that declined it is refused (a field error).
+#[leptos::server(endpoint = "redispatch_work_order")]
+pub async fn redispatch_work_order(no: String, provider_id: i64) -> Result<(), AppError> {
+    let form = row_form("redispatch", &no);
+    let result = async {
+        let auth = crate::kit::request::operator()?;
+        let moved = store::work_orders::redispatch(
+            &crate::kit::request::db()?,
+            &crate::kit::request::settings()?,
+            auth.user_id,
+            &no,
+            provider_id,
+        )
+        .await;
+        crate::kit::forms::keep_typed(&form, &[], moved)
+    }
+    .await;
+    crate::kit::forms::finish(&form, result)
+}
+
+/// 取消工单 with a reason: any work order not done or cancelled yet; its provider's managers
+/// and the buyer's contact are mailed. Without a reason, a field error.
+#[leptos::server(endpoint = "cancel_work_order")]
+pub async fn cancel_work_order(no: String, reason: String) -> Result<(), AppError> {
+    let form = row_form("cancel", &no);
+    let result = async {
+        let auth = crate::kit::request::operator()?;
+        let reason = model::move_reason(&reason).map_err(|code| {
+            crate::kit::forms::invalid(&form, &[("reason", code)], &[("reason", reason.trim())])
+        })?;
+        store::work_orders::cancel(
+            &crate::kit::request::db()?,
+            &crate::kit::request::settings()?,
+            auth.user_id,
+            &no,
+            &reason,
+        )
+        .await
+    }
+    .await;
+    crate::kit::forms::finish(&form, result)
 }
 
 /// Enters an order with one work order by hand (the API takes several).

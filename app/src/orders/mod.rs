@@ -1,7 +1,8 @@
 //! Orders (§3): the provider's service work orders — list, detail, 接单 or decline, and the
 //! delivery milestones (交付里程碑) — with the history of every change; the customer's
 //! acceptance (验收) of a delivered stage through a mailed link; and the platform's side:
-//! every work order, payment, dispatch (后台分发服务单) and intake from the marketplace.
+//! every work order, payment, dispatch (后台分发服务单), 重新派单 of a declined work order to
+//! another provider, 取消工单, and intake from the marketplace.
 
 mod acceptance_pages;
 pub mod api;
@@ -83,6 +84,8 @@ pub struct EventView {
     pub from_status: String,
     pub to_status: String,
     pub reason: String,
+    /// Done by a member of another provider (a decline before a 重新派单): not named here.
+    pub other_provider: bool,
 }
 
 /// Everything the detail page shows (§3.1.3).
@@ -108,6 +111,9 @@ pub struct WorkOrderDetail {
     pub total_incl: String,
     pub status: WorkOrderStatus,
     pub decline_reason: String,
+    /// 已取消: why, and when (blank otherwise).
+    pub cancel_reason: String,
+    pub cancelled: String,
     pub milestones: Vec<MilestoneView>,
     pub history: Vec<EventView>,
 }
@@ -136,6 +142,11 @@ pub struct PlatformRow {
     pub status: WorkOrderStatus,
     pub provider: Option<String>,
     pub created: String,
+    /// 已拒绝: the provider's reason; 已取消: the platform's.
+    pub decline_reason: String,
+    pub cancel_reason: String,
+    /// Every provider that declined it so far: 重新派单 offers the others.
+    pub declined_by: Vec<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -19,9 +19,11 @@ pub enum WorkOrderStatus {
     PartiallyAccepted,
     Completed,
     Rejected,
+    /// 已取消: the platform called the work order off (with a reason); nothing moves it again.
+    Cancelled,
 }
 
-/// Labels: 待付款, 待接单, 实施中, 部分验收, 已完成, 已拒绝.
+/// Labels: 待付款, 待接单, 实施中, 部分验收, 已完成, 已拒绝, 已取消.
 impl Code for WorkOrderStatus {
     const LABELS: Option<&'static str> = Some("wo.status");
 }
@@ -34,6 +36,37 @@ impl WorkOrderStatus {
             WorkOrderStatus::InProgress | WorkOrderStatus::PartiallyAccepted
         )
     }
+
+    /// A settlement bill counts the work orders the provider took on: under way or done. Not
+    /// one unpaid, waiting for its provider, declined, or cancelled (nor any stage of one).
+    pub fn billable(self) -> bool {
+        matches!(
+            self,
+            WorkOrderStatus::InProgress
+                | WorkOrderStatus::PartiallyAccepted
+                | WorkOrderStatus::Completed
+        )
+    }
+
+    /// 后台首页's sales count a work order once it is paid, unless declined or cancelled (the
+    /// figures' triggers, migrations 0016 and 0025, keep exactly these).
+    pub fn sold(self) -> bool {
+        !matches!(
+            self,
+            WorkOrderStatus::AwaitingPayment
+                | WorkOrderStatus::Rejected
+                | WorkOrderStatus::Cancelled
+        )
+    }
+
+    /// The statuses for which `keep` holds, as SQL: `'in_progress', 'completed'`.
+    pub fn sql_list(keep: fn(WorkOrderStatus) -> bool) -> String {
+        WorkOrderStatus::all()
+            .filter(|s| keep(*s))
+            .map(|s| format!("'{}'", s.as_db()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
 }
 
 /// What the provider or the platform asks of a work order.
@@ -45,6 +78,50 @@ pub enum WorkOrderAction {
     Accept,
     /// The provider declines, with a reason.
     Decline,
+    /// The platform hands a declined work order to another provider (重新派单): it waits for
+    /// that one's 接单 again. See `check_redispatch` for whom it may go to.
+    Redispatch,
+    /// The platform cancels the work order, with a reason (取消工单): before it is done, and
+    /// once. A cancelled work order never reaches a bill.
+    Cancel,
+}
+
+impl WorkOrderAction {
+    pub const ALL: [WorkOrderAction; 5] = [
+        WorkOrderAction::MarkPaid,
+        WorkOrderAction::Accept,
+        WorkOrderAction::Decline,
+        WorkOrderAction::Redispatch,
+        WorkOrderAction::Cancel,
+    ];
+
+    /// The name of the move in the history and the audit log (`wo.event.<name>`).
+    pub fn event(self) -> &'static str {
+        match self {
+            WorkOrderAction::MarkPaid => "mark_paid",
+            WorkOrderAction::Accept => "accept",
+            WorkOrderAction::Decline => "decline",
+            WorkOrderAction::Redispatch => "redispatch",
+            WorkOrderAction::Cancel => "cancel",
+        }
+    }
+
+    /// Where the move leaves a work order: a move asked again once there is a double click.
+    pub fn target(self) -> WorkOrderStatus {
+        match self {
+            WorkOrderAction::MarkPaid | WorkOrderAction::Redispatch => {
+                WorkOrderStatus::AwaitingAcceptance
+            }
+            WorkOrderAction::Accept => WorkOrderStatus::InProgress,
+            WorkOrderAction::Decline => WorkOrderStatus::Rejected,
+            WorkOrderAction::Cancel => WorkOrderStatus::Cancelled,
+        }
+    }
+
+    /// Whether the move takes a reason (the provider's decline, the platform's cancel).
+    pub fn needs_reason(self) -> bool {
+        matches!(self, WorkOrderAction::Decline | WorkOrderAction::Cancel)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -65,8 +142,22 @@ impl WorkOrderStatus {
             (S::AwaitingPayment, A::MarkPaid) => Ok(S::AwaitingAcceptance),
             (S::AwaitingAcceptance, A::Accept) => Ok(S::InProgress),
             (S::AwaitingAcceptance, A::Decline) => Ok(S::Rejected),
+            (S::Rejected, A::Redispatch) => Ok(S::AwaitingAcceptance),
+            (
+                S::AwaitingPayment
+                | S::AwaitingAcceptance
+                | S::Rejected
+                | S::InProgress
+                | S::PartiallyAccepted,
+                A::Cancel,
+            ) => Ok(S::Cancelled),
             (from, action) => Err(Forbidden { from, action }),
         }
+    }
+
+    /// Whether the platform may still cancel it: anything not done or cancelled already.
+    pub fn cancellable(self) -> bool {
+        self.apply(WorkOrderAction::Cancel).is_ok()
     }
 
     /// The status that customer acceptance of milestones implies ("客户验收通过订单状态即变为
@@ -108,6 +199,9 @@ pub enum MilestoneAction {
     /// The provider sends it for acceptance again (重新发送验收): a new link and deadline,
     /// the stage still awaiting the customer — also once overdue.
     Resend,
+    /// The platform cancelled the work order: a stage waiting for the customer stops waiting
+    /// (its link closes), back where it was before it was submitted.
+    Withdraw,
 }
 
 /// Labels: 未开始, 进行中, 待验收, 已验收.
@@ -146,6 +240,7 @@ impl MilestoneStatus {
             (S::AwaitingAcceptance, A::CustomerAccept) => Ok(S::Accepted),
             (S::AwaitingAcceptance, A::CustomerReject) => Ok(S::InProgress),
             (S::AwaitingAcceptance, A::Resend) => Ok(S::AwaitingAcceptance),
+            (S::AwaitingAcceptance, A::Withdraw) => Ok(S::InProgress),
             (from, action) => Err(Forbidden { from, action }),
         }
     }
@@ -324,6 +419,63 @@ impl AcceptanceAnswer {
         }
     }
 }
+/// Why the platform may not re-dispatch a work order to a provider.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RedispatchRefusal {
+    /// Only a declined work order is re-dispatched (the others: 分发 or nothing).
+    NotDeclined,
+    /// The provider declined this work order already (now or before): another one takes it.
+    DeclinedBy,
+}
+
+impl RedispatchRefusal {
+    /// The message's translation key.
+    pub fn key(self) -> &'static str {
+        match self {
+            RedispatchRefusal::NotDeclined => "wo.error.state",
+            RedispatchRefusal::DeclinedBy => "wo.error.redispatch_same",
+        }
+    }
+}
+
+/// 重新派单 of a work order in `from` to provider `to`, given every provider that declined
+/// it so far (the current one included): declined, and to a provider that has not declined
+/// it. Returns the status it moves to.
+pub fn check_redispatch(
+    from: WorkOrderStatus,
+    declined_by: &[i64],
+    to: i64,
+) -> Result<WorkOrderStatus, RedispatchRefusal> {
+    let next = from
+        .apply(WorkOrderAction::Redispatch)
+        .map_err(|_| RedispatchRefusal::NotDeclined)?;
+    may_receive(declined_by, to)?;
+    Ok(next)
+}
+
+/// Whether a work order may go to provider `to` (dispatch or 重新派单): not to one that
+/// declined it.
+pub fn may_receive(declined_by: &[i64], to: i64) -> Result<(), RedispatchRefusal> {
+    if declined_by.contains(&to) {
+        Err(RedispatchRefusal::DeclinedBy)
+    } else {
+        Ok(())
+    }
+}
+
+/// The reason a decline or a cancel carries: required, at most `TEXT_LIMIT` characters,
+/// trimmed; otherwise the error's translation key.
+pub fn move_reason(reason: &str) -> Result<String, &'static str> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        Err("form.required")
+    } else if reason.chars().count() > TEXT_LIMIT {
+        Err("form.too_long")
+    } else {
+        Ok(reason.to_owned())
+    }
+}
+
 /// The list's sort orders.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Sort {
@@ -697,16 +849,102 @@ mod tests {
             (W::AwaitingPayment, A::MarkPaid, W::AwaitingAcceptance),
             (W::AwaitingAcceptance, A::Accept, W::InProgress),
             (W::AwaitingAcceptance, A::Decline, W::Rejected),
+            (W::Rejected, A::Redispatch, W::AwaitingAcceptance),
+            (W::AwaitingPayment, A::Cancel, W::Cancelled),
+            (W::AwaitingAcceptance, A::Cancel, W::Cancelled),
+            (W::Rejected, A::Cancel, W::Cancelled),
+            (W::InProgress, A::Cancel, W::Cancelled),
+            (W::PartiallyAccepted, A::Cancel, W::Cancelled),
         ];
         for from in W::all() {
-            for action in [A::MarkPaid, A::Accept, A::Decline] {
+            for action in A::ALL {
                 let expected = allowed
                     .iter()
                     .find(|(f, a, _)| *f == from && *a == action)
                     .map(|(_, _, to)| *to);
                 assert_eq!(from.apply(action).ok(), expected, "{from:?} {action:?}");
+                if let Some(to) = expected {
+                    assert_eq!(action.target(), to, "{action:?}");
+                }
             }
+            assert_eq!(
+                from.cancellable(),
+                !matches!(from, W::Completed | W::Cancelled),
+                "{from:?}"
+            );
         }
+        // 已取消 is the end: no move leaves it, and none of customer acceptance either.
+        assert!(A::ALL.iter().all(|a| W::Cancelled.apply(*a).is_err()));
+        assert_eq!(W::Cancelled.after_acceptance(1, 1), W::Cancelled);
+        assert!(!W::Cancelled.milestones_editable());
+    }
+
+    #[test]
+    fn a_declined_work_order_goes_only_to_a_provider_that_has_not_declined_it() {
+        use RedispatchRefusal::*;
+        // Provider 1 declined: provider 2 may take it, provider 1 not again.
+        assert_eq!(
+            check_redispatch(W::Rejected, &[1], 2),
+            Ok(W::AwaitingAcceptance)
+        );
+        assert_eq!(check_redispatch(W::Rejected, &[1], 1), Err(DeclinedBy));
+        // Declined by 1, then by 2 after a re-dispatch: neither gets it back.
+        assert_eq!(check_redispatch(W::Rejected, &[1, 2], 1), Err(DeclinedBy));
+        assert_eq!(check_redispatch(W::Rejected, &[1, 2], 2), Err(DeclinedBy));
+        assert_eq!(
+            check_redispatch(W::Rejected, &[1, 2], 3),
+            Ok(W::AwaitingAcceptance)
+        );
+        // Only a declined work order is re-dispatched.
+        for from in W::all().filter(|s| *s != W::Rejected) {
+            assert_eq!(check_redispatch(from, &[], 2), Err(NotDeclined), "{from:?}");
+        }
+        assert_eq!(DeclinedBy.key(), "wo.error.redispatch_same");
+        // 分发 of a work order waiting for its provider follows the same rule.
+        assert_eq!(may_receive(&[1], 1), Err(DeclinedBy));
+        assert_eq!(may_receive(&[1], 2), Ok(()));
+        assert_eq!(may_receive(&[], 1), Ok(()));
+    }
+
+    #[test]
+    fn a_decline_or_cancel_needs_a_reason() {
+        assert_eq!(move_reason("  买家撤单 "), Ok("买家撤单".into()));
+        assert_eq!(move_reason(" \t\n"), Err("form.required"));
+        assert_eq!(move_reason(""), Err("form.required"));
+        assert_eq!(
+            move_reason(&"取".repeat(TEXT_LIMIT + 1)),
+            Err("form.too_long")
+        );
+        assert_eq!(
+            move_reason(&"取".repeat(TEXT_LIMIT))
+                .unwrap()
+                .chars()
+                .count(),
+            TEXT_LIMIT
+        );
+        let reasoned: Vec<A> = A::ALL.into_iter().filter(|a| a.needs_reason()).collect();
+        assert_eq!(reasoned, [A::Decline, A::Cancel]);
+        let events: Vec<&str> = A::ALL.iter().map(|a| a.event()).collect();
+        assert_eq!(
+            events,
+            ["mark_paid", "accept", "decline", "redispatch", "cancel"]
+        );
+    }
+
+    #[test]
+    fn bills_and_sales_count_only_work_taken_on() {
+        let billable: Vec<W> = W::all().filter(|s| s.billable()).collect();
+        assert_eq!(
+            billable,
+            [W::InProgress, W::PartiallyAccepted, W::Completed]
+        );
+        assert!(!W::Cancelled.billable() && !W::Cancelled.sold());
+        let unsold: Vec<W> = W::all().filter(|s| !s.sold()).collect();
+        assert_eq!(unsold, [W::AwaitingPayment, W::Rejected, W::Cancelled]);
+        assert_eq!(
+            W::sql_list(W::billable),
+            "'in_progress', 'partially_accepted', 'completed'"
+        );
     }
 
     #[test]
@@ -757,6 +995,7 @@ mod tests {
             (M::AwaitingAcceptance, MA::CustomerAccept, M::Accepted),
             (M::AwaitingAcceptance, MA::CustomerReject, M::InProgress),
             (M::AwaitingAcceptance, MA::Resend, M::AwaitingAcceptance),
+            (M::AwaitingAcceptance, MA::Withdraw, M::InProgress),
         ];
         let actions = [
             MA::Start,
@@ -764,6 +1003,7 @@ mod tests {
             MA::CustomerAccept,
             MA::CustomerReject,
             MA::Resend,
+            MA::Withdraw,
         ];
         for from in M::all() {
             for action in actions {
@@ -805,7 +1045,8 @@ mod tests {
                 "in_progress",
                 "partially_accepted",
                 "completed",
-                "rejected"
+                "rejected",
+                "cancelled"
             ]
         );
         assert_eq!(
@@ -818,6 +1059,8 @@ mod tests {
             ]
         );
         assert_eq!(W::AwaitingPayment.label_key(), "wo.status.awaiting_payment");
+        assert_eq!(W::Cancelled.label_key(), "wo.status.cancelled");
+        assert_eq!(W::from_db("cancelled"), Some(W::Cancelled));
         assert_eq!(M::NotStarted.label_key(), "ms.status.not_started");
         let mut missing = missing_labels::<W>();
         missing.extend(missing_labels::<M>());

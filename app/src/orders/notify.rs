@@ -1,6 +1,7 @@
 //! Who is told what about work orders: the buyer's contact is asked to accept a delivered
 //! stage (and reminded before the deadline); the provider's managers hear of a new work
-//! order and of the customer's answer.
+//! order (a dispatch or a 重新派单) and of the customer's answer; both hear when the platform
+//! cancels a work order.
 
 use crate::kit::mail::Letter;
 use crate::kit::time::Zone;
@@ -51,6 +52,27 @@ pub fn dispatched(provider: &str, no: &str) -> Letter {
         .paragraph("mail.work_order.dispatched.body")
         .arg("no", no)
         .arg("provider", provider)
+}
+
+/// The platform cancelled work order `no` for `reason`: to the provider's managers (the
+/// store adds the button to the work order).
+pub fn cancelled(no: &str, reason: &str) -> Letter {
+    Letter::new("mail.work_order.cancelled.subject")
+        .paragraph("mail.work_order.cancelled.body")
+        .paragraph("mail.work_order.cancelled.reason")
+        .arg("no", no)
+        .arg("reason", reason)
+}
+
+/// The same, to the buyer's contact: which of their order's services it was.
+pub fn cancelled_for_buyer(no: &str, order_no: &str, item: &str, reason: &str) -> Letter {
+    Letter::new("mail.work_order.cancelled_buyer.subject")
+        .paragraph("mail.work_order.cancelled_buyer.body")
+        .paragraph("mail.work_order.cancelled.reason")
+        .arg("no", no)
+        .arg("order", order_no)
+        .arg("item", item)
+        .arg("reason", reason)
 }
 
 /// The customer's `contact` accepted (or rejected, with `reason`) stage `position` of work

@@ -254,6 +254,13 @@ fn Detail(
         {(!d.decline_reason.is_empty()).then(|| view! {
             <p class="notice">{locale.t("wo.decline_reason")} ": " {d.decline_reason.clone()}</p>
         })}
+        // 已取消: why and when; nothing on the page moves it any more.
+        {(d.status == WorkOrderStatus::Cancelled).then(|| view! {
+            <div class="notice warn" data-testid="cancelled">
+                <p>{locale.t("wo.cancelled")} " (" {d.cancelled.clone()} ")"</p>
+                <p>{locale.t("wo.cancel_reason")} ": " {d.cancel_reason.clone()}</p>
+            </div>
+        })}
         <h2>{locale.t("wo.section.order")}</h2>
         <dl class="facts">
             <dt>{locale.t("wo.column.no")}</dt><dd class="mono">{d.work_order_no.clone()}</dd>
@@ -668,7 +675,11 @@ fn History(events: Vec<EventView>) -> impl IntoView {
                     view! {
                         <tr>
                             <td>{e.at}</td>
-                            <td>{e.actor}</td>
+                            <td>{if e.other_provider {
+                                locale.t("wo.history.other_provider").to_owned()
+                            } else {
+                                e.actor
+                            }}</td>
                             <td>{locale.t_dyn(&format!("wo.event.{}", e.action))}</td>
                             <td>{e.milestone_no.map(|n| n.to_string()).unwrap_or_default()}</td>
                             <td>{change}</td>

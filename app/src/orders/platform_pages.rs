@@ -1,10 +1,16 @@
 //! The platform's side of orders: every work order, marking payment (待付款 → 待接单),
-//! dispatching to a provider (后台分发服务单), and entering an order by hand.
+//! dispatching to a provider (后台分发服务单), 重新派单 of a declined work order to another
+//! provider, 取消工单 with a reason (behind a confirmation), and entering an order by hand.
 
-use super::api::{platform_work_orders, DispatchWorkOrder, EnterOrder, MarkPaid};
+use super::api::{
+    platform_work_orders, row_form, CancelWorkOrder, DispatchWorkOrder, EnterOrder, MarkPaid,
+    RedispatchWorkOrder,
+};
 use super::model::WorkOrderStatus;
+use super::{PlatformPage, PlatformRow};
 use crate::kit::code::Code;
-use crate::kit::forms::{feedback, FieldMessage, FormMessage};
+use crate::kit::error::AppError;
+use crate::kit::forms::{feedback, refetch_on_success, FieldMessage, FormMessage};
 use crate::kit::i18n::use_locale;
 use crate::kit::paging::SortHeader;
 use leptos::prelude::*;
@@ -63,6 +69,8 @@ pub fn PlatformOrdersPage() -> impl IntoView {
         }
         crate::shell::href("/platform/orders", &pairs)
     };
+    // The page's data, for the rows' own forms to refetch (inside, `page` is the answer).
+    let resource = page;
     let enter_fb = feedback("enter-order", enter.value());
     let actions_fb = feedback("platform-orders", paid.value());
     let dispatch_fb = feedback("platform-orders", dispatch.value());
@@ -192,39 +200,27 @@ pub fn PlatformOrdersPage() -> impl IntoView {
                                     </tr></thead>
                                     <tbody>
                                         {page.rows.into_iter().map(|r| {
-                                            let open = matches!(r.status, WorkOrderStatus::AwaitingPayment | WorkOrderStatus::AwaitingAcceptance);
-                                            let unpaid = r.status == WorkOrderStatus::AwaitingPayment;
                                             let providers = providers.clone();
-                                            let no = r.work_order_no.clone();
-                                            let no_dispatch = no.clone();
+                                            let row = r.clone();
                                             view! {
-                                                <tr>
+                                                <tr data-work-order=r.work_order_no.clone()>
                                                     <td class="mono">{r.work_order_no.clone()}</td>
-                                                    <td class="mono">{r.order_no}</td>
-                                                    <td>{r.buyer_company}</td>
-                                                    <td>{r.service_item_name}</td>
-                                                    <td class="num">{r.total_incl}</td>
-                                                    <td><span class=format!("status status-{}", r.status.as_db())>{locale.t(r.status.label_key())}</span></td>
+                                                    <td class="mono">{r.order_no.clone()}</td>
+                                                    <td>{r.buyer_company.clone()}</td>
+                                                    <td>{r.service_item_name.clone()}</td>
+                                                    <td class="num">{r.total_incl.clone()}</td>
+                                                    <td>
+                                                        <span class=format!("status status-{}", r.status.as_db())>{locale.t(r.status.label_key())}</span>
+                                                        {(r.status == WorkOrderStatus::Rejected && !r.decline_reason.is_empty()).then(|| view! {
+                                                            <p class="muted small">{locale.t("wo.decline_reason")} ": " {r.decline_reason.clone()}</p>
+                                                        })}
+                                                        {(r.status == WorkOrderStatus::Cancelled).then(|| view! {
+                                                            <p class="muted small">{locale.t("wo.cancel_reason")} ": " {r.cancel_reason.clone()}</p>
+                                                        })}
+                                                    </td>
                                                     <td>{r.provider.clone().unwrap_or_else(|| "—".into())}</td>
                                                     <td class="row-actions">
-                                                        {unpaid.then(|| view! {
-                                                            <ActionForm action=paid attr:class="inline">
-                                                                <input type="hidden" name="no" value=no />
-                                                                <button type="submit" class="button small">{locale.t("intake.mark_paid")}</button>
-                                                            </ActionForm>
-                                                        })}
-                                                        {open.then(|| view! {
-                                                            <ActionForm action=dispatch attr:class="inline dispatch">
-                                                                <input type="hidden" name="no" value=no_dispatch />
-                                                                <select name="provider_id" aria-label=locale.t("intake.provider")>
-                                                                    {providers.into_iter().map(|(id, name)| {
-                                                                        let selected = r.provider.as_deref() == Some(name.as_str());
-                                                                        view! { <option value=id.to_string() selected=selected>{name}</option> }
-                                                                    }).collect_view()}
-                                                                </select>
-                                                                <button type="submit" class="button small primary">{locale.t("intake.dispatch")}</button>
-                                                            </ActionForm>
-                                                        })}
+                                                        <RowActions r=row providers page=resource paid dispatch />
                                                     </td>
                                                 </tr>
                                             }
@@ -247,5 +243,108 @@ pub fn PlatformOrdersPage() -> impl IntoView {
                 })}
             </Suspense>
         </section>
+    }
+}
+
+/// A row's moves: 标记已付款, 分发 (before the provider answers), 重新派单 (once declined:
+/// to a provider that has not declined it) and 取消工单 (anything not done or cancelled: a
+/// reason, behind a native disclosure that asks first). Each row's 重新派单 and 取消工单 are
+/// forms of their own, so their errors come back to that row, with JavaScript or without.
+#[component]
+fn RowActions(
+    r: PlatformRow,
+    providers: Vec<(i64, String)>,
+    page: Resource<Result<PlatformPage, AppError>>,
+    paid: ServerAction<MarkPaid>,
+    dispatch: ServerAction<DispatchWorkOrder>,
+) -> impl IntoView {
+    let locale = use_locale();
+    let redispatch = ServerAction::<RedispatchWorkOrder>::new();
+    let cancel = ServerAction::<CancelWorkOrder>::new();
+    refetch_on_success(redispatch, page);
+    refetch_on_success(cancel, page);
+    let no = r.work_order_no.clone();
+    let redispatch_fb = feedback(row_form("redispatch", &no), redispatch.value());
+    let cancel_fb = feedback(row_form("cancel", &no), cancel.value());
+    let cancel_open = move || cancel_fb.with(|f| f.general.is_some() || !f.errors.is_empty());
+    let open = matches!(
+        r.status,
+        WorkOrderStatus::AwaitingPayment | WorkOrderStatus::AwaitingAcceptance
+    );
+    let unpaid = r.status == WorkOrderStatus::AwaitingPayment;
+    let declined = r.status == WorkOrderStatus::Rejected;
+    // Whom it may go to: not a provider that declined it (the store refuses those too).
+    let eligible: Vec<(i64, String)> = providers
+        .into_iter()
+        .filter(|(id, _)| !r.declined_by.contains(id))
+        .collect();
+    let current = r.provider.clone();
+    let (no_paid, no_dispatch, no_redispatch, no_cancel) =
+        (no.clone(), no.clone(), no.clone(), no.clone());
+    let (redispatch_form, cancel_form) = (row_form("redispatch", &no), row_form("cancel", &no));
+    view! {
+        {unpaid.then(|| view! {
+            <ActionForm action=paid attr:class="inline">
+                <input type="hidden" name="no" value=no_paid.clone() />
+                <button type="submit" class="button small">{locale.t("intake.mark_paid")}</button>
+            </ActionForm>
+        })}
+        {open.then(|| {
+            let options = eligible.clone();
+            let current = current.clone();
+            view! {
+                <ActionForm action=dispatch attr:class="inline dispatch">
+                    <input type="hidden" name="no" value=no_dispatch.clone() />
+                    <select name="provider_id" aria-label=locale.t("intake.provider")>
+                        {options.into_iter().map(|(id, name)| {
+                            let selected = current.as_deref() == Some(name.as_str());
+                            view! { <option value=id.to_string() selected=selected>{name}</option> }
+                        }).collect_view()}
+                    </select>
+                    <button type="submit" class="button small primary">{locale.t("intake.dispatch")}</button>
+                </ActionForm>
+            }
+        })}
+        {declined.then(|| if eligible.is_empty() {
+            view! { <span class="muted small">{locale.t("intake.no_other_provider")}</span> }.into_any()
+        } else {
+            let options = eligible.clone();
+            view! {
+                <ActionForm action=redispatch attr:class="inline dispatch"
+                    attr:data-form=redispatch_form.clone()>
+                    <input type="hidden" name="no" value=no_redispatch.clone() />
+                    <select name="provider_id" aria-label=format!("{} · {}", locale.t("intake.redispatch"), locale.t("intake.provider"))>
+                        {options.into_iter().map(|(id, name)| view! {
+                            <option value=id.to_string()>{name}</option>
+                        }).collect_view()}
+                    </select>
+                    <button type="submit" class="button small primary" disabled=move || redispatch.pending().get()>
+                        {locale.t("intake.redispatch")}
+                    </button>
+                    <FormMessage feedback=redispatch_fb />
+                    <FieldMessage feedback=redispatch_fb field="provider_id" />
+                </ActionForm>
+            }.into_any()
+        })}
+        {r.status.cancellable().then(|| view! {
+            <details class="inline-details in-row" open=cancel_open>
+                <summary class="button small danger">{locale.t("intake.cancel")}</summary>
+                <ActionForm action=cancel attr:class="form card confirm"
+                    attr:data-form=cancel_form.clone()>
+                    <FormMessage feedback=cancel_fb />
+                    <p>{locale.t("intake.cancel_explain")}</p>
+                    <input type="hidden" name="no" value=no_cancel.clone() />
+                    <label class="field">
+                        <span>{locale.t("wo.cancel_reason")} " *"</span>
+                        <textarea name="reason" rows="3" maxlength="2000"
+                            inner_html=move || crate::kit::forms::text_html(&cancel_fb.with(|f| f.value("reason")))></textarea>
+                        <FieldMessage feedback=cancel_fb field="reason" />
+                    </label>
+                    <button type="submit" class="button small danger" disabled=move || cancel.pending().get()>
+                        {locale.t("intake.cancel_confirm")}
+                    </button>
+                </ActionForm>
+            </details>
+        })}
     }
 }

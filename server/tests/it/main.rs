@@ -15,6 +15,7 @@ mod global_search;
 mod home;
 mod intake;
 mod isolation;
+mod lifecycle;
 mod mail_language;
 mod operators;
 mod orders;

@@ -7,10 +7,12 @@ use crate::billing::model::{self, BillStatus, Period};
 use crate::kit::db::{now, Db};
 use crate::kit::error::AppError;
 use crate::kit::time::day_start;
+use crate::orders::model::WorkOrderStatus;
 use sqlx::{Any, Row, Transaction};
 
 /// The work orders a period's bill counts: paid inside the period (UTC+8 days) and taken on
-/// by the provider (a declined or unpaid work order is not the provider's revenue).
+/// by the provider (`WorkOrderStatus::billable`: a declined, unpaid or cancelled work order is
+/// not the provider's revenue, nor is any stage of it).
 async fn billable_lines(
     tx: &mut Transaction<'static, Any>,
     provider_id: i64,
@@ -19,22 +21,25 @@ async fn billable_lines(
     let (Some(from), Some(to)) = (day_start(&period.start), day_start(&period.end)) else {
         return Err(AppError::invalid(&[("month", "bill.error.period")]));
     };
-    let rows = sqlx::query(
-        "SELECT w.id AS work_order_id, o.order_no, w.status AS order_status,
-                w.total_incl_minor AS order_total_minor, w.currency AS order_currency,
-                o.solution_name AS product, w.quantity, w.paid_at AS traded_at,
-                w.paid_minor, w.paid_currency, 0 AS id
-         FROM work_orders w JOIN orders o ON o.id = w.order_id
-         WHERE w.provider_id = $1 AND w.paid_at >= $2 AND w.paid_at < $3
-           AND w.paid_minor IS NOT NULL
-           AND w.status IN ('in_progress', 'partially_accepted', 'completed')
-         ORDER BY w.paid_at DESC, w.id DESC",
-    )
-    .bind(provider_id)
-    .bind(from)
-    .bind(to + 86_400)
-    .fetch_all(&mut **tx)
-    .await?;
+    static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        format!(
+            "SELECT w.id AS work_order_id, o.order_no, w.status AS order_status,
+                    w.total_incl_minor AS order_total_minor, w.currency AS order_currency,
+                    o.solution_name AS product, w.quantity, w.paid_at AS traded_at,
+                    w.paid_minor, w.paid_currency, 0 AS id
+             FROM work_orders w JOIN orders o ON o.id = w.order_id
+             WHERE w.provider_id = $1 AND w.paid_at >= $2 AND w.paid_at < $3
+               AND w.paid_minor IS NOT NULL AND w.status IN ({})
+             ORDER BY w.paid_at DESC, w.id DESC",
+            WorkOrderStatus::sql_list(WorkOrderStatus::billable)
+        )
+    });
+    let rows = sqlx::query(SQL.as_str())
+        .bind(provider_id)
+        .bind(from)
+        .bind(to + 86_400)
+        .fetch_all(&mut **tx)
+        .await?;
     rows.iter()
         .map(StoredLine::from_row)
         .collect::<Result<_, sqlx::Error>>()

@@ -12,6 +12,7 @@ use crate::kit::mail::post;
 use crate::kit::money::Currency;
 use crate::kit::request::Settings;
 use crate::kit::time::day_start;
+use crate::orders::model::WorkOrderStatus;
 use sqlx::{Any, Row, Transaction};
 use std::collections::BTreeMap;
 
@@ -161,6 +162,9 @@ pub async fn apply(
         }
         BillAction::Send | BillAction::Confirm => {}
     }
+    if matches!(action, BillAction::Send | BillAction::Revise) {
+        refuse_cancelled_lines(&mut tx, bill.id, version).await?;
+    }
     sqlx::query("UPDATE bills SET status = $1, version = $2, updated_at = $3 WHERE id = $4")
         .bind(to.as_db())
         .bind(version)
@@ -195,6 +199,29 @@ pub async fn apply(
     notify(&mut tx, settings, &bill, no, action, reason).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// A cancelled work order never reaches a bill: a version holding one (made before the work
+/// order was cancelled) does not go to the provider; generating it again, or a revision
+/// without the line, leaves it out.
+async fn refuse_cancelled_lines(
+    tx: &mut Transaction<'static, Any>,
+    bill_id: i64,
+    version: i64,
+) -> Result<(), AppError> {
+    let cancelled = sqlx::query(&format!(
+        "SELECT 1 AS one FROM bill_lines l JOIN work_orders w ON w.id = l.work_order_id
+         WHERE l.bill_id = $1 AND l.version = $2 AND w.status = '{}' LIMIT 1",
+        WorkOrderStatus::Cancelled.as_db()
+    ))
+    .bind(bill_id)
+    .bind(version)
+    .fetch_optional(&mut **tx)
+    .await?;
+    match cancelled {
+        Some(_) => Err(AppError::Conflict("bill.error.cancelled_lines".into())),
+        None => Ok(()),
+    }
 }
 
 /// Makes the next version from the current one with the platform's corrections.

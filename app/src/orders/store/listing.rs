@@ -142,8 +142,9 @@ pub async fn page_rows(
     sql.push(&format!(
         "SELECT wo.id, wo.work_order_no, wo.service_item_name, wo.implementation, wo.currency,
                 wo.unit_price_incl_minor, wo.quantity, wo.total_incl_minor, wo.created_at,
-                wo.status, {column} AS sort_value, o.order_no, o.buyer_company,
-                p.name AS provider
+                wo.status, wo.provider_id, wo.decline_reason, wo.cancel_reason,
+                {column} AS sort_value,
+                o.order_no, o.buyer_company, p.name AS provider
          FROM work_orders wo LEFT JOIN orders o ON o.id = wo.order_id
          LEFT JOIN providers p ON p.id = wo.provider_id"
     ));
@@ -349,10 +350,47 @@ pub async fn platform_rows(
     filter: &ListFilter,
 ) -> Result<(Vec<PlatformRow>, Option<String>), sqlx::Error> {
     let (rows, next) = page_rows(db, realm, filter).await?;
+    // The page's declines at once (a page's few work orders, by the declines' index).
+    let mut declines: Vec<(i64, i64)> = Vec::new();
+    let declined: Vec<i64> = rows
+        .iter()
+        .filter(|r| status(r).is_ok_and(|s| s == WorkOrderStatus::Rejected))
+        .map(|r| r.try_get("id"))
+        .collect::<Result<_, _>>()?;
+    if !declined.is_empty() {
+        let marks: Vec<String> = (1..=declined.len()).map(|n| format!("${n}")).collect();
+        let sql = format!(
+            "SELECT work_order_id, provider_id FROM work_order_declines
+             WHERE work_order_id IN ({}) ORDER BY id",
+            marks.join(", ")
+        );
+        let mut query = sqlx::query(&sql);
+        for id in &declined {
+            query = query.bind(*id);
+        }
+        for row in query.fetch_all(db.pool()).await? {
+            declines.push((row.try_get("work_order_id")?, row.try_get("provider_id")?));
+        }
+    }
     let rows = rows
         .iter()
         .map(|r| {
+            let id: i64 = r.try_get("id")?;
+            let mut declined_by: Vec<i64> = declines
+                .iter()
+                .filter(|(work_order, _)| *work_order == id)
+                .map(|(_, provider)| *provider)
+                .collect();
+            // Declined now: by the provider it is still with.
+            if status(r)? == WorkOrderStatus::Rejected {
+                declined_by.extend(r.try_get::<Option<i64>, _>("provider_id")?);
+            }
+            declined_by.sort_unstable();
+            declined_by.dedup();
             Ok(PlatformRow {
+                decline_reason: r.try_get("decline_reason")?,
+                cancel_reason: r.try_get("cancel_reason")?,
+                declined_by,
                 work_order_no: r.try_get("work_order_no")?,
                 order_no: r.try_get("order_no")?,
                 buyer_company: r.try_get("buyer_company")?,
