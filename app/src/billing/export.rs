@@ -271,6 +271,7 @@ pub struct Document {
     pub address: String,
     pub admin_name: String,
     pub business_owner: String,
+    pub receiver: crate::billing::Receiver,
     pub tier: String,
     pub period: String,
     pub status: BillStatus,
@@ -294,6 +295,7 @@ pub async fn document(db: &Db, owner: Owner, no: &str, zone: &Zone) -> Result<Do
         address: head.provider_address,
         admin_name: head.admin_name,
         business_owner: head.business_owner,
+        receiver: head.receiver,
         tier: head.tier,
         period: head.period.label(),
         status: head.status,
@@ -321,13 +323,14 @@ pub fn pdf(doc: &Document, locale: Locale, font: &[u8]) -> Result<Vec<u8>, AppEr
     const LEFT: f32 = 48.0;
     const RIGHT: f32 = W - 48.0;
     const LINES_PER_PAGE: usize = 28;
+    const FIRST_PAGE_LINES: usize = 16;
 
     let mut pdf = Pdf::new();
-    let chunks: Vec<&[StoredLine]> = if doc.lines.is_empty() {
-        vec![&[]]
-    } else {
-        doc.lines.chunks(LINES_PER_PAGE).collect()
-    };
+    // The first page carries the statistics and 收款信息 above its lines, so fewer of them.
+    let (first, rest) = doc.lines.split_at(doc.lines.len().min(FIRST_PAGE_LINES));
+    let chunks: Vec<&[StoredLine]> = std::iter::once(first)
+        .chain(rest.chunks(LINES_PER_PAGE))
+        .collect();
     let pages = chunks.len();
     let grey = rgb::Color::new(107, 119, 133);
     let black = rgb::Color::new(31, 41, 51);
@@ -473,6 +476,26 @@ pub fn pdf(doc: &Document, locale: Locale, font: &[u8]) -> Result<Vec<u8>, AppEr
                     locale.t(doc.status.label_key()).to_owned(),
                 ),
             ];
+            let r = &doc.receiver;
+            let contact = [
+                r.contact_name.as_str(),
+                r.contact_phone.as_str(),
+                r.contact_email.as_str(),
+            ]
+            .into_iter()
+            .filter(|part| !part.is_empty())
+            .collect::<Vec<_>>()
+            .join(" · ");
+            // 收款信息 as the bill was generated with it, after the statistics.
+            let receiver = [
+                (locale.t("company.contact_name"), dash(&contact)),
+                (locale.t("company.bank_name"), dash(&r.bank_name)),
+                (locale.t("company.bank_account_name"), dash(&r.account_name)),
+                (locale.t("company.bank_account_no"), dash(&r.account_masked)),
+                (locale.t("company.invoice_title"), dash(&r.invoice_title)),
+                (locale.t("company.tax_number"), dash(&r.tax_number)),
+            ];
+            let stats: Vec<(&str, String)> = stats.into_iter().chain(receiver).collect();
             for pair in stats.chunks(2) {
                 for (i, (label, value)) in pair.iter().enumerate() {
                     let x = LEFT + i as f32 * 250.0;

@@ -126,6 +126,24 @@ pub struct PayoutView {
     pub amounts: Vec<String>,
 }
 
+/// The payee as the bill prints it: the provider's 企业信息 when the bill was generated, the
+/// account number masked.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Receiver {
+    pub name: String,
+    pub address: String,
+    /// 业务负责人.
+    pub responsible: String,
+    pub contact_name: String,
+    pub contact_phone: String,
+    pub contact_email: String,
+    pub bank_name: String,
+    pub account_name: String,
+    pub account_masked: String,
+    pub invoice_title: String,
+    pub tax_number: String,
+}
+
 /// Everything the detail page shows (§6.1.2).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BillDetail {
@@ -141,6 +159,8 @@ pub struct BillDetail {
     pub provider_address: String,
     pub admin_name: String,
     pub business_owner: String,
+    /// The payee's details as the bill was generated with them.
+    pub receiver: Receiver,
     /// The provider's tier (等级).
     pub tier: String,
     pub period: String,

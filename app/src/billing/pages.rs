@@ -324,6 +324,7 @@ fn Bill(
                 <dt>{locale.t("bill.address")}</dt><dd>{dash(d.provider_address.clone())}</dd>
                 <dt>{locale.t("bill.card.sales")}</dt><dd>{amounts(d.totals.order_total.clone())}</dd>
             </dl>
+            <ReceiverDetails receiver=d.receiver.clone() />
             <h2 id="lines">{locale.t("bill.lines")}</h2>
             <LineSearch d=d.clone() base />
             <LineTable d=d.clone() />
@@ -332,6 +333,36 @@ fn Bill(
         {(!d.revisions.is_empty()).then(|| view! { <Revisions revisions=d.revisions.clone() /> })}
         <h2>{locale.t("bill.history")}</h2>
         <History events=d.history.clone() />
+    }
+}
+
+/// 收款信息: the payee's contact, payout account (masked) and invoice details as they were
+/// when the bill was generated.
+#[component]
+fn ReceiverDetails(receiver: crate::billing::Receiver) -> impl IntoView {
+    let locale = use_locale();
+    let dash = crate::shell::dash;
+    let contact = [
+        receiver.contact_name.as_str(),
+        receiver.contact_phone.as_str(),
+        receiver.contact_email.as_str(),
+    ]
+    .into_iter()
+    .filter(|part| !part.is_empty())
+    .collect::<Vec<_>>()
+    .join(" · ");
+    view! {
+        <h2>{locale.t("bill.receiver_details")}</h2>
+        <p class="muted small">{locale.t("bill.receiver_snapshot")}</p>
+        <dl class="facts two" data-testid="bill-receiver">
+            <dt>{locale.t("company.contact_name")}</dt><dd>{dash(contact)}</dd>
+            <dt>{locale.t("company.bank_name")}</dt><dd>{dash(receiver.bank_name)}</dd>
+            <dt>{locale.t("company.bank_account_name")}</dt><dd>{dash(receiver.account_name)}</dd>
+            <dt>{locale.t("company.bank_account_no")}</dt>
+            <dd class="mono" data-testid="bill-account">{dash(receiver.account_masked)}</dd>
+            <dt>{locale.t("company.invoice_title")}</dt><dd>{dash(receiver.invoice_title)}</dd>
+            <dt>{locale.t("company.tax_number")}</dt><dd class="mono">{dash(receiver.tax_number)}</dd>
+        </dl>
     }
 }
 

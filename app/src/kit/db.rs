@@ -202,6 +202,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../../migrations/sqlite/0028_company_profile.sql"),
         include_str!("../../../migrations/postgres/0028_company_profile.sql"),
     ),
+    (
+        31,
+        "bill_receiver_snapshot",
+        include_str!("../../../migrations/sqlite/0031_bill_receiver_snapshot.sql"),
+        include_str!("../../../migrations/postgres/0031_bill_receiver_snapshot.sql"),
+    ),
 ];
 
 /// The file of a `sqlite://` URL; `None` for PostgreSQL (or a URL naming no file).

@@ -20,6 +20,7 @@ pub mod i18n;
 pub mod jobs;
 #[cfg(feature = "ssr")]
 pub mod mail;
+pub mod mask;
 pub mod money;
 #[cfg(feature = "ssr")]
 pub mod multipart;

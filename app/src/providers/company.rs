@@ -137,21 +137,7 @@ fn plausible_tax_number(number: &str) -> bool {
             .all(|c| c.is_ascii_digit() || c.is_ascii_uppercase())
 }
 
-/// An account number as lists and mails show it: the last four digits.
-pub fn masked(account_no: &str) -> String {
-    if account_no.is_empty() {
-        return String::new();
-    }
-    let tail: String = account_no
-        .chars()
-        .rev()
-        .take(4)
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
-    format!("•••• {tail}")
-}
+pub use crate::kit::mask::account_no as masked;
 
 impl Company {
     /// The fields that differ from `before`, by form name (the audit entry's detail).

@@ -16,6 +16,7 @@ on_both_databases!(
     fifty_concurrent_confirms_make_one_transition,
     another_provider_s_bill_is_not_found,
     generation_refuses_empty_and_overlapping_periods_and_keeps_versions,
+    a_bill_prints_the_payee_as_it_was_when_generated,
 );
 
 const DEMO_BILL: &str = "201911010001";
@@ -673,4 +674,68 @@ fn regex_like(text: &str, start: &str, end: &str) -> bool {
         let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
         digits > 0 && rest[digits..].starts_with(end)
     })
+}
+
+/// 企业信息 as the admin saves it: `address` and the payout account number change.
+fn company(address: &str, account_no: &str) -> String {
+    format!(
+        "address={}&responsible_person=AKU&contact_name={}&contact_phone=021-5555-0100\
+         &contact_email=finance%40example.com&bank_name={}&bank_account_name=MSP-A_TEST1\
+         &bank_account_no={account_no}&invoice_title={}&tax_number=91310000MA1K2B3C4D",
+        crate::common::enc(address),
+        crate::common::enc("财务部"),
+        crate::common::enc("招商银行上海分行"),
+        crate::common::enc("MSP-A_TEST1 有限公司"),
+    )
+}
+
+async fn a_bill_prints_the_payee_as_it_was_when_generated(app: TestApp) {
+    let operator = app.login("operator@example.com").await;
+    let admin = app.login("aku@example.com").await;
+    let msp = app.provider_id("MSP-A_TEST1").await;
+    json(
+        &app,
+        "/api/save_company",
+        &admin,
+        &company("上海市虹口区", "6225881234567890"),
+    )
+    .await;
+    let no = generate(&app, &operator, msp, "2019-12").await;
+    // 企业信息 changes after the bill was generated: the bill does not.
+    json(
+        &app,
+        "/api/save_company",
+        &admin,
+        &company("北京市朝阳区", "6222020000001111"),
+    )
+    .await;
+    for view in [
+        bill(&app, &admin, &no).await,
+        platform_bill(&app, &operator, &no).await,
+    ] {
+        assert_eq!(view["provider_address"], "上海市虹口区", "{view}");
+        assert_eq!(view["business_owner"], "AKU");
+        assert_eq!(view["receiver"]["account_masked"], "•••• 7890");
+        assert_eq!(view["receiver"]["bank_name"], "招商银行上海分行");
+        assert_eq!(view["receiver"]["tax_number"], "91310000MA1K2B3C4D");
+    }
+    let (status, pdf, _) = download(&app, &format!("/bills/{no}/bill.pdf"), &admin).await;
+    assert_eq!(status, StatusCode::OK);
+    let text = pdf_text(&pdf);
+    assert!(text.contains("上海市虹口区"), "{text}");
+    assert!(text.contains("•••• 7890"), "{text}");
+    assert!(!text.contains("北京市朝阳区"), "{text}");
+    // The account number itself is kept only on the provider, never on a bill.
+    let kept = app
+        .text_with(
+            "SELECT receiver_account_masked FROM bills WHERE bill_no = $1",
+            &no,
+        )
+        .await;
+    assert_eq!(kept, "•••• 7890");
+    // Generated again, the bill takes the details on file then.
+    generate(&app, &operator, msp, "2019-12").await;
+    let again = bill(&app, &admin, &no).await;
+    assert_eq!(again["provider_address"], "北京市朝阳区");
+    assert_eq!(again["receiver"]["account_masked"], "•••• 1111");
 }

@@ -6,8 +6,8 @@ use super::listing::totals_view;
 use super::{bill_status, currency};
 use crate::billing::model::{page_count, revision_note, BillStatus, Period};
 use crate::billing::{
-    BillDetail, BillEventView, ChangeView, DisputeView, PayoutView, RevisionView, StepView,
-    LINES_PER_PAGE,
+    BillDetail, BillEventView, ChangeView, DisputeView, PayoutView, Receiver, RevisionView,
+    StepView, LINES_PER_PAGE,
 };
 use crate::kit::code::Code;
 use crate::kit::db::{now, Db, Owner};
@@ -39,23 +39,66 @@ pub struct Head {
     pub provider_address: String,
     pub admin_name: String,
     pub business_owner: String,
+    pub receiver: Receiver,
     /// The provider's tier now (等级).
     pub tier: String,
     pub payout_reference: String,
     pub payout_date: Option<String>,
 }
 
+/// The payee's columns: the bill's snapshot, or — for a bill kept without one (written by
+/// the data generator) — the provider's details now.
+const RECEIVER_COLUMNS: &str = "b.receiver_name, b.receiver_address, b.receiver_responsible,
+    b.receiver_contact_name, b.receiver_contact_phone, b.receiver_contact_email,
+    b.receiver_bank_name, b.receiver_account_name, b.receiver_account_masked,
+    b.receiver_invoice_title, b.receiver_tax_number, p.responsible_person, p.contact_name,
+    p.contact_phone, p.contact_email, p.bank_name, p.bank_account_name, p.bank_account_no,
+    p.invoice_title, p.tax_number";
+
+fn receiver_of(row: &sqlx::any::AnyRow) -> Result<Receiver, sqlx::Error> {
+    let snapshot: String = row.try_get("receiver_name")?;
+    if snapshot.is_empty() {
+        return Ok(Receiver {
+            name: row.try_get("provider_name")?,
+            address: row.try_get("provider_address")?,
+            responsible: row.try_get("responsible_person")?,
+            contact_name: row.try_get("contact_name")?,
+            contact_phone: row.try_get("contact_phone")?,
+            contact_email: row.try_get("contact_email")?,
+            bank_name: row.try_get("bank_name")?,
+            account_name: row.try_get("bank_account_name")?,
+            account_masked: crate::kit::mask::account_no(
+                &row.try_get::<String, _>("bank_account_no")?,
+            ),
+            invoice_title: row.try_get("invoice_title")?,
+            tax_number: row.try_get("tax_number")?,
+        });
+    }
+    Ok(Receiver {
+        name: snapshot,
+        address: row.try_get("receiver_address")?,
+        responsible: row.try_get("receiver_responsible")?,
+        contact_name: row.try_get("receiver_contact_name")?,
+        contact_phone: row.try_get("receiver_contact_phone")?,
+        contact_email: row.try_get("receiver_contact_email")?,
+        bank_name: row.try_get("receiver_bank_name")?,
+        account_name: row.try_get("receiver_account_name")?,
+        account_masked: row.try_get("receiver_account_masked")?,
+        invoice_title: row.try_get("receiver_invoice_title")?,
+        tax_number: row.try_get("receiver_tax_number")?,
+    })
+}
+
 pub async fn head(db: &Db, owner: Owner, no: &str) -> Result<Head, AppError> {
-    let mut sql = String::from(
+    let mut sql = format!(
         "SELECT b.id, b.bill_no, b.status, b.version, b.period_start, b.period_end,
                 b.payout_reference, b.payout_date, p.name AS provider_name,
-                p.address AS provider_address, g.name AS generated_by_name,
+                p.address AS provider_address,                 {RECEIVER_COLUMNS},
                 (SELECT u.name FROM memberships m JOIN users u ON u.id = m.user_id
                   WHERE m.provider_id = b.provider_id AND m.role = 'admin') AS admin_name,
                 COALESCE((SELECT t.name FROM tiers t WHERE t.id = p.tier_id),
                          (SELECT t.name FROM tiers t ORDER BY t.rank LIMIT 1), '') AS tier_name
          FROM bills b JOIN providers p ON p.id = b.provider_id
-         LEFT JOIN users g ON g.id = b.generated_by
          WHERE b.bill_no = $1",
     );
     if let Owner::Provider(_) = owner {
@@ -69,6 +112,8 @@ pub async fn head(db: &Db, owner: Owner, no: &str) -> Result<Head, AppError> {
         .fetch_optional(db.pool())
         .await?
         .ok_or(AppError::NotFound)?;
+    // The bill prints the payee as it was when generated.
+    let receiver = receiver_of(&row)?;
     Ok(Head {
         id: row.try_get("id")?,
         bill_no: row.try_get("bill_no")?,
@@ -78,14 +123,13 @@ pub async fn head(db: &Db, owner: Owner, no: &str) -> Result<Head, AppError> {
             start: row.try_get("period_start")?,
             end: row.try_get("period_end")?,
         },
-        provider_name: row.try_get("provider_name")?,
-        provider_address: row.try_get("provider_address")?,
+        provider_name: receiver.name.clone(),
+        provider_address: receiver.address.clone(),
         admin_name: row
             .try_get::<Option<String>, _>("admin_name")?
             .unwrap_or_default(),
-        business_owner: row
-            .try_get::<Option<String>, _>("generated_by_name")?
-            .unwrap_or_default(),
+        business_owner: receiver.responsible.clone(),
+        receiver,
         tier: row.try_get("tier_name")?,
         payout_reference: row.try_get("payout_reference")?,
         payout_date: row.try_get("payout_date")?,
@@ -257,6 +301,7 @@ pub async fn detail(
         provider_address: head.provider_address.clone(),
         admin_name: head.admin_name.clone(),
         business_owner: head.business_owner.clone(),
+        receiver: head.receiver.clone(),
         tier: head.tier.clone(),
         period: head.period.label(),
         lines: lines.iter().map(|l| l.view(&disputed_nos)).collect(),

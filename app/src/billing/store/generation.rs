@@ -46,6 +46,46 @@ async fn billable_lines(
         .map_err(AppError::from)
 }
 
+/// Keeps on bill `bill_id` its payee as 企业信息 says now (the account number masked): what
+/// the bill prints however the details change later. Generation and regeneration take it.
+async fn snapshot_receiver(
+    tx: &mut Transaction<'static, Any>,
+    bill_id: i64,
+    provider_id: i64,
+) -> Result<(), AppError> {
+    let p = sqlx::query(
+        "SELECT name, address, responsible_person, contact_name, contact_phone, contact_email,
+                bank_name, bank_account_name, bank_account_no, invoice_title, tax_number
+         FROM providers WHERE id = $1",
+    )
+    .bind(provider_id)
+    .fetch_one(&mut **tx)
+    .await?;
+    let account_no: String = p.try_get("bank_account_no")?;
+    sqlx::query(
+        "UPDATE bills SET receiver_name = $1, receiver_address = $2, receiver_responsible = $3,
+                receiver_contact_name = $4, receiver_contact_phone = $5, receiver_contact_email = $6,
+                receiver_bank_name = $7, receiver_account_name = $8, receiver_account_masked = $9,
+                receiver_invoice_title = $10, receiver_tax_number = $11
+         WHERE id = $12",
+    )
+    .bind(p.try_get::<String, _>("name")?)
+    .bind(p.try_get::<String, _>("address")?)
+    .bind(p.try_get::<String, _>("responsible_person")?)
+    .bind(p.try_get::<String, _>("contact_name")?)
+    .bind(p.try_get::<String, _>("contact_phone")?)
+    .bind(p.try_get::<String, _>("contact_email")?)
+    .bind(p.try_get::<String, _>("bank_name")?)
+    .bind(p.try_get::<String, _>("bank_account_name")?)
+    .bind(crate::kit::mask::account_no(&account_no))
+    .bind(p.try_get::<String, _>("invoice_title")?)
+    .bind(p.try_get::<String, _>("tax_number")?)
+    .bind(bill_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 /// Generates the provider's bill for `period`; generating again while the bill is 未分账 or
 /// 已驳回 makes a new version from the work orders as they are now, keeping the old one.
 pub async fn generate(
@@ -97,6 +137,7 @@ pub async fn generate(
         let version = model::next_version(existing.try_get("version")?);
         insert_lines(&mut tx, bill_id, version, &lines).await?;
         add_version(&mut tx, bill_id, version, actor_id, "regenerated").await?;
+        snapshot_receiver(&mut tx, bill_id, provider_id).await?;
         sqlx::query("UPDATE bills SET version = $1, updated_at = $2 WHERE id = $3")
             .bind(version)
             .bind(now())
@@ -155,6 +196,7 @@ pub async fn generate(
     .try_get("id")?;
     insert_lines(&mut tx, bill_id, 1, &lines).await?;
     add_version(&mut tx, bill_id, 1, actor_id, "generated").await?;
+    snapshot_receiver(&mut tx, bill_id, provider_id).await?;
     record(
         &mut tx,
         Event {
