@@ -729,6 +729,8 @@ async fn seed_bills(
         .fetch_one(&mut **tx)
         .await?
         .try_get("id")?;
+        // As generation does: the bill prints the payee's details of its day.
+        crate::billing::store::generation::snapshot_receiver(tx, bill_id, provider_id).await?;
         for (position, order_no) in orders.iter().enumerate() {
             sqlx::query(
                 "INSERT INTO bill_lines (bill_id, version, position, work_order_id, order_no,

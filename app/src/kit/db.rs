@@ -208,6 +208,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../../migrations/sqlite/0031_bill_receiver_snapshot.sql"),
         include_str!("../../../migrations/postgres/0031_bill_receiver_snapshot.sql"),
     ),
+    (
+        32,
+        "company_name_changes",
+        include_str!("../../../migrations/sqlite/0032_company_name_changes.sql"),
+        include_str!("../../../migrations/postgres/0032_company_name_changes.sql"),
+    ),
 ];
 
 /// The file of a `sqlite://` URL; `None` for PostgreSQL (or a URL naming no file).

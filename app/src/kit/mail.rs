@@ -219,6 +219,32 @@ pub async fn post(conn: &mut AnyConnection, to: &str, letter: &Letter) -> Result
     enqueue(&mut *conn, &letter.write(to, speech)).await
 }
 
+/// The platform's active operators, by address: who hears of what waits for the platform.
+pub async fn operator_addresses(conn: &mut AnyConnection) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT email FROM users
+         WHERE platform_role = 'operator' AND operator_disabled_at IS NULL ORDER BY id",
+    )
+    .fetch_all(conn)
+    .await
+}
+
+/// The active admin and co-admins of provider `provider_id`, by address: who hears of what
+/// the platform does to the provider.
+pub async fn provider_admin_addresses(
+    conn: &mut AnyConnection,
+    provider_id: i64,
+) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT u.email FROM memberships m JOIN users u ON u.id = m.user_id
+         WHERE m.provider_id = $1 AND m.status = 'active' AND m.role IN ('admin', 'co_admin')
+         ORDER BY u.id",
+    )
+    .bind(provider_id)
+    .fetch_all(conn)
+    .await
+}
+
 /// Builds a mail in the portal's layout: a heading, paragraphs (plain text, escaped here), an
 /// optional button, and the same content as plain text, its frame in `speech`.
 fn render(

@@ -18,7 +18,11 @@ pub async fn platform_provider_list(
         let filter = super::model::ProviderFilter::parse(&q, &state, &page, &per)?;
         let db = crate::kit::request::db()?;
         crate::kit::request::operator()?;
-        super::store::list(&db, &filter, crate::kit::time::Zone::viewer()).await
+        let zone = crate::kit::time::Zone::viewer();
+        let renames = super::store::pending_renames(&db, &zone).await?;
+        let mut list = super::store::list(&db, &filter, zone).await?;
+        list.renames = renames;
+        Ok(list)
     }
     .await;
     crate::kit::forms::finish("", result)
@@ -93,6 +97,12 @@ pub async fn get_company() -> Result<super::CompanyView, AppError> {
         Ok(super::CompanyView {
             company: super::store::company(&db, scope.provider_id).await?.shown(),
             editable: scope.role.may_manage_users(),
+            rename: super::store::latest_rename(
+                &db,
+                scope.provider_id,
+                &crate::kit::time::Zone::viewer(),
+            )
+            .await?,
         })
     }
     .await;
@@ -157,4 +167,61 @@ pub async fn save_company(
     }
     .await;
     crate::kit::forms::finish("company", result)
+}
+
+/// Asks the platform to change the company's name (admin, co-admin); the name stays until an
+/// operator approves.
+#[server(endpoint = "request_company_rename")]
+pub async fn request_company_rename(new_name: String) -> Result<(), AppError> {
+    let result = async {
+        let db = crate::kit::request::db()?;
+        let settings = crate::kit::request::settings()?;
+        let (_, scope) = crate::kit::request::provider_scope()?;
+        if !scope.role.may_manage_users() {
+            return Err(AppError::Forbidden);
+        }
+        let ip = crate::kit::request::client_ip();
+        match super::store::request_rename(&db, &settings.public_url, &scope, &new_name, &ip)
+            .await?
+        {
+            Ok(()) => {
+                leptos_axum::redirect("/company?done=rename");
+                Ok(())
+            }
+            Err(code) => Err(crate::kit::forms::invalid(
+                "rename",
+                &[("new_name", code)],
+                &[("new_name", &new_name)],
+            )),
+        }
+    }
+    .await;
+    crate::kit::forms::finish("rename", result)
+}
+
+/// 通过 or 驳回 (with a reason) a name change, by an operator.
+#[server(endpoint = "decide_company_rename")]
+pub async fn decide_company_rename(
+    change_id: i64,
+    decision: String,
+    reason: String,
+) -> Result<(), AppError> {
+    use super::company::{decision_reason, RenameDecision};
+    let result = async {
+        let decision = RenameDecision::parse(&decision).ok_or(AppError::BadRequest)?;
+        let kept = decision_reason(decision, &reason).map_err(|code| {
+            crate::kit::forms::invalid(
+                "rename_decision",
+                &[("reason", code)],
+                &[("reason", &reason)],
+            )
+        })?;
+        let db = crate::kit::request::db()?;
+        let auth = crate::kit::request::operator()?;
+        let ip = crate::kit::request::client_ip();
+        super::store::decide_rename(&db, auth.user_id, change_id, decision, &kept, &ip).await?;
+        Ok(())
+    }
+    .await;
+    crate::kit::forms::finish("rename_decision", result)
 }

@@ -182,6 +182,85 @@ impl Company {
     }
 }
 
+/// A change of the company's name (公司名称变更): the platform approves it, as it approved
+/// the name at registration.
+#[derive(strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
+#[strum(serialize_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RenameStatus {
+    /// 待审核: the name stays the old one meanwhile.
+    Pending,
+    /// 已通过: the provider carries the new name from then on (bills keep theirs).
+    Approved,
+    /// 已驳回, with the platform's reason.
+    Rejected,
+}
+
+/// Labels: 待审核, 已通过, 已驳回.
+impl crate::kit::code::Code for RenameStatus {
+    const LABELS: Option<&'static str> = Some("company.rename.status");
+}
+
+/// What an operator decides about a name change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RenameDecision {
+    Approve,
+    Reject,
+}
+
+impl RenameDecision {
+    /// The decision a form posts (`approve`, `reject`).
+    pub fn parse(value: &str) -> Option<RenameDecision> {
+        match value {
+            "approve" => Some(RenameDecision::Approve),
+            "reject" => Some(RenameDecision::Reject),
+            _ => None,
+        }
+    }
+}
+
+impl RenameStatus {
+    /// The status after `decision`, or the key of why it is refused: only a waiting request
+    /// is decided, once.
+    pub fn decide(self, decision: RenameDecision) -> Result<RenameStatus, &'static str> {
+        match (self, decision) {
+            (RenameStatus::Pending, RenameDecision::Approve) => Ok(RenameStatus::Approved),
+            (RenameStatus::Pending, RenameDecision::Reject) => Ok(RenameStatus::Rejected),
+            (RenameStatus::Approved | RenameStatus::Rejected, _) => {
+                Err("company.error.rename_decided")
+            }
+        }
+    }
+}
+
+/// The longest company name, in characters (as at registration).
+pub const NAME_CHARS: usize = 100;
+
+/// The name asked for: trimmed, required, at most `NAME_CHARS`, not the name it has.
+pub fn new_name(typed: &str, current: &str) -> Result<String, &'static str> {
+    let name = clean(typed);
+    if name.is_empty() {
+        Err("form.required")
+    } else if name.chars().count() > NAME_CHARS {
+        Err("form.too_long_short")
+    } else if name == current {
+        Err("company.error.same_name")
+    } else {
+        Ok(name)
+    }
+}
+
+/// Why a name change is refused: required to reject (the admin is told it), at most 500
+/// characters; an approval needs none.
+pub fn decision_reason(decision: RenameDecision, typed: &str) -> Result<String, &'static str> {
+    let reason = typed.trim();
+    match decision {
+        RenameDecision::Reject if reason.is_empty() => Err("form.required"),
+        _ if reason.chars().count() > 500 => Err("form.too_long_short"),
+        _ => Ok(reason.to_owned()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -281,5 +360,60 @@ mod tests {
         );
         assert!(after.payout_account_changed(&before));
         assert!(before.changed_from(&before).is_empty());
+    }
+
+    #[test]
+    fn only_a_waiting_name_change_is_decided_and_once() {
+        use crate::kit::code::Code;
+        let decisions = [RenameDecision::Approve, RenameDecision::Reject];
+        for from in RenameStatus::all() {
+            for decision in decisions {
+                let expected = match (from, decision) {
+                    (RenameStatus::Pending, RenameDecision::Approve) => Ok(RenameStatus::Approved),
+                    (RenameStatus::Pending, RenameDecision::Reject) => Ok(RenameStatus::Rejected),
+                    _ => Err("company.error.rename_decided"),
+                };
+                assert_eq!(from.decide(decision), expected, "{from:?} {decision:?}");
+            }
+        }
+        assert_eq!(
+            RenameDecision::parse("approve"),
+            Some(RenameDecision::Approve)
+        );
+        assert_eq!(
+            RenameDecision::parse("reject"),
+            Some(RenameDecision::Reject)
+        );
+        assert_eq!(RenameDecision::parse("delete"), None);
+    }
+
+    #[test]
+    fn a_new_name_is_given_short_and_different() {
+        assert_eq!(
+            new_name("  蓝海科技  ", "MSP-A_TEST1"),
+            Ok("蓝海科技".into())
+        );
+        assert_eq!(new_name("   ", "MSP-A_TEST1"), Err("form.required"));
+        assert_eq!(
+            new_name(" MSP-A_TEST1 ", "MSP-A_TEST1"),
+            Err("company.error.same_name")
+        );
+        assert_eq!(new_name(&"名".repeat(101), "x"), Err("form.too_long_short"));
+        assert_eq!(
+            new_name(&"名".repeat(100), "x").map(|n| n.chars().count()),
+            Ok(100)
+        );
+        assert_eq!(
+            decision_reason(RenameDecision::Reject, " "),
+            Err("form.required")
+        );
+        assert_eq!(
+            decision_reason(RenameDecision::Approve, " "),
+            Ok(String::new())
+        );
+        assert_eq!(
+            decision_reason(RenameDecision::Reject, &"x".repeat(501)),
+            Err("form.too_long_short")
+        );
     }
 }

@@ -39,6 +39,8 @@ pub struct ProviderList {
     pub total: i64,
     pub page: i64,
     pub per_page: i64,
+    /// Name changes waiting for the platform, oldest first.
+    pub renames: Vec<RenameView>,
 }
 
 /// A member as the platform sees them on a provider's page.
@@ -79,6 +81,8 @@ pub struct ProviderDetail {
     /// Its work orders per status (label key, count), read from the kept counters.
     pub work_orders: Vec<(String, i64)>,
     pub bills: Vec<ProviderBill>,
+    /// Its latest name change, waiting or decided.
+    pub rename: Option<RenameView>,
 }
 
 /// 企业信息 as its page shows it.
@@ -88,4 +92,23 @@ pub struct CompanyView {
     pub company: company::Company,
     /// The reader may change it (admin, co-admin).
     pub editable: bool,
+    /// The latest name change asked for, waiting or decided.
+    pub rename: Option<RenameView>,
+}
+
+/// A change of the company's name as the admin asked for it and the platform decided it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RenameView {
+    pub id: i64,
+    pub provider_id: i64,
+    pub old_name: String,
+    pub new_name: String,
+    pub status: company::RenameStatus,
+    /// When it was asked for, and by whom (address).
+    pub requested: String,
+    pub requested_by: String,
+    /// When it was decided, in the viewer's zone; empty while it waits.
+    pub decided: String,
+    /// Why it was rejected (or the approval's note).
+    pub reason: String,
 }

@@ -2,7 +2,7 @@
 //! one the platform approved at registration; the account number shows masked and is typed
 //! again only to change it.
 
-use super::api::{get_company, SaveCompany};
+use super::api::{get_company, RequestCompanyRename, SaveCompany};
 use crate::kit::forms::{feedback, refetch_on_success, FieldMessage, FormMessage};
 use crate::kit::i18n::use_locale;
 use crate::shell::ErrorPage;
@@ -28,7 +28,9 @@ pub fn CompanyPage() -> impl IntoView {
     let query = use_query_map();
     let data = crate::kit::request_cache::page_resource(|| (), |_| get_company());
     let save = ServerAction::<SaveCompany>::new();
+    let rename = ServerAction::<RequestCompanyRename>::new();
     refetch_on_success(save, data);
+    refetch_on_success(rename, data);
     let fb = feedback("company", save.value());
     let saved = move || {
         let done = matches!(save.value().get(), Some(Ok(())))
@@ -44,7 +46,7 @@ pub fn CompanyPage() -> impl IntoView {
             <Suspense fallback=move || view! { <p class="loading">{locale.t("common.loading")}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
-                        Ok(super::CompanyView { company, editable }) => {
+                        Ok(super::CompanyView { company, editable, rename: latest }) => {
                             let current = company.clone();
                             // After a refusal without JavaScript the page shows what was typed.
                             let shown = move |field: &'static str| {
@@ -101,12 +103,68 @@ pub fn CompanyPage() -> impl IntoView {
                                     <dt>{locale.t("company.bank_account_no")}</dt><dd data-testid="company-account">{company.bank_account_no.clone()}</dd>
                                 </dl>
                                 {part}
+                                <Rename latest editable action=rename />
                             }.into_any()
                         }
                         Err(error) => view! { <ErrorPage error /> }.into_any(),
                     }
                 })}
             </Suspense>
+        </section>
+    }
+}
+
+/// 公司名称变更: the admin asks for a new name, which the platform approves; meanwhile (and
+/// after a rejection) the page says where the request stands.
+#[component]
+fn Rename(
+    latest: Option<super::RenameView>,
+    editable: bool,
+    action: ServerAction<RequestCompanyRename>,
+) -> impl IntoView {
+    use super::company::RenameStatus;
+    use crate::kit::code::Code;
+    let locale = use_locale();
+    let query = use_query_map();
+    let fb = feedback("rename", action.value());
+    let asked = move || {
+        (matches!(action.value().get(), Some(Ok(())))
+            || query.with(|q| q.get_str("done") == Some("rename")))
+        .then(|| view! { <p class="notice ok" role="status">{locale.t("company.rename.sent")}</p> })
+    };
+    let waiting = latest
+        .as_ref()
+        .is_some_and(|r| r.status == RenameStatus::Pending);
+    let standing = latest.map(|r| {
+        let text = match r.status {
+            RenameStatus::Pending => locale.tf("company.rename.waiting", &[("new", &r.new_name), ("at", &r.requested)]),
+            RenameStatus::Approved => locale.tf("company.rename.approved", &[("old", &r.old_name), ("at", &r.decided)]),
+            RenameStatus::Rejected => locale.tf("company.rename.rejected", &[("new", &r.new_name), ("at", &r.decided)]),
+        };
+        view! {
+            <div class=format!("notice {}", if r.status == RenameStatus::Rejected { "warn" } else { "info" }) data-testid="rename-standing">
+                <p><span class=format!("status status-{}", r.status.as_db())>{locale.t(r.status.label_key())}</span> " " {text}</p>
+                {(r.status == RenameStatus::Rejected).then(|| view! { <p class="prewrap">{r.reason.clone()}</p> })}
+            </div>
+        }
+    });
+    view! {
+        <section class="card" data-testid="company-rename">
+            <h2>{locale.t("company.rename.title")}</h2>
+            {asked}
+            {standing}
+            {(editable && !waiting).then(|| view! {
+                <ActionForm action attr:class="form narrow-form" attr:data-testid="rename-form">
+                    <p class="muted">{locale.t("company.rename.hint")}</p>
+                    <FormMessage feedback=fb />
+                    <label class="field">
+                        <span>{locale.t("company.rename.new_name")} " *"</span>
+                        <input type="text" name="new_name" maxlength="100" value=move || fb.with(|f| f.value("new_name")) />
+                        <FieldMessage feedback=fb field="new_name" />
+                    </label>
+                    <button type="submit" class="button" disabled=move || action.pending().get()>{locale.t("company.rename.submit")}</button>
+                </ActionForm>
+            })}
         </section>
     }
 }

@@ -1,7 +1,10 @@
 //! 平台 › 服务提供商: the list (search by name, state, pages) and one provider's page with
 //! 暂停 / 恢复.
 
-use super::api::{platform_provider, platform_provider_list, ReinstateProvider, SuspendProvider};
+use super::api::{
+    platform_provider, platform_provider_list, DecideCompanyRename, ReinstateProvider,
+    SuspendProvider,
+};
 use super::model::{page_count, ProviderState, PAGE_SIZES};
 use crate::kit::code::Code;
 use crate::kit::forms::{feedback, refetch_on_success, ConfirmSubmit, FieldMessage, FormMessage};
@@ -49,12 +52,14 @@ pub fn PlatformProvidersPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match list.await {
                         Ok(data) if data.rows.is_empty() => view! {
+                            <PendingRenames renames=data.renames />
                             <div class="empty-state"><p>{locale.t("platform.providers.empty")}</p></div>
                         }.into_any(),
                         Ok(data) => {
                             let pages = page_count(data.total, data.per_page);
                             let kept = vec![("q", param("q")), ("state", param("state")), ("per", param("per"))];
                             view! {
+                                <PendingRenames renames=data.renames />
                                 <div class="table-wrap">
                                     <table class="table" data-testid="providers">
                                         <caption class="sr-only">{locale.t("nav.platform.providers")}</caption>
@@ -91,6 +96,80 @@ pub fn PlatformProvidersPage() -> impl IntoView {
     }
 }
 
+/// 待审核的名称变更: the providers waiting for a new name, each a link to its page.
+#[component]
+fn PendingRenames(renames: Vec<super::RenameView>) -> impl IntoView {
+    let locale = use_locale();
+    (!renames.is_empty()).then(|| {
+        view! {
+            <section class="card" data-testid="pending-renames">
+                <h2>{locale.t("company.rename.pending_title")}</h2>
+                <ul class="plain-list">
+                    {renames.into_iter().map(|r| view! {
+                        <li>
+                            <a href=format!("{LIST}/{}#rename", r.provider_id)>{r.old_name}</a>
+                            " → " {r.new_name} " · " <span class="muted small">{r.requested}</span>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        }
+    })
+}
+
+/// A provider's name change: waiting, with 通过 and 驳回 (a reason required); or how the
+/// last one was decided.
+#[component]
+fn RenameReview(
+    rename: super::RenameView,
+    decide: ServerAction<DecideCompanyRename>,
+) -> impl IntoView {
+    use super::company::RenameStatus;
+    let locale = use_locale();
+    let fb = feedback("rename_decision", decide.value());
+    let change_id = rename.id;
+    let facts = locale.tf(
+        "company.rename.asked",
+        &[
+            ("old", &rename.old_name),
+            ("new", &rename.new_name),
+            ("at", &rename.requested),
+            ("by", &rename.requested_by),
+        ],
+    );
+    view! {
+        <section class="card" id="rename" data-testid="rename-review">
+            <h2>{locale.t("company.rename.title")}</h2>
+            <p>{facts}</p>
+            {match rename.status {
+                RenameStatus::Pending => view! {
+                        <FormMessage feedback=fb />
+                        <ActionForm action=decide attr:class="inline-form" attr:data-testid="approve-rename">
+                            <input type="hidden" name="change_id" value=change_id />
+                            <input type="hidden" name="decision" value="approve" />
+                            <input type="hidden" name="reason" value="" />
+                            <button type="submit" class="button primary">{locale.t("company.rename.approve")}</button>
+                        </ActionForm>
+                        <ActionForm action=decide attr:class="form narrow-form" attr:data-testid="reject-rename">
+                            <input type="hidden" name="change_id" value=change_id />
+                            <input type="hidden" name="decision" value="reject" />
+                            <label class="field"><span>{locale.t("company.rename.reject_reason")} " *"</span>
+                                <textarea name="reason" rows="2" maxlength="500" inner_html=move || crate::kit::forms::text_html(&fb.with(|f| f.value("reason")))></textarea>
+                                <FieldMessage feedback=fb field="reason" /></label>
+                            <button type="submit" class="button">{locale.t("company.rename.reject")}</button>
+                        </ActionForm>
+                }.into_any(),
+                status => view! {
+                    <p data-testid="rename-status">
+                        <span class=format!("status status-{}", status.as_db())>{locale.t(status.label_key())}</span>
+                        " " {rename.decided.clone()} " " <span class="prewrap">{rename.reason.clone()}</span>
+                    </p>
+                }.into_any(),
+            }}
+        </section>
+    }
+}
+
 #[component]
 pub fn PlatformProviderPage() -> impl IntoView {
     let locale = use_locale();
@@ -98,6 +177,8 @@ pub fn PlatformProviderPage() -> impl IntoView {
     let data = crate::kit::request_cache::page_resource(id, platform_provider);
     let suspend = ServerAction::<SuspendProvider>::new();
     let reinstate = ServerAction::<ReinstateProvider>::new();
+    let decide = ServerAction::<DecideCompanyRename>::new();
+    refetch_on_success(decide, data);
     refetch_on_success(suspend, data);
     refetch_on_success(reinstate, data);
     let suspend_fb = feedback("suspend", suspend.value());
@@ -151,6 +232,7 @@ pub fn PlatformProviderPage() -> impl IntoView {
                                     <dt>{locale.t("company.invoice_title")}</dt><dd>{p.company.invoice_title.clone()} " " {p.company.tax_number.clone()}</dd>
                                 </dl>
                                 {standing}
+                                {p.rename.clone().map(|rename| view! { <RenameReview rename decide /> })}
                                 <h2>{locale.t("providers.members")}</h2>
                                 <div class="table-wrap">
                                     <table class="table" data-testid="provider-members">

@@ -1,9 +1,9 @@
 //! The SQL of 服务提供商: the list, one provider's page, and 暂停 / 恢复 (audited, the
 //! provider's admins mailed, in the move's transaction).
 
-use super::company::{Company, CompanyForm};
+use super::company::{Company, CompanyForm, RenameDecision, RenameStatus};
 use super::model::{ProviderFilter, ProviderMove, ProviderState};
-use super::{ProviderBill, ProviderDetail, ProviderList, ProviderMember, ProviderRow};
+use super::{ProviderBill, ProviderDetail, ProviderList, ProviderMember, ProviderRow, RenameView};
 use crate::kit::code::Code;
 use crate::kit::db::{contains_pattern, now, Db};
 use crate::kit::error::AppError;
@@ -77,6 +77,7 @@ pub async fn list(db: &Db, filter: &ProviderFilter, zone: Zone) -> Result<Provid
         total,
         page: filter.page,
         per_page: filter.per_page,
+        renames: Vec::new(),
     })
 }
 
@@ -169,6 +170,7 @@ pub async fn detail(db: &Db, provider_id: i64, zone: Zone) -> Result<ProviderDet
         members,
         work_orders,
         bills,
+        rename: latest_rename(db, provider_id, &zone).await?,
     })
 }
 
@@ -221,14 +223,7 @@ pub async fn apply(
         },
     )
     .await?;
-    let admins: Vec<String> = sqlx::query_scalar(
-        "SELECT u.email FROM memberships m JOIN users u ON u.id = m.user_id
-         WHERE m.provider_id = $1 AND m.status = 'active' AND m.role IN ('admin', 'co_admin')
-         ORDER BY u.id",
-    )
-    .bind(provider_id)
-    .fetch_all(&mut *tx)
-    .await?;
+    let admins = crate::kit::mail::provider_admin_addresses(&mut tx, provider_id).await?;
     let letter = super::notify::moved(&name, action, reason);
     for to in admins {
         crate::kit::mail::post(&mut tx, &to, &letter).await?;
@@ -343,4 +338,234 @@ pub async fn save_company(
     }
     tx.commit().await?;
     Ok(Ok(()))
+}
+
+/// The platform's queue shows at most this many waiting name changes (few wait at once).
+const RENAMES_SHOWN: i64 = 50;
+
+const RENAME_COLUMNS: &str = "c.id, c.provider_id, c.old_name, c.new_name, c.status,
+    c.requested_at, c.decided_at, c.decision_reason, COALESCE(u.email, '') AS requested_by";
+
+fn rename_of(row: &sqlx::any::AnyRow, zone: &Zone) -> Result<RenameView, AppError> {
+    let status: String = row.try_get("status")?;
+    Ok(RenameView {
+        id: row.try_get("id")?,
+        provider_id: row.try_get("provider_id")?,
+        old_name: row.try_get("old_name")?,
+        new_name: row.try_get("new_name")?,
+        status: RenameStatus::from_db(&status).ok_or(AppError::Internal)?,
+        requested: zone.datetime(row.try_get("requested_at")?),
+        requested_by: row.try_get("requested_by")?,
+        decided: row
+            .try_get::<Option<i64>, _>("decided_at")?
+            .map(|at| zone.datetime(at))
+            .unwrap_or_default(),
+        reason: row.try_get("decision_reason")?,
+    })
+}
+
+/// Provider `provider_id`'s latest name change, waiting or decided.
+pub async fn latest_rename(
+    db: &Db,
+    provider_id: i64,
+    zone: &Zone,
+) -> Result<Option<RenameView>, AppError> {
+    sqlx::query(&format!(
+        "SELECT {RENAME_COLUMNS} FROM company_name_changes c
+         LEFT JOIN users u ON u.id = c.requested_by
+         WHERE c.provider_id = $1 ORDER BY c.id DESC LIMIT 1"
+    ))
+    .bind(provider_id)
+    .fetch_optional(db.pool())
+    .await?
+    .map(|row| rename_of(&row, zone))
+    .transpose()
+}
+
+/// The name changes waiting for the platform, oldest first.
+pub async fn pending_renames(db: &Db, zone: &Zone) -> Result<Vec<RenameView>, AppError> {
+    sqlx::query(&format!(
+        "SELECT {RENAME_COLUMNS} FROM company_name_changes c
+         LEFT JOIN users u ON u.id = c.requested_by
+         WHERE c.status = 'pending' ORDER BY c.requested_at, c.id LIMIT {RENAMES_SHOWN}"
+    ))
+    .fetch_all(db.pool())
+    .await?
+    .iter()
+    .map(|row| rename_of(row, zone))
+    .collect()
+}
+
+/// The scope's admin or co-admin asks for the company to be called `typed`: checked, one
+/// request waiting at a time, the name free, audited, and the operators mailed. The name
+/// stays the old one until the platform approves. A refusal gives the key of its message.
+pub async fn request_rename(
+    db: &Db,
+    public_url: &str,
+    scope: &crate::kit::request::ProviderScope,
+    typed: &str,
+    ip: &str,
+) -> Result<Result<(), &'static str>, AppError> {
+    let mut tx = db.begin().await?;
+    // A no-op write locks the provider: two requests at once do not both wait.
+    let current: String =
+        sqlx::query_scalar("UPDATE providers SET name = name WHERE id = $1 RETURNING name")
+            .bind(scope.provider_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(AppError::NotFound)?;
+    let name = match super::company::new_name(typed, &current) {
+        Ok(name) => name,
+        Err(code) => return Ok(Err(code)),
+    };
+    let waiting: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM company_name_changes WHERE provider_id = $1 AND status = 'pending'",
+    )
+    .bind(scope.provider_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if waiting.is_some() {
+        return Ok(Err("company.error.rename_pending"));
+    }
+    if name_taken(&mut tx, &name, scope.provider_id).await? {
+        return Ok(Err("registration.error.name_taken"));
+    }
+    let at = now();
+    // The provider's row lock above keeps two requests at once apart; the unique index
+    // stands behind it.
+    sqlx::query(
+        "INSERT INTO company_name_changes (provider_id, old_name, new_name, requested_by, requested_at)
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(scope.provider_id)
+    .bind(&current)
+    .bind(&name)
+    .bind(scope.user_id)
+    .bind(at)
+    .execute(&mut *tx)
+    .await?;
+    crate::kit::audit::record(
+        &mut *tx,
+        crate::kit::audit::Entry {
+            provider_id: Some(scope.provider_id),
+            actor_id: Some(scope.user_id),
+            action: "company_rename_requested",
+            target_type: "provider",
+            target_id: &scope.provider_id.to_string(),
+            detail: &format!("{current} → {name}"),
+            ip,
+        },
+    )
+    .await?;
+    let letter = super::notify::rename_requested(public_url, &current, &name, scope.provider_id);
+    for to in crate::kit::mail::operator_addresses(&mut tx).await? {
+        crate::kit::mail::post(&mut tx, &to, &letter).await?;
+    }
+    tx.commit().await?;
+    Ok(Ok(()))
+}
+
+/// Whether another provider has `name`, or waits to be given it.
+async fn name_taken(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    name: &str,
+    provider_id: i64,
+) -> Result<bool, AppError> {
+    let taken: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM providers WHERE name = $1 AND id <> $2
+         UNION ALL
+         SELECT provider_id FROM company_name_changes
+          WHERE status = 'pending' AND new_name = $1 AND provider_id <> $2
+         LIMIT 1",
+    )
+    .bind(name)
+    .bind(provider_id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(taken.is_some())
+}
+
+/// Operator `actor` approves or rejects name change `change_id`: decided once under a row
+/// lock; an approval gives the provider the new name (its bills keep the name they were
+/// generated with). Audited in the provider's log; its admins and co-admins mailed. Gives
+/// the provider's id.
+pub async fn decide_rename(
+    db: &Db,
+    actor: i64,
+    change_id: i64,
+    decision: RenameDecision,
+    reason: &str,
+    ip: &str,
+) -> Result<i64, AppError> {
+    let mut tx = db.begin().await?;
+    let row = sqlx::query(
+        "UPDATE company_name_changes SET status = status WHERE id = $1
+         RETURNING provider_id, old_name, new_name, status",
+    )
+    .bind(change_id)
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let provider_id: i64 = row.try_get("provider_id")?;
+    let old_name: String = row.try_get("old_name")?;
+    let new_name: String = row.try_get("new_name")?;
+    let status: String = row.try_get("status")?;
+    let to = RenameStatus::from_db(&status)
+        .ok_or(AppError::Internal)?
+        .decide(decision)
+        .map_err(|key| AppError::Conflict(key.into()))?;
+    if decision == RenameDecision::Approve {
+        if name_taken(&mut tx, &new_name, provider_id).await? {
+            return Err(AppError::Conflict("registration.error.name_taken".into()));
+        }
+        sqlx::query("UPDATE providers SET name = $1 WHERE id = $2")
+            .bind(&new_name)
+            .bind(provider_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| match e {
+                sqlx::Error::Database(e) if e.is_unique_violation() => {
+                    AppError::Conflict("registration.error.name_taken".into())
+                }
+                e => e.into(),
+            })?;
+    }
+    sqlx::query(
+        "UPDATE company_name_changes SET status = $1, decided_by = $2, decided_at = $3,
+                decision_reason = $4
+         WHERE id = $5",
+    )
+    .bind(to.as_db())
+    .bind(actor)
+    .bind(now())
+    .bind(reason)
+    .bind(change_id)
+    .execute(&mut *tx)
+    .await?;
+    let (action, detail) = match decision {
+        RenameDecision::Approve => ("company_renamed", format!("{old_name} → {new_name}")),
+        RenameDecision::Reject => (
+            "company_rename_rejected",
+            format!("{old_name} → {new_name}: {reason}"),
+        ),
+    };
+    crate::kit::audit::record(
+        &mut *tx,
+        crate::kit::audit::Entry {
+            provider_id: Some(provider_id),
+            actor_id: Some(actor),
+            action,
+            target_type: "provider",
+            target_id: &provider_id.to_string(),
+            detail: &detail,
+            ip,
+        },
+    )
+    .await?;
+    let letter = super::notify::rename_decided(&old_name, &new_name, decision, reason);
+    for to in crate::kit::mail::provider_admin_addresses(&mut tx, provider_id).await? {
+        crate::kit::mail::post(&mut tx, &to, &letter).await?;
+    }
+    tx.commit().await?;
+    Ok(provider_id)
 }

@@ -9,6 +9,7 @@ on_both_databases!(
     operators_find_suspend_and_reinstate_providers,
     only_operators_manage_providers,
     admins_keep_the_company_details_and_hear_of_a_new_payout_account,
+    a_new_company_name_waits_for_the_platform_and_bills_keep_theirs,
 );
 
 const WORK_ORDERS: &str = "status=&from=&to=&q=&sort=&after=";
@@ -380,4 +381,173 @@ async fn admins_keep_the_company_details_and_hear_of_a_new_payout_account(app: T
     let theirs = json(&app, "/api/company", &other, "").await;
     assert_eq!(theirs["company"]["name"], "蓝云");
     assert_eq!(theirs["company"]["bank_account_no"], "");
+}
+
+async fn a_new_company_name_waits_for_the_platform_and_bills_keep_theirs(app: TestApp) {
+    let admin = app.login("aku@example.com").await;
+    let user = app.login("305102247@example.com").await;
+    let operator = app.login("operator@example.com").await;
+    let msp = app.provider_id("MSP-A_TEST1").await;
+    let ask = |name: &str| format!("new_name={}", enc(name));
+    // Only the admin and co-admins ask; a name another provider has, or the same one, is
+    // refused next to the field.
+    let refused = app
+        .call(
+            "/api/request_company_rename",
+            Some(&user),
+            &ask("蓝海云服务"),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    for (name, code) in [
+        ("蓝云", "registration.error.name_taken"),
+        (" MSP-A_TEST1 ", "company.error.same_name"),
+        ("", "form.required"),
+    ] {
+        let answer = app
+            .call("/api/request_company_rename", Some(&admin), &ask(name))
+            .await;
+        assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY, "{name}");
+        assert!(answer.body.contains(code), "{name}: {}", answer.body);
+    }
+    // Without JavaScript the refusal comes back to the form with what was typed.
+    let back = app
+        .post_form("/api/request_company_rename", Some(&admin), &ask("蓝云"))
+        .await;
+    assert!(
+        back.location()
+            .contains("e.new_name=registration.error.name_taken"),
+        "{}",
+        back.location()
+    );
+
+    json(
+        &app,
+        "/api/request_company_rename",
+        &admin,
+        &ask("蓝海云服务"),
+    )
+    .await;
+    let company = json(&app, "/api/company", &admin, "").await;
+    assert_eq!(
+        company["company"]["name"], "MSP-A_TEST1",
+        "the name waits: {company}"
+    );
+    assert_eq!(company["rename"]["status"], "Pending");
+    assert_eq!(company["rename"]["new_name"], "蓝海云服务");
+    let (subject, _) = last_mail(&app, "operator@example.com").await.unwrap();
+    assert!(subject.contains("MSP-A_TEST1"), "{subject}");
+    // One request waits at a time.
+    let again = app
+        .call(
+            "/api/request_company_rename",
+            Some(&admin),
+            &ask("蓝海科技"),
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(again.body.contains("company.error.rename_pending"));
+
+    // The platform's queue and the provider's page show it; only an operator decides.
+    let list = providers(&app, &operator, "q=&state=&page=&per=").await;
+    let change_id = list["renames"][0]["id"].as_i64().unwrap();
+    assert_eq!(list["renames"][0]["provider_id"], msp);
+    let detail = json(
+        &app,
+        "/api/platform_provider",
+        &operator,
+        &format!("provider_id={msp}"),
+    )
+    .await;
+    assert_eq!(detail["rename"]["id"], change_id);
+    let decide = |decision: &str, reason: &str| {
+        format!(
+            "change_id={change_id}&decision={decision}&reason={}",
+            enc(reason)
+        )
+    };
+    let by_provider = app
+        .call(
+            "/api/decide_company_rename",
+            Some(&admin),
+            &decide("approve", ""),
+        )
+        .await;
+    assert_eq!(by_provider.status, StatusCode::FORBIDDEN);
+    // A rejection needs its reason; the admin is told it.
+    let bare = app
+        .call(
+            "/api/decide_company_rename",
+            Some(&operator),
+            &decide("reject", " "),
+        )
+        .await;
+    assert_eq!(bare.status, StatusCode::UNPROCESSABLE_ENTITY);
+    json(
+        &app,
+        "/api/decide_company_rename",
+        &operator,
+        &decide("reject", "与营业执照不符"),
+    )
+    .await;
+    let (subject, text) = last_mail(&app, "aku@example.com").await.unwrap();
+    assert!(subject.contains("未通过"), "{subject}");
+    assert!(text.contains("与营业执照不符"), "{text}");
+    let twice = app
+        .call(
+            "/api/decide_company_rename",
+            Some(&operator),
+            &decide("approve", ""),
+        )
+        .await;
+    assert_eq!(twice.status, StatusCode::CONFLICT, "decided once");
+    assert_eq!(
+        json(&app, "/api/company", &admin, "").await["company"]["name"],
+        "MSP-A_TEST1"
+    );
+
+    // Asked again and approved: the provider carries the new name; its bills keep theirs.
+    json(
+        &app,
+        "/api/request_company_rename",
+        &admin,
+        &ask("蓝海云服务"),
+    )
+    .await;
+    let change_id = providers(&app, &operator, "q=&state=&page=&per=").await["renames"][0]["id"]
+        .as_i64()
+        .unwrap();
+    json(
+        &app,
+        "/api/decide_company_rename",
+        &operator,
+        &format!("change_id={change_id}&decision=approve&reason="),
+    )
+    .await;
+    assert_eq!(
+        json(&app, "/api/company", &admin, "").await["company"]["name"],
+        "蓝海云服务"
+    );
+    let (subject, _) = last_mail(&app, "aku@example.com").await.unwrap();
+    assert!(subject.contains("蓝海云服务"), "{subject}");
+    let bill = json(&app, "/api/bill", &admin, "no=201911010001&page=&line=").await;
+    assert_eq!(
+        bill["provider"], "MSP-A_TEST1",
+        "the bill keeps its name: {bill}"
+    );
+    assert!(
+        providers(&app, &operator, "q=&state=&page=&per=").await["renames"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        app.number_with(
+            "SELECT COUNT(*) FROM audit_log WHERE provider_id = $1
+             AND action IN ('company_rename_requested', 'company_rename_rejected', 'company_renamed')",
+            msp
+        )
+        .await,
+        4
+    );
 }

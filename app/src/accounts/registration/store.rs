@@ -242,13 +242,7 @@ pub async fn submit(
         },
     )
     .await?;
-    let operators = sqlx::query(
-        "SELECT email FROM users WHERE platform_role = 'operator' AND operator_disabled_at IS NULL",
-    )
-    .fetch_all(&mut *tx)
-    .await?;
-    for operator in operators {
-        let to: String = operator.try_get("email")?;
+    for to in crate::kit::mail::operator_addresses(&mut tx).await? {
         post(
             &mut tx,
             &to,

@@ -48,11 +48,11 @@ async fn billable_lines(
 
 /// Keeps on bill `bill_id` its payee as 企业信息 says now (the account number masked): what
 /// the bill prints however the details change later. Generation and regeneration take it.
-async fn snapshot_receiver(
+pub async fn snapshot_receiver(
     tx: &mut Transaction<'static, Any>,
     bill_id: i64,
     provider_id: i64,
-) -> Result<(), AppError> {
+) -> Result<(), sqlx::Error> {
     let p = sqlx::query(
         "SELECT name, address, responsible_person, contact_name, contact_phone, contact_email,
                 bank_name, bank_account_name, bank_account_no, invoice_title, tax_number

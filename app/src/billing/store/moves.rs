@@ -271,26 +271,11 @@ async fn notify(
         .fetch_one(&mut **tx)
         .await?
         .try_get("name")?;
-    let recipients: Vec<String> = if action.by_provider() {
-        sqlx::query(
-            "SELECT email FROM users
-             WHERE platform_role = 'operator' AND operator_disabled_at IS NULL ORDER BY id",
-        )
-        .fetch_all(&mut **tx)
-        .await?
+    let recipients = if action.by_provider() {
+        crate::kit::mail::operator_addresses(tx).await?
     } else {
-        sqlx::query(
-            "SELECT u.email FROM memberships m JOIN users u ON u.id = m.user_id
-             WHERE m.provider_id = $1 AND m.status = 'active' AND m.role IN ('admin', 'co_admin')
-             ORDER BY u.id",
-        )
-        .bind(bill.provider_id)
-        .fetch_all(&mut **tx)
-        .await?
-    }
-    .iter()
-    .map(|r| r.try_get("email"))
-    .collect::<Result<_, _>>()?;
+        crate::kit::mail::provider_admin_addresses(tx, bill.provider_id).await?
+    };
     let letter =
         crate::billing::notify::bill_moved(settings, &provider, no, &bill.period, action, reason);
     for to in recipients {

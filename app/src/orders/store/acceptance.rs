@@ -233,16 +233,9 @@ pub async fn notify_provider(
     letter: crate::kit::mail::Letter,
     link: &str,
 ) -> Result<(), AppError> {
-    let managers = sqlx::query(
-        "SELECT u.email FROM memberships m JOIN users u ON u.id = m.user_id
-         WHERE m.provider_id = $1 AND m.status = 'active' AND m.role IN ('admin', 'co_admin')",
-    )
-    .bind(provider_id)
-    .fetch_all(&mut **tx)
-    .await?;
+    let managers = crate::kit::mail::provider_admin_addresses(tx, provider_id).await?;
     let letter = letter.button("mail.work_order.button", link);
-    for manager in managers {
-        let to: String = manager.try_get("email")?;
+    for to in managers {
         post(tx, &to, &letter).await?;
     }
     Ok(())
