@@ -477,15 +477,7 @@ pub fn pdf(doc: &Document, locale: Locale, font: &[u8]) -> Result<Vec<u8>, AppEr
                 ),
             ];
             let r = &doc.receiver;
-            let contact = [
-                r.contact_name.as_str(),
-                r.contact_phone.as_str(),
-                r.contact_email.as_str(),
-            ]
-            .into_iter()
-            .filter(|part| !part.is_empty())
-            .collect::<Vec<_>>()
-            .join(" · ");
+            let contact = r.contact_line();
             // 收款信息 as the bill was generated with it, after the statistics.
             let receiver = [
                 (locale.t("company.contact_name"), dash(&contact)),

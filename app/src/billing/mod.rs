@@ -144,6 +144,18 @@ pub struct Receiver {
     pub tax_number: String,
 }
 
+impl Receiver {
+    /// The contact on one line: name · phone · address, the blank ones left out.
+    pub fn contact_line(&self) -> String {
+        [&self.contact_name, &self.contact_phone, &self.contact_email]
+            .into_iter()
+            .filter(|part| !part.is_empty())
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .join(" · ")
+    }
+}
+
 /// Everything the detail page shows (§6.1.2).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BillDetail {

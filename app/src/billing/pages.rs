@@ -342,15 +342,7 @@ fn Bill(
 fn ReceiverDetails(receiver: crate::billing::Receiver) -> impl IntoView {
     let locale = use_locale();
     let dash = crate::shell::dash;
-    let contact = [
-        receiver.contact_name.as_str(),
-        receiver.contact_phone.as_str(),
-        receiver.contact_email.as_str(),
-    ]
-    .into_iter()
-    .filter(|part| !part.is_empty())
-    .collect::<Vec<_>>()
-    .join(" · ");
+    let contact = receiver.contact_line();
     view! {
         <h2>{locale.t("bill.receiver_details")}</h2>
         <p class="muted small">{locale.t("bill.receiver_snapshot")}</p>

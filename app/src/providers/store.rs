@@ -210,19 +210,7 @@ pub async fn apply(
         .bind(provider_id)
         .execute(&mut *tx)
         .await?;
-    crate::kit::audit::record(
-        &mut *tx,
-        crate::kit::audit::Entry {
-            provider_id: Some(provider_id),
-            actor_id: Some(actor),
-            action: audit_action,
-            target_type: "provider",
-            target_id: &provider_id.to_string(),
-            detail: reason,
-            ip,
-        },
-    )
-    .await?;
+    audit(&mut tx, provider_id, actor, audit_action, reason, ip).await?;
     let admins = crate::kit::mail::provider_admin_addresses(&mut tx, provider_id).await?;
     let letter = super::notify::moved(&name, action, reason);
     for to in admins {
@@ -310,17 +298,13 @@ pub async fn save_company(
     .bind(scope.provider_id)
     .execute(&mut *tx)
     .await?;
-    crate::kit::audit::record(
-        &mut *tx,
-        crate::kit::audit::Entry {
-            provider_id: Some(scope.provider_id),
-            actor_id: Some(scope.user_id),
-            action: "company_changed",
-            target_type: "provider",
-            target_id: &scope.provider_id.to_string(),
-            detail: &changed.join(", "),
-            ip,
-        },
+    audit(
+        &mut tx,
+        scope.provider_id,
+        scope.user_id,
+        "company_changed",
+        &changed.join(", "),
+        ip,
     )
     .await?;
     if after.payout_account_changed(&before) {
@@ -444,17 +428,13 @@ pub async fn request_rename(
     .bind(at)
     .execute(&mut *tx)
     .await?;
-    crate::kit::audit::record(
-        &mut *tx,
-        crate::kit::audit::Entry {
-            provider_id: Some(scope.provider_id),
-            actor_id: Some(scope.user_id),
-            action: "company_rename_requested",
-            target_type: "provider",
-            target_id: &scope.provider_id.to_string(),
-            detail: &format!("{current} → {name}"),
-            ip,
-        },
+    audit(
+        &mut tx,
+        scope.provider_id,
+        scope.user_id,
+        "company_rename_requested",
+        &format!("{current} → {name}"),
+        ip,
     )
     .await?;
     let letter = super::notify::rename_requested(public_url, &current, &name, scope.provider_id);
@@ -549,23 +529,35 @@ pub async fn decide_rename(
             format!("{old_name} → {new_name}: {reason}"),
         ),
     };
-    crate::kit::audit::record(
-        &mut *tx,
-        crate::kit::audit::Entry {
-            provider_id: Some(provider_id),
-            actor_id: Some(actor),
-            action,
-            target_type: "provider",
-            target_id: &provider_id.to_string(),
-            detail: &detail,
-            ip,
-        },
-    )
-    .await?;
+    audit(&mut tx, provider_id, actor, action, &detail, ip).await?;
     let letter = super::notify::rename_decided(&old_name, &new_name, decision, reason);
     for to in crate::kit::mail::provider_admin_addresses(&mut tx, provider_id).await? {
         crate::kit::mail::post(&mut tx, &to, &letter).await?;
     }
     tx.commit().await?;
     Ok(provider_id)
+}
+
+/// An entry in provider `provider_id`'s audit log about the provider itself.
+async fn audit(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    provider_id: i64,
+    actor: i64,
+    action: &'static str,
+    detail: &str,
+    ip: &str,
+) -> Result<(), sqlx::Error> {
+    crate::kit::audit::record(
+        &mut **tx,
+        crate::kit::audit::Entry {
+            provider_id: Some(provider_id),
+            actor_id: Some(actor),
+            action,
+            target_type: "provider",
+            target_id: &provider_id.to_string(),
+            detail,
+            ip,
+        },
+    )
+    .await
 }
