@@ -175,3 +175,82 @@ test("quick date ranges set both dates, keep the other filters and mark the rang
   }
   expect(problems).toEqual([]);
 });
+
+test("page numbers, a remembered page size, 购买公司 and the export under the filters", async ({ page }, testInfo) => {
+  const problems = watchConsole(page);
+  await signIn(page, testInfo, "aku@example.com");
+  await page.goto("/orders");
+  await settled(page, testInfo);
+  const rows = page.getByTestId("work-orders").locator("tbody tr");
+  const pager = page.getByRole("navigation", { name: "分页" });
+  await expect(pager).toContainText(/共 \d+ 条/);
+  await expect(rows).toHaveCount(15);
+
+  // Page 2 by its number, back by 首页; 末页 and 跳至 get there too.
+  await pager.getByRole("link", { name: "2", exact: true }).click();
+  await expect(page).toHaveURL(/page=2/);
+  await expect(pager.locator("[aria-current=page]")).toHaveText("2");
+  await pager.getByRole("link", { name: "首页" }).click();
+  await expect(page).toHaveURL(/\/orders$/);
+  await expect(pager.locator("[aria-current=page]")).toHaveText("1");
+  await pager.getByRole("spinbutton", { name: "跳至" }).fill("2");
+  await pager.getByRole("button", { name: "确定" }).click();
+  await expect(page).toHaveURL(/page=2/);
+  await expect(pager.getByRole("link", { name: "上一页" })).toBeVisible();
+
+  // 30 a page: chosen once, remembered by this browser on the next visit without `per`.
+  await pager.getByRole("combobox", { name: "每页条数" }).selectOption("30");
+  await pager.getByRole("button", { name: "应用" }).click();
+  await expect(page).toHaveURL(/per=30/);
+  await expect(page).not.toHaveURL(/page=/);
+  await expect(rows.nth(15)).toBeVisible();
+  await page.goto("/orders");
+  await settled(page, testInfo);
+  await expect(rows.nth(15)).toBeVisible();
+  await expect(pager.getByRole("combobox", { name: "每页条数" })).toHaveValue("30");
+
+  // 购买公司: a part of the name, case-blind; kept by the export links and the pager.
+  await page.getByLabel("购买公司").fill("testcompany");
+  await page.getByRole("button", { name: "搜索", exact: true }).first().click();
+  await expect(page).toHaveURL(/buyer=testcompany/);
+  await expect(rows.first()).toBeVisible();
+  await expect(page.getByTestId("export-csv")).toHaveAttribute("href", /\/orders\/export\.csv\?.*buyer=testcompany/);
+  await expect(page.getByTestId("export-xlsx")).toHaveAttribute("href", /\/orders\/export\.xlsx\?.*buyer=testcompany/);
+  const csv = await page.request.get((await page.getByTestId("export-csv").getAttribute("href"))!);
+  expect(csv.status()).toBe(200);
+  expect(csv.headers()["content-type"]).toContain("text/csv");
+  expect(await csv.text()).toContain("TestCompany-A");
+  await page.getByLabel("购买公司").fill("50%_不存在");
+  await page.getByRole("button", { name: "搜索", exact: true }).first().click();
+  await expect(page.getByText("没有符合条件的服务工单")).toBeVisible();
+
+  // Back to 15 a page, as the other tests expect.
+  await page.goto("/orders?per=15");
+  await expect(rows).toHaveCount(15);
+  expect(problems).toEqual([]);
+});
+
+test("the platform's work orders: searched, by 购买公司, and paged", async ({ page }, testInfo) => {
+  await signIn(page, testInfo, "operator@example.com");
+  await page.goto("/platform/orders");
+  await settled(page, testInfo);
+  const rows = page.getByTestId("platform-orders").locator("tbody tr");
+  const pager = page.getByRole("navigation", { name: "分页" });
+  await expect(pager).toContainText(/共 \d+ 条/);
+  await expect(rows).toHaveCount(15);
+  await pager.getByRole("link", { name: "末页" }).click();
+  await expect(page).toHaveURL(/page=\d+/);
+  await expect(rows.first()).toBeVisible();
+
+  // A keyword finds a work order by its number; 购买公司 narrows by a part of the name.
+  await page.getByRole("searchbox", { name: "关键字" }).fill("20190927064519381");
+  await page.getByRole("button", { name: "搜索", exact: true }).first().click();
+  await expect(page).not.toHaveURL(/page=/);
+  await expect(rows).toHaveCount(1);
+  await page.getByRole("searchbox", { name: "关键字" }).fill("");
+  await page.getByRole("searchbox", { name: "购买公司" }).fill("testcompany-a");
+  await page.getByRole("button", { name: "搜索", exact: true }).first().click();
+  await expect(page).toHaveURL(/buyer=testcompany-a/);
+  await expect(rows.first()).toContainText("TestCompany-A");
+  await expect(pager.getByRole("link", { name: "2", exact: true })).toHaveAttribute("href", /buyer=testcompany-a/);
+});

@@ -6,6 +6,59 @@ use crate::kit::forms::encode_query;
 use crate::kit::i18n::use_locale;
 use leptos::prelude::*;
 
+/// The page sizes a list offers.
+pub const SIZES: [i64; 4] = [15, 30, 50, 100];
+
+/// A page of a list: its number (from 1) and size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Paging {
+    pub page: i64,
+    pub per_page: i64,
+}
+
+impl Paging {
+    /// The rows before this page.
+    pub fn offset(self) -> i64 {
+        crate::kit::paging::offset(self.page, self.per_page)
+    }
+}
+
+/// `per` as one of `SIZES`, if it is one.
+pub fn size_of(per: &str) -> Option<i64> {
+    per.trim().parse::<i64>().ok().filter(|p| SIZES.contains(p))
+}
+
+/// How many pages `total` rows fill, at least one (an empty list is one empty page).
+pub fn page_count(total: i64, per_page: i64) -> i64 {
+    ((total + per_page - 1) / per_page.max(1)).max(1)
+}
+
+/// The page size of a list whose choice this browser remembers in cookie `cookie`: `per`
+/// when it names one of `SIZES` (and the cookie is set to it on the response, with
+/// JavaScript or without), else the cookie's, else the first size.
+#[cfg(feature = "ssr")]
+pub fn remembered_size(per: Option<&str>, cookie: &str) -> i64 {
+    if let Some(size) = per.and_then(size_of) {
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            let secure =
+                use_context::<crate::kit::request::Settings>().is_some_and(|s| s.secure_cookies);
+            let value = format!(
+                "{cookie}={size}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly{}",
+                if secure { "; Secure" } else { "" }
+            );
+            if let Ok(value) = http::HeaderValue::from_str(&value) {
+                response.append_header(http::header::SET_COOKIE, value);
+            }
+        }
+        return size;
+    }
+    use_context::<http::request::Parts>()
+        .and_then(|parts| crate::kit::cookie::cookie_value(&parts.headers, cookie))
+        .as_deref()
+        .and_then(size_of)
+        .unwrap_or(SIZES[0])
+}
+
 /// The page numbers shown around `page` of `pages`: the first, the last, and two either side.
 pub fn window(page: i64, pages: i64) -> Vec<i64> {
     let mut shown: Vec<i64> = (page - 2..=page + 2)
@@ -128,5 +181,23 @@ mod tests {
         );
         assert!(href("/platform/providers", &params, 3).ends_with("&page=3"));
         assert_eq!(href("/x", &[], 1), "/x");
+    }
+
+    #[test]
+    fn sizes_are_the_offered_ones() {
+        assert_eq!(size_of("30"), Some(30));
+        assert_eq!(size_of(" 100 "), Some(100));
+        assert_eq!(size_of("7"), None);
+        assert_eq!(size_of(""), None);
+        assert_eq!(page_count(0, 15), 1);
+        assert_eq!(page_count(31, 15), 3);
+        assert_eq!(
+            Paging {
+                page: 3,
+                per_page: 30
+            }
+            .offset(),
+            60
+        );
     }
 }

@@ -13,8 +13,23 @@ use crate::kit::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::kit::time::Zone;
 
-/// The provider's work orders, filtered (status, creation date range, keyword), sorted and
-/// paged by keyset so that a page costs the same at the millionth row as at the first.
+/// The page asked for (`page`, from 1; past `MAX_PAGE` refused) in the size asked for
+/// (`per`, one of the offered sizes), else the size this browser chose last (`cookie`).
+#[cfg(feature = "ssr")]
+fn paging(
+    page: Option<&str>,
+    per: Option<&str>,
+    cookie: &str,
+) -> Result<crate::kit::pager::Paging, AppError> {
+    Ok(crate::kit::pager::Paging {
+        page: crate::kit::paging::page_number(page.unwrap_or_default())?,
+        per_page: crate::kit::pager::remembered_size(per, cookie),
+    })
+}
+
+/// The provider's work orders, filtered (status, creation date range, keyword, 购买公司),
+/// sorted and paged: by page number along the sort's index (the total from the counters
+/// when nothing narrows the list), or by keyset after a cursor.
 #[leptos::server(endpoint = "work_orders")]
 pub async fn list_work_orders(
     status: String,
@@ -25,6 +40,8 @@ pub async fn list_work_orders(
     after: String,
     stage: Option<String>,
     buyer: Option<String>,
+    page: Option<String>,
+    per: Option<String>,
 ) -> Result<WorkOrderPage, AppError> {
     use crate::kit::request::{db, provider_scope};
     let result = async {
@@ -33,7 +50,8 @@ pub async fn list_work_orders(
             model::ListFilter::parse(&status, &from, &to, &q, &sort, &after, &Zone::viewer())?
                 .with_buyer(buyer.as_deref().unwrap_or_default())?;
         filter.awaiting_stage = stage.as_deref() == Some("awaiting_acceptance");
-        Ok(store::listing::list(&db()?, &scope, &filter).await?)
+        let paging = paging(page.as_deref(), per.as_deref(), super::SIZE_COOKIE)?;
+        Ok(store::listing::list(&db()?, &scope, &filter, paging).await?)
     }
     .await;
     crate::kit::forms::finish("", result)
@@ -223,6 +241,9 @@ pub async fn platform_work_orders(
     q: String,
     sort: String,
     after: String,
+    buyer: Option<String>,
+    page: Option<String>,
+    per: Option<String>,
 ) -> Result<PlatformPage, AppError> {
     use crate::kit::request::{db, operator};
     let result = async {
@@ -230,15 +251,23 @@ pub async fn platform_work_orders(
         let db = db()?;
         let realm = model::Realm::parse_platform(&provider)?;
         let filter =
-            model::ListFilter::parse(&status, &from, &to, &q, &sort, &after, &Zone::viewer())?;
-        let (rows, next) = store::listing::platform_rows(&db, realm, &filter).await?;
+            model::ListFilter::parse(&status, &from, &to, &q, &sort, &after, &Zone::viewer())?
+                .with_buyer(buyer.as_deref().unwrap_or_default())?;
+        let paging = paging(page.as_deref(), per.as_deref(), super::PLATFORM_SIZE_COOKIE)?;
+        let (rows, next) = store::listing::platform_rows(&db, realm, &filter, paging).await?;
         let counts = store::listing::status_counts(&db, realm, &filter).await?;
+        let total = store::listing::total_of(&counts, &filter);
         let providers = crate::platform::provider_choices(&db).await?;
+        let dispatchable = crate::platform::dispatch_choices(&db).await?;
         Ok(PlatformPage {
             rows,
             next,
             counts,
+            total,
+            page: paging.page,
+            per_page: paging.per_page,
             providers,
+            dispatchable,
         })
     }
     .await;
@@ -268,19 +297,21 @@ pub async fn mark_paid(no: String) -> Result<(), AppError> {
     crate::kit::forms::finish("platform-orders", result)
 }
 
-/// Hands a work order to a provider, until that provider has taken it on.
+/// Hands a work order to a provider, until that provider has taken it on; a suspended
+/// provider, or one that declined it, is refused (a field error, back on the page as is).
 #[leptos::server(endpoint = "dispatch_work_order")]
 pub async fn dispatch_work_order(no: String, provider_id: i64) -> Result<(), AppError> {
     let result = async {
         let auth = crate::kit::request::operator()?;
-        store::work_orders::dispatch(
+        let moved = store::work_orders::dispatch(
             &crate::kit::request::db()?,
             &crate::kit::request::settings()?,
             auth.user_id,
             &no,
             provider_id,
         )
-        .await
+        .await;
+        crate::kit::forms::keep_typed("platform-orders", &[], moved)
     }
     .await;
     crate::kit::forms::finish("platform-orders", result)

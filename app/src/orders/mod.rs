@@ -47,6 +47,10 @@ pub struct WorkOrderPage {
     pub next: Option<String>,
     /// Work orders per status under the current date and keyword filters.
     pub counts: Vec<(WorkOrderStatus, i64)>,
+    /// The rows under every filter, the status's included: the pager's total.
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
 }
 
 /// An evidence file of a stage.
@@ -118,7 +122,13 @@ pub struct WorkOrderDetail {
     pub history: Vec<EventView>,
 }
 
+/// The page size of 基础搜索's work orders.
 pub const PAGE_SIZE: i64 = 15;
+
+/// The cookies remembering, per browser, the page size of the provider's list and the
+/// platform's.
+pub const SIZE_COOKIE: &str = "pc_per_orders";
+pub const PLATFORM_SIZE_COOKIE: &str = "pc_per_platform_orders";
 
 /// What the provider does to a stage from the milestone table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -156,7 +166,14 @@ pub struct PlatformPage {
     pub next: Option<String>,
     /// Work orders per status under the filters (the status aside).
     pub counts: Vec<(WorkOrderStatus, i64)>,
+    /// The rows under every filter, the status's included: the pager's total.
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+    /// Every provider, for the filter.
     pub providers: Vec<(i64, String)>,
+    /// The providers a work order may be dispatched to: the suspended ones left out.
+    pub dispatchable: Vec<(i64, String)>,
 }
 
 /// A link's state, as the customer's page shows it.

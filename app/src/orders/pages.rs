@@ -64,14 +64,28 @@ pub fn WorkOrderListPage() -> impl IntoView {
                 param("after"),
                 param("stage"),
                 param("buyer"),
+                param("page"),
+                param("per"),
             )
         },
-        |(status, from, to, q, sort, after, stage, buyer)| {
-            list_work_orders(status, from, to, q, sort, after, Some(stage), Some(buyer))
+        |(status, from, to, q, sort, after, stage, buyer, page, per)| {
+            let (page, per) = (Some(page), (!per.is_empty()).then_some(per));
+            list_work_orders(
+                status,
+                from,
+                to,
+                q,
+                sort,
+                after,
+                Some(stage),
+                Some(buyer),
+                page,
+                per,
+            )
         },
     );
     let current = move || {
-        ["status", "from", "to", "q", "buyer", "sort", "stage"]
+        ["status", "from", "to", "q", "buyer", "sort", "stage", "per"]
             .iter()
             .map(|k| (k.to_string(), param(k)))
             .collect::<Vec<_>>()
@@ -106,6 +120,7 @@ pub fn WorkOrderListPage() -> impl IntoView {
                             placeholder=locale.t("wo.filter.buyer_hint") />
                     </label>
                     <input type="hidden" name="sort" value=param("sort") />
+                    <input type="hidden" name="per" value=param("per") />
                     <button type="submit" class="button primary">{locale.t("common.search")}</button>
                     <a class="button" href="/orders">{locale.t("common.clear")}</a>
                 </form>
@@ -145,16 +160,17 @@ pub fn WorkOrderListPage() -> impl IntoView {
                                         {locale.t("wo.export_xlsx")}
                                     </a>
                                 </p>
-                                <nav class="pager" aria-label=locale.t("common.pages")>
-                                    {(!param("after").is_empty()).then(|| view! {
-                                        <a class="button" href=with_param(&current, "after", "")>{locale.t("common.first_page")}</a>
-                                    })}
-                                    {page.next.clone().map(|cursor| {
-                                        let href = format!("{}{}after={cursor}", with_param(&current, "after", ""),
-                                            if current.iter().any(|(_, v)| !v.is_empty()) { "&" } else { "?" });
-                                        view! { <a class="button" href=href rel="next">{locale.t("common.next_page")}</a> }
-                                    })}
-                                </nav>
+                                {(page.total > 0).then(|| {
+                                    let pages = crate::kit::pager::page_count(page.total, page.per_page);
+                                    let kept: Vec<(&'static str, String)> = ["status", "from", "to", "q", "buyer", "sort", "stage", "per"]
+                                        .into_iter()
+                                        .map(|k| (k, param(k)))
+                                        .collect();
+                                    view! {
+                                        <crate::kit::pager::Pager path="/orders" params=kept page=page.page pages
+                                            per_page=page.per_page sizes=&crate::kit::pager::SIZES total=page.total />
+                                    }
+                                })}
                             }.into_any()
                         }
                         Err(error) => view! { <ErrorPage error /> }.into_any(),

@@ -43,14 +43,29 @@ pub fn PlatformOrdersPage() -> impl IntoView {
                     param("q"),
                     param("sort"),
                     param("after"),
+                    param("buyer"),
+                    param("page"),
+                    param("per"),
                 ),
                 enter.version().get(),
                 paid.version().get(),
                 dispatch.version().get(),
             )
         },
-        |((provider, status, from, to, q, sort, after), ..)| {
-            platform_work_orders(provider, status, from, to, q, sort, after)
+        |((provider, status, from, to, q, sort, after, buyer, page, per), ..)| {
+            let per = (!per.is_empty()).then_some(per);
+            platform_work_orders(
+                provider,
+                status,
+                from,
+                to,
+                q,
+                sort,
+                after,
+                Some(buyer),
+                Some(page),
+                per,
+            )
         },
     );
     // A link keeping every filter but the ones replaced.
@@ -61,7 +76,9 @@ pub fn PlatformOrdersPage() -> impl IntoView {
             ("from", param("from")),
             ("to", param("to")),
             ("q", param("q")),
+            ("buyer", param("buyer")),
             ("sort", param("sort")),
+            ("per", param("per")),
         ];
         for (key, value) in changes {
             pairs.retain(|(k, _)| k != key);
@@ -132,15 +149,24 @@ pub fn PlatformOrdersPage() -> impl IntoView {
             </nav>
             <FormMessage feedback=actions_fb />
             <FormMessage feedback=dispatch_fb />
+            <FieldMessage feedback=dispatch_fb field="provider_id" />
             <Suspense fallback=move || view! { <p class="loading">{locale.t("common.loading")}</p> }>
                 {move || Suspend::new(async move {
                     match page.await {
                         Ok(page) => {
-                            let providers = page.providers.clone();
+                            let providers = page.dispatchable.clone();
                             let chosen = provider();
                             let status = param("status");
                             let total: i64 = page.counts.iter().map(|(_, n)| n).sum();
-                            let next = page.next.clone();
+                            let pages = crate::kit::pager::page_count(page.total, page.per_page);
+                            let kept: Vec<(&'static str, String)> = ["provider", "status", "from", "to", "q", "buyer", "sort", "per"]
+                                .into_iter()
+                                .map(|k| (k, if k == "provider" { provider() } else { param(k) }))
+                                .collect();
+                            let pager = (page.total > 0).then(|| view! {
+                                <crate::kit::pager::Pager path="/platform/orders" params=kept page=page.page pages
+                                    per_page=page.per_page sizes=&crate::kit::pager::SIZES total=page.total />
+                            });
                             let filters = view! {
                                 <form method="get" action="/platform/orders" class="filters" autocomplete="off" role="search">
                                     <label class="field">
@@ -157,12 +183,19 @@ pub fn PlatformOrdersPage() -> impl IntoView {
                                     <input type="hidden" name="status" value=status.clone() />
                                     <label class="field">
                                         <span>{locale.t("wo.filter.keyword")}</span>
-                                        <input type="search" name="q" maxlength="100" value=param("q") />
+                                        <input type="search" name="q" maxlength="100" value=param("q")
+                                            placeholder=locale.t("wo.filter.platform_keyword_hint") />
+                                    </label>
+                                    <label class="field">
+                                        <span>{locale.t("wo.filter.buyer")}</span>
+                                        <input type="search" name="buyer" value=param("buyer") maxlength="200"
+                                            placeholder=locale.t("wo.filter.buyer_hint") />
                                     </label>
                                     <label class="field"><span>{locale.t("wo.filter.from")}</span><input type="date" name="from" value=param("from") /></label>
                                     <label class="field"><span>{locale.t("wo.filter.to")}</span><input type="date" name="to" value=param("to") /></label>
                                     <crate::kit::dates::QuickRanges />
                                     <input type="hidden" name="sort" value=param("sort") />
+                                    <input type="hidden" name="per" value=param("per") />
                                     <button type="submit" class="button primary">{locale.t("common.search")}</button>
                                     <a class="button" href="/platform/orders">{locale.t("common.clear")}</a>
                                 </form>
@@ -184,6 +217,7 @@ pub fn PlatformOrdersPage() -> impl IntoView {
                                 return view! {
                                     {filters}
                                     <div class="empty-state"><p>{locale.t("wo.empty")}</p></div>
+                                    {pager}
                                 }.into_any();
                             }
                             view! {
@@ -228,14 +262,7 @@ pub fn PlatformOrdersPage() -> impl IntoView {
                                     </tbody>
                                 </table>
                                 </div>
-                                <nav class="pager" aria-label=locale.t("common.pages")>
-                                    {(!param("after").is_empty()).then(|| view! {
-                                        <a class="button" href=link(&[("after", String::new())])>{locale.t("common.first_page")}</a>
-                                    })}
-                                    {next.map(|cursor| view! {
-                                        <a class="button" rel="next" href=link(&[("after", cursor)])>{locale.t("common.next_page")}</a>
-                                    })}
-                                </nav>
+                                {pager}
                             }.into_any()
                         }
                         Err(error) => view! { <crate::shell::ErrorPage error /> }.into_any(),

@@ -9,7 +9,7 @@ pub mod store;
 pub use platform_pages::{MailLogPage, PlatformHomePage};
 /// The providers by name, for other areas' pickers (dispatch, bill generation, the audit log).
 #[cfg(feature = "ssr")]
-pub use store::provider_choices;
+pub use store::{dispatch_choices, provider_choices};
 
 use serde::{Deserialize, Serialize};
 

@@ -99,9 +99,19 @@ pub async fn providers(db: &Db) -> Result<Vec<ProviderRow>, sqlx::Error> {
         .collect()
 }
 
-/// Every provider by name, for the platform's pickers (dispatch, bill generation).
+/// Every provider by name, suspended ones too, for the platform's filters and bill generation.
 pub async fn provider_choices(db: &Db) -> Result<Vec<(i64, String)>, sqlx::Error> {
-    sqlx::query("SELECT id, name FROM providers ORDER BY name")
+    choices(db, "SELECT id, name FROM providers ORDER BY name").await
+}
+
+/// The providers a work order may be dispatched to: not the suspended ones.
+pub async fn dispatch_choices(db: &Db) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    let sql = "SELECT id, name FROM providers WHERE suspended_at IS NULL ORDER BY name";
+    choices(db, sql).await
+}
+
+async fn choices(db: &Db, sql: &str) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    sqlx::query(sql)
         .fetch_all(db.pool())
         .await?
         .iter()

@@ -30,3 +30,4 @@ mod tiers;
 mod time_zones;
 mod tutorials;
 mod users;
+mod work_order_lists;

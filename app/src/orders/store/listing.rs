@@ -1,11 +1,13 @@
 //! The work order lists: the provider's and the platform's pages (filtered, searched, sorted,
-//! paged by keyset), their per-status counts, and the export's rows.
+//! paged by number — an OFFSET along the sort's index — or by keyset after a cursor), their
+//! per-status counts (the pager's total), and the export's rows.
 
 use super::{money, money_of, status};
 use crate::kit::code::Code;
 use crate::kit::db::{contains_pattern, Backend, Db};
 use crate::kit::error::AppError;
 use crate::kit::forms::encode_query;
+use crate::kit::pager::Paging;
 use crate::kit::request::ProviderScope;
 use crate::kit::search::{Hit, Query, Searcher};
 use crate::kit::time::format_datetime;
@@ -93,9 +95,14 @@ fn filters(sql: &mut Sql, backend: Backend, realm: Realm, filter: &ListFilter) {
         sql.push(" AND wo.created_at < ").bind(Bind::Int(to));
     }
     if let Some(buyer) = &filter.buyer {
-        sql.push(" AND wo.order_id IN (SELECT id FROM orders WHERE buyer_company = ")
-            .bind(Bind::Text(buyer.clone()))
-            .push(")");
+        // A part of the name, A–Z case-blind, `%` and `_` literal: the orders are read through
+        // once (an order has its handful of work orders), their ids looked up by index.
+        sql.push(&format!(
+            " AND wo.order_id IN (SELECT id FROM orders WHERE {} LIKE ",
+            backend.fold_ascii("buyer_company")
+        ))
+        .bind(Bind::Text(contains_pattern(&buyer.to_ascii_lowercase())))
+        .push(" ESCAPE '\\')");
     }
     if filter.awaiting_stage {
         // Kept by the milestones' triggers; the partial index holds just these rows.
@@ -132,11 +139,15 @@ fn fts_phrase(keyword: &str) -> String {
 /// A page of work orders under `filter` in its sort order, with the order's number and buyer
 /// and the provider's name, and the cursor of the next page. The joins are LEFT (every work
 /// order has its order) so that SQLite keeps work_orders, and its index order, outermost.
+/// After a cursor the page starts there (keyset); else it is `paging`'s page, skipped to
+/// along the same index order.
 pub async fn page_rows(
     db: &Db,
     realm: Realm,
     filter: &ListFilter,
+    paging: Paging,
 ) -> Result<(Vec<AnyRow>, Option<String>), sqlx::Error> {
+    let size = paging.per_page;
     let column = filter.sort.column();
     let mut sql = Sql::default();
     sql.push(&format!(
@@ -174,10 +185,13 @@ pub async fn page_rows(
         column.to_owned()
     };
     sql.push(&format!(" ORDER BY {order} {dir}, wo.id {dir} LIMIT "))
-        .bind(Bind::Int(PAGE_SIZE + 1));
+        .bind(Bind::Int(size + 1));
+    if filter.after.is_none() && paging.page > 1 {
+        sql.push(" OFFSET ").bind(Bind::Int(paging.offset()));
+    }
     let mut rows = sql.fetch_all(db).await?;
-    let next = if rows.len() as i64 > PAGE_SIZE {
-        rows.truncate(PAGE_SIZE as usize);
+    let next = if rows.len() as i64 > size {
+        rows.truncate(size as usize);
         let last = rows.last().expect("a full page");
         Some(format!(
             "{}_{}",
@@ -194,9 +208,10 @@ pub async fn list(
     db: &Db,
     scope: &ProviderScope,
     filter: &ListFilter,
+    paging: Paging,
 ) -> Result<WorkOrderPage, sqlx::Error> {
     let realm = Realm::Provider(scope.provider_id);
-    let (rows, next) = page_rows(db, realm, filter).await?;
+    let (rows, next) = page_rows(db, realm, filter, paging).await?;
     let rows = rows
         .iter()
         .map(|row| {
@@ -214,7 +229,24 @@ pub async fn list(
         .collect::<Result<Vec<_>, sqlx::Error>>()?;
 
     let counts = status_counts(db, realm, filter).await?;
-    Ok(WorkOrderPage { rows, next, counts })
+    let total = total_of(&counts, filter);
+    Ok(WorkOrderPage {
+        rows,
+        next,
+        counts,
+        total,
+        page: paging.page,
+        per_page: paging.per_page,
+    })
+}
+
+/// The pager's total: the chosen status's count, or every status's (no query of its own).
+pub fn total_of(counts: &[(WorkOrderStatus, i64)], filter: &ListFilter) -> i64 {
+    counts
+        .iter()
+        .filter(|(s, _)| filter.status.is_none_or(|chosen| chosen == *s))
+        .map(|(_, n)| n)
+        .sum()
 }
 
 /// The work orders per status under `filter` (its status aside). With no filter, or only
@@ -348,8 +380,9 @@ pub async fn platform_rows(
     db: &Db,
     realm: Realm,
     filter: &ListFilter,
+    paging: Paging,
 ) -> Result<(Vec<PlatformRow>, Option<String>), sqlx::Error> {
-    let (rows, next) = page_rows(db, realm, filter).await?;
+    let (rows, next) = page_rows(db, realm, filter, paging).await?;
     // The page's declines at once (a page's few work orders, by the declines' index).
     let mut declines: Vec<(i64, i64)> = Vec::new();
     let declined: Vec<i64> = rows
@@ -428,7 +461,11 @@ pub async fn search_hits(
         sort: Sort::CreatedDesc,
         after: None,
     };
-    let (rows, _) = page_rows(db, realm, &filter).await?;
+    let paging = Paging {
+        page: 1,
+        per_page: PAGE_SIZE,
+    };
+    let (rows, _) = page_rows(db, realm, &filter, paging).await?;
     let mut found = Vec::new();
     for row in &rows {
         let no: String = row.try_get("work_order_no")?;

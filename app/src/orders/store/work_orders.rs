@@ -193,17 +193,26 @@ pub async fn transition(
     Ok(())
 }
 
-/// A provider's name, if there is such a provider.
+/// A provider's name, if there is such a provider; a suspended one is refused (a field error).
 async fn provider_name(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     provider_id: i64,
 ) -> Result<Option<String>, AppError> {
-    Ok(sqlx::query("SELECT name FROM providers WHERE id = $1")
-        .bind(provider_id)
-        .fetch_optional(&mut **tx)
-        .await?
-        .map(|row| row.try_get("name"))
-        .transpose()?)
+    let row = sqlx::query(
+        "SELECT name, suspended_at IS NOT NULL AS suspended FROM providers WHERE id = $1",
+    )
+    .bind(provider_id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    // A suspended provider's members reach none of its data: it gets no new work either.
+    if crate::kit::db::flag(&row, "suspended")? {
+        return Err(AppError::invalid(&[(
+            "provider_id",
+            "intake.error.provider_suspended",
+        )]));
+    }
+    Ok(Some(row.try_get("name")?))
 }
 
 /// Every provider that declined the work order so far.
