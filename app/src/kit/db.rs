@@ -202,6 +202,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../../migrations/sqlite/0028_company_profile.sql"),
         include_str!("../../../migrations/postgres/0028_company_profile.sql"),
     ),
+    (
+        29,
+        "platform_settings",
+        include_str!("../../../migrations/sqlite/0029_platform_settings.sql"),
+        include_str!("../../../migrations/postgres/0029_platform_settings.sql"),
+    ),
 ];
 
 /// The file of a `sqlite://` URL; `None` for PostgreSQL (or a URL naming no file).
