@@ -1,6 +1,7 @@
 //! Customer acceptance links: issued (and mailed) when a stage is submitted, read by the public
-//! page, answered once, and the deadline watch's reminders and overdue flags. The link holds
-//! a random token; the table keeps its SHA-256.
+//! page, answered once (`settle`, the path every acceptance takes), and the deadline watch's
+//! 自动验收 (平台设置), reminders and overdue flags. The link holds a random token; the table
+//! keeps its SHA-256.
 
 use super::{record, sync_work_order_status, Event};
 use crate::kit::code::Code;
@@ -486,7 +487,7 @@ async fn claim(
 /// the customer a day before a stage's answer is due, and a flag to the platform (audit
 /// log) once it is overdue.
 pub async fn deadlines(db: &Db, settings: &Settings) -> Result<(), AppError> {
-    super::behalf::auto_accept(db, settings).await?;
+    auto_accept(db, settings).await?;
     let at = now();
     let soon = sqlx::query(
         "SELECT id FROM milestones WHERE status = 'awaiting_acceptance' AND reminded_at IS NULL
@@ -538,4 +539,64 @@ pub async fn deadlines(db: &Db, settings: &Settings) -> Result<(), AppError> {
         tx.commit().await?;
     }
     Ok(())
+}
+
+/// 自动验收, run by the deadline watch: with 平台设置's period on, every stage whose first
+/// open link went out at least that many days ago is accepted by the system (reason
+/// `auto`), one transaction a stage. A stage answered, sent again or accepted by another
+/// watch meanwhile is left alone, so running twice accepts once. Returns how many.
+pub async fn auto_accept(db: &Db, settings: &Settings) -> Result<usize, AppError> {
+    let mut conn = db.pool().acquire().await?;
+    let Some(days) = crate::platform::auto_accept_days(&mut conn).await? else {
+        return Ok(0);
+    };
+    drop(conn);
+    let cutoff = now() - days * 86_400;
+    // The stage still awaits, and its answer has been open since before the cutoff.
+    const DUE: &str = "m.status = 'awaiting_acceptance'
+         AND (SELECT MIN(l.created_at) FROM acceptance_links l
+              WHERE l.milestone_id = m.id AND l.answered_at IS NULL) <= $1";
+    let due = sqlx::query(&format!(
+        "SELECT m.id FROM milestones m WHERE {DUE} ORDER BY m.id"
+    ))
+    .bind(cutoff)
+    .fetch_all(db.pool())
+    .await?;
+    let mut accepted = 0;
+    for row in due {
+        let id: i64 = row.try_get("id")?;
+        let mut tx = db.begin().await?;
+        // Claims the stage (PostgreSQL: its row lock; SQLite: the write lock), checked again.
+        let claimed = sqlx::query(&format!(
+            "UPDATE milestones SET updated_at = updated_at WHERE id = $2 AND id IN (
+                 SELECT m.id FROM milestones m WHERE {DUE}) RETURNING id"
+        ))
+        .bind(cutoff)
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if claimed.is_none() {
+            continue;
+        }
+        let settled = settle(
+            &mut tx,
+            settings,
+            id,
+            MilestoneAction::AutoAccept,
+            None,
+            "auto",
+        )
+        .await;
+        // The history line is the audit entry too (`wo_auto_accept`, by nobody).
+        match settled {
+            Ok(_) => {
+                tx.commit().await?;
+                accepted += 1;
+            }
+            // Answered meanwhile: nothing to do.
+            Err(AppError::Conflict(_)) => {}
+            Err(error) => return Err(error),
+        }
+    }
+    Ok(accepted)
 }

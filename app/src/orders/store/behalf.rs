@@ -1,8 +1,8 @@
-//! Acceptance without the customer's click: the platform's 代客户验收 (a reason and an
-//! evidence file, kept beside the history line; the evidence downloaded by the platform and
-//! by the work order's provider), and the deadline watch's 自动验收 once 平台设置 turns it on.
-//! Both take the customer's own path (`acceptance::settle`), so the stage, its links, the
-//! work order's status, its figures and bills follow exactly as on a customer's acceptance.
+//! The platform's 代客户验收: a stage awaiting the customer accepted for them, with a reason
+//! and an evidence file kept beside the history line (downloaded by the platform and by the
+//! work order's provider). It takes the customer's own path (`acceptance::settle`, as does
+//! the deadline watch's 自动验收 there), so the stage, its links, the work order's status,
+//! its figures and bills follow exactly as on a customer's acceptance.
 
 use super::acceptance::{settle, STAGE};
 use super::lock_work_order;
@@ -181,64 +181,4 @@ pub async fn evidence_for_platform(db: &Db, file_id: i64) -> Result<StoredFile, 
     .await?
     .ok_or(AppError::NotFound)?;
     stored(row)
-}
-
-/// 自动验收, run by the deadline watch: with 平台设置's period on, every stage whose first
-/// open link went out at least that many days ago is accepted by the system (reason
-/// `auto`), one transaction a stage. A stage answered, sent again or accepted by another
-/// watch meanwhile is left alone, so running twice accepts once. Returns how many.
-pub async fn auto_accept(db: &Db, settings: &Settings) -> Result<usize, AppError> {
-    let mut conn = db.pool().acquire().await?;
-    let Some(days) = crate::platform::auto_accept_days(&mut conn).await? else {
-        return Ok(0);
-    };
-    drop(conn);
-    let cutoff = now() - days * 86_400;
-    // The stage still awaits, and its answer has been open since before the cutoff.
-    const DUE: &str = "m.status = 'awaiting_acceptance'
-         AND (SELECT MIN(l.created_at) FROM acceptance_links l
-              WHERE l.milestone_id = m.id AND l.answered_at IS NULL) <= $1";
-    let due = sqlx::query(&format!(
-        "SELECT m.id FROM milestones m WHERE {DUE} ORDER BY m.id"
-    ))
-    .bind(cutoff)
-    .fetch_all(db.pool())
-    .await?;
-    let mut accepted = 0;
-    for row in due {
-        let id: i64 = row.try_get("id")?;
-        let mut tx = db.begin().await?;
-        // Claims the stage (PostgreSQL: its row lock; SQLite: the write lock), checked again.
-        let claimed = sqlx::query(&format!(
-            "UPDATE milestones SET updated_at = updated_at WHERE id = $2 AND id IN (
-                 SELECT m.id FROM milestones m WHERE {DUE}) RETURNING id"
-        ))
-        .bind(cutoff)
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await?;
-        if claimed.is_none() {
-            continue;
-        }
-        let settled = settle(
-            &mut tx,
-            settings,
-            id,
-            MilestoneAction::AutoAccept,
-            None,
-            "auto",
-        )
-        .await;
-        // The history line is the audit entry too (`wo_auto_accept`, by nobody).
-        match settled {
-            Ok(_) => {
-                tx.commit().await?;
-                accepted += 1;
-            }
-            // Answered meanwhile: nothing to do.
-            Err(AppError::Conflict(_)) => {}
-            Err(error) => return Err(error),
-        }
-    }
-    Ok(accepted)
 }
