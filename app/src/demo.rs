@@ -198,6 +198,13 @@ pub async fn seed(db: &Db) -> Result<bool, sqlx::Error> {
         }
     }
     seed_orders(&mut tx, &provider_ids).await?;
+    // The manual's payer (§6.1.2), as an operator would set it in 平台设置.
+    sqlx::query(
+        "UPDATE platform_settings SET payer_name = '上海蓝云网络科技有限公司',
+                payer_contact = 'billing@example.com' WHERE id = 1",
+    )
+    .execute(&mut *tx)
+    .await?;
     seed_bills(&mut tx, provider_ids[0]).await?;
     seed_service_items(&mut tx, provider_ids[0]).await?;
     seed_tier(&mut tx, provider_ids[0]).await?;

@@ -159,6 +159,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("registrations") view=accounts::registration::PlatformRegistrationsPage ssr=SsrMode::Async />
                     <Route path=path!("registrations/:id") view=accounts::registration::PlatformRegistrationPage ssr=SsrMode::Async />
                     <Route path=path!("orders") view=orders::PlatformOrdersPage ssr=SsrMode::Async />
+                    <Route path=path!("stages/:id/accept") view=orders::OnBehalfPage ssr=SsrMode::Async />
                     <Route path=path!("services") view=services::PlatformServiceQueuePage ssr=SsrMode::Async />
                     <Route path=path!("services/:id") view=services::PlatformServiceReviewPage ssr=SsrMode::Async />
                     <Route path=path!("bills") view=billing::platform_pages::PlatformBillListPage ssr=SsrMode::Async />
@@ -172,6 +173,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("providers/:id") view=providers::PlatformProviderPage ssr=SsrMode::Async />
                     <Route path=path!("operators") view=accounts::operators::PlatformOperatorsPage ssr=SsrMode::Async />
                     <Route path=path!("mail") view=platform::MailLogPage ssr=SsrMode::Async />
+                    <Route path=path!("settings") view=platform::PlatformSettingsPage ssr=SsrMode::Async />
                     <Route path=path!("audit") view=users::PlatformAuditLogPage ssr=SsrMode::Async />
                     <Route path=path!("search") view=search::PlatformSearchPage ssr=SsrMode::Async />
                 </ParentRoute>

@@ -233,6 +233,11 @@ const PLATFORM_NAV: &[NavGroup] = &[NavGroup {
             icon: "@",
         },
         NavItem {
+            href: "/platform/settings",
+            key: "nav.platform.settings",
+            icon: "⚙",
+        },
+        NavItem {
             href: "/platform/audit",
             key: "nav.audit",
             icon: "≡",

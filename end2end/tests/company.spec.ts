@@ -72,3 +72,25 @@ test("公司名称变更: the admin asks for a new name; the platform rejects it
   // Rejected, the admin may ask again.
   await expect(page.getByTestId("rename-form")).toBeVisible();
 });
+
+test("付款方 is the platform's setting: refused blank next to the field, and the demo bill names it", async ({ page }, testInfo) => {
+  await signIn(page, testInfo, "operator@example.com");
+  await page.goto("/platform/settings");
+  await settled(page, testInfo);
+  const form = page.getByTestId("payer-form");
+  await expect(form.locator("input[name=payer_name]")).toHaveValue("上海蓝云网络科技有限公司");
+  await form.locator("input[name=payer_name]").fill("");
+  await form.locator("input[name=payer_contact]").fill("finance@platform.example");
+  await form.getByRole("button", { name: "保存" }).click();
+  await expect(form.getByText("此项为必填项")).toBeVisible();
+  await expect(form.locator("input[name=payer_contact]")).toHaveValue("finance@platform.example");
+  // Saved as it was: the other specs' bills name the demo's payer.
+  await form.locator("input[name=payer_name]").fill("上海蓝云网络科技有限公司");
+  await form.locator("input[name=payer_contact]").fill("billing@example.com");
+  await form.getByRole("button", { name: "保存" }).click();
+  await expect(form.locator("input[name=payer_name]")).toHaveValue("上海蓝云网络科技有限公司");
+  await page.goto("/platform/bills/201911010001");
+  await settled(page, testInfo);
+  await expect(page.getByTestId("bill-payer")).toHaveText("上海蓝云网络科技有限公司");
+  await expect(page.getByTestId("bill-receiver")).toBeVisible();
+});

@@ -83,8 +83,16 @@ impl FromRef<AppState> for app::orders::http::IntakeGate {
     }
 }
 
+/// The portal's settings, for plain routes that mail (代客户验收).
+impl FromRef<AppState> for Settings {
+    fn from_ref(state: &AppState) -> Settings {
+        state.settings.clone()
+    }
+}
+
 /// What every request may use: configuration, the database, the file store.
 pub struct Shared {
+    pub settings: Settings,
     pub leptos_options: LeptosOptions,
     pub db: Db,
     pub public_url: Arc<str>,
@@ -194,6 +202,7 @@ pub async fn build_with_settings(
         .build();
     let storage = config.storage()?;
     let state = AppState(Arc::new(Shared {
+        settings: settings.clone(),
         leptos_options: leptos_options.clone(),
         db: db.clone(),
         public_url: public_url.into(),
@@ -259,6 +268,20 @@ pub async fn build_with_settings(
         .route(
             "/orders/{no}/files/{id}",
             get(app::orders::http::download_for_provider),
+        )
+        .route(
+            "/orders/{no}/acceptance-files/{id}",
+            get(app::orders::http::on_behalf_evidence_for_provider),
+        )
+        .route(
+            "/platform/stages/{id}/accept",
+            axum::routing::post(app::orders::http::accept_on_behalf).layer(
+                axum::extract::DefaultBodyLimit::max(app::orders::http::UPLOAD_LIMIT),
+            ),
+        )
+        .route(
+            "/platform/acceptance-files/{id}",
+            get(app::orders::http::on_behalf_evidence_for_platform),
         )
         .route(
             "/services/{id}/files",

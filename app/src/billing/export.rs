@@ -272,6 +272,8 @@ pub struct Document {
     pub admin_name: String,
     pub business_owner: String,
     pub receiver: crate::billing::Receiver,
+    pub payer_name: String,
+    pub payer_contact: String,
     pub tier: String,
     pub period: String,
     pub status: BillStatus,
@@ -296,6 +298,8 @@ pub async fn document(db: &Db, owner: Owner, no: &str, zone: &Zone) -> Result<Do
         admin_name: head.admin_name,
         business_owner: head.business_owner,
         receiver: head.receiver,
+        payer_name: head.payer_name,
+        payer_contact: head.payer_contact,
         tier: head.tier,
         period: head.period.label(),
         status: head.status,
@@ -439,9 +443,9 @@ pub fn pdf(doc: &Document, locale: Locale, font: &[u8]) -> Result<Vec<u8>, AppEr
                     locale.t("bill.receiver"),
                     doc.provider,
                     locale.t("bill.payer"),
-                    locale.t("bill.payer_name"),
+                    crate::shell::dash(doc.payer_name.clone()),
                     locale.t("bill.contact"),
-                    locale.t("bill.payer_contact")
+                    crate::shell::dash(doc.payer_contact.clone())
                 ),
             );
             y += 28.0;

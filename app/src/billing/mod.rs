@@ -173,6 +173,9 @@ pub struct BillDetail {
     pub business_owner: String,
     /// The payee's details as the bill was generated with them.
     pub receiver: Receiver,
+    /// 付款方 and its contact.
+    pub payer_name: String,
+    pub payer_contact: String,
     /// The provider's tier (等级).
     pub tier: String,
     pub period: String,

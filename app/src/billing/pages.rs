@@ -308,8 +308,8 @@ fn Bill(
             </header>
             <p class="small">
                 {locale.t("bill.receiver")} ": " {d.provider.clone()} "　"
-                {locale.t("bill.payer")} ": " {locale.t("bill.payer_name")} "　"
-                {locale.t("bill.contact")} ": " {locale.t("bill.payer_contact")}
+                {locale.t("bill.payer")} ": " <span data-testid="bill-payer">{dash(d.payer_name.clone())}</span> "　"
+                {locale.t("bill.contact")} ": " {dash(d.payer_contact.clone())}
             </p>
             <h2>{locale.t("bill.statistics")}</h2>
             <dl class="facts two">

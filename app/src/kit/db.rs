@@ -203,6 +203,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../../migrations/postgres/0028_company_profile.sql"),
     ),
     (
+        29,
+        "platform_settings",
+        include_str!("../../../migrations/sqlite/0029_platform_settings.sql"),
+        include_str!("../../../migrations/postgres/0029_platform_settings.sql"),
+    ),
+    (
         31,
         "bill_receiver_snapshot",
         include_str!("../../../migrations/sqlite/0031_bill_receiver_snapshot.sql"),
@@ -213,6 +219,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         "company_name_changes",
         include_str!("../../../migrations/sqlite/0032_company_name_changes.sql"),
         include_str!("../../../migrations/postgres/0032_company_name_changes.sql"),
+    ),
+    (
+        33,
+        "payer_identity",
+        include_str!("../../../migrations/sqlite/0033_payer_identity.sql"),
+        include_str!("../../../migrations/postgres/0033_payer_identity.sql"),
     ),
 ];
 

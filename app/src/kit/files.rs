@@ -442,6 +442,7 @@ const ORPHAN_GRACE_SECS: u64 = 24 * 3600;
 /// Every column that names a stored file.
 const FILE_REFERENCES: &[(&str, &str)] = &[
     ("milestone_files", "storage_key"),
+    ("acceptance_evidence", "storage_key"),
     ("service_files", "storage_key"),
     ("registration_files", "storage_key"),
     ("tier_application_files", "storage_key"),

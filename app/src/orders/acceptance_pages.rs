@@ -83,7 +83,10 @@ fn AcceptanceBody(
         LinkState::Rejected => Some(("notice", "acc.state.rejected")),
         LinkState::Expired => Some(("form-error", "acc.state.expired")),
         LinkState::Replaced => Some(("form-error", "acc.state.replaced")),
+        LinkState::AcceptedOnBehalf => Some(("notice ok", "acc.state.on_behalf")),
+        LinkState::AutoAccepted => Some(("notice ok", "acc.state.auto")),
     };
+    let auto_accept = v.auto_accept.clone();
     view! {
         <p class="lead">{locale.tf("acc.intro", &[("provider", &v.provider_name), ("buyer", &v.buyer_company)])}</p>
         <dl class="facts">
@@ -114,6 +117,9 @@ fn AcceptanceBody(
             <dt>{locale.t("acc.deadline")}</dt>
             <dd>{v.due.clone()} " · " <strong data-testid="acceptance-remaining">{remaining(locale, v.seconds_left)}</strong></dd>
         </dl>
+        {auto_accept.map(|at| view! {
+            <p class="notice" data-testid="acceptance-auto">{locale.tf("acc.auto_accept", &[("at", &at)])}</p>
+        })}
         {match state {
             Some((class, key)) => view! { <p class=class role="status" data-testid="acceptance-state">{locale.t(key)}</p> }.into_any(),
             None => view! {

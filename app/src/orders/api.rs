@@ -1,6 +1,6 @@
 //! The orders area's server functions: the provider's list, detail, moves and milestones; the
-//! customer's acceptance link; the platform's list, payment, dispatch, 重新派单, 取消工单 and
-//! typed-in orders.
+//! customer's acceptance link; the platform's list, payment, dispatch, 重新派单, 取消工单,
+//! typed-in orders and the stage its 代客户验收 page shows.
 //! Each one parses, scopes, calls the store, and finishes.
 // One parameter per field of a plain form (the list's GET form posts its filters as is), more
 // than clippy's limit; the file carries the allowance for both halves of the macros.
@@ -8,7 +8,9 @@
 
 #[cfg(feature = "ssr")]
 use super::{model, store};
-use super::{AcceptanceView, MilestoneCommand, PlatformPage, WorkOrderDetail, WorkOrderPage};
+use super::{
+    AcceptanceView, MilestoneCommand, OnBehalfStage, PlatformPage, WorkOrderDetail, WorkOrderPage,
+};
 use crate::kit::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::kit::time::Zone;
@@ -228,6 +230,19 @@ pub async fn answer_acceptance(
     }
     .await;
     crate::kit::forms::finish(form, result)
+}
+
+/// A stage, for the platform's 代客户验收 page (any provider's). The acceptance itself is a
+/// multipart form (it carries the evidence file): `http::accept_on_behalf`.
+#[leptos::server(endpoint = "on_behalf_stage")]
+pub async fn get_on_behalf_stage(id: i64) -> Result<OnBehalfStage, AppError> {
+    use crate::kit::request::{db, operator};
+    let result = async {
+        operator()?;
+        store::behalf::stage(&db()?, id).await
+    }
+    .await;
+    crate::kit::forms::finish("", result)
 }
 
 /// Every work order, the provider's list's filters, search, sort and paging, plus whose

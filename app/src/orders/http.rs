@@ -1,7 +1,8 @@
 //! The orders area's plain routes: the 服务工单 list's export as CSV or XLSX (under the list's
 //! own filters); evidence files over plain HTTP (a multipart upload that works as a plain
 //! form, downloads for the provider and for the customer's acceptance link, always
-//! attachments with the type the content showed); and `POST /api/v1/orders`, the
+//! attachments with the type the content showed); the platform's 代客户验收 (a multipart
+//! form with its evidence) and that evidence's downloads; and `POST /api/v1/orders`, the
 //! marketplace's order intake, a JSON API authenticated with the platform API token and
 //! idempotent by order number (a repeated order answers 200 with `"created": false`).
 
@@ -13,12 +14,12 @@ use crate::kit::db::Db;
 use crate::kit::error::AppError;
 use crate::kit::files::Storage;
 use crate::kit::i18n::locale_of_headers;
-use crate::kit::multipart::{one_file, send, uploaded};
-use crate::kit::request::Member;
+use crate::kit::multipart::{back_to_form, one_file, send, uploaded, FormPost};
+use crate::kit::request::{Member, Operator};
 use axum::body::Bytes;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::Json;
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -115,6 +116,78 @@ pub async fn download_for_customer(
 ) -> Response {
     let file = store::evidence::for_link(&db, &token, file_id).await;
     send(&storage, file).await
+}
+
+/// 代客户验收 as a plain multipart form (a reason and the evidence file): back to the
+/// platform's home once recorded; refused, back to the form with each field's error and the
+/// reason as typed.
+pub async fn accept_on_behalf(
+    State(db): State<Db>,
+    State(storage): State<Storage>,
+    State(settings): State<crate::kit::request::Settings>,
+    Operator(auth): Operator,
+    Path(milestone_id): Path<i64>,
+    multipart: Multipart,
+) -> Response {
+    let form = FormPost::read(multipart, &["file"], 1, store::evidence::MAX_BYTES).await;
+    if form.full {
+        return crate::kit::multipart::storage_full();
+    }
+    let reason = form.field("reason");
+    let result = if form.broken {
+        Err(AppError::invalid(&[("file", "ev.error.size")]))
+    } else {
+        let upload = form.files.first().map(|(_, upload)| upload);
+        store::behalf::accept_on_behalf(
+            &db,
+            &storage,
+            &settings,
+            auth.user_id,
+            milestone_id,
+            &reason,
+            upload,
+        )
+        .await
+    };
+    match result {
+        Ok(no) => Redirect::to(&format!(
+            "/platform/stages/{milestone_id}/accept?done={}",
+            crate::kit::forms::encode_query(&no)
+        ))
+        .into_response(),
+        Err(AppError::NotFound) => StatusCode::NOT_FOUND.into_response(),
+        Err(error) => back_to_form(
+            &format!("/platform/stages/{milestone_id}/accept"),
+            "on-behalf",
+            &error,
+            &[("reason", reason.trim())],
+        ),
+    }
+}
+
+/// A 代客户验收's evidence: the work order's provider's (`/orders/…`), or any for the
+/// platform (`PLATFORM`, `/platform/acceptance-files/…`).
+pub async fn on_behalf_evidence_for_provider(
+    State(db): State<Db>,
+    State(storage): State<Storage>,
+    Member { scope, .. }: Member,
+    Path((no, file_id)): Path<(String, i64)>,
+) -> Response {
+    let file = store::behalf::evidence_for_provider(&db, &scope, &no, file_id).await;
+    send(&storage, file).await
+}
+
+pub async fn on_behalf_evidence_for_platform(
+    State(db): State<Db>,
+    State(storage): State<Storage>,
+    _operator: Operator,
+    Path(file_id): Path<i64>,
+) -> Response {
+    send(
+        &storage,
+        store::behalf::evidence_for_platform(&db, file_id).await,
+    )
+    .await
 }
 
 /// The body limit of the upload route: the file plus the multipart framing.

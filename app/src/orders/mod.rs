@@ -1,11 +1,13 @@
 //! Orders (§3): the provider's service work orders — list, detail, 接单 or decline, and the
 //! delivery milestones (交付里程碑) — with the history of every change; the customer's
-//! acceptance (验收) of a delivered stage through a mailed link; and the platform's side:
+//! acceptance (验收) of a delivered stage through a mailed link (or, without the customer's
+//! answer, the platform's 代客户验收 and 平台设置's 自动验收); and the platform's side:
 //! every work order, payment, dispatch (后台分发服务单), 重新派单 of a declined work order to
 //! another provider, 取消工单, and intake from the marketplace.
 
 mod acceptance_pages;
 pub mod api;
+mod behalf_pages;
 #[cfg(feature = "ssr")]
 pub mod http;
 pub mod model;
@@ -17,6 +19,7 @@ mod platform_pages;
 pub mod store;
 
 pub use acceptance_pages::AcceptancePage;
+pub use behalf_pages::OnBehalfPage;
 pub use pages::{WorkOrderDetailPage, WorkOrderListPage};
 pub use platform_pages::PlatformOrdersPage;
 #[cfg(feature = "ssr")]
@@ -90,6 +93,8 @@ pub struct EventView {
     pub reason: String,
     /// Done by a member of another provider (a decline before a 重新派单): not named here.
     pub other_provider: bool,
+    /// 代客户验收: the evidence the platform recorded it with.
+    pub file: Option<FileView>,
 }
 
 /// Everything the detail page shows (§3.1.3).
@@ -185,6 +190,10 @@ pub enum LinkState {
     Expired,
     /// The provider has sent a newer link; this one answers nothing.
     Replaced,
+    /// The platform recorded the acceptance on the customer's behalf (代客户验收).
+    AcceptedOnBehalf,
+    /// Accepted automatically after the customer's silence (自动验收).
+    AutoAccepted,
 }
 
 /// What the customer sees.
@@ -204,4 +213,27 @@ pub struct AcceptanceView {
     pub seconds_left: i64,
     pub state: LinkState,
     pub files: Vec<FileView>,
+    /// While open, with 自动验收 on: when the stage is accepted without an answer.
+    pub auto_accept: Option<String>,
+}
+
+/// A stage as the platform's 代客户验收 page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OnBehalfStage {
+    pub milestone_id: i64,
+    pub work_order_no: String,
+    pub provider_name: String,
+    pub buyer_company: String,
+    pub service_item_name: String,
+    pub position: i64,
+    pub period: String,
+    pub standard: String,
+    /// 验收联系人's email.
+    pub contact: String,
+    pub status: MilestoneStatus,
+    /// The answer deadline (blank when none), and whether it has passed.
+    pub due: String,
+    pub overdue: bool,
+    /// 待验收: the platform may accept it on the customer's behalf.
+    pub awaiting: bool,
 }

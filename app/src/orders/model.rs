@@ -202,6 +202,48 @@ pub enum MilestoneAction {
     /// The platform cancelled the work order: a stage waiting for the customer stops waiting
     /// (its link closes), back where it was before it was submitted.
     Withdraw,
+    /// The platform records the customer's acceptance on their behalf (代客户验收), with a
+    /// reason and evidence (their mail, a signed paper): as if they had accepted.
+    AcceptOnBehalf,
+    /// The customer stayed silent for the platform's auto-acceptance period (平台设置): the
+    /// stage is accepted by the system, as if they had accepted.
+    AutoAccept,
+}
+
+impl MilestoneAction {
+    pub const ALL: [MilestoneAction; 8] = [
+        MilestoneAction::Start,
+        MilestoneAction::Submit,
+        MilestoneAction::CustomerAccept,
+        MilestoneAction::CustomerReject,
+        MilestoneAction::Resend,
+        MilestoneAction::Withdraw,
+        MilestoneAction::AcceptOnBehalf,
+        MilestoneAction::AutoAccept,
+    ];
+
+    /// Whether the move accepts the stage the way the customer's acceptance does (the same
+    /// store path: links closed, work order recomputed, both sides told).
+    pub fn accepts(self) -> bool {
+        matches!(
+            self,
+            MilestoneAction::CustomerAccept
+                | MilestoneAction::AcceptOnBehalf
+                | MilestoneAction::AutoAccept
+        )
+    }
+
+    /// The name of an acceptance answer in the history, the audit log and on the closed
+    /// links (`decision`); `None` for the provider's and the platform's other moves.
+    pub fn answer_event(self) -> Option<&'static str> {
+        match self {
+            MilestoneAction::CustomerAccept => Some("customer_accept"),
+            MilestoneAction::CustomerReject => Some("customer_reject"),
+            MilestoneAction::AcceptOnBehalf => Some("accept_on_behalf"),
+            MilestoneAction::AutoAccept => Some("auto_accept"),
+            _ => None,
+        }
+    }
 }
 
 /// Labels: 未开始, 进行中, 待验收, 已验收.
@@ -241,6 +283,7 @@ impl MilestoneStatus {
             (S::AwaitingAcceptance, A::CustomerReject) => Ok(S::InProgress),
             (S::AwaitingAcceptance, A::Resend) => Ok(S::AwaitingAcceptance),
             (S::AwaitingAcceptance, A::Withdraw) => Ok(S::InProgress),
+            (S::AwaitingAcceptance, A::AcceptOnBehalf | A::AutoAccept) => Ok(S::Accepted),
             (from, action) => Err(Forbidden { from, action }),
         }
     }
@@ -474,6 +517,28 @@ pub fn move_reason(reason: &str) -> Result<String, &'static str> {
     } else {
         Ok(reason.to_owned())
     }
+}
+
+/// The longest reason of a 代客户验收.
+pub const ON_BEHALF_REASON_LIMIT: usize = 500;
+
+/// The reason the platform gives for accepting on the customer's behalf: required, at
+/// most `ON_BEHALF_REASON_LIMIT` characters, trimmed; otherwise the error's key.
+pub fn on_behalf_reason(reason: &str) -> Result<String, &'static str> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        Err("form.required")
+    } else if reason.chars().count() > ON_BEHALF_REASON_LIMIT {
+        Err("form.too_long")
+    } else {
+        Ok(reason.to_owned())
+    }
+}
+
+/// When a stage first sent for acceptance at `sent_at` is accepted automatically, with the
+/// auto-acceptance period `days` (on).
+pub fn auto_accept_at(sent_at: i64, days: i64) -> i64 {
+    sent_at + days * 86_400
 }
 
 /// The list's sort orders.
@@ -996,17 +1061,11 @@ mod tests {
             (M::AwaitingAcceptance, MA::CustomerReject, M::InProgress),
             (M::AwaitingAcceptance, MA::Resend, M::AwaitingAcceptance),
             (M::AwaitingAcceptance, MA::Withdraw, M::InProgress),
-        ];
-        let actions = [
-            MA::Start,
-            MA::Submit,
-            MA::CustomerAccept,
-            MA::CustomerReject,
-            MA::Resend,
-            MA::Withdraw,
+            (M::AwaitingAcceptance, MA::AcceptOnBehalf, M::Accepted),
+            (M::AwaitingAcceptance, MA::AutoAccept, M::Accepted),
         ];
         for from in M::all() {
-            for action in actions {
+            for action in MA::ALL {
                 let expected = allowed
                     .iter()
                     .find(|(f, a, _)| *f == from && *a == action)
@@ -1020,6 +1079,36 @@ mod tests {
         }
         assert_eq!(M::Accepted.provider_next(), None);
         assert_eq!(M::AwaitingAcceptance.provider_next(), None);
+        // Every way to 已验收 is an acceptance, and only those.
+        for action in MA::ALL {
+            assert_eq!(
+                action.accepts(),
+                M::AwaitingAcceptance.apply(action) == Ok(M::Accepted),
+                "{action:?}"
+            );
+            assert_eq!(
+                action.answer_event().is_some(),
+                action.accepts() || action == MA::CustomerReject
+            );
+        }
+    }
+
+    #[test]
+    fn an_acceptance_on_behalf_needs_a_short_reason() {
+        assert_eq!(on_behalf_reason("  "), Err("form.required"));
+        assert_eq!(
+            on_behalf_reason(" 客户邮件确认 "),
+            Ok("客户邮件确认".into())
+        );
+        let long = "验".repeat(ON_BEHALF_REASON_LIMIT + 1);
+        assert_eq!(on_behalf_reason(&long), Err("form.too_long"));
+        let longest = "验".repeat(ON_BEHALF_REASON_LIMIT);
+        assert!(on_behalf_reason(&longest).is_ok());
+    }
+
+    #[test]
+    fn auto_acceptance_falls_due_days_after_the_link_was_sent() {
+        assert_eq!(auto_accept_at(1_000, 2), 1_000 + 2 * 86_400);
     }
 
     #[test]

@@ -329,7 +329,7 @@ fn Detail(
         <h2>{locale.t("ms.title")}</h2>
         <Milestones no=no.clone() milestones=d.milestones.clone() editable detail />
         <h2>{locale.t("wo.history")}</h2>
-        <History events=d.history.clone() />
+        <History events=d.history.clone() no=d.work_order_no.clone() />
     }
 }
 
@@ -661,7 +661,7 @@ fn MilestoneForm(
 }
 
 #[component]
-fn History(events: Vec<EventView>) -> impl IntoView {
+fn History(events: Vec<EventView>, no: String) -> impl IntoView {
     let locale = use_locale();
     if events.is_empty() {
         return view! { <div class="empty-state"><p>{locale.t("wo.history.empty")}</p></div> }
@@ -693,13 +693,28 @@ fn History(events: Vec<EventView>) -> impl IntoView {
                             <td>{e.at}</td>
                             <td>{if e.other_provider {
                                 locale.t("wo.history.other_provider").to_owned()
+                            } else if e.actor.is_empty() {
+                                // Nobody's move: the system's (自动验收).
+                                locale.t("wo.history.system").to_owned()
                             } else {
                                 e.actor
                             }}</td>
                             <td>{locale.t_dyn(&format!("wo.event.{}", e.action))}</td>
                             <td>{e.milestone_no.map(|n| n.to_string()).unwrap_or_default()}</td>
                             <td>{change}</td>
-                            <td>{e.reason}</td>
+                            <td>
+                                {if e.action == "auto_accept" {
+                                    locale.t("wo.history.auto_reason").to_owned()
+                                } else {
+                                    e.reason
+                                }}
+                                {e.file.map(|f| view! {
+                                    <br />
+                                    <a rel="external" download data-testid="acceptance-evidence"
+                                        href=format!("/orders/{no}/acceptance-files/{}", f.id)>{f.name}</a>
+                                    " " <span class="muted">{f.size}</span>
+                                })}
+                            </td>
                         </tr>
                     }
                 }).collect_view()}

@@ -1,6 +1,6 @@
-//! The platform home's server functions: operators only.
+//! The platform home's and 平台设置's server functions: operators only.
 
-use super::{MailPage, OverdueStage, ProviderRow};
+use super::{MailPage, OverdueStage, PlatformSettings, ProviderRow};
 use crate::kit::error::AppError;
 use leptos::prelude::*;
 
@@ -59,4 +59,70 @@ pub async fn platform_providers() -> Result<Vec<ProviderRow>, AppError> {
     }
     .await;
     crate::kit::forms::finish("", result)
+}
+
+/// 平台设置 as stored.
+#[server(endpoint = "platform_settings")]
+pub async fn get_platform_settings() -> Result<PlatformSettings, AppError> {
+    use crate::kit::request::{db, operator};
+
+    let result = async {
+        let db = db()?;
+        operator()?;
+        Ok(super::store::settings(&db).await?)
+    }
+    .await;
+    crate::kit::forms::finish("", result)
+}
+
+/// Saves 平台设置: 自动验收 off (`auto_accept` blank) or after `days` days (1–90).
+#[server(endpoint = "save_platform_settings")]
+pub async fn save_platform_settings(
+    auto_accept: Option<String>,
+    days: String,
+) -> Result<(), AppError> {
+    use crate::kit::request::{client_ip, db, operator};
+
+    let result = async {
+        let db = db()?;
+        let auth = operator()?;
+        let enabled = auto_accept.unwrap_or_default();
+        let chosen = super::model::auto_accept_days(&enabled, &days).map_err(|code| {
+            crate::kit::forms::invalid(
+                "platform-settings",
+                &[("days", code)],
+                &[("days", days.trim()), ("auto_accept", enabled.trim())],
+            )
+        })?;
+        super::store::save_settings(&db, auth.user_id, &client_ip(), chosen).await?;
+        Ok(())
+    }
+    .await;
+    crate::kit::forms::finish("platform-settings", result)
+}
+
+/// Saves 付款方 (name and contact), the payer bills name from then on.
+#[server(endpoint = "save_payer")]
+pub async fn save_payer(payer_name: String, payer_contact: String) -> Result<(), AppError> {
+    use crate::kit::request::{client_ip, db, operator};
+
+    let result = async {
+        let db = db()?;
+        let auth = operator()?;
+        let (name, contact) =
+            super::model::payer(&payer_name, &payer_contact).map_err(|errors| {
+                crate::kit::forms::invalid(
+                    "payer",
+                    &errors,
+                    &[
+                        ("payer_name", &payer_name),
+                        ("payer_contact", &payer_contact),
+                    ],
+                )
+            })?;
+        super::store::save_payer(&db, auth.user_id, &client_ip(), &name, &contact).await?;
+        Ok(())
+    }
+    .await;
+    crate::kit::forms::finish("payer", result)
 }

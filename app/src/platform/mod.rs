@@ -1,12 +1,17 @@
 //! The platform realm (/platform): the marketplace operator's side. Its home lists the
-//! providers; the review queues arrive with the modules that feed them.
+//! providers and the stages overdue for acceptance; 平台设置 holds the platform's own
+//! settings (自动验收); the review queues arrive with the modules that feed them.
 
 pub mod api;
+pub mod model;
 mod platform_pages;
 #[cfg(feature = "ssr")]
 pub mod store;
 
-pub use platform_pages::{MailLogPage, PlatformHomePage};
+pub use platform_pages::{MailLogPage, PlatformHomePage, PlatformSettingsPage};
+/// The auto-acceptance period of 平台设置, for the orders area's deadline watch and mails.
+#[cfg(feature = "ssr")]
+pub use store::auto_accept_days;
 /// The providers by name, for other areas' pickers (dispatch, bill generation, the audit log).
 #[cfg(feature = "ssr")]
 pub use store::{dispatch_choices, provider_choices};
@@ -18,6 +23,8 @@ use serde::{Deserialize, Serialize};
 pub struct OverdueStage {
     pub provider_name: String,
     pub work_order_no: String,
+    /// The stage, for 代客户验收.
+    pub milestone_id: i64,
     pub position: i64,
     pub due: String,
     pub contact: String,
@@ -52,4 +59,14 @@ pub struct ProviderRow {
     pub name: String,
     pub active_members: i64,
     pub created: String,
+}
+
+/// 平台设置: the platform's own settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlatformSettings {
+    /// 自动验收: days of customer silence after which a stage is accepted (`None`: off).
+    pub auto_accept_days: Option<i64>,
+    /// 付款方: who pays providers, as bills name it, and its contact (empty until set).
+    pub payer_name: String,
+    pub payer_contact: String,
 }

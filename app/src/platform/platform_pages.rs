@@ -1,6 +1,10 @@
-//! The platform home and the mail log.
+//! The platform home (with 代客户验收 from its overdue stages), the mail log, and 平台设置.
 
-use super::api::{platform_mail, platform_overdue, platform_providers};
+use super::api::{
+    get_platform_settings, platform_mail, platform_overdue, platform_providers, SavePayer,
+    SavePlatformSettings,
+};
+use crate::kit::forms::{feedback, FieldMessage, FormMessage};
 use crate::kit::i18n::use_locale;
 use leptos::prelude::*;
 
@@ -135,17 +139,103 @@ pub fn PlatformHomePage() -> impl IntoView {
                                 <thead><tr>
                                     <th>{locale.t("platform.provider.name")}</th><th>{locale.t("wo.column.no")}</th>
                                     <th>{locale.t("ms.stage")}</th><th>{locale.t("acc.deadline")}</th><th>{locale.t("wo.contact")}</th>
+                                    <th>{locale.t("common.actions")}</th>
                                 </tr></thead>
                                 <tbody>
                                     {rows.into_iter().map(|r| view! {
-                                        <tr>
-                                            <td>{r.provider_name}</td><td class="mono">{r.work_order_no}</td>
+                                        <tr data-work-order=r.work_order_no.clone()>
+                                            <td>{r.provider_name}</td><td class="mono">{r.work_order_no.clone()}</td>
                                             <td>{r.position}</td><td>{r.due}</td><td>{r.contact}</td>
+                                            <td class="row-actions">
+                                                <a class="button small" href=format!("/platform/stages/{}/accept", r.milestone_id)>{locale.t("behalf.action")}</a>
+                                            </td>
                                         </tr>
                                     }).collect_view()}
                                 </tbody>
                             </table>
                         }.into_any(),
+                        Err(error) => view! { <crate::shell::ErrorPage error /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+/// 平台 › 平台设置: the platform's own settings — 自动验收 off, or after N days (1–90) of
+/// the customer's silence.
+#[component]
+pub fn PlatformSettingsPage() -> impl IntoView {
+    let locale = use_locale();
+    let save = ServerAction::<SavePlatformSettings>::new();
+    let save_payer = ServerAction::<SavePayer>::new();
+    let current = crate::kit::request_cache::page_resource(
+        move || (save.version().get(), save_payer.version().get()),
+        |_| get_platform_settings(),
+    );
+    let fb = feedback("platform-settings", save.value());
+    let payer_fb = feedback("payer", save_payer.value());
+    view! {
+        <crate::kit::title::PageTitle text=locale.t("nav.platform.settings") />
+        <section class="page">
+            <h1>{locale.t("nav.platform.settings")}</h1>
+            <Suspense fallback=move || view! { <p class="loading">{locale.t("common.loading")}</p> }>
+                {move || Suspend::new(async move {
+                    match current.await {
+                        Ok(settings) => {
+                            // Refused: what was sent; otherwise what is stored.
+                            let refused = fb.with(|f| !f.errors.is_empty());
+                            let (enabled, days) = if refused {
+                                (fb.with(|f| !f.value("auto_accept").is_empty()), fb.with(|f| f.value("days")))
+                            } else {
+                                (
+                                    settings.auto_accept_days.is_some(),
+                                    settings.auto_accept_days.map(|d| d.to_string()).unwrap_or_default(),
+                                )
+                            };
+                            let state = match settings.auto_accept_days {
+                                Some(d) => locale.tf("settings.auto_accept.on", &[("days", &d.to_string())]),
+                                None => locale.t("settings.auto_accept.off").to_owned(),
+                            };
+                            view! {
+                                <ActionForm action=save attr:class="form card" attr:data-form="platform-settings">
+                                    <FormMessage feedback=fb />
+                                    <h2>{locale.t("settings.auto_accept")}</h2>
+                                    <p class="muted" data-testid="auto-accept-state">{state}</p>
+                                    <p>{locale.t("settings.auto_accept.explain")}</p>
+                                    <label class="check">
+                                        <input type="checkbox" name="auto_accept" value="on" checked=enabled />
+                                        " " {locale.t("settings.auto_accept.enable")}
+                                    </label>
+                                    <label class="field">
+                                        <span>{locale.t("settings.auto_accept.days")}</span>
+                                        <input type="text" inputmode="numeric" name="days" maxlength="3" value=days />
+                                        <FieldMessage feedback=fb field="days" />
+                                    </label>
+                                    <button type="submit" class="button primary" disabled=move || save.pending().get()>{locale.t("common.save")}</button>
+                                </ActionForm>
+                                <ActionForm action=save_payer attr:class="form card" attr:data-form="payer" attr:data-testid="payer-form">
+                                    <FormMessage feedback=payer_fb />
+                                    <h2>{locale.t("settings.payer")}</h2>
+                                    <p>{locale.t("settings.payer.explain")}</p>
+                                    {[("payer_name", "settings.payer.name", settings.payer_name.clone()), ("payer_contact", "settings.payer.contact", settings.payer_contact.clone())]
+                                        .into_iter()
+                                        .map(|(field, label, stored)| {
+                                            // Refused: what was sent; otherwise what is stored.
+                                            let shown = if payer_fb.with(|f| f.errors.is_empty()) { stored } else { payer_fb.with(|f| f.value(field)) };
+                                            view! {
+                                                <label class="field">
+                                                    <span>{locale.t(label)} " *"</span>
+                                                    <input type="text" name=field maxlength="200" value=shown />
+                                                    <FieldMessage feedback=payer_fb field=field />
+                                                </label>
+                                            }
+                                        })
+                                        .collect_view()}
+                                    <button type="submit" class="button primary" disabled=move || save_payer.pending().get()>{locale.t("common.save")}</button>
+                                </ActionForm>
+                            }.into_any()
+                        }
                         Err(error) => view! { <crate::shell::ErrorPage error /> }.into_any(),
                     }
                 })}

@@ -1,6 +1,6 @@
-//! The platform home's SQL: overdue stages, the outbox and the providers.
+//! The platform's SQL: the home's overdue stages, the outbox, the providers, and 平台设置.
 
-use super::{MailRow, OverdueStage, ProviderRow};
+use super::{MailRow, OverdueStage, PlatformSettings, ProviderRow};
 use crate::kit::db::Db;
 use crate::kit::time::{format_datetime, format_deadline};
 use sqlx::Row;
@@ -8,7 +8,7 @@ use sqlx::Row;
 /// Stages whose customer did not answer in time, oldest deadline first (at most 100).
 pub async fn overdue_stages(db: &Db) -> Result<Vec<OverdueStage>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT p.name, w.work_order_no, m.position, m.due_at,
+        "SELECT p.name, w.work_order_no, m.id, m.position, m.due_at,
                 COALESCE(w.acceptance_contact_email, o.contact_email) AS contact_email
          FROM milestones m
          JOIN work_orders w ON w.id = m.work_order_id
@@ -24,6 +24,7 @@ pub async fn overdue_stages(db: &Db) -> Result<Vec<OverdueStage>, sqlx::Error> {
             Ok(OverdueStage {
                 provider_name: row.try_get("name")?,
                 work_order_no: row.try_get("work_order_no")?,
+                milestone_id: row.try_get("id")?,
                 position: row.try_get("position")?,
                 due: format_deadline(row.try_get::<Option<i64>, _>("due_at")?.unwrap_or_default()),
                 contact: row.try_get("contact_email")?,
@@ -117,4 +118,130 @@ async fn choices(db: &Db, sql: &str) -> Result<Vec<(i64, String)>, sqlx::Error> 
         .iter()
         .map(|r| Ok((r.try_get("id")?, r.try_get("name")?)))
         .collect()
+}
+
+/// 平台设置 as stored (the single row of `platform_settings`).
+pub async fn settings(db: &Db) -> Result<PlatformSettings, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT auto_accept_days, payer_name, payer_contact FROM platform_settings WHERE id = 1",
+    )
+    .fetch_optional(db.pool())
+    .await?;
+    Ok(match row {
+        Some(row) => PlatformSettings {
+            auto_accept_days: row.try_get("auto_accept_days")?,
+            payer_name: row.try_get("payer_name")?,
+            payer_contact: row.try_get("payer_contact")?,
+        },
+        None => PlatformSettings {
+            auto_accept_days: None,
+            payer_name: String::new(),
+            payer_contact: String::new(),
+        },
+    })
+}
+
+/// The auto-acceptance period (`None`: off), read in the caller's transaction: what the
+/// deadline watch and the acceptance mail go by.
+pub async fn auto_accept_days(conn: &mut sqlx::AnyConnection) -> Result<Option<i64>, sqlx::Error> {
+    let row = sqlx::query("SELECT auto_accept_days FROM platform_settings WHERE id = 1")
+        .fetch_optional(&mut *conn)
+        .await?;
+    match row {
+        Some(row) => row.try_get("auto_accept_days"),
+        None => Ok(None),
+    }
+}
+
+/// Saves 平台设置 for operator `actor`, audited old → new (nothing when nothing changed).
+pub async fn save_settings(
+    db: &Db,
+    actor: i64,
+    ip: &str,
+    auto_accept_days: Option<i64>,
+) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin().await?;
+    // Locks the row (SQLite: the write lock; PostgreSQL: the row), so two saves line up.
+    let old: Option<i64> = sqlx::query(
+        "UPDATE platform_settings SET updated_at = updated_at WHERE id = 1
+         RETURNING auto_accept_days",
+    )
+    .fetch_one(&mut *tx)
+    .await?
+    .try_get("auto_accept_days")?;
+    if old == auto_accept_days {
+        return Ok(());
+    }
+    sqlx::query(
+        "UPDATE platform_settings SET auto_accept_days = $1, updated_by = $2, updated_at = $3
+         WHERE id = 1",
+    )
+    .bind(auto_accept_days)
+    .bind(actor)
+    .bind(crate::kit::db::now())
+    .execute(&mut *tx)
+    .await?;
+    let shown = |days: Option<i64>| days.map_or_else(|| "off".to_owned(), |d| d.to_string());
+    crate::kit::audit::record(
+        &mut *tx,
+        crate::kit::audit::Entry {
+            provider_id: None,
+            actor_id: Some(actor),
+            action: "platform_settings_changed",
+            target_type: "platform_settings",
+            target_id: "auto_accept_days",
+            detail: &format!("{} → {}", shown(old), shown(auto_accept_days)),
+            ip,
+        },
+    )
+    .await?;
+    tx.commit().await
+}
+
+/// Saves 付款方 for operator `actor`, audited old → new (nothing when nothing changed). Bills
+/// generated from then on name this payer; those generated before keep theirs.
+pub async fn save_payer(
+    db: &Db,
+    actor: i64,
+    ip: &str,
+    name: &str,
+    contact: &str,
+) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin().await?;
+    let old = sqlx::query(
+        "UPDATE platform_settings SET updated_at = updated_at WHERE id = 1
+         RETURNING payer_name, payer_contact",
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    let (old_name, old_contact): (String, String) =
+        (old.try_get("payer_name")?, old.try_get("payer_contact")?);
+    if old_name == name && old_contact == contact {
+        return Ok(());
+    }
+    sqlx::query(
+        "UPDATE platform_settings SET payer_name = $1, payer_contact = $2, updated_by = $3,
+                updated_at = $4
+         WHERE id = 1",
+    )
+    .bind(name)
+    .bind(contact)
+    .bind(actor)
+    .bind(crate::kit::db::now())
+    .execute(&mut *tx)
+    .await?;
+    crate::kit::audit::record(
+        &mut *tx,
+        crate::kit::audit::Entry {
+            provider_id: None,
+            actor_id: Some(actor),
+            action: "platform_settings_changed",
+            target_type: "platform_settings",
+            target_id: "payer",
+            detail: &format!("{old_name} <{old_contact}> → {name} <{contact}>"),
+            ip,
+        },
+    )
+    .await?;
+    tx.commit().await
 }

@@ -16,7 +16,7 @@ on_both_databases!(
     fifty_concurrent_confirms_make_one_transition,
     another_provider_s_bill_is_not_found,
     generation_refuses_empty_and_overlapping_periods_and_keeps_versions,
-    a_bill_prints_the_payee_as_it_was_when_generated,
+    a_bill_prints_the_payee_and_payer_as_they_were_when_generated,
 );
 
 const DEMO_BILL: &str = "201911010001";
@@ -689,7 +689,7 @@ fn company(address: &str, account_no: &str) -> String {
     )
 }
 
-async fn a_bill_prints_the_payee_as_it_was_when_generated(app: TestApp) {
+async fn a_bill_prints_the_payee_and_payer_as_they_were_when_generated(app: TestApp) {
     let operator = app.login("operator@example.com").await;
     let admin = app.login("aku@example.com").await;
     let msp = app.provider_id("MSP-A_TEST1").await;
@@ -700,7 +700,45 @@ async fn a_bill_prints_the_payee_as_it_was_when_generated(app: TestApp) {
         &company("上海市虹口区", "6225881234567890"),
     )
     .await;
+    // 付款方 is the platform's setting (平台设置): required, and kept on the bill too.
+    let refused = app
+        .call(
+            "/api/save_payer",
+            Some(&operator),
+            "payer_name=+&payer_contact=",
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("form.required"), "{}", refused.body);
+    let by_provider = app
+        .call(
+            "/api/save_payer",
+            Some(&admin),
+            "payer_name=x&payer_contact=y",
+        )
+        .await;
+    assert_eq!(by_provider.status, StatusCode::FORBIDDEN);
+    let payer = |name: &str| {
+        format!(
+            "payer_name={}&payer_contact=finance%40platform.example",
+            crate::common::enc(name)
+        )
+    };
+    json(
+        &app,
+        "/api/save_payer",
+        &operator,
+        &payer("上海蓝云网络科技有限公司"),
+    )
+    .await;
     let no = generate(&app, &operator, msp, "2019-12").await;
+    json(
+        &app,
+        "/api/save_payer",
+        &operator,
+        &payer("北京蓝云数据服务有限公司"),
+    )
+    .await;
     // 企业信息 changes after the bill was generated: the bill does not.
     json(
         &app,
@@ -718,12 +756,15 @@ async fn a_bill_prints_the_payee_as_it_was_when_generated(app: TestApp) {
         assert_eq!(view["receiver"]["account_masked"], "•••• 7890");
         assert_eq!(view["receiver"]["bank_name"], "招商银行上海分行");
         assert_eq!(view["receiver"]["tax_number"], "91310000MA1K2B3C4D");
+        assert_eq!(view["payer_name"], "上海蓝云网络科技有限公司");
+        assert_eq!(view["payer_contact"], "finance@platform.example");
     }
     let (status, pdf, _) = download(&app, &format!("/bills/{no}/bill.pdf"), &admin).await;
     assert_eq!(status, StatusCode::OK);
     let text = pdf_text(&pdf);
     assert!(text.contains("上海市虹口区"), "{text}");
     assert!(text.contains("•••• 7890"), "{text}");
+    assert!(text.contains("上海蓝云网络科技有限公司"), "{text}");
     assert!(!text.contains("北京市朝阳区"), "{text}");
     // The account number itself is kept only on the provider, never on a bill.
     let kept = app
@@ -738,4 +779,13 @@ async fn a_bill_prints_the_payee_as_it_was_when_generated(app: TestApp) {
     let again = bill(&app, &admin, &no).await;
     assert_eq!(again["provider_address"], "北京市朝阳区");
     assert_eq!(again["receiver"]["account_masked"], "•••• 1111");
+    assert_eq!(again["payer_name"], "北京蓝云数据服务有限公司");
+    // The demo's bills name the payer the demo set, whatever the setting is now.
+    let demo = bill(&app, &admin, DEMO_BILL).await;
+    assert_eq!(demo["payer_name"], "上海蓝云网络科技有限公司");
+    assert_eq!(
+        app.number("SELECT COUNT(*) FROM audit_log WHERE target_id = 'payer'")
+            .await,
+        2
+    );
 }

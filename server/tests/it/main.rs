@@ -5,6 +5,7 @@
 #[macro_use]
 mod common;
 
+mod accept_behalf;
 mod acceptance;
 mod accounts;
 mod billing;

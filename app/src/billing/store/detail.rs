@@ -40,6 +40,10 @@ pub struct Head {
     pub admin_name: String,
     pub business_owner: String,
     pub receiver: Receiver,
+    /// 付款方 and its contact, as the bill was generated (or 平台设置 now, for a bill kept
+    /// without them).
+    pub payer_name: String,
+    pub payer_contact: String,
     /// The provider's tier now (等级).
     pub tier: String,
     pub payout_reference: String,
@@ -53,7 +57,11 @@ const RECEIVER_COLUMNS: &str = "b.receiver_name, b.receiver_address, b.receiver_
     b.receiver_bank_name, b.receiver_account_name, b.receiver_account_masked,
     b.receiver_invoice_title, b.receiver_tax_number, p.responsible_person, p.contact_name,
     p.contact_phone, p.contact_email, p.bank_name, p.bank_account_name, p.bank_account_no,
-    p.invoice_title, p.tax_number";
+    p.invoice_title, p.tax_number,
+    CASE WHEN b.payer_name = '' THEN (SELECT s.payer_name FROM platform_settings s WHERE s.id = 1)
+         ELSE b.payer_name END AS payer_name,
+    CASE WHEN b.payer_name = '' THEN (SELECT s.payer_contact FROM platform_settings s WHERE s.id = 1)
+         ELSE b.payer_contact END AS payer_contact";
 
 fn receiver_of(row: &sqlx::any::AnyRow) -> Result<Receiver, sqlx::Error> {
     let snapshot: String = row.try_get("receiver_name")?;
@@ -130,6 +138,12 @@ pub async fn head(db: &Db, owner: Owner, no: &str) -> Result<Head, AppError> {
             .unwrap_or_default(),
         business_owner: receiver.responsible.clone(),
         receiver,
+        payer_name: row
+            .try_get::<Option<String>, _>("payer_name")?
+            .unwrap_or_default(),
+        payer_contact: row
+            .try_get::<Option<String>, _>("payer_contact")?
+            .unwrap_or_default(),
         tier: row.try_get("tier_name")?,
         payout_reference: row.try_get("payout_reference")?,
         payout_date: row.try_get("payout_date")?,
@@ -302,6 +316,8 @@ pub async fn detail(
         admin_name: head.admin_name.clone(),
         business_owner: head.business_owner.clone(),
         receiver: head.receiver.clone(),
+        payer_name: head.payer_name.clone(),
+        payer_contact: head.payer_contact.clone(),
         tier: head.tier.clone(),
         period: head.period.label(),
         lines: lines.iter().map(|l| l.view(&disputed_nos)).collect(),

@@ -46,8 +46,9 @@ async fn billable_lines(
         .map_err(AppError::from)
 }
 
-/// Keeps on bill `bill_id` its payee as 企业信息 says now (the account number masked): what
-/// the bill prints however the details change later. Generation and regeneration take it.
+/// Keeps on bill `bill_id` its payee as 企业信息 says now (the account number masked) and
+/// the payer as 平台设置 says now: what the bill prints however either changes later.
+/// Generation and regeneration take it.
 pub async fn snapshot_receiver(
     tx: &mut Transaction<'static, Any>,
     bill_id: i64,
@@ -80,6 +81,14 @@ pub async fn snapshot_receiver(
     .bind(crate::kit::mask::account_no(&account_no))
     .bind(p.try_get::<String, _>("invoice_title")?)
     .bind(p.try_get::<String, _>("tax_number")?)
+    .bind(bill_id)
+    .execute(&mut **tx)
+    .await?;
+    // …and the payer of the day (平台设置).
+    sqlx::query(
+        "UPDATE bills SET payer_name = s.payer_name, payer_contact = s.payer_contact
+         FROM platform_settings s WHERE s.id = 1 AND bills.id = $1",
+    )
     .bind(bill_id)
     .execute(&mut **tx)
     .await?;

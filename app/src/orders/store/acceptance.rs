@@ -1,6 +1,7 @@
 //! Customer acceptance links: issued (and mailed) when a stage is submitted, read by the public
-//! page, answered once, and the deadline watch's reminders and overdue flags. The link holds
-//! a random token; the table keeps its SHA-256.
+//! page, answered once (`settle`, the path every acceptance takes), and the deadline watch's
+//! 自动验收 (平台设置), reminders and overdue flags. The link holds a random token; the table
+//! keeps its SHA-256.
 
 use super::{record, sync_work_order_status, Event};
 use crate::kit::code::Code;
@@ -64,6 +65,7 @@ pub async fn issue(
     .await?;
     let url = format!("{}/accept/{token}", settings.public_url);
     let contact: String = stage.try_get("contact_email")?;
+    let auto_at = auto_accept_at(tx, milestone_id).await?;
     let letter = crate::orders::notify::acceptance_request(
         &crate::orders::notify::Stage {
             provider: stage.try_get("provider_name")?,
@@ -74,9 +76,39 @@ pub async fn issue(
         due,
         &url,
         reminder,
+        auto_at,
     );
     crate::kit::mail::post(tx, &contact, &letter).await?;
     Ok(())
+}
+
+/// The stage's open links, oldest first: when the first of them went out.
+async fn first_sent(
+    conn: &mut sqlx::AnyConnection,
+    milestone_id: i64,
+) -> Result<Option<i64>, AppError> {
+    Ok(sqlx::query(
+        "SELECT MIN(created_at) AS sent FROM acceptance_links
+         WHERE milestone_id = $1 AND answered_at IS NULL",
+    )
+    .bind(milestone_id)
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get("sent")?)
+}
+
+/// When the stage is accepted automatically if its customer stays silent: the platform's
+/// auto-acceptance period (平台设置) after its link went out; `None` when that is off.
+async fn auto_accept_at(
+    tx: &mut Transaction<'static, Any>,
+    milestone_id: i64,
+) -> Result<Option<i64>, AppError> {
+    let Some(days) = crate::platform::auto_accept_days(tx).await? else {
+        return Ok(None);
+    };
+    Ok(first_sent(tx, milestone_id)
+        .await?
+        .map(|sent| crate::orders::model::auto_accept_at(sent, days)))
 }
 
 /// Sends a stage awaiting acceptance again: its open links die (marked replaced, so they
@@ -200,6 +232,8 @@ pub async fn view(db: &Db, token: &str) -> Result<AcceptanceView, AppError> {
     let at = now();
     let state = match decision.as_deref() {
         Some("accept") => LinkState::Accepted,
+        Some("accept_on_behalf") => LinkState::AcceptedOnBehalf,
+        Some("auto_accept") => LinkState::AutoAccepted,
         Some("replaced") => LinkState::Replaced,
         Some(_) => LinkState::Rejected,
         None if at >= expires => LinkState::Expired,
@@ -207,7 +241,19 @@ pub async fn view(db: &Db, token: &str) -> Result<AcceptanceView, AppError> {
     };
     let start: String = row.try_get("period_start")?;
     let end: Option<String> = row.try_get("period_end")?;
-    let files = super::evidence::files_of(db, &[row.try_get("milestone_id")?]).await?;
+    let milestone_id: i64 = row.try_get("milestone_id")?;
+    let files = super::evidence::files_of(db, &[milestone_id]).await?;
+    let auto_accept = if state == LinkState::Open {
+        let mut conn = db.pool().acquire().await?;
+        match crate::platform::auto_accept_days(&mut conn).await? {
+            Some(days) => first_sent(&mut conn, milestone_id)
+                .await?
+                .map(|sent| format_deadline(crate::orders::model::auto_accept_at(sent, days))),
+            None => None,
+        }
+    } else {
+        None
+    };
     Ok(AcceptanceView {
         files: files.into_iter().map(|(_, f)| f).collect(),
         provider_name: row.try_get("provider_name")?,
@@ -223,6 +269,7 @@ pub async fn view(db: &Db, token: &str) -> Result<AcceptanceView, AppError> {
         due: format_deadline(expires),
         seconds_left: expires - at,
         state,
+        auto_accept,
     })
 }
 
@@ -271,68 +318,143 @@ pub async fn answer(
         });
     };
     let milestone_id: i64 = claimed.try_get("milestone_id")?;
-    let stage = sqlx::query(&format!("{STAGE} WHERE m.id = $1"))
-        .bind(milestone_id)
-        .fetch_one(&mut *tx)
-        .await?;
-    let status: String = stage.try_get("status")?;
-    let from = MilestoneStatus::from_db(&status).ok_or(AppError::Internal)?;
     let action = if accept {
         MilestoneAction::CustomerAccept
     } else {
         MilestoneAction::CustomerReject
     };
+    settle(&mut tx, settings, milestone_id, action, None, reason).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A stage answered: what the answer's callers go on with.
+pub struct Settled {
+    pub event_id: i64,
+    pub work_order_no: String,
+    pub position: i64,
+    pub contact: String,
+}
+
+/// Answers a stage awaiting acceptance by `action` (the customer's accept or reject, the
+/// platform's 代客户验收, the system's 自动验收), in the caller's transaction, the same way
+/// for each: the stage moves, its open links close, the history (and the audit log) records
+/// who — `operator`, or the customer's contact when none — with `reason`, the work order's
+/// status follows its accepted stages (counters, figures and bills with it), and the
+/// provider's managers are mailed. A stage no longer awaiting is `acc.error.closed`.
+pub async fn settle(
+    tx: &mut Transaction<'static, Any>,
+    settings: &Settings,
+    milestone_id: i64,
+    action: MilestoneAction,
+    operator: Option<i64>,
+    reason: &str,
+) -> Result<Settled, AppError> {
+    let at = now();
+    let event = action.answer_event().ok_or(AppError::Internal)?;
+    let stage = sqlx::query(&format!("{STAGE} WHERE m.id = $1"))
+        .bind(milestone_id)
+        .fetch_one(&mut **tx)
+        .await?;
+    let status: String = stage.try_get("status")?;
+    let from = MilestoneStatus::from_db(&status).ok_or(AppError::Internal)?;
     let to = from
         .apply(action)
         .map_err(|_| AppError::Conflict("acc.error.closed".into()))?;
-    sqlx::query(
+    let rejected = action == MilestoneAction::CustomerReject;
+    // Guarded by the status read: of two answers at once (the customer's and the
+    // platform's, two watches), the second finds the stage moved and changes nothing.
+    let moved = sqlx::query(
         "UPDATE milestones SET status = $1, reject_reason = $2, due_at = NULL, updated_at = $3
-         WHERE id = $4",
+         WHERE id = $4 AND status = $5",
     )
     .bind(to.as_db())
-    .bind(reason)
+    .bind(if rejected { reason } else { "" })
     .bind(at)
     .bind(milestone_id)
-    .execute(&mut *tx)
-    .await?;
-    // Other links of the stage (reminders) close with it.
+    .bind(from.as_db())
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    if moved != 1 {
+        return Err(AppError::Conflict("acc.error.closed".into()));
+    }
+    // The stage's other links (reminders; every one when the customer did not answer) close
+    // with it, saying how it was answered.
+    let decision = match action {
+        MilestoneAction::CustomerAccept => "accept",
+        MilestoneAction::CustomerReject => "reject",
+        _ => event,
+    };
     sqlx::query(
         "UPDATE acceptance_links SET answered_at = $1, decision = $2
          WHERE milestone_id = $3 AND answered_at IS NULL",
     )
     .bind(at)
-    .bind(if accept { "accept" } else { "reject" })
+    .bind(decision)
     .bind(milestone_id)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
     let work_order_id: i64 = stage.try_get("work_order_id")?;
     let position: i64 = stage.try_get("position")?;
     let contact: String = stage.try_get("contact_email")?;
-    record(
-        &mut tx,
+    // The customer answers as their contact; the platform as its operator; the system as
+    // nobody (the history says 系统).
+    let label = match (action, operator) {
+        (_, Some(_)) | (MilestoneAction::AutoAccept, _) => "",
+        _ => contact.as_str(),
+    };
+    let event_id = record(
+        tx,
         Event {
             work_order_id,
             milestone_no: Some(position),
-            actor_id: None,
-            actor_label: &contact,
-            action: if accept {
-                "customer_accept"
-            } else {
-                "customer_reject"
-            },
+            actor_id: operator,
+            actor_label: label,
+            action: event,
             from_status: from.as_db(),
             to_status: to.as_db(),
             reason,
         },
     )
     .await?;
-    sync_work_order_status(&mut tx, work_order_id, None, &contact).await?;
+    sync_work_order_status(tx, work_order_id, operator, label).await?;
     let no: String = stage.try_get("work_order_no")?;
     let link = format!("{}/orders/{no}", settings.public_url);
-    let letter = crate::orders::notify::stage_answered(&contact, &no, position, accept, reason);
-    notify_provider(&mut tx, stage.try_get("provider_id")?, letter, &link).await?;
-    tx.commit().await?;
-    Ok(())
+    let letter = match action {
+        MilestoneAction::AcceptOnBehalf => {
+            crate::orders::notify::accepted_on_behalf(&contact, &no, position, reason)
+        }
+        MilestoneAction::AutoAccept => {
+            crate::orders::notify::auto_accepted(&contact, &no, position)
+        }
+        _ => {
+            crate::orders::notify::stage_answered(&contact, &no, position, action.accepts(), reason)
+        }
+    };
+    notify_provider(tx, stage.try_get("provider_id")?, letter, &link).await?;
+    // The customer did not answer themselves: they are told it was answered for them.
+    let provider: String = stage.try_get("provider_name")?;
+    let told = match action {
+        MilestoneAction::AcceptOnBehalf => {
+            Some(crate::orders::notify::accepted_on_behalf_for_customer(
+                &provider, &no, position, reason,
+            ))
+        }
+        MilestoneAction::AutoAccept => Some(crate::orders::notify::auto_accepted_for_customer(
+            &provider, &no, position,
+        )),
+        _ => None,
+    };
+    if let Some(letter) = told {
+        post(tx, &contact, &letter).await?;
+    }
+    Ok(Settled {
+        event_id,
+        work_order_no: no,
+        position,
+        contact,
+    })
 }
 
 /// Sets a stage's `column` (a time it was acted on) unless it is set: of several
@@ -354,9 +476,11 @@ async fn claim(
     Ok(claimed == 1)
 }
 
-/// The deadline watch, run every minute: a reminder to the customer a day before a
-/// stage's answer is due, and a flag to the platform (audit log) once it is overdue.
+/// The deadline watch, run every minute: 自动验收 when 平台设置 has it on, a reminder to
+/// the customer a day before a stage's answer is due, and a flag to the platform (audit
+/// log) once it is overdue.
 pub async fn deadlines(db: &Db, settings: &Settings) -> Result<(), AppError> {
+    auto_accept(db, settings).await?;
     let at = now();
     let soon = sqlx::query(
         "SELECT id FROM milestones WHERE status = 'awaiting_acceptance' AND reminded_at IS NULL
@@ -408,4 +532,64 @@ pub async fn deadlines(db: &Db, settings: &Settings) -> Result<(), AppError> {
         tx.commit().await?;
     }
     Ok(())
+}
+
+/// 自动验收, run by the deadline watch: with 平台设置's period on, every stage whose first
+/// open link went out at least that many days ago is accepted by the system (reason
+/// `auto`), one transaction a stage. A stage answered, sent again or accepted by another
+/// watch meanwhile is left alone, so running twice accepts once. Returns how many.
+pub async fn auto_accept(db: &Db, settings: &Settings) -> Result<usize, AppError> {
+    let mut conn = db.pool().acquire().await?;
+    let Some(days) = crate::platform::auto_accept_days(&mut conn).await? else {
+        return Ok(0);
+    };
+    drop(conn);
+    let cutoff = now() - days * 86_400;
+    // The stage still awaits, and its answer has been open since before the cutoff.
+    const DUE: &str = "m.status = 'awaiting_acceptance'
+         AND (SELECT MIN(l.created_at) FROM acceptance_links l
+              WHERE l.milestone_id = m.id AND l.answered_at IS NULL) <= $1";
+    let due = sqlx::query(&format!(
+        "SELECT m.id FROM milestones m WHERE {DUE} ORDER BY m.id"
+    ))
+    .bind(cutoff)
+    .fetch_all(db.pool())
+    .await?;
+    let mut accepted = 0;
+    for row in due {
+        let id: i64 = row.try_get("id")?;
+        let mut tx = db.begin().await?;
+        // Claims the stage (PostgreSQL: its row lock; SQLite: the write lock), checked again.
+        let claimed = sqlx::query(&format!(
+            "UPDATE milestones SET updated_at = updated_at WHERE id = $2 AND id IN (
+                 SELECT m.id FROM milestones m WHERE {DUE}) RETURNING id"
+        ))
+        .bind(cutoff)
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if claimed.is_none() {
+            continue;
+        }
+        let settled = settle(
+            &mut tx,
+            settings,
+            id,
+            MilestoneAction::AutoAccept,
+            None,
+            "auto",
+        )
+        .await;
+        // The history line is the audit entry too (`wo_auto_accept`, by nobody).
+        match settled {
+            Ok(_) => {
+                tx.commit().await?;
+                accepted += 1;
+            }
+            // Answered meanwhile: nothing to do.
+            Err(AppError::Conflict(_)) => {}
+            Err(error) => return Err(error),
+        }
+    }
+    Ok(accepted)
 }

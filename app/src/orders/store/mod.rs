@@ -1,11 +1,13 @@
 //! The orders area's SQL, by aggregate: the lists (listing), a work order and its moves
-//! (work_orders), its stages (milestones), the customer's acceptance links (acceptance), the
+//! (work_orders), its stages (milestones), the customer's acceptance links (acceptance) and
+//! acceptance without them (behalf: the platform's 代客户验收, 自动验收), the
 //! stages' evidence files (evidence) and the intake of orders (intake). Every provider's query
 //! takes the caller's `ProviderScope` and filters by it, so a work order of another provider
 //! is not found, whatever its number. Here: what the aggregates share (amounts, the history,
 //! the work order's lock, its status kept in line with its accepted stages).
 
 pub mod acceptance;
+pub mod behalf;
 pub mod evidence;
 pub mod intake;
 pub mod listing;
@@ -51,14 +53,15 @@ pub struct Event<'a> {
     pub reason: &'a str,
 }
 
+/// Writes the history line (and the provider's 操作日志 line); returns the line's id.
 pub async fn record(
     tx: &mut Transaction<'static, Any>,
     event: Event<'_>,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
+) -> Result<i64, sqlx::Error> {
+    let id: i64 = sqlx::query(
         "INSERT INTO work_order_events (work_order_id, milestone_no, actor_id, actor_label, action,
                                         from_status, to_status, reason, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
     )
     .bind(event.work_order_id)
     .bind(event.milestone_no)
@@ -69,8 +72,9 @@ pub async fn record(
     .bind(event.to_status)
     .bind(event.reason)
     .bind(now())
-    .execute(&mut **tx)
-    .await?;
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get("id")?;
     // The provider's 操作日志 shows work order moves beside sign-ins and bill actions.
     let detail = match (event.from_status, event.to_status, event.reason) {
         ("", "", reason) => reason.to_owned(),
@@ -88,7 +92,7 @@ pub async fn record(
     .bind(event.work_order_id)
     .execute(&mut **tx)
     .await?;
-    Ok(())
+    Ok(id)
 }
 
 /// The work order `no` of `owner`, locked for this write transaction (SQLite: the

@@ -52,10 +52,12 @@ pub async fn detail(db: &Db, scope: &ProviderScope, no: &str) -> Result<WorkOrde
     let history = sqlx::query(
         "SELECT e.action, e.milestone_no, e.from_status, e.to_status, e.reason, e.created_at,
                 e.actor_label, u.name AS actor_name, u.email AS actor_email,
+                f.id AS file_id, f.name AS file_name, f.size AS file_size,
                 (e.actor_id IS NOT NULL AND u.platform_role IS NULL AND NOT EXISTS (
                     SELECT 1 FROM memberships ms
                     WHERE ms.user_id = e.actor_id AND ms.provider_id = $2)) AS other_provider
          FROM work_order_events e LEFT JOIN users u ON u.id = e.actor_id
+         LEFT JOIN acceptance_evidence f ON f.event_id = e.id
          WHERE e.work_order_id = $1 ORDER BY e.created_at DESC, e.id DESC",
     )
     .bind(id)
@@ -78,6 +80,14 @@ pub async fn detail(db: &Db, scope: &ProviderScope, no: &str) -> Result<WorkOrde
             from_status: e.try_get("from_status")?,
             to_status: e.try_get("to_status")?,
             reason: e.try_get("reason")?,
+            file: match e.try_get::<Option<i64>, _>("file_id")? {
+                Some(id) => Some(crate::orders::FileView {
+                    id,
+                    name: e.try_get("file_name")?,
+                    size: crate::orders::model::human_size(e.try_get("file_size")?),
+                }),
+                None => None,
+            },
         })
     })
     .collect::<Result<Vec<_>, sqlx::Error>>()?;
