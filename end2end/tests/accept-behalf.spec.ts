@@ -79,21 +79,23 @@ test("平台 › 平台设置: auto-acceptance is off by default and takes 1 to 
   const main = page.locator("main");
   await expect(main.getByRole("heading", { name: "平台设置", level: 1 })).toBeVisible();
   await expect(page.getByTestId("auto-accept-state")).toHaveText("当前：关闭");
+  // 自动验收's own form (付款方 has its own 保存 below it).
+  const form = main.locator("form[data-form=platform-settings]");
 
   // Out of range: refused next to the field, what was typed kept.
   await main.getByLabel("开启自动验收").check();
   await main.locator("input[name=days]").fill("120");
-  await main.getByRole("button", { name: "保存" }).click();
+  await form.getByRole("button", { name: "保存" }).click();
   await expect(main.getByText("请输入 1 到 90 之间的整数天数")).toBeVisible();
   await expect(main.locator("input[name=days]")).toHaveValue("120");
 
   await main.locator("input[name=days]").fill("90");
-  await main.getByRole("button", { name: "保存" }).click();
+  await form.getByRole("button", { name: "保存" }).click();
   await expect(page.getByTestId("auto-accept-state")).toHaveText("当前：客户 90 天未答复即自动验收");
 
   // Off again (the other specs expect the default).
   await main.getByLabel("开启自动验收").uncheck();
-  await main.getByRole("button", { name: "保存" }).click();
+  await form.getByRole("button", { name: "保存" }).click();
   await expect(page.getByTestId("auto-accept-state")).toHaveText("当前：关闭");
   expect(problems).toEqual([]);
 });
