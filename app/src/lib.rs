@@ -159,6 +159,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("registrations") view=accounts::registration::PlatformRegistrationsPage ssr=SsrMode::Async />
                     <Route path=path!("registrations/:id") view=accounts::registration::PlatformRegistrationPage ssr=SsrMode::Async />
                     <Route path=path!("orders") view=orders::PlatformOrdersPage ssr=SsrMode::Async />
+                    <Route path=path!("orders/:no") view=orders::PlatformWorkOrderPage ssr=SsrMode::Async />
                     <Route path=path!("stages/:id/accept") view=orders::OnBehalfPage ssr=SsrMode::Async />
                     <Route path=path!("services") view=services::PlatformServiceQueuePage ssr=SsrMode::Async />
                     <Route path=path!("services/:id") view=services::PlatformServiceReviewPage ssr=SsrMode::Async />

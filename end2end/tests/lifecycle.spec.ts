@@ -71,6 +71,16 @@ test("the platform re-dispatches a declined work order and cancels another with 
   await expect(row(declined)).toContainText("待接单");
   await expect(row(declined)).toContainText("蓝云");
 
+  // The platform opens it: its provider now, and its history with the decline's reason.
+  await row(declined).getByRole("link", { name: declined }).click();
+  await expect(page).toHaveURL(new RegExp(`/platform/orders/${declined}$`));
+  await settled(page, testInfo);
+  await expect(page.getByTestId("work-order-status")).toHaveText("待接单");
+  await expect(page.getByTestId("work-order-provider")).toHaveText("蓝云");
+  await expect(page.getByTestId("history")).toContainText("本月无实施资源");
+  await page.goBack();
+  await expect(page).toHaveURL(/\/platform\/orders\?q=/);
+
   // 取消工单 asks first, and wants a reason.
   await page.goto(`/platform/orders?q=${cancelled}`);
   await settled(page, testInfo);

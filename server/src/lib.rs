@@ -280,6 +280,10 @@ pub async fn build_with_settings(
             ),
         )
         .route(
+            "/platform/stage-files/{id}",
+            get(app::orders::http::download_for_platform),
+        )
+        .route(
             "/platform/acceptance-files/{id}",
             get(app::orders::http::on_behalf_evidence_for_platform),
         )

@@ -245,6 +245,19 @@ pub async fn get_on_behalf_stage(id: i64) -> Result<OnBehalfStage, AppError> {
     crate::kit::forms::finish("", result)
 }
 
+/// Any work order with its stages and whole history, for the platform's detail page.
+#[leptos::server(endpoint = "platform_work_order")]
+pub async fn platform_work_order(no: String) -> Result<WorkOrderDetail, AppError> {
+    use crate::kit::request::{db, operator};
+    let result = async {
+        operator()?;
+        let viewer = store::work_orders::Viewer::Platform;
+        store::work_orders::detail_for(&db()?, viewer, &no).await
+    }
+    .await;
+    crate::kit::forms::finish("", result)
+}
+
 /// Every work order, the provider's list's filters, search, sort and paging, plus whose
 /// (`provider`: blank for all, `none` for not dispatched yet, or a provider's id).
 #[leptos::server(endpoint = "platform_work_orders")]

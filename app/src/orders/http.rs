@@ -109,6 +109,15 @@ pub async fn download_for_provider(
     .await
 }
 
+pub async fn download_for_platform(
+    State(db): State<Db>,
+    State(storage): State<Storage>,
+    _operator: Operator,
+    Path(file_id): Path<i64>,
+) -> Response {
+    send(&storage, store::evidence::for_platform(&db, file_id).await).await
+}
+
 pub async fn download_for_customer(
     State(db): State<Db>,
     State(storage): State<Storage>,

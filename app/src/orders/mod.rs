@@ -21,7 +21,7 @@ pub mod store;
 pub use acceptance_pages::AcceptancePage;
 pub use behalf_pages::OnBehalfPage;
 pub use pages::{WorkOrderDetailPage, WorkOrderListPage};
-pub use platform_pages::PlatformOrdersPage;
+pub use platform_pages::{PlatformOrdersPage, PlatformWorkOrderPage};
 #[cfg(feature = "ssr")]
 pub use store::acceptance::deadlines;
 #[cfg(feature = "ssr")]
@@ -111,6 +111,8 @@ pub struct WorkOrderDetail {
     pub contact_name: String,
     pub contact_email: String,
     pub buyer_company: String,
+    /// The provider it is dispatched to (blank before 派单).
+    pub provider: String,
     pub service_item_name: String,
     pub implementer: String,
     pub unit_price: String,

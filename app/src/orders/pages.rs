@@ -14,7 +14,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
-fn status_badge(locale: Locale, status: WorkOrderStatus) -> impl IntoView {
+pub(super) fn status_badge(locale: Locale, status: WorkOrderStatus) -> impl IntoView {
     view! {
         <span class=format!("status status-{}", status.as_db())>{locale.t(status.label_key())}</span>
     }
@@ -329,7 +329,7 @@ fn Detail(
         <h2>{locale.t("ms.title")}</h2>
         <Milestones no=no.clone() milestones=d.milestones.clone() editable detail />
         <h2>{locale.t("wo.history")}</h2>
-        <History events=d.history.clone() no=d.work_order_no.clone() />
+        <History events=d.history.clone() evidence_base=format!("/orders/{no}/acceptance-files") />
     }
 }
 
@@ -660,8 +660,10 @@ fn MilestoneForm(
     }
 }
 
+/// The work order's history; a 代客户验收's evidence downloads from `evidence_base`/<id>
+/// (the provider's route or the platform's).
 #[component]
-fn History(events: Vec<EventView>, no: String) -> impl IntoView {
+pub(super) fn History(events: Vec<EventView>, evidence_base: String) -> impl IntoView {
     let locale = use_locale();
     if events.is_empty() {
         return view! { <div class="empty-state"><p>{locale.t("wo.history.empty")}</p></div> }
@@ -711,7 +713,7 @@ fn History(events: Vec<EventView>, no: String) -> impl IntoView {
                                 {e.file.map(|f| view! {
                                     <br />
                                     <a rel="external" download data-testid="acceptance-evidence"
-                                        href=format!("/orders/{no}/acceptance-files/{}", f.id)>{f.name}</a>
+                                        href=format!("{evidence_base}/{}", f.id)>{f.name}</a>
                                     " " <span class="muted">{f.size}</span>
                                 })}
                             </td>

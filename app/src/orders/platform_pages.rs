@@ -1,19 +1,23 @@
 //! The platform's side of orders: every work order, marking payment (待付款 → 待接单),
 //! dispatching to a provider (后台分发服务单), 重新派单 of a declined work order to another
-//! provider, 取消工单 with a reason (behind a confirmation), and entering an order by hand.
+//! provider, 取消工单 with a reason (behind a confirmation), entering an order by hand, and
+//! any work order's detail with its stages and history.
 
 use super::api::{
-    platform_work_orders, row_form, CancelWorkOrder, DispatchWorkOrder, EnterOrder, MarkPaid,
-    RedispatchWorkOrder,
+    platform_work_order, platform_work_orders, row_form, CancelWorkOrder, DispatchWorkOrder,
+    EnterOrder, MarkPaid, RedispatchWorkOrder,
 };
-use super::model::WorkOrderStatus;
-use super::{PlatformPage, PlatformRow};
+use super::model::{MilestoneStatus, WorkOrderStatus};
+use super::pages::{status_badge, History};
+use super::{MilestoneView, PlatformPage, PlatformRow, WorkOrderDetail};
 use crate::kit::code::Code;
 use crate::kit::error::AppError;
 use crate::kit::forms::{feedback, refetch_on_success, FieldMessage, FormMessage};
 use crate::kit::i18n::use_locale;
 use crate::kit::paging::SortHeader;
+use crate::shell::dash;
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 #[component]
 pub fn PlatformOrdersPage() -> impl IntoView {
@@ -236,9 +240,12 @@ pub fn PlatformOrdersPage() -> impl IntoView {
                                         {page.rows.into_iter().map(|r| {
                                             let providers = providers.clone();
                                             let row = r.clone();
+                                            let (href, no_text) = (format!("/platform/orders/{}", r.work_order_no), r.work_order_no.clone());
                                             view! {
                                                 <tr data-work-order=r.work_order_no.clone()>
-                                                    <td class="mono">{r.work_order_no.clone()}</td>
+                                                    <td class="mono">
+                                                        <A href=href>{no_text}</A>
+                                                    </td>
                                                     <td class="mono">{r.order_no.clone()}</td>
                                                     <td>{r.buyer_company.clone()}</td>
                                                     <td>{r.service_item_name.clone()}</td>
@@ -374,4 +381,157 @@ fn RowActions(
             </details>
         })}
     }
+}
+
+/// 工单详情 for the platform: any work order, its provider, its stages (their evidence, and
+/// 代客户验收 for one awaiting the customer) and its whole history. Its moves (派单, 重新派单,
+/// 取消工单) stay on the list, one link away.
+#[component]
+pub fn PlatformWorkOrderPage() -> impl IntoView {
+    let locale = use_locale();
+    let no = crate::kit::params::path_text("no");
+    let detail = crate::kit::request_cache::page_resource(no, platform_work_order);
+    view! {
+        <section class="page">
+            <p class="breadcrumb">
+                <A href="/platform/orders">{locale.t("nav.platform.orders")}</A> " / " {no}
+            </p>
+            <Suspense fallback=move || view! { <p class="loading">{locale.t("common.loading")}</p> }>
+                {move || Suspend::new(async move {
+                    match detail.await {
+                        Ok(d) => view! { <PlatformDetail d /> }.into_any(),
+                        Err(error) => view! { <crate::shell::ErrorPage error /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn PlatformDetail(d: WorkOrderDetail) -> impl IntoView {
+    let locale = use_locale();
+    let no = d.work_order_no.clone();
+    let in_list = format!(
+        "/platform/orders?q={}",
+        crate::kit::forms::encode_query(&no)
+    );
+    view! {
+        <crate::kit::title::PageTitle text=format!("{} {}", locale.t("wo.detail"), no) />
+        <div class="detail-head">
+            <h1>{locale.t("wo.detail")} " " <span class="mono">{no.clone()}</span></h1>
+            <span data-testid="work-order-status">{status_badge(locale, d.status)}</span>
+        </div>
+        {(!d.decline_reason.is_empty()).then(|| view! {
+            <p class="notice">{locale.t("wo.decline_reason")} ": " {d.decline_reason.clone()}</p>
+        })}
+        {(d.status == WorkOrderStatus::Cancelled).then(|| view! {
+            <div class="notice warn" data-testid="cancelled">
+                <p>{locale.t("wo.cancelled")} " (" {d.cancelled.clone()} ")"</p>
+                <p>{locale.t("wo.cancel_reason")} ": " {d.cancel_reason.clone()}</p>
+            </div>
+        })}
+        <p><A href=in_list attr:class="button small">{locale.t("pwo.in_list")}</A></p>
+        <h2>{locale.t("wo.section.order")}</h2>
+        <dl class="facts" data-testid="platform-work-order">
+            <dt>{locale.t("wo.column.no")}</dt><dd class="mono">{no.clone()}</dd>
+            <dt>{locale.t("wo.order_no")}</dt><dd class="mono">{d.order_no.clone()}</dd>
+            <dt>{locale.t("wo.column.created")}</dt><dd>{d.created.clone()}</dd>
+            <dt>{locale.t("intake.provider")}</dt><dd data-testid="work-order-provider">{dash(d.provider.clone())}</dd>
+            <dt>{locale.t("wo.buyer")}</dt><dd>{dash(d.buyer_company.clone())}</dd>
+            <dt>{locale.t("wo.contact")}</dt><dd>{dash(d.contact.clone())}</dd>
+            <dt>{locale.t("wo.solution")}</dt><dd>{d.solution_name.clone()} " × " {d.solution_quantity}</dd>
+        </dl>
+        <h2>{locale.t("wo.section.item")}</h2>
+        <table class="table">
+            <caption class="sr-only">{locale.t("wo.section.item")}</caption>
+            <thead><tr>
+                <th>{locale.t("wo.item")}</th><th>{locale.t("wo.implementer")}</th>
+                <th class="num">{locale.t("wo.price")}</th><th class="num">{locale.t("wo.tax_rate")}</th>
+                <th class="num">{locale.t("wo.price_incl")}</th><th class="num">{locale.t("wo.column.quantity")}</th>
+                <th class="num">{locale.t("wo.column.total")}</th>
+            </tr></thead>
+            <tbody><tr>
+                <td>{dash(d.service_item_name.clone())}</td>
+                <td>{dash(d.implementer.clone())}</td>
+                <td class="num">{d.unit_price.clone()}</td>
+                <td class="num">{d.tax_rate.clone()}</td>
+                <td class="num">{d.unit_price_incl.clone()}</td>
+                <td class="num">{d.quantity}</td>
+                <td class="num" data-testid="work-order-total">{d.total_incl.clone()}</td>
+            </tr></tbody>
+        </table>
+        <h2>{locale.t("ms.title")}</h2>
+        <Stages milestones=d.milestones.clone() />
+        <h2>{locale.t("wo.history")}</h2>
+        <History events=d.history.clone() evidence_base="/platform/acceptance-files".to_owned() />
+    }
+}
+
+/// The stages as the provider planned them, read-only: the platform's one move on a stage is
+/// 代客户验收, while it awaits the customer.
+#[component]
+fn Stages(milestones: Vec<MilestoneView>) -> impl IntoView {
+    let locale = use_locale();
+    if milestones.is_empty() {
+        return view! { <div class="empty-state"><p>{locale.t("ms.empty")}</p></div> }.into_any();
+    }
+    view! {
+        <table class="table" data-testid="milestones">
+            <caption class="sr-only">{locale.t("ms.title")}</caption>
+            <thead><tr>
+                <th>{locale.t("ms.stage")}</th><th>{locale.t("ms.period")}</th>
+                <th>{locale.t("ms.standard")}</th><th>{locale.t("ms.remarks")}</th>
+                <th>{locale.t("ms.status")}</th><th>{locale.t("common.actions")}</th>
+            </tr></thead>
+            <tbody>
+                {milestones.into_iter().map(|m| view! {
+                    <tr data-stage=m.position.to_string()>
+                        <td>{m.position}</td>
+                        <td>{m.period.clone()}</td>
+                        <td>
+                            {m.standard.clone()}
+                            {(!m.files.is_empty()).then(|| view! {
+                                <ul class="files">
+                                    {m.files.iter().map(|f| view! {
+                                        <li>
+                                            <a rel="external" download href=format!("/platform/stage-files/{}", f.id)>{f.name.clone()}</a>
+                                            " " <span class="muted">{f.size.clone()}</span>
+                                        </li>
+                                    }).collect_view()}
+                                </ul>
+                            })}
+                        </td>
+                        <td>
+                            {m.remarks.clone()}
+                            {(!m.reject_reason.is_empty()).then(|| view! {
+                                <p class="field-error">{locale.t("ms.rejected_because")} ": " {m.reject_reason.clone()}</p>
+                            })}
+                        </td>
+                        <td>
+                            <span class=format!("status ms-{}", m.status.as_db())>{locale.t(m.status.label_key())}</span>
+                            {m.seconds_left.map(|left| view! {
+                                <p class="muted small" data-testid="stage-deadline">
+                                    {locale.t("acc.deadline")} " " {m.due.clone()} " · "
+                                    {super::acceptance_pages::remaining(locale, left)}
+                                </p>
+                            })}
+                        </td>
+                        <td class="row-actions">
+                            {if m.status == MilestoneStatus::AwaitingAcceptance {
+                                view! {
+                                    <a class="button small" href=format!("/platform/stages/{}/accept", m.id)>
+                                        {locale.t("behalf.action")}
+                                    </a>
+                                }.into_any()
+                            } else {
+                                view! { <span class="muted">{locale.t("common.none")}</span> }.into_any()
+                            }}
+                        </td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+    .into_any()
 }

@@ -13,6 +13,7 @@ on_both_databases!(
     only_the_platform_accepts_on_behalf_and_only_a_stage_awaiting,
     platform_settings_are_validated_and_for_operators_only,
     auto_acceptance_accepts_only_stages_silent_long_enough_and_once,
+    the_platform_opens_any_work_order_with_its_stages_files_and_history,
 );
 
 /// 实施中, its one stage in progress (as in acceptance.rs).
@@ -418,4 +419,79 @@ async fn auto_acceptance_accepts_only_stages_silent_long_enough_and_once(app: Te
     assert!(page.body.contains("此阶段已自动验收通过"), "{}", page.body);
     let detail_page = app.get(&format!("/orders/{NO}"), Some(&aku)).await;
     assert!(detail_page.body.contains("客户在自动验收期限内未答复"));
+}
+
+/// 工单详情 for the platform: any provider's work order, its stages with their files, the
+/// stage awaiting the customer offering 代客户验收; for operators only.
+async fn the_platform_opens_any_work_order_with_its_stages_files_and_history(app: TestApp) {
+    let aku = app.login("aku@example.com").await;
+    let operator = app.login("operator@example.com").await;
+    let stage_id = work_order(&app, &aku, NO).await["milestones"][0]["id"]
+        .as_i64()
+        .unwrap();
+    let uploaded = app
+        .multipart(
+            &format!("/orders/{NO}/milestones/{stage_id}/files"),
+            &aku,
+            &[],
+            &[("file", "交付报告.pdf", PDF)],
+        )
+        .await;
+    assert_eq!(uploaded.status, StatusCode::SEE_OTHER, "{}", uploaded.body);
+    let (stage, _) = submitted(&app, &aku).await;
+    assert_eq!(stage, stage_id);
+
+    let d = crate::common::json(
+        &app,
+        "/api/platform_work_order",
+        &operator,
+        &format!("no={NO}"),
+    )
+    .await;
+    assert_eq!(d["work_order_no"], NO);
+    assert_eq!(d["provider"], "MSP-A_TEST1");
+    assert_eq!(d["milestones"][0]["status"], "AwaitingAcceptance");
+    assert_eq!(d["milestones"][0]["files"][0]["name"], "交付报告.pdf");
+    let file = d["milestones"][0]["files"][0]["id"].as_i64().unwrap();
+    let page = app
+        .get(&format!("/platform/orders/{NO}"), Some(&operator))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    for expected in [
+        "MSP-A_TEST1",
+        "交付报告.pdf",
+        &format!("/platform/stage-files/{file}"),
+        &format!("/platform/stages/{stage}/accept"),
+    ] {
+        assert!(page.body.contains(expected), "{expected} missing");
+    }
+    let bytes = app
+        .get(&format!("/platform/stage-files/{file}"), Some(&operator))
+        .await;
+    assert_eq!(bytes.status, StatusCode::OK);
+    assert_eq!(bytes.bytes, PDF);
+    // The list links to it.
+    let list = app
+        .get(&format!("/platform/orders?q={NO}"), Some(&operator))
+        .await;
+    assert!(list
+        .body
+        .contains(&format!("href=\"/platform/orders/{NO}\"")));
+
+    // Unknown: 404. A provider, even the work order's own: none of it.
+    let missing = app
+        .call("/api/platform_work_order", Some(&operator), "no=nope")
+        .await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    let refused = app
+        .call("/api/platform_work_order", Some(&aku), &format!("no={NO}"))
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let download = app
+        .get(&format!("/platform/stage-files/{file}"), Some(&aku))
+        .await;
+    assert_ne!(download.status, StatusCode::OK);
+    assert_ne!(download.bytes, PDF);
+    let page = app.get(&format!("/platform/orders/{NO}"), Some(&aku)).await;
+    assert!(!page.body.contains("交付报告.pdf"));
 }

@@ -159,6 +159,20 @@ async fn a_declined_work_order_goes_to_another_provider(app: TestApp) {
     assert_eq!(history[1]["reason"], "本月无实施资源");
     let page = app.get(&format!("/orders/{DECLINED}"), Some(&enjian)).await;
     assert!(page.body.contains("其他服务提供商") && !page.body.contains("305102247"));
+    // The platform's detail names everyone: the new provider, and who declined it.
+    let seen = json(
+        &app,
+        "/api/platform_work_order",
+        &operator,
+        &format!("no={DECLINED}"),
+    )
+    .await;
+    assert_eq!(seen["provider"], "蓝云");
+    let declined = &seen["history"][1];
+    assert_eq!(declined["action"], "decline");
+    assert_eq!(declined["other_provider"], false);
+    assert!(!declined["actor"].as_str().unwrap().is_empty(), "{seen}");
+    assert_eq!(history[1]["reason"], declined["reason"]);
     assert!(
         numbers(&list(&app, &enjian, "awaiting_acceptance", "").await)
             .contains(&DECLINED.to_owned())

@@ -164,6 +164,17 @@ pub async fn for_provider(
     stored(row)
 }
 
+/// A file of any work order's stage, for the platform.
+pub async fn for_platform(db: &Db, file_id: i64) -> Result<StoredFile, AppError> {
+    let row =
+        sqlx::query("SELECT name, content_type, storage_key FROM milestone_files WHERE id = $1")
+            .bind(file_id)
+            .fetch_optional(db.pool())
+            .await?
+            .ok_or(AppError::NotFound)?;
+    stored(row)
+}
+
 /// A file of the stage an acceptance link was sent for.
 pub async fn for_link(db: &Db, token: &str, file_id: i64) -> Result<StoredFile, AppError> {
     // The link is the customer's credential: once answered or expired it opens nothing.

@@ -27,7 +27,25 @@ fn actor_name(row: &AnyRow) -> Result<String, sqlx::Error> {
     })
 }
 
+/// Who opens a work order: one of its provider's members (theirs only; a declining
+/// provider's former work order is no longer theirs), or the platform (any, and every actor
+/// named in its history).
+#[derive(Debug, Clone, Copy)]
+pub enum Viewer {
+    Provider(i64),
+    Platform,
+}
+
 pub async fn detail(db: &Db, scope: &ProviderScope, no: &str) -> Result<WorkOrderDetail, AppError> {
+    detail_for(db, Viewer::Provider(scope.provider_id), no).await
+}
+
+pub async fn detail_for(db: &Db, viewer: Viewer, no: &str) -> Result<WorkOrderDetail, AppError> {
+    // 0 is no provider's id: with it the platform's condition holds for every work order.
+    let provider_id = match viewer {
+        Viewer::Provider(id) => id,
+        Viewer::Platform => 0,
+    };
     let row = sqlx::query(
         "SELECT wo.id, wo.work_order_no, wo.created_at, wo.service_item_name, wo.implementer,
                 wo.currency, wo.unit_price_minor, wo.tax_rate, wo.unit_price_incl_minor,
@@ -36,11 +54,12 @@ pub async fn detail(db: &Db, scope: &ProviderScope, no: &str) -> Result<WorkOrde
                 o.solution_quantity,
                 COALESCE(wo.acceptance_contact_name, o.contact_name) AS contact_name,
                 COALESCE(wo.acceptance_contact_email, o.contact_email) AS contact_email,
-                o.buyer_company
+                o.buyer_company, COALESCE(p.name, '') AS provider_name
          FROM work_orders wo JOIN orders o ON o.id = wo.order_id
-         WHERE wo.provider_id = $1 AND wo.work_order_no = $2",
+         LEFT JOIN providers p ON p.id = wo.provider_id
+         WHERE (wo.provider_id = $1 OR $1 = 0) AND wo.work_order_no = $2",
     )
-    .bind(scope.provider_id)
+    .bind(provider_id)
     .bind(no)
     .fetch_optional(db.pool())
     .await?
@@ -53,7 +72,7 @@ pub async fn detail(db: &Db, scope: &ProviderScope, no: &str) -> Result<WorkOrde
         "SELECT e.action, e.milestone_no, e.from_status, e.to_status, e.reason, e.created_at,
                 e.actor_label, u.name AS actor_name, u.email AS actor_email,
                 f.id AS file_id, f.name AS file_name, f.size AS file_size,
-                (e.actor_id IS NOT NULL AND u.platform_role IS NULL AND NOT EXISTS (
+                ($2 <> 0 AND e.actor_id IS NOT NULL AND u.platform_role IS NULL AND NOT EXISTS (
                     SELECT 1 FROM memberships ms
                     WHERE ms.user_id = e.actor_id AND ms.provider_id = $2)) AS other_provider
          FROM work_order_events e LEFT JOIN users u ON u.id = e.actor_id
@@ -61,7 +80,7 @@ pub async fn detail(db: &Db, scope: &ProviderScope, no: &str) -> Result<WorkOrde
          WHERE e.work_order_id = $1 ORDER BY e.created_at DESC, e.id DESC",
     )
     .bind(id)
-    .bind(scope.provider_id)
+    .bind(provider_id)
     .fetch_all(db.pool())
     .await?
     .iter()
@@ -108,6 +127,7 @@ pub async fn detail(db: &Db, scope: &ProviderScope, no: &str) -> Result<WorkOrde
         contact_name,
         contact_email,
         buyer_company: row.try_get("buyer_company")?,
+        provider: row.try_get("provider_name")?,
         service_item_name: row.try_get("service_item_name")?,
         implementer: row.try_get("implementer")?,
         unit_price: money(&row, "unit_price_minor")?,
