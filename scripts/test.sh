@@ -97,9 +97,11 @@ start_oidc() {
 }
 
 # Starts the release server on a fresh database and waits until it is ready; a third argument
-# is the public port when it serves behind the load balancer.
+# is the public port when it serves behind the load balancer; a seventh, given empty, starts it
+# without the demo data (a real installation's empty database).
 start_server() {
   local database_url=$1 port=$2 public=${3:-$2} storage_url=${4:-} smtp=${5:-$MAILDEV_SMTP} oidc=${6:-$OIDC_PORT}
+  local demo=${7---demo}
   if curl -s "http://127.0.0.1:$port/" >/dev/null; then
     die "port $port is taken (a server left running?)"
   fi
@@ -109,7 +111,7 @@ start_server() {
     MAIL_FROM="Provider Center <no-reply@example.com>" PLATFORM_API_TOKEN=e2e-intake-token RUST_LOG=warn \
     OIDC_ISSUER="http://127.0.0.1:$oidc" OIDC_CLIENT_ID=provider-center OIDC_CLIENT_SECRET=e2e-oidc-secret \
     OIDC_TENANTS=tenant-e2e \
-    target/release/server --demo >"$WORK/server-$port.log" 2>&1 &
+    target/release/server $demo >"$WORK/server-$port.log" 2>&1 &
   PIDS+=($!)
   for _ in $(seq 1 100); do
     curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && return 0
@@ -238,6 +240,8 @@ start_maildev $((MAILDEV_SMTP + 1)) $((MAILDEV_WEB + 1))
 start_oidc "$OIDC_PORT"
 start_oidc $((OIDC_PORT + 1))
 start_server "sqlite://$WORK/e2e/provider-center.db" 3101
+# A real installation beside it, started without the demo (install.spec.ts runs the CLI on it).
+start_server "sqlite://$WORK/e2e/fresh.db" 3105 3105 "" "$MAILDEV_SMTP" "$OIDC_PORT" ""
 as_postgres "$PGBIN/createdb" -h 127.0.0.1 -p "${TEST_PG_PORT:-55439}" -U postgres provider_center_e2e
 # PostgreSQL as deployed for scale: two instances (one database, one object store in Azurite, in
 # the container the integration tests made) behind nginx. The first loads the demo before the
@@ -259,7 +263,9 @@ playwright_run() {
 }
 # The two databases side by side (each suite is one browser at a time): each its own servers
 # and mail, each line of output marked with its database.
-( playwright_run sqlite 3101 "$MAILDEV_WEB" "$OIDC_PORT" 2>&1 | sed -u 's/^/[sqlite] /' ) &
+( export FRESH_URL=http://127.0.0.1:3105 FRESH_DATABASE_URL="sqlite://$WORK/e2e/fresh.db" \
+    SERVER_BIN="$PWD/target/release/server"
+  playwright_run sqlite 3101 "$MAILDEV_WEB" "$OIDC_PORT" 2>&1 | sed -u 's/^/[sqlite] /' ) &
 sqlite_run=$!
 ( playwright_run postgres 3102 $((MAILDEV_WEB + 1)) $((OIDC_PORT + 1)) 2>&1 | sed -u 's/^/[postgres] /' ) &
 postgres_run=$!
