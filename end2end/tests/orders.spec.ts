@@ -198,7 +198,7 @@ test("page numbers, a remembered page size, 购买公司 and the export under th
   await expect(page).toHaveURL(/page=2/);
   await expect(pager.getByRole("link", { name: "上一页" })).toBeVisible();
 
-  // 30 a page: chosen once, remembered by this browser on the next visit without `per`.
+  // 30 a page: chosen once, remembered for the user on the next visit without `per`.
   await pager.getByRole("combobox", { name: "每页条数" }).selectOption("30");
   await pager.getByRole("button", { name: "应用" }).click();
   await expect(page).toHaveURL(/per=30/);
@@ -224,7 +224,7 @@ test("page numbers, a remembered page size, 购买公司 and the export under th
   await page.getByRole("button", { name: "搜索", exact: true }).first().click();
   await expect(page.getByText("没有符合条件的服务工单")).toBeVisible();
 
-  // Back to 15 a page, as the other tests expect.
+  // Back to 15 a page (remembered for aku), as the other tests expect.
   await page.goto("/orders?per=15");
   await expect(rows).toHaveCount(15);
   expect(problems).toEqual([]);

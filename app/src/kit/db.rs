@@ -226,6 +226,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../../migrations/sqlite/0033_payer_identity.sql"),
         include_str!("../../../migrations/postgres/0033_payer_identity.sql"),
     ),
+    (
+        34,
+        "list_page_size",
+        include_str!("../../../migrations/sqlite/0034_list_page_size.sql"),
+        include_str!("../../../migrations/postgres/0034_list_page_size.sql"),
+    ),
 ];
 
 /// The file of a `sqlite://` URL; `None` for PostgreSQL (or a URL naming no file).

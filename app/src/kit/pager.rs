@@ -33,30 +33,35 @@ pub fn page_count(total: i64, per_page: i64) -> i64 {
     ((total + per_page - 1) / per_page.max(1)).max(1)
 }
 
-/// The page size of a list whose choice this browser remembers in cookie `cookie`: `per`
-/// when it names one of `SIZES` (and the cookie is set to it on the response, with
-/// JavaScript or without), else the cookie's, else the first size.
+/// The page size of a list for the signed-in user: `per` when it names one of `SIZES` (and
+/// then remembered for them, on every device and every list, with JavaScript or without),
+/// else the size they chose last, else the first size.
 #[cfg(feature = "ssr")]
-pub fn remembered_size(per: Option<&str>, cookie: &str) -> i64 {
-    if let Some(size) = per.and_then(size_of) {
-        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-            let secure =
-                use_context::<crate::kit::request::Settings>().is_some_and(|s| s.secure_cookies);
-            let value = format!(
-                "{cookie}={size}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly{}",
-                if secure { "; Secure" } else { "" }
-            );
-            if let Ok(value) = http::HeaderValue::from_str(&value) {
-                response.append_header(http::header::SET_COOKIE, value);
-            }
+pub async fn remembered_size(per: Option<&str>) -> i64 {
+    let auth = crate::kit::request::auth().ok();
+    let remembered = auth
+        .as_ref()
+        .and_then(|a| a.list_page_size)
+        .filter(|n| SIZES.contains(n));
+    let Some(size) = per.and_then(size_of) else {
+        return remembered.unwrap_or(SIZES[0]);
+    };
+    if let (Some(auth), true) = (auth, remembered != Some(size)) {
+        // Not remembering is no reason to fail the list: it opens in the size asked for.
+        let saved = match crate::kit::request::db() {
+            Ok(db) => sqlx::query("UPDATE users SET list_page_size = $1 WHERE id = $2")
+                .bind(size)
+                .bind(auth.user_id)
+                .execute(db.pool())
+                .await
+                .map(|_| ()),
+            Err(_) => Ok(()),
+        };
+        if let Err(error) = saved {
+            tracing::warn!(%error, "the page size was not remembered");
         }
-        return size;
     }
-    use_context::<http::request::Parts>()
-        .and_then(|parts| crate::kit::cookie::cookie_value(&parts.headers, cookie))
-        .as_deref()
-        .and_then(size_of)
-        .unwrap_or(SIZES[0])
+    size
 }
 
 /// The page numbers shown around `page` of `pages`: the first, the last, and two either side.

@@ -115,6 +115,8 @@ pub struct AuthContext {
     /// The language the user last read a page in, which their mails speak; none before the
     /// first page.
     pub locale: Option<crate::kit::i18n::Locale>,
+    /// The page size the user chose last for a list (kit::pager), none before the first.
+    pub list_page_size: Option<i64>,
 }
 
 #[cfg(feature = "ssr")]

@@ -16,16 +16,15 @@ use crate::kit::error::AppError;
 use crate::kit::time::Zone;
 
 /// The page asked for (`page`, from 1; past `MAX_PAGE` refused) in the size asked for
-/// (`per`, one of the offered sizes), else the size this browser chose last (`cookie`).
+/// (`per`, one of the offered sizes), else the size the user chose last.
 #[cfg(feature = "ssr")]
-fn paging(
+async fn paging(
     page: Option<&str>,
     per: Option<&str>,
-    cookie: &str,
 ) -> Result<crate::kit::pager::Paging, AppError> {
     Ok(crate::kit::pager::Paging {
         page: crate::kit::paging::page_number(page.unwrap_or_default())?,
-        per_page: crate::kit::pager::remembered_size(per, cookie),
+        per_page: crate::kit::pager::remembered_size(per).await,
     })
 }
 
@@ -52,7 +51,7 @@ pub async fn list_work_orders(
             model::ListFilter::parse(&status, &from, &to, &q, &sort, &after, &Zone::viewer())?
                 .with_buyer(buyer.as_deref().unwrap_or_default())?;
         filter.awaiting_stage = stage.as_deref() == Some("awaiting_acceptance");
-        let paging = paging(page.as_deref(), per.as_deref(), super::SIZE_COOKIE)?;
+        let paging = paging(page.as_deref(), per.as_deref()).await?;
         Ok(store::listing::list(&db()?, &scope, &filter, paging).await?)
     }
     .await;
@@ -281,7 +280,7 @@ pub async fn platform_work_orders(
         let filter =
             model::ListFilter::parse(&status, &from, &to, &q, &sort, &after, &Zone::viewer())?
                 .with_buyer(buyer.as_deref().unwrap_or_default())?;
-        let paging = paging(page.as_deref(), per.as_deref(), super::PLATFORM_SIZE_COOKIE)?;
+        let paging = paging(page.as_deref(), per.as_deref()).await?;
         let (rows, next) = store::listing::platform_rows(&db, realm, &filter, paging).await?;
         let counts = store::listing::status_counts(&db, realm, &filter).await?;
         let total = store::listing::total_of(&counts, &filter);

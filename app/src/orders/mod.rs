@@ -132,11 +132,6 @@ pub struct WorkOrderDetail {
 /// The page size of 基础搜索's work orders.
 pub const PAGE_SIZE: i64 = 15;
 
-/// The cookies remembering, per browser, the page size of the provider's list and the
-/// platform's.
-pub const SIZE_COOKIE: &str = "pc_per_orders";
-pub const PLATFORM_SIZE_COOKIE: &str = "pc_per_platform_orders";
-
 /// What the provider does to a stage from the milestone table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum MilestoneCommand {

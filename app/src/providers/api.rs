@@ -15,9 +15,10 @@ pub async fn platform_provider_list(
     per: String,
 ) -> Result<ProviderList, AppError> {
     let result = async {
-        let filter = super::model::ProviderFilter::parse(&q, &state, &page, &per)?;
+        let mut filter = super::model::ProviderFilter::parse(&q, &state, &page, &per)?;
         let db = crate::kit::request::db()?;
         crate::kit::request::operator()?;
+        filter.per_page = crate::kit::pager::remembered_size(Some(&per)).await;
         let zone = crate::kit::time::Zone::viewer();
         let renames = super::store::pending_renames(&db, &zone).await?;
         let mut list = super::store::list(&db, &filter, zone).await?;

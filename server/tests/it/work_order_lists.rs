@@ -1,16 +1,16 @@
 //! The work-order lists' pages (issue #17): page numbers and sizes whose total is every row
-//! reachable, the size remembered per browser, 购买公司 as a part of the name, the export
+//! reachable, the size remembered per user, 购买公司 as a part of the name, the export
 //! under the same filters, the platform's list searched and paged, and no dispatch to a
 //! suspended provider — on SQLite and PostgreSQL alike.
 
-use crate::common::{enc, json, Answer, TestApp};
+use crate::common::{enc, json, TestApp};
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use serde_json::Value;
 
 on_both_databases!(
     page_numbers_reach_every_row_once_and_the_total_counts_them,
-    the_page_size_is_remembered_by_the_browser,
+    the_page_size_is_remembered_for_the_user,
     the_buyer_filter_is_a_part_of_the_name_and_literal,
     the_export_holds_the_filtered_list_and_nothing_of_another_provider,
     the_platform_list_is_searched_and_paged,
@@ -101,18 +101,6 @@ async fn walk(
     (seen, total)
 }
 
-/// The value `name` is set to by the answer's Set-Cookie, if it sets it.
-fn set_cookie(answer: &Answer, name: &str) -> Option<String> {
-    answer
-        .headers
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .filter_map(|v| v.split(';').next())
-        .find_map(|c| c.strip_prefix(&format!("{name}=")))
-        .map(str::to_owned)
-}
-
 const MINE: &str =
     "SELECT wo.work_order_no FROM work_orders wo JOIN providers p ON p.id = wo.provider_id
      WHERE p.name = 'MSP-A_TEST1' ORDER BY wo.created_at DESC, wo.id DESC";
@@ -160,10 +148,11 @@ async fn page_numbers_reach_every_row_once_and_the_total_counts_them(app: TestAp
     assert_eq!(far.status, StatusCode::UNPROCESSABLE_ENTITY);
     let far = app.get("/orders?page=100001", Some(&aku)).await;
     assert_eq!(far.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // A size not offered is the one the user chose last (30, walking above).
     let odd = list(&app, &aku, "page=abc&per=7").await;
     assert_eq!(
         (odd["page"].as_i64(), odd["per_page"].as_i64()),
-        (Some(1), Some(15))
+        (Some(1), Some(30))
     );
 
     // The page: numbers, 末页, 跳至 and the sizes, keeping the filters; past the end, the
@@ -174,6 +163,8 @@ async fn page_numbers_reach_every_row_once_and_the_total_counts_them(app: TestAp
     assert_eq!(html.status, StatusCode::OK);
     assert!(html.body.contains("class=\"pager\""));
     assert!(html.body.contains(&format!("共 {} 条", partial.len())));
+    // Back to 15 a page, remembered: the page without `per` is in it.
+    assert_eq!(list(&app, &aku, "per=15").await["per_page"], 15);
     let html = app.get("/orders", Some(&aku)).await;
     assert!(html.body.contains("href=\"/orders?page=2\""), "a page link");
     assert!(html.body.contains("name=\"per\""), "the page sizes");
@@ -184,48 +175,44 @@ async fn page_numbers_reach_every_row_once_and_the_total_counts_them(app: TestAp
     assert!(past.body.contains("href=\"/orders\""), "首页 goes back");
 }
 
-async fn the_page_size_is_remembered_by_the_browser(app: TestApp) {
+async fn the_page_size_is_remembered_for_the_user(app: TestApp) {
     let aku = app.login("aku@example.com").await;
-    // Chosen: the answer remembers it, and the list is of that size.
+    // Chosen: the list is of that size.
     let chosen = app
         .call("/api/work_orders", Some(&aku), &body(LIST, "per=30"))
         .await;
     assert_eq!(chosen.status, StatusCode::OK);
-    assert_eq!(set_cookie(&chosen, "pc_per_orders").as_deref(), Some("30"));
     let page: Value = serde_json::from_str(&chosen.body).unwrap();
     assert_eq!(page["per_page"], 30);
-    // Not named: the browser's choice; no choice is the first size.
-    let remembered = format!("{aku}; pc_per_orders=30");
-    let again = list(&app, &remembered, "").await;
+    // Not named: the user's choice, on this device and on another (a second sign-in); another
+    // user's lists keep the first size.
+    assert_eq!(list(&app, &aku, "").await["per_page"], 30);
+    let elsewhere = app.login("aku@example.com").await;
+    assert_ne!(elsewhere, aku);
+    let again = list(&app, &elsewhere, "").await;
     assert_eq!(again["per_page"], 30);
     assert_eq!(numbers(&again).len(), app.strings(MINE).await.len().min(30));
-    assert_eq!(list(&app, &aku, "").await["per_page"], 15);
+    let member = app.login("305102247@example.com").await;
+    assert_eq!(list(&app, &member, "").await["per_page"], 15);
     // A size not offered is neither used nor remembered.
     let odd = app
-        .call(
-            "/api/work_orders",
-            Some(&remembered),
-            &body(LIST, "per=1000"),
-        )
+        .call("/api/work_orders", Some(&aku), &body(LIST, "per=1000"))
         .await;
-    assert!(set_cookie(&odd, "pc_per_orders").is_none());
     let odd: Value = serde_json::from_str(&odd.body).unwrap();
     assert_eq!(odd["per_page"], 30);
+    assert_eq!(list(&app, &aku, "").await["per_page"], 30);
 
-    // Without JavaScript: the page's size form is a GET; the page sets the cookie and, asked
-    // again without `per`, shows the size chosen.
+    // Without JavaScript: the page's size form is a GET; asked again without `per`, from
+    // another sign-in, the page shows the size chosen.
     let html = app.get("/orders?per=50", Some(&aku)).await;
     assert_eq!(html.status, StatusCode::OK);
-    assert_eq!(set_cookie(&html, "pc_per_orders").as_deref(), Some("50"));
-    let html = app
-        .get("/orders", Some(&format!("{aku}; pc_per_orders=50")))
-        .await;
+    let html = app.get("/orders", Some(&elsewhere)).await;
     assert!(
         html.body.contains("<option value=\"50\" selected"),
         "{}",
         pager_of(&html.body)
     );
-    // The platform's list has a cookie of its own.
+    // One choice for every list: the operator's 100 on the work orders opens 服务提供商 at 100.
     let operator = app.login("operator@example.com").await;
     let platform = app
         .call(
@@ -234,10 +221,16 @@ async fn the_page_size_is_remembered_by_the_browser(app: TestApp) {
             &body(PLATFORM, "per=100"),
         )
         .await;
-    assert_eq!(
-        set_cookie(&platform, "pc_per_platform_orders").as_deref(),
-        Some("100")
-    );
+    assert_eq!(platform.status, StatusCode::OK);
+    let providers = crate::common::json(
+        &app,
+        "/api/platform_provider_list",
+        &operator,
+        "q=&state=&page=&per=",
+    )
+    .await;
+    assert_eq!(providers["per_page"], 100, "{providers}");
+    assert_eq!(list(&app, &aku, "").await["per_page"], 50);
 }
 
 /// The pager's markup, for a failing assertion's message.
@@ -304,11 +297,13 @@ async fn the_buyer_filter_is_a_part_of_the_name_and_literal(app: TestApp) {
     assert_eq!(long.status, StatusCode::UNPROCESSABLE_ENTITY);
 
     // Kept in the URL: the field shows it, the pager's links and the export carry it.
-    let html = app.get("/orders?buyer=TestCompany", Some(&aku)).await;
+    let html = app
+        .get("/orders?buyer=TestCompany&per=15", Some(&aku))
+        .await;
     assert!(html.body.contains("name=\"buyer\" value=\"TestCompany\""));
     assert!(
         html.body
-            .contains("href=\"/orders?buyer=TestCompany&amp;page=2\""),
+            .contains("href=\"/orders?buyer=TestCompany&amp;per=15&amp;page=2\""),
         "{}",
         pager_of(&html.body)
     );
@@ -473,13 +468,15 @@ async fn the_platform_list_is_searched_and_paged(app: TestApp) {
         .await;
     assert_eq!(far.status, StatusCode::UNPROCESSABLE_ENTITY);
     // The page: the pager, the search box and 购买公司, kept by the links.
-    let html = app.get("/platform/orders?q=2019", Some(&operator)).await;
+    let html = app
+        .get("/platform/orders?q=2019&per=15", Some(&operator))
+        .await;
     assert_eq!(html.status, StatusCode::OK);
     assert!(html.body.contains("class=\"pager\""));
     assert!(html.body.contains("name=\"buyer\""));
     assert!(
         html.body
-            .contains("href=\"/platform/orders?q=2019&amp;page=2\""),
+            .contains("href=\"/platform/orders?q=2019&amp;per=15&amp;page=2\""),
         "{}",
         pager_of(&html.body)
     );

@@ -93,7 +93,7 @@ pub async fn resolve(
     let session_id = hash_token(&token);
     let row = sqlx::query(
         "SELECT s.user_id, s.provider_id, s.last_seen_at, s.expires_at,
-                u.email, u.name, u.platform_role, u.operator_disabled_at, u.totp_enabled_at, u.time_zone, u.locale, m.role, p.require_two_factor, sp.name AS suspended_name
+                u.email, u.name, u.platform_role, u.operator_disabled_at, u.totp_enabled_at, u.time_zone, u.locale, u.list_page_size, m.role, p.require_two_factor, sp.name AS suspended_name
          FROM sessions s
          JOIN users u ON u.id = s.user_id
          LEFT JOIN providers sp ON sp.id = s.provider_id AND sp.suspended_at IS NOT NULL
@@ -157,6 +157,7 @@ pub async fn resolve(
             .try_get::<Option<String>, _>("locale")?
             .as_deref()
             .and_then(crate::kit::i18n::Locale::from_tag),
+        list_page_size: row.try_get("list_page_size")?,
     }))
 }
 
