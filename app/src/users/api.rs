@@ -18,7 +18,8 @@ pub async fn list_members(
 ) -> Result<MemberPage, AppError> {
     let result = async {
         let (_, scope) = crate::kit::request::provider_scope()?;
-        let filter = super::store::Filter::parse(&q, &role, &state, &sort, &page, &per)?;
+        let mut filter = super::store::Filter::parse(&q, &role, &state, &sort, &page, &per)?;
+        filter.per_page = crate::kit::pager::remembered_size(Some(&per)).await;
         super::store::list(&crate::kit::request::db()?, &scope, &filter).await
     }
     .await;

@@ -13,7 +13,7 @@ mod platform_pages;
 #[cfg(feature = "ssr")]
 pub mod store;
 
-pub use model::{action_label, MemberState, PAGE_SIZES};
+pub use model::{action_label, MemberState};
 pub use pages::{AuditLogPage, SessionsPage};
 pub use platform_pages::PlatformAuditLogPage;
 #[cfg(feature = "ssr")]

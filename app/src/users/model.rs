@@ -21,17 +21,6 @@ impl Code for MemberState {
     const LABELS: Option<&'static str> = Some("users.state");
 }
 
-/// Page sizes offered by the list.
-pub const PAGE_SIZES: [i64; 3] = [15, 30, 50];
-
-/// The list's page size: one of `PAGE_SIZES`, else the first.
-pub fn page_size(per: &str) -> i64 {
-    per.parse::<i64>()
-        .ok()
-        .filter(|p| PAGE_SIZES.contains(p))
-        .unwrap_or(PAGE_SIZES[0])
-}
-
 /// The list's search text: trimmed, at most 100 characters.
 pub fn search_text(q: &str) -> String {
     q.trim().chars().take(100).collect()
@@ -449,8 +438,6 @@ mod tests {
         assert!(!may_receive_admin(1, 1, MemberState::Active));
         assert!(!may_receive_admin(1, 2, MemberState::Invited));
         assert_eq!(display_name("", "a@b.c"), "a@b.c");
-        assert_eq!(page_size("30"), 30);
-        assert_eq!(page_size("31"), 15);
         assert_eq!(search_text("  li  "), "li");
     }
 

@@ -54,23 +54,6 @@ pub fn UsersPage() -> impl IntoView {
     let bulk_fb = feedback("bulk", bulk.value());
     let transfer_fb = feedback("transfer", transfer.value());
     let reopen = move |form: &str| query.read_untracked().get("form").as_deref() == Some(form);
-    let link = move |page: i64| {
-        let mut pairs: Vec<String> = ["q", "role", "state", "sort", "per"]
-            .iter()
-            .filter_map(|k| {
-                let v = param(k);
-                (!v.is_empty()).then(|| format!("{k}={}", crate::kit::forms::encode_query(&v)))
-            })
-            .collect();
-        if page > 1 {
-            pairs.push(format!("page={page}"));
-        }
-        if pairs.is_empty() {
-            "/users".to_owned()
-        } else {
-            format!("/users?{}", pairs.join("&"))
-        }
-    };
     view! {
         <crate::kit::title::PageTitle text=locale.t("nav.users") />
         <section class="page">
@@ -114,7 +97,9 @@ pub fn UsersPage() -> impl IntoView {
                             let manage = data.my_role.may_manage_users();
                             let admin = data.my_role.may_transfer_admin();
                             let me = data.me;
-                            let pages = ((data.total + data.per_page - 1) / data.per_page).max(1);
+                            let pages = crate::kit::pager::page_count(data.total, data.per_page);
+                            let kept: Vec<(&'static str, String)> =
+                                ["q", "role", "state", "sort", "per"].into_iter().map(|k| (k, param(k))).collect();
                             let candidates: Vec<(i64, String)> = data.rows.iter()
                                 .filter(|r| r.state == MemberState::Active && r.user_id != me)
                                 .map(|r| (r.user_id, format!("{} {}", r.email, r.name)))
@@ -232,21 +217,8 @@ pub fn UsersPage() -> impl IntoView {
                                         }.into_any()
                                     }}
                                 </ActionForm>
-                                <nav class="pager" aria-label=locale.t("common.pages")>
-                                    <span class="muted">{locale.tf("users.total", &[("count", &data.total.to_string())])}</span>
-                                    {(data.page > 1).then(|| view! { <a class="button" href=link(data.page - 1)>{locale.t("common.prev_page")}</a> })}
-                                    <span>{format!("{} / {}", data.page, pages)}</span>
-                                    {(data.page < pages).then(|| view! { <a class="button" rel="next" href=link(data.page + 1)>{locale.t("common.next_page")}</a> })}
-                                    <form method="get" action="/users" class="inline">
-                                        {["q", "role", "state", "sort"].into_iter().map(|k| view! { <input type="hidden" name=k value=param(k) /> }).collect_view()}
-                                        <select name="per" aria-label=locale.t("users.per_page")>
-                                            {PAGE_SIZES.into_iter().map(|n| view! {
-                                                <option value=n.to_string() selected=n == data.per_page>{locale.tf("users.per_page_n", &[("n", &n.to_string())])}</option>
-                                            }).collect_view()}
-                                        </select>
-                                        <button type="submit" class="button small">{locale.t("users.apply")}</button>
-                                    </form>
-                                </nav>
+                                <crate::kit::pager::Pager path="/users" params=kept page=data.page pages
+                                    per_page=data.per_page sizes=&crate::kit::pager::SIZES total=data.total />
                             }.into_any()
                         }
                         Err(error) => view! { <ErrorPage error /> }.into_any(),

@@ -48,7 +48,8 @@ impl Filter {
             state: MemberState::from_db(state),
             sort,
             page: crate::kit::paging::page_number(page)?,
-            per_page: model::page_size(per),
+            // The size asked for; the server function falls back on the user's remembered one.
+            per_page: crate::kit::pager::size_of(per).unwrap_or(crate::kit::pager::SIZES[0]),
         })
     }
 }

@@ -51,6 +51,14 @@ async fn the_team_list_is_scoped_filtered_and_paged(app: TestApp) {
     let odd = members(&app, &admin, "q=&role=&state=&sort=&page=-3&per=9999").await;
     assert_eq!(odd["per_page"], 15);
     assert_eq!(odd["page"], 1);
+    // 100 a page (offered since the list took the shared pager) is remembered for the user.
+    let hundred = members(&app, &admin, "q=&role=&state=&sort=&page=&per=100").await;
+    assert_eq!(hundred["per_page"], 100);
+    assert_eq!(members(&app, &admin, LIST).await["per_page"], 100);
+    let html = app.get("/users", Some(&admin)).await;
+    assert!(html.body.contains("class=\"pager\""));
+    assert!(html.body.contains("<option value=\"100\" selected"));
+    members(&app, &admin, "q=&role=&state=&sort=&page=&per=15").await;
 
     let html = app.get("/users?sort=email", Some(&admin)).await;
     assert_eq!(html.status, StatusCode::OK);
