@@ -13,11 +13,12 @@ pub async fn list_service_items(
     status: String,
     sort: String,
     page: String,
+    per: Option<String>,
 ) -> Result<ServiceListPage, AppError> {
     let result = async {
         use crate::kit::request::{db, provider_scope};
         let (_, scope) = provider_scope()?;
-        let filter = store::Filter::parse(
+        let mut filter = store::Filter::parse(
             &from,
             &to,
             &q,
@@ -26,6 +27,7 @@ pub async fn list_service_items(
             &page,
             &crate::kit::time::Zone::viewer(),
         )?;
+        filter.per_page = crate::kit::pager::remembered_size(per.as_deref()).await;
         store::list(
             &db()?,
             crate::kit::db::Owner::Provider(scope.provider_id),
@@ -318,6 +320,7 @@ pub async fn list_service_reviews(
     q: String,
     status: String,
     page: String,
+    per: Option<String>,
 ) -> Result<ServiceListPage, AppError> {
     let result = async {
         use crate::kit::request::{db, operator};
@@ -328,7 +331,7 @@ pub async fn list_service_reviews(
             status.as_str()
         };
         let sort = if status == "waiting" { "submitted" } else { "" };
-        let filter = store::Filter::parse(
+        let mut filter = store::Filter::parse(
             "",
             "",
             &q,
@@ -337,6 +340,7 @@ pub async fn list_service_reviews(
             &page,
             &crate::kit::time::Zone::viewer(),
         )?;
+        filter.per_page = crate::kit::pager::remembered_size(per.as_deref()).await;
         store::list(&db()?, crate::kit::db::Owner::Platform, &filter).await
     }
     .await;

@@ -25,7 +25,6 @@ pub use store::search_hits;
 use model::{BillingMode, ServiceStatus};
 use serde::{Deserialize, Serialize};
 
-pub const PAGE_SIZE: i64 = 15;
 /// Attachments per item, and the largest one.
 pub const MAX_FILES: i64 = 10;
 pub const MAX_FILE_BYTES: usize = 10 * 1024 * 1024;
@@ -51,6 +50,7 @@ pub struct ServiceListPage {
     pub rows: Vec<ServiceRow>,
     pub page: i64,
     pub pages: i64,
+    pub per_page: i64,
     pub count: i64,
 }
 

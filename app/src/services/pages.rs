@@ -10,7 +10,7 @@ use crate::kit::error::AppError;
 use crate::kit::forms::{feedback, refetch_on_success, FieldMessage, FormMessage};
 use crate::kit::i18n::{use_locale, Locale};
 use crate::kit::paging::{SortColumn, SortHeader};
-use crate::shell::{dash, href, ErrorPage};
+use crate::shell::{dash, ErrorPage};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -33,19 +33,18 @@ pub fn ServiceListPage() -> impl IntoView {
                 param("status"),
                 param("sort"),
                 param("page"),
+                param("per"),
             )
         },
-        |(from, to, q, status, sort, page)| list_service_items(from, to, q, status, sort, page),
+        |(from, to, q, status, sort, page, per)| {
+            list_service_items(from, to, q, status, sort, page, Some(per))
+        },
     );
-    let link = move |page: i64| {
-        let mut pairs: Vec<(&str, String)> = ["from", "to", "q", "status", "sort"]
+    let kept = move || {
+        ["from", "to", "q", "status", "sort", "per"]
             .into_iter()
             .map(|k| (k, param(k)))
-            .collect();
-        if page > 1 {
-            pairs.push(("page", page.to_string()));
-        }
-        href("/services", &pairs)
+            .collect::<Vec<(&'static str, String)>>()
     };
     view! {
         <crate::kit::title::PageTitle text=locale.t("nav.service_items") />
@@ -117,7 +116,8 @@ pub fn ServiceListPage() -> impl IntoView {
                                     </div>
                                 }.into_any()
                             }}
-                            {crate::shell::pager(locale, list.count, list.page, list.pages, link)}
+                            <crate::kit::pager::Pager path="/services" params=kept() page=list.page pages=list.pages
+                                per_page=list.per_page sizes=&crate::kit::pager::SIZES total=list.count />
                         }.into_any(),
                         Err(error) => view! { <ErrorPage error /> }.into_any(),
                     }

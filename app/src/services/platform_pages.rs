@@ -21,8 +21,8 @@ pub fn PlatformServiceQueuePage() -> impl IntoView {
     let query = use_query_map();
     let param = move |key: &str| query.read().get(key).unwrap_or_default();
     let data = crate::kit::request_cache::page_resource(
-        move || (param("q"), param("status"), param("page")),
-        |(q, status, page)| list_service_reviews(q, status, page),
+        move || (param("q"), param("status"), param("page"), param("per")),
+        |(q, status, page, per)| list_service_reviews(q, status, page, Some(per)),
     );
     let status = move || {
         let s = param("status");
@@ -32,12 +32,12 @@ pub fn PlatformServiceQueuePage() -> impl IntoView {
             s
         }
     };
-    let link = move |page: i64| {
-        let mut pairs = vec![("q", param("q")), ("status", param("status"))];
-        if page > 1 {
-            pairs.push(("page", page.to_string()));
-        }
-        href("/platform/services", &pairs)
+    let kept = move || {
+        vec![
+            ("q", param("q")),
+            ("status", param("status")),
+            ("per", param("per")),
+        ]
     };
     view! {
         <crate::kit::title::PageTitle text=locale.t("nav.platform.services") />
@@ -94,7 +94,8 @@ pub fn PlatformServiceQueuePage() -> impl IntoView {
                                     </div>
                                 }.into_any()
                             }}
-                            {crate::shell::pager(locale, list.count, list.page, list.pages, link)}
+                            <crate::kit::pager::Pager path="/platform/services" params=kept() page=list.page pages=list.pages
+                                per_page=list.per_page sizes=&crate::kit::pager::SIZES total=list.count />
                         }.into_any(),
                         Err(error) => view! { <ErrorPage error /> }.into_any(),
                     }

@@ -236,6 +236,52 @@ async fn the_manuals_items_are_listed_and_filtered(app: TestApp) {
     let page = app.get("/services", Some(&cookie)).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("服务BinaryTree") && page.body.contains("待提交"));
+
+    // The shared pager: 13 items are one page of 15 and, at 15 (chosen, then remembered), a
+    // second page holds none; the page links keep the filters.
+    assert_eq!(all["pages"], 1);
+    assert_eq!(all["per_page"], 15);
+    assert!(page.body.contains("class=\"pager\"") && page.body.contains("name=\"per\""));
+    let names = |page: &Value| -> Vec<String> {
+        page["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let mut walked = Vec::new();
+    for number in ["1", "2"] {
+        let page = list(
+            &app,
+            &cookie,
+            &[("sort", "name"), ("page", number), ("per", "30")],
+        )
+        .await;
+        assert_eq!(page["per_page"], 30);
+        walked.extend(names(&page));
+    }
+    // Page 2 of 1 is the last page again (clamped), not a 500.
+    assert_eq!(walked.len(), 26);
+    assert_eq!(walked[..13], walked[13..]);
+    assert_eq!(list(&app, &cookie, &[]).await["per_page"], 30, "remembered");
+    let filtered = app
+        .get("/services?status=approved&per=15", Some(&cookie))
+        .await;
+    assert!(filtered.body.contains("<option value=\"15\" selected"));
+    assert!(filtered.body.contains("name=\"status\" value=\"approved\""));
+    let queue = json(
+        &app,
+        "/api/platform_service_items",
+        &operator,
+        "q=&status=all&page=&per=50",
+    )
+    .await;
+    assert_eq!(queue["per_page"], 50);
+    assert_eq!(
+        queue["count"].as_i64(),
+        Some(queue["rows"].as_array().unwrap().len() as i64)
+    );
 }
 
 async fn an_item_goes_through_review_delisting_and_back(app: TestApp) {

@@ -8,7 +8,7 @@ use crate::kit::error::AppError;
 use crate::kit::search::{self, Hit, Query};
 use crate::kit::time::{format_datetime, Zone};
 use crate::services::model::{page_count, ServiceStatus};
-use crate::services::{ServiceListPage, ServiceRow, PAGE_SIZE};
+use crate::services::{ServiceListPage, ServiceRow};
 use sqlx::Row;
 
 /// The list's query, checked: unknown values fall back to the defaults.
@@ -22,6 +22,8 @@ pub struct Filter {
     pub waiting: bool,
     pub sort: &'static str,
     pub page: i64,
+    /// Rows a page: one of kit::pager's sizes (the server function's choice).
+    pub per_page: i64,
 }
 
 impl Filter {
@@ -51,6 +53,7 @@ impl Filter {
             waiting: status == "waiting",
             sort,
             page: crate::kit::paging::page_number(page)?,
+            per_page: crate::kit::pager::SIZES[0],
         })
     }
 }
@@ -100,7 +103,8 @@ pub async fn list(db: &Db, owner: Owner, filter: &Filter) -> Result<ServiceListP
         count = count.bind(value);
     }
     let total: i64 = count.fetch_one(db.pool()).await?.try_get("n")?;
-    let pages = page_count(total, PAGE_SIZE);
+    let per_page = filter.per_page;
+    let pages = page_count(total, per_page);
     let page = filter.page.min(pages);
     let list_sql = format!(
         "SELECT s.id, s.name, s.product, s.created_at, s.status, s.submitted_at, s.version,
@@ -108,9 +112,9 @@ pub async fn list(db: &Db, owner: Owner, filter: &Filter) -> Result<ServiceListP
          FROM service_items s
          JOIN providers p ON p.id = s.provider_id
          LEFT JOIN users u ON u.id = s.created_by
-         WHERE {condition} ORDER BY {} LIMIT {PAGE_SIZE} OFFSET {}",
+         WHERE {condition} ORDER BY {} LIMIT {per_page} OFFSET {}",
         filter.sort,
-        (page - 1) * PAGE_SIZE
+        (page - 1) * per_page
     );
     let mut query = sqlx::query(&list_sql);
     for value in &ints {
@@ -144,6 +148,7 @@ pub async fn list(db: &Db, owner: Owner, filter: &Filter) -> Result<ServiceListP
         rows,
         page,
         pages,
+        per_page,
         count: total,
     })
 }
