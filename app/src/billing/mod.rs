@@ -23,7 +23,10 @@ use crate::orders::model::WorkOrderStatus;
 use model::BillStatus;
 use serde::{Deserialize, Serialize};
 
-pub const PAGE_SIZE: i64 = 15;
+/// The cookies remembering, per browser, the page size of the provider's bill list and the
+/// platform's.
+pub const SIZE_COOKIE: &str = "pc_per_bills";
+pub const PLATFORM_SIZE_COOKIE: &str = "pc_per_platform_bills";
 /// A bill's lines per page of its detail (a month's bill can have a hundred thousand).
 pub const LINES_PER_PAGE: i64 = 100;
 
@@ -55,6 +58,7 @@ pub struct BillListPage {
     pub summary: TotalsView,
     pub page: i64,
     pub pages: i64,
+    pub per_page: i64,
     pub count: i64,
 }
 
