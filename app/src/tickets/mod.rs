@@ -16,7 +16,7 @@ mod platform_pages;
 pub mod store;
 
 pub use model::{
-    label_of, TicketStatus, CATEGORIES, MAX_FILES, MAX_FILE_BYTES, PAGE_SIZE, SERVICE_TYPES,
+    label_of, TicketStatus, CATEGORIES, MAX_FILES, MAX_FILE_BYTES, RECENT, SERVICE_TYPES,
     UPLOAD_LIMIT,
 };
 pub use pages::{ContactDialog, TicketPage, TicketsPage};
@@ -25,6 +25,11 @@ pub use platform_pages::{PlatformTicketPage, PlatformTicketsPage};
 pub use store::search_hits;
 
 use serde::{Deserialize, Serialize};
+
+/// The cookies remembering, per browser, the page size of the provider's 历史工单 and the
+/// platform's ticket list.
+pub const SIZE_COOKIE: &str = "pc_per_tickets";
+pub const PLATFORM_SIZE_COOKIE: &str = "pc_per_platform_tickets";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TicketRow {
@@ -43,6 +48,7 @@ pub struct TicketList {
     pub rows: Vec<TicketRow>,
     pub page: i64,
     pub pages: i64,
+    pub per_page: i64,
     pub count: i64,
     /// The external helpdesk could not be asked: statuses may be behind.
     pub stale: bool,
