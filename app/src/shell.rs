@@ -560,21 +560,3 @@ pub fn href(base: &str, pairs: &[(&str, String)]) -> String {
         format!("{base}?{}", query.join("&"))
     }
 }
-
-/// The pager under a counted list: how many in all, previous, page of pages, next.
-pub fn pager(
-    locale: Locale,
-    count: i64,
-    page: i64,
-    pages: i64,
-    link: impl Fn(i64) -> String,
-) -> impl IntoView {
-    view! {
-        <nav class="pager" aria-label=locale.t("common.pages")>
-            <span class="muted">{locale.tf("svc.pager", &[("count", &count.to_string())])}</span>
-            {(page > 1).then(|| view! { <a class="button" href=link(page - 1) rel="prev">{locale.t("common.prev_page")}</a> })}
-            <span>{format!("{page} / {pages}")}</span>
-            {(page < pages).then(|| view! { <a class="button" href=link(page + 1) rel="next">{locale.t("common.next_page")}</a> })}
-        </nav>
-    }
-}

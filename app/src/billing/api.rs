@@ -7,22 +7,26 @@ use super::*;
 use crate::kit::error::AppError;
 use std::collections::HashMap;
 
-/// The provider's bills (§6.1.1).
+/// The provider's bills (§6.1.1), a page of them in the size asked for (`per`) or the one
+/// this browser chose last.
 #[leptos::server(endpoint = "bills")]
 pub async fn list_bills(
     status: String,
     from: String,
     to: String,
     page: String,
+    per: Option<String>,
 ) -> Result<BillListPage, AppError> {
     let result = async {
         use crate::kit::request::{db, provider_scope};
         let (_, scope) = provider_scope()?;
-        let filter = store::ListFilter::parse(&status, &from, &to, &page)?;
+        let filter = store::ListFilter::parse(&status, &from, &to)?;
+        let paging = crate::kit::pager::paging(Some(&page), per.as_deref()).await?;
         store::list(
             &db()?,
             crate::kit::db::Owner::Provider(scope.provider_id),
             &filter,
+            paging,
         )
         .await
     }
@@ -132,18 +136,20 @@ pub async fn list_platform_bills(
     from: String,
     to: String,
     page: String,
+    per: Option<String>,
 ) -> Result<PlatformBillList, AppError> {
     let result = async {
         use crate::kit::request::{db, operator};
         operator()?;
         let db = db()?;
-        let mut filter = store::ListFilter::parse(&status, &from, &to, &page)?;
+        let mut filter = store::ListFilter::parse(&status, &from, &to)?;
+        let paging = crate::kit::pager::paging(Some(&page), per.as_deref()).await?;
         filter.provider_id = match provider.as_str() {
             "" => None,
             p => Some(p.parse().map_err(|_| AppError::BadRequest)?),
         };
         Ok(PlatformBillList {
-            page: store::list(&db, crate::kit::db::Owner::Platform, &filter).await?,
+            page: store::list(&db, crate::kit::db::Owner::Platform, &filter, paging).await?,
             providers: crate::platform::provider_choices(&db).await?,
         })
     }

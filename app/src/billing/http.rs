@@ -23,7 +23,7 @@ pub struct BillFont(pub Arc<std::path::Path>);
 
 fn list_target(owner: Owner, query: &HashMap<String, String>) -> Result<Target, AppError> {
     let get = |k: &str| query.get(k).map(String::as_str).unwrap_or("");
-    let mut filter = ListFilter::parse(get("status"), get("from"), get("to"), "")?;
+    let mut filter = ListFilter::parse(get("status"), get("from"), get("to"))?;
     if owner == Owner::Platform && !get("provider").is_empty() {
         filter.provider_id = Some(get("provider").parse().map_err(|_| AppError::BadRequest)?);
     }

@@ -23,7 +23,6 @@ use crate::orders::model::WorkOrderStatus;
 use model::BillStatus;
 use serde::{Deserialize, Serialize};
 
-pub const PAGE_SIZE: i64 = 15;
 /// A bill's lines per page of its detail (a month's bill can have a hundred thousand).
 pub const LINES_PER_PAGE: i64 = 100;
 
@@ -55,6 +54,7 @@ pub struct BillListPage {
     pub summary: TotalsView,
     pub page: i64,
     pub pages: i64,
+    pub per_page: i64,
     pub count: i64,
 }
 

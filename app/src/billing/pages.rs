@@ -59,19 +59,18 @@ pub(super) fn BillList(
     let locale = use_locale();
     let query = use_query_map();
     let param = move |key: &str| query.read_untracked().get(key).unwrap_or_default();
-    let filters = move |page: i64| {
-        let mut pairs = vec![
+    let filters = move || {
+        vec![
             ("provider", param("provider")),
             ("status", param("status")),
             ("from", param("from")),
             ("to", param("to")),
-        ];
-        if page > 1 {
-            pairs.push(("page", page.to_string()));
-        }
-        pairs
+        ]
     };
-    let export_pairs = filters(1);
+    let export_pairs = filters();
+    // The pager's links keep the filters and the size chosen.
+    let mut kept = filters();
+    kept.push(("per", param("per")));
     let status = param("status");
     view! {
         <SummaryCards summary=page.summary.clone() />
@@ -110,6 +109,7 @@ pub(super) fn BillList(
                     }).collect_view()}
                 </select>
             </label>
+            <input type="hidden" name="per" value=param("per") />
             <button type="submit" class="button primary">{locale.t("common.search")}</button>
             <a class="button" href=base>{locale.t("common.clear")}</a>
             <span class="spacer"></span>
@@ -163,16 +163,10 @@ pub(super) fn BillList(
                 </div>
             }.into_any()
         }}
-        <nav class="pager" aria-label=locale.t("common.pages")>
-            <span class="muted">{locale.tf("bill.pager", &[("count", &page.count.to_string()), ("size", &PAGE_SIZE.to_string())])}</span>
-            {(page.page > 1).then(|| view! {
-                <a class="button" href=href(base, &filters(page.page - 1)) rel="prev">{locale.t("common.prev_page")}</a>
-            })}
-            <span>{format!("{} / {}", page.page, page.pages)}</span>
-            {(page.page < page.pages).then(|| view! {
-                <a class="button" href=href(base, &filters(page.page + 1)) rel="next">{locale.t("common.next_page")}</a>
-            })}
-        </nav>
+        {(page.count > 0).then(|| view! {
+            <crate::kit::pager::Pager path=base params=kept page=page.page pages=page.pages
+                per_page=page.per_page sizes=&crate::kit::pager::SIZES total=page.count />
+        })}
     }
 }
 
@@ -183,8 +177,18 @@ pub fn BillListPage() -> impl IntoView {
     let query = use_query_map();
     let param = move |key: &str| query.read().get(key).unwrap_or_default();
     let data = crate::kit::request_cache::page_resource(
-        move || (param("status"), param("from"), param("to"), param("page")),
-        |(status, from, to, page)| list_bills(status, from, to, page),
+        move || {
+            (
+                param("status"),
+                param("from"),
+                param("to"),
+                param("page"),
+                param("per"),
+            )
+        },
+        |(status, from, to, page, per)| {
+            list_bills(status, from, to, page, (!per.is_empty()).then_some(per))
+        },
     );
     view! {
         <crate::kit::title::PageTitle text=locale.t("nav.bills") />

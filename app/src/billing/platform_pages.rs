@@ -27,11 +27,13 @@ pub fn PlatformBillListPage() -> impl IntoView {
                 param("from"),
                 param("to"),
                 param("page"),
+                param("per"),
                 generate.version().get(),
             )
         },
-        |(provider, status, from, to, page, _)| {
-            list_platform_bills(provider, status, from, to, page)
+        |(provider, status, from, to, page, per, _)| {
+            let per = (!per.is_empty()).then_some(per);
+            list_platform_bills(provider, status, from, to, page, per)
         },
     );
     let generated = feedback("generate-bill", generate.value());

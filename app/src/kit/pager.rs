@@ -64,6 +64,19 @@ pub async fn remembered_size(per: Option<&str>) -> i64 {
     size
 }
 
+/// The page asked for (`page`, from 1; past `MAX_PAGE` refused) in the size asked for
+/// (`per`, one of the offered sizes), else the size the user chose last.
+#[cfg(feature = "ssr")]
+pub async fn paging(
+    page: Option<&str>,
+    per: Option<&str>,
+) -> Result<Paging, crate::kit::error::AppError> {
+    Ok(Paging {
+        page: crate::kit::paging::page_number(page.unwrap_or_default())?,
+        per_page: remembered_size(per).await,
+    })
+}
+
 /// The page numbers shown around `page` of `pages`: the first, the last, and two either side.
 pub fn window(page: i64, pages: i64) -> Vec<i64> {
     let mut shown: Vec<i64> = (page - 2..=page + 2)

@@ -15,19 +15,6 @@ use crate::kit::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::kit::time::Zone;
 
-/// The page asked for (`page`, from 1; past `MAX_PAGE` refused) in the size asked for
-/// (`per`, one of the offered sizes), else the size the user chose last.
-#[cfg(feature = "ssr")]
-async fn paging(
-    page: Option<&str>,
-    per: Option<&str>,
-) -> Result<crate::kit::pager::Paging, AppError> {
-    Ok(crate::kit::pager::Paging {
-        page: crate::kit::paging::page_number(page.unwrap_or_default())?,
-        per_page: crate::kit::pager::remembered_size(per).await,
-    })
-}
-
 /// The provider's work orders, filtered (status, creation date range, keyword, 购买公司),
 /// sorted and paged: by page number along the sort's index (the total from the counters
 /// when nothing narrows the list), or by keyset after a cursor.
@@ -51,7 +38,7 @@ pub async fn list_work_orders(
             model::ListFilter::parse(&status, &from, &to, &q, &sort, &after, &Zone::viewer())?
                 .with_buyer(buyer.as_deref().unwrap_or_default())?;
         filter.awaiting_stage = stage.as_deref() == Some("awaiting_acceptance");
-        let paging = paging(page.as_deref(), per.as_deref()).await?;
+        let paging = crate::kit::pager::paging(page.as_deref(), per.as_deref()).await?;
         Ok(store::listing::list(&db()?, &scope, &filter, paging).await?)
     }
     .await;
@@ -280,7 +267,7 @@ pub async fn platform_work_orders(
         let filter =
             model::ListFilter::parse(&status, &from, &to, &q, &sort, &after, &Zone::viewer())?
                 .with_buyer(buyer.as_deref().unwrap_or_default())?;
-        let paging = paging(page.as_deref(), per.as_deref()).await?;
+        let paging = crate::kit::pager::paging(page.as_deref(), per.as_deref()).await?;
         let (rows, next) = store::listing::platform_rows(&db, realm, &filter, paging).await?;
         let counts = store::listing::status_counts(&db, realm, &filter).await?;
         let total = store::listing::total_of(&counts, &filter);

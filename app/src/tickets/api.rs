@@ -21,22 +21,26 @@ pub async fn ticket_defaults() -> Result<ContactDefaults, AppError> {
     crate::kit::forms::finish("", result)
 }
 
-/// 历史工单: the provider's tickets, by status; `unread` keeps those with new replies.
+/// 历史工单: the provider's tickets, by status; `unread` keeps those with new replies. A page
+/// in the size asked for (`per`), else the one this browser chose last.
 #[leptos::server(endpoint = "tickets")]
 pub async fn list_tickets(
     status: String,
     unread: Option<String>,
     page: String,
+    per: Option<String>,
 ) -> Result<TicketList, AppError> {
     let result = async {
         use crate::kit::request::{db, provider_scope};
         let (_, scope) = provider_scope()?;
-        let filter = super::model::Filter::parse(&status, unread.as_deref() == Some("1"), &page)?;
+        let filter = super::model::Filter::parse(&status, unread.as_deref() == Some("1"));
+        let paging = crate::kit::pager::paging(Some(&page), per.as_deref()).await?;
         super::store::list(
             &db()?,
             &helpdesk()?,
             crate::kit::db::Owner::Provider(scope.provider_id),
             &filter,
+            paging,
         )
         .await
     }
@@ -91,16 +95,22 @@ pub async fn reply_ticket(no: String, body: String) -> Result<(), AppError> {
 }
 
 #[leptos::server(endpoint = "platform_tickets")]
-pub async fn list_platform_tickets(status: String, page: String) -> Result<TicketList, AppError> {
+pub async fn list_platform_tickets(
+    status: String,
+    page: String,
+    per: Option<String>,
+) -> Result<TicketList, AppError> {
     let result = async {
         use crate::kit::request::{db, operator};
         operator()?;
-        let filter = super::model::Filter::parse(&status, false, &page)?;
+        let filter = super::model::Filter::parse(&status, false);
+        let paging = crate::kit::pager::paging(Some(&page), per.as_deref()).await?;
         super::store::list(
             &db()?,
             &helpdesk()?,
             crate::kit::db::Owner::Platform,
             &filter,
+            paging,
         )
         .await
     }

@@ -16,7 +16,7 @@ mod platform_pages;
 pub mod store;
 
 pub use model::{
-    label_of, TicketStatus, CATEGORIES, MAX_FILES, MAX_FILE_BYTES, PAGE_SIZE, SERVICE_TYPES,
+    label_of, TicketStatus, CATEGORIES, MAX_FILES, MAX_FILE_BYTES, RECENT, SERVICE_TYPES,
     UPLOAD_LIMIT,
 };
 pub use pages::{ContactDialog, TicketPage, TicketsPage};
@@ -43,6 +43,7 @@ pub struct TicketList {
     pub rows: Vec<TicketRow>,
     pub page: i64,
     pub pages: i64,
+    pub per_page: i64,
     pub count: i64,
     /// The external helpdesk could not be asked: statuses may be behind.
     pub stale: bool,

@@ -2,10 +2,10 @@
 //! limits of a message and an attachment, and the 工单编号. Plain Rust, unit-tested.
 
 use crate::kit::code::Code;
-use crate::kit::error::AppError;
 use serde::{Deserialize, Serialize};
 
-pub const PAGE_SIZE: i64 = 10;
+/// The latest tickets 联系我们's dialog shows (the page pages them all).
+pub const RECENT: usize = 10;
 pub const MAX_FILES: usize = 3;
 pub const MAX_FILE_BYTES: usize = 10 * 1024 * 1024;
 pub const UPLOAD_LIMIT: usize = MAX_FILES * MAX_FILE_BYTES + 64 * 1024;
@@ -103,11 +103,6 @@ pub fn author_of(name: &str, email: &str) -> String {
     }
 }
 
-/// How many pages of `PAGE_SIZE` a list of `total` tickets has (at least one).
-pub fn page_count(total: i64) -> i64 {
-    ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1)
-}
-
 /// The 工单编号 after `last` (this month's highest, if any) on `today` (`YYYY-MM-DD`): yymm and
 /// a four-digit sequence (the manual's 1908023 style).
 pub fn next_ticket_no(today: &str, last: Option<&str>) -> String {
@@ -137,16 +132,14 @@ pub fn helpdesk_description(details: &str, file_names: &[&str]) -> String {
 pub struct Filter {
     pub status: Option<TicketStatus>,
     pub unread: bool,
-    pub page: i64,
 }
 
 impl Filter {
-    pub fn parse(status: &str, unread: bool, page: &str) -> Result<Filter, AppError> {
-        Ok(Filter {
+    pub fn parse(status: &str, unread: bool) -> Filter {
+        Filter {
             status: TicketStatus::from_db(status),
             unread,
-            page: crate::kit::paging::page_number(page)?,
-        })
+        }
     }
 }
 
@@ -257,9 +250,6 @@ mod tests {
         assert_eq!(month_prefix("2026-12-03"), "2612");
         assert_eq!(next_ticket_no("2026-12-03", None), "26120001");
         assert_eq!(next_ticket_no("2026-12-03", Some("26120041")), "26120042");
-        assert_eq!(page_count(0), 1);
-        assert_eq!(page_count(10), 1);
-        assert_eq!(page_count(11), 2);
     }
 
     #[test]

@@ -149,9 +149,10 @@ pub fn ContactDialog(open: RwSignal<bool>) -> impl IntoView {
         move || history.get(),
         |shown| async move {
             if shown {
-                list_tickets(String::new(), None, "1".into())
-                    .await
-                    .map(Some)
+                // The latest few: the top of the first page, whatever size this browser chose.
+                let mut list = list_tickets(String::new(), None, "1".into(), None).await?;
+                list.rows.truncate(RECENT);
+                Ok(Some(list))
             } else {
                 Ok(None)
             }
@@ -221,19 +222,26 @@ fn History() -> impl IntoView {
     let query = use_query_map();
     let param = move |key: &str| query.read().get(key).unwrap_or_default();
     let data = crate::kit::request_cache::page_resource(
-        move || (param("status"), param("unread"), param("page")),
-        |(status, unread, page)| list_tickets(status, Some(unread), page),
+        move || {
+            (
+                param("status"),
+                param("unread"),
+                param("page"),
+                param("per"),
+            )
+        },
+        |(status, unread, page, per)| {
+            list_tickets(status, Some(unread), page, (!per.is_empty()).then_some(per))
+        },
     );
-    let link = move |page: i64| {
-        let mut pairs = vec![
+    // What the pager's links keep: the tab, the filters and the size chosen.
+    let kept = move || -> Vec<(&'static str, String)> {
+        vec![
             ("tab", "history".to_owned()),
             ("status", param("status")),
             ("unread", param("unread")),
-        ];
-        if page > 1 {
-            pairs.push(("page", page.to_string()));
-        }
-        crate::shell::href("/tickets", &pairs)
+            ("per", param("per")),
+        ]
     };
     view! {
         // Rendered again as the query changes (status tabs, sort headers, back), so the fields
@@ -252,6 +260,7 @@ fn History() -> impl IntoView {
                     <input type="checkbox" name="unread" value="1" checked=param("unread") == "1" />
                     <span>{locale.t("ticket.only_unread")}</span>
                 </label>
+                <input type="hidden" name="per" value=param("per") />
                 <button type="submit" class="button primary">{locale.t("common.search")}</button>
             </form>
         }}
@@ -261,7 +270,10 @@ fn History() -> impl IntoView {
                     Ok(list) => view! {
                         {list.stale.then(|| view! { <p class="notice warn">{locale.t("ticket.stale")}</p> })}
                         <TicketTable list=list.clone() base="/tickets" platform=false />
-                        {crate::shell::pager(locale, list.count, list.page, list.pages, link)}
+                        {(list.count > 0).then(|| view! {
+                            <crate::kit::pager::Pager path="/tickets" params=kept() page=list.page pages=list.pages
+                                per_page=list.per_page sizes=&crate::kit::pager::SIZES total=list.count />
+                        })}
                     }.into_any(),
                     Err(error) => view! { <ErrorPage error /> }.into_any(),
                 }

@@ -18,10 +18,10 @@ pub fn PlatformTicketsPage() -> impl IntoView {
     let locale = use_locale();
     let query = use_query_map();
     let status = move || query.read().get("status").unwrap_or_default();
-    let page = move || query.read().get("page").unwrap_or_default();
+    let param = move |key: &str| query.read().get(key).unwrap_or_default();
     let data = crate::kit::request_cache::page_resource(
-        move || (status(), page()),
-        |(s, p)| list_platform_tickets(s, p),
+        move || (status(), param("page"), param("per")),
+        |(s, p, per)| list_platform_tickets(s, p, (!per.is_empty()).then_some(per)),
     );
     view! {
         <crate::kit::title::PageTitle text=locale.t("nav.platform.tickets") />
@@ -36,7 +36,17 @@ pub fn PlatformTicketsPage() -> impl IntoView {
             <Suspense fallback=move || view! { <p class="loading">{locale.t("common.loading")}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
-                        Ok(list) => view! { <TicketTable list base="/platform/tickets" platform=true /> }.into_any(),
+                        Ok(list) => {
+                            let kept: Vec<(&'static str, String)> =
+                                vec![("status", status()), ("per", param("per"))];
+                            view! {
+                                <TicketTable list=list.clone() base="/platform/tickets" platform=true />
+                                {(list.count > 0).then(|| view! {
+                                    <crate::kit::pager::Pager path="/platform/tickets" params=kept page=list.page
+                                        pages=list.pages per_page=list.per_page sizes=&crate::kit::pager::SIZES total=list.count />
+                                })}
+                            }.into_any()
+                        }
                         Err(error) => view! { <ErrorPage error /> }.into_any(),
                     }
                 })}

@@ -2,7 +2,7 @@
 //! the keeping in step with an external helpdesk.
 
 use super::helpdesk::{Connector, Helpdesk, NewTicket, RemoteTicket, Requester};
-use super::model::{self, Filter, TicketInput, TicketStatus, MAX_FILES, MAX_FILE_BYTES, PAGE_SIZE};
+use super::model::{self, Filter, TicketInput, TicketStatus, MAX_FILES, MAX_FILE_BYTES};
 use super::{ContactDefaults, MessageView, TicketDetail, TicketList, TicketRow};
 use crate::kit::audit::{self, Entry};
 use crate::kit::code::Code;
@@ -13,6 +13,7 @@ use crate::kit::files::StoredFile;
 pub use crate::kit::files::Upload;
 use crate::kit::files::{check_attachments, Storage};
 use crate::kit::mail::post;
+use crate::kit::pager::{page_count, Paging};
 use crate::kit::request::{ProviderScope, Settings};
 use crate::kit::search::{self, Hit, Query};
 use crate::kit::time::format_datetime;
@@ -41,7 +42,7 @@ async fn refresh_statuses(
     db: &Db,
     helpdesk: &Helpdesk,
     provider_id: i64,
-    page: i64,
+    paging: Paging,
 ) -> Result<bool, AppError> {
     // The built-in helpdesk has nothing elsewhere to ask.
     if matches!(helpdesk, Helpdesk::BuiltIn) {
@@ -50,8 +51,9 @@ async fn refresh_statuses(
     let rows = sqlx::query(&format!(
         "SELECT id, external_id, status FROM tickets
          WHERE provider_id = $1 AND channel = $2 AND external_id IS NOT NULL AND status <> 'closed'
-         ORDER BY updated_at DESC, id DESC LIMIT {PAGE_SIZE} OFFSET {}",
-        (page - 1) * PAGE_SIZE
+         ORDER BY updated_at DESC, id DESC LIMIT {} OFFSET {}",
+        paging.per_page,
+        paging.offset()
     ))
     .bind(provider_id)
     .bind(helpdesk.channel())
@@ -95,11 +97,10 @@ pub async fn list(
     helpdesk: &Helpdesk,
     owner: Owner,
     filter: &Filter,
+    paging: Paging,
 ) -> Result<TicketList, AppError> {
     let stale = match owner {
-        Owner::Provider(provider_id) => {
-            refresh_statuses(db, helpdesk, provider_id, filter.page).await?
-        }
+        Owner::Provider(provider_id) => refresh_statuses(db, helpdesk, provider_id, paging).await?,
         Owner::Platform => false,
     };
     let mut conditions = vec!["1 = 1".to_owned()];
@@ -125,13 +126,18 @@ pub async fn list(
         count = count.bind(s);
     }
     let total: i64 = count.fetch_one(db.pool()).await?.try_get("n")?;
-    let pages = model::page_count(total);
-    let page = filter.page.min(pages);
+    // A page past the last shows the last (tickets closed or filtered away since the link).
+    let pages = page_count(total, paging.per_page);
+    let paging = Paging {
+        page: paging.page.min(pages),
+        ..paging
+    };
     let list_sql = format!(
         "SELECT t.ticket_no, t.created_at, t.subject, t.status, t.channel, t.updated_at, t.unread, p.name AS provider
          FROM tickets t JOIN providers p ON p.id = t.provider_id WHERE {condition}
-         ORDER BY t.updated_at DESC, t.id DESC LIMIT {PAGE_SIZE} OFFSET {}",
-        (page - 1) * PAGE_SIZE
+         ORDER BY t.updated_at DESC, t.id DESC LIMIT {} OFFSET {}",
+        paging.per_page,
+        paging.offset()
     );
     let mut query = sqlx::query(&list_sql);
     for v in &ints {
@@ -161,8 +167,9 @@ pub async fn list(
         .collect::<Result<Vec<_>, sqlx::Error>>()?;
     Ok(TicketList {
         rows,
-        page,
+        page: paging.page,
         pages,
+        per_page: paging.per_page,
         count: total,
         stale,
     })

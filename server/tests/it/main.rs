@@ -17,6 +17,7 @@ mod home;
 mod intake;
 mod isolation;
 mod lifecycle;
+mod list_paging;
 mod mail_language;
 mod operators;
 mod orders;

@@ -4,12 +4,13 @@
 
 use super::bill_status;
 use super::lines::add_totals_row;
-use crate::billing::model::{format_totals, page_count, BillStatus, BillTotals, Period};
-use crate::billing::{BillListPage, BillRow, TotalsView, PAGE_SIZE};
+use crate::billing::model::{format_totals, BillStatus, BillTotals, Period};
+use crate::billing::{BillListPage, BillRow, TotalsView};
 use crate::kit::code::Code;
 use crate::kit::db::{Db, Owner};
 use crate::kit::error::AppError;
 use crate::kit::money::Totals;
+use crate::kit::pager::{page_count, Paging};
 use crate::kit::search::{self, Hit, Query};
 use crate::kit::time::day_start;
 use sqlx::{Any, Row};
@@ -22,11 +23,10 @@ pub struct ListFilter {
     pub from: Option<String>,
     pub to: Option<String>,
     pub provider_id: Option<i64>,
-    pub page: i64,
 }
 
 impl ListFilter {
-    pub fn parse(status: &str, from: &str, to: &str, page: &str) -> Result<ListFilter, AppError> {
+    pub fn parse(status: &str, from: &str, to: &str) -> Result<ListFilter, AppError> {
         let status = match status {
             "" => None,
             s => Some(BillStatus::from_db(s).ok_or(AppError::BadRequest)?),
@@ -38,13 +38,11 @@ impl ListFilter {
                 _ => Err(AppError::BadRequest),
             }
         };
-        let page = crate::kit::paging::page_number(page)?;
         Ok(ListFilter {
             status,
             from: date(from)?,
             to: date(to)?,
             provider_id: None,
-            page,
         })
     }
 }
@@ -143,7 +141,14 @@ pub fn totals_view(totals: &BillTotals) -> TotalsView {
     }
 }
 
-pub async fn list(db: &Db, owner: Owner, filter: &ListFilter) -> Result<BillListPage, AppError> {
+/// A page of the bills under `filter`; past the last page, no rows (the empty state) and the
+/// same total.
+pub async fn list(
+    db: &Db,
+    owner: Owner,
+    filter: &ListFilter,
+    paging: Paging,
+) -> Result<BillListPage, AppError> {
     let (where_sql, binds) = where_clause(owner, filter);
     let count: i64 = bind_all(
         sqlx::query(&format!("SELECT COUNT(*) AS n FROM bills b{where_sql}")),
@@ -152,12 +157,12 @@ pub async fn list(db: &Db, owner: Owner, filter: &ListFilter) -> Result<BillList
     .fetch_one(db.pool())
     .await?
     .try_get("n")?;
-    let offset = (filter.page - 1) * PAGE_SIZE;
+    let (size, offset) = (paging.per_page, paging.offset());
     let rows = bind_all(
         sqlx::query(&format!(
             "SELECT b.id, b.bill_no, b.period_start, b.period_end, b.status, p.name AS provider
              FROM bills b JOIN providers p ON p.id = b.provider_id{where_sql}
-             ORDER BY b.period_end DESC, b.id DESC LIMIT {PAGE_SIZE} OFFSET {offset}"
+             ORDER BY b.period_end DESC, b.id DESC LIMIT {size} OFFSET {offset}"
         )),
         &binds,
     )
@@ -192,8 +197,9 @@ pub async fn list(db: &Db, owner: Owner, filter: &ListFilter) -> Result<BillList
     Ok(BillListPage {
         rows,
         summary: totals_view(&summary),
-        page: filter.page,
-        pages: page_count(count, PAGE_SIZE),
+        page: paging.page,
+        pages: page_count(count, paging.per_page),
+        per_page: paging.per_page,
         count,
     })
 }
