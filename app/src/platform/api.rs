@@ -1,17 +1,27 @@
 //! The platform home's and 平台设置's server functions: operators only.
 
-use super::{MailPage, OverdueStage, PlatformSettings, ProviderRow};
+use super::{MailPage, OverduePage, PlatformSettings, ProviderRow};
 use crate::kit::error::AppError;
 use leptos::prelude::*;
 
+/// A page of the overdue stages, and how many there are.
 #[server(endpoint = "platform_overdue")]
-pub async fn platform_overdue() -> Result<Vec<OverdueStage>, AppError> {
+pub async fn platform_overdue(
+    page: Option<String>,
+    per: Option<String>,
+) -> Result<OverduePage, AppError> {
     use crate::kit::request::{db, operator};
 
     let result = async {
         let db = db()?;
         operator()?;
-        Ok(super::store::overdue_stages(&db).await?)
+        let paging = crate::kit::pager::paging(page.as_deref(), per.as_deref()).await?;
+        Ok(OverduePage {
+            rows: super::store::overdue_stages(&db, paging).await?,
+            total: super::store::overdue_count(&db).await?,
+            page: paging.page,
+            per_page: paging.per_page,
+        })
     }
     .await;
     crate::kit::forms::finish("", result)
@@ -48,6 +58,9 @@ pub async fn platform_mail(before: Option<i64>) -> Result<MailPage, AppError> {
     crate::kit::forms::finish("", result)
 }
 
+/// The providers the home shows: the newest.
+pub const HOME_PROVIDERS: i64 = 10;
+
 #[server(endpoint = "platform_providers")]
 pub async fn platform_providers() -> Result<Vec<ProviderRow>, AppError> {
     use crate::kit::request::{db, operator};
@@ -55,7 +68,7 @@ pub async fn platform_providers() -> Result<Vec<ProviderRow>, AppError> {
     let result = async {
         let db = db()?;
         operator()?;
-        Ok(super::store::providers(&db).await?)
+        Ok(super::store::providers(&db, HOME_PROVIDERS).await?)
     }
     .await;
     crate::kit::forms::finish("", result)

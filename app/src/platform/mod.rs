@@ -30,6 +30,15 @@ pub struct OverdueStage {
     pub contact: String,
 }
 
+/// A page of the overdue stages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OverduePage {
+    pub rows: Vec<OverdueStage>,
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+}
+
 /// One mail of the outbox, as the mail log shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MailRow {

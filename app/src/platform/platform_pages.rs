@@ -90,7 +90,12 @@ pub fn MailLogPage() -> impl IntoView {
 pub fn PlatformHomePage() -> impl IntoView {
     let locale = use_locale();
     let providers = crate::kit::request_cache::page_resource(|| (), |_| platform_providers());
-    let overdue = crate::kit::request_cache::page_resource(|| (), |_| platform_overdue());
+    let query = leptos_router::hooks::use_query_map();
+    let param = move |key: &str| query.read().get(key).unwrap_or_default();
+    let overdue = crate::kit::request_cache::page_resource(
+        move || (param("page"), param("per")),
+        |(page, per)| platform_overdue(Some(page), Some(per)),
+    );
     view! {
         <crate::kit::title::PageTitle text=locale.t("nav.platform.home") />
         <section class="page">
@@ -121,6 +126,7 @@ pub fn PlatformHomePage() -> impl IntoView {
                                     }).collect_view()}
                                 </tbody>
                             </table>
+                            <p><a href="/platform/providers">{locale.t("platform.providers.all")}</a></p>
                         }.into_any(),
                         Err(error) => view! { <crate::shell::ErrorPage error /> }.into_any(),
                     }
@@ -130,10 +136,10 @@ pub fn PlatformHomePage() -> impl IntoView {
             <Suspense fallback=move || view! { <p class="loading">{locale.t("common.loading")}</p> }>
                 {move || Suspend::new(async move {
                     match overdue.await {
-                        Ok(rows) if rows.is_empty() => view! {
+                        Ok(page) if page.total == 0 => view! {
                             <div class="empty-state"><p>{locale.t("platform.overdue.empty")}</p></div>
                         }.into_any(),
-                        Ok(rows) => view! {
+                        Ok(page) => view! {
                             <table class="table" data-testid="overdue">
                                 <caption class="sr-only">{locale.t("platform.overdue")}</caption>
                                 <thead><tr>
@@ -142,9 +148,10 @@ pub fn PlatformHomePage() -> impl IntoView {
                                     <th>{locale.t("common.actions")}</th>
                                 </tr></thead>
                                 <tbody>
-                                    {rows.into_iter().map(|r| view! {
+                                    {page.rows.into_iter().map(|r| view! {
                                         <tr data-work-order=r.work_order_no.clone()>
-                                            <td>{r.provider_name}</td><td class="mono">{r.work_order_no.clone()}</td>
+                                            <td>{r.provider_name}</td>
+                                            <td class="mono"><a href=format!("/platform/orders/{}", r.work_order_no)>{r.work_order_no.clone()}</a></td>
                                             <td>{r.position}</td><td>{r.due}</td><td>{r.contact}</td>
                                             <td class="row-actions">
                                                 <a class="button small" href=format!("/platform/stages/{}/accept", r.milestone_id)>{locale.t("behalf.action")}</a>
@@ -153,6 +160,9 @@ pub fn PlatformHomePage() -> impl IntoView {
                                     }).collect_view()}
                                 </tbody>
                             </table>
+                            <crate::kit::pager::Pager path="/platform" params=vec![("per", param("per"))] page=page.page
+                                pages=crate::kit::pager::page_count(page.total, page.per_page) per_page=page.per_page
+                                sizes=&crate::kit::pager::SIZES total=page.total />
                         }.into_any(),
                         Err(error) => view! { <crate::shell::ErrorPage error /> }.into_any(),
                     }

@@ -2,11 +2,23 @@
 
 use super::{MailRow, OverdueStage, PlatformSettings, ProviderRow};
 use crate::kit::db::Db;
+use crate::kit::pager::Paging;
 use crate::kit::time::{format_datetime, format_deadline};
 use sqlx::Row;
 
-/// Stages whose customer did not answer in time, oldest deadline first (at most 100).
-pub async fn overdue_stages(db: &Db) -> Result<Vec<OverdueStage>, sqlx::Error> {
+/// How many stages are overdue (their partial index holds only those).
+pub async fn overdue_count(db: &Db) -> Result<i64, sqlx::Error> {
+    sqlx::query(
+        "SELECT COUNT(*) AS n FROM milestones
+         WHERE status = 'awaiting_acceptance' AND overdue_flagged_at IS NOT NULL",
+    )
+    .fetch_one(db.pool())
+    .await?
+    .try_get("n")
+}
+
+/// A page of the stages whose customer did not answer in time, oldest deadline first.
+pub async fn overdue_stages(db: &Db, paging: Paging) -> Result<Vec<OverdueStage>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT p.name, w.work_order_no, m.id, m.position, m.due_at,
                 COALESCE(w.acceptance_contact_email, o.contact_email) AS contact_email
@@ -15,8 +27,10 @@ pub async fn overdue_stages(db: &Db) -> Result<Vec<OverdueStage>, sqlx::Error> {
          JOIN orders o ON o.id = w.order_id
          JOIN providers p ON p.id = w.provider_id
          WHERE m.status = 'awaiting_acceptance' AND m.overdue_flagged_at IS NOT NULL
-         ORDER BY m.due_at LIMIT 100",
+         ORDER BY m.due_at, m.id LIMIT $1 OFFSET $2",
     )
+    .bind(paging.per_page)
+    .bind(paging.offset())
     .fetch_all(db.pool())
     .await?;
     rows.iter()
@@ -79,13 +93,15 @@ pub async fn mails(
 }
 
 /// Every provider by name, with its active members.
-pub async fn providers(db: &Db) -> Result<Vec<ProviderRow>, sqlx::Error> {
+/// The newest `limit` providers (the home's glance; 服务提供商 lists them all).
+pub async fn providers(db: &Db, limit: i64) -> Result<Vec<ProviderRow>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT p.id, p.name, p.created_at,
                 (SELECT COUNT(*) FROM memberships m
                   WHERE m.provider_id = p.id AND m.status = 'active') AS members
-         FROM providers p ORDER BY p.name",
+         FROM providers p ORDER BY p.created_at DESC, p.id DESC LIMIT $1",
     )
+    .bind(limit)
     .fetch_all(db.pool())
     .await?;
     rows.iter()

@@ -14,6 +14,7 @@ on_both_databases!(
     platform_settings_are_validated_and_for_operators_only,
     auto_acceptance_accepts_only_stages_silent_long_enough_and_once,
     the_platform_opens_any_work_order_with_its_stages_files_and_history,
+    the_overdue_stages_on_the_platform_home_are_paged,
 );
 
 /// 实施中, its one stage in progress (as in acceptance.rs).
@@ -494,4 +495,76 @@ async fn the_platform_opens_any_work_order_with_its_stages_files_and_history(app
     assert_ne!(download.bytes, PDF);
     let page = app.get(&format!("/platform/orders/{NO}"), Some(&aku)).await;
     assert!(!page.body.contains("交付报告.pdf"));
+}
+
+/// 平台首页's overdue stages: every one reachable page by page (no cap), oldest deadline
+/// first, each linking its work order and 代客户验收.
+async fn the_overdue_stages_on_the_platform_home_are_paged(app: TestApp) {
+    let work_order: i64 = app
+        .number(&format!(
+            "SELECT id AS n FROM work_orders WHERE work_order_no = '{NO}'"
+        ))
+        .await;
+    for i in 0..40 {
+        app.execute(&format!(
+            "INSERT INTO milestones (work_order_id, position, period_start, standard, status,
+                                     created_at, updated_at, due_at, overdue_flagged_at)
+             VALUES ({work_order}, {}, '2019-10-01', 'x', 'awaiting_acceptance', 1, 1, {}, 2)",
+            100 + i,
+            1_000 + (i * 7919) % 40,
+        ))
+        .await;
+    }
+    let operator = app.login("operator@example.com").await;
+    let expected: Vec<i64> = {
+        let mut ids = Vec::new();
+        for row in app
+            .strings(
+                "SELECT CAST(id AS TEXT) FROM milestones
+                 WHERE status = 'awaiting_acceptance' AND overdue_flagged_at IS NOT NULL
+                 ORDER BY due_at, id",
+            )
+            .await
+        {
+            ids.push(row.parse().unwrap());
+        }
+        ids
+    };
+    assert_eq!(expected.len(), 40);
+    let mut seen = Vec::new();
+    for page in 1..=3 {
+        let answer = crate::common::json(
+            &app,
+            "/api/platform_overdue",
+            &operator,
+            &format!("page={page}&per=15"),
+        )
+        .await;
+        assert_eq!(answer["total"], 40);
+        assert_eq!(answer["per_page"], 15);
+        let rows = answer["rows"].as_array().unwrap();
+        assert_eq!(rows.len(), if page < 3 { 15 } else { 10 });
+        seen.extend(rows.iter().map(|r| r["milestone_id"].as_i64().unwrap()));
+    }
+    assert_eq!(seen, expected, "every stage once, oldest deadline first");
+    let home = app.get("/platform?page=2", Some(&operator)).await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert!(home.body.contains("class=\"pager\"") && home.body.contains("共 40 条"));
+    assert!(home
+        .body
+        .contains(&format!("/platform/stages/{}/accept", expected[15])));
+    assert!(!home
+        .body
+        .contains(&format!("/platform/stages/{}/accept", expected[0])));
+    assert!(home
+        .body
+        .contains(&format!("href=\"/platform/orders/{NO}\"")));
+    let refused = app
+        .call(
+            "/api/platform_overdue",
+            Some(&app.login("aku@example.com").await),
+            "",
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
 }
