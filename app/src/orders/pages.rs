@@ -267,16 +267,7 @@ fn Detail(
             <span data-testid="work-order-status">{status_badge(locale, d.status)}</span>
         </div>
         {can_answer.then(|| view! { <AnswerActions no=no.clone() detail /> })}
-        {(!d.decline_reason.is_empty()).then(|| view! {
-            <p class="notice">{locale.t("wo.decline_reason")} ": " {d.decline_reason.clone()}</p>
-        })}
-        // 已取消: why and when; nothing on the page moves it any more.
-        {(d.status == WorkOrderStatus::Cancelled).then(|| view! {
-            <div class="notice warn" data-testid="cancelled">
-                <p>{locale.t("wo.cancelled")} " (" {d.cancelled.clone()} ")"</p>
-                <p>{locale.t("wo.cancel_reason")} ": " {d.cancel_reason.clone()}</p>
-            </div>
-        })}
+        {notices(locale, &d)}
         <h2>{locale.t("wo.section.order")}</h2>
         <dl class="facts">
             <dt>{locale.t("wo.column.no")}</dt><dd class="mono">{d.work_order_no.clone()}</dd>
@@ -306,6 +297,33 @@ fn Detail(
         {editable.then(|| view! {
             <ContactForm no=no.clone() name=d.contact_name.clone() email=d.contact_email.clone() detail />
         })}
+        {item_table(locale, &d)}
+        <h2>{locale.t("ms.title")}</h2>
+        <Milestones no=no.clone() milestones=d.milestones.clone() editable detail />
+        <h2>{locale.t("wo.history")}</h2>
+        <History events=d.history.clone() evidence_base=format!("/orders/{no}/acceptance-files") />
+    }
+}
+
+/// A declined or cancelled work order's why (and when): nothing on the page moves a
+/// cancelled one any more.
+pub(super) fn notices(locale: Locale, d: &WorkOrderDetail) -> impl IntoView {
+    view! {
+        {(!d.decline_reason.is_empty()).then(|| view! {
+            <p class="notice">{locale.t("wo.decline_reason")} ": " {d.decline_reason.clone()}</p>
+        })}
+        {(d.status == WorkOrderStatus::Cancelled).then(|| view! {
+            <div class="notice warn" data-testid="cancelled">
+                <p>{locale.t("wo.cancelled")} " (" {d.cancelled.clone()} ")"</p>
+                <p>{locale.t("wo.cancel_reason")} ": " {d.cancel_reason.clone()}</p>
+            </div>
+        })}
+    }
+}
+
+/// 服务项: the item, its price and total, as the provider and the platform see it.
+pub(super) fn item_table(locale: Locale, d: &WorkOrderDetail) -> impl IntoView {
+    view! {
         <h2>{locale.t("wo.section.item")}</h2>
         <table class="table">
             <caption class="sr-only">{locale.t("wo.section.item")}</caption>
@@ -326,10 +344,28 @@ fn Detail(
                 <td>{status_badge(locale, d.status)}</td>
             </tr></tbody>
         </table>
-        <h2>{locale.t("ms.title")}</h2>
-        <Milestones no=no.clone() milestones=d.milestones.clone() editable detail />
-        <h2>{locale.t("wo.history")}</h2>
-        <History events=d.history.clone() evidence_base=format!("/orders/{no}/acceptance-files") />
+    }
+}
+
+/// A stage's status, with its answer deadline while the customer has it.
+pub(super) fn stage_status(locale: Locale, m: &MilestoneView) -> impl IntoView {
+    view! {
+        <span class=format!("status ms-{}", m.status.as_db())>{locale.t(m.status.label_key())}</span>
+        {m.seconds_left.map(|left| view! {
+            <p class="muted small" data-testid="stage-deadline">
+                {locale.t("acc.deadline")} " " {m.due.clone()} " · " {super::acceptance_pages::remaining(locale, left)}
+            </p>
+        })}
+    }
+}
+
+/// A stage's remarks, and why the customer rejected it last.
+pub(super) fn stage_remarks(locale: Locale, m: &MilestoneView) -> impl IntoView {
+    view! {
+        {m.remarks.clone()}
+        {(!m.reject_reason.is_empty()).then(|| view! {
+            <p class="field-error">{locale.t("ms.rejected_because")} ": " {m.reject_reason.clone()}</p>
+        })}
     }
 }
 
@@ -504,19 +540,8 @@ fn MilestoneRow(
                 {m.standard.clone()}
                 <Evidence no=no_for_form.clone() m=m.clone() can_edit />
             </td>
-            <td>{m.remarks.clone()}
-                {(!m.reject_reason.is_empty()).then(|| view! {
-                    <p class="field-error">{locale.t("ms.rejected_because")} ": " {m.reject_reason.clone()}</p>
-                })}
-            </td>
-            <td>
-                <span class=format!("status ms-{}", m.status.as_db())>{locale.t(m.status.label_key())}</span>
-                {m.seconds_left.map(|left| view! {
-                    <p class="muted small" data-testid="stage-deadline">
-                        {locale.t("acc.deadline")} " " {m.due.clone()} " · " {super::acceptance_pages::remaining(locale, left)}
-                    </p>
-                })}
-            </td>
+            <td>{stage_remarks(locale, &m)}</td>
+            <td>{stage_status(locale, &m)}</td>
             <td class="row-actions">
                 {if editable && (next.is_some() || can_edit || resendable) {
                     view! {

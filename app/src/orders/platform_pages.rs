@@ -8,7 +8,7 @@ use super::api::{
     EnterOrder, MarkPaid, RedispatchWorkOrder,
 };
 use super::model::{MilestoneStatus, WorkOrderStatus};
-use super::pages::{status_badge, History};
+use super::pages::{item_table, notices, stage_remarks, stage_status, status_badge, History};
 use super::{MilestoneView, PlatformPage, PlatformRow, WorkOrderDetail};
 use crate::kit::code::Code;
 use crate::kit::error::AppError;
@@ -422,15 +422,7 @@ fn PlatformDetail(d: WorkOrderDetail) -> impl IntoView {
             <h1>{locale.t("wo.detail")} " " <span class="mono">{no.clone()}</span></h1>
             <span data-testid="work-order-status">{status_badge(locale, d.status)}</span>
         </div>
-        {(!d.decline_reason.is_empty()).then(|| view! {
-            <p class="notice">{locale.t("wo.decline_reason")} ": " {d.decline_reason.clone()}</p>
-        })}
-        {(d.status == WorkOrderStatus::Cancelled).then(|| view! {
-            <div class="notice warn" data-testid="cancelled">
-                <p>{locale.t("wo.cancelled")} " (" {d.cancelled.clone()} ")"</p>
-                <p>{locale.t("wo.cancel_reason")} ": " {d.cancel_reason.clone()}</p>
-            </div>
-        })}
+        {notices(locale, &d)}
         <p><A href=in_list attr:class="button small">{locale.t("pwo.in_list")}</A></p>
         <h2>{locale.t("wo.section.order")}</h2>
         <dl class="facts" data-testid="platform-work-order">
@@ -442,25 +434,7 @@ fn PlatformDetail(d: WorkOrderDetail) -> impl IntoView {
             <dt>{locale.t("wo.contact")}</dt><dd>{dash(d.contact.clone())}</dd>
             <dt>{locale.t("wo.solution")}</dt><dd>{d.solution_name.clone()} " × " {d.solution_quantity}</dd>
         </dl>
-        <h2>{locale.t("wo.section.item")}</h2>
-        <table class="table">
-            <caption class="sr-only">{locale.t("wo.section.item")}</caption>
-            <thead><tr>
-                <th>{locale.t("wo.item")}</th><th>{locale.t("wo.implementer")}</th>
-                <th class="num">{locale.t("wo.price")}</th><th class="num">{locale.t("wo.tax_rate")}</th>
-                <th class="num">{locale.t("wo.price_incl")}</th><th class="num">{locale.t("wo.column.quantity")}</th>
-                <th class="num">{locale.t("wo.column.total")}</th>
-            </tr></thead>
-            <tbody><tr>
-                <td>{dash(d.service_item_name.clone())}</td>
-                <td>{dash(d.implementer.clone())}</td>
-                <td class="num">{d.unit_price.clone()}</td>
-                <td class="num">{d.tax_rate.clone()}</td>
-                <td class="num">{d.unit_price_incl.clone()}</td>
-                <td class="num">{d.quantity}</td>
-                <td class="num" data-testid="work-order-total">{d.total_incl.clone()}</td>
-            </tr></tbody>
-        </table>
+        {item_table(locale, &d)}
         <h2>{locale.t("ms.title")}</h2>
         <Stages milestones=d.milestones.clone() />
         <h2>{locale.t("wo.history")}</h2>
@@ -502,21 +476,8 @@ fn Stages(milestones: Vec<MilestoneView>) -> impl IntoView {
                                 </ul>
                             })}
                         </td>
-                        <td>
-                            {m.remarks.clone()}
-                            {(!m.reject_reason.is_empty()).then(|| view! {
-                                <p class="field-error">{locale.t("ms.rejected_because")} ": " {m.reject_reason.clone()}</p>
-                            })}
-                        </td>
-                        <td>
-                            <span class=format!("status ms-{}", m.status.as_db())>{locale.t(m.status.label_key())}</span>
-                            {m.seconds_left.map(|left| view! {
-                                <p class="muted small" data-testid="stage-deadline">
-                                    {locale.t("acc.deadline")} " " {m.due.clone()} " · "
-                                    {super::acceptance_pages::remaining(locale, left)}
-                                </p>
-                            })}
-                        </td>
+                        <td>{stage_remarks(locale, &m)}</td>
+                        <td>{stage_status(locale, &m)}</td>
                         <td class="row-actions">
                             {if m.status == MilestoneStatus::AwaitingAcceptance {
                                 view! {
