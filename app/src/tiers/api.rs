@@ -4,26 +4,41 @@
 use super::{ApplicationView, PlatformTiersData, TiersData};
 use crate::kit::error::AppError;
 
+/// The provider's 等级权益 page with a page of its applications, in the size asked for
+/// (`per`) or the one the user chose last.
 #[leptos::server(endpoint = "tiers")]
-pub async fn get_tiers() -> Result<TiersData, AppError> {
+pub async fn get_tiers(page: Option<String>, per: Option<String>) -> Result<TiersData, AppError> {
     let result = async {
         use crate::kit::request::{db, provider_scope};
         let (auth, scope) = provider_scope()?;
-        super::store::provider_page(&db()?, &scope, &auth).await
+        let paging = crate::kit::pager::paging(page.as_deref(), per.as_deref()).await?;
+        super::store::provider_page(&db()?, &scope, &auth, paging).await
     }
     .await;
     crate::kit::forms::finish("", result)
 }
 
+/// The platform's 等级申请 by status, a page of them in the size asked for (`per`) or the one
+/// the operator chose last.
 #[leptos::server(endpoint = "platform_tiers")]
-pub async fn list_tier_applications(status: String) -> Result<PlatformTiersData, AppError> {
+pub async fn list_tier_applications(
+    status: String,
+    page: Option<String>,
+    per: Option<String>,
+) -> Result<PlatformTiersData, AppError> {
     let result = async {
         use crate::kit::request::{db, operator};
         operator()?;
         let db = db()?;
         let status = super::model::status_filter(&status).ok_or(AppError::BadRequest)?;
+        let paging = crate::kit::pager::paging(page.as_deref(), per.as_deref()).await?;
+        let (applications, count) = super::store::queue(&db, status, paging).await?;
         Ok(PlatformTiersData {
-            applications: super::store::queue(&db, status).await?,
+            applications,
+            page: paging.page,
+            pages: crate::kit::pager::page_count(count, paging.per_page),
+            per_page: paging.per_page,
+            count,
             tiers: super::store::tiers(&db).await?,
         })
     }

@@ -70,13 +70,23 @@ pub struct TiersData {
     pub current_rank: i64,
     pub may_apply: bool,
     pub open_application: bool,
+    /// A page of the provider's applications, newest first.
     pub applications: Vec<ApplicationView>,
+    pub page: i64,
+    pub pages: i64,
+    pub per_page: i64,
+    pub count: i64,
     /// The applicant's name, phone and email, to prefill the form.
     pub contact: (String, String, String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlatformTiersData {
+    /// A page of the applications under the status asked for.
     pub applications: Vec<ApplicationView>,
+    pub page: i64,
+    pub pages: i64,
+    pub per_page: i64,
+    pub count: i64,
     pub tiers: Vec<TierView>,
 }

@@ -15,7 +15,12 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn TiersPage() -> impl IntoView {
     let locale = use_locale();
-    let data = crate::kit::request_cache::page_resource(|| (), |_| get_tiers());
+    let query = use_query_map();
+    let param = move |key: &str| query.read().get(key);
+    let data = crate::kit::request_cache::page_resource(
+        move || (param("page"), param("per")),
+        |(page, per)| get_tiers(page, per),
+    );
     view! {
         <crate::kit::title::PageTitle text=locale.t("nav.tiers") />
         <section class="page">
@@ -37,6 +42,11 @@ fn Tiers(data: TiersData) -> impl IntoView {
     let locale = use_locale();
     let query = use_query_map();
     let applied = query.with_untracked(|q| q.get("applied").is_some());
+    // The pager's links keep the size chosen.
+    let kept = vec![(
+        "per",
+        query.with_untracked(|q| q.get("per")).unwrap_or_default(),
+    )];
     let current = data
         .tiers
         .iter()
@@ -103,6 +113,10 @@ fn Tiers(data: TiersData) -> impl IntoView {
         } else {
             view! { <ApplicationTable applications=data.applications platform=false /> }.into_any()
         }}
+        {(data.count > 0).then(|| view! {
+            <crate::kit::pager::Pager path="/tiers" params=kept page=data.page pages=data.pages
+                per_page=data.per_page sizes=&crate::kit::pager::SIZES total=data.count />
+        })}
     }
 }
 

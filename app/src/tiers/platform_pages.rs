@@ -19,7 +19,11 @@ pub fn PlatformTiersPage() -> impl IntoView {
     let locale = use_locale();
     let query = use_query_map();
     let status = move || query.read().get("status").unwrap_or_default();
-    let data = crate::kit::request_cache::page_resource(status, list_tier_applications);
+    let param = move |key: &str| query.read().get(key);
+    let data = crate::kit::request_cache::page_resource(
+        move || (status(), param("page"), param("per")),
+        |(status, page, per)| list_tier_applications(status, page, per),
+    );
     let save = ServerAction::<SaveTier>::new();
     let add = ServerAction::<AddTierBenefit>::new();
     let remove = ServerAction::<DeleteTierBenefit>::new();
@@ -47,6 +51,17 @@ pub fn PlatformTiersPage() -> impl IntoView {
                             } else {
                                 view! { <ApplicationTable applications=d.applications.clone() platform=true /> }.into_any()
                             }}
+                            {(d.count > 0).then(|| {
+                                // The pager's links keep the status and the size chosen.
+                                let kept = vec![
+                                    ("status", query.with_untracked(|q| q.get("status")).unwrap_or_default()),
+                                    ("per", query.with_untracked(|q| q.get("per")).unwrap_or_default()),
+                                ];
+                                view! {
+                                    <crate::kit::pager::Pager path="/platform/tiers" params=kept page=d.page pages=d.pages
+                                        per_page=d.per_page sizes=&crate::kit::pager::SIZES total=d.count />
+                                }
+                            })}
                             <h2>{locale.t("tier.manage")}</h2>
                             <div class="tier-grid">
                                 {d.tiers.into_iter().map(|t| {

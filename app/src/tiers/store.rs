@@ -15,6 +15,7 @@ use crate::kit::files::StoredFile;
 pub use crate::kit::files::Upload;
 use crate::kit::files::{check_attachments, Storage};
 use crate::kit::mail::post;
+use crate::kit::pager::{page_count, Paging};
 use crate::kit::request::AuthContext;
 use crate::kit::request::{ProviderScope, Settings};
 use crate::kit::time::format_datetime;
@@ -128,13 +129,32 @@ async fn application_view(db: &Db, row: &sqlx::any::AnyRow) -> Result<Applicatio
     })
 }
 
+/// The provider's 等级权益 page with a page of its applications (past the last page, none
+/// and the same total).
 pub async fn provider_page(
     db: &Db,
     scope: &ProviderScope,
     auth: &AuthContext,
+    paging: Paging,
 ) -> Result<TiersData, AppError> {
+    let count: i64 =
+        sqlx::query("SELECT COUNT(*) AS n FROM tier_applications a WHERE a.provider_id = $1")
+            .bind(scope.provider_id)
+            .fetch_one(db.pool())
+            .await?
+            .try_get("n")?;
+    // Whether one is open, whichever page shows it.
+    let open: i64 = sqlx::query(
+        "SELECT COUNT(*) AS n FROM tier_applications WHERE provider_id = $1 AND status = 'pending'",
+    )
+    .bind(scope.provider_id)
+    .fetch_one(db.pool())
+    .await?
+    .try_get("n")?;
+    let (size, offset) = (paging.per_page, paging.offset());
     let rows = sqlx::query(&format!(
-        "{APPLICATION} WHERE a.provider_id = $1 ORDER BY a.created_at DESC, a.id DESC LIMIT 50"
+        "{APPLICATION} WHERE a.provider_id = $1 ORDER BY a.created_at DESC, a.id DESC
+         LIMIT {size} OFFSET {offset}"
     ))
     .bind(scope.provider_id)
     .fetch_all(db.pool())
@@ -152,10 +172,12 @@ pub async fn provider_page(
         tiers: tiers(db).await?,
         current_rank: current_rank(db, scope.provider_id).await?,
         may_apply: scope.role.may_apply_for_tier(),
-        open_application: applications
-            .iter()
-            .any(|a| a.status == ApplicationStatus::Pending),
+        open_application: open > 0,
         applications,
+        page: paging.page,
+        pages: page_count(count, paging.per_page),
+        per_page: paging.per_page,
+        count,
         contact: (auth.name.clone(), phone, auth.email.clone()),
     })
 }
@@ -267,25 +289,43 @@ pub async fn apply(
     Ok(())
 }
 
-/// The platform's queue: by status (pending first by default), oldest first.
+/// A page of the platform's queue: by status, oldest first (or all, newest first); past the
+/// last page, no rows and the same total.
 pub async fn queue(
     db: &Db,
     status: Option<ApplicationStatus>,
-) -> Result<Vec<ApplicationView>, AppError> {
-    let by_status =
-        format!("{APPLICATION} WHERE a.status = $1 ORDER BY a.created_at, a.id LIMIT 200");
-    let all = format!("{APPLICATION} ORDER BY a.created_at DESC, a.id DESC LIMIT 200");
-    let rows = match status {
-        Some(status) => sqlx::query(&by_status).bind(status.as_db()),
-        None => sqlx::query(&all),
-    }
-    .fetch_all(db.pool())
-    .await?;
+    paging: Paging,
+) -> Result<(Vec<ApplicationView>, i64), AppError> {
+    let (size, offset) = (paging.per_page, paging.offset());
+    let (where_sql, order) = match status {
+        Some(_) => (" WHERE a.status = $1", "a.created_at, a.id"),
+        None => ("", "a.created_at DESC, a.id DESC"),
+    };
+    let count_sql = format!("SELECT COUNT(*) AS n FROM tier_applications a{where_sql}");
+    let rows_sql =
+        format!("{APPLICATION}{where_sql} ORDER BY {order} LIMIT {size} OFFSET {offset}");
+    let (count, rows) = match status {
+        Some(status) => (
+            sqlx::query(&count_sql)
+                .bind(status.as_db())
+                .fetch_one(db.pool())
+                .await?,
+            sqlx::query(&rows_sql)
+                .bind(status.as_db())
+                .fetch_all(db.pool())
+                .await?,
+        ),
+        None => (
+            sqlx::query(&count_sql).fetch_one(db.pool()).await?,
+            sqlx::query(&rows_sql).fetch_all(db.pool()).await?,
+        ),
+    };
+    let count: i64 = count.try_get("n")?;
     let mut list = Vec::new();
     for row in &rows {
         list.push(application_view(db, row).await?);
     }
-    Ok(list)
+    Ok((list, count))
 }
 
 pub async fn application(db: &Db, id: i64) -> Result<ApplicationView, AppError> {

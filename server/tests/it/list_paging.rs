@@ -1,4 +1,5 @@
-//! The bill and ticket lists' pages (issue #17 item 5), the provider's and the platform's:
+//! The bill, ticket, registration and tier-application lists' pages (issue #17), the
+//! provider's and the platform's:
 //! page numbers and sizes whose total is every row reachable, filters kept by the pager, the
 //! size remembered per user — on SQLite and PostgreSQL alike.
 
@@ -10,12 +11,17 @@ on_both_databases!(
     bill_pages_reach_every_bill_once_under_the_filters,
     ticket_pages_reach_every_ticket_once_under_the_filters,
     each_list_follows_the_user_s_page_size,
+    registration_queue_pages_reach_every_application_once,
+    tier_application_pages_reach_every_application_once,
 );
 
 const BILLS: &[&str] = &["status", "from", "to", "page", "per"];
 const PLATFORM_BILLS: &[&str] = &["provider", "status", "from", "to", "page", "per"];
 const TICKETS: &[&str] = &["status", "unread", "page", "per"];
 const PLATFORM_TICKETS: &[&str] = &["status", "page", "per"];
+const REGISTRATIONS: &[&str] = &["status", "page", "per"];
+const TIERS: &[&str] = &["page", "per"];
+const PLATFORM_TIERS: &[&str] = &["status", "page", "per"];
 
 /// One of the lists' server functions: its path, its arguments, where its page is in the
 /// answer (a JSON pointer) and the field naming a row.
@@ -26,6 +32,8 @@ struct List {
     id: &'static str,
     /// A page past the last shows the last (tickets) rather than none (bills).
     clamps: bool,
+    /// The field of the page holding its rows.
+    rows: &'static str,
 }
 
 const PROVIDER_BILLS: List = List {
@@ -34,6 +42,7 @@ const PROVIDER_BILLS: List = List {
     at: "",
     id: "bill_no",
     clamps: false,
+    rows: "rows",
 };
 const ALL_BILLS: List = List {
     path: "/api/platform_bills",
@@ -41,6 +50,7 @@ const ALL_BILLS: List = List {
     at: "/page",
     id: "bill_no",
     clamps: false,
+    rows: "rows",
 };
 const PROVIDER_TICKETS: List = List {
     path: "/api/tickets",
@@ -48,6 +58,7 @@ const PROVIDER_TICKETS: List = List {
     at: "",
     id: "no",
     clamps: true,
+    rows: "rows",
 };
 const ALL_TICKETS: List = List {
     path: "/api/platform_tickets",
@@ -55,6 +66,7 @@ const ALL_TICKETS: List = List {
     at: "",
     id: "no",
     clamps: true,
+    rows: "rows",
 };
 
 /// A server function's form body: every one of `keys`, those in `query` set.
@@ -77,12 +89,41 @@ async fn page(app: &TestApp, list: &List, cookie: &str, query: &str) -> Value {
     answer.pointer(list.at).unwrap().clone()
 }
 
+const QUEUE: List = List {
+    path: "/api/platform_registrations",
+    keys: REGISTRATIONS,
+    at: "",
+    id: "id",
+    clamps: false,
+    rows: "rows",
+};
+const MY_TIER_APPLICATIONS: List = List {
+    path: "/api/tiers",
+    keys: TIERS,
+    at: "",
+    id: "id",
+    clamps: false,
+    rows: "applications",
+};
+const ALL_TIER_APPLICATIONS: List = List {
+    path: "/api/platform_tiers",
+    keys: PLATFORM_TIERS,
+    at: "",
+    id: "id",
+    clamps: false,
+    rows: "applications",
+};
+
+/// The rows' names: a string field as it is, a number as its digits.
 fn ids(list: &List, page: &Value) -> Vec<String> {
-    page["rows"]
+    page[list.rows]
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| r[list.id].as_str().unwrap().to_owned())
+        .map(|r| match &r[list.id] {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        })
         .collect()
 }
 
@@ -441,4 +482,215 @@ async fn each_list_follows_the_user_s_page_size(app: TestApp) {
         !html.body.contains("/bills/export.csv?per="),
         "the export is the whole list"
     );
+}
+
+/// `n` more registrations in `status`, submitted a second apart, named after `prefix`.
+async fn add_registrations(app: &TestApp, prefix: &str, status: &str, n: i64) {
+    for i in 0..n {
+        let at = 1_700_000_000 + i;
+        let decided = if status == "pending" {
+            "NULL".to_owned()
+        } else {
+            at.to_string()
+        };
+        app.execute(&format!(
+            "INSERT INTO registrations (draft_token, company_name, responsible_person, admin_name,
+                                        admin_email, status, created_at, submitted_at, decided_at)
+             VALUES ('{prefix}-token-{i}', '{prefix} 公司 {i}', '张三', '李四',
+                     'admin{i}@{prefix}.example', '{status}', {at}, {at}, {decided})"
+        ))
+        .await;
+    }
+}
+
+fn as_strings(ids: Vec<i64>) -> Vec<String> {
+    ids.into_iter().map(|id| id.to_string()).collect()
+}
+
+async fn registration_queue_pages_reach_every_application_once(app: TestApp) {
+    add_registrations(&app, "pgp", "pending", 40).await;
+    add_registrations(&app, "pga", "approved", 20).await;
+    let operator = app.login("operator@example.com").await;
+    // 待审核 oldest first; the decided newest first.
+    let pending = as_strings(
+        app.numbers(
+            "SELECT id FROM registrations WHERE status = 'pending' ORDER BY submitted_at ASC, id",
+        )
+        .await,
+    );
+    let approved = as_strings(
+        app.numbers(
+            "SELECT id FROM registrations WHERE status = 'approved' ORDER BY submitted_at DESC, id",
+        )
+        .await,
+    );
+    assert!(pending.len() >= 40 && approved.len() >= 20);
+    for per in ["15", "30"] {
+        let (seen, total) = walk(&app, &QUEUE, &operator, &format!("per={per}")).await;
+        assert_eq!(
+            seen, pending,
+            "per={per}: every pending one once, oldest first"
+        );
+        assert_eq!(total, pending.len() as i64);
+        let (seen, total) = walk(
+            &app,
+            &QUEUE,
+            &operator,
+            &format!("status=approved&per={per}"),
+        )
+        .await;
+        assert_eq!((seen, total), (approved.clone(), approved.len() as i64));
+    }
+    // Beyond any list: a client error.
+    let far = app
+        .call(
+            QUEUE.path,
+            Some(&operator),
+            &body(REGISTRATIONS, "page=100001"),
+        )
+        .await;
+    assert_eq!(far.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // The page keeps the status in its pager; past the end, the empty state and the pager.
+    let html = app
+        .get("/platform/registrations?status=approved", Some(&operator))
+        .await;
+    assert_eq!(html.status, StatusCode::OK);
+    assert!(html.body.contains(&format!("共 {} 条", approved.len())));
+    assert!(
+        html.body
+            .contains("href=\"/platform/registrations?status=approved&amp;page=2\""),
+        "{}",
+        pager_of(&html.body)
+    );
+    assert!(html
+        .body
+        .contains("<input type=\"hidden\" name=\"status\" value=\"approved\""));
+    let past = app
+        .get(
+            "/platform/registrations?status=approved&page=99",
+            Some(&operator),
+        )
+        .await;
+    assert_eq!(past.status, StatusCode::OK);
+    assert!(past.body.contains("class=\"empty-state\""));
+    assert!(past.body.contains("class=\"pager\""), "{}", past.body.len());
+    // Only operators.
+    let aku = app.login("aku@example.com").await;
+    let refused = app
+        .call(QUEUE.path, Some(&aku), &body(REGISTRATIONS, ""))
+        .await;
+    assert_ne!(refused.status, StatusCode::OK);
+    let refused = app.get("/platform/registrations", Some(&aku)).await;
+    assert!(!refused.body.contains("pgp 公司"));
+}
+
+/// `n` more decided tier applications of provider `name`, every other one rejected (the rest
+/// approved), filed a second apart.
+async fn add_tier_applications(app: &TestApp, name: &str, n: i64) {
+    let provider = app.provider_id(name).await;
+    for i in 0..n {
+        let status = if i % 2 == 0 { "rejected" } else { "approved" };
+        let at = 1_700_000_000 + i;
+        app.execute(&format!(
+            "INSERT INTO tier_applications (provider_id, tier_id, reason, contact_name,
+                                            contact_email, status, decision_reason, created_at,
+                                            decided_at)
+             VALUES ({provider}, (SELECT MAX(id) FROM tiers), 'Paging {i}', 'AKU',
+                     'aku@example.com', '{status}', '理由', {at}, {at})"
+        ))
+        .await;
+    }
+}
+
+async fn tier_application_pages_reach_every_application_once(app: TestApp) {
+    add_tier_applications(&app, "MSP-A_TEST1", 40).await;
+    add_tier_applications(&app, "蓝云", 20).await;
+    let aku = app.login("aku@example.com").await;
+    let provider = app.provider_id("MSP-A_TEST1").await;
+    let mine = as_strings(
+        app.numbers_with(
+            "SELECT id FROM tier_applications WHERE provider_id = $1
+             ORDER BY created_at DESC, id DESC",
+            provider,
+        )
+        .await,
+    );
+    assert!(mine.len() >= 40);
+    for per in ["15", "30"] {
+        let (seen, total) = walk(&app, &MY_TIER_APPLICATIONS, &aku, &format!("per={per}")).await;
+        assert_eq!(
+            seen, mine,
+            "per={per}: every application once, newest first, only mine"
+        );
+        assert_eq!(total, mine.len() as i64);
+    }
+    let html = app.get("/tiers", Some(&aku)).await;
+    assert_eq!(html.status, StatusCode::OK);
+    assert!(
+        html.body.contains("href=\"/tiers?page=2\""),
+        "{}",
+        pager_of(&html.body)
+    );
+    let past = app.get("/tiers?page=99", Some(&aku)).await;
+    assert_eq!(past.status, StatusCode::OK);
+    assert!(past.body.contains("class=\"empty-state\""));
+    assert!(past.body.contains("class=\"pager\""));
+
+    // The platform: under a status oldest first, or all newest first.
+    let operator = app.login("operator@example.com").await;
+    let rejected = as_strings(
+        app.numbers(
+            "SELECT id FROM tier_applications WHERE status = 'rejected' ORDER BY created_at, id",
+        )
+        .await,
+    );
+    let every = as_strings(
+        app.numbers("SELECT id FROM tier_applications ORDER BY created_at DESC, id DESC")
+            .await,
+    );
+    assert!(rejected.len() >= 30);
+    for per in ["15", "30"] {
+        let (seen, total) = walk(
+            &app,
+            &ALL_TIER_APPLICATIONS,
+            &operator,
+            &format!("status=rejected&per={per}"),
+        )
+        .await;
+        assert_eq!((seen, total), (rejected.clone(), rejected.len() as i64));
+        let (seen, total) = walk(
+            &app,
+            &ALL_TIER_APPLICATIONS,
+            &operator,
+            &format!("status=all&per={per}"),
+        )
+        .await;
+        assert_eq!((seen, total), (every.clone(), every.len() as i64));
+    }
+    let html = app
+        .get("/platform/tiers?status=rejected", Some(&operator))
+        .await;
+    assert_eq!(html.status, StatusCode::OK);
+    assert!(html.body.contains(&format!("共 {} 条", rejected.len())));
+    assert!(
+        html.body
+            .contains("href=\"/platform/tiers?status=rejected&amp;page=2\""),
+        "{}",
+        pager_of(&html.body)
+    );
+    let past = app
+        .get("/platform/tiers?status=all&page=99", Some(&operator))
+        .await;
+    assert_eq!(past.status, StatusCode::OK);
+    assert!(past.body.contains("class=\"empty-state\""));
+    // Only operators.
+    let refused = app
+        .call(
+            ALL_TIER_APPLICATIONS.path,
+            Some(&aku),
+            &body(PLATFORM_TIERS, "status=all"),
+        )
+        .await;
+    assert_ne!(refused.status, StatusCode::OK);
 }

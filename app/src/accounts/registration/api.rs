@@ -2,7 +2,7 @@
 //! the platform's review (queue, application, approval, rejection), each parse → scope →
 //! store → finish. Step 1 is a plain multipart route, in `http.rs`.
 
-use super::{Registration, RegistrationRow};
+use super::{Registration, RegistrationQueue};
 use crate::kit::error::AppError;
 
 /// Step 2's data: the application a link continues.
@@ -60,17 +60,22 @@ pub async fn submit_registration(
     crate::kit::forms::finish("admin", result)
 }
 
-/// The platform's queue, by status (default: 待审核), oldest first for pending.
+/// The platform's queue, by status (default: 待审核), oldest first for pending; a page of it
+/// in the size asked for (`per`) or the one the operator chose last.
 #[leptos::server(endpoint = "platform_registrations")]
 pub async fn platform_registrations(
     status: Option<String>,
-) -> Result<Vec<RegistrationRow>, AppError> {
+    page: Option<String>,
+    per: Option<String>,
+) -> Result<RegistrationQueue, AppError> {
     let result = async {
         let db = crate::kit::request::db()?;
         crate::kit::request::operator()?;
+        let paging = crate::kit::pager::paging(page.as_deref(), per.as_deref()).await?;
         super::store::queue(
             &db,
             super::model::RegistrationStatus::queue(status.as_deref()),
+            paging,
         )
         .await
     }

@@ -55,3 +55,13 @@ pub struct RegistrationRow {
     pub submitted: String,
     pub status: RegistrationStatus,
 }
+
+/// A page of the platform's queue of one status, and where it is among the pages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegistrationQueue {
+    pub rows: Vec<RegistrationRow>,
+    pub page: i64,
+    pub pages: i64,
+    pub per_page: i64,
+    pub count: i64,
+}

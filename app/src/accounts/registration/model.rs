@@ -11,8 +11,6 @@ pub const MAX_FILE_BYTES: usize = 10 * 1024 * 1024;
 pub const UPLOAD_LIMIT: usize = MAX_FILES * MAX_FILE_BYTES + 64 * 1024;
 /// The longest reason a rejection gives.
 pub const MAX_REASON_CHARS: usize = 500;
-/// The most applications the platform's queue shows at once.
-pub const QUEUE_LIMIT: i64 = 500;
 /// The kinds a qualification file may be, as `kit::files::sniff` names them.
 pub const FILE_TYPES: &[&str] = &["application/pdf", "image/png", "image/jpeg"];
 

@@ -11,14 +11,17 @@ use crate::kit::i18n::use_locale;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-/// The platform's registration queue.
-/// The platform's registration queue.
+/// The platform's registration queue, a page at a time.
 #[component]
 pub fn PlatformRegistrationsPage() -> impl IntoView {
     let locale = use_locale();
     let query = use_query_map();
     let status = move || query.with(|q| q.get("status"));
-    let rows = Resource::new(status, platform_registrations);
+    let param = move |key: &str| query.with(|q| q.get(key));
+    let rows = Resource::new(
+        move || (status(), param("page"), param("per")),
+        |(status, page, per)| platform_registrations(status, page, per),
+    );
     let tab = move |value: &'static str, key: &'static str| {
         let active = move || status().as_deref().unwrap_or("pending") == value;
         view! { <a href=format!("/platform/registrations?status={value}") class:active=active>{locale.t(key)}</a> }
@@ -35,39 +38,62 @@ pub fn PlatformRegistrationsPage() -> impl IntoView {
             <Suspense fallback=move || view! { <p class="loading">{locale.t("common.loading")}</p> }>
                 {move || Suspend::new(async move {
                     match rows.await {
-                        Ok(rows) if rows.is_empty() => view! { <div class="empty-state"><p>{locale.t("registration.empty")}</p></div> }.into_any(),
-                        Ok(rows) => view! {
-                            <div class="table-wrap">
-                                <table class="table" data-testid="registrations">
-                                    <caption class="sr-only">{locale.t("nav.platform.registrations")}</caption>
-                                    <thead><tr>
-                                        <th>{locale.t("registration.company_name")}</th>
-                                        <th>{locale.t("registration.responsible_person")}</th>
-                                        <th>{locale.t("registration.admin_email")}</th>
-                                        <th>{locale.t("registration.submitted")}</th>
-                                        <th>{locale.t("wo.column.status")}</th>
-                                        <th>{locale.t("common.actions")}</th>
-                                    </tr></thead>
-                                    <tbody>
-                                        {rows.into_iter().map(|r| view! {
-                                            <tr>
-                                                <td>{r.company_name}</td>
-                                                <td>{r.responsible_person}</td>
-                                                <td>{r.admin_email}</td>
-                                                <td>{r.submitted}</td>
-                                                <td><span class=format!("status status-{}", r.status.as_db())>{locale.t(r.status.label_key())}</span></td>
-                                                <td><a href=format!("/platform/registrations/{}", r.id)>{locale.t("common.view_detail")}</a></td>
-                                            </tr>
-                                        }).collect_view()}
-                                    </tbody>
-                                </table>
-                            </div>
-                        }.into_any(),
+                        Ok(queue) => {
+                            // The pager's links keep the status and the size chosen.
+                            let kept = vec![
+                                ("status", query.with_untracked(|q| q.get("status")).unwrap_or_default()),
+                                ("per", query.with_untracked(|q| q.get("per")).unwrap_or_default()),
+                            ];
+                            view! {
+                                {if queue.rows.is_empty() {
+                                    view! { <div class="empty-state"><p>{locale.t("registration.empty")}</p></div> }.into_any()
+                                } else {
+                                    view! { <RegistrationTable rows=queue.rows /> }.into_any()
+                                }}
+                                {(queue.count > 0).then(|| view! {
+                                    <crate::kit::pager::Pager path="/platform/registrations" params=kept page=queue.page
+                                        pages=queue.pages per_page=queue.per_page sizes=&crate::kit::pager::SIZES total=queue.count />
+                                })}
+                            }.into_any()
+                        }
                         Err(error) => view! { <crate::shell::ErrorPage error /> }.into_any(),
                     }
                 })}
             </Suspense>
         </section>
+    }
+}
+
+/// A page of the queue as a table, each row linking to its application.
+#[component]
+fn RegistrationTable(rows: Vec<super::RegistrationRow>) -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <div class="table-wrap">
+            <table class="table" data-testid="registrations">
+                <caption class="sr-only">{locale.t("nav.platform.registrations")}</caption>
+                <thead><tr>
+                    <th>{locale.t("registration.company_name")}</th>
+                    <th>{locale.t("registration.responsible_person")}</th>
+                    <th>{locale.t("registration.admin_email")}</th>
+                    <th>{locale.t("registration.submitted")}</th>
+                    <th>{locale.t("wo.column.status")}</th>
+                    <th>{locale.t("common.actions")}</th>
+                </tr></thead>
+                <tbody>
+                    {rows.into_iter().map(|r| view! {
+                        <tr>
+                            <td>{r.company_name}</td>
+                            <td>{r.responsible_person}</td>
+                            <td>{r.admin_email}</td>
+                            <td>{r.submitted}</td>
+                            <td><span class=format!("status status-{}", r.status.as_db())>{locale.t(r.status.label_key())}</span></td>
+                            <td><a href=format!("/platform/registrations/{}", r.id)>{locale.t("common.view_detail")}</a></td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
     }
 }
 

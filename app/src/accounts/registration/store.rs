@@ -2,14 +2,15 @@
 //! and the moves of the review (submit, approve, reject), each in one transaction with its
 //! audit entry and mail.
 
-use super::model::{AdminInput, RegistrationStatus, QUEUE_LIMIT};
-use super::{Registration, RegistrationFile, RegistrationRow};
+use super::model::{AdminInput, RegistrationStatus};
+use super::{Registration, RegistrationFile, RegistrationQueue, RegistrationRow};
 use crate::kit::code::Code;
 use crate::kit::db::{now, Db};
 use crate::kit::error::AppError;
 use crate::kit::files::Storage;
 pub use crate::kit::files::Upload;
 use crate::kit::mail::post;
+use crate::kit::pager::{page_count, Paging};
 use crate::kit::token::{hash_token, new_token};
 use sqlx::Row;
 
@@ -148,16 +149,28 @@ fn from_row(row: &sqlx::any::AnyRow) -> Result<Registration, sqlx::Error> {
     })
 }
 
-/// The platform's queue of one status.
-pub async fn queue(db: &Db, status: RegistrationStatus) -> Result<Vec<RegistrationRow>, AppError> {
+/// A page of the platform's queue of one status (pending oldest first, decided newest
+/// first); past the last page, no rows and the same total.
+pub async fn queue(
+    db: &Db,
+    status: RegistrationStatus,
+    paging: Paging,
+) -> Result<RegistrationQueue, AppError> {
+    let count: i64 = sqlx::query("SELECT COUNT(*) AS n FROM registrations r WHERE r.status = $1")
+        .bind(status.as_db())
+        .fetch_one(db.pool())
+        .await?
+        .try_get("n")?;
     let order = if status.oldest_first() { "ASC" } else { "DESC" };
+    let (size, offset) = (paging.per_page, paging.offset());
     let rows = sqlx::query(&format!(
-        "{SELECT} WHERE r.status = $1 ORDER BY r.submitted_at {order}, r.id LIMIT {QUEUE_LIMIT}"
+        "{SELECT} WHERE r.status = $1 ORDER BY r.submitted_at {order}, r.id LIMIT {size} OFFSET {offset}"
     ))
     .bind(status.as_db())
     .fetch_all(db.pool())
     .await?;
-    rows.iter()
+    let rows = rows
+        .iter()
         .map(|row| {
             let r = from_row(row)?;
             Ok(RegistrationRow {
@@ -169,8 +182,14 @@ pub async fn queue(db: &Db, status: RegistrationStatus) -> Result<Vec<Registrati
                 status: r.status,
             })
         })
-        .collect::<Result<Vec<_>, sqlx::Error>>()
-        .map_err(AppError::from)
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    Ok(RegistrationQueue {
+        rows,
+        page: paging.page,
+        pages: page_count(count, paging.per_page),
+        per_page: paging.per_page,
+        count,
+    })
 }
 
 /// A qualification file for the platform: (name, content type, storage key).
