@@ -111,7 +111,7 @@ start_server() {
     MAIL_FROM="Provider Center <no-reply@example.com>" PLATFORM_API_TOKEN=e2e-intake-token RUST_LOG=warn \
     OIDC_ISSUER="http://127.0.0.1:$oidc" OIDC_CLIENT_ID=provider-center OIDC_CLIENT_SECRET=e2e-oidc-secret \
     OIDC_TENANTS=tenant-e2e \
-    target/release/server $demo >"$WORK/server-$port.log" 2>&1 &
+    target/release/server ${demo:+"$demo"} >"$WORK/server-$port.log" 2>&1 &
   PIDS+=($!)
   for _ in $(seq 1 100); do
     curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && return 0

@@ -50,8 +50,10 @@ test("a fresh installation: operator from the command line, a provider registers
   await signIn(page, testInfo, operator, password);
   await expect(page).toHaveURL(/\/platform$/);
   // The operator's first look: no providers yet (the demo's are not here).
-  await page.goto("/platform/providers");
+  const providers = await page.goto("/platform/providers");
+  expect(providers?.status()).toBe(200);
   await settled(page, testInfo);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("服务提供商");
   await expect(page.getByText("MSP-A_TEST1")).toHaveCount(0);
   await signOut(page);
 

@@ -8,7 +8,7 @@ use crate::kit::error::AppError;
 use std::collections::HashMap;
 
 /// The provider's bills (§6.1.1), a page of them in the size asked for (`per`) or the one
-/// this browser chose last.
+/// the user chose last.
 #[leptos::server(endpoint = "bills")]
 pub async fn list_bills(
     status: String,

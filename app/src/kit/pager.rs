@@ -132,6 +132,9 @@ pub fn Pager(
             .map(|(k, v)| view! { <input type="hidden" name=*k value=v.clone() /> })
             .collect_view()
     };
+    // Past the last page (a list that shrank, a typed URL) 上一页 and 跳至 start from the last.
+    let back = page.min(pages + 1) - 1;
+    let shown = page.min(pages);
     let numbers = window(page, pages);
     let mut last_shown = 0;
     view! {
@@ -139,7 +142,7 @@ pub fn Pager(
             <span class="muted">{locale.tf("common.total", &[("count", &total.to_string())])}</span>
             {(page > 1).then(|| view! {
                 <a class="button" href=link(1)>{locale.t("common.first_page")}</a>
-                <a class="button" rel="prev" href=link(page - 1)>{locale.t("common.prev_page")}</a>
+                <a class="button" rel="prev" href=link(back)>{locale.t("common.prev_page")}</a>
             })}
             {numbers.into_iter().map(|n| {
                 let gap = n > last_shown + 1;
@@ -161,7 +164,7 @@ pub fn Pager(
                 {hidden("page")}
                 <label>
                     <span>{locale.t("common.jump_to")}</span>
-                    <input type="number" name="page" min="1" max=pages.to_string() value=page.to_string() class="narrow" />
+                    <input type="number" name="page" min="1" max=pages.to_string() value=shown.to_string() class="narrow" />
                 </label>
                 <button type="submit" class="button small">{locale.t("common.go")}</button>
             </form>

@@ -22,7 +22,7 @@ pub async fn ticket_defaults() -> Result<ContactDefaults, AppError> {
 }
 
 /// 历史工单: the provider's tickets, by status; `unread` keeps those with new replies. A page
-/// in the size asked for (`per`), else the one this browser chose last.
+/// in the size asked for (`per`), else the one the user chose last.
 #[leptos::server(endpoint = "tickets")]
 pub async fn list_tickets(
     status: String,

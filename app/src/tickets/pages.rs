@@ -149,7 +149,7 @@ pub fn ContactDialog(open: RwSignal<bool>) -> impl IntoView {
         move || history.get(),
         |shown| async move {
             if shown {
-                // The latest few: the top of the first page, whatever size this browser chose.
+                // The latest few: the top of the first page, whatever size the user chose.
                 let mut list = list_tickets(String::new(), None, "1".into(), None).await?;
                 list.rows.truncate(RECENT);
                 Ok(Some(list))

@@ -41,12 +41,18 @@ pub async fn detail(db: &Db, scope: &ProviderScope, no: &str) -> Result<WorkOrde
 }
 
 pub async fn detail_for(db: &Db, viewer: Viewer, no: &str) -> Result<WorkOrderDetail, AppError> {
-    // 0 is no provider's id: with it the platform's condition holds for every work order.
-    let provider_id = match viewer {
-        Viewer::Provider(id) => id,
-        Viewer::Platform => 0,
+    // Each viewer its own SQL: the platform's has no provider condition at all, rather than
+    // a sentinel id a provider could one day have.
+    let (scoped, named) = match viewer {
+        Viewer::Provider(_) => (
+            "wo.provider_id = $2",
+            "(e.actor_id IS NOT NULL AND u.platform_role IS NULL AND NOT EXISTS (
+                SELECT 1 FROM memberships ms
+                WHERE ms.user_id = e.actor_id AND ms.provider_id = $2))",
+        ),
+        Viewer::Platform => ("1 = 1", "(1 = 0)"),
     };
-    let row = sqlx::query(
+    let row_sql = format!(
         "SELECT wo.id, wo.work_order_no, wo.created_at, wo.service_item_name, wo.implementer,
                 wo.currency, wo.unit_price_minor, wo.tax_rate, wo.unit_price_incl_minor,
                 wo.quantity, wo.total_incl_minor, wo.status, wo.decline_reason,
@@ -57,59 +63,63 @@ pub async fn detail_for(db: &Db, viewer: Viewer, no: &str) -> Result<WorkOrderDe
                 o.buyer_company, COALESCE(p.name, '') AS provider_name
          FROM work_orders wo JOIN orders o ON o.id = wo.order_id
          LEFT JOIN providers p ON p.id = wo.provider_id
-         WHERE (wo.provider_id = $1 OR $1 = 0) AND wo.work_order_no = $2",
-    )
-    .bind(provider_id)
-    .bind(no)
-    .fetch_optional(db.pool())
-    .await?
-    .ok_or(AppError::NotFound)?;
+         WHERE wo.work_order_no = $1 AND {scoped}"
+    );
+    let mut row_query = sqlx::query(&row_sql).bind(no);
+    if let Viewer::Provider(provider_id) = viewer {
+        row_query = row_query.bind(provider_id);
+    }
+    let row = row_query
+        .fetch_optional(db.pool())
+        .await?
+        .ok_or(AppError::NotFound)?;
     let id: i64 = row.try_get("id")?;
     let milestones = super::milestones::milestones(db, id).await?;
     // A work order re-dispatched keeps its history, the declining provider's decline too; who
     // of that provider declined is theirs to know, not the next provider's.
-    let history = sqlx::query(
+    let history_sql = format!(
         "SELECT e.action, e.milestone_no, e.from_status, e.to_status, e.reason, e.created_at,
                 e.actor_label, u.name AS actor_name, u.email AS actor_email,
                 f.id AS file_id, f.name AS file_name, f.size AS file_size,
-                ($2 <> 0 AND e.actor_id IS NOT NULL AND u.platform_role IS NULL AND NOT EXISTS (
-                    SELECT 1 FROM memberships ms
-                    WHERE ms.user_id = e.actor_id AND ms.provider_id = $2)) AS other_provider
+                {named} AS other_provider
          FROM work_order_events e LEFT JOIN users u ON u.id = e.actor_id
          LEFT JOIN acceptance_evidence f ON f.event_id = e.id
-         WHERE e.work_order_id = $1 ORDER BY e.created_at DESC, e.id DESC",
-    )
-    .bind(id)
-    .bind(provider_id)
-    .fetch_all(db.pool())
-    .await?
-    .iter()
-    .map(|e| {
-        let other_provider = crate::kit::db::flag(e, "other_provider")?;
-        Ok(EventView {
-            at: format_datetime(e.try_get("created_at")?),
-            actor: if other_provider {
-                String::new()
-            } else {
-                actor_name(e)?
-            },
-            other_provider,
-            action: e.try_get("action")?,
-            milestone_no: e.try_get("milestone_no")?,
-            from_status: e.try_get("from_status")?,
-            to_status: e.try_get("to_status")?,
-            reason: e.try_get("reason")?,
-            file: match e.try_get::<Option<i64>, _>("file_id")? {
-                Some(id) => Some(crate::orders::FileView {
-                    id,
-                    name: e.try_get("file_name")?,
-                    size: crate::orders::model::human_size(e.try_get("file_size")?),
-                }),
-                None => None,
-            },
+         WHERE e.work_order_id = $1 ORDER BY e.created_at DESC, e.id DESC"
+    );
+    let mut history_query = sqlx::query(&history_sql).bind(id);
+    if let Viewer::Provider(provider_id) = viewer {
+        history_query = history_query.bind(provider_id);
+    }
+    let history = history_query
+        .fetch_all(db.pool())
+        .await?
+        .iter()
+        .map(|e| {
+            let other_provider = crate::kit::db::flag(e, "other_provider")?;
+            Ok(EventView {
+                at: format_datetime(e.try_get("created_at")?),
+                actor: if other_provider {
+                    String::new()
+                } else {
+                    actor_name(e)?
+                },
+                other_provider,
+                action: e.try_get("action")?,
+                milestone_no: e.try_get("milestone_no")?,
+                from_status: e.try_get("from_status")?,
+                to_status: e.try_get("to_status")?,
+                reason: e.try_get("reason")?,
+                file: match e.try_get::<Option<i64>, _>("file_id")? {
+                    Some(id) => Some(crate::orders::FileView {
+                        id,
+                        name: e.try_get("file_name")?,
+                        size: crate::orders::model::human_size(e.try_get("file_size")?),
+                    }),
+                    None => None,
+                },
+            })
         })
-    })
-    .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
     let contact_name: String = row.try_get("contact_name")?;
     let contact_email: String = row.try_get("contact_email")?;
     Ok(WorkOrderDetail {
