@@ -336,11 +336,6 @@ pub fn revision_note(note: String) -> String {
     }
 }
 
-/// How many pages `total` rows fill, `per_page` a page; at least one, shown empty.
-pub fn page_count(total: i64, per_page: i64) -> i64 {
-    ((total + per_page - 1) / per_page).max(1)
-}
-
 /// 账单号: the bill date and a four-digit sequence of that date, e.g. 201911010001.
 pub fn bill_no(bill_date: &str, sequence: i64) -> String {
     format!("{bill_date}{sequence:04}")
@@ -928,6 +923,7 @@ mod tests {
         assert_eq!(revision_note("fixed 2 lines".into()), "fixed 2 lines");
         let shown: Vec<BillStatus> = BillStatus::all().filter(|s| s.shows_dispute()).collect();
         assert_eq!(shown, [BillStatus::Confirming, BillStatus::Disputed]);
+        use crate::kit::pager::page_count;
         assert_eq!(page_count(0, 100), 1);
         assert_eq!(page_count(101, 100), 2);
     }

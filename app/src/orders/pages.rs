@@ -347,6 +347,18 @@ pub(super) fn item_table(locale: Locale, d: &WorkOrderDetail) -> impl IntoView {
     }
 }
 
+/// The stage table's caption and columns, the provider's and the platform's.
+pub(super) fn stage_head(locale: Locale) -> impl IntoView {
+    view! {
+        <caption class="sr-only">{locale.t("ms.title")}</caption>
+        <thead><tr>
+            <th>{locale.t("ms.stage")}</th><th>{locale.t("ms.period")}</th>
+            <th>{locale.t("ms.standard")}</th><th>{locale.t("ms.remarks")}</th>
+            <th>{locale.t("ms.status")}</th><th>{locale.t("common.actions")}</th>
+        </tr></thead>
+    }
+}
+
 /// A stage's status, with its answer deadline while the customer has it.
 pub(super) fn stage_status(locale: Locale, m: &MilestoneView) -> impl IntoView {
     view! {
@@ -480,12 +492,7 @@ fn Milestones(
         } else {
             view! {
                 <table class="table" data-testid="milestones">
-                    <caption class="sr-only">{locale.t("ms.title")}</caption>
-                    <thead><tr>
-                        <th>{locale.t("ms.stage")}</th><th>{locale.t("ms.period")}</th>
-                        <th>{locale.t("ms.standard")}</th><th>{locale.t("ms.remarks")}</th>
-                        <th>{locale.t("ms.status")}</th><th>{locale.t("common.actions")}</th>
-                    </tr></thead>
+                    {stage_head(locale)}
                     <tbody>
                         {milestones.into_iter().map(|m| view! {
                             <MilestoneRow no=no.clone() m editable last=count command detail />

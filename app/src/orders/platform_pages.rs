@@ -8,7 +8,9 @@ use super::api::{
     EnterOrder, MarkPaid, RedispatchWorkOrder,
 };
 use super::model::{MilestoneStatus, WorkOrderStatus};
-use super::pages::{item_table, notices, stage_remarks, stage_status, status_badge, History};
+use super::pages::{
+    item_table, notices, stage_head, stage_remarks, stage_status, status_badge, History,
+};
 use super::{MilestoneView, PlatformPage, PlatformRow, WorkOrderDetail};
 use crate::kit::code::Code;
 use crate::kit::error::AppError;
@@ -452,12 +454,7 @@ fn Stages(milestones: Vec<MilestoneView>) -> impl IntoView {
     }
     view! {
         <table class="table" data-testid="milestones">
-            <caption class="sr-only">{locale.t("ms.title")}</caption>
-            <thead><tr>
-                <th>{locale.t("ms.stage")}</th><th>{locale.t("ms.period")}</th>
-                <th>{locale.t("ms.standard")}</th><th>{locale.t("ms.remarks")}</th>
-                <th>{locale.t("ms.status")}</th><th>{locale.t("common.actions")}</th>
-            </tr></thead>
+            {stage_head(locale)}
             <tbody>
                 {milestones.into_iter().map(|m| view! {
                     <tr data-stage=m.position.to_string()>

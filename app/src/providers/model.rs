@@ -4,6 +4,7 @@
 
 use crate::kit::code::Code;
 use crate::kit::error::AppError;
+use crate::kit::pager::{size_of, SIZES};
 use serde::{Deserialize, Serialize};
 
 /// A provider as the platform sees it.
@@ -70,23 +71,6 @@ pub fn suspension_reason(typed: &str) -> Result<String, &'static str> {
     }
 }
 
-/// The page sizes 服务提供商 offers.
-pub const PAGE_SIZES: [i64; 4] = [15, 30, 50, 100];
-
-/// The list's page size: one of `PAGE_SIZES`, else the first.
-pub fn page_size(per: &str) -> i64 {
-    per.trim()
-        .parse::<i64>()
-        .ok()
-        .filter(|p| PAGE_SIZES.contains(p))
-        .unwrap_or(PAGE_SIZES[0])
-}
-
-/// How many pages `total` rows fill, at least one (an empty list is one empty page).
-pub fn page_count(total: i64, per_page: i64) -> i64 {
-    ((total + per_page - 1) / per_page.max(1)).max(1)
-}
-
 /// 服务提供商's filter, as its query string carries it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProviderFilter {
@@ -108,7 +92,7 @@ impl ProviderFilter {
                 .collect(),
             state: ProviderState::from_db(state.trim()),
             page: crate::kit::paging::page_number(page)?,
-            per_page: page_size(per),
+            per_page: size_of(per).unwrap_or(SIZES[0]),
         })
     }
 }
@@ -161,6 +145,7 @@ mod tests {
 
     #[test]
     fn pages_cover_the_rows() {
+        use crate::kit::pager::page_count;
         assert_eq!(page_count(0, 15), 1);
         assert_eq!(page_count(15, 15), 1);
         assert_eq!(page_count(16, 15), 2);

@@ -5,10 +5,11 @@ use super::api::{
     platform_provider, platform_provider_list, DecideCompanyRename, ReinstateProvider,
     SuspendProvider,
 };
-use super::model::{page_count, ProviderState, PAGE_SIZES};
+use super::model::ProviderState;
 use crate::kit::code::Code;
 use crate::kit::forms::{feedback, refetch_on_success, ConfirmSubmit, FieldMessage, FormMessage};
 use crate::kit::i18n::use_locale;
+use crate::kit::pager::{page_count, SIZES};
 use crate::shell::ErrorPage;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -85,7 +86,7 @@ pub fn PlatformProvidersPage() -> impl IntoView {
                                         </tbody>
                                     </table>
                                 </div>
-                                <crate::kit::pager::Pager path=LIST params=kept page=data.page pages per_page=data.per_page sizes=&PAGE_SIZES total=data.total />
+                                <crate::kit::pager::Pager path=LIST params=kept page=data.page pages per_page=data.per_page sizes=&SIZES total=data.total />
                             }.into_any()
                         }
                         Err(error) => view! { <ErrorPage error /> }.into_any(),

@@ -344,11 +344,6 @@ pub fn check_file_room(count: i64, max_files: i64) -> Result<(), AppError> {
     Ok(())
 }
 
-/// How many pages `total` rows fill, `per_page` a page; at least one, shown empty.
-pub fn page_count(total: i64, per_page: i64) -> i64 {
-    ((total + per_page - 1) / per_page).max(1)
-}
-
 /// How a plan is paid.
 #[derive(strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
 #[strum(serialize_all = "snake_case")]
@@ -870,6 +865,7 @@ mod tests {
 
     #[test]
     fn pages_are_at_least_one() {
+        use crate::kit::pager::page_count;
         assert_eq!(page_count(0, 15), 1);
         assert_eq!(page_count(15, 15), 1);
         assert_eq!(page_count(16, 15), 2);

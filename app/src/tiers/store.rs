@@ -137,20 +137,17 @@ pub async fn provider_page(
     auth: &AuthContext,
     paging: Paging,
 ) -> Result<TiersData, AppError> {
-    let count: i64 =
-        sqlx::query("SELECT COUNT(*) AS n FROM tier_applications a WHERE a.provider_id = $1")
-            .bind(scope.provider_id)
-            .fetch_one(db.pool())
-            .await?
-            .try_get("n")?;
-    // Whether one is open, whichever page shows it.
-    let open: i64 = sqlx::query(
-        "SELECT COUNT(*) AS n FROM tier_applications WHERE provider_id = $1 AND status = 'pending'",
+    // The total, and whether one is open whichever page shows it: one pass over its rows.
+    let counted = sqlx::query(
+        "SELECT COUNT(*) AS n,
+                COALESCE(SUM(CASE WHEN status = 'pending' THEN 1 ELSE 0 END), 0) AS open
+         FROM tier_applications WHERE provider_id = $1",
     )
     .bind(scope.provider_id)
     .fetch_one(db.pool())
-    .await?
-    .try_get("n")?;
+    .await?;
+    let count: i64 = counted.try_get("n")?;
+    let open: i64 = counted.try_get("open")?;
     let (size, offset) = (paging.per_page, paging.offset());
     let rows = sqlx::query(&format!(
         "{APPLICATION} WHERE a.provider_id = $1 ORDER BY a.created_at DESC, a.id DESC
@@ -304,23 +301,13 @@ pub async fn queue(
     let count_sql = format!("SELECT COUNT(*) AS n FROM tier_applications a{where_sql}");
     let rows_sql =
         format!("{APPLICATION}{where_sql} ORDER BY {order} LIMIT {size} OFFSET {offset}");
-    let (count, rows) = match status {
-        Some(status) => (
-            sqlx::query(&count_sql)
-                .bind(status.as_db())
-                .fetch_one(db.pool())
-                .await?,
-            sqlx::query(&rows_sql)
-                .bind(status.as_db())
-                .fetch_all(db.pool())
-                .await?,
-        ),
-        None => (
-            sqlx::query(&count_sql).fetch_one(db.pool()).await?,
-            sqlx::query(&rows_sql).fetch_all(db.pool()).await?,
-        ),
-    };
-    let count: i64 = count.try_get("n")?;
+    let (mut count_query, mut rows_query) = (sqlx::query(&count_sql), sqlx::query(&rows_sql));
+    if let Some(status) = status {
+        count_query = count_query.bind(status.as_db());
+        rows_query = rows_query.bind(status.as_db());
+    }
+    let count: i64 = count_query.fetch_one(db.pool()).await?.try_get("n")?;
+    let rows = rows_query.fetch_all(db.pool()).await?;
     let mut list = Vec::new();
     for row in &rows {
         list.push(application_view(db, row).await?);

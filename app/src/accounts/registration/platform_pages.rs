@@ -16,8 +16,8 @@ use leptos_router::hooks::use_query_map;
 pub fn PlatformRegistrationsPage() -> impl IntoView {
     let locale = use_locale();
     let query = use_query_map();
-    let status = move || query.with(|q| q.get("status"));
     let param = move |key: &str| query.with(|q| q.get(key));
+    let status = move || param("status");
     let rows = Resource::new(
         move || (status(), param("page"), param("per")),
         |(status, page, per)| platform_registrations(status, page, per),
@@ -40,10 +40,9 @@ pub fn PlatformRegistrationsPage() -> impl IntoView {
                     match rows.await {
                         Ok(queue) => {
                             // The pager's links keep the status and the size chosen.
-                            let kept = vec![
-                                ("status", query.with_untracked(|q| q.get("status")).unwrap_or_default()),
-                                ("per", query.with_untracked(|q| q.get("per")).unwrap_or_default()),
-                            ];
+                            let kept = ["status", "per"]
+                                .map(|k| (k, query.with_untracked(|q| q.get(k)).unwrap_or_default()))
+                                .to_vec();
                             view! {
                                 {if queue.rows.is_empty() {
                                     view! { <div class="empty-state"><p>{locale.t("registration.empty")}</p></div> }.into_any()

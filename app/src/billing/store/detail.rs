@@ -4,7 +4,7 @@
 use super::lines::{version_totals, StoredLine};
 use super::listing::totals_view;
 use super::{bill_status, currency};
-use crate::billing::model::{page_count, revision_note, BillStatus, Period};
+use crate::billing::model::{revision_note, BillStatus, Period};
 use crate::billing::{
     BillDetail, BillEventView, ChangeView, DisputeView, PayoutView, Receiver, RevisionView,
     StepView, LINES_PER_PAGE,
@@ -13,6 +13,7 @@ use crate::kit::code::Code;
 use crate::kit::db::{now, Db, Owner};
 use crate::kit::error::AppError;
 use crate::kit::money::{Currency, Money};
+use crate::kit::pager::page_count;
 use crate::kit::time::{format_datetime, format_datetime_seconds};
 use sqlx::any::AnyRow;
 use sqlx::Row;

@@ -5,9 +5,10 @@ use super::status_of;
 use crate::kit::code::Code;
 use crate::kit::db::{contains_pattern, Db, Owner};
 use crate::kit::error::AppError;
+use crate::kit::pager::page_count;
 use crate::kit::search::{self, Hit, Query};
 use crate::kit::time::{format_datetime, Zone};
-use crate::services::model::{page_count, ServiceStatus};
+use crate::services::model::ServiceStatus;
 use crate::services::{ServiceListPage, ServiceRow};
 use sqlx::Row;
 
