@@ -10,6 +10,8 @@ async function signOut(page: Page) {
 }
 
 test("the platform re-dispatches a declined work order and cancels another with a reason", async ({ page, request }, testInfo) => {
+  // Two operators' sessions, two providers and mails: 40 s under CI's load.
+  test.setTimeout(90_000);
   // Numbers of its own per project: the same run goes once with JavaScript, once without.
   const orderNo = testInfo.project.name.startsWith("hydrate") ? "202612010101" : "202612010201";
   const declined = `${orderNo}1`;

@@ -196,6 +196,8 @@ test("page numbers, a remembered page size, 购买公司 and the export under th
   await pager.getByRole("spinbutton", { name: "跳至" }).fill("2");
   await pager.getByRole("button", { name: "确定" }).click();
   await expect(page).toHaveURL(/page=2/);
+  // A form is a full page load: leaving it before it has hydrated cuts its stream short.
+  await settled(page, testInfo);
   await expect(pager.getByRole("link", { name: "上一页" })).toBeVisible();
 
   // 30 a page: chosen once, remembered for the user (aku) on the next visit without `per`;
@@ -205,6 +207,7 @@ test("page numbers, a remembered page size, 购买公司 and the export under th
     await pager.getByRole("button", { name: "应用" }).click();
     await expect(page).toHaveURL(/per=30/);
     await expect(page).not.toHaveURL(/page=/);
+    await settled(page, testInfo);
     await expect(rows.nth(15)).toBeVisible();
     await page.goto("/orders");
     await settled(page, testInfo);
@@ -215,6 +218,7 @@ test("page numbers, a remembered page size, 购买公司 and the export under th
     await page.getByLabel("购买公司").fill("testcompany");
     await page.getByRole("button", { name: "搜索", exact: true }).first().click();
     await expect(page).toHaveURL(/buyer=testcompany/);
+    await settled(page, testInfo);
     await expect(rows.first()).toBeVisible();
     await expect(page.getByTestId("export-csv")).toHaveAttribute("href", /\/orders\/export\.csv\?.*buyer=testcompany/);
     await expect(page.getByTestId("export-xlsx")).toHaveAttribute("href", /\/orders\/export\.xlsx\?.*buyer=testcompany/);
