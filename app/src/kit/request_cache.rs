@@ -12,7 +12,15 @@ use serde::{de::DeserializeOwned, Serialize};
 /// request by the app's root; absent (no sharing) anywhere else.
 #[cfg(feature = "ssr")]
 #[derive(Clone, Default)]
-pub struct RequestCache(std::sync::Arc<std::sync::Mutex<Entries>>);
+pub struct RequestCache {
+    entries: std::sync::Arc<std::sync::Mutex<Entries>>,
+    /// The app root's owner, held weakly (it holds this cache). Fetches run under it: the
+    /// render disposes a build while its fetch may still be waiting (on the database, say),
+    /// and a fetch under a disposed owner finds none of the request's context, so it failed
+    /// with `Internal` — and that failure was what the page sent the browser for the
+    /// resource, while the HTML came from a later build's success: hydration broke.
+    root: Option<leptos::reactive::owner::WeakOwner>,
+}
 
 #[cfg(feature = "ssr")]
 type Entries = std::collections::HashMap<
@@ -28,7 +36,7 @@ impl RequestCache {
         source: String,
     ) -> std::sync::Arc<tokio::sync::OnceCell<T>> {
         let mut entries = self
-            .0
+            .entries
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         let entry = entries
@@ -46,7 +54,31 @@ impl RequestCache {
 /// Makes the request's cache; the app's root calls it once per request on the server.
 pub fn provide() {
     #[cfg(feature = "ssr")]
-    provide_context(RequestCache::default());
+    provide_context(RequestCache {
+        entries: Default::default(),
+        root: Owner::current().map(|owner| owner.downgrade()),
+    });
+}
+
+/// `fetch` run under the request's root owner when there is one, so it finds the request's
+/// context however long it waits and whatever became of the build that started it.
+#[cfg(feature = "ssr")]
+fn under_request_root<T>(
+    cache: Option<&RequestCache>,
+    fetch: impl std::future::Future<Output = T>,
+) -> impl std::future::Future<Output = T> {
+    let root = cache
+        .and_then(|cache| cache.root.as_ref())
+        .and_then(|root| root.upgrade());
+    async move {
+        match root {
+            Some(root) => {
+                root.with(|| leptos::reactive::computed::ScopedFuture::new_untracked(fetch))
+                    .await
+            }
+            None => fetch.await,
+        }
+    }
 }
 
 /// A blocking resource (the page waits for it before its first byte) whose result depends on
@@ -81,12 +113,13 @@ where
                 .map(|cache| cache.cell::<F, T>(format!("{source:?}")));
             // The zone is read now, in the render's context, and goes with the fetch.
             let fetch = crate::kit::time::Zone::viewer().for_viewer(fetcher(source));
-            async move {
+            let fetch = async move {
                 match cell {
                     Some(cell) => cell.get_or_try_init(|| fetch).await.cloned(),
                     None => fetch.await,
                 }
-            }
+            };
+            under_request_root(cache.as_ref(), fetch)
         })
     }
     #[cfg(not(feature = "ssr"))]
@@ -98,6 +131,34 @@ where
 #[cfg(all(test, feature = "ssr"))]
 mod tests {
     use super::RequestCache;
+    use leptos::prelude::*;
+
+    /// What a fetch reads of the request once it has waited (a database round trip).
+    async fn request_marker() -> Option<u32> {
+        tokio::task::yield_now().await;
+        use_context::<u32>()
+    }
+
+    #[tokio::test]
+    async fn a_fetch_outliving_its_build_still_finds_the_request_s_context() {
+        let root = Owner::new();
+        let cache = root.with(|| {
+            provide_context(7u32);
+            super::provide();
+            use_context::<RequestCache>().expect("the request's cache")
+        });
+        // A build sits under the frames the render repeats (the realm's, the router's outlet).
+        let frame = root.with(Owner::new);
+        let build = frame.with(Owner::new);
+        let shared = build.with(|| super::under_request_root(Some(&cache), request_marker()));
+        let plain = build
+            .with(|| leptos::reactive::computed::ScopedFuture::new_untracked(request_marker()));
+        // The render moves on to its next build while both fetches wait: the frame goes.
+        frame.cleanup();
+        drop((frame, build));
+        assert_eq!(plain.await, None, "a disposed build has lost the request");
+        assert_eq!(shared.await, Some(7));
+    }
 
     struct FetcherA;
     struct FetcherB;
