@@ -34,4 +34,17 @@ test("平台 › 运营人员: invite an operator by mail, disable and reinstate
   await expect(invited).toContainText("已停用");
   await invited.getByRole("button", { name: "恢复" }).click();
   await expect(invited).toContainText("待激活");
+
+  // The search finds them by a part of the address, case-blind; nothing found says so.
+  await main.getByLabel("邮箱或姓名").fill(address.split("@")[0].toUpperCase());
+  await main.getByRole("button", { name: "搜索", exact: true }).click();
+  await expect(page).toHaveURL(/[?&]q=OPS-/);
+  await settled(page, testInfo);
+  await expect(table.locator("tbody tr")).toHaveCount(1);
+  await expect(table).toContainText(address);
+  await expect(page.getByRole("navigation", { name: "分页" })).toContainText("共 1 条");
+  await main.getByLabel("邮箱或姓名").fill("nobody-by-this-name");
+  await main.getByRole("button", { name: "搜索", exact: true }).click();
+  await expect(main.getByText("没有符合条件的运营人员")).toBeVisible();
+  await expect(main.getByLabel("邮箱或姓名")).toHaveValue("nobody-by-this-name");
 });

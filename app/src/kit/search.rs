@@ -55,6 +55,16 @@ pub struct Query<'a> {
     pub limit: i64,
 }
 
+/// A list's keyword filter as typed: trimmed, without control characters, at most 100
+/// characters (the fields' `maxlength`), so a crafted URL is cut rather than refused.
+pub fn filter_keyword(q: &str) -> String {
+    q.trim()
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(100)
+        .collect()
+}
+
 #[cfg(feature = "ssr")]
 pub use ssr::*;
 
@@ -130,6 +140,13 @@ mod ssr {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_filter_keyword_is_trimmed_cleaned_and_cut() {
+        assert_eq!(filter_keyword("  蓝云 \t"), "蓝云");
+        assert_eq!(filter_keyword("a\u{0}b\nc"), "abc");
+        assert_eq!(filter_keyword(&"字".repeat(150)).chars().count(), 100);
+    }
 
     #[test]
     fn an_operator_sees_whose_a_record_is_and_pages_of_the_platform() {

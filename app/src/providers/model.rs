@@ -85,11 +85,7 @@ impl ProviderFilter {
     /// Unknown states read as all; a page number past any list is refused (422).
     pub fn parse(q: &str, state: &str, page: &str, per: &str) -> Result<ProviderFilter, AppError> {
         Ok(ProviderFilter {
-            q: q.trim()
-                .chars()
-                .filter(|c| !c.is_control())
-                .take(100)
-                .collect(),
+            q: crate::kit::search::filter_keyword(q),
             state: ProviderState::from_db(state.trim()),
             page: crate::kit::paging::page_number(page)?,
             per_page: size_of(per).unwrap_or(SIZES[0]),

@@ -33,3 +33,14 @@ pub struct TutorialView {
     /// 3:25
     pub duration: String,
 }
+
+/// A page of the platform's table of tutorials and where it sits in the whole.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TutorialList {
+    pub rows: Vec<TutorialView>,
+    /// How many tutorials there are, on every page.
+    pub count: i64,
+    pub page: i64,
+    pub pages: i64,
+    pub per_page: i64,
+}

@@ -10,7 +10,12 @@ use leptos::prelude::*;
 #[component]
 pub fn PlatformTutorialsPage() -> impl IntoView {
     let locale = use_locale();
-    let data = crate::kit::request_cache::page_resource(|| (), |_| list_tutorials());
+    let query = leptos_router::hooks::use_query_map();
+    let param = move |key: &str| query.read().get(key).unwrap_or_default();
+    let data = crate::kit::request_cache::page_resource(
+        move || (param("page"), param("per")),
+        |(page, per)| platform_tutorials(page, (!per.is_empty()).then_some(per)),
+    );
     let remove = ServerAction::<DeleteTutorial>::new();
     refetch_on_success(remove, data);
     let fb = feedback("tutorial", Signal::derive(|| None::<Result<(), AppError>>));
@@ -71,13 +76,17 @@ pub fn PlatformTutorialsPage() -> impl IntoView {
             <Suspense fallback=move || view! { <p class="loading">{locale.t("common.loading")}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
-                        Ok(list) if list.is_empty() => view! { <div class="empty-state"><p>{locale.t("tutorial.none_yet")}</p></div> }.into_any(),
+                        Ok(list) if list.rows.is_empty() => view! {
+                            <div class="empty-state"><p>{locale.t("tutorial.none_yet")}</p></div>
+                            // Past the last page: the way back.
+                            {(list.count > 0).then(|| tutorial_pager(&list, param("per")))}
+                        }.into_any(),
                         Ok(list) => view! {
                             <table class="table" data-testid="tutorials">
                                 <caption class="sr-only">{locale.t("nav.platform.tutorials")}</caption>
                                 <thead><tr><th>{locale.t("tutorial.topic")}</th><th>{locale.t("tutorial.title")}</th><th>{locale.t("tutorial.duration")}</th><th>{locale.t("tutorial.source")}</th><th>{locale.t("common.actions")}</th></tr></thead>
                                 <tbody>
-                                    {list.into_iter().map(|t| view! {
+                                    {list.rows.iter().cloned().map(|t| view! {
                                         <tr>
                                             <td>{locale.t(TOPICS.iter().find(|(k, _)| *k == t.topic).map(|(_, l)| *l).unwrap_or("common.none"))}</td>
                                             <td>{t.title.clone()}</td><td>{t.duration.clone()}</td>
@@ -95,11 +104,20 @@ pub fn PlatformTutorialsPage() -> impl IntoView {
                                     }).collect_view()}
                                 </tbody>
                             </table>
+                            {tutorial_pager(&list, param("per"))}
                         }.into_any(),
                         Err(error) => view! { <ErrorPage error /> }.into_any(),
                     }
                 })}
             </Suspense>
         </section>
+    }
+}
+
+/// The tutorials' pager, keeping the size.
+fn tutorial_pager(list: &TutorialList, per: String) -> impl IntoView {
+    view! {
+        <crate::kit::pager::Pager path="/platform/tutorials" params=vec![("per", per)] page=list.page
+            pages=list.pages per_page=list.per_page sizes=&crate::kit::pager::SIZES total=list.count />
     }
 }

@@ -8,28 +8,55 @@ use crate::kit::error::AppError;
 use crate::kit::files::{sniff, sniff_video, Storage};
 use sqlx::Row;
 
+const COLUMNS: &str = "id, topic, title, description, video_type, external_url,
+    poster_key IS NOT NULL AS has_poster, duration_seconds";
+
+fn tutorial(r: &sqlx::any::AnyRow) -> Result<TutorialView, sqlx::Error> {
+    Ok(TutorialView {
+        id: r.try_get("id")?,
+        topic: r.try_get("topic")?,
+        title: r.try_get("title")?,
+        description: r.try_get("description")?,
+        video_type: r.try_get("video_type")?,
+        external_url: r.try_get("external_url")?,
+        has_poster: crate::kit::db::flag(r, "has_poster")?,
+        duration: duration_text(r.try_get("duration_seconds")?),
+    })
+}
+
+/// Every tutorial, oldest first: the providers' 使用教程 shows them all, by topic.
 pub async fn list(db: &Db) -> Result<Vec<TutorialView>, AppError> {
-    let rows = sqlx::query(
-        "SELECT id, topic, title, description, video_type, external_url, poster_key IS NOT NULL AS has_poster,
-                duration_seconds FROM tutorials ORDER BY created_at, id",
-    )
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM tutorials ORDER BY created_at, id"
+    ))
     .fetch_all(db.pool())
     .await?;
     rows.iter()
-        .map(|r| {
-            Ok(TutorialView {
-                id: r.try_get("id")?,
-                topic: r.try_get("topic")?,
-                title: r.try_get("title")?,
-                description: r.try_get("description")?,
-                video_type: r.try_get("video_type")?,
-                external_url: r.try_get("external_url")?,
-                has_poster: crate::kit::db::flag(r, "has_poster")?,
-                duration: duration_text(r.try_get("duration_seconds")?),
-            })
-        })
+        .map(tutorial)
         .collect::<Result<Vec<_>, sqlx::Error>>()
         .map_err(AppError::from)
+}
+
+/// A page of the platform's table of tutorials, newest first, and how many there are.
+pub async fn page(
+    db: &Db,
+    paging: crate::kit::pager::Paging,
+) -> Result<(Vec<TutorialView>, i64), AppError> {
+    let total = sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM tutorials")
+        .fetch_one(db.pool())
+        .await?;
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM tutorials ORDER BY created_at DESC, id DESC LIMIT {} OFFSET {}",
+        paging.per_page,
+        paging.offset()
+    ))
+    .fetch_all(db.pool())
+    .await?;
+    let rows = rows
+        .iter()
+        .map(tutorial)
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    Ok((rows, total))
 }
 
 /// The platform's upload form as posted.

@@ -13,6 +13,8 @@ on_both_databases!(
     each_list_follows_the_user_s_page_size,
     registration_queue_pages_reach_every_application_once,
     tier_application_pages_reach_every_application_once,
+    operator_pages_reach_every_operator_once_under_the_search,
+    tutorial_pages_reach_every_tutorial_once,
 );
 
 const BILLS: &[&str] = &["status", "from", "to", "page", "per"];
@@ -22,6 +24,9 @@ const PLATFORM_TICKETS: &[&str] = &["status", "page", "per"];
 const REGISTRATIONS: &[&str] = &["status", "page", "per"];
 const TIERS: &[&str] = &["page", "per"];
 const PLATFORM_TIERS: &[&str] = &["status", "page", "per"];
+
+const OPERATORS: &[&str] = &["q", "page", "per"];
+const TUTORIALS: &[&str] = &["page", "per"];
 
 /// One of the lists' server functions: its path, its arguments, where its page is in the
 /// answer (a JSON pointer) and the field naming a row.
@@ -89,6 +94,22 @@ async fn page(app: &TestApp, list: &List, cookie: &str, query: &str) -> Value {
     answer.pointer(list.at).unwrap().clone()
 }
 
+const ALL_OPERATORS: List = List {
+    path: "/api/platform_operators",
+    keys: OPERATORS,
+    at: "",
+    id: "email",
+    clamps: false,
+    rows: "rows",
+};
+const ALL_TUTORIALS: List = List {
+    path: "/api/platform_tutorials",
+    keys: TUTORIALS,
+    at: "",
+    id: "id",
+    clamps: false,
+    rows: "rows",
+};
 const QUEUE: List = List {
     path: "/api/platform_registrations",
     keys: REGISTRATIONS,
@@ -174,7 +195,13 @@ async fn walk(app: &TestApp, list: &List, cookie: &str, query: &str) -> (Vec<Str
 /// The pager's markup, for a failing assertion's message.
 fn pager_of(html: &str) -> &str {
     html.find("class=\"pager\"")
-        .map(|at| &html[at..(at + 1500).min(html.len())])
+        .map(|at| {
+            let mut end = (at + 1500).min(html.len());
+            while !html.is_char_boundary(end) {
+                end -= 1;
+            }
+            &html[at..end]
+        })
         .unwrap_or("no pager")
 }
 
@@ -693,4 +720,123 @@ async fn tier_application_pages_reach_every_application_once(app: TestApp) {
         )
         .await;
     assert_ne!(refused.status, StatusCode::OK);
+}
+
+async fn operator_pages_reach_every_operator_once_under_the_search(app: TestApp) {
+    // 35 operators more: every third disabled, every other one with a name.
+    for i in 0..35 {
+        let disabled = if i % 3 == 0 { "1700000000" } else { "NULL" };
+        let name = if i % 2 == 0 {
+            format!("分页员 {i}")
+        } else {
+            String::new()
+        };
+        app.execute(&format!(
+            "INSERT INTO users (email, name, platform_role, operator_disabled_at, created_at)
+             VALUES ('op{i:02}@paging.example', '{name}', 'operator', {disabled}, 1700000000)"
+        ))
+        .await;
+    }
+    let operator = app.login("operator@example.com").await;
+    let active_first = |filter: &str| {
+        format!(
+            "SELECT email FROM users WHERE platform_role = 'operator' {filter}
+             ORDER BY CASE WHEN operator_disabled_at IS NULL THEN 0 ELSE 1 END, email, id"
+        )
+    };
+    let every = app.strings(&active_first("")).await;
+    assert!(every.len() >= 36);
+    for per in ["15", "30"] {
+        let (seen, total) = walk(&app, &ALL_OPERATORS, &operator, &format!("per={per}")).await;
+        assert_eq!(seen, every, "per={per}: every operator once, active first");
+        assert_eq!(total, every.len() as i64);
+    }
+    // A part of the address or the name, A–Z case-blind; `%` and `_` are no wildcards.
+    let paging = app
+        .strings(&active_first("AND email LIKE '%@paging.example'"))
+        .await;
+    let (seen, _) = walk(&app, &ALL_OPERATORS, &operator, "q=PAGING.example&per=15").await;
+    assert_eq!(seen, paging);
+    let named = app.strings(&active_first("AND name LIKE '%分页员%'")).await;
+    assert_eq!(named.len(), 18);
+    let (seen, _) = walk(
+        &app,
+        &ALL_OPERATORS,
+        &operator,
+        "q=%E5%88%86%E9%A1%B5%E5%91%98&per=15",
+    )
+    .await;
+    assert_eq!(seen, named);
+    let (seen, total) = walk(&app, &ALL_OPERATORS, &operator, "q=op_1&per=15").await;
+    assert_eq!((seen.len(), total), (0, 0));
+
+    // The page keeps the search in its pager and its form; nothing found says so.
+    let html = app
+        .get("/platform/operators?q=paging.example", Some(&operator))
+        .await;
+    assert_eq!(html.status, StatusCode::OK);
+    assert!(html.body.contains("共 35 条"), "{}", pager_of(&html.body));
+    assert!(
+        html.body
+            .contains("href=\"/platform/operators?q=paging.example&amp;page=2\""),
+        "{}",
+        pager_of(&html.body)
+    );
+    assert!(html
+        .body
+        .contains("<input type=\"hidden\" name=\"q\" value=\"paging.example\""));
+    let none = app
+        .get("/platform/operators?q=nobody-here", Some(&operator))
+        .await;
+    assert!(none.body.contains("没有符合条件的运营人员"));
+    let past = app
+        .get(
+            "/platform/operators?q=paging.example&page=9",
+            Some(&operator),
+        )
+        .await;
+    assert!(past.body.contains("class=\"empty-state\""));
+    assert!(past.body.contains("class=\"pager\""));
+}
+
+async fn tutorial_pages_reach_every_tutorial_once(app: TestApp) {
+    // 20 more, two of them at the same second (the id breaks the tie).
+    for i in 0..20 {
+        let at = 1_700_000_000 + i.min(18);
+        app.execute(&format!(
+            "INSERT INTO tutorials (topic, title, external_url, created_at)
+             VALUES ('orders', '分页教程 {i}', 'https://example.com/{i}', {at})"
+        ))
+        .await;
+    }
+    let operator = app.login("operator@example.com").await;
+    let newest_first = as_strings(
+        app.numbers("SELECT id FROM tutorials ORDER BY created_at DESC, id DESC")
+            .await,
+    );
+    assert!(newest_first.len() >= 20);
+    for per in ["15", "30"] {
+        let (seen, total) = walk(&app, &ALL_TUTORIALS, &operator, &format!("per={per}")).await;
+        assert_eq!(
+            seen, newest_first,
+            "per={per}: every tutorial once, newest first"
+        );
+        assert_eq!(total, newest_first.len() as i64);
+    }
+    let html = app.get("/platform/tutorials?page=2", Some(&operator)).await;
+    assert_eq!(html.status, StatusCode::OK);
+    assert!(
+        html.body
+            .contains("rel=\"prev\" href=\"/platform/tutorials\""),
+        "{}",
+        pager_of(&html.body)
+    );
+    // The providers' 使用教程 still shows every one.
+    let aku = app.login("aku@example.com").await;
+    let all = json(&app, "/api/tutorials", &aku, "").await;
+    assert_eq!(all.as_array().unwrap().len(), newest_first.len());
+    let refused = app
+        .call(ALL_TUTORIALS.path, Some(&aku), &body(TUTORIALS, ""))
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
 }

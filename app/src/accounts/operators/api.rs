@@ -1,30 +1,43 @@
 //! The server functions of 运营人员, each parse → scope → store → finish, operators only.
 
-use super::OperatorView;
+use super::OperatorList;
 use crate::kit::error::AppError;
 use leptos::prelude::*;
 
+/// 运营人员: a page of the operators, `q` a part of the address or name.
 #[server(endpoint = "platform_operators")]
-pub async fn platform_operators() -> Result<Vec<OperatorView>, AppError> {
+pub async fn platform_operators(
+    q: String,
+    page: String,
+    per: Option<String>,
+) -> Result<OperatorList, AppError> {
     let result = async {
         let db = crate::kit::request::db()?;
         let auth = crate::kit::request::operator()?;
         let zone = crate::kit::time::Zone::viewer();
-        Ok(super::store::list(&db)
-            .await?
-            .into_iter()
-            .map(|row| OperatorView {
-                is_self: row.id == auth.user_id,
-                id: row.id,
-                email: row.email,
-                name: row.name,
-                state: row.state,
-                last_login: row
-                    .last_login_at
-                    .map(|at| zone.datetime(at))
-                    .unwrap_or_default(),
-            })
-            .collect())
+        let q = crate::kit::search::filter_keyword(&q);
+        let paging = crate::kit::pager::paging(Some(&page), per.as_deref()).await?;
+        let (rows, total) = super::store::list(&db, &q, paging).await?;
+        Ok(OperatorList {
+            rows: rows
+                .into_iter()
+                .map(|row| super::OperatorView {
+                    is_self: row.id == auth.user_id,
+                    id: row.id,
+                    email: row.email,
+                    name: row.name,
+                    state: row.state,
+                    last_login: row
+                        .last_login_at
+                        .map(|at| zone.datetime(at))
+                        .unwrap_or_default(),
+                })
+                .collect(),
+            count: total,
+            page: paging.page,
+            pages: crate::kit::pager::page_count(total, paging.per_page),
+            per_page: paging.per_page,
+        })
     }
     .await;
     crate::kit::forms::finish("", result)

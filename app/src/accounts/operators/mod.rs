@@ -30,3 +30,14 @@ pub struct OperatorView {
     /// The viewer themselves, who is never offered 停用 (another operator does that).
     pub is_self: bool,
 }
+
+/// A page of 运营人员 and where it sits in the whole list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OperatorList {
+    pub rows: Vec<OperatorView>,
+    /// How many operators match, on every page.
+    pub count: i64,
+    pub page: i64,
+    pub pages: i64,
+    pub per_page: i64,
+}

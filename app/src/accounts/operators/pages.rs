@@ -18,7 +18,11 @@ pub fn PlatformOperatorsPage() -> impl IntoView {
     let invite_fb = feedback("operator", invite.value());
     let state_fb = feedback("operator-state", disable.value());
     let reinstate_fb = feedback("operator-reinstate", reinstate.value());
-    let rows = Resource::new(|| (), |_| platform_operators());
+    let param = move |key: &str| query.read().get(key).unwrap_or_default();
+    let rows = crate::kit::request_cache::page_resource(
+        move || (param("q"), param("page"), param("per")),
+        |(q, page, per)| platform_operators(q, page, (!per.is_empty()).then_some(per)),
+    );
     refetch_on_success(invite, rows);
     refetch_on_success(disable, rows);
     refetch_on_success(reinstate, rows);
@@ -51,14 +55,32 @@ pub fn PlatformOperatorsPage() -> impl IntoView {
                     </ActionForm>
                 </details>
             </div>
+            <form method="get" action="/platform/operators" class="filters" autocomplete="off" role="search">
+                <label class="field grow">
+                    <span>{locale.t("operators.search")}</span>
+                    <input type="search" name="q" value=move || param("q") maxlength="100" placeholder=locale.t("operators.search_hint") />
+                </label>
+                <input type="hidden" name="per" value=move || param("per") />
+                <button type="submit" class="button primary">{locale.t("common.search")}</button>
+                <a class="button" href="/platform/operators">{locale.t("common.clear")}</a>
+            </form>
             {done}
             <FormMessage feedback=state_fb />
             <FormMessage feedback=reinstate_fb />
             <Suspense fallback=move || view! { <p class="loading">{locale.t("common.loading")}</p> }>
                 {move || Suspend::new(async move {
                     match rows.await {
-                        Ok(rows) if rows.is_empty() => view! { <div class="empty-state"><p>{locale.t("operators.empty")}</p></div> }.into_any(),
-                        Ok(rows) => view! {
+                        Ok(list) if list.rows.is_empty() => {
+                            let empty = if param("q").is_empty() && list.count == 0 { "operators.empty" } else { "operators.none_found" };
+                            view! {
+                                <div class="empty-state"><p>{locale.t(empty)}</p></div>
+                                // Past the last page: the way back.
+                                {(list.count > 0).then(|| operator_pager(&list, param("q"), param("per")))}
+                            }.into_any()
+                        }
+                        Ok(list) => {
+                            let pager = operator_pager(&list, param("q"), param("per"));
+                            view! {
                             <div class="table-wrap">
                                 <table class="table" data-testid="operators">
                                     <caption class="sr-only">{locale.t("nav.platform.operators")}</caption>
@@ -70,7 +92,7 @@ pub fn PlatformOperatorsPage() -> impl IntoView {
                                         <th>{locale.t("common.actions")}</th>
                                     </tr></thead>
                                     <tbody>
-                                        {rows.into_iter().map(|row| {
+                                        {list.rows.into_iter().map(|row| {
                                             let id = row.id.to_string();
                                             let action = match (row.state, row.is_self) {
                                                 (_, true) => view! { <span class="muted">{locale.t("operators.you")}</span> }.into_any(),
@@ -100,11 +122,21 @@ pub fn PlatformOperatorsPage() -> impl IntoView {
                                     </tbody>
                                 </table>
                             </div>
-                        }.into_any(),
+                            {pager}
+                        }.into_any()
+                        }
                         Err(error) => view! { <crate::shell::ErrorPage error /> }.into_any(),
                     }
                 })}
             </Suspense>
         </section>
+    }
+}
+
+/// The operators' pager, keeping the search and the size.
+fn operator_pager(list: &super::OperatorList, q: String, per: String) -> impl IntoView {
+    view! {
+        <crate::kit::pager::Pager path="/platform/operators" params=vec![("q", q), ("per", per)] page=list.page
+            pages=list.pages per_page=list.per_page sizes=&crate::kit::pager::SIZES total=list.count />
     }
 }

@@ -143,17 +143,43 @@ pub async fn add(
     Ok(added)
 }
 
-/// Every operator, active and invited first, then by address.
-pub async fn list(db: &Db) -> Result<Vec<OperatorRow>, sqlx::Error> {
-    let rows = sqlx::query(
+/// A page of the operators whose address or name holds `q` (A–Z case-blind; every operator
+/// when blank), active and invited first, then by address; and how many there are.
+pub async fn list(
+    db: &Db,
+    q: &str,
+    paging: crate::kit::pager::Paging,
+) -> Result<(Vec<OperatorRow>, i64), sqlx::Error> {
+    let q = q.trim().to_ascii_lowercase();
+    let matching = if q.is_empty() {
+        "1 = 1".to_owned()
+    } else {
+        crate::kit::search::like(db, &["email", "name"])
+    };
+    let pattern = crate::kit::db::contains_pattern(&q);
+    let count_sql =
+        format!("SELECT COUNT(*) FROM users WHERE platform_role = 'operator' AND ({matching})");
+    let mut count = sqlx::query_scalar::<_, i64>(&count_sql);
+    if !q.is_empty() {
+        count = count.bind(&pattern);
+    }
+    let total = count.fetch_one(db.pool()).await?;
+    let list_sql = format!(
         "SELECT id, email, name, operator_disabled_at IS NOT NULL AS disabled,
                 password_hash IS NOT NULL AS has_password, last_login_at
-         FROM users WHERE platform_role = 'operator'
-         ORDER BY CASE WHEN operator_disabled_at IS NULL THEN 0 ELSE 1 END, email",
-    )
-    .fetch_all(db.pool())
-    .await?;
-    rows.iter()
+         FROM users WHERE platform_role = 'operator' AND ({matching})
+         ORDER BY CASE WHEN operator_disabled_at IS NULL THEN 0 ELSE 1 END, email, id
+         LIMIT {} OFFSET {}",
+        paging.per_page,
+        paging.offset()
+    );
+    let mut query = sqlx::query(&list_sql);
+    if !q.is_empty() {
+        query = query.bind(&pattern);
+    }
+    let rows = query.fetch_all(db.pool()).await?;
+    let rows = rows
+        .iter()
         .map(|row| {
             Ok(OperatorRow {
                 id: row.try_get("id")?,
@@ -166,7 +192,8 @@ pub async fn list(db: &Db) -> Result<Vec<OperatorRow>, sqlx::Error> {
                 last_login_at: row.try_get("last_login_at")?,
             })
         })
-        .collect()
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    Ok((rows, total))
 }
 
 /// Takes operator `id`'s access away (the account and its history stay) and ends their
