@@ -46,6 +46,10 @@ test("the platform accepts a stage on the customer's behalf with a reason and ev
   await platform.getByRole("button", { name: "确认代客户验收" }).click();
   await expect(platform.getByTestId("on-behalf-done")).toBeVisible();
   await expect(platform.getByTestId("on-behalf-status")).toHaveText("已验收");
+  // On to the work order as the platform sees it: complete, the stage accepted.
+  await platform.getByTestId("on-behalf-work-order").click();
+  await expect(platform).toHaveURL(new RegExp(`/platform/orders/${no}$`));
+  await expect(platform.getByRole("heading", { level: 1 })).toContainText(no);
 
   // The customer's link is dead and says who accepted.
   await page.goto(link);

@@ -41,10 +41,13 @@ fn StageForm(s: OnBehalfStage) -> impl IntoView {
     let done = query.read_untracked().get("done").is_some();
     let fb = feedback("on-behalf", Signal::derive(|| None::<Result<(), AppError>>));
     let action = format!("/platform/stages/{}/accept", s.milestone_id);
+    // Where the operator goes on: the work order, its stages and history, as the platform sees it.
+    let work_order = format!("/platform/orders/{}", s.work_order_no);
     view! {
         <dl class="facts" data-testid="on-behalf-stage">
             <dt>{locale.t("platform.provider.name")}</dt><dd>{s.provider_name.clone()}</dd>
-            <dt>{locale.t("wo.column.no")}</dt><dd class="mono">{s.work_order_no.clone()}</dd>
+            <dt>{locale.t("wo.column.no")}</dt>
+            <dd class="mono"><a href=work_order.clone()>{s.work_order_no.clone()}</a></dd>
             <dt>{locale.t("wo.buyer")}</dt><dd>{s.buyer_company.clone()}</dd>
             <dt>{locale.t("wo.item")}</dt><dd>{s.service_item_name.clone()}</dd>
             <dt>{locale.t("ms.stage")}</dt><dd>{s.position}</dd>
@@ -61,7 +64,12 @@ fn StageForm(s: OnBehalfStage) -> impl IntoView {
             })}
         </dl>
         {if done && !s.awaiting {
-            view! { <p class="notice ok" role="status" data-testid="on-behalf-done">{locale.t("behalf.done")}</p> }.into_any()
+            view! {
+                <p class="notice ok" role="status" data-testid="on-behalf-done">
+                    {locale.t("behalf.done")} " "
+                    <a href=work_order.clone() data-testid="on-behalf-work-order">{locale.t("behalf.to_work_order")}</a>
+                </p>
+            }.into_any()
         } else if !s.awaiting {
             view! { <p class="notice" role="status" data-testid="on-behalf-closed">{locale.t("behalf.not_awaiting")}</p> }.into_any()
         } else {

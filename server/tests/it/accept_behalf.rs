@@ -85,6 +85,12 @@ async fn the_platform_accepts_a_stage_on_the_customer_s_behalf(app: TestApp) {
         "{}",
         answer.location()
     );
+    // The page it lands on says so and leads on to the work order.
+    let done = app.get(answer.location(), Some(&operator)).await;
+    assert!(done.body.contains("data-testid=\"on-behalf-done\""));
+    assert!(done.body.contains(&format!(
+        "href=\"/platform/orders/{NO}\" data-testid=\"on-behalf-work-order\""
+    )));
     // Accepted exactly as by the customer: the one stage done, the work order complete.
     let d = work_order(&app, &aku, NO).await;
     assert_eq!(d["milestones"][0]["status"], "Accepted");
