@@ -18,7 +18,7 @@ pub fn PlatformRegistrationsPage() -> impl IntoView {
     let query = use_query_map();
     let param = move |key: &str| query.with(|q| q.get(key));
     let status = move || param("status");
-    let rows = Resource::new(
+    let rows = crate::kit::request_cache::page_resource(
         move || (status(), param("page"), param("per")),
         |(status, page, per)| platform_registrations(status, page, per),
     );
