@@ -24,13 +24,12 @@ const ITEMS: [(&str, &str, &str); 9] = [
          WHERE provider_id = $1 AND bucket LIKE 'stage:%'",
         "/orders?stage=awaiting_acceptance",
     ),
-    // Stages the deadline watch flagged overdue: the partial index of migration 0020 holds
-    // only those; the linked list shows them among the stages awaiting acceptance.
+    // Stages awaiting acceptance that the deadline watch flagged overdue, their counter
+    // (migration 0036); the linked list shows them among the stages awaiting acceptance.
     (
         "home.attention.overdue",
-        "SELECT COUNT(*) AS n FROM milestones m JOIN work_orders w ON w.id = m.work_order_id
-         WHERE w.provider_id = $1 AND m.status = 'awaiting_acceptance'
-           AND m.overdue_flagged_at IS NOT NULL",
+        "SELECT COALESCE(MAX(n), 0) AS n FROM work_order_counts
+         WHERE provider_id = $1 AND bucket = 'overdue:stages'",
         "/orders?stage=awaiting_acceptance",
     ),
     (

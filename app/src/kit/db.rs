@@ -232,6 +232,18 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../../migrations/sqlite/0034_list_page_size.sql"),
         include_str!("../../../migrations/postgres/0034_list_page_size.sql"),
     ),
+    (
+        35,
+        "deadline_watch_index",
+        include_str!("../../../migrations/sqlite/0035_deadline_watch_index.sql"),
+        include_str!("../../../migrations/postgres/0035_deadline_watch_index.sql"),
+    ),
+    (
+        36,
+        "overdue_stage_counts",
+        include_str!("../../../migrations/sqlite/0036_overdue_stage_counts.sql"),
+        include_str!("../../../migrations/postgres/0036_overdue_stage_counts.sql"),
+    ),
 ];
 
 /// The file of a `sqlite://` URL; `None` for PostgreSQL (or a URL naming no file).

@@ -6,11 +6,12 @@ use crate::kit::pager::Paging;
 use crate::kit::time::{format_datetime, format_deadline};
 use sqlx::Row;
 
-/// How many stages are overdue (their partial index holds only those).
+/// How many stages are overdue: the providers' counters the triggers keep (migration 0036),
+/// a row a provider, where a count read every such stage.
 pub async fn overdue_count(db: &Db) -> Result<i64, sqlx::Error> {
     sqlx::query(
-        "SELECT COUNT(*) AS n FROM milestones
-         WHERE status = 'awaiting_acceptance' AND overdue_flagged_at IS NOT NULL",
+        "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) AS n FROM work_order_counts
+         WHERE bucket = 'overdue:stages'",
     )
     .fetch_one(db.pool())
     .await?

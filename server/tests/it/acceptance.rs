@@ -16,6 +16,7 @@ on_both_databases!(
     mail_survives_an_smtp_outage_and_is_sent_once,
     a_mail_refused_for_good_is_given_up,
     deadlines_remind_and_flag,
+    a_backlog_of_overdue_stages_is_flagged_in_one_watch,
     the_provider_resends_a_stage_for_acceptance,
     the_provider_changes_the_acceptance_contact,
 );
@@ -491,6 +492,62 @@ async fn deadlines_remind_and_flag(app: TestApp) {
         .await;
     assert_eq!(sent.status, StatusCode::OK, "{}", sent.body);
     assert_eq!(overdue_on_home(&app, &cookie).await, 0);
+}
+
+/// More overdue stages than the watch reads at a time (after downtime, say): one run flags
+/// every one, once, and 后台首页 and 平台首页 count them all.
+async fn a_backlog_of_overdue_stages_is_flagged_in_one_watch(app: TestApp) {
+    let work_order = app
+        .number(&format!(
+            "SELECT id AS n FROM work_orders WHERE work_order_no = '{NO}'"
+        ))
+        .await;
+    let past = app::kit::db::now() - 86_400;
+    for i in 0..450 {
+        app.execute(&format!(
+            "INSERT INTO milestones (work_order_id, position, period_start, standard, status,
+                                     created_at, updated_at, due_at)
+             VALUES ({work_order}, {}, '2019-10-01', 'x', 'awaiting_acceptance', 1, 1, {})",
+            100 + i,
+            past - (i * 7919) % 450,
+        ))
+        .await;
+    }
+    let cookie = app.login("aku@example.com").await;
+    let before = overdue_on_home(&app, &cookie).await;
+    app::orders::deadlines(&app.db, &watch_settings())
+        .await
+        .unwrap();
+    let unflagged = app
+        .number(&format!(
+            "SELECT COUNT(*) AS n FROM milestones WHERE work_order_id = {work_order}
+             AND position >= 100 AND overdue_flagged_at IS NULL"
+        ))
+        .await;
+    assert_eq!(unflagged, 0);
+    assert_eq!(overdue_on_home(&app, &cookie).await, before + 450);
+    let flags = app
+        .number("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'acceptance_overdue'")
+        .await;
+    assert_eq!(flags, before + 450);
+    // A second run finds nothing more to flag.
+    app::orders::deadlines(&app.db, &watch_settings())
+        .await
+        .unwrap();
+    let again = app
+        .number("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'acceptance_overdue'")
+        .await;
+    assert_eq!(again, flags);
+    let operator = app.login("operator@example.com").await;
+    let platform =
+        crate::common::json(&app, "/api/platform_overdue", &operator, "page=1&per=15").await;
+    let flagged = app
+        .number(
+            "SELECT COUNT(*) AS n FROM milestones
+             WHERE status = 'awaiting_acceptance' AND overdue_flagged_at IS NOT NULL",
+        )
+        .await;
+    assert_eq!(platform["total"], flagged);
 }
 
 /// 后台首页's count of stages overdue for acceptance.

@@ -1,5 +1,5 @@
 //! The work-order figures the triggers keep (per-status counts, and per status those with a
-//! stage to accept, monthly sales) equal a full recount after a long random sequence of moves — new
+//! stage to accept, the stages flagged overdue, monthly sales) equal a full recount after a long random sequence of moves — new
 //! work orders, dispatch, status moves, price changes, stages added, moved and removed, work
 //! orders and whole orders deleted — on SQLite and PostgreSQL alike. Every move is plain SQL,
 //! so whatever code path makes it (intake, dispatch, the editor, the demo) is covered.
@@ -81,7 +81,12 @@ async fn assert_figures_are_exact(app: &TestApp, after: usize) {
          SELECT COALESCE(w.provider_id, 0), 'stage:' || w.status, COUNT(*) FROM work_orders w
          WHERE EXISTS (SELECT 1 FROM milestones m
                        WHERE m.work_order_id = w.id AND m.status = 'awaiting_acceptance')
-         GROUP BY COALESCE(w.provider_id, 0), w.status",
+         GROUP BY COALESCE(w.provider_id, 0), w.status
+         UNION ALL
+         SELECT COALESCE(w.provider_id, 0), 'overdue:stages', COUNT(*) FROM milestones m
+         JOIN work_orders w ON w.id = m.work_order_id
+         WHERE m.status = 'awaiting_acceptance' AND m.overdue_flagged_at IS NOT NULL
+         GROUP BY COALESCE(w.provider_id, 0)",
     )
     .await;
     let kept = rows(
@@ -118,6 +123,15 @@ async fn assert_figures_are_exact(app: &TestApp, after: usize) {
         wrong.is_empty(),
         "stages_awaiting wrong on {wrong:?} after {after} moves"
     );
+    let wrong = app.numbers("SELECT w.id FROM work_orders w WHERE w.stages_overdue <> (SELECT COUNT(*) FROM milestones m
+           WHERE m.work_order_id = w.id AND m.status = 'awaiting_acceptance'
+             AND m.overdue_flagged_at IS NOT NULL)",
+    )
+    .await;
+    assert!(
+        wrong.is_empty(),
+        "stages_overdue wrong on {wrong:?} after {after} moves"
+    );
 }
 
 async fn the_figures_equal_a_recount_after_random_moves(app: TestApp) {
@@ -135,6 +149,8 @@ async fn the_figures_equal_a_recount_after_random_moves(app: TestApp) {
     let pool = app.db.pool();
     for step in 1..=600 {
         let work_orders = app.numbers("SELECT id FROM work_orders ORDER BY id").await;
+        // Half the stages made or touched carry the deadline watch's overdue flag.
+        let flagged = |moves: &mut Moves| -> Option<i64> { (moves.below(2) == 0).then_some(1) };
         let provider = |moves: &mut Moves| -> Option<i64> {
             (moves.below(5) > 0).then(|| *moves.pick(&providers))
         };
@@ -209,10 +225,12 @@ async fn the_figures_equal_a_recount_after_random_moves(app: TestApp) {
             6 | 7 => {
                 sqlx::query(
                     "INSERT INTO milestones (work_order_id, position, period_start, status,
-                       created_at, updated_at) VALUES ($1, 99, '2019-12-01', $2, 0, 0)",
+                       created_at, updated_at, overdue_flagged_at)
+                     VALUES ($1, 99, '2019-12-01', $2, 0, 0, $3)",
                 )
                 .bind(work_order)
                 .bind(*moves.pick(&STAGES))
+                .bind(flagged(&mut moves))
                 .execute(pool)
                 .await
                 .unwrap();
@@ -226,6 +244,14 @@ async fn the_figures_equal_a_recount_after_random_moves(app: TestApp) {
                         // figures must follow anyway).
                         sqlx::query("UPDATE milestones SET work_order_id = $1 WHERE id = $2")
                             .bind(work_order)
+                            .bind(stage)
+                            .execute(pool)
+                            .await
+                            .unwrap();
+                    } else if moves.below(3) == 0 {
+                        // The deadline watch flags a stage overdue (or a flag is cleared).
+                        sqlx::query("UPDATE milestones SET overdue_flagged_at = $1 WHERE id = $2")
+                            .bind(flagged(&mut moves))
                             .bind(stage)
                             .execute(pool)
                             .await
@@ -282,6 +308,10 @@ async fn the_figures_equal_a_recount_after_random_moves(app: TestApp) {
         !stage_rows.is_empty(),
         "no work order with a stage to accept"
     );
+    let overdue_rows = app
+        .numbers("SELECT n FROM work_order_counts WHERE bucket = 'overdue:stages' AND n > 0")
+        .await;
+    assert!(!overdue_rows.is_empty(), "no stage flagged overdue");
     let months = app
         .numbers("SELECT orders FROM work_order_months WHERE orders > 0")
         .await;

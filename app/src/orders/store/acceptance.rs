@@ -476,61 +476,93 @@ async fn claim(
     Ok(claimed == 1)
 }
 
+/// How many stages the deadline watch reads at a time: a backlog (after downtime, or an
+/// import of old work orders) is worked through batch by batch, so the watch's memory stays
+/// the same however long the backlog is.
+const WATCH_BATCH: i64 = 200;
+
 /// The deadline watch, run every minute: 自动验收 when 平台设置 has it on, a reminder to
 /// the customer a day before a stage's answer is due, and a flag to the platform (audit
-/// log) once it is overdue.
+/// log) once it is overdue. A stage acted on leaves the question it was found by (its time
+/// is set), so each batch asks again from the start until one comes back short.
 pub async fn deadlines(db: &Db, settings: &Settings) -> Result<(), AppError> {
     auto_accept(db, settings).await?;
     let at = now();
-    let soon = sqlx::query(
-        "SELECT id FROM milestones WHERE status = 'awaiting_acceptance' AND reminded_at IS NULL
-         AND due_at IS NOT NULL AND due_at > $1 AND due_at <= $2",
-    )
-    .bind(at)
-    .bind(at + 86_400)
-    .fetch_all(db.pool())
-    .await?;
-    for row in soon {
-        let id: i64 = row.try_get("id")?;
-        let mut tx = db.begin().await?;
-        if claim(&mut tx, "reminded_at", id, at).await? {
-            issue(&mut tx, settings, id, true).await?;
+    loop {
+        let soon = sqlx::query(
+            "SELECT id FROM milestones WHERE status = 'awaiting_acceptance' AND reminded_at IS NULL
+             AND due_at IS NOT NULL AND due_at > $1 AND due_at <= $2
+             ORDER BY due_at, id LIMIT $3",
+        )
+        .bind(at)
+        .bind(at + 86_400)
+        .bind(WATCH_BATCH)
+        .fetch_all(db.pool())
+        .await?;
+        for row in &soon {
+            let id: i64 = row.try_get("id")?;
+            let mut tx = db.begin().await?;
+            if claim(&mut tx, "reminded_at", id, at).await? {
+                issue(&mut tx, settings, id, true).await?;
+            }
+            tx.commit().await?;
         }
-        tx.commit().await?;
-    }
-    let overdue = sqlx::query(&format!(
-        "{STAGE} WHERE m.status = 'awaiting_acceptance' AND m.overdue_flagged_at IS NULL
-         AND m.due_at IS NOT NULL AND m.due_at <= $1"
-    ))
-    .bind(at)
-    .fetch_all(db.pool())
-    .await?;
-    for stage in overdue {
-        let id: i64 = stage.try_get("milestone_id")?;
-        let mut tx = db.begin().await?;
-        if claim(&mut tx, "overdue_flagged_at", id, at).await? {
-            let no: String = stage.try_get("work_order_no")?;
-            let position: i64 = stage.try_get("position")?;
-            crate::kit::audit::record(
-                &mut *tx,
-                crate::kit::audit::Entry {
-                    provider_id: stage.try_get("provider_id")?,
-                    actor_id: None,
-                    action: "acceptance_overdue",
-                    target_type: "work_order",
-                    target_id: &no,
-                    detail: &format!("stage {position}"),
-                    ip: "",
-                },
-            )
-            .await?;
-            let contact: String = stage.try_get("contact_email")?;
-            let letter = crate::orders::notify::stage_overdue(&contact, &no, position);
-            let link = format!("{}/orders/{no}", settings.public_url);
-            notify_provider(&mut tx, stage.try_get("provider_id")?, letter, &link).await?;
+        if (soon.len() as i64) < WATCH_BATCH {
+            break;
         }
-        tx.commit().await?;
     }
+    loop {
+        // Read from the partial index of the stages still to flag (migration 0035).
+        let overdue = sqlx::query(&format!(
+            "{STAGE} WHERE m.status = 'awaiting_acceptance' AND m.overdue_flagged_at IS NULL
+             AND m.due_at IS NOT NULL AND m.due_at <= $1 ORDER BY m.due_at, m.id LIMIT $2"
+        ))
+        .bind(at)
+        .bind(WATCH_BATCH)
+        .fetch_all(db.pool())
+        .await?;
+        for stage in &overdue {
+            flag_overdue(db, settings, stage, at).await?;
+        }
+        if (overdue.len() as i64) < WATCH_BATCH {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// Flags one overdue stage (a `STAGE` row) to the platform and its provider, unless another
+/// watch has.
+async fn flag_overdue(
+    db: &Db,
+    settings: &Settings,
+    stage: &sqlx::any::AnyRow,
+    at: i64,
+) -> Result<(), AppError> {
+    let id: i64 = stage.try_get("milestone_id")?;
+    let mut tx = db.begin().await?;
+    if claim(&mut tx, "overdue_flagged_at", id, at).await? {
+        let no: String = stage.try_get("work_order_no")?;
+        let position: i64 = stage.try_get("position")?;
+        crate::kit::audit::record(
+            &mut *tx,
+            crate::kit::audit::Entry {
+                provider_id: stage.try_get("provider_id")?,
+                actor_id: None,
+                action: "acceptance_overdue",
+                target_type: "work_order",
+                target_id: &no,
+                detail: &format!("stage {position}"),
+                ip: "",
+            },
+        )
+        .await?;
+        let contact: String = stage.try_get("contact_email")?;
+        let letter = crate::orders::notify::stage_overdue(&contact, &no, position);
+        let link = format!("{}/orders/{no}", settings.public_url);
+        notify_provider(&mut tx, stage.try_get("provider_id")?, letter, &link).await?;
+    }
+    tx.commit().await?;
     Ok(())
 }
 
@@ -545,51 +577,76 @@ pub async fn auto_accept(db: &Db, settings: &Settings) -> Result<usize, AppError
     };
     drop(conn);
     let cutoff = now() - days * 86_400;
-    // The stage still awaits, and its answer has been open since before the cutoff.
-    const DUE: &str = "m.status = 'awaiting_acceptance'
-         AND (SELECT MIN(l.created_at) FROM acceptance_links l
-              WHERE l.milestone_id = m.id AND l.answered_at IS NULL) <= $1";
-    let due = sqlx::query(&format!(
-        "SELECT m.id FROM milestones m WHERE {DUE} ORDER BY m.id"
-    ))
-    .bind(cutoff)
-    .fetch_all(db.pool())
-    .await?;
     let mut accepted = 0;
-    for row in due {
-        let id: i64 = row.try_get("id")?;
-        let mut tx = db.begin().await?;
-        // Claims the stage (PostgreSQL: its row lock; SQLite: the write lock), checked again.
-        let claimed = sqlx::query(&format!(
-            "UPDATE milestones SET updated_at = updated_at WHERE id = $2 AND id IN (
-                 SELECT m.id FROM milestones m WHERE {DUE}) RETURNING id"
+    // In batches by id: a stage found answered meanwhile stays in the question, so the next
+    // batch starts after the last one read.
+    let mut after = 0_i64;
+    loop {
+        let due = sqlx::query(&format!(
+            "SELECT m.id FROM milestones m WHERE {AUTO_ACCEPT_DUE} AND m.id > $2
+             ORDER BY m.id LIMIT $3"
         ))
         .bind(cutoff)
-        .bind(id)
-        .fetch_optional(&mut *tx)
+        .bind(after)
+        .bind(WATCH_BATCH)
+        .fetch_all(db.pool())
         .await?;
-        if claimed.is_none() {
-            continue;
-        }
-        let settled = settle(
-            &mut tx,
-            settings,
-            id,
-            MilestoneAction::AutoAccept,
-            None,
-            "auto",
-        )
-        .await;
-        // The history line is the audit entry too (`wo_auto_accept`, by nobody).
-        match settled {
-            Ok(_) => {
-                tx.commit().await?;
+        for row in &due {
+            let id: i64 = row.try_get("id")?;
+            after = id;
+            if accept_when_due(db, settings, id, cutoff).await? {
                 accepted += 1;
             }
-            // Answered meanwhile: nothing to do.
-            Err(AppError::Conflict(_)) => {}
-            Err(error) => return Err(error),
+        }
+        if (due.len() as i64) < WATCH_BATCH {
+            return Ok(accepted);
         }
     }
-    Ok(accepted)
+}
+
+/// A stage 自动验收 takes: it still awaits, and its answer has been open since before the
+/// cutoff (`$1`).
+const AUTO_ACCEPT_DUE: &str = "m.status = 'awaiting_acceptance'
+     AND (SELECT MIN(l.created_at) FROM acceptance_links l
+          WHERE l.milestone_id = m.id AND l.answered_at IS NULL) <= $1";
+
+/// 自动验收 of one stage found due, unless it was answered meanwhile; whether it was.
+async fn accept_when_due(
+    db: &Db,
+    settings: &Settings,
+    id: i64,
+    cutoff: i64,
+) -> Result<bool, AppError> {
+    let mut tx = db.begin().await?;
+    // Claims the stage (PostgreSQL: its row lock; SQLite: the write lock), checked again.
+    let claimed = sqlx::query(&format!(
+        "UPDATE milestones SET updated_at = updated_at WHERE id = $2 AND id IN (
+             SELECT m.id FROM milestones m WHERE {AUTO_ACCEPT_DUE}) RETURNING id"
+    ))
+    .bind(cutoff)
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if claimed.is_none() {
+        return Ok(false);
+    }
+    let settled = settle(
+        &mut tx,
+        settings,
+        id,
+        MilestoneAction::AutoAccept,
+        None,
+        "auto",
+    )
+    .await;
+    // The history line is the audit entry too (`wo_auto_accept`, by nobody).
+    match settled {
+        Ok(_) => {
+            tx.commit().await?;
+            Ok(true)
+        }
+        // Answered meanwhile: nothing to do.
+        Err(AppError::Conflict(_)) => Ok(false),
+        Err(error) => Err(error),
+    }
 }
