@@ -244,6 +244,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../../migrations/sqlite/0036_overdue_stage_counts.sql"),
         include_str!("../../../migrations/postgres/0036_overdue_stage_counts.sql"),
     ),
+    (
+        37,
+        "home_count_indexes",
+        include_str!("../../../migrations/sqlite/0037_home_count_indexes.sql"),
+        include_str!("../../../migrations/postgres/0037_home_count_indexes.sql"),
+    ),
 ];
 
 /// The file of a `sqlite://` URL; `None` for PostgreSQL (or a URL naming no file).
