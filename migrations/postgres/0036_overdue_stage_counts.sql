@@ -3,7 +3,7 @@
 -- which read each such stage (56,000 of them at the benchmark's million work orders). A work
 -- order holds how many of its stages are so; the provider's counter row 'overdue:stages'
 -- their sum. The ':' keeps the row apart from the status buckets.
-ALTER TABLE work_orders ADD COLUMN stages_overdue INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE work_orders ADD COLUMN stages_overdue BIGINT NOT NULL DEFAULT 0;
 UPDATE work_orders w SET stages_overdue = s.n
 FROM (SELECT work_order_id, COUNT(*) AS n FROM milestones
       WHERE status = 'awaiting_acceptance' AND overdue_flagged_at IS NOT NULL
@@ -19,10 +19,13 @@ CREATE FUNCTION work_orders_overdue() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     old_provider BIGINT := CASE WHEN TG_OP <> 'INSERT' THEN COALESCE(OLD.provider_id, 0) END;
     new_provider BIGINT := CASE WHEN TG_OP <> 'DELETE' THEN COALESCE(NEW.provider_id, 0) END;
-    old_n INTEGER := CASE WHEN TG_OP <> 'INSERT' THEN OLD.stages_overdue ELSE 0 END;
-    new_n INTEGER := CASE WHEN TG_OP <> 'DELETE' THEN NEW.stages_overdue ELSE 0 END;
+    old_n BIGINT := CASE WHEN TG_OP <> 'INSERT' THEN OLD.stages_overdue ELSE 0 END;
+    new_n BIGINT := CASE WHEN TG_OP <> 'DELETE' THEN NEW.stages_overdue ELSE 0 END;
 BEGIN
-    IF old_provider IS NOT DISTINCT FROM new_provider AND old_n = new_n THEN
+    -- Nothing overdue before or after (most inserts, deletes and re-dispatches), or nothing
+    -- moved: no lock, no write.
+    IF (old_n = 0 AND new_n = 0)
+       OR (old_provider IS NOT DISTINCT FROM new_provider AND old_n = new_n) THEN
         RETURN NULL;
     END IF;
     PERFORM pg_advisory_xact_lock(16016, CAST(p % 2147483647 AS INTEGER))

@@ -540,9 +540,17 @@ async fn flag_overdue(
     at: i64,
 ) -> Result<(), AppError> {
     let id: i64 = stage.try_get("milestone_id")?;
+    let no: String = stage.try_get("work_order_no")?;
     let mut tx = db.begin().await?;
+    // The flag moves the work order's overdue count (migration 0036's trigger), so the work
+    // order is locked first, in the order every editor of its stages locks: work order, then
+    // stage. Stage first, PostgreSQL could deadlock with an editor.
+    match super::lock_work_order(&mut tx, crate::kit::db::Owner::Platform, &no).await {
+        // Deleted since it was read: nothing left to flag.
+        Err(AppError::NotFound) => return Ok(()),
+        locked => locked?,
+    };
     if claim(&mut tx, "overdue_flagged_at", id, at).await? {
-        let no: String = stage.try_get("work_order_no")?;
         let position: i64 = stage.try_get("position")?;
         crate::kit::audit::record(
             &mut *tx,
