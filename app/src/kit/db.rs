@@ -410,6 +410,16 @@ pub enum Owner {
     Platform,
 }
 
+impl Owner {
+    /// Whether a record of `provider_id` is this owner's to see: the platform sees all.
+    pub fn sees(self, provider_id: i64) -> bool {
+        match self {
+            Owner::Provider(own) => own == provider_id,
+            Owner::Platform => true,
+        }
+    }
+}
+
 /// A write a unique index refused, as the answer the user sees (realworld-axum-sqlx's
 /// constraint → field error): the index, not a racy read before the write, decides.
 pub trait OnUnique<T> {

@@ -709,6 +709,61 @@ pub struct StoredFile {
     pub storage_key: String,
 }
 
+impl StoredFile {
+    /// A file row's `name`, `content_type` and `storage_key` (every attachment table has them).
+    pub fn from_row(row: &sqlx::any::AnyRow) -> Result<StoredFile, sqlx::Error> {
+        use sqlx::Row;
+        Ok(StoredFile {
+            name: row.try_get("name")?,
+            content_type: row.try_get("content_type")?,
+            storage_key: row.try_get("storage_key")?,
+        })
+    }
+
+    /// The first row of a file query, or `NotFound` where there is none.
+    pub fn found(
+        row: Option<sqlx::any::AnyRow>,
+    ) -> Result<StoredFile, crate::kit::error::AppError> {
+        let row = row.ok_or(crate::kit::error::AppError::NotFound)?;
+        Ok(StoredFile::from_row(&row)?)
+    }
+}
+
+/// An attachment table: its name and the column naming what a file belongs to. Both are
+/// constants of the code, never text from a request.
+#[derive(Debug, Clone, Copy)]
+pub struct FileTable {
+    pub table: &'static str,
+    pub belongs_to: &'static str,
+}
+
+/// Records files already kept in storage as rows of `table`, in the caller's transaction.
+pub async fn record_kept(
+    conn: &mut sqlx::AnyConnection,
+    table: FileTable,
+    owner_id: i64,
+    files: &[Kept],
+    at: i64,
+) -> Result<(), sqlx::Error> {
+    let sql = format!(
+        "INSERT INTO {} ({}, name, content_type, size, storage_key, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+        table.table, table.belongs_to
+    );
+    for file in files {
+        sqlx::query(&sql)
+            .bind(owner_id)
+            .bind(&file.name)
+            .bind(file.content_type)
+            .bind(file.size)
+            .bind(&file.key)
+            .bind(at)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

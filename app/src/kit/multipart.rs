@@ -143,6 +143,34 @@ impl FormPost {
     pub fn uploads(self) -> Vec<crate::kit::files::Upload> {
         self.files.into_iter().map(|(_, file)| file).collect()
     }
+
+    /// A form with its attachments in `files` (a ticket, a tier application, a registration):
+    /// one file more than `max_files` is kept so that "too many" can be told; with no disk
+    /// left, the answer that ends the request.
+    pub async fn with_files(
+        multipart: Multipart,
+        max_files: usize,
+        max_file_bytes: usize,
+    ) -> Result<FormPost, Response> {
+        let form = FormPost::read(multipart, &["files"], max_files + 1, max_file_bytes).await;
+        if form.full {
+            Err(storage_full())
+        } else {
+            Ok(form)
+        }
+    }
+
+    /// The files, or the refusal `code` on `files` when a file or the body passed its limit.
+    pub fn files_within(
+        self,
+        code: &str,
+    ) -> Result<Vec<crate::kit::files::Upload>, crate::kit::error::AppError> {
+        if self.broken {
+            Err(crate::kit::error::AppError::invalid(&[("files", code)]))
+        } else {
+            Ok(self.uploads())
+        }
+    }
 }
 
 /// A plain multipart form's way back after a refusal: `page?form=<form>` with each error

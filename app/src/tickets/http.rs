@@ -7,6 +7,7 @@ use super::store;
 use crate::kit::db::Db;
 use crate::kit::error::AppError;
 use crate::kit::files::Storage;
+use crate::kit::multipart::FormPost;
 use crate::kit::request::{Member, RealmOwner};
 use axum::body::Bytes;
 use axum::extract::{Multipart, Path, State};
@@ -22,13 +23,10 @@ pub async fn create(
     ip: Option<Extension<crate::kit::request::ClientIp>>,
     multipart: Multipart,
 ) -> Response {
-    let form =
-        crate::kit::multipart::FormPost::read(multipart, &["files"], MAX_FILES + 1, MAX_FILE_BYTES)
-            .await;
-    if form.full {
-        return crate::kit::multipart::storage_full();
-    }
-    let too_large = form.broken;
+    let form = match FormPost::with_files(multipart, MAX_FILES, MAX_FILE_BYTES).await {
+        Ok(form) => form,
+        Err(full) => return full,
+    };
     let input = TicketInput {
         service_type: form.field("service_type"),
         support_category: form.field("support_category"),
@@ -39,12 +37,10 @@ pub async fn create(
         contact_email: form.field("contact_email"),
         company: form.field("company"),
     };
-    let files = form.uploads();
     let ip = ip.map(|Extension(ip)| ip.0).unwrap_or_default();
-    let result = if too_large {
-        Err(AppError::invalid(&[("files", "ev.error.size")]))
-    } else {
-        store::create(&db, &storage, &helpdesk, &scope, &ip, &input, files).await
+    let result = match form.files_within("ev.error.size") {
+        Ok(files) => store::create(&db, &storage, &helpdesk, &scope, &ip, &input, files).await,
+        Err(refused) => Err(refused),
     };
     match result {
         Ok(no) => Redirect::to(&format!("/tickets/{no}?created=1")).into_response(),

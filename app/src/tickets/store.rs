@@ -9,15 +9,20 @@ use crate::kit::code::Code;
 use crate::kit::db::Owner;
 use crate::kit::db::{now, Db};
 use crate::kit::error::AppError;
-use crate::kit::files::StoredFile;
 pub use crate::kit::files::Upload;
-use crate::kit::files::{check_attachments, Storage};
+use crate::kit::files::{check_attachments, record_kept, FileTable, Storage, StoredFile};
 use crate::kit::mail::post;
 use crate::kit::pager::{page_count, Paging};
 use crate::kit::request::{ProviderScope, Settings};
 use crate::kit::search::{self, Hit, Query};
 use crate::kit::time::format_datetime;
 use sqlx::Row;
+
+/// Where a ticket's attachments are recorded.
+const FILES: FileTable = FileTable {
+    table: "ticket_files",
+    belongs_to: "ticket_id",
+};
 
 pub async fn defaults(db: &Db, scope: &ProviderScope) -> Result<ContactDefaults, AppError> {
     let row = sqlx::query(
@@ -252,20 +257,7 @@ pub async fn create(
             Err(sqlx::Error::Database(e)) if e.is_unique_violation() && attempt < 2 => continue,
             Err(other) => return Err(other.into()),
         };
-        for file in &stored {
-            sqlx::query(
-                "INSERT INTO ticket_files (ticket_id, name, content_type, size, storage_key, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .bind(id)
-            .bind(&file.name)
-            .bind(file.content_type)
-            .bind(file.size)
-            .bind(&file.key)
-            .bind(at)
-            .execute(&mut *tx)
-            .await?;
-        }
+        record_kept(&mut tx, FILES, id, &stored, at).await?;
         tx.commit().await?;
         kept = Some((id, no));
         break;
@@ -337,7 +329,7 @@ async fn head(db: &Db, owner: Owner, no: &str) -> Result<TicketHead, AppError> {
     .fetch_optional(db.pool())
     .await?
     .ok_or(AppError::NotFound)?;
-    if matches!(owner, Owner::Provider(p) if p != row.try_get::<i64, _>("provider_id")?) {
+    if !owner.sees(row.try_get("provider_id")?) {
         return Err(AppError::NotFound);
     }
     let status: String = row.try_get("status")?;
@@ -587,19 +579,15 @@ pub async fn answer(
 /// An attachment of a ticket: the provider's own, or (platform) any.
 pub async fn file(db: &Db, owner: Owner, no: &str, file_id: i64) -> Result<StoredFile, AppError> {
     let head = head(db, owner, no).await?;
-    let row = sqlx::query(
-        "SELECT name, content_type, storage_key FROM ticket_files WHERE id = $1 AND ticket_id = $2",
+    StoredFile::found(
+        sqlx::query(
+            "SELECT name, content_type, storage_key FROM ticket_files WHERE id = $1 AND ticket_id = $2",
+        )
+        .bind(file_id)
+        .bind(head.id)
+        .fetch_optional(db.pool())
+        .await?,
     )
-    .bind(file_id)
-    .bind(head.id)
-    .fetch_optional(db.pool())
-    .await?
-    .ok_or(AppError::NotFound)?;
-    Ok(StoredFile {
-        name: row.try_get("name")?,
-        content_type: row.try_get("content_type")?,
-        storage_key: row.try_get("storage_key")?,
-    })
 }
 
 /// 基础搜索: tickets by number or subject among one provider's own; across providers by the

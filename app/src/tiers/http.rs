@@ -6,6 +6,7 @@ use super::store;
 use crate::kit::db::Db;
 use crate::kit::error::AppError;
 use crate::kit::files::Storage;
+use crate::kit::multipart::FormPost;
 use crate::kit::request::{Member, RealmOwner};
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
@@ -19,13 +20,10 @@ pub async fn apply(
     ip: Option<Extension<crate::kit::request::ClientIp>>,
     multipart: Multipart,
 ) -> Response {
-    let form =
-        crate::kit::multipart::FormPost::read(multipart, &["files"], MAX_FILES + 1, MAX_FILE_BYTES)
-            .await;
-    if form.full {
-        return crate::kit::multipart::storage_full();
-    }
-    let too_large = form.broken;
+    let form = match FormPost::with_files(multipart, MAX_FILES, MAX_FILE_BYTES).await {
+        Ok(form) => form,
+        Err(full) => return full,
+    };
     let input = ApplicationInput {
         tier_id: form.field("tier_id"),
         reason: form.field("reason"),
@@ -33,12 +31,10 @@ pub async fn apply(
         contact_phone: form.field("contact_phone"),
         contact_email: form.field("contact_email"),
     };
-    let files = form.uploads();
     let ip = ip.map(|Extension(ip)| ip.0).unwrap_or_default();
-    let result = if too_large {
-        Err(AppError::invalid(&[("files", "ev.error.size")]))
-    } else {
-        store::apply(&db, &storage, &scope, &ip, &input, files).await
+    let result = match form.files_within("ev.error.size") {
+        Ok(files) => store::apply(&db, &storage, &scope, &ip, &input, files).await,
+        Err(refused) => Err(refused),
     };
     match result {
         Ok(()) => Redirect::to("/tiers?applied=1").into_response(),

@@ -11,15 +11,20 @@ use crate::kit::code::Code;
 use crate::kit::db::Owner;
 use crate::kit::db::{now, Db, OnUnique};
 use crate::kit::error::AppError;
-use crate::kit::files::StoredFile;
 pub use crate::kit::files::Upload;
-use crate::kit::files::{check_attachments, Storage};
+use crate::kit::files::{check_attachments, record_kept, FileTable, Storage, StoredFile};
 use crate::kit::mail::post;
 use crate::kit::pager::{page_count, Paging};
 use crate::kit::request::AuthContext;
 use crate::kit::request::{ProviderScope, Settings};
 use crate::kit::time::format_datetime;
 use sqlx::Row;
+
+/// Where a tier application's attachments are recorded.
+const FILES: FileTable = FileTable {
+    table: "tier_application_files",
+    belongs_to: "application_id",
+};
 
 pub async fn tiers(db: &Db) -> Result<Vec<TierView>, sqlx::Error> {
     let tiers = sqlx::query("SELECT id, name, rank, requirement FROM tiers ORDER BY rank")
@@ -255,20 +260,7 @@ pub async fn apply(
     let id: i64 = inserted
         .unique_is_conflict("tier.error.open")?
         .try_get("id")?;
-    for file in &stored {
-        sqlx::query(
-            "INSERT INTO tier_application_files (application_id, name, content_type, size, storage_key, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(id)
-        .bind(&file.name)
-        .bind(file.content_type)
-        .bind(file.size)
-        .bind(&file.key)
-        .bind(at)
-        .execute(&mut *tx)
-        .await?;
-    }
+    record_kept(&mut tx, FILES, id, &stored, at).await?;
     audit::record(
         &mut *tx,
         Entry {
@@ -420,14 +412,10 @@ pub async fn file(
     .fetch_optional(db.pool())
     .await?
     .ok_or(AppError::NotFound)?;
-    if matches!(owner, Owner::Provider(p) if p != row.try_get::<i64, _>("provider_id")?) {
+    if !owner.sees(row.try_get("provider_id")?) {
         return Err(AppError::NotFound);
     }
-    Ok(StoredFile {
-        name: row.try_get("name")?,
-        content_type: row.try_get("content_type")?,
-        storage_key: row.try_get("storage_key")?,
-    })
+    Ok(StoredFile::from_row(&row)?)
 }
 
 /// Adds a tier at the top (no `id`) or renames one / changes its requirement.

@@ -180,6 +180,26 @@ async fn bad_input_and_other_providers_get_nothing(app: TestApp) {
     assert!(back.contains("v.company=MSP-A_TEST1"));
     let page = app.get(back, Some(&aku)).await;
     assert!(page.body.contains("此项为必填项") && page.body.contains("value=\"MSP-A_TEST1\""));
+    // A body cut short (a dropped connection, a limit passed) is refused on the files, and
+    // what was typed before the cut comes back.
+    let (content_type, mut body) = crate::common::multipart_body(
+        &fields("断开的上传"),
+        &[("files", "a.png", PNG)],
+        "image/png",
+    );
+    body.truncate(body.len() - 20);
+    let cut = app
+        .send(
+            Request::post("/tickets")
+                .header(header::COOKIE, &aku)
+                .header(header::CONTENT_TYPE, content_type)
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await;
+    let back = cut.location();
+    assert!(back.contains("e.files=ev.error.size"), "{back}");
+    assert!(back.contains("v.company=MSP-A_TEST1"), "{back}");
     let no = number(&submit(&app, &aku, &fields("本公司工单"), &[("a.png", PNG)]).await);
     let file = json_of(&app, "/api/ticket", &aku, &format!("no={no}")).await["files"][0][0]
         .as_i64()

@@ -6,6 +6,7 @@ use super::store::{self, Upload};
 use crate::kit::db::Db;
 use crate::kit::error::AppError;
 use crate::kit::files::{sniff, Storage};
+use crate::kit::multipart::FormPost;
 use crate::kit::request::AuthContext;
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
@@ -17,23 +18,15 @@ pub async fn upload(
     State(storage): State<Storage>,
     multipart: Multipart,
 ) -> Response {
-    let form =
-        crate::kit::multipart::FormPost::read(multipart, &["files"], MAX_FILES + 1, MAX_FILE_BYTES)
-            .await;
-    if form.full {
-        return crate::kit::multipart::storage_full();
-    }
-    let too_large = form.broken;
+    let form = match FormPost::with_files(multipart, MAX_FILES, MAX_FILE_BYTES).await {
+        Ok(form) => form,
+        Err(full) => return full,
+    };
     let company_name = form.field("company_name");
     let responsible_person = form.field("responsible_person");
-    let files = form.uploads();
-    let result = if too_large {
-        Err(AppError::invalid(&[(
-            "files",
-            "registration.error.file_size",
-        )]))
-    } else {
-        start(&db, &storage, &company_name, &responsible_person, files).await
+    let result = match form.files_within("registration.error.file_size") {
+        Ok(files) => start(&db, &storage, &company_name, &responsible_person, files).await,
+        Err(refused) => Err(refused),
     };
     match result {
         Ok(token) => Redirect::to(&format!("/register/{token}")).into_response(),
@@ -93,9 +86,5 @@ pub async fn download(
     if !auth.is_some_and(|a| a.is_operator) {
         return StatusCode::NOT_FOUND.into_response();
     }
-    let (name, content_type, key) = match store::file(&db, id, file_id).await {
-        Ok(file) => file,
-        Err(error) => return error.status().into_response(),
-    };
-    crate::kit::files::download(&storage, &key, &name, &content_type).await
+    crate::kit::multipart::send(&storage, store::file(&db, id, file_id).await).await
 }

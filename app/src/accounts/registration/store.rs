@@ -7,8 +7,8 @@ use super::{Registration, RegistrationFile, RegistrationQueue, RegistrationRow};
 use crate::kit::code::Code;
 use crate::kit::db::{now, Db};
 use crate::kit::error::AppError;
-use crate::kit::files::Storage;
 pub use crate::kit::files::Upload;
+use crate::kit::files::{Storage, StoredFile};
 use crate::kit::mail::post;
 use crate::kit::pager::{page_count, Paging};
 use crate::kit::token::{hash_token, new_token};
@@ -192,25 +192,18 @@ pub async fn queue(
     })
 }
 
-/// A qualification file for the platform: (name, content type, storage key).
-pub async fn file(
-    db: &Db,
-    registration_id: i64,
-    file_id: i64,
-) -> Result<(String, String, String), AppError> {
-    let row = sqlx::query(
-        "SELECT file_name, content_type, storage_key FROM registration_files WHERE id = $1 AND registration_id = $2",
+/// A qualification file, for the platform.
+pub async fn file(db: &Db, registration_id: i64, file_id: i64) -> Result<StoredFile, AppError> {
+    StoredFile::found(
+        sqlx::query(
+            "SELECT file_name AS name, content_type, storage_key FROM registration_files
+             WHERE id = $1 AND registration_id = $2",
+        )
+        .bind(file_id)
+        .bind(registration_id)
+        .fetch_optional(db.pool())
+        .await?,
     )
-    .bind(file_id)
-    .bind(registration_id)
-    .fetch_optional(db.pool())
-    .await?
-    .ok_or(AppError::NotFound)?;
-    Ok((
-        row.try_get("file_name")?,
-        row.try_get("content_type")?,
-        row.try_get("storage_key")?,
-    ))
 }
 
 /// Step 2: the draft a link names gets its admin and goes to the platform's queue; every

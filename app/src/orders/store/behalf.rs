@@ -142,14 +142,6 @@ pub async fn accept_on_behalf(
     Ok(no)
 }
 
-fn stored(row: sqlx::any::AnyRow) -> Result<StoredFile, AppError> {
-    Ok(StoredFile {
-        name: row.try_get("name")?,
-        content_type: row.try_get("content_type")?,
-        storage_key: row.try_get("storage_key")?,
-    })
-}
-
 /// An acceptance's evidence, for the work order's provider (`no` one of theirs).
 pub async fn evidence_for_provider(
     db: &Db,
@@ -166,9 +158,8 @@ pub async fn evidence_for_provider(
     .bind(scope.provider_id)
     .bind(no)
     .fetch_optional(db.pool())
-    .await?
-    .ok_or(AppError::NotFound)?;
-    stored(row)
+    .await?;
+    StoredFile::found(row)
 }
 
 /// An acceptance's evidence, for the platform (any work order).
@@ -178,7 +169,6 @@ pub async fn evidence_for_platform(db: &Db, file_id: i64) -> Result<StoredFile, 
     )
     .bind(file_id)
     .fetch_optional(db.pool())
-    .await?
-    .ok_or(AppError::NotFound)?;
-    stored(row)
+    .await?;
+    StoredFile::found(row)
 }

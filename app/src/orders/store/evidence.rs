@@ -135,14 +135,6 @@ async fn check_open(
     }
 }
 
-fn stored(row: sqlx::any::AnyRow) -> Result<StoredFile, AppError> {
-    Ok(StoredFile {
-        name: row.try_get("name")?,
-        content_type: row.try_get("content_type")?,
-        storage_key: row.try_get("storage_key")?,
-    })
-}
-
 /// A file of one of the provider's work orders.
 pub async fn for_provider(
     db: &Db,
@@ -159,9 +151,8 @@ pub async fn for_provider(
     .bind(scope.provider_id)
     .bind(no)
     .fetch_optional(db.pool())
-    .await?
-    .ok_or(AppError::NotFound)?;
-    stored(row)
+    .await?;
+    StoredFile::found(row)
 }
 
 /// A file of any work order's stage, for the platform.
@@ -170,9 +161,8 @@ pub async fn for_platform(db: &Db, file_id: i64) -> Result<StoredFile, AppError>
         sqlx::query("SELECT name, content_type, storage_key FROM milestone_files WHERE id = $1")
             .bind(file_id)
             .fetch_optional(db.pool())
-            .await?
-            .ok_or(AppError::NotFound)?;
-    stored(row)
+            .await?;
+    StoredFile::found(row)
 }
 
 /// A file of the stage an acceptance link was sent for.
@@ -187,7 +177,6 @@ pub async fn for_link(db: &Db, token: &str, file_id: i64) -> Result<StoredFile, 
     .bind(hash_token(token))
     .bind(crate::kit::db::now())
     .fetch_optional(db.pool())
-    .await?
-    .ok_or(AppError::NotFound)?;
-    stored(row)
+    .await?;
+    StoredFile::found(row)
 }

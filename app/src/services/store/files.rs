@@ -122,12 +122,8 @@ pub async fn file(
     .fetch_optional(db.pool())
     .await?
     .ok_or(AppError::NotFound)?;
-    if matches!(owner, Owner::Provider(p) if p != row.try_get::<i64, _>("provider_id")?) {
+    if !owner.sees(row.try_get("provider_id")?) {
         return Err(AppError::NotFound);
     }
-    Ok(crate::kit::files::StoredFile {
-        name: row.try_get("name")?,
-        content_type: row.try_get("content_type")?,
-        storage_key: row.try_get("storage_key")?,
-    })
+    Ok(crate::kit::files::StoredFile::from_row(&row)?)
 }

@@ -137,7 +137,7 @@ pub async fn detail(db: &Db, owner: Owner, id: i64) -> Result<ServiceDetail, App
     .await?
     .ok_or(AppError::NotFound)?;
     let provider_id: i64 = row.try_get("provider_id")?;
-    if matches!(owner, Owner::Provider(p) if p != provider_id) {
+    if !owner.sees(provider_id) {
         return Err(AppError::NotFound);
     }
     let review_version: Option<i64> = row.try_get("review_version")?;
