@@ -720,7 +720,7 @@ impl StoredFile {
         })
     }
 
-    /// The first row of a file query, or `NotFound` where there is none.
+    /// The row a file query found, or `NotFound` where it found none.
     pub fn found(
         row: Option<sqlx::any::AnyRow>,
     ) -> Result<StoredFile, crate::kit::error::AppError> {

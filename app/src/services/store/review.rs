@@ -43,7 +43,7 @@ pub async fn apply(
     .await?
     .ok_or(AppError::NotFound)?;
     let provider_id: i64 = row.try_get("provider_id")?;
-    if matches!(actor.owner, Owner::Provider(p) if p != provider_id) {
+    if !actor.owner.sees(provider_id) {
         return Err(AppError::NotFound);
     }
     let from = status_of(&row.try_get::<String, _>("status")?)?;
