@@ -272,5 +272,15 @@ postgres_run=$!
 failed=""
 wait "$sqlite_run" || failed+=" sqlite"
 wait "$postgres_run" || failed+=" postgres"
+# A failure's other half is in the servers' logs (warnings and errors only): their last lines.
+server_logs() {
+  local name
+  for name in "$@"; do
+    printf '\n--- last lines of %s ---\n' "$name"
+    tail -n 40 "$WORK/$name.log" 2>/dev/null || true
+  done
+}
+case "$failed" in *sqlite*) server_logs server-3101 server-3105 "oidc-$OIDC_PORT" ;; esac
+case "$failed" in *postgres*) server_logs server-3103 server-3104 "oidc-$((OIDC_PORT + 1))" ;; esac
 [ -z "$failed" ] || die "the Playwright suite failed on:$failed"
 log "All tests passed"

@@ -29,7 +29,7 @@ test("an order arrives by the API, the platform dispatches it, the provider take
   await settled(page, testInfo);
   const row = page.getByTestId("platform-orders").locator("tbody tr").filter({ hasText: workOrderNo });
   await expect(row).toContainText("待付款");
-  await expect(row).toContainText("¥1060.00");
+  await expect(row).toContainText("¥1,060.00");
   await row.getByRole("button", { name: "标记已付款" }).click();
   await expect(row).toContainText("待接单");
   await row.getByLabel("服务提供商").selectOption({ label: "MSP-A_TEST1" });

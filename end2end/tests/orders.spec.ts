@@ -21,7 +21,7 @@ test("list, filter, accept a work order and plan its milestones", async ({ page 
   await page.getByLabel("关键字").fill("2019062603314338");
   await page.getByRole("button", { name: "搜索", exact: true }).click();
   await expect(rows).toHaveCount(1);
-  await expect(rows.first()).toContainText("¥4888888888888889.00");
+  await expect(rows.first()).toContainText("¥4,888,888,888,888,889.00");
 
   await page.getByRole("link", { name: "清除" }).click();
   await page.getByRole("link", { name: /待接单/ }).click();

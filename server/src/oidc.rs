@@ -86,6 +86,10 @@ impl Oidc {
             // Following redirects would open the client to SSRF.
             .redirect(openidconnect::reqwest::redirect::Policy::none())
             .timeout(Duration::from_secs(15))
+            // No idle connections kept: sign-ins are seconds apart, and a kept connection the
+            // identity provider has just closed (Node's keep-alive ends after 5 s) fails the
+            // next code exchange, which cannot be retried once sent.
+            .pool_max_idle_per_host(0)
             .build()?;
         Ok(Oidc {
             issuer,

@@ -68,6 +68,8 @@ pub struct BillLineView {
     pub quantity: i64,
     pub traded_at: String,
     pub paid: String,
+    /// The paid amount as the revision form takes it back: plain decimal, no symbol or grouping.
+    pub paid_amount: String,
     /// Named by the provider's 驳回.
     pub disputed: bool,
 }

@@ -142,7 +142,7 @@ fn PlatformActions(d: BillDetail, detail: Resource<Result<BillDetail, AppError>>
                         {d.lines.iter().map(|line| {
                             let field = format!("amount_{}", line.id);
                             let typed = revise_feedback.with_untracked(|f| f.value(&field));
-                            let current = line.paid.trim_start_matches(['¥', '$']).to_owned();
+                            let current = line.paid_amount.clone();
                             let value = if typed.is_empty() { current } else { typed };
                             view! {
                                 <tr class:disputed=line.disputed>

@@ -78,13 +78,38 @@ impl Money {
 }
 
 impl fmt::Display for Money {
-    /// `¥600.00`: always two places, no grouping, as the manual's screens show amounts.
+    /// `¥1,234,567.00`: always two places, thousands grouped, wherever an amount is shown.
+    /// Exports write the plain decimal (`{:.2}` of the amount) for machines to read.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let rounded = self
             .amount
             .round_dp_with_strategy(MINOR_SCALE, RoundingStrategy::MidpointAwayFromZero);
-        write!(f, "{}{:.2}", self.currency.symbol(), rounded)
+        let plain = format!("{:.2}", rounded.abs());
+        let (whole, cents) = plain.split_once('.').unwrap_or((&plain, "00"));
+        let sign = if rounded.is_sign_negative() && !rounded.is_zero() {
+            "-"
+        } else {
+            ""
+        };
+        write!(
+            f,
+            "{sign}{}{}.{cents}",
+            self.currency.symbol(),
+            grouped(whole)
+        )
     }
+}
+
+/// `1234567` → `1,234,567`: a comma before every third digit from the right.
+fn grouped(digits: &str) -> String {
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// The amount as a spreadsheet number (a double), when a spreadsheet shows it exactly: at most
@@ -171,8 +196,22 @@ mod tests {
         let minor = huge.to_minor().unwrap();
         assert_eq!(minor, 488_888_888_888_888_900);
         assert_eq!(Money::from_minor(minor, Currency::Cny), huge);
-        assert_eq!(huge.to_string(), "¥4888888888888889.00");
+        assert_eq!(huge.to_string(), "¥4,888,888,888,888,889.00");
         assert_eq!(Money::new(d("0.1"), Currency::Usd).to_minor(), Ok(10));
+    }
+
+    #[test]
+    fn amounts_show_with_thousands_grouped_and_two_places() {
+        let cny = |s: &str| Money::new(d(s), Currency::Cny).to_string();
+        assert_eq!(cny("0"), "¥0.00");
+        assert_eq!(cny("5"), "¥5.00");
+        assert_eq!(cny("999.995"), "¥1,000.00");
+        assert_eq!(cny("2181"), "¥2,181.00");
+        assert_eq!(cny("123456.7"), "¥123,456.70");
+        assert_eq!(cny("1234567"), "¥1,234,567.00");
+        assert_eq!(cny("-1234.5"), "-¥1,234.50");
+        assert_eq!(cny("-0.001"), "¥0.00");
+        assert_eq!(Money::new(d("100"), Currency::Usd).to_string(), "$100.00");
     }
 
     #[test]

@@ -90,7 +90,7 @@ async fn the_list_is_scoped_filtered_and_paged(app: TestApp) {
     let day = list(&app, &cookie, "from=2019-09-27&to=2019-09-27").await;
     assert_eq!(numbers(&day).len(), 7);
     let huge = list(&app, &cookie, "q=2019062603314338").await;
-    assert_eq!(huge["rows"][0]["total_incl"], "¥4888888888888889.00");
+    assert_eq!(huge["rows"][0]["total_incl"], "¥4,888,888,888,888,889.00");
     let by_order_no = list(&app, &cookie, "q=201912050713251962").await;
     assert_eq!(numbers(&by_order_no), ["20191205071325781"]);
     let wildcard = list(&app, &cookie, "q=%25").await;
@@ -167,7 +167,7 @@ async fn another_providers_work_order_is_not_found(app: TestApp) {
     let enjian = app.login("enjian@example.com").await;
     let own = detail(&app, &enjian, foreign).await;
     assert_eq!(own["status"], "AwaitingAcceptance");
-    assert_eq!(own["unit_price_incl"], "¥5300.00", "5000 × 1.06");
+    assert_eq!(own["unit_price_incl"], "¥5,300.00", "5000 × 1.06");
     assert_eq!(own["tax_rate"], "6%");
     // A stage of another provider's work order cannot be reached through one's own either.
     let foreign_stage = app

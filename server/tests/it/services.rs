@@ -438,7 +438,7 @@ async fn moves_out_of_turn_and_by_the_wrong_side_are_refused(app: TestApp) {
     assert_eq!(answer.status, StatusCode::OK);
     let plans = item(&app, &cookie, id).await["content"]["skus"][0]["plans"].clone();
     assert_eq!(plans.as_array().unwrap().len(), 2);
-    assert_eq!(plans[1]["price_with_tax"], "¥1059.99");
+    assert_eq!(plans[1]["price_with_tax"], "¥1,059.99");
     assert_eq!(
         plans[1]["schedule"],
         serde_json::json!(["¥353.33", "¥353.33", "¥353.33"])
