@@ -67,11 +67,11 @@ impl FromRef<AppState> for app::tickets::helpdesk::Helpdesk {
     }
 }
 
-/// The intake API's token, and wrong tokens throttled per client address.
-impl FromRef<AppState> for app::orders::http::IntakeGate {
-    fn from_ref(state: &AppState) -> app::orders::http::IntakeGate {
+/// The marketplace APIs' token, and wrong tokens throttled per client address.
+impl FromRef<AppState> for app::kit::request::MarketplaceGate {
+    fn from_ref(state: &AppState) -> app::kit::request::MarketplaceGate {
         let throttle = state.throttle.clone();
-        app::orders::http::IntakeGate {
+        app::kit::request::MarketplaceGate {
             token: state.api_token.clone(),
             bad_token: Arc::new(move |client: &str| {
                 throttle
@@ -232,15 +232,19 @@ pub async fn build_with_settings(
     let hsts = settings
         .secure_cookies
         .then(|| HeaderValue::from_static("max-age=31536000; includeSubDomains"));
-    let router = Router::new()
+    // The probes a load balancer asks many times a second: no session, CSRF check, throttle
+    // or compression to pass through, only the security headers, the request id and the log.
+    let probes = Router::new()
         .route("/healthz", get(|| async { "ok" }))
-        .route("/readyz", get(readyz))
+        .route("/readyz", get(readyz));
+    let router = Router::new()
         .route("/lang/{tag}", get(set_language))
         .route("/nav", axum::routing::post(set_navigation))
         .route(
             "/api/v1/orders",
             axum::routing::post(app::orders::http::create_order),
         )
+        .route("/api/v1/catalogue", get(app::services::http::catalogue))
         .route(
             "/register",
             axum::routing::post(app::accounts::registration::http::upload).layer(
@@ -424,6 +428,7 @@ pub async fn build_with_settings(
             state.clone(),
             middleware::csrf,
         ))
+        .merge(probes)
         // Pages set their own policy with the response's script nonce; everything else
         // (downloads, exports, API answers) may run and frame nothing.
         .layer(SetResponseHeaderLayer::if_not_present(

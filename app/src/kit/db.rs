@@ -250,6 +250,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../../migrations/sqlite/0037_home_count_indexes.sql"),
         include_str!("../../../migrations/postgres/0037_home_count_indexes.sql"),
     ),
+    (
+        38,
+        "listed_service_items",
+        include_str!("../../../migrations/sqlite/0038_listed_service_items.sql"),
+        include_str!("../../../migrations/postgres/0038_listed_service_items.sql"),
+    ),
 ];
 
 /// The file of a `sqlite://` URL; `None` for PostgreSQL (or a URL naming no file).

@@ -265,6 +265,129 @@ mod ssr {
         }
     }
 
+    /// Lets a client's request on past a wrong token, or answers it instead (429).
+    pub type BadToken =
+        std::sync::Arc<dyn Fn(&str) -> Option<axum::response::Response> + Send + Sync>;
+
+    /// The marketplace's credentials, from the server: the platform API token (none: the
+    /// marketplace APIs are off) and the throttle of wrong tokens per client address.
+    #[derive(Clone)]
+    pub struct MarketplaceGate {
+        pub token: Option<std::sync::Arc<str>>,
+        pub bad_token: BadToken,
+    }
+
+    /// A JSON API's error answer: `{"error": message}`.
+    pub fn api_error(status: http::StatusCode, message: &str) -> axum::response::Response {
+        use axum::response::IntoResponse;
+        (status, axum::Json(serde_json::json!({ "error": message }))).into_response()
+    }
+
+    /// A JSON answer that may be revalidated: its ETag is a digest of the body, and a request
+    /// whose `If-None-Match` names it (or `*`) gets 304 without the body. A client polling an
+    /// unchanged resource costs one query and no transfer.
+    pub fn json_with_etag(request: &http::HeaderMap, body: Vec<u8>) -> axum::response::Response {
+        use axum::response::IntoResponse;
+        use sha2::{Digest, Sha256};
+        use std::fmt::Write;
+        let digest = Sha256::digest(&body);
+        let mut etag = String::from("\"");
+        for byte in &digest[..16] {
+            let _ = write!(etag, "{byte:02x}");
+        }
+        etag.push('"');
+        let matches = request
+            .get_all(http::header::IF_NONE_MATCH)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(|tag| tag.trim())
+            .any(|tag| tag == "*" || tag.strip_prefix("W/").unwrap_or(tag) == etag);
+        let headers = [
+            (http::header::ETAG, etag),
+            (http::header::CACHE_CONTROL, "no-cache".to_owned()),
+        ];
+        if matches {
+            (http::StatusCode::NOT_MODIFIED, headers).into_response()
+        } else {
+            (
+                headers,
+                [(http::header::CONTENT_TYPE, "application/json")],
+                body,
+            )
+                .into_response()
+        }
+    }
+
+    /// Compares digests, so the time taken says nothing about how much of the token matched.
+    fn token_matches(given: &str, expected: &str) -> bool {
+        use sha2::{Digest, Sha256};
+        Sha256::digest(given.as_bytes()) == Sha256::digest(expected.as_bytes())
+    }
+
+    /// The marketplace calling with the platform API token (`Authorization: Bearer …`), for
+    /// its JSON APIs (order intake, the catalogue). Refused as JSON: 503 while no token is
+    /// set, 401 with `WWW-Authenticate` for a wrong one, 429 after too many wrong ones.
+    pub struct Marketplace;
+
+    impl<S> FromRequestParts<S> for Marketplace
+    where
+        S: Send + Sync,
+        MarketplaceGate: axum::extract::FromRef<S>,
+    {
+        type Rejection = axum::response::Response;
+
+        async fn from_request_parts(
+            parts: &mut http::request::Parts,
+            state: &S,
+        ) -> Result<Self, Self::Rejection> {
+            use axum::extract::FromRef;
+            let gate = MarketplaceGate::from_ref(state);
+            let Some(expected) = gate.token.as_deref() else {
+                return Err(api_error(
+                    http::StatusCode::SERVICE_UNAVAILABLE,
+                    "the marketplace API is disabled (PLATFORM_API_TOKEN is not set)",
+                ));
+            };
+            let given = parts
+                .headers
+                .get(http::header::AUTHORIZATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.strip_prefix("Bearer "))
+                .unwrap_or_default();
+            if token_matches(given, expected) {
+                return Ok(Marketplace);
+            }
+            // Guessing tokens is throttled per client address; the marketplace's own calls
+            // (right token) never are.
+            let client = parts
+                .extensions
+                .get::<ClientIp>()
+                .map(|ip| ip.0.clone())
+                .unwrap_or_default();
+            if let Some(refused) = (gate.bad_token)(&client) {
+                return Err(refused);
+            }
+            let mut response = api_error(
+                http::StatusCode::UNAUTHORIZED,
+                "a valid platform API token is required",
+            );
+            response.headers_mut().insert(
+                http::header::WWW_AUTHENTICATE,
+                http::HeaderValue::from_static("Bearer"),
+            );
+            Err(response)
+        }
+    }
+
+    #[cfg(test)]
+    #[test]
+    fn tokens_compare_whole() {
+        assert!(token_matches("s3cret", "s3cret"));
+        assert!(!token_matches("s3cre", "s3cret"));
+        assert!(!token_matches("", "s3cret"));
+    }
+
     /// Whose records a plain route reads: the member's provider, or on the platform's routes
     /// (`PLATFORM`) any provider's, for an operator.
     pub struct RealmOwner<const PLATFORM: bool>(pub crate::kit::db::Owner);

@@ -191,6 +191,13 @@ fn offset_text(seconds: i32) -> String {
     format!("UTC{sign}{:02}:{:02}", minutes / 60, minutes % 60)
 }
 
+/// A moment for machines (APIs): RFC 3339 in UTC, `2019-11-01T08:00:00Z`.
+pub fn rfc3339(unix_seconds: i64) -> String {
+    Timestamp::from_second(unix_seconds)
+        .map(|t| t.to_string())
+        .unwrap_or_default()
+}
+
 /// A time as the request's viewer reads it.
 pub fn format_datetime(unix_seconds: i64) -> String {
     Zone::viewer().datetime(unix_seconds)

@@ -3,8 +3,9 @@
 //! form, downloads for the provider and for the customer's acceptance link, always
 //! attachments with the type the content showed); the platform's 代客户验收 (a multipart
 //! form with its evidence) and that evidence's downloads; and `POST /api/v1/orders`, the
-//! marketplace's order intake, a JSON API authenticated with the platform API token and
-//! idempotent by order number (a repeated order answers 200 with `"created": false`).
+//! marketplace's order intake, a JSON API authenticated with the platform API token (the
+//! `Marketplace` extractor) and idempotent by order number (a repeated order answers 200
+//! with `"created": false`).
 
 use super::model::{validate_order, ListFilter, OrderIn};
 use super::store;
@@ -15,16 +16,14 @@ use crate::kit::error::AppError;
 use crate::kit::files::Storage;
 use crate::kit::i18n::locale_of_headers;
 use crate::kit::multipart::{back_to_form, one_file, send, uploaded, FormPost};
-use crate::kit::request::{Member, Operator};
+use crate::kit::request::{api_error as error, Marketplace, Member, Operator};
 use axum::body::Bytes;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Json;
 use serde_json::json;
-use sha2::{Digest, Sha256};
 use std::collections::HashMap;
-use std::sync::Arc;
 
 /// The columns of the export, in order (the cells `spawn_export_rows` sends).
 const COLUMNS: [&str; 11] = [
@@ -202,60 +201,8 @@ pub async fn on_behalf_evidence_for_platform(
 /// The body limit of the upload route: the file plus the multipart framing.
 pub const UPLOAD_LIMIT: usize = store::evidence::MAX_BYTES + 64 * 1024;
 
-fn error(status: StatusCode, message: &str) -> Response {
-    (status, Json(json!({ "error": message }))).into_response()
-}
-
-/// Compares digests, so the time taken says nothing about how much of the token matched.
-fn token_matches(given: &str, expected: &str) -> bool {
-    Sha256::digest(given.as_bytes()) == Sha256::digest(expected.as_bytes())
-}
-
-/// Lets a client's request on past a wrong token, or answers it instead (429).
-pub type BadToken = Arc<dyn Fn(&str) -> Option<Response> + Send + Sync>;
-
-/// The intake API's credentials, from the server: the bearer token (none: the API is off),
-/// and the throttle of wrong tokens per client address (`Some`: the answer to send instead).
-#[derive(Clone)]
-pub struct IntakeGate {
-    pub token: Option<Arc<str>>,
-    pub bad_token: BadToken,
-}
-
-pub async fn create_order(
-    State(db): State<Db>,
-    State(gate): State<IntakeGate>,
-    client: axum::Extension<crate::kit::request::ClientIp>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let Some(expected) = gate.token.as_deref() else {
-        return error(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "the intake API is disabled (PLATFORM_API_TOKEN is not set)",
-        );
-    };
-    let given = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .unwrap_or_default();
-    if !token_matches(given, expected) {
-        // Guessing tokens is throttled per client address; the marketplace's own calls
-        // (right token) never are.
-        if let Some(refused) = (gate.bad_token)(&client.0 .0) {
-            return refused;
-        }
-        let mut response = error(
-            StatusCode::UNAUTHORIZED,
-            "a valid platform API token is required",
-        );
-        response.headers_mut().insert(
-            header::WWW_AUTHENTICATE,
-            header::HeaderValue::from_static("Bearer"),
-        );
-        return response;
-    }
+/// `POST /api/v1/orders`: the marketplace's order, stored with its work orders once.
+pub async fn create_order(State(db): State<Db>, _: Marketplace, body: Bytes) -> Response {
     let order: OrderIn = match serde_json::from_slice(&body) {
         Ok(order) => order,
         Err(e) => {
@@ -299,15 +246,5 @@ pub async fn create_order(
             (StatusCode::CONFLICT, Json(json!({ "errors": errors }))).into_response()
         }
         Err(e) => error(e.status(), "the order could not be stored"),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn tokens_compare_whole() {
-        assert!(super::token_matches("s3cret", "s3cret"));
-        assert!(!super::token_matches("s3cre", "s3cret"));
-        assert!(!super::token_matches("", "s3cret"));
     }
 }

@@ -100,6 +100,56 @@ pub struct Snapshot {
     pub files: Vec<FileView>,
 }
 
+/// One item of the published catalogue (`GET /api/v1/catalogue`), as its approved version
+/// says. Amounts are exact decimal text in the plan's currency, never numbers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CatalogueItem {
+    pub id: i64,
+    pub provider_id: i64,
+    pub provider_name: String,
+    /// The approved version this entry shows.
+    pub version: i64,
+    /// When the platform approved it (RFC 3339, UTC).
+    pub approved_at: Option<String>,
+    pub name: String,
+    pub product: String,
+    pub owner_name: String,
+    pub owner_contact: String,
+    /// Sanitized when it was saved.
+    pub description_html: String,
+    pub skus: Vec<CatalogueSku>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CatalogueSku {
+    pub id: i64,
+    pub name: String,
+    pub specification: String,
+    pub region: String,
+    pub plans: Vec<CataloguePlan>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CataloguePlan {
+    pub id: i64,
+    pub name: String,
+    /// `one_time`, `monthly` or `installments`.
+    pub billing_mode: String,
+    /// Before tax: `100.00`.
+    pub price: String,
+    /// `CNY` or `USD`.
+    pub currency: String,
+    /// A fraction: `0.06` for 6 %.
+    pub tax_rate: String,
+    /// Half-up to the cent.
+    pub price_with_tax: String,
+    pub installments: i64,
+    pub interval_months: i64,
+    /// What the buyer pays when: one amount, or each installment; they add up to
+    /// `price_with_tax` exactly.
+    pub schedule: Vec<String>,
+}
+
 /// One change of a version: a translation key (`svc.change.<key>`) and what it touched.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChangeView {

@@ -52,6 +52,11 @@ impl ServiceStatus {
         self.edit_refusal().is_none()
     }
 
+    /// On the marketplace: approved, and still while its delisting is asked. The catalogue
+    /// API lists these, as their approved version says.
+    pub const LISTED: [ServiceStatus; 2] =
+        [ServiceStatus::Approved, ServiceStatus::DelistRequested];
+
     /// Waiting for the platform: the review queue shows these.
     pub fn awaits_platform(self) -> bool {
         matches!(

@@ -1,6 +1,7 @@
 //! Service items on SQLite and PostgreSQL alike: the demo catalogue and its filters, the whole
 //! review workflow with versions, forbidden moves, sanitized descriptions, attachments judged
-//! by content, plain form posts, and another provider's items answering 404.
+//! by content, plain form posts, another provider's items answering 404, and the published
+//! catalogue the marketplace reads (`GET /api/v1/catalogue`).
 
 use crate::common::{assert_calls, assert_pages, json, newest_mail, TestApp};
 use app::kit::forms::encode_query;
@@ -16,6 +17,8 @@ on_both_databases!(
     attachments_are_judged_by_content_and_served_as_downloads,
     another_provider_s_item_is_not_found,
     plain_form_posts_save_and_come_back_with_errors,
+    the_catalogue_api_shows_listed_items_as_approved,
+    the_catalogue_api_pages_revalidates_and_refuses_bad_calls,
 );
 
 fn form(pairs: &[(&str, &str)]) -> String {
@@ -694,4 +697,198 @@ async fn plain_form_posts_save_and_come_back_with_errors(app: TestApp) {
     let page = app.get(answer.location(), Some(&cookie)).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("无脚本服务") && page.body.contains("新增 SKU"));
+}
+
+const API_TOKEN: &str = "marketplace-secret";
+
+/// The same database served with the marketplace's API token set.
+async fn with_api(app: TestApp) -> TestApp {
+    let mut config = server::config::Config::for_database(&app.url);
+    config.platform_api_token = Some(API_TOKEN.into());
+    TestApp::with_config(config).await
+}
+
+async fn catalogue(app: &TestApp, query: &str, etag: Option<&str>) -> crate::common::Answer {
+    let mut request = Request::get(format!("/api/v1/catalogue{query}"))
+        .header(header::AUTHORIZATION, format!("Bearer {API_TOKEN}"));
+    if let Some(etag) = etag {
+        request = request.header(header::IF_NONE_MATCH, etag);
+    }
+    app.send(request.body(Body::empty()).unwrap()).await
+}
+
+/// Every listed item, walking the pages `limit` at a time.
+async fn whole_catalogue(app: &TestApp, limit: i64) -> Vec<Value> {
+    let mut items = Vec::new();
+    let mut query = format!("?limit={limit}");
+    loop {
+        let answer = catalogue(app, &query, None).await;
+        assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+        let page: Value = serde_json::from_str(&answer.body).unwrap();
+        let rows = page["items"].as_array().unwrap();
+        assert!(rows.len() as i64 <= limit);
+        items.extend(rows.iter().cloned());
+        match page["next"].as_str() {
+            Some(next) => query = next.trim_start_matches("/api/v1/catalogue").to_owned(),
+            None => return items,
+        }
+    }
+}
+
+async fn the_catalogue_api_shows_listed_items_as_approved(app: TestApp) {
+    let app = with_api(app).await;
+    let cookie = app.login("aku@example.com").await;
+    let operator = app.login("operator@example.com").await;
+    let listed = app
+        .numbers(
+            "SELECT i.id FROM service_items i JOIN providers p ON p.id = i.provider_id
+             WHERE i.status IN ('approved', 'delist_requested') AND p.suspended_at IS NULL
+             ORDER BY i.id",
+        )
+        .await;
+    assert!(!listed.is_empty(), "the demo lists items");
+    let ids = |items: &[Value]| {
+        items
+            .iter()
+            .map(|i| i["id"].as_i64().unwrap())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(ids(&whole_catalogue(&app, 50).await), listed);
+
+    // A new item is not listed while it is a draft or under review, and is once approved:
+    // the approved version, its amounts exact decimal text computed by the plan's rules.
+    let id = complete_item(&app, &cookie, "目录 API 服务").await;
+    let sku = item(&app, &cookie, id).await["content"]["skus"][0]["id"]
+        .as_i64()
+        .unwrap();
+    let answer = save_plan(&app, &cookie, id, sku, "", "installments", "1000.01", "6").await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    assert_eq!(
+        provider_move(&app, &cookie, id, "submit").await.status,
+        StatusCode::OK
+    );
+    assert!(!ids(&whole_catalogue(&app, 50).await).contains(&id));
+    let version = item(&app, &cookie, id).await["review_version"]
+        .as_i64()
+        .unwrap();
+    let answer = decide(&app, &operator, id, version, "approve", "").await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    let all = whole_catalogue(&app, 50).await;
+    let entry = all
+        .iter()
+        .find(|i| i["id"] == id)
+        .expect("the approved item is listed");
+    assert_eq!(entry["name"], "目录 API 服务");
+    assert_eq!(entry["provider_name"], "MSP-A_TEST1");
+    assert_eq!(entry["version"], version);
+    assert!(
+        entry["approved_at"].as_str().unwrap().ends_with('Z'),
+        "{entry}"
+    );
+    assert_eq!(entry["description_html"], "<p>迁移服务</p>");
+    let plans = entry["skus"][0]["plans"].as_array().unwrap();
+    assert_eq!(plans.len(), 2);
+    assert_eq!(plans[0]["billing_mode"], "one_time");
+    assert_eq!(plans[0]["price"], "100.00");
+    assert_eq!(plans[0]["tax_rate"], "0.06");
+    assert_eq!(plans[0]["price_with_tax"], "106.00");
+    assert_eq!(plans[0]["schedule"], serde_json::json!(["106.00"]));
+    // 1000.01 × 1.06 = 1060.0106 → 1060.01, in three payments adding up to it to the cent.
+    assert_eq!(plans[1]["billing_mode"], "installments");
+    assert_eq!(plans[1]["currency"], "CNY");
+    assert_eq!(plans[1]["price_with_tax"], "1060.01");
+    assert_eq!(
+        plans[1]["schedule"],
+        serde_json::json!(["353.35", "353.33", "353.33"])
+    );
+
+    // Asked to be delisted it stays on sale; delisted, it is gone.
+    assert_eq!(
+        provider_move(&app, &cookie, id, "request_delisting")
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert!(ids(&whole_catalogue(&app, 50).await).contains(&id));
+    let answer = decide(&app, &operator, id, version, "approve_delisting", "").await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    assert!(!ids(&whole_catalogue(&app, 50).await).contains(&id));
+
+    // A suspended provider's items are off the catalogue.
+    let msp = app.provider_id("MSP-A_TEST1").await;
+    let before = whole_catalogue(&app, 50).await;
+    assert!(before.iter().any(|i| i["provider_id"] == msp), "{before:?}");
+    app.execute(&format!(
+        "UPDATE providers SET suspended_at = 1 WHERE id = {msp}"
+    ))
+    .await;
+    let after = whole_catalogue(&app, 50).await;
+    assert!(after.iter().all(|i| i["provider_id"] != msp), "{after:?}");
+}
+
+async fn the_catalogue_api_pages_revalidates_and_refuses_bad_calls(app: TestApp) {
+    // Without the token set the API is off; with it, a call needs it.
+    let answer = catalogue(&app, "", None).await;
+    assert_eq!(
+        answer.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "{}",
+        answer.body
+    );
+    let app = with_api(app).await;
+    let anonymous = app.get("/api/v1/catalogue", None).await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(anonymous.headers[header::WWW_AUTHENTICATE], "Bearer");
+    let signed_in = app.login("operator@example.com").await;
+    let answer = app.get("/api/v1/catalogue", Some(&signed_in)).await;
+    assert_eq!(
+        answer.status,
+        StatusCode::UNAUTHORIZED,
+        "a session is not the token"
+    );
+
+    // Pages of one reach every item once, in order, as one page of all does.
+    let one_by_one = whole_catalogue(&app, 1).await;
+    assert!(one_by_one.len() > 1);
+    assert_eq!(one_by_one, whole_catalogue(&app, 200).await);
+
+    // Revalidation: the same page answers 304 to its own ETag, without a body.
+    let first = catalogue(&app, "", None).await;
+    let etag = first.headers[header::ETAG].to_str().unwrap().to_owned();
+    assert_eq!(first.headers[header::CACHE_CONTROL], "no-cache");
+    let again = catalogue(&app, "", Some(&etag)).await;
+    assert_eq!(again.status, StatusCode::NOT_MODIFIED);
+    assert!(again.body.is_empty());
+    let listed = catalogue(&app, "", Some(&format!("\"other\", W/{etag}"))).await;
+    assert_eq!(listed.status, StatusCode::NOT_MODIFIED);
+    // A change to what is listed changes the ETag.
+    app.execute("UPDATE providers SET name = 'MSP-A_RENAMED' WHERE name = 'MSP-A_TEST1'")
+        .await;
+    let changed = catalogue(&app, "", Some(&etag)).await;
+    assert_eq!(changed.status, StatusCode::OK);
+    assert_ne!(changed.headers[header::ETAG].to_str().unwrap(), etag);
+    assert!(changed.body.contains("MSP-A_RENAMED"));
+
+    // Bad paging is refused as JSON, never a server error.
+    for query in [
+        "?limit=0",
+        "?limit=201",
+        "?limit=x",
+        "?after=-1",
+        "?after=1e3",
+        "?limit=",
+    ] {
+        let answer = catalogue(&app, query, None).await;
+        assert_eq!(
+            answer.status,
+            StatusCode::BAD_REQUEST,
+            "{query}: {}",
+            answer.body
+        );
+        let error: Value = serde_json::from_str(&answer.body).unwrap();
+        assert!(error["error"].as_str().is_some(), "{query}");
+    }
+    let past = catalogue(&app, "?after=999999999", None).await;
+    assert_eq!(past.status, StatusCode::OK);
+    assert_eq!(past.body, r#"{"items":[],"next":null}"#);
 }
