@@ -256,6 +256,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../../../migrations/sqlite/0038_listed_service_items.sql"),
         include_str!("../../../migrations/postgres/0038_listed_service_items.sql"),
     ),
+    (
+        39,
+        "work_order_sold_from",
+        include_str!("../../../migrations/sqlite/0039_work_order_sold_from.sql"),
+        include_str!("../../../migrations/postgres/0039_work_order_sold_from.sql"),
+    ),
 ];
 
 /// The file of a `sqlite://` URL; `None` for PostgreSQL (or a URL naming no file).

@@ -423,6 +423,9 @@ pub async fn enter_order(
             work_orders: vec![WorkOrderIn {
                 work_order_no: work_order_no.trim().to_owned(),
                 service_item_name,
+                service_item_id: None,
+                sku_id: None,
+                plan_id: None,
                 implementation: String::new(),
                 price,
                 tax_rate,

@@ -7,7 +7,7 @@
 //! `Marketplace` extractor) and idempotent by order number (a repeated order answers 200
 //! with `"created": false`).
 
-use super::model::{validate_order, ListFilter, OrderIn};
+use super::model::{sold_as, validate_order, ListFilter, OrderIn};
 use super::store;
 use super::store::intake::Stored;
 use super::store::listing::spawn_export_rows;
@@ -212,20 +212,29 @@ pub async fn create_order(State(db): State<Db>, _: Marketplace, body: Bytes) -> 
             )
         }
     };
-    let work_orders = match validate_order(&order) {
-        Ok(valid) => valid,
-        Err(errors) => {
-            let errors: Vec<_> = errors
-                .iter()
-                .map(|(field, code)| json!({ "field": field, "code": code }))
-                .collect();
-            return (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Json(json!({ "errors": errors })),
-            )
-                .into_response();
-        }
+    let refuse = |errors: Vec<(String, &str)>| {
+        let errors: Vec<_> = errors
+            .iter()
+            .map(|(field, code)| json!({ "field": field, "code": code }))
+            .collect();
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Json(json!({ "errors": errors })),
+        )
+            .into_response()
     };
+    let mut work_orders = match validate_order(&order) {
+        Ok(valid) => valid,
+        Err(errors) => return refuse(errors),
+    };
+    // Work orders naming catalogue entries are sold as their plans say, or refused.
+    let plans = match store::intake::sold_plans(&db, &work_orders).await {
+        Ok(plans) => plans,
+        Err(e) => return error(e.status(), "the catalogue could not be read"),
+    };
+    if let Err(errors) = sold_as(&mut work_orders, &plans) {
+        return refuse(errors);
+    }
     match store::intake::store(&db, &order, &work_orders, None).await {
         Ok(stored) => {
             let created = stored == Stored::Created;

@@ -114,6 +114,8 @@ pub struct WorkOrderDetail {
     /// The provider it is dispatched to (blank before 派单).
     pub provider: String,
     pub service_item_name: String,
+    /// The catalogue's approved version it was sold as (`服务项 #id 第 n 版`), if it names one.
+    pub sold_from: Option<(i64, i64)>,
     pub implementer: String,
     pub unit_price: String,
     pub tax_rate: String,

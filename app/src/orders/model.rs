@@ -469,6 +469,8 @@ pub enum RedispatchRefusal {
     NotDeclined,
     /// The provider declined this work order already (now or before): another one takes it.
     DeclinedBy,
+    /// Sold from another provider's catalogue item: only that provider delivers it.
+    SoldByAnother,
 }
 
 impl RedispatchRefusal {
@@ -477,6 +479,7 @@ impl RedispatchRefusal {
         match self {
             RedispatchRefusal::NotDeclined => "wo.error.state",
             RedispatchRefusal::DeclinedBy => "wo.error.redispatch_same",
+            RedispatchRefusal::SoldByAnother => "wo.error.sold_by_another",
         }
     }
 }
@@ -503,6 +506,15 @@ pub fn may_receive(declined_by: &[i64], to: i64) -> Result<(), RedispatchRefusal
         Err(RedispatchRefusal::DeclinedBy)
     } else {
         Ok(())
+    }
+}
+
+/// Whether a work order sold from provider `sold_by`'s catalogue item (none: free text) may
+/// go to provider `to` (dispatch or 重新派单): only to that provider.
+pub fn may_deliver_sold(sold_by: Option<i64>, to: i64) -> Result<(), RedispatchRefusal> {
+    match sold_by {
+        Some(seller) if seller != to => Err(RedispatchRefusal::SoldByAnother),
+        _ => Ok(()),
     }
 }
 
@@ -724,7 +736,17 @@ pub struct OrderIn {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WorkOrderIn {
     pub work_order_no: String,
+    /// Free text; may be left out when the work order names a catalogue item.
+    #[serde(default)]
     pub service_item_name: String,
+    /// What it was sold as from the published catalogue (`GET /api/v1/catalogue`): all three
+    /// or none. Old orders and the platform's typed orders name none.
+    #[serde(default)]
+    pub service_item_id: Option<i64>,
+    #[serde(default)]
+    pub sku_id: Option<i64>,
+    #[serde(default)]
+    pub plan_id: Option<i64>,
     #[serde(default)]
     pub implementation: String,
     /// Unit price before tax, exact decimal text ("110.00").
@@ -735,11 +757,34 @@ pub struct WorkOrderIn {
     pub currency: String,
 }
 
+/// The catalogue entry a work order names: the item, one of its SKUs, one of its plans.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CatalogueRef {
+    pub item_id: i64,
+    pub sku_id: i64,
+    pub plan_id: i64,
+}
+
+/// What the catalogue says of a referenced plan, as the store found it in the item's approved
+/// version: the intake's price is checked against it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SoldPlan {
+    pub item_name: String,
+    /// The approved version the work order is sold from.
+    pub version: i64,
+    pub currency: Currency,
+    pub price: Decimal,
+    pub tax_rate: Decimal,
+}
+
 /// A work order ready to store: amounts in minor units, computed exactly.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ValidWorkOrder {
     pub work_order_no: String,
     pub service_item_name: String,
+    pub sold_from: Option<CatalogueRef>,
+    /// The approved version of `sold_from`'s item, once checked (`sold_as`).
+    pub sold_version: Option<i64>,
     pub implementation: String,
     pub currency: Currency,
     pub unit_price_minor: i64,
@@ -806,7 +851,30 @@ pub fn validate_order(order: &OrderIn) -> Result<Vec<ValidWorkOrder>, Vec<(Strin
         {
             errors.push((field("work_order_no"), "intake.error.duplicate"));
         }
-        if wo.service_item_name.trim().is_empty() || wo.service_item_name.chars().count() > 200 {
+        let sold_from = match (wo.service_item_id, wo.sku_id, wo.plan_id) {
+            (Some(item_id), Some(sku_id), Some(plan_id)) => Some(CatalogueRef {
+                item_id,
+                sku_id,
+                plan_id,
+            }),
+            (None, None, None) => None,
+            (item, sku, plan) => {
+                for (name, id) in [
+                    ("service_item_id", item),
+                    ("sku_id", sku),
+                    ("plan_id", plan),
+                ] {
+                    if id.is_none() {
+                        errors.push((field(name), "intake.error.catalogue_ref"));
+                    }
+                }
+                None
+            }
+        };
+        let named = !wo.service_item_name.trim().is_empty();
+        if wo.service_item_name.chars().count() > 200 {
+            errors.push((field("service_item_name"), "form.too_long"));
+        } else if !named && wo.service_item_id.is_none() {
             errors.push((field("service_item_name"), "form.required"));
         }
         if wo.implementation.chars().count() > 2000 {
@@ -849,6 +917,8 @@ pub fn validate_order(order: &OrderIn) -> Result<Vec<ValidWorkOrder>, Vec<(Strin
                 .push(ValidWorkOrder {
                     work_order_no: wo.work_order_no.clone(),
                     service_item_name: wo.service_item_name.trim().to_owned(),
+                    sold_from,
+                    sold_version: None,
                     implementation: wo.implementation.trim().to_owned(),
                     currency,
                     unit_price_minor,
@@ -969,6 +1039,9 @@ mod tests {
         assert_eq!(may_receive(&[1], 1), Err(DeclinedBy));
         assert_eq!(may_receive(&[1], 2), Ok(()));
         assert_eq!(may_receive(&[], 1), Ok(()));
+        assert_eq!(may_deliver_sold(Some(1), 2), Err(SoldByAnother));
+        assert_eq!(may_deliver_sold(Some(1), 1), Ok(()));
+        assert_eq!(may_deliver_sold(None, 2), Ok(()));
     }
 
     #[test]
@@ -1212,6 +1285,45 @@ mod tests {
     }
 }
 
+/// Checks work orders that name catalogue entries against what the catalogue says (`plans`,
+/// one per work order: `None` where it names none, `Some(None)` where the entry is not
+/// listed): the currency, the price before tax and the tax rate must be the plan's. A checked
+/// work order takes the item's name and version. Errors as `validate_order`'s.
+pub fn sold_as(
+    work_orders: &mut [ValidWorkOrder],
+    plans: &[Option<Option<SoldPlan>>],
+) -> Result<(), Vec<(String, &'static str)>> {
+    let mut errors = Vec::new();
+    for (i, (wo, plan)) in work_orders.iter_mut().zip(plans).enumerate() {
+        let field = |name: &str| format!("work_orders[{i}].{name}");
+        let Some(plan) = plan else { continue };
+        let Some(plan) = plan else {
+            errors.push((field("plan_id"), "intake.error.not_listed"));
+            continue;
+        };
+        let before = errors.len();
+        if wo.currency != plan.currency {
+            errors.push((field("currency"), "intake.error.plan_currency"));
+        }
+        let price = Money::new(plan.price, plan.currency).to_minor().ok();
+        if price != Some(wo.unit_price_minor) {
+            errors.push((field("price"), "intake.error.plan_price"));
+        }
+        if Decimal::from_str(&wo.tax_rate).ok() != Some(plan.tax_rate) {
+            errors.push((field("tax_rate"), "intake.error.plan_tax_rate"));
+        }
+        if errors.len() == before {
+            wo.service_item_name = plan.item_name.clone();
+            wo.sold_version = Some(plan.version);
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
+}
+
 #[cfg(test)]
 mod intake_tests {
     use super::*;
@@ -1229,6 +1341,9 @@ mod intake_tests {
             work_orders: vec![WorkOrderIn {
                 work_order_no: "20191205071325781".into(),
                 service_item_name: "部署服务".into(),
+                service_item_id: None,
+                sku_id: None,
+                plan_id: None,
                 implementation: String::new(),
                 price: "100.00".into(),
                 tax_rate: "0.06".into(),
@@ -1236,6 +1351,99 @@ mod intake_tests {
                 currency: "CNY".into(),
             }],
         }
+    }
+
+    fn referenced() -> OrderIn {
+        let mut order = order();
+        let wo = &mut order.work_orders[0];
+        wo.service_item_name = String::new();
+        (wo.service_item_id, wo.sku_id, wo.plan_id) = (Some(7), Some(8), Some(9));
+        order
+    }
+
+    fn plan(price: &str, tax: &str, currency: Currency) -> SoldPlan {
+        SoldPlan {
+            item_name: "部署服务（目录）".into(),
+            version: 4,
+            currency,
+            price: Decimal::from_str(price).unwrap(),
+            tax_rate: Decimal::from_str(tax).unwrap(),
+        }
+    }
+
+    #[test]
+    fn a_catalogue_reference_is_all_three_ids_or_none() {
+        let mut valid = validate_order(&referenced()).unwrap();
+        assert_eq!(
+            valid[0].sold_from,
+            Some(CatalogueRef {
+                item_id: 7,
+                sku_id: 8,
+                plan_id: 9
+            })
+        );
+        // Named by reference, the item's name comes from the catalogue.
+        sold_as(
+            &mut valid,
+            &[Some(Some(plan("100", "0.060", Currency::Cny)))],
+        )
+        .unwrap();
+        assert_eq!(valid[0].service_item_name, "部署服务（目录）");
+        assert_eq!(valid[0].sold_version, Some(4));
+
+        let mut half = referenced();
+        half.work_orders[0].plan_id = None;
+        half.work_orders[0].sku_id = None;
+        let errors = validate_order(&half).unwrap_err();
+        assert!(errors.contains(&(
+            "work_orders[0].plan_id".into(),
+            "intake.error.catalogue_ref"
+        )));
+        assert!(errors.contains(&("work_orders[0].sku_id".into(), "intake.error.catalogue_ref")));
+        // Without a reference, a name is needed.
+        let mut nameless = order();
+        nameless.work_orders[0].service_item_name = " ".into();
+        let errors = validate_order(&nameless).unwrap_err();
+        assert_eq!(
+            errors,
+            [("work_orders[0].service_item_name".into(), "form.required")]
+        );
+        // A free-text order is not checked against anything.
+        let mut free = validate_order(&order()).unwrap();
+        sold_as(&mut free, &[None]).unwrap();
+        assert_eq!(free[0].sold_from, None);
+        assert_eq!(free[0].sold_version, None);
+    }
+
+    #[test]
+    fn a_referenced_work_order_is_sold_at_its_plan_s_price() {
+        let check = |plan: Option<SoldPlan>| {
+            let mut valid = validate_order(&referenced()).unwrap();
+            sold_as(&mut valid, &[Some(plan)]).map(|()| valid)
+        };
+        assert!(check(Some(plan("100.00", "0.06", Currency::Cny))).is_ok());
+        assert_eq!(
+            check(Some(plan("100.01", "0.06", Currency::Cny))).unwrap_err(),
+            [("work_orders[0].price".into(), "intake.error.plan_price")]
+        );
+        assert_eq!(
+            check(Some(plan("100.00", "0.13", Currency::Cny))).unwrap_err(),
+            [(
+                "work_orders[0].tax_rate".into(),
+                "intake.error.plan_tax_rate"
+            )]
+        );
+        assert_eq!(
+            check(Some(plan("100.00", "0.06", Currency::Usd))).unwrap_err(),
+            [(
+                "work_orders[0].currency".into(),
+                "intake.error.plan_currency"
+            )]
+        );
+        assert_eq!(
+            check(None).unwrap_err(),
+            [("work_orders[0].plan_id".into(), "intake.error.not_listed")]
+        );
     }
 
     #[test]

@@ -334,7 +334,15 @@ pub(super) fn item_table(locale: Locale, d: &WorkOrderDetail) -> impl IntoView {
                 <th class="num">{locale.t("wo.column.total")}</th><th>{locale.t("wo.status")}</th>
             </tr></thead>
             <tbody><tr>
-                <td>{dash(d.service_item_name.clone())}</td>
+                <td>
+                    {dash(d.service_item_name.clone())}
+                    {d.sold_from.map(|(item, version)| view! {
+                        <br /><small class="muted" data-testid="sold-from">{locale.tf(
+                            "wo.sold_from",
+                            &[("item", &item.to_string()), ("version", &version.to_string())],
+                        )}</small>
+                    })}
+                </td>
                 <td>{dash(d.implementer.clone())}</td>
                 <td class="num">{d.unit_price.clone()}</td>
                 <td class="num">{d.tax_rate.clone()}</td>

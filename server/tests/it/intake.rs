@@ -13,6 +13,7 @@ on_both_databases!(
     the_platform_marks_paid_and_dispatches,
     only_operators_dispatch,
     the_platform_list_pages_filters_and_searches_every_work_order,
+    a_work_order_sold_from_the_catalogue_keeps_its_version_and_plan_price,
 );
 
 const TOKEN: &str = "marketplace-secret";
@@ -423,4 +424,213 @@ async fn the_platform_list_pages_filters_and_searches_every_work_order(app: Test
         .await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("77000118") && !page.body.contains("77000119"));
+}
+
+/// An order of one work order naming catalogue entry `(item, sku, plan)` at `price`.
+fn sold(no: &str, (item, sku, plan): (Value, Value, Value), price: &str) -> Value {
+    json!({
+        "order_no": no, "buyer_company": "TestCompany-C", "contact_email": "c@example.com",
+        "solution_name": "Product_Z", "solution_quantity": 1,
+        "work_orders": [{ "work_order_no": format!("{no}1"), "service_item_id": item,
+            "sku_id": sku, "plan_id": plan, "price": price, "tax_rate": "0.06",
+            "quantity": 2, "currency": "CNY" }]
+    })
+}
+
+/// The answer's errors as (field, code).
+fn errors(answer: &crate::common::Answer) -> Vec<(String, String)> {
+    let body: Value = serde_json::from_str(&answer.body).unwrap();
+    body["errors"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{}", answer.body))
+        .iter()
+        .map(|e| {
+            (
+                e["field"].as_str().unwrap().into(),
+                e["code"].as_str().unwrap().into(),
+            )
+        })
+        .collect()
+}
+
+async fn a_work_order_sold_from_the_catalogue_keeps_its_version_and_plan_price(app: TestApp) {
+    let app = with_api(app).await;
+    // The catalogue's first entry, as the marketplace reads it.
+    let answer = app
+        .send(
+            Request::get("/api/v1/catalogue?limit=1")
+                .header(header::AUTHORIZATION, format!("Bearer {TOKEN}"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    let catalogue: Value = serde_json::from_str(&answer.body).unwrap();
+    let entry = &catalogue["items"][0];
+    let sku = &entry["skus"][0];
+    let plan = &sku["plans"][0];
+    let ids = (entry["id"].clone(), sku["id"].clone(), plan["id"].clone());
+    let price = plan["price"].as_str().unwrap();
+    assert_eq!(plan["tax_rate"], "0.06", "the demo's first plan");
+
+    // Sold at the plan's price, it keeps the item's name, approved version, SKU and plan.
+    let answer = post(
+        &app,
+        Some(TOKEN),
+        &sold("202612080001", ids.clone(), price).to_string(),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.body);
+    let row = |column: &str| {
+        format!("SELECT {column} FROM work_orders WHERE work_order_no = '2026120800011'")
+    };
+    assert_eq!(
+        app.text(&row("service_item_name")).await,
+        entry["name"].as_str().unwrap()
+    );
+    assert_eq!(
+        app.number(&row("service_item_id")).await,
+        entry["id"].as_i64().unwrap()
+    );
+    assert_eq!(
+        app.number(&row("service_version")).await,
+        entry["version"].as_i64().unwrap()
+    );
+    assert_eq!(
+        app.number(&row("sku_id")).await,
+        sku["id"].as_i64().unwrap()
+    );
+    assert_eq!(
+        app.number(&row("plan_id")).await,
+        plan["id"].as_i64().unwrap()
+    );
+    // The platform's 工单详情 names the version it was sold as.
+    let operator = app.login("operator@example.com").await;
+    let page = app
+        .get("/platform/orders/2026120800011", Some(&operator))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    let line = format!(
+        "售自服务目录：服务项 #{} 第 {} 版",
+        entry["id"], entry["version"]
+    );
+    assert!(page.body.contains(&line), "{}", page.body);
+    // It goes to the item's provider only: another is refused next to the field.
+    let blue = app.provider_id("蓝云").await;
+    let other = app
+        .call(
+            "/api/dispatch_work_order",
+            Some(&operator),
+            &format!("no=2026120800011&provider_id={blue}"),
+        )
+        .await;
+    assert_eq!(
+        other.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        other.body
+    );
+    assert!(
+        other.body.contains("wo.error.sold_by_another"),
+        "{}",
+        other.body
+    );
+    let seller = entry["provider_id"].as_i64().unwrap();
+    let own = app
+        .call(
+            "/api/dispatch_work_order",
+            Some(&operator),
+            &format!("no=2026120800011&provider_id={seller}"),
+        )
+        .await;
+    assert_eq!(own.status, StatusCode::OK, "{}", own.body);
+
+    // Another price, tax rate or currency than the plan's is refused, and nothing is stored.
+    let answer = post(
+        &app,
+        Some(TOKEN),
+        &sold("202612080002", ids.clone(), "0.01").to_string(),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        errors(&answer),
+        [(
+            "work_orders[0].price".into(),
+            "intake.error.plan_price".into()
+        )]
+    );
+    let mut other = sold("202612080003", ids.clone(), price);
+    other["work_orders"][0]["tax_rate"] = json!("0.13");
+    other["work_orders"][0]["currency"] = json!("USD");
+    let answer = post(&app, Some(TOKEN), &other.to_string()).await;
+    assert_eq!(
+        errors(&answer),
+        [
+            (
+                "work_orders[0].currency".into(),
+                "intake.error.plan_currency".into()
+            ),
+            (
+                "work_orders[0].tax_rate".into(),
+                "intake.error.plan_tax_rate".into()
+            ),
+        ]
+    );
+    // A plan of another SKU, an item not listed, an id nobody has: not on sale.
+    let draft = app
+        .number("SELECT MIN(id) FROM service_items WHERE status NOT IN ('approved', 'delist_requested')")
+        .await;
+    for (n, ids) in [
+        (4, (ids.0.clone(), json!(999_999), ids.2.clone())),
+        (5, (json!(draft), ids.1.clone(), ids.2.clone())),
+        (6, (json!(999_999), ids.1.clone(), ids.2.clone())),
+    ] {
+        let answer = post(
+            &app,
+            Some(TOKEN),
+            &sold(&format!("20261208000{n}"), ids, price).to_string(),
+        )
+        .await;
+        assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY, "{n}");
+        assert_eq!(
+            errors(&answer),
+            [(
+                "work_orders[0].plan_id".into(),
+                "intake.error.not_listed".into()
+            )],
+            "{n}"
+        );
+    }
+    // Part of a reference is refused for the parts left out.
+    let mut half = sold("202612080007", ids.clone(), price);
+    half["work_orders"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("plan_id");
+    let answer = post(&app, Some(TOKEN), &half.to_string()).await;
+    assert_eq!(
+        errors(&answer),
+        [(
+            "work_orders[0].plan_id".into(),
+            "intake.error.catalogue_ref".into()
+        )]
+    );
+    assert_eq!(
+        app.number("SELECT COUNT(*) FROM orders WHERE order_no LIKE '20261208000%' AND order_no <> '202612080001'")
+            .await,
+        0
+    );
+    // Free-text orders go on as before and name nothing.
+    let answer = post(&app, Some(TOKEN), &order("202612080008").to_string()).await;
+    assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.body);
+    assert_eq!(
+        app.number("SELECT COUNT(*) FROM work_orders WHERE work_order_no LIKE '202612080008%' AND service_item_id IS NULL")
+            .await,
+        2
+    );
+    let page = app
+        .get("/platform/orders/2026120800081", Some(&operator))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.body.contains("售自服务目录"));
 }

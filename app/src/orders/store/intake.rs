@@ -1,10 +1,74 @@
-//! Intake: an order and its work orders stored in one transaction, an order number taken once.
+//! Intake: an order and its work orders stored in one transaction, an order number taken once;
+//! the catalogue entries its work orders name, as their items' approved versions say.
 
 use super::{record, Event};
+use crate::kit::code::Code;
 use crate::kit::db::{now, Db};
 use crate::kit::error::AppError;
-use crate::orders::model::{OrderIn, ValidWorkOrder};
+use crate::kit::money::Currency;
+use crate::orders::model::{OrderIn, SoldPlan, ValidWorkOrder};
+use crate::services::model::ServiceStatus;
+use crate::services::Snapshot;
+use rust_decimal::Decimal;
 use sqlx::Row;
+use std::str::FromStr;
+
+/// For each work order: `None` if it names no catalogue entry, else what the catalogue says
+/// of the plan it names (`None` inside: no such plan of that SKU of a listed item of a running
+/// provider). Read from the item's approved version, as `GET /api/v1/catalogue` shows it.
+pub async fn sold_plans(
+    db: &Db,
+    work_orders: &[ValidWorkOrder],
+) -> Result<Vec<Option<Option<SoldPlan>>>, AppError> {
+    let [approved, delist_requested] = ServiceStatus::LISTED.map(Code::as_db);
+    let mut plans = Vec::with_capacity(work_orders.len());
+    for wo in work_orders {
+        let Some(wanted) = wo.sold_from else {
+            plans.push(None);
+            continue;
+        };
+        let row = sqlx::query(
+            "SELECT i.review_version, v.snapshot
+             FROM service_items i
+             JOIN providers p ON p.id = i.provider_id
+             JOIN service_item_versions v ON v.service_item_id = i.id AND v.version = i.review_version
+             WHERE i.id = $1 AND i.status IN ($2, $3) AND p.suspended_at IS NULL",
+        )
+        .bind(wanted.item_id)
+        .bind(approved)
+        .bind(delist_requested)
+        .fetch_optional(db.pool())
+        .await?;
+        let Some(row) = row else {
+            plans.push(Some(None));
+            continue;
+        };
+        let version: i64 = row.try_get("review_version")?;
+        let snapshot: String = row.try_get("snapshot")?;
+        let snapshot: Snapshot = serde_json::from_str(&snapshot).map_err(|error| {
+            tracing::error!(%error, "a service item version's snapshot does not read");
+            AppError::Internal
+        })?;
+        let plan = snapshot
+            .skus
+            .iter()
+            .filter(|sku| sku.id == wanted.sku_id)
+            .flat_map(|sku| &sku.plans)
+            .find(|plan| plan.id == wanted.plan_id)
+            .and_then(|plan| {
+                Some(SoldPlan {
+                    item_name: snapshot.name.clone(),
+                    version,
+                    currency: Currency::from_code(&plan.currency)?,
+                    price: Decimal::from_str(&plan.price_input).ok()?,
+                    tax_rate: (Decimal::from_str(&plan.tax_percent).ok()? / Decimal::from(100))
+                        .normalize(),
+                })
+            });
+        plans.push(Some(plan));
+    }
+    Ok(plans)
+}
 
 /// Whether the order was new or had been taken before.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,12 +120,15 @@ pub async fn store(
         if taken.is_some() {
             return Err(AppError::invalid(&[("work_orders", "intake.error.taken")]));
         }
+        let sold = wo.sold_from.filter(|_| wo.sold_version.is_some());
         let id: i64 = sqlx::query(
             "INSERT INTO work_orders (order_id, work_order_no, service_item_name, implementation,
                                      currency, unit_price_minor, tax_rate, unit_price_incl_minor,
                                      quantity, total_incl_minor, status, created_at, updated_at,
-                                     paid_minor, paid_currency, paid_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14, $15)
+                                     paid_minor, paid_currency, paid_at,
+                                     service_item_id, service_version, sku_id, plan_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14, $15,
+                     $16, $17, $18, $19)
              RETURNING id",
         )
         .bind(order_id)
@@ -79,6 +146,11 @@ pub async fn store(
         .bind(order.paid.then_some(wo.total_incl_minor))
         .bind(order.paid.then_some(wo.currency.code()))
         .bind(order.paid.then_some(at))
+        // Only a reference `sold_as` checked (it set the version) is kept.
+        .bind(sold.map(|r| r.item_id))
+        .bind(sold.and(wo.sold_version))
+        .bind(sold.map(|r| r.sku_id))
+        .bind(sold.map(|r| r.plan_id))
         .fetch_one(&mut *tx)
         .await?
         .try_get("id")?;

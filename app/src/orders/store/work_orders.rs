@@ -54,6 +54,7 @@ pub async fn detail_for(db: &Db, viewer: Viewer, no: &str) -> Result<WorkOrderDe
     };
     let row_sql = format!(
         "SELECT wo.id, wo.work_order_no, wo.created_at, wo.service_item_name, wo.implementer,
+                wo.service_item_id, wo.service_version,
                 wo.currency, wo.unit_price_minor, wo.tax_rate, wo.unit_price_incl_minor,
                 wo.quantity, wo.total_incl_minor, wo.status, wo.decline_reason,
                 wo.cancel_reason, wo.cancelled_at, o.order_no, o.picture_url, o.solution_name,
@@ -139,6 +140,13 @@ pub async fn detail_for(db: &Db, viewer: Viewer, no: &str) -> Result<WorkOrderDe
         buyer_company: row.try_get("buyer_company")?,
         provider: row.try_get("provider_name")?,
         service_item_name: row.try_get("service_item_name")?,
+        sold_from: match (
+            row.try_get::<Option<i64>, _>("service_item_id")?,
+            row.try_get::<Option<i64>, _>("service_version")?,
+        ) {
+            (Some(item), Some(version)) => Some((item, version)),
+            _ => None,
+        },
         implementer: row.try_get("implementer")?,
         unit_price: money(&row, "unit_price_minor")?,
         tax_rate: percent(&row.try_get::<String, _>("tax_rate")?),
@@ -255,6 +263,23 @@ async fn provider_name(
     Ok(Some(row.try_get("name")?))
 }
 
+/// The provider whose catalogue item the work order was sold as, if it names one that is
+/// still there.
+async fn sold_by(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    work_order_id: i64,
+) -> Result<Option<i64>, AppError> {
+    Ok(sqlx::query(
+        "SELECT s.provider_id FROM work_orders w JOIN service_items s ON s.id = w.service_item_id
+         WHERE w.id = $1",
+    )
+    .bind(work_order_id)
+    .fetch_optional(&mut **tx)
+    .await?
+    .map(|row| row.try_get("provider_id"))
+    .transpose()?)
+}
+
 /// Every provider that declined the work order so far.
 async fn declines(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
@@ -313,9 +338,12 @@ pub async fn dispatch(
     if current == Some(provider_id) {
         return Ok(());
     }
-    // A provider that declined it once (before a 重新派单) does not get it back.
+    // A provider that declined it once (before a 重新派单) does not get it back; one sold from
+    // a catalogue item goes to that item's provider.
     let declined_by = declines(&mut tx, id).await?;
-    if let Err(refusal) = crate::orders::model::may_receive(&declined_by, provider_id) {
+    if let Err(refusal) = crate::orders::model::may_receive(&declined_by, provider_id).and(
+        crate::orders::model::may_deliver_sold(sold_by(&mut tx, id).await?, provider_id),
+    ) {
         return Err(AppError::invalid(&[("provider_id", refusal.key())]));
     }
     sqlx::query("UPDATE work_orders SET provider_id = $1, updated_at = $2 WHERE id = $3")
@@ -374,15 +402,17 @@ pub async fn redispatch(
     if from == WorkOrderStatus::Rejected {
         declined_by.extend(current);
     }
-    let to = match check_redispatch(from, &declined_by, provider_id) {
-        Ok(to) => to,
-        Err(RedispatchRefusal::NotDeclined) => {
-            return Err(AppError::Conflict(
-                RedispatchRefusal::NotDeclined.key().into(),
-            ))
-        }
-        Err(refusal) => return Err(refused(refusal.key())),
-    };
+    let sold = crate::orders::model::may_deliver_sold(sold_by(&mut tx, id).await?, provider_id);
+    let to =
+        match check_redispatch(from, &declined_by, provider_id).and_then(|to| sold.map(|()| to)) {
+            Ok(to) => to,
+            Err(RedispatchRefusal::NotDeclined) => {
+                return Err(AppError::Conflict(
+                    RedispatchRefusal::NotDeclined.key().into(),
+                ))
+            }
+            Err(refusal) => return Err(refused(refusal.key())),
+        };
     // The decline was the old provider's: the new one starts without its reason.
     sqlx::query(
         "UPDATE work_orders SET provider_id = $1, status = $2, decline_reason = '', updated_at = $3
