@@ -72,6 +72,27 @@ pub struct PlanView {
     pub schedule: Vec<String>,
 }
 
+impl PlanView {
+    /// The plan as it was typed (price before tax, currency, tax percent), read back for its
+    /// arithmetic: what the catalogue API shows and what the intake checks a sale against.
+    pub fn plan(&self) -> Option<model::Plan> {
+        use crate::kit::money::{Currency, Money};
+        use rust_decimal::Decimal;
+        use std::str::FromStr;
+        let currency = Currency::from_code(&self.currency)?;
+        let price = Decimal::from_str(&self.price_input).ok()?;
+        let percent = Decimal::from_str(&self.tax_percent).ok()?;
+        Some(model::Plan {
+            name: self.name.clone(),
+            mode: self.mode,
+            price: Money::new(price, currency),
+            tax_rate: (percent / Decimal::from(100)).normalize(),
+            installments: self.installments,
+            interval_months: self.interval_months,
+        })
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SkuView {
     pub id: i64,

@@ -5,13 +5,10 @@ use super::{record, Event};
 use crate::kit::code::Code;
 use crate::kit::db::{now, Db};
 use crate::kit::error::AppError;
-use crate::kit::money::Currency;
 use crate::orders::model::{OrderIn, SoldPlan, ValidWorkOrder};
 use crate::services::model::ServiceStatus;
 use crate::services::Snapshot;
-use rust_decimal::Decimal;
 use sqlx::Row;
-use std::str::FromStr;
 
 /// For each work order: `None` if it names no catalogue entry, else what the catalogue says
 /// of the plan it names (`None` inside: no such plan of that SKU of a listed item of a running
@@ -55,15 +52,13 @@ pub async fn sold_plans(
             .filter(|sku| sku.id == wanted.sku_id)
             .flat_map(|sku| &sku.plans)
             .find(|plan| plan.id == wanted.plan_id)
-            .and_then(|plan| {
-                Some(SoldPlan {
-                    item_name: snapshot.name.clone(),
-                    version,
-                    currency: Currency::from_code(&plan.currency)?,
-                    price: Decimal::from_str(&plan.price_input).ok()?,
-                    tax_rate: (Decimal::from_str(&plan.tax_percent).ok()? / Decimal::from(100))
-                        .normalize(),
-                })
+            .and_then(|plan| plan.plan())
+            .map(|plan| SoldPlan {
+                item_name: snapshot.name.clone(),
+                version,
+                currency: plan.price.currency,
+                price: plan.price.amount,
+                tax_rate: plan.tax_rate,
             });
         plans.push(Some(plan));
     }

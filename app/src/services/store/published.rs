@@ -5,13 +5,11 @@
 use crate::kit::code::Code;
 use crate::kit::db::Db;
 use crate::kit::error::AppError;
-use crate::kit::money::{Currency, Money};
+use crate::kit::money::Money;
 use crate::kit::time::rfc3339;
-use crate::services::model::{BillingMode, Plan, ReviewAction, ServiceStatus};
+use crate::services::model::{BillingMode, ReviewAction, ServiceStatus};
 use crate::services::{CatalogueItem, CataloguePlan, CatalogueSku, PlanView, Snapshot};
-use rust_decimal::Decimal;
 use sqlx::Row;
-use std::str::FromStr;
 
 /// The query, its statuses written out (codes of `ServiceStatus::LISTED`, not request
 /// text): a planner uses the partial index `service_items_listed` (0038) only for a
@@ -80,31 +78,21 @@ pub async fn published(db: &Db, after: i64, limit: i64) -> Result<Vec<CatalogueI
         .collect()
 }
 
-/// A snapshot's plan with its amounts computed again from what was typed (price, currency,
-/// tax percent), exactly, by the plan's own arithmetic.
+/// A snapshot's plan with its amounts computed again from what was typed, exactly, by the
+/// plan's own arithmetic.
 fn plan(view: &PlanView) -> Result<CataloguePlan, AppError> {
     let unreadable = || {
         tracing::error!(plan = view.id, "a snapshot's plan does not read");
         AppError::Internal
     };
-    let currency = Currency::from_code(&view.currency).ok_or_else(unreadable)?;
-    let price = Decimal::from_str(&view.price_input).map_err(|_| unreadable())?;
-    let percent = Decimal::from_str(&view.tax_percent).map_err(|_| unreadable())?;
-    let plan = Plan {
-        name: view.name.clone(),
-        mode: view.mode,
-        price: Money::new(price, currency),
-        tax_rate: (percent / Decimal::from(100)).normalize(),
-        installments: view.installments,
-        interval_months: view.interval_months,
-    };
+    let plan = view.plan().ok_or_else(unreadable)?;
     let plain = |m: Money| format!("{:.2}", m.amount);
     Ok(CataloguePlan {
         id: view.id,
         name: plan.name.clone(),
         billing_mode: BillingMode::as_db(plan.mode).to_owned(),
         price: plain(plan.price),
-        currency: currency.code().to_owned(),
+        currency: plan.price.currency.code().to_owned(),
         tax_rate: plan.tax_rate.to_string(),
         price_with_tax: plain(plan.price_with_tax()),
         installments: plan.installments,
