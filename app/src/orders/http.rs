@@ -233,7 +233,13 @@ pub async fn create_order(State(db): State<Db>, _: Marketplace, body: Bytes) -> 
         Err(e) => return error(e.status(), "the catalogue could not be read"),
     };
     if let Err(errors) = sold_as(&mut work_orders, &plans) {
-        return refuse(errors);
+        // A repeated order answers as stored (200), even once its entries have left the
+        // catalogue: the store finds its number taken and stores nothing.
+        match store::intake::exists(&db, &order.order_no).await {
+            Ok(true) => {}
+            Ok(false) => return refuse(errors),
+            Err(e) => return error(e.status(), "the order could not be read"),
+        }
     }
     match store::intake::store(&db, &order, &work_orders, None).await {
         Ok(stored) => {

@@ -633,4 +633,31 @@ async fn a_work_order_sold_from_the_catalogue_keeps_its_version_and_plan_price(a
         .await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(!page.body.contains("售自服务目录"));
+    // The marketplace repeating the first order after its item left the catalogue is told
+    // it is stored, as any repeat is.
+    app.execute_with(
+        "UPDATE service_items SET status = 'delisted' WHERE id = $1",
+        entry["id"].as_i64().unwrap(),
+    )
+    .await;
+    let again = post(
+        &app,
+        Some(TOKEN),
+        &sold("202612080001", ids.clone(), price).to_string(),
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::OK, "{}", again.body);
+    assert!(again.body.contains(r#""created":false"#), "{}", again.body);
+    let fresh = post(
+        &app,
+        Some(TOKEN),
+        &sold("202612080009", ids, price).to_string(),
+    )
+    .await;
+    assert_eq!(
+        fresh.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        fresh.body
+    );
 }

@@ -65,6 +65,17 @@ pub async fn sold_plans(
     Ok(plans)
 }
 
+/// Whether an order of number `order_no` is stored already.
+pub async fn exists(db: &Db, order_no: &str) -> Result<bool, AppError> {
+    Ok(
+        sqlx::query("SELECT 1 AS one FROM orders WHERE order_no = $1")
+            .bind(order_no)
+            .fetch_optional(db.pool())
+            .await?
+            .is_some(),
+    )
+}
+
 /// Whether the order was new or had been taken before.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stored {
