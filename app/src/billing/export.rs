@@ -115,12 +115,12 @@ fn cells(locale: Locale, zone: &Zone, row: &ExportRow) -> [String; 13] {
         WorkOrderStatus::from_db(&line.order_status)
             .map(|s| locale.t(s.label_key()).to_owned())
             .unwrap_or_else(|| line.order_status.clone()),
-        format!("{:.2}", line.line.order_total.amount),
+        line.line.order_total.plain(),
         line.line.order_total.currency.code().to_owned(),
         line.product.clone(),
         line.line.quantity.to_string(),
         zone.datetime_seconds(line.traded_at),
-        format!("{:.2}", line.line.paid.amount),
+        line.line.paid.plain(),
         line.line.paid.currency.code().to_owned(),
     ]
 }
@@ -137,14 +137,14 @@ fn total_rows(locale: Locale, totals: &BillTotals) -> Vec<[String; 13]> {
     for money in totals.order_total.iter() {
         let mut row = blank();
         row[0] = locale.t("bill.line.order_total").to_owned();
-        row[6] = format!("{:.2}", money.amount);
+        row[6] = money.plain();
         row[7] = money.currency.code().to_owned();
         rows.push(row);
     }
     for money in totals.paid.iter() {
         let mut row = blank();
         row[0] = locale.t("bill.line.paid").to_owned();
-        row[11] = format!("{:.2}", money.amount);
+        row[11] = money.plain();
         row[12] = money.currency.code().to_owned();
         rows.push(row);
     }

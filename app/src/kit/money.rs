@@ -54,6 +54,12 @@ pub enum MoneyError {
 }
 
 impl Money {
+    /// The amount as plain decimal text with two places (`1234567.00`): for exports, APIs and
+    /// form fields, which machines and people type back; `Display` is for reading.
+    pub fn plain(self) -> String {
+        format!("{:.2}", self.amount)
+    }
+
     pub fn new(amount: Decimal, currency: Currency) -> Self {
         Money { amount, currency }
     }

@@ -772,8 +772,8 @@ pub struct SoldPlan {
     pub item_name: String,
     /// The approved version the work order is sold from.
     pub version: i64,
-    pub currency: Currency,
-    pub price: Decimal,
+    /// Before tax, in the plan's currency.
+    pub price: Money,
     pub tax_rate: Decimal,
 }
 
@@ -1302,11 +1302,10 @@ pub fn sold_as(
             continue;
         };
         let before = errors.len();
-        if wo.currency != plan.currency {
+        if wo.currency != plan.price.currency {
             errors.push((field("currency"), "intake.error.plan_currency"));
         }
-        let price = Money::new(plan.price, plan.currency).to_minor().ok();
-        if price != Some(wo.unit_price_minor) {
+        if plan.price.to_minor().ok() != Some(wo.unit_price_minor) {
             errors.push((field("price"), "intake.error.plan_price"));
         }
         if Decimal::from_str(&wo.tax_rate).ok() != Some(plan.tax_rate) {
@@ -1365,8 +1364,7 @@ mod intake_tests {
         SoldPlan {
             item_name: "部署服务（目录）".into(),
             version: 4,
-            currency,
-            price: Decimal::from_str(price).unwrap(),
+            price: Money::new(Decimal::from_str(price).unwrap(), currency),
             tax_rate: Decimal::from_str(tax).unwrap(),
         }
     }

@@ -20,6 +20,8 @@ pub use api::*;
 pub use pages::{ServiceItemPage, ServiceListPage, ServiceNewPage};
 pub use platform_pages::{PlatformServiceQueuePage, PlatformServiceReviewPage};
 #[cfg(feature = "ssr")]
+pub use store::published::listed_version;
+#[cfg(feature = "ssr")]
 pub use store::search_hits;
 
 use model::{BillingMode, ServiceStatus};

@@ -59,7 +59,7 @@ impl StoredLine {
             quantity: self.line.quantity,
             traded_at: format_datetime_seconds(self.traded_at),
             paid: self.line.paid.to_string(),
-            paid_amount: format!("{:.2}", self.line.paid.amount),
+            paid_amount: self.line.paid.plain(),
             disputed: disputed.contains(&self.line.order_no),
         }
     }

@@ -2,12 +2,9 @@
 //! the catalogue entries its work orders name, as their items' approved versions say.
 
 use super::{record, Event};
-use crate::kit::code::Code;
 use crate::kit::db::{now, Db};
 use crate::kit::error::AppError;
 use crate::orders::model::{OrderIn, SoldPlan, ValidWorkOrder};
-use crate::services::model::ServiceStatus;
-use crate::services::Snapshot;
 use sqlx::Row;
 
 /// For each work order: `None` if it names no catalogue entry, else what the catalogue says
@@ -17,48 +14,28 @@ pub async fn sold_plans(
     db: &Db,
     work_orders: &[ValidWorkOrder],
 ) -> Result<Vec<Option<Option<SoldPlan>>>, AppError> {
-    let [approved, delist_requested] = ServiceStatus::LISTED.map(Code::as_db);
     let mut plans = Vec::with_capacity(work_orders.len());
     for wo in work_orders {
         let Some(wanted) = wo.sold_from else {
             plans.push(None);
             continue;
         };
-        let row = sqlx::query(
-            "SELECT i.review_version, v.snapshot
-             FROM service_items i
-             JOIN providers p ON p.id = i.provider_id
-             JOIN service_item_versions v ON v.service_item_id = i.id AND v.version = i.review_version
-             WHERE i.id = $1 AND i.status IN ($2, $3) AND p.suspended_at IS NULL",
-        )
-        .bind(wanted.item_id)
-        .bind(approved)
-        .bind(delist_requested)
-        .fetch_optional(db.pool())
-        .await?;
-        let Some(row) = row else {
-            plans.push(Some(None));
-            continue;
-        };
-        let version: i64 = row.try_get("review_version")?;
-        let snapshot: String = row.try_get("snapshot")?;
-        let snapshot: Snapshot = serde_json::from_str(&snapshot).map_err(|error| {
-            tracing::error!(%error, "a service item version's snapshot does not read");
-            AppError::Internal
-        })?;
-        let plan = snapshot
-            .skus
-            .iter()
-            .filter(|sku| sku.id == wanted.sku_id)
-            .flat_map(|sku| &sku.plans)
-            .find(|plan| plan.id == wanted.plan_id)
-            .and_then(|plan| plan.plan())
-            .map(|plan| SoldPlan {
-                item_name: snapshot.name.clone(),
-                version,
-                currency: plan.price.currency,
-                price: plan.price.amount,
-                tax_rate: plan.tax_rate,
+        let plan = crate::services::listed_version(db, wanted.item_id)
+            .await?
+            .and_then(|(version, snapshot)| {
+                let plan = snapshot
+                    .skus
+                    .iter()
+                    .filter(|sku| sku.id == wanted.sku_id)
+                    .flat_map(|sku| &sku.plans)
+                    .find(|plan| plan.id == wanted.plan_id)?
+                    .plan()?;
+                Some(SoldPlan {
+                    item_name: snapshot.name,
+                    version,
+                    price: plan.price,
+                    tax_rate: plan.tax_rate,
+                })
             });
         plans.push(Some(plan));
     }

@@ -40,7 +40,7 @@ fn plan_view(row: &sqlx::any::AnyRow) -> Result<PlanView, sqlx::Error> {
     };
     Ok(PlanView {
         id: row.try_get("id")?,
-        price_input: format!("{:.2}", plan.price.amount),
+        price_input: plan.price.plain(),
         currency: code,
         tax_percent: percent_text(plan.tax_rate),
         price: plan.price.to_string(),

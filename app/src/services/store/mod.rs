@@ -1,7 +1,8 @@
 //! Service item queries, by aggregate: the item with its snapshot, page and 基本信息 (items),
 //! its SKUs and plans (catalogue), its attachments (files), the review moves (review) and the
-//! lists, suggestions and search (listing), the marketplace's catalogue (published). Every provider read and write takes the session's
-//! provider: another provider's item answers as if it did not exist. A write locks the item,
+//! lists, suggestions and search (listing), the marketplace's catalogue (published). Every
+//! provider read and write takes the session's provider: another provider's item answers as
+//! if it did not exist. A write locks the item,
 //! checks that its state allows the change, and saves the new version's snapshot in the same
 //! transaction. Here: what the aggregates share (the lock, the new version).
 

@@ -11,27 +11,61 @@ use crate::services::model::{BillingMode, ReviewAction, ServiceStatus};
 use crate::services::{CatalogueItem, CataloguePlan, CatalogueSku, PlanView, Snapshot};
 use sqlx::Row;
 
-/// The query, its statuses written out (codes of `ServiceStatus::LISTED`, not request
-/// text): a planner uses the partial index `service_items_listed` (0038) only for a
-/// condition it can see implies the index's own, which a bound parameter does not.
-static PUBLISHED: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+/// Where a listed item's approved version is found: the item listed, its provider running.
+/// The statuses are written out (codes of `ServiceStatus::LISTED`, not request text): a
+/// planner uses the partial index `service_items_listed` (0038) only for a condition it can
+/// see implies the index's own, which a bound parameter does not.
+static LISTED: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     let listed: Vec<String> = ServiceStatus::LISTED
         .iter()
         .map(|s| format!("'{}'", s.as_db()))
         .collect();
     format!(
-        "SELECT i.id, i.provider_id, p.name AS provider_name, i.review_version, v.snapshot,
-                (SELECT MAX(e.created_at) FROM service_item_events e
-                 WHERE e.service_item_id = i.id AND e.action = $1) AS approved_at
-         FROM service_items i
+        "FROM service_items i
          JOIN providers p ON p.id = i.provider_id
          JOIN service_item_versions v ON v.service_item_id = i.id AND v.version = i.review_version
-         WHERE i.status IN ({}) AND p.suspended_at IS NULL AND i.id > $2
-         ORDER BY i.id
-         LIMIT $3",
+         WHERE i.status IN ({}) AND p.suspended_at IS NULL",
         listed.join(", ")
     )
 });
+
+static PUBLISHED: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "SELECT i.id, i.provider_id, p.name AS provider_name, i.review_version, v.snapshot,
+                (SELECT MAX(e.created_at) FROM service_item_events e
+                 WHERE e.service_item_id = i.id AND e.action = $1) AS approved_at
+         {} AND i.id > $2
+         ORDER BY i.id
+         LIMIT $3",
+        *LISTED
+    )
+});
+
+static ONE_LISTED: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "SELECT i.review_version, v.snapshot {} AND i.id = $1",
+        *LISTED
+    )
+});
+
+fn snapshot_of(row: &sqlx::any::AnyRow) -> Result<Snapshot, AppError> {
+    let snapshot: String = row.try_get("snapshot")?;
+    serde_json::from_str(&snapshot).map_err(|error| {
+        tracing::error!(%error, "a service item version's snapshot does not read");
+        AppError::Internal
+    })
+}
+
+/// Item `id`'s approved version and its snapshot, if the catalogue lists it: what a work
+/// order sold from it is checked against.
+pub async fn listed_version(db: &Db, id: i64) -> Result<Option<(i64, Snapshot)>, AppError> {
+    let row = sqlx::query(ONE_LISTED.as_str())
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await?;
+    row.map(|row| Ok((row.try_get("review_version")?, snapshot_of(&row)?)))
+        .transpose()
+}
 
 /// Up to `limit` listed items with ids above `after`.
 pub async fn published(db: &Db, after: i64, limit: i64) -> Result<Vec<CatalogueItem>, AppError> {
@@ -43,11 +77,7 @@ pub async fn published(db: &Db, after: i64, limit: i64) -> Result<Vec<CatalogueI
         .await?;
     rows.iter()
         .map(|row| {
-            let snapshot: String = row.try_get("snapshot")?;
-            let snapshot: Snapshot = serde_json::from_str(&snapshot).map_err(|error| {
-                tracing::error!(%error, "a service item version's snapshot does not read");
-                AppError::Internal
-            })?;
+            let snapshot = snapshot_of(row)?;
             let approved_at: Option<i64> = row.try_get("approved_at")?;
             Ok(CatalogueItem {
                 id: row.try_get("id")?,
@@ -86,7 +116,7 @@ fn plan(view: &PlanView) -> Result<CataloguePlan, AppError> {
         AppError::Internal
     };
     let plan = view.plan().ok_or_else(unreadable)?;
-    let plain = |m: Money| format!("{:.2}", m.amount);
+    let plain = |m: Money| m.plain();
     Ok(CataloguePlan {
         id: view.id,
         name: plan.name.clone(),
@@ -108,6 +138,6 @@ mod tests {
     fn the_query_s_statuses_are_the_index_s() {
         let index = include_str!("../../../../migrations/sqlite/0038_listed_service_items.sql");
         assert!(index.contains("status IN ('approved', 'delist_requested')"));
-        assert!(super::PUBLISHED.contains("status IN ('approved', 'delist_requested')"));
+        assert!(super::LISTED.contains("status IN ('approved', 'delist_requested')"));
     }
 }
