@@ -1,11 +1,10 @@
 //! The marketplace's intake API and the platform's payment and dispatch, on SQLite and
 //! PostgreSQL alike.
 
-use crate::common::{work_order, TestApp, PASSWORD};
+use crate::common::{work_order, TestApp, API_TOKEN as TOKEN, PASSWORD};
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use serde_json::{json, Value};
-use server::config::Config;
 
 on_both_databases!(
     orders_arrive_once_by_the_api,
@@ -15,14 +14,6 @@ on_both_databases!(
     the_platform_list_pages_filters_and_searches_every_work_order,
     a_work_order_sold_from_the_catalogue_keeps_its_version_and_plan_price,
 );
-
-const TOKEN: &str = "marketplace-secret";
-
-async fn with_api(app: TestApp) -> TestApp {
-    let mut config = Config::for_database(&app.url);
-    config.platform_api_token = Some(TOKEN.into());
-    TestApp::with_config(config).await
-}
 
 fn order(no: &str) -> Value {
     json!({
@@ -51,7 +42,7 @@ async fn post(app: &TestApp, token: Option<&str>, body: &str) -> crate::common::
 }
 
 async fn orders_arrive_once_by_the_api(app: TestApp) {
-    let app = with_api(app).await;
+    let app = app.with_api().await;
     let body = order("202611280001").to_string();
     let first = post(&app, Some(TOKEN), &body).await;
     assert_eq!(first.status, StatusCode::CREATED, "{}", first.body);
@@ -105,7 +96,7 @@ async fn the_api_needs_its_token_and_valid_orders(app: TestApp) {
     // Without a configured token the API is off.
     let off = post(&app, Some(TOKEN), &order("202611280003").to_string()).await;
     assert_eq!(off.status, StatusCode::SERVICE_UNAVAILABLE);
-    let app = with_api(app).await;
+    let app = app.with_api().await;
     assert_eq!(
         post(&app, None, "{}").await.status,
         StatusCode::UNAUTHORIZED
@@ -152,7 +143,7 @@ async fn the_api_needs_its_token_and_valid_orders(app: TestApp) {
 }
 
 async fn the_platform_marks_paid_and_dispatches(app: TestApp) {
-    let app = with_api(app).await;
+    let app = app.with_api().await;
     assert_eq!(
         post(&app, Some(TOKEN), &order("202611280005").to_string())
             .await
@@ -454,7 +445,7 @@ fn errors(answer: &crate::common::Answer) -> Vec<(String, String)> {
 }
 
 async fn a_work_order_sold_from_the_catalogue_keeps_its_version_and_plan_price(app: TestApp) {
-    let app = with_api(app).await;
+    let app = app.with_api().await;
     // The catalogue's first entry, as the marketplace reads it.
     let answer = app
         .send(

@@ -3,7 +3,7 @@
 //! by content, plain form posts, another provider's items answering 404, and the published
 //! catalogue the marketplace reads (`GET /api/v1/catalogue`).
 
-use crate::common::{assert_calls, assert_pages, json, newest_mail, TestApp};
+use crate::common::{assert_calls, assert_pages, json, newest_mail, TestApp, API_TOKEN};
 use app::kit::forms::encode_query;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
@@ -699,15 +699,6 @@ async fn plain_form_posts_save_and_come_back_with_errors(app: TestApp) {
     assert!(page.body.contains("无脚本服务") && page.body.contains("新增 SKU"));
 }
 
-const API_TOKEN: &str = "marketplace-secret";
-
-/// The same database served with the marketplace's API token set.
-async fn with_api(app: TestApp) -> TestApp {
-    let mut config = server::config::Config::for_database(&app.url);
-    config.platform_api_token = Some(API_TOKEN.into());
-    TestApp::with_config(config).await
-}
-
 async fn catalogue(app: &TestApp, query: &str, etag: Option<&str>) -> crate::common::Answer {
     let mut request = Request::get(format!("/api/v1/catalogue{query}"))
         .header(header::AUTHORIZATION, format!("Bearer {API_TOKEN}"));
@@ -736,7 +727,7 @@ async fn whole_catalogue(app: &TestApp, limit: i64) -> Vec<Value> {
 }
 
 async fn the_catalogue_api_shows_listed_items_as_approved(app: TestApp) {
-    let app = with_api(app).await;
+    let app = app.with_api().await;
     let cookie = app.login("aku@example.com").await;
     let operator = app.login("operator@example.com").await;
     let listed = app
@@ -835,7 +826,7 @@ async fn the_catalogue_api_pages_revalidates_and_refuses_bad_calls(app: TestApp)
         "{}",
         answer.body
     );
-    let app = with_api(app).await;
+    let app = app.with_api().await;
     let anonymous = app.get("/api/v1/catalogue", None).await;
     assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
     assert_eq!(anonymous.headers[header::WWW_AUTHENTICATE], "Bearer");

@@ -16,6 +16,8 @@ use tower::ServiceExt;
 mod sql;
 pub use sql::{age_invitations, mail_count, membership, newest_mail, user_id};
 
+/// The platform API token of `TestApp::with_api`.
+pub const API_TOKEN: &str = "marketplace-secret";
 pub const PASSWORD: &str = app::demo::DEMO_PASSWORD;
 
 pub struct TestApp {
@@ -183,6 +185,13 @@ impl TestApp {
         let url = self.fresh_database_url().await;
         let mut config = Config::for_database(&url);
         configure(&mut config);
+        TestApp::with_config(config).await
+    }
+
+    /// The same database served with the marketplace's API token (`API_TOKEN`) set.
+    pub async fn with_api(self) -> TestApp {
+        let mut config = Config::for_database(&self.url);
+        config.platform_api_token = Some(API_TOKEN.into());
         TestApp::with_config(config).await
     }
 
